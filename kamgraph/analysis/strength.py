@@ -1,0 +1,207 @@
+"""Relationship strength between two people at a date, for all pairs at once.
+
+DESIGN.md section 4::
+
+    evidence(t) = sum over interactions i both attended with t_i <= t of
+                  w(kind_i) * 2 ** (-(t - t_i) / H)                  H = 90 days
+    declared(t) = strength / 5 * 2 ** (-(t - assessed_on) / H_decl)   H_decl = 365 days
+    strength(t) = 1 - (1 - declared(t)) * exp(-evidence(t) / 4)
+
+An interaction on the as-of date counts (the date is inclusive). A declared tie without
+``assessed_on`` does not decay; a tie assessed after ``t`` is ignored at ``t``. When two
+people have several ties (friend and former colleague), the strongest declared value at
+``t`` counts. Pairs are unordered and reported with ``a < b``.
+
+Everything is vectorized over the attendance table: one self-join on interaction id
+builds the pair events once per snapshot (cached on it), then each date is a masked
+group sum. Pairs that never interacted and have no tie are absent, which is not the same
+as strength 0: a pair present with ``n_interactions == 0`` is known only by declaration.
+
+>>> import pandas as pd
+>>> from kamgraph.settings import Settings
+>>> round(strength_value(evidence=2.0, declared=0.0, settings=Settings()), 6)
+0.393469
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from kamgraph.settings import Settings
+from kamgraph.snapshot import Snapshot
+
+_EPOCH = np.datetime64("1970-01-01", "D")
+
+PAIR_COLUMNS = ["a", "b", "strength", "evidence", "declared", "n_interactions",
+                "first_interaction", "last_interaction", "tie_kinds"]
+
+
+def to_day(values) -> np.ndarray:
+    """Dates (Series/array/Timestamp) as integer days since 1970-01-01."""
+    arr = np.asarray(pd.to_datetime(values), dtype="datetime64[D]")
+    return (arr - _EPOCH).astype(np.int64)
+
+
+def resolve_as_of(settings: Settings, as_of=None) -> pd.Timestamp:
+    """``as_of`` as a midnight Timestamp, else the settings' analysis date (default today)."""
+    return pd.Timestamp(as_of).normalize() if as_of is not None else settings.as_of_date()
+
+
+def strength_value(evidence: float, declared: float, settings: Settings) -> float:
+    """The combining formula for one pair (scalar; for docs and tests)."""
+    return 1.0 - (1.0 - declared) * math.exp(-evidence / settings.strength.evidence_scale)
+
+
+def pair_events(snap: Snapshot, settings: Settings) -> pd.DataFrame:
+    """One row per (pair, interaction) both attended: ``a, b, day, weight``, sorted by day.
+
+    Cached on the snapshot per weight table.
+    """
+    weights = dict(settings.strength.interaction_weights)
+    key = ("pair_events", tuple(sorted(weights.items())))
+
+    def build() -> pd.DataFrame:
+        att = snap.attendance[["interaction_id", "person_id"]].drop_duplicates()
+        inter = snap.interactions[["id", "date", "kind"]]
+        if att.empty or inter.empty:
+            return pd.DataFrame({"a": pd.Series(dtype=object), "b": pd.Series(dtype=object),
+                                 "day": pd.Series(dtype=np.int64), "weight": pd.Series(dtype=float)})
+        # integer codes keep the self-join cheap
+        people, pcode = np.unique(att["person_id"].to_numpy(dtype=object).astype(str), return_inverse=True)
+        inter_ids, icode = np.unique(att["interaction_id"].to_numpy(dtype=object).astype(str), return_inverse=True)
+        left = pd.DataFrame({"i": icode, "p": pcode})
+        pairs = left.merge(left, on="i", suffixes=("_a", "_b"))
+        pairs = pairs[pairs["p_a"] < pairs["p_b"]]
+        meta = inter.set_index("id").reindex(inter_ids)
+        day = to_day(meta["date"]) if len(meta) else np.array([], dtype=np.int64)
+        w = meta["kind"].map(weights).fillna(0.0).to_numpy(dtype=float)
+        valid = ~pd.isna(meta["date"]).to_numpy()
+        i = pairs["i"].to_numpy()
+        keep = valid[i]
+        out = pd.DataFrame({
+            "a": people[pairs["p_a"].to_numpy()[keep]],
+            "b": people[pairs["p_b"].to_numpy()[keep]],
+            "day": day[i[keep]],
+            "weight": w[i[keep]],
+        })
+        return out.sort_values(["day"], kind="mergesort").reset_index(drop=True)
+
+    return snap.cached(key, build)
+
+
+def declared_ties(snap: Snapshot) -> pd.DataFrame:
+    """Ties as unordered pairs: ``a, b, kind, level (strength/5), day (assessed, or NaN)``."""
+    def build() -> pd.DataFrame:
+        t = snap.ties
+        a = np.where(t["person_id"] < t["other_id"], t["person_id"], t["other_id"])
+        b = np.where(t["person_id"] < t["other_id"], t["other_id"], t["person_id"])
+        level = (t["strength"].astype("float64") / 5.0).fillna(0.0).to_numpy()
+        assessed = pd.to_datetime(t["assessed_on"])
+        day = np.where(assessed.isna(), np.nan, to_day(assessed.fillna(pd.Timestamp(0))).astype(float))
+        return pd.DataFrame({"a": a, "b": b, "kind": t["kind"].to_numpy(), "level": level, "day": day})
+
+    return snap.cached("declared_ties", build)
+
+
+def strengths(snap: Snapshot, settings: Settings, as_of=None) -> pd.DataFrame:
+    """Strength of every pair that interacted on or before ``as_of`` or has a declared tie.
+
+    Columns: ``a, b, strength, evidence, declared, n_interactions, first_interaction,
+    last_interaction, tie_kinds`` (kinds joined with ``,``). ``as_of`` defaults to the
+    settings' analysis date.
+    """
+    t = int(to_day([resolve_as_of(settings, as_of)])[0])
+    H = settings.strength.half_life_days
+    ev = pair_events(snap, settings)
+    ev = ev[ev["day"].to_numpy() <= t]
+    contrib = ev["weight"].to_numpy() * np.exp2(-(t - ev["day"].to_numpy()) / H)
+    g = pd.DataFrame({"a": ev["a"].to_numpy(), "b": ev["b"].to_numpy(), "c": contrib,
+                      "day": ev["day"].to_numpy()})
+    agg = g.groupby(["a", "b"], sort=False).agg(
+        evidence=("c", "sum"), n_interactions=("c", "size"),
+        first_day=("day", "min"), last_day=("day", "max")).reset_index()
+
+    dec = declared_ties(snap)
+    if len(dec):
+        Hd = settings.strength.declared_half_life_days
+        day = dec["day"].to_numpy()
+        active = np.isnan(day) | (day <= t)
+        decay = np.where(np.isnan(day), 1.0, np.exp2(-(t - np.nan_to_num(day)) / Hd))
+        d = dec.assign(declared=dec["level"].to_numpy() * decay)[active]
+        dagg = d.groupby(["a", "b"], sort=False).agg(
+            declared=("declared", "max"),
+            tie_kinds=("kind", lambda k: ",".join(sorted(set(k))))).reset_index()
+    else:
+        dagg = pd.DataFrame({"a": [], "b": [], "declared": [], "tie_kinds": []})
+
+    out = agg.merge(dagg, on=["a", "b"], how="outer")
+    out["evidence"] = out["evidence"].fillna(0.0).astype(float)
+    out["declared"] = out["declared"].fillna(0.0).astype(float)
+    out["n_interactions"] = out["n_interactions"].fillna(0).astype(np.int64)
+    out["tie_kinds"] = out["tie_kinds"].astype(object).where(out["tie_kinds"].notna(), "")
+    scale = settings.strength.evidence_scale
+    out["strength"] = 1.0 - (1.0 - out["declared"]) * np.exp(-out["evidence"] / scale)
+    out["first_interaction"] = _days_to_ts(out["first_day"])
+    out["last_interaction"] = _days_to_ts(out["last_day"])
+    out = out[PAIR_COLUMNS]
+    return out.sort_values(["a", "b"], kind="mergesort").reset_index(drop=True)
+
+
+def _days_to_ts(days: pd.Series) -> pd.Series:
+    d = pd.to_numeric(days, errors="coerce")
+    return pd.to_datetime(d, unit="D", origin="unix").astype("datetime64[ns]")
+
+
+def directed(pairs: pd.DataFrame) -> pd.DataFrame:
+    """Both orientations of unordered pairs: columns ``person_id, other_id`` plus the rest."""
+    fwd = pairs.rename(columns={"a": "person_id", "b": "other_id"})
+    rev = pairs.rename(columns={"a": "other_id", "b": "person_id"})
+    return pd.concat([fwd, rev[fwd.columns]], ignore_index=True)
+
+
+def strength_series(snap: Snapshot, settings: Settings, dates: Iterable,
+                    pairs: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Strength of pairs at several dates: long frame ``a, b, date, strength``.
+
+    ``pairs`` (columns ``a, b``) restricts the output; by default every pair known at
+    the last date is reported at every date (0 where nothing was known yet).
+    """
+    dates = sorted(pd.Timestamp(d).normalize() for d in dates)
+    frames = []
+    for d in dates:
+        s = strengths(snap, settings, as_of=d)[["a", "b", "strength"]]
+        s = s.assign(date=d)
+        frames.append(s)
+    long = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["a", "b", "strength", "date"])
+    if pairs is None:
+        last = frames[-1][["a", "b"]] if frames else pd.DataFrame(columns=["a", "b"])
+        pairs = last
+    grid = pairs[["a", "b"]].drop_duplicates().merge(pd.DataFrame({"date": dates}), how="cross")
+    out = grid.merge(long, on=["a", "b", "date"], how="left")
+    out["strength"] = out["strength"].fillna(0.0)
+    return out[["a", "b", "date", "strength"]].sort_values(["a", "b", "date"], kind="mergesort").reset_index(drop=True)
+
+
+def month_ends(as_of, months: int) -> list[pd.Timestamp]:
+    """``months`` dates one month apart ending at ``as_of`` (oldest first)."""
+    end = pd.Timestamp(as_of).normalize()
+    return [end - pd.DateOffset(months=k) for k in range(months - 1, -1, -1)]
+
+
+def pair_key(x: str, y: str) -> tuple[str, str]:
+    return (x, y) if x < y else (y, x)
+
+
+def lookup(pairs: pd.DataFrame, x: Sequence[str], y: Sequence[str], column: str = "strength") -> np.ndarray:
+    """Vectorized lookup of ``column`` for many (x, y) person pairs (0 where absent)."""
+    x = np.asarray(x, dtype=object)
+    y = np.asarray(y, dtype=object)
+    a = np.where(x < y, x, y)
+    b = np.where(x < y, y, x)
+    q = pd.DataFrame({"a": a, "b": b})
+    res = q.merge(pairs[["a", "b", column]], on=["a", "b"], how="left")[column]
+    return res.fillna(0.0).to_numpy()

@@ -1,0 +1,307 @@
+"""Every threshold and weight of the analyses, in one frozen object.
+
+Defaults follow DESIGN.md section 4. A ``kamgraph.toml`` overrides any of them::
+
+    [strength]
+    half_life_days = 120
+
+    [strength.interaction_weights]
+    visit = 4.0
+
+    [[tier_policy]]
+    tier = "gold"
+    executive_level = 2
+    min_exec_tie = 0.5
+    exec_tie_roles = ["decision_maker", "approver"]
+    min_exec_visits_per_quarter = 2
+    iron_triangle = ["ar", "sr", "fr"]
+
+>>> s = Settings()
+>>> s.strength.half_life_days
+90.0
+>>> s.replace(strength={"half_life_days": 30}).strength.half_life_days
+30.0
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Mapping
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+from kamgraph.errors import ConfigError
+
+
+def _frozen(d: Mapping[str, float]) -> Mapping[str, float]:
+    return MappingProxyType(dict(d))
+
+
+@dataclass(frozen=True)
+class StrengthSettings:
+    half_life_days: float = 90.0  # H: evidence from interactions halves every H days
+    declared_half_life_days: float = 365.0  # H_decl: declared tie strength decay
+    evidence_scale: float = 4.0  # strength = 1 - (1 - declared) * exp(-evidence / scale)
+    interaction_weights: Mapping[str, float] = field(
+        default_factory=lambda: _frozen(
+            {"visit": 3.0, "meal": 2.5, "meeting": 2.0, "event": 1.0, "call": 1.0, "email": 0.3}
+        )
+    )
+
+
+@dataclass(frozen=True)
+class TrendSettings:
+    months: int = 12  # length of the monthly series
+    slope_points: int = 6  # the slope is fitted over the last N monthly points
+    slope_threshold: float = 0.01  # |slope| per month below this is "stable"
+    dormant_days: int = 180  # no interaction for this long ...
+    dormant_strength: float = 0.2  # ... and strength below this => dormant
+    new_days: int = 90  # first interaction within this many days => new
+
+
+@dataclass(frozen=True)
+class CoverageSettings:
+    covered: float = 0.5  # best strength >= this => covered
+    thread: float = 0.3  # internal people with strength >= this count as threads
+    peer_level_gap: int = 1  # peer covered when our level <= contact level + gap
+    role_weights: Mapping[str, float] = field(
+        default_factory=lambda: _frozen(
+            {
+                "decision_maker": 3.0,
+                "approver": 2.0,
+                "technical_evaluator": 1.5,
+                "influencer": 1.5,
+                "coach": 1.5,
+                "procurement": 1.0,
+                "user": 1.0,
+            }
+        )
+    )
+
+
+@dataclass(frozen=True)
+class GapSettings:
+    single_thread_share: float = 0.7  # one person holds >= this share of strong ties
+    strong: float = 0.5  # a strong tie for single-threading purposes
+    cooling_key_roles: tuple[str, ...] = ("decision_maker", "approver", "coach")
+    opponent_influence: int = 4  # unmanaged opponent: influence >= this and no tie
+    key_person_drop: float = 0.3  # key-person risk: coverage drops by >= this
+    severity: Mapping[str, float] = field(
+        default_factory=lambda: _frozen(
+            {
+                "no_decision_maker_known": 0.9,
+                "uncovered_decision_maker": 1.0,
+                "no_peer_coverage": 0.7,
+                "single_threaded": 0.6,
+                "cooling_key_relationship": 0.8,
+                "unmanaged_opponent": 0.8,
+                "missing_team_role": 0.5,
+                "tier_policy": 0.7,
+                "key_person_risk": 0.6,
+            }
+        )
+    )
+
+
+@dataclass(frozen=True)
+class PathSettings:
+    top_k: int = 3
+    kind_factors: Mapping[str, float] = field(
+        default_factory=lambda: _frozen(
+            {
+                "relative": 1.0,
+                "friend": 1.0,
+                "classmate": 0.9,
+                "comrade": 0.9,
+                "former_colleague": 0.8,
+                "colleague": 0.8,  # the target's colleague acting as coach
+                "partner": 0.7,
+                "official": 0.6,
+                "business": 0.7,
+                "other": 0.5,
+                "association": 0.3,  # shared organization membership
+            }
+        )
+    )
+
+
+@dataclass(frozen=True)
+class InfluenceSettings:
+    damping: float = 0.85
+    reports_to_weight: float = 2.0  # weight of a subordinate -> boss edge
+    hidden_min_level: int = 3  # hidden influencer: level >= this ...
+    hidden_top_share: float = 0.25  # ... and rank within the top share of the account
+
+
+@dataclass(frozen=True)
+class TierSettings:
+    # value score = weighted mean of per-metric percentiles across the portfolio
+    metric_weights: Mapping[str, float] = field(
+        default_factory=lambda: _frozen(
+            {
+                "revenue": 0.35,
+                "gross_margin": 0.15,
+                "collection_rate": 0.1,
+                "on_time_payment": 0.1,
+                "growth": 0.1,
+                "industry_influence": 0.1,
+                "strategic_fit": 0.1,
+            }
+        )
+    )
+    # minimum value score (0..1) for each tier, best first; below the last => standard
+    thresholds: Mapping[str, float] = field(
+        default_factory=lambda: _frozen({"diamond": 0.8, "gold": 0.6, "silver": 0.4})
+    )
+    problem_margin: float = 0.0  # gross margin below this => problem
+    problem_collection: float = 0.8  # collection rate below this => problem
+    pareto_share: float = 0.2  # "top 20% of accounts"
+    weights: Mapping[str, float] = field(  # tier weight for visit priorities
+        default_factory=lambda: _frozen({"diamond": 4.0, "gold": 3.0, "silver": 2.0, "standard": 1.0})
+    )
+
+
+@dataclass(frozen=True)
+class TierPolicy:
+    tier: str
+    executive_level: int = 2  # executive ties must come from our people at this level or higher
+    min_exec_tie: float = 0.6
+    exec_tie_roles: tuple[str, ...] = ("decision_maker",)
+    exec_tie_contact_max_level: int = 2  # ... to a contact at level <= this
+    min_exec_visits_per_quarter: int = 0
+    iron_triangle: tuple[str, ...] = ("ar", "sr", "fr")
+    executive_sponsor: bool = False  # an executive_sponsor must be assigned
+
+
+DEFAULT_TIER_POLICY: tuple[TierPolicy, ...] = (
+    TierPolicy("diamond", executive_level=1, min_exec_tie=0.6, min_exec_visits_per_quarter=2,
+               iron_triangle=("ar", "sr", "fr"), executive_sponsor=True),
+    TierPolicy("gold", executive_level=2, min_exec_tie=0.5, exec_tie_roles=("decision_maker", "approver"),
+               min_exec_visits_per_quarter=1, iron_triangle=("ar", "sr", "fr")),
+    TierPolicy("silver", executive_level=3, min_exec_tie=0.0, exec_tie_roles=(),
+               min_exec_visits_per_quarter=0, iron_triangle=("ar",)),
+    TierPolicy("standard", executive_level=4, min_exec_tie=0.0, exec_tie_roles=(),
+               min_exec_visits_per_quarter=0, iron_triangle=()),
+)
+
+
+@dataclass(frozen=True)
+class VisitSettings:
+    executive_max_level: int = 2  # default executives: internal people at level <= this
+    capacity: int = 6  # visits per executive in the period
+    level_gap: int = 1  # level-matched: executive level <= contact level + gap
+    role_weights: Mapping[str, float] = field(
+        default_factory=lambda: _frozen(
+            {"decision_maker": 3.0, "approver": 2.0, "technical_evaluator": 1.0, "influencer": 1.5,
+             "coach": 1.0, "procurement": 1.0, "user": 0.5}
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Settings:
+    as_of: str = ""  # analysis date (YYYY-MM-DD); empty = today
+    strength: StrengthSettings = field(default_factory=StrengthSettings)
+    trend: TrendSettings = field(default_factory=TrendSettings)
+    coverage: CoverageSettings = field(default_factory=CoverageSettings)
+    gaps: GapSettings = field(default_factory=GapSettings)
+    paths: PathSettings = field(default_factory=PathSettings)
+    influence: InfluenceSettings = field(default_factory=InfluenceSettings)
+    tiers: TierSettings = field(default_factory=TierSettings)
+    tier_policy: tuple[TierPolicy, ...] = DEFAULT_TIER_POLICY
+    visits: VisitSettings = field(default_factory=VisitSettings)
+
+    def as_of_date(self, override: str | None = None) -> "pd.Timestamp":
+        """The analysis date: ``override``, else ``as_of``, else today (midnight)."""
+        import pandas as pd
+
+        value = override or self.as_of
+        if not value:
+            return pd.Timestamp.today().normalize()
+        try:
+            return pd.Timestamp(value).normalize()
+        except (ValueError, TypeError):
+            raise ConfigError(f"as_of must be a date like 2026-11-15, got {value!r}") from None
+
+    def policy_for(self, tier: str | None) -> TierPolicy | None:
+        for p in self.tier_policy:
+            if p.tier == tier:
+                return p
+        return None
+
+    def replace(self, **sections: Any) -> "Settings":
+        """A copy with some sections overridden from plain dicts (as read from TOML)."""
+        return _apply(self, sections, "")
+
+    @classmethod
+    def load(cls, path: str | os.PathLike | None = None) -> "Settings":
+        """Defaults, overridden by ``path`` or ``./kamgraph.toml`` (or ``$KAMGRAPH_CONFIG``)."""
+        if path is None:
+            path = os.environ.get("KAMGRAPH_CONFIG") or "kamgraph.toml"
+            if not Path(path).exists():
+                return cls()
+        p = Path(path)
+        try:
+            data = tomllib.loads(p.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError(f"settings file not found: {p}") from None
+        except tomllib.TOMLDecodeError as e:
+            raise ConfigError(f"{p}: not valid TOML: {e}") from None
+        try:
+            return cls().replace(**data)
+        except ConfigError as e:
+            raise ConfigError(f"{p}: {e}") from None
+
+
+def _apply(obj: Any, overrides: Mapping[str, Any], prefix: str) -> Any:
+    fields = {f.name: f for f in dataclasses.fields(obj)}
+    changes: dict[str, Any] = {}
+    for key, value in overrides.items():
+        name = f"{prefix}{key}"
+        if key not in fields:
+            raise ConfigError(f"unknown setting {name!r}; known: {', '.join(sorted(fields))}")
+        current = getattr(obj, key)
+        if key == "tier_policy":
+            if not isinstance(value, list):
+                raise ConfigError("tier_policy must be an array of tables ([[tier_policy]])")
+            changes[key] = tuple(_policy(v) for v in value)
+        elif dataclasses.is_dataclass(current):
+            if not isinstance(value, Mapping):
+                raise ConfigError(f"{name} must be a table")
+            changes[key] = _apply(current, value, f"{name}.")
+        elif isinstance(current, Mapping):
+            if not isinstance(value, Mapping):
+                raise ConfigError(f"{name} must be a table")
+            merged = dict(current)
+            for k, v in value.items():
+                if not isinstance(v, (int, float)):
+                    raise ConfigError(f"{name}.{k} must be a number, got {v!r}")
+                merged[k] = float(v)
+            changes[key] = _frozen(merged)
+        elif isinstance(current, tuple):
+            if not isinstance(value, list):
+                raise ConfigError(f"{name} must be a list")
+            changes[key] = tuple(value)
+        elif isinstance(current, bool):
+            if not isinstance(value, bool):
+                raise ConfigError(f"{name} must be true or false, got {value!r}")
+            changes[key] = value
+        elif isinstance(current, (int, float)):
+            if not isinstance(value, (int, float)) or isinstance(value, bool):
+                raise ConfigError(f"{name} must be a number, got {value!r}")
+            changes[key] = type(current)(value)
+        else:
+            changes[key] = value
+    return dataclasses.replace(obj, **changes)
+
+
+def _policy(d: Any) -> TierPolicy:
+    if not isinstance(d, Mapping) or "tier" not in d:
+        raise ConfigError("each [[tier_policy]] needs a tier = \"...\"")
+    return _apply(TierPolicy(tier=str(d["tier"])), {k: v for k, v in d.items() if k != "tier"}, "tier_policy.")

@@ -1,0 +1,216 @@
+"""The read-only snapshot the analysis layer consumes, and how a scope selects it.
+
+A :class:`Snapshot` holds one pandas frame per entity of :mod:`kamgraph.schema`
+(``snap.people``, ``snap.ties``, ...) with canonical dtypes. It never talks to a store.
+
+Scoping is defined once, here, on top of the stores' one read primitive
+(``read(entity, column, values)``), so both stores return the same snapshot for the same
+scope. For a list of accounts the snapshot holds:
+
+- the accounts, their opportunities (and roles), and everyone employed at them (core);
+- every tie touching the core, and the other ends of those ties (neighbors);
+- ties between neighbors and our internal staff (for one-intermediary access paths);
+- all internal staff;
+- memberships of core and neighbors, plus internal staff's memberships of the same bodies;
+- the interactions any core or neighbor person attended, with all their attendees;
+- employment, assessments, reporting lines and influence links of everyone kept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
+
+import pandas as pd
+
+from kamgraph.schema import ENTITIES, empty_frame
+
+if TYPE_CHECKING:  # pragma: no cover
+    from kamgraph.store.base import Reader
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Frames of one scope at one data version. Treat the frames as read-only."""
+
+    frames: Mapping[str, pd.DataFrame]
+    scope: tuple[str, ...] | None = None  # account ids, or None for the whole portfolio
+    data_version: int = 0
+    store_url: str = ""
+    _cache: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        missing = set(ENTITIES) - set(self.frames)
+        if missing:
+            full = dict(self.frames)
+            for name in missing:
+                full[name] = empty_frame(name)
+            object.__setattr__(self, "frames", full)
+
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        frames = object.__getattribute__(self, "frames")
+        if name in frames:
+            return frames[name]
+        raise AttributeError(name)
+
+    # typed accessors for the common frames (also reachable through __getattr__)
+    @property
+    def accounts(self) -> pd.DataFrame:
+        return self.frames["accounts"]
+
+    @property
+    def people(self) -> pd.DataFrame:
+        return self.frames["people"]
+
+    @property
+    def ties(self) -> pd.DataFrame:
+        return self.frames["ties"]
+
+    @property
+    def employment(self) -> pd.DataFrame:
+        return self.frames["employment"]
+
+    @property
+    def attendance(self) -> pd.DataFrame:
+        return self.frames["attendance"]
+
+    @property
+    def interactions(self) -> pd.DataFrame:
+        return self.frames["interactions"]
+
+    def counts(self) -> dict[str, int]:
+        return {name: len(self.frames[name]) for name in ENTITIES}
+
+    def cached(self, key: object, build):
+        """Memoize a derived structure (an index, a graph) for the life of this snapshot."""
+        try:
+            return self._cache[key]
+        except KeyError:
+            value = self._cache[key] = build()
+            return value
+
+    def roles(self, as_of: pd.Timestamp | str | None = None) -> pd.DataFrame:
+        """Current decision role, attitude and influence of every contact at every account.
+
+        The latest assessment on or before ``as_of`` (default: the latest of all) per
+        (person, account), with ``assessed_on``; one row per pair.
+        """
+        a = self.frames["assessments"]
+        if as_of is not None:
+            a = a[a["assessed_on"] <= pd.Timestamp(as_of)]
+        if a.empty:
+            return a.copy()
+        # role, attitude and influence may be assessed separately: carry the last known
+        # value of each field forward within the pair.
+        a = a.sort_values(["person_id", "account_id", "assessed_on"], kind="mergesort")
+        fields = ["decision_role", "attitude", "influence", "assessed_by", "source"]
+        filled = a.groupby(["person_id", "account_id"], sort=False)[fields].ffill()
+        a = a.assign(**{f: filled[f] for f in fields})
+        return a.groupby(["person_id", "account_id"], sort=False).tail(1).reset_index(drop=True)
+
+    def with_frames(self, **frames: pd.DataFrame) -> "Snapshot":
+        """A copy with some frames replaced (for what-if analyses)."""
+        new = dict(self.frames)
+        new.update(frames)
+        return Snapshot(new, self.scope, self.data_version, self.store_url)
+
+
+def _ids(*series: Iterable) -> list[str]:
+    out: set[str] = set()
+    for s in series:
+        out.update(x for x in s if x is not None and not (isinstance(x, float) and pd.isna(x)))
+    return sorted(out)
+
+
+def _union(*frames: pd.DataFrame, key: Sequence[str]) -> pd.DataFrame:
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return frames[0] if frames else pd.DataFrame()
+    if len(frames) == 1:
+        return frames[0]
+    return pd.concat(frames, ignore_index=True).drop_duplicates(list(key)).reset_index(drop=True)
+
+
+def build_snapshot(reader: "Reader", scope: Sequence[str] | None, data_version: int = 0,
+                   store_url: str = "") -> Snapshot:
+    """Select a snapshot through ``reader.read(entity, column=None, values=None)``."""
+    if scope is None:
+        frames = {name: reader.read(name) for name in ENTITIES}
+        return Snapshot(frames, None, data_version, store_url)
+
+    scope = tuple(sorted(set(scope)))
+
+    def read(entity: str, column: str, values: Sequence[str]) -> pd.DataFrame:
+        return reader.read(entity, column, list(values)) if values else empty_frame(entity)
+
+    def read_any(entity: str, columns: Sequence[str], values: Sequence[str]) -> pd.DataFrame:
+        parts = [read(entity, c, values) for c in columns]
+        out = _union(*parts, key=ENTITIES[entity].key)
+        return out if len(out) else empty_frame(entity)
+
+    accounts = read("accounts", "id", scope)
+    core_emp = read("employment", "org_id", scope)
+    core = set(_ids(core_emp["person_id"]))
+    ties1 = read_any("ties", ("person_id", "other_id"), sorted(core))
+    neighbors = set(_ids(ties1["person_id"], ties1["other_id"])) - core
+    internal = reader.read("people", "side", ["internal"])
+    internal_ids = set(internal["id"])
+    ties2 = read_any("ties", ("person_id", "other_id"), sorted(neighbors))
+    if len(ties2):
+        keep = ((ties2["person_id"].isin(neighbors) & ties2["other_id"].isin(internal_ids | neighbors | core))
+                | (ties2["other_id"].isin(neighbors) & ties2["person_id"].isin(internal_ids | neighbors | core)))
+        ties2 = ties2[keep]
+    ties = _union(ties1, ties2, key=ENTITIES["ties"].key)
+    if not len(ties):
+        ties = empty_frame("ties")
+
+    reach = core | neighbors
+    mem1 = read("memberships", "person_id", sorted(reach))
+    mem2 = read("memberships", "org_id", _ids(mem1["org_id"]))
+    if len(mem2):
+        mem2 = mem2[mem2["person_id"].isin(internal_ids | reach)]
+    memberships = _union(mem1, mem2, key=ENTITIES["memberships"].key)
+    if not len(memberships):
+        memberships = empty_frame("memberships")
+
+    att1 = read("attendance", "person_id", sorted(reach))
+    interaction_ids = _ids(att1["interaction_id"])
+    attendance = read("attendance", "interaction_id", interaction_ids)
+    interactions = read("interactions", "id", interaction_ids)
+
+    person_ids = sorted(reach | internal_ids | set(_ids(ties["person_id"], ties["other_id"]))
+                        | set(_ids(memberships["person_id"])) | set(_ids(attendance["person_id"])))
+    people = read("people", "id", person_ids)
+    employment = read("employment", "person_id", person_ids)
+    assessments = read("assessments", "person_id", person_ids)
+    reports_to = read_any("reports_to", ("person_id", "manager_id"), person_ids)
+    influence = read_any("influence", ("source_id", "target_id"), person_ids)
+
+    opportunities = read("opportunities", "account_id", scope)
+    opportunity_roles = read("opportunity_roles", "opportunity_id", _ids(opportunities["id"]))
+
+    extra_accounts = set(_ids(employment["org_id"], interactions["account_id"])) - set(scope)
+    accounts = _union(accounts, read("accounts", "id", sorted(extra_accounts)), key=("id",))
+    if not len(accounts):
+        accounts = empty_frame("accounts")
+    organizations = read("organizations", "id", _ids(employment["org_id"], memberships["org_id"]))
+
+    frames = {
+        "accounts": accounts,
+        "organizations": organizations,
+        "people": people,
+        "employment": employment,
+        "assessments": assessments,
+        "reports_to": reports_to,
+        "ties": ties,
+        "influence": influence,
+        "memberships": memberships,
+        "interactions": interactions,
+        "attendance": attendance,
+        "opportunities": opportunities,
+        "opportunity_roles": opportunity_roles,
+    }
+    from kamgraph.schema import normalize_frame
+
+    frames = {name: normalize_frame(name, f) for name, f in frames.items()}
+    return Snapshot(frames, scope, data_version, store_url)

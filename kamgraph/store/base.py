@@ -1,0 +1,152 @@
+"""The ``Store`` protocol every backend implements, and the behaviour they share.
+
+Stores are thin: batch upserts, deletes, one filtered read, export/erase of a person,
+counts and a data version. Everything else (scoping a snapshot, assembling a person's
+export) is written once in :class:`BaseStore` on top of ``read``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Mapping, Protocol, Sequence, runtime_checkable
+
+import pandas as pd
+
+from kamgraph.schema import ENTITIES, WRITE_ORDER, to_records
+from kamgraph.snapshot import Snapshot, build_snapshot
+
+#: progress callback: (entity, rows done in this entity, rows in this entity)
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class WriteResult:
+    """What a write did: rows received per entity, and the data version afterwards."""
+
+    rows: dict[str, int] = field(default_factory=dict)
+    data_version: int = 0
+    batches: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(self.rows.values())
+
+
+class Reader(Protocol):
+    def read(self, entity: str, column: str | None = None,
+             values: Sequence[str] | None = None) -> pd.DataFrame: ...
+
+
+@runtime_checkable
+class Store(Protocol):
+    """A place where the stakeholder graph lives. See DESIGN.md section 3."""
+
+    url: str
+
+    def init(self) -> None:
+        """Create tables / constraints if missing. Idempotent."""
+
+    def write(self, tables: Mapping[str, pd.DataFrame], progress: Progress | None = None) -> WriteResult:
+        """Upsert rows of several entities (keyed by each entity's key), all or nothing."""
+
+    def upsert(self, entity: str, rows: pd.DataFrame) -> int:
+        """Upsert rows of one entity. Returns the number of rows received."""
+
+    def delete(self, entity: str, keys: pd.DataFrame) -> int:
+        """Delete rows by key; deleting a node also removes its relationships."""
+
+    def read(self, entity: str, column: str | None = None,
+             values: Sequence[str] | None = None) -> pd.DataFrame:
+        """All rows of an entity, or those whose ``column`` is in ``values``; normalized."""
+
+    def snapshot(self, scope: Sequence[str] | None = None) -> Snapshot:
+        """The read-only snapshot of some accounts (or of everything) for analysis."""
+
+    def export_person(self, person_id: str) -> dict:
+        """Everything stored about one person, JSON-serializable."""
+
+    def erase_person(self, person_id: str) -> dict[str, int]:
+        """Hard-delete a person, their edges and attendance; drop interactions left empty."""
+
+    def counts(self) -> dict[str, int]:
+        """Row counts per entity."""
+
+    def data_version(self) -> int:
+        """A number that changes on every write (for cache keys)."""
+
+    def close(self) -> None: ...
+
+
+class BaseStore:
+    """Shared behaviour built on ``read`` and ``write``."""
+
+    url: str = ""
+
+    # -- to be provided by subclasses -------------------------------------------------
+    def read(self, entity: str, column: str | None = None,
+             values: Sequence[str] | None = None) -> pd.DataFrame:  # pragma: no cover
+        raise NotImplementedError
+
+    def write(self, tables: Mapping[str, pd.DataFrame],
+              progress: Progress | None = None) -> WriteResult:  # pragma: no cover
+        raise NotImplementedError
+
+    def data_version(self) -> int:  # pragma: no cover
+        raise NotImplementedError
+
+    # -- shared ------------------------------------------------------------------------
+    def upsert(self, entity: str, rows: pd.DataFrame) -> int:
+        check_entity(entity)
+        return self.write({entity: rows}).rows.get(entity, 0)
+
+    def snapshot(self, scope: Sequence[str] | None = None) -> Snapshot:
+        return build_snapshot(self, scope, self.data_version(), self.url)
+
+    def export_person(self, person_id: str) -> dict:
+        from kamgraph.errors import NotFound
+
+        people = self.read("people", "id", [person_id])
+        if people.empty:
+            raise NotFound(f"no person with id {person_id!r}")
+        out: dict = {"person": to_records("people", people)[0]}
+        for entity, columns in PERSON_COLUMNS.items():
+            parts = [self.read(entity, c, [person_id]) for c in columns]
+            frame = pd.concat([p for p in parts if len(p)] or [parts[0]], ignore_index=True)
+            frame = frame.drop_duplicates(list(ENTITIES[entity].key))
+            out[entity] = to_records(entity, frame)
+        ids = sorted({r["interaction_id"] for r in out["attendance"]})
+        out["interactions"] = to_records("interactions", self.read("interactions", "id", ids)) if ids else []
+        return out
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:  # pragma: no cover - overridden
+        pass
+
+
+#: Relationship entities and the columns that point at a person.
+PERSON_COLUMNS: dict[str, tuple[str, ...]] = {
+    "employment": ("person_id",),
+    "assessments": ("person_id", "assessed_by"),
+    "reports_to": ("person_id", "manager_id"),
+    "ties": ("person_id", "other_id"),
+    "influence": ("source_id", "target_id"),
+    "memberships": ("person_id",),
+    "attendance": ("person_id",),
+    "opportunity_roles": ("person_id",),
+}
+
+
+def check_entity(entity: str) -> None:
+    if entity not in ENTITIES:
+        raise ValueError(f"unknown entity {entity!r}; known: {', '.join(WRITE_ORDER)}")
+
+
+def check_column(entity: str, column: str) -> None:
+    check_entity(entity)
+    if column not in ENTITIES[entity].column_names:
+        raise ValueError(f"{entity} has no column {column!r}")
