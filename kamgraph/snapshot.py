@@ -12,7 +12,8 @@ scope. For a list of accounts the snapshot holds:
 - ties between neighbors and our internal staff (for one-intermediary access paths);
 - all internal staff;
 - memberships of core and neighbors, plus internal staff's memberships of the same bodies;
-- the interactions any core or neighbor person attended, with all their attendees;
+- the interactions any non-internal core or neighbor person attended, with all their
+  attendees;
 - employment, assessments, reporting lines and influence links of everyone kept.
 """
 
@@ -173,7 +174,8 @@ def build_snapshot(reader: "Reader", scope: Sequence[str] | None, data_version: 
     if not len(memberships):
         memberships = empty_frame("memberships")
 
-    att1 = read("attendance", "person_id", sorted(reach))
+    # our staff attend interactions at every account: follow only the others' attendance
+    att1 = read("attendance", "person_id", sorted(reach - internal_ids))
     interaction_ids = _ids(att1["interaction_id"])
     attendance = read("attendance", "interaction_id", interaction_ids)
     interactions = read("interactions", "id", interaction_ids)
