@@ -137,6 +137,7 @@ class InfluenceSettings:
     reports_to_weight: float = 2.0  # weight of a subordinate -> boss edge
     hidden_min_level: int = 3  # hidden influencer: level >= this ...
     hidden_top_share: float = 0.25  # ... and rank within the top share of the account
+    missing_weight: float = 3.0  # an INFLUENCES link without a weight counts as this (1..5 scale)
 
 
 @dataclass(frozen=True)
