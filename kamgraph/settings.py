@@ -63,6 +63,7 @@ class TrendSettings:
     dormant_days: int = 180  # no interaction for this long ...
     dormant_strength: float = 0.2  # ... and strength below this => dormant
     new_days: int = 90  # first interaction within this many days => new
+    change_min_delta: float = 0.1  # relationship_changes: |strength change| reported from this
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,7 @@ class GapSettings:
     single_thread_share: float = 0.7  # one person holds >= this share of strong ties
     strong: float = 0.5  # a strong tie for single-threading purposes
     cooling_key_roles: tuple[str, ...] = ("decision_maker", "approver", "coach")
+    peer_roles: tuple[str, ...] = ("decision_maker", "approver")  # no_peer_coverage checks these roles
     opponent_influence: int = 4  # unmanaged opponent: influence >= this and no tie
     key_person_drop: float = 0.3  # key-person risk: coverage drops by >= this
     severity: Mapping[str, float] = field(

@@ -1,0 +1,385 @@
+"""Coverage: how well our people know each customer contact, account and opportunity.
+
+DESIGN.md section 4, with every threshold from ``settings.coverage``:
+
+- a contact's **best strength** is the highest strength between the contact and any
+  internal person (:func:`kamgraph.analysis.strength.strengths`); the contact is
+  **covered** when it is >= ``covered`` (0.5);
+- **peer covered**: some internal person whose level is <= contact level + ``peer_level_gap``
+  holds a covering tie (>= ``covered``). This is "the best person's level matches" whenever
+  the best person is senior enough, and also credits a VP's 0.6 tie when a junior's 0.8 tie
+  is the best. A contact of unknown level is peer covered by any covering tie; an internal
+  person of unknown level never counts as a peer;
+- **threads**: distinct internal people with strength >= ``thread`` (0.3);
+- **never interacted**: no interaction with any internal person. It is kept apart from
+  strength 0: ``best_strength`` is NaN when no internal person has any tie or interaction
+  with the contact, and a declared tie without interactions gives a strength but
+  ``never_interacted=True``;
+- the **coverage score** of an account is the role-weighted mean of
+  ``min(1, best / covered)`` over its buying center (current contacts with a decision role;
+  weights ``role_weights``). It is NaN when no contact has a decision role.
+
+Contacts are the ``customer`` people whose employment at the account is current on the
+as-of date (``since`` empty or <= as-of, ``until`` empty or > as-of); their role, attitude
+and influence are the latest assessment on or before the as-of date (:meth:`Snapshot.roles`).
+The iron triangle (AR, SR, FR) and the executive sponsor are internal people's current
+employment rows at the account with that ``team_role``.
+
+Everything is a merge or a group operation over the pair table; no loop per pair.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from kamgraph.analysis.strength import resolve_as_of, strengths
+from kamgraph.errors import NotFound
+from kamgraph.model import DecisionRole, Side, TeamRole
+from kamgraph.settings import Settings
+from kamgraph.snapshot import Snapshot
+from kamgraph.titles import level_from_title
+
+#: The account team's iron triangle, by definition (DESIGN.md section 1).
+IRON_TRIANGLE: tuple[str, ...] = (TeamRole.AR.value, TeamRole.SR.value, TeamRole.FR.value)
+#: Team roles reported per account (the iron triangle plus the executive sponsor).
+TEAM_ROLES: tuple[str, ...] = IRON_TRIANGLE + (TeamRole.EXECUTIVE_SPONSOR.value,)
+#: Decision roles, in the order their coverage columns are reported.
+ROLES: tuple[str, ...] = tuple(DecisionRole.values())
+
+PAIR_FIELDS = ["internal_id", "contact_id", "strength", "n_interactions", "first_interaction",
+               "last_interaction", "tie_kinds"]
+
+CONTACT_COLUMNS = [
+    "account_id", "account_name", "contact_id", "name", "title", "level", "decision_role", "attitude",
+    "influence", "best_strength", "best_internal_id", "best_internal_name", "best_internal_level",
+    "covered", "peer_covered", "threads", "never_interacted", "last_interaction",
+]
+
+
+# -- building blocks shared by coverage, trends, what-if and gaps ---------------------------
+
+def person_levels(snap: Snapshot) -> pd.Series:
+    """Level (1 = highest) per person id as floats, NaN when unknown.
+
+    The stored level wins; otherwise it is derived from the title.
+    """
+    def build() -> pd.Series:
+        p = snap.people
+        lvl = p["level"].astype("Float64").astype(float)
+        missing = lvl.isna() & p["title"].notna()
+        if missing.any():
+            titles = p.loc[missing, "title"]
+            derived = {t: level_from_title(t) for t in titles.unique()}
+            lvl.loc[missing] = titles.map(derived).astype(float)
+        return pd.Series(lvl.to_numpy(), index=p["id"].to_numpy(), name="level")
+
+    return snap.cached("person_levels", build)
+
+
+def person_names(snap: Snapshot) -> pd.Series:
+    """Name per person id."""
+    return snap.cached("person_names", lambda: pd.Series(snap.people["name"].to_numpy(),
+                                                         index=snap.people["id"].to_numpy()))
+
+
+def internal_ids(snap: Snapshot) -> np.ndarray:
+    """Ids of our own staff (``side == 'internal'``)."""
+    p = snap.people
+    return p.loc[p["side"] == Side.INTERNAL.value, "id"].to_numpy()
+
+
+def current_employment(snap: Snapshot, as_of) -> pd.DataFrame:
+    """Employment rows current on ``as_of``: started (or no start) and not ended."""
+    e = snap.employment
+    t = pd.Timestamp(as_of)
+    ok = (e["since"].isna() | (e["since"] <= t)) & (e["until"].isna() | (e["until"] > t))
+    return e[ok]
+
+
+def account_ids(snap: Snapshot, accounts: Iterable[str] | None = None) -> list[str]:
+    """The accounts an analysis reports on: ``accounts``, else the snapshot's scope, else all.
+
+    Raises :class:`NotFound` for an id that is not an account of the snapshot.
+    """
+    known = snap.accounts["id"].tolist()
+    if accounts is not None:
+        wanted = list(dict.fromkeys(accounts))
+        missing = sorted(set(wanted) - set(known))
+        if missing:
+            raise NotFound(f"no account with id {', '.join(map(repr, missing))}")
+        return wanted
+    if snap.scope is not None:
+        return [a for a in snap.scope if a in set(known)]
+    return sorted(known)
+
+
+def account_contacts(snap: Snapshot, settings: Settings, as_of=None,
+                     accounts: Iterable[str] | None = None) -> pd.DataFrame:
+    """Current customer contacts per account with their role, attitude and influence.
+
+    Columns: ``account_id, contact_id, title, level, decision_role, attitude, influence``.
+    """
+    t = resolve_as_of(settings, as_of)
+    ids = account_ids(snap, accounts)
+    emp = current_employment(snap, t)
+    people = snap.people
+    customers = people.loc[people["side"] == Side.CUSTOMER.value, ["id", "title"]]
+    c = emp.loc[emp["org_id"].isin(ids), ["org_id", "person_id", "title"]]
+    c = c.rename(columns={"org_id": "account_id", "person_id": "contact_id"})
+    c = c.merge(customers.rename(columns={"id": "contact_id", "title": "person_title"}), on="contact_id")
+    c["title"] = c["title"].where(c["title"].notna(), c["person_title"])
+    c["level"] = c["contact_id"].map(person_levels(snap)).astype(float)
+    roles = snap.roles(t)
+    if len(roles):
+        roles = roles[["person_id", "account_id", "decision_role", "attitude", "influence"]]
+    else:
+        roles = pd.DataFrame({k: pd.Series(dtype=object) for k in
+                              ["person_id", "account_id", "decision_role", "attitude"]})
+        roles["influence"] = pd.Series(dtype="Int64")
+    c = c.merge(roles.rename(columns={"person_id": "contact_id"}), on=["account_id", "contact_id"], how="left")
+    cols = ["account_id", "contact_id", "title", "level", "decision_role", "attitude", "influence"]
+    c = c[cols].drop_duplicates(["account_id", "contact_id"])
+    for col in ("decision_role", "attitude", "title"):
+        c[col] = c[col].astype(object).where(c[col].notna(), None)
+    return c.sort_values(["account_id", "contact_id"], kind="mergesort").reset_index(drop=True)
+
+
+def internal_contact_strengths(snap: Snapshot, settings: Settings, as_of=None,
+                               contacts: Sequence[str] | None = None) -> pd.DataFrame:
+    """Strengths between internal people and ``contacts`` (default: every customer person).
+
+    One row per (internal person, contact) pair that has a tie or an interaction on or
+    before the as-of date. Columns: ``internal_id, contact_id, strength, n_interactions,
+    first_interaction, last_interaction, tie_kinds, internal_level``.
+    """
+    t = resolve_as_of(settings, as_of)
+    if contacts is None:
+        p = snap.people
+        contacts = p.loc[p["side"] == Side.CUSTOMER.value, "id"].to_numpy()
+    ours = internal_ids(snap)
+    s = strengths(snap, settings, t)
+    a_int, b_int = s["a"].isin(ours), s["b"].isin(ours)
+    a_con, b_con = s["a"].isin(contacts), s["b"].isin(contacts)
+    fwd = s[a_int & b_con].rename(columns={"a": "internal_id", "b": "contact_id"})
+    rev = s[b_int & a_con].rename(columns={"b": "internal_id", "a": "contact_id"})
+    out = pd.concat([fwd[PAIR_FIELDS], rev[PAIR_FIELDS]], ignore_index=True)
+    out["internal_level"] = out["internal_id"].map(person_levels(snap)).astype(float)
+    return out
+
+
+def rank_pairs(pairs: pd.DataFrame) -> pd.DataFrame:
+    """Pairs sorted best-first within each contact, with ``rank`` 0, 1, 2...
+
+    Best = highest strength; ties go to the more senior person, then the smaller id, so
+    "the best internal person" is deterministic.
+    """
+    lvl = pairs["internal_level"].fillna(np.inf)
+    r = pairs.assign(_lvl=lvl).sort_values(["contact_id", "strength", "_lvl", "internal_id"],
+                                           ascending=[True, False, True, True], kind="mergesort")
+    r = r.drop(columns="_lvl")
+    r["rank"] = r.groupby("contact_id", sort=False).cumcount()
+    return r.reset_index(drop=True)
+
+
+def contact_best(settings: Settings, contacts: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
+    """Per-contact coverage figures from ``contacts`` (``contact_id, level``) and ``pairs``.
+
+    Columns added: best_strength, best_internal_id, best_internal_level, second_strength,
+    covered, peer_covered, threads, never_interacted, last_interaction.
+    """
+    cov = settings.coverage
+    ids = contacts["contact_id"].drop_duplicates()
+    p = pairs[pairs["contact_id"].isin(ids)]
+    ranked = rank_pairs(p)
+    best = ranked[ranked["rank"] == 0].set_index("contact_id")
+    second = ranked[ranked["rank"] == 1].set_index("contact_id")["strength"]
+    g = p.groupby("contact_id", sort=False)
+    threads = (p["strength"] >= cov.thread).groupby(p["contact_id"]).sum()
+    interactions = g["n_interactions"].sum() if len(p) else pd.Series(dtype=int)
+    last = g["last_interaction"].max() if len(p) else pd.Series(dtype="datetime64[ns]")
+
+    # peer coverage: a covering tie from someone at most peer_level_gap levels below the contact
+    lvl = contacts.drop_duplicates("contact_id").set_index("contact_id")["level"]
+    pc = p.assign(contact_level=p["contact_id"].map(lvl).astype(float))
+    peer = (pc["strength"] >= cov.covered) & (
+        pc["contact_level"].isna() | (pc["internal_level"] <= pc["contact_level"] + cov.peer_level_gap))
+    peer_ids = set(pc.loc[peer, "contact_id"])
+
+    out = contacts.copy()
+    cid = out["contact_id"]
+    out["best_strength"] = cid.map(best["strength"]).astype(float)
+    out["best_internal_id"] = cid.map(best["internal_id"]).astype(object)
+    out["best_internal_id"] = out["best_internal_id"].where(out["best_internal_id"].notna(), None)
+    out["best_internal_level"] = cid.map(best["internal_level"]).astype(float)
+    out["second_strength"] = cid.map(second).astype(float).fillna(0.0)
+    out["covered"] = (out["best_strength"] >= cov.covered).to_numpy()
+    out["peer_covered"] = cid.isin(peer_ids).to_numpy()
+    out["threads"] = cid.map(threads).fillna(0).astype(np.int64)
+    out["never_interacted"] = (cid.map(interactions).fillna(0) == 0).to_numpy()
+    out["last_interaction"] = cid.map(last).astype("datetime64[ns]")
+    return out
+
+
+def role_weight(settings: Settings, roles: pd.Series) -> pd.Series:
+    """Weight of each decision role (0 for no role: outside the buying center)."""
+    return roles.map(dict(settings.coverage.role_weights)).astype(float).fillna(0.0)
+
+
+def coverage_ratio(settings: Settings, best: pd.Series) -> pd.Series:
+    """``min(1, best / covered)``, 0 where nobody knows the contact."""
+    return (best.fillna(0.0) / settings.coverage.covered).clip(upper=1.0)
+
+
+def score_groups(settings: Settings, members: pd.DataFrame, key: str) -> pd.DataFrame:
+    """Coverage score and role columns per ``key`` from member rows.
+
+    ``members`` has ``key, contact_id, decision_role, best_strength, covered, peer_covered``.
+    Returns ``key, buying_center, buying_center_covered, coverage_score`` and one
+    ``role_<role>`` column per decision role (mean coverage ratio of the contacts holding
+    that role, NaN when none does).
+    """
+    m = members[members["decision_role"].notna()].copy()
+    m["w"] = role_weight(settings, m["decision_role"])
+    m = m[m["w"] > 0]
+    m["ratio"] = coverage_ratio(settings, m["best_strength"])
+    m["wr"] = m["w"] * m["ratio"]
+    g = m.groupby(key, sort=False)
+    out = pd.DataFrame({
+        "buying_center": g.size(),
+        "buying_center_covered": g["covered"].sum(),
+        "w": g["w"].sum(),
+        "wr": g["wr"].sum(),
+    })
+    out["coverage_score"] = out["wr"] / out["w"]
+    roles = m.pivot_table(index=key, columns="decision_role", values="ratio", aggfunc="mean")
+    for r in ROLES:
+        out[f"role_{r}"] = roles[r] if r in roles.columns else np.nan
+    return out.drop(columns=["w", "wr"]).reset_index()
+
+
+def team_roles(snap: Snapshot, as_of, accounts: Sequence[str]) -> pd.DataFrame:
+    """Current team-role assignments: ``account_id, team_role, internal_id`` (one row each)."""
+    emp = current_employment(snap, as_of)
+    ours = set(internal_ids(snap))
+    t = emp[emp["org_id"].isin(accounts) & emp["team_role"].notna() & emp["person_id"].isin(ours)]
+    t = t.rename(columns={"org_id": "account_id", "person_id": "internal_id"})
+    return t[["account_id", "team_role", "internal_id"]].sort_values(
+        ["account_id", "team_role", "internal_id"], kind="mergesort").reset_index(drop=True)
+
+
+# -- public analyses -----------------------------------------------------------------------
+
+def contact_coverage(snap: Snapshot, settings: Settings, as_of=None,
+                     accounts: Iterable[str] | None = None) -> pd.DataFrame:
+    """One row per (account, current customer contact): who knows them and how well.
+
+    Columns: account_id, account_name, contact_id, name, title, level, decision_role,
+    attitude, influence, best_strength (NaN: nobody on our side knows them),
+    best_internal_id, best_internal_name, best_internal_level, covered, peer_covered,
+    threads, never_interacted, last_interaction.
+    """
+    t = resolve_as_of(settings, as_of)
+    contacts = account_contacts(snap, settings, t, accounts)
+    pairs = internal_contact_strengths(snap, settings, t, contacts["contact_id"].unique())
+    out = contact_best(settings, contacts, pairs)
+    names = person_names(snap)
+    out["name"] = out["contact_id"].map(names)
+    out["best_internal_name"] = out["best_internal_id"].map(names)
+    out["best_internal_name"] = out["best_internal_name"].where(out["best_internal_name"].notna(), None)
+    out["account_name"] = out["account_id"].map(snap.accounts.set_index("id")["name"])
+    return out[CONTACT_COLUMNS].reset_index(drop=True)
+
+
+def account_coverage(snap: Snapshot, settings: Settings, as_of=None,
+                     accounts: Iterable[str] | None = None) -> pd.DataFrame:
+    """One row per account: coverage score, role coverage, threads and the account team.
+
+    Columns: account_id, account_name, tier (declared), contacts, covered, peer_covered,
+    never_interacted, buying_center, buying_center_covered, coverage_score,
+    role_<decision role> (one per role), threads (distinct internal people with a thread to
+    any current contact), ar, sr, fr, executive_sponsor (internal ids, comma-joined when
+    several), iron_triangle_complete, missing_team_roles (comma-joined, of ar/sr/fr and
+    executive_sponsor).
+    """
+    t = resolve_as_of(settings, as_of)
+    ids = account_ids(snap, accounts)
+    cc = contact_coverage(snap, settings, t, ids)
+    pairs = internal_contact_strengths(snap, settings, t, cc["contact_id"].unique())
+    return _account_rows(snap, settings, t, ids, cc, pairs)
+
+
+def _account_rows(snap: Snapshot, settings: Settings, t, ids: Sequence[str], cc: pd.DataFrame,
+                  pairs: pd.DataFrame) -> pd.DataFrame:
+    acc = snap.accounts.set_index("id").reindex(ids)
+    out = pd.DataFrame({"account_id": list(ids), "account_name": acc["name"].to_numpy(),
+                        "tier": acc["tier"].to_numpy()})
+    g = cc.groupby("account_id", sort=False)
+    out["contacts"] = out["account_id"].map(g.size()).fillna(0).astype(np.int64)
+    for col in ("covered", "peer_covered", "never_interacted"):
+        out[col] = out["account_id"].map(g[col].sum()).fillna(0).astype(np.int64)
+    scored = score_groups(settings, cc, "account_id").set_index("account_id")
+    out["buying_center"] = out["account_id"].map(scored["buying_center"]).fillna(0).astype(np.int64)
+    out["buying_center_covered"] = out["account_id"].map(scored["buying_center_covered"]).fillna(0).astype(np.int64)
+    out["coverage_score"] = out["account_id"].map(scored["coverage_score"]).astype(float)
+    for r in ROLES:
+        out[f"role_{r}"] = out["account_id"].map(scored[f"role_{r}"]).astype(float)
+    strong = pairs[pairs["strength"] >= settings.coverage.thread]
+    th = strong.merge(cc[["account_id", "contact_id"]], on="contact_id").groupby("account_id")["internal_id"].nunique()
+    out["threads"] = out["account_id"].map(th).fillna(0).astype(np.int64)
+
+    team = team_roles(snap, t, ids)
+    assigned = team.groupby(["account_id", "team_role"])["internal_id"].agg(",".join)
+    for role in TEAM_ROLES:
+        col = assigned.xs(role, level="team_role") if role in team["team_role"].values else pd.Series(dtype=object)
+        vals = out["account_id"].map(col)
+        out[role] = vals.astype(object).where(vals.notna(), None)
+    present = out[list(TEAM_ROLES)].notna()
+    out["iron_triangle_complete"] = present[list(IRON_TRIANGLE)].all(axis=1).to_numpy()
+    names = np.array(TEAM_ROLES, dtype=object)
+    out["missing_team_roles"] = [",".join(names[~row]) for row in present.to_numpy()]
+    return out
+
+
+def opportunity_coverage(snap: Snapshot, settings: Settings, as_of=None,
+                         accounts: Iterable[str] | None = None) -> pd.DataFrame:
+    """Coverage per opportunity of the accounts, like :func:`account_coverage`.
+
+    An opportunity's buying center is its ``opportunity_roles`` when it has any
+    (``roles_source='opportunity'``), else the account's buying center
+    (``roles_source='account'``). Columns: opportunity_id, opportunity_name, account_id,
+    status, stage, amount, close_date, roles_source, buying_center, buying_center_covered,
+    coverage_score, role_<role>..., threads.
+    """
+    t = resolve_as_of(settings, as_of)
+    ids = account_ids(snap, accounts)
+    opps = snap.opportunities[snap.opportunities["account_id"].isin(ids)]
+    roles = snap.opportunity_roles[snap.opportunity_roles["opportunity_id"].isin(opps["id"])]
+    cc = contact_coverage(snap, settings, t, ids)
+
+    own = roles.rename(columns={"opportunity_id": "key", "person_id": "contact_id", "role": "decision_role"})
+    own = own[["key", "contact_id", "decision_role"]]
+    without = opps.loc[~opps["id"].isin(roles["opportunity_id"]), ["id", "account_id"]]
+    inherited = without.rename(columns={"id": "key"}).merge(cc[["account_id", "contact_id", "decision_role"]],
+                                                            on="account_id").drop(columns="account_id")
+    members = pd.concat([own, inherited], ignore_index=True)
+    pairs = internal_contact_strengths(snap, settings, t, members["contact_id"].unique())
+    levels = members["contact_id"].map(person_levels(snap)).astype(float)
+    members = contact_best(settings, members.assign(level=levels), pairs)
+
+    out = opps.rename(columns={"id": "opportunity_id", "name": "opportunity_name"})
+    out = out[["opportunity_id", "opportunity_name", "account_id", "status", "stage", "amount", "close_date"]]
+    out = out.reset_index(drop=True)
+    out["roles_source"] = np.where(out["opportunity_id"].isin(roles["opportunity_id"]), "opportunity", "account")
+    scored = score_groups(settings, members, "key").set_index("key")
+    out["buying_center"] = out["opportunity_id"].map(scored["buying_center"]).fillna(0).astype(np.int64)
+    out["buying_center_covered"] = out["opportunity_id"].map(scored["buying_center_covered"]).fillna(0).astype(np.int64)
+    out["coverage_score"] = out["opportunity_id"].map(scored["coverage_score"]).astype(float)
+    for r in ROLES:
+        out[f"role_{r}"] = out["opportunity_id"].map(scored[f"role_{r}"]).astype(float)
+    strong = pairs[pairs["strength"] >= settings.coverage.thread]
+    th = strong.merge(members[["key", "contact_id"]], on="contact_id").groupby("key")["internal_id"].nunique()
+    out["threads"] = out["opportunity_id"].map(th).fillna(0).astype(np.int64)
+    return out.sort_values(["account_id", "opportunity_id"], kind="mergesort").reset_index(drop=True)

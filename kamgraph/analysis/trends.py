@@ -1,0 +1,257 @@
+"""Trends: how relationships move month by month, and what changed between two dates.
+
+DESIGN.md section 4, thresholds from ``settings.trend``:
+
+- the **monthly series** is the strength of each pair at ``months`` dates one month apart
+  ending at the as-of date (:func:`kamgraph.analysis.strength.month_ends`);
+- the **slope** is the least-squares slope, per month, of the last ``slope_points`` values,
+  computed for all pairs at once on the matrix of series;
+- the **label**, first rule that applies wins:
+
+  1. ``new``: the pair's first interaction is at most ``new_days`` days before the as-of
+     date (a young relationship has a rising slope by construction; calling it "warming"
+     would hide that it is new);
+  2. ``dormant``: no interaction in the last ``dormant_days`` days (the last one is more
+     than ``dormant_days`` days old, or there never was one) and strength <
+     ``dormant_strength``;
+  3. ``warming``: slope >= ``slope_threshold``;
+  4. ``cooling``: slope <= -``slope_threshold``;
+  5. ``stable``: otherwise.
+
+A pair with neither a tie nor an interaction on the as-of date (only possible when
+``pairs`` names it) has no relationship to label: ``label`` is None, strength 0.
+
+By default the pairs are every (internal person, customer contact) pair known on the as-of
+date (a tie or an interaction); ``pairs`` (columns ``person_id, other_id``) picks others.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from kamgraph.analysis.coverage import current_employment, internal_contact_strengths, person_names
+from kamgraph.analysis.strength import month_ends, resolve_as_of, strength_series, strengths
+from kamgraph.errors import ConfigError
+from kamgraph.model import Attitude
+from kamgraph.settings import Settings
+from kamgraph.snapshot import Snapshot
+
+LABELS = ("new", "dormant", "warming", "cooling", "stable")
+
+TREND_COLUMNS = ["person_id", "person_name", "other_id", "other_name", "accounts", "strength_now",
+                 "strength_start", "slope", "label", "n_interactions", "first_interaction",
+                 "last_interaction", "days_since_last"]
+
+CHANGE_COLUMNS = ["kind", "date", "account_id", "person_id", "person_name", "other_id", "other_name",
+                  "before", "after", "strength_before", "strength_after", "delta", "assessed_by",
+                  "description"]
+
+
+def default_pairs(snap: Snapshot, settings: Settings, as_of=None) -> pd.DataFrame:
+    """(internal person, customer contact) pairs known on the as-of date: ``person_id, other_id``."""
+    p = internal_contact_strengths(snap, settings, as_of)
+    return p.rename(columns={"internal_id": "person_id", "contact_id": "other_id"})[["person_id", "other_id"]]
+
+
+def _unordered(pairs: pd.DataFrame) -> pd.DataFrame:
+    x = pairs["person_id"].to_numpy(dtype=object)
+    y = pairs["other_id"].to_numpy(dtype=object)
+    swap = x > y
+    return pd.DataFrame({"person_id": x, "other_id": y, "a": np.where(swap, y, x), "b": np.where(swap, x, y)})
+
+
+def _pairs_or_default(snap: Snapshot, settings: Settings, t, pairs) -> pd.DataFrame:
+    if pairs is None:
+        pairs = default_pairs(snap, settings, t)
+    return _unordered(pairs[["person_id", "other_id"]].drop_duplicates().reset_index(drop=True))
+
+
+def monthly_series(snap: Snapshot, settings: Settings, as_of=None, pairs: pd.DataFrame | None = None,
+                   months: int | None = None) -> pd.DataFrame:
+    """Strength of each pair at monthly points ending at the as-of date.
+
+    Long frame ``person_id, other_id, date, strength`` (oldest date first within a pair;
+    0 where nothing was known yet). ``months`` defaults to ``settings.trend.months``.
+    """
+    t = resolve_as_of(settings, as_of)
+    months = months or settings.trend.months
+    p = _pairs_or_default(snap, settings, t, pairs)
+    dates = month_ends(t, months)
+    s = strength_series(snap, settings, dates, pairs=p[["a", "b"]])
+    out = p.merge(s, on=["a", "b"], how="left")
+    return out[["person_id", "other_id", "date", "strength"]].sort_values(
+        ["person_id", "other_id", "date"], kind="mergesort").reset_index(drop=True)
+
+
+def slopes(matrix: np.ndarray) -> np.ndarray:
+    """Least-squares slope of each row against x = 0, 1, 2, ... (0 for fewer than 2 points).
+
+    >>> slopes(np.array([[0.1, 0.2, 0.3], [0.5, 0.5, 0.5]])).round(6).tolist()
+    [0.1, 0.0]
+    """
+    n = matrix.shape[1] if matrix.ndim == 2 else 0
+    if n < 2:
+        return np.zeros(matrix.shape[0] if matrix.ndim == 2 else 0)
+    x = np.arange(n, dtype=float)
+    xc = x - x.mean()
+    yc = matrix - matrix.mean(axis=1, keepdims=True)
+    return yc @ xc / (xc @ xc)
+
+
+def _accounts_of(snap: Snapshot, t, ids: pd.Series) -> pd.Series:
+    emp = current_employment(snap, t)
+    emp = emp[emp["org_id"].isin(snap.accounts["id"])]
+    joined = emp.groupby("person_id")["org_id"].agg(lambda s: ",".join(sorted(s)))
+    out = ids.map(joined)
+    return out.astype(object).where(out.notna(), None)
+
+
+def trends(snap: Snapshot, settings: Settings, as_of=None, pairs: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Strength now, slope and trend label per pair (see the module docstring).
+
+    Columns: person_id, person_name, other_id, other_name, accounts (the other person's
+    current accounts, comma-joined), strength_now, strength_start (the first point of the
+    slope window, ``slope_points - 1`` months ago), slope (per month), label,
+    n_interactions, first_interaction, last_interaction, days_since_last (NaN: never).
+    """
+    tr = settings.trend
+    t = resolve_as_of(settings, as_of)
+    p = _pairs_or_default(snap, settings, t, pairs)
+    series = monthly_series(snap, settings, t, p[["person_id", "other_id"]])
+    n_months = tr.months
+    k = max(1, min(tr.slope_points, n_months))
+    wide = series.pivot_table(index=["person_id", "other_id"], columns="date", values="strength", aggfunc="first")
+    wide = wide.reindex(pd.MultiIndex.from_frame(p[["person_id", "other_id"]]))
+    m = wide.to_numpy(dtype=float) if len(p) else np.zeros((0, n_months))
+    window = m[:, -k:]
+
+    now = strengths(snap, settings, t)
+    facts = p.merge(now[["a", "b", "strength", "n_interactions", "first_interaction", "last_interaction"]],
+                    on=["a", "b"], how="left")
+    out = p[["person_id", "other_id"]].copy()
+    names = person_names(snap)
+    out["person_name"] = out["person_id"].map(names)
+    out["other_name"] = out["other_id"].map(names)
+    out["accounts"] = _accounts_of(snap, t, out["other_id"])
+    out["strength_now"] = facts["strength"].fillna(0.0).to_numpy()
+    out["strength_start"] = window[:, 0] if len(p) else np.zeros(0)
+    out["slope"] = slopes(window)
+    out["n_interactions"] = facts["n_interactions"].fillna(0).astype(np.int64).to_numpy()
+    out["first_interaction"] = facts["first_interaction"].to_numpy()
+    out["last_interaction"] = facts["last_interaction"].to_numpy()
+    out["days_since_last"] = (t - pd.to_datetime(out["last_interaction"])).dt.days.astype(float)
+    days_since_first = (t - pd.to_datetime(out["first_interaction"])).dt.days.astype(float)
+
+    new = (days_since_first <= tr.new_days).to_numpy()
+    quiet = (out["days_since_last"].isna() | (out["days_since_last"] > tr.dormant_days)).to_numpy()
+    dormant = quiet & (out["strength_now"].to_numpy() < tr.dormant_strength)
+    slope = out["slope"].to_numpy()
+    unknown = facts["strength"].isna().to_numpy()
+    out["label"] = np.select(
+        [unknown, new, dormant, slope >= tr.slope_threshold, slope <= -tr.slope_threshold],
+        [None, "new", "dormant", "warming", "cooling"], default="stable").astype(object)
+    return out[TREND_COLUMNS].reset_index(drop=True)
+
+
+def assessment_changes(snap: Snapshot, start, end) -> pd.DataFrame:
+    """Changes of decision role, attitude or influence assessed in (start, end].
+
+    A change is an assessment whose value differs from the previous known value of the same
+    field for the same (contact, account); a first assessment is not a change. Columns:
+    kind (the field), date, account_id, person_id, before, after, delta (attitude score or
+    influence difference; NaN for roles), assessed_by.
+    """
+    a = snap.assessments.sort_values(["person_id", "account_id", "assessed_on"], kind="mergesort")
+    keys = [a["person_id"], a["account_id"]]
+    in_window = ((a["assessed_on"] > pd.Timestamp(start)) & (a["assessed_on"] <= pd.Timestamp(end))).to_numpy()
+    parts = []
+    scores = {m.value: m.score for m in Attitude}
+    for field in ("decision_role", "attitude", "influence"):
+        value = a[field].astype(object).where(a[field].notna(), None)
+        prev = value.groupby(keys).ffill().groupby(keys).shift(1)
+        hit = value.notna().to_numpy() & prev.notna().to_numpy() & in_window
+        hit &= (value.astype(str) != prev.astype(str)).to_numpy()
+        if not hit.any():
+            continue
+        rows = a[hit]
+        before, after = prev[hit], value[hit]
+        if field == "attitude":
+            delta = after.map(scores).astype(float) - before.map(scores).astype(float)
+        elif field == "influence":
+            delta = after.astype(float) - before.astype(float)
+        else:
+            delta = pd.Series(np.nan, index=rows.index)
+        parts.append(pd.DataFrame({
+            "kind": field, "date": rows["assessed_on"].to_numpy(), "account_id": rows["account_id"].to_numpy(),
+            "person_id": rows["person_id"].to_numpy(), "before": before.astype(str).to_numpy(),
+            "after": after.astype(str).to_numpy(), "delta": delta.to_numpy(dtype=float),
+            "assessed_by": rows["assessed_by"].to_numpy(),
+        }))
+    if not parts:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in
+                             ["kind", "date", "account_id", "person_id", "before", "after", "delta", "assessed_by"]})
+    return pd.concat(parts, ignore_index=True)
+
+
+def _label(x) -> str:
+    return x if isinstance(x, str) else "unknown"
+
+
+def relationship_changes(snap: Snapshot, settings: Settings, start, end,
+                         pairs: pd.DataFrame | None = None) -> pd.DataFrame:
+    """What changed between ``start`` and ``end``: relationships and assessments.
+
+    ``kind='relationship'`` rows: a pair (default: internal person, customer contact) whose
+    trend label changed, or whose strength moved by at least ``trend.change_min_delta``;
+    ``before``/``after`` are the labels, ``strength_before``/``strength_after``/``delta`` the
+    strengths; ``date`` is ``end``; ``account_id`` the contact's accounts.
+    ``kind`` in ``decision_role``/``attitude``/``influence``: an assessment in (start, end]
+    that changed that field (:func:`assessment_changes`), e.g. who turned from supporter to
+    skeptic and when; ``person_id`` is the contact.
+
+    Columns: kind, date, account_id, person_id, person_name, other_id, other_name, before,
+    after, strength_before, strength_after, delta, assessed_by, description.
+    """
+    t0, t1 = resolve_as_of(settings, start), resolve_as_of(settings, end)
+    if t0 >= t1:
+        raise ConfigError(f"start ({t0.date()}) must be before end ({t1.date()})")
+    if pairs is None:
+        pairs = pd.concat([default_pairs(snap, settings, t0), default_pairs(snap, settings, t1)],
+                          ignore_index=True).drop_duplicates()
+    a = trends(snap, settings, t0, pairs)
+    b = trends(snap, settings, t1, pairs)
+    m = a.merge(b, on=["person_id", "other_id"], suffixes=("_0", "_1"))
+    delta = m["strength_now_1"] - m["strength_now_0"]
+    hit = (m["label_0"] != m["label_1"]) | (delta.abs() >= settings.trend.change_min_delta)
+    m, delta = m[hit], delta[hit]
+    rel = pd.DataFrame({
+        "kind": "relationship", "date": t1, "account_id": m["accounts_1"].to_numpy(),
+        "person_id": m["person_id"].to_numpy(), "person_name": m["person_name_1"].to_numpy(),
+        "other_id": m["other_id"].to_numpy(), "other_name": m["other_name_1"].to_numpy(),
+        "before": m["label_0"].to_numpy(), "after": m["label_1"].to_numpy(),
+        "strength_before": m["strength_now_0"].to_numpy(), "strength_after": m["strength_now_1"].to_numpy(),
+        "delta": delta.to_numpy(), "assessed_by": None,
+    })
+    rel["description"] = [
+        f"{p} – {o}: strength {s0:.2f} → {s1:.2f} ({d:+.2f}), {_label(l0)} → {_label(l1)}"
+        for p, o, s0, s1, d, l0, l1 in zip(rel["person_name"], rel["other_name"], rel["strength_before"],
+                                           rel["strength_after"], rel["delta"], rel["before"], rel["after"])]
+
+    ch = assessment_changes(snap, t0, t1)
+    names = person_names(snap)
+    acc_names = snap.accounts.set_index("id")["name"]
+    ch["person_name"] = ch["person_id"].map(names)
+    ch["other_id"] = None
+    ch["other_name"] = None
+    ch["strength_before"] = np.nan
+    ch["strength_after"] = np.nan
+    ch["description"] = [
+        f"{p} at {acc_names.get(acc, acc)}: {k.replace('_', ' ')} {b0} → {b1} on {pd.Timestamp(d).date()}"
+        + (f" (assessed by {names.get(by, by)})" if isinstance(by, str) else "")
+        for p, acc, k, b0, b1, d, by in zip(ch["person_name"], ch["account_id"], ch["kind"], ch["before"],
+                                            ch["after"], ch["date"], ch["assessed_by"])]
+    out = pd.concat([rel[CHANGE_COLUMNS], ch[CHANGE_COLUMNS]], ignore_index=True)
+    out["date"] = pd.to_datetime(out["date"]).astype("datetime64[ns]")
+    return out.sort_values(["date", "kind", "person_id", "other_id"], kind="mergesort",
+                           na_position="first").reset_index(drop=True)
