@@ -1,0 +1,447 @@
+"""A generic column mapping, written in TOML, from any CSV/Excel export to kamgraph.
+
+One ``[entities.<name>]`` table per kamgraph entity (``[[entities.<name>]]`` when an
+entity comes from several files) says which file or sheet holds it and which source
+header fills each kamgraph column::
+
+    name = "acme-crm"                 # optional, shown in messages
+    date_format = "%d.%m.%Y"          # optional, for every date column (strptime codes)
+
+    [entities.accounts]
+    file = "companies.csv"
+    columns = { id = "Company ID", name = "Company", city = "Town" }
+
+    [entities.people]
+    file = "contacts.csv"
+    columns = { id = "Contact ID", title = "Job Title" }
+    concat.name = ["First Name", "Last Name"]       # joined with a space
+    constants = { side = "customer" }
+
+    [entities.employment]
+    file = "contacts.csv"
+    columns = { person_id = "Contact ID", org_id = "Company ID", decision_role = "Role" }
+    values.decision_role = { "Decision Maker" = "decision_maker", "Gatekeeper" = "procurement" }
+
+Keys of an entity table: ``file`` (CSV or .xlsx, relative to the *source* folder given
+to ``kamgraph import``, not to the TOML file, so one mapping serves every monthly
+export), ``sheet`` (a sheet of ``file``, of the top-level ``workbook``, or of the
+imported workbook itself), ``columns``, ``concat``, ``constants``, ``values``,
+``date_format``, ``delimiter``, ``skip_blank`` (target columns; rows where one is empty
+are skipped, e.g. report exports with one row per account and optional contact) and
+``drop_duplicates`` (drop rows identical in every mapped column, e.g. accounts repeated
+on every contact row). The full reference is docs/crm-mappings.md.
+
+Values are passed through untouched (no trimming or case folding) except where a
+``values`` map or ``date_format`` says otherwise; validation then checks them like any
+native CSV.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from kamgraph.errors import KamgraphError
+from kamgraph.ingest.mappings import add_tables, raw_table, read_csv_file, target_columns
+from kamgraph.ingest.raw import RawImport, RawTable
+from kamgraph.schema import ENTITIES
+
+__all__ = ["TomlMapping", "EntitySpec", "parse_mapping"]
+
+_ENTITY_KEYS = (
+    "file", "sheet", "columns", "concat", "constants", "values",
+    "date_format", "delimiter", "skip_blank", "drop_duplicates",
+)
+_TOP_KEYS = ("name", "description", "date_format", "delimiter", "workbook", "entities")
+_EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+
+
+@dataclass(frozen=True)
+class EntitySpec:
+    """How one source file or sheet fills one kamgraph entity."""
+
+    entity: str
+    label: str  # "[entities.people]" or "[[entities.people]] #2", for messages
+    file: str | None = None
+    sheet: str | None = None
+    columns: tuple[tuple[str, str], ...] = ()  # (target, source header)
+    concat: tuple[tuple[str, tuple[str, ...], str], ...] = ()  # (target, headers, separator)
+    constants: tuple[tuple[str, str], ...] = ()  # (target, value)
+    values: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()  # (target, ((from, to), ...))
+    date_format: str | None = None
+    delimiter: str = ","
+    skip_blank: tuple[str, ...] = ()
+    drop_duplicates: bool = False
+
+    @property
+    def headers(self) -> list[str]:
+        """Every source header this spec reads, in mapping order."""
+        out = [h for _, h in self.columns]
+        for _, hs, _ in self.concat:
+            out.extend(hs)
+        return list(dict.fromkeys(out))
+
+
+@dataclass(frozen=True)
+class TomlMapping:
+    """A mapping loaded from a TOML file; ``read(path)`` applies it to an export."""
+
+    path: Path
+    specs: tuple[EntitySpec, ...]
+    name: str = "toml"
+    workbook: str | None = None
+    description: str = ""
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> "TomlMapping":
+        """Load and check a mapping file; every mistake is a :class:`KamgraphError`."""
+        p = Path(path)
+        if not p.is_file():
+            raise KamgraphError(f"mapping file not found: {p}")
+        try:
+            doc = tomllib.loads(p.read_text(encoding="utf-8-sig"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+            raise KamgraphError(f"{p.name}: not valid TOML ({e})") from e
+        return parse_mapping(doc, p)
+
+    def read(self, path: str | Path) -> RawImport:
+        """Read the export at ``path`` (a folder, a CSV file or a workbook)."""
+        src = Path(path)
+        if not src.exists():
+            raise KamgraphError(f"import source not found: {src}")
+        folder = src if src.is_dir() else src.parent
+        cache: dict[tuple[Path, str | None, str], _Source] = {}
+        warnings: list[str] = []
+        loaded: list[tuple[EntitySpec, _Source]] = []
+        for spec in self.specs:
+            file_path, sheet = self._locate(spec, src, folder)
+            key = (file_path, sheet, spec.delimiter)
+            if key not in cache:
+                cache[key] = _load(file_path, sheet, spec.delimiter, self._where(spec))
+                warnings.extend(cache[key].warnings)
+            loaded.append((spec, cache[key]))
+        missing = [m for spec, source in loaded for m in _missing_headers(spec, source, self.path.name)]
+        if missing:
+            raise KamgraphError("\n".join(missing))
+        raw = RawImport(source=str(src), warnings=warnings)
+        add_tables(raw, [_apply(spec, source, warnings) for spec, source in loaded])
+        return raw
+
+    def _where(self, spec: EntitySpec) -> str:
+        return f"{self.path.name} {spec.label}"
+
+    def _locate(self, spec: EntitySpec, src: Path, folder: Path) -> tuple[Path, str | None]:
+        name = spec.file or (self.workbook if spec.sheet else None)
+        if name is None:
+            if src.is_dir():
+                raise KamgraphError(
+                    f"{self._where(spec)}: no file = ... given, and the import source {src} is a folder"
+                )
+            return src, spec.sheet
+        p = Path(name)
+        p = p if p.is_absolute() else folder / p
+        if not p.is_file():
+            raise KamgraphError(
+                f"{self._where(spec)}: file {name!r} not found in the source folder {folder} "
+                "(file paths are relative to the imported folder, not to the mapping file)"
+            )
+        return p, spec.sheet
+
+
+# ---------------------------------------------------------------------------- parsing
+
+
+def _suggest(word: str, choices: list[str] | tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    if not close:
+        lowered = {c.lower().strip(): c for c in choices}
+        close = difflib.get_close_matches(word.lower().strip(), list(lowered), n=1, cutoff=0.6)
+        close = [lowered[c] for c in close]
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def parse_mapping(doc: dict, path: Path) -> TomlMapping:
+    """Check a parsed TOML document and build the :class:`TomlMapping` it describes."""
+    f = path.name
+    for k in doc:
+        if k not in _TOP_KEYS:
+            raise KamgraphError(f"{f}: unknown key {k!r}{_suggest(k, _TOP_KEYS)} (allowed: {', '.join(_TOP_KEYS)})")
+    entities = doc.get("entities")
+    if not isinstance(entities, dict) or not entities:
+        raise KamgraphError(f"{f}: no [entities.<name>] tables; name at least one of {', '.join(ENTITIES)}")
+    default_fmt = _opt_str(doc, "date_format", f)
+    default_delim = _opt_str(doc, "delimiter", f) or ","
+    specs: list[EntitySpec] = []
+    for entity, body in entities.items():
+        if entity not in ENTITIES:
+            raise KamgraphError(
+                f"{f}: unknown entity [entities.{entity}]{_suggest(entity, tuple(ENTITIES))} "
+                f"(entities: {', '.join(ENTITIES)})"
+            )
+        bodies = body if isinstance(body, list) else [body]
+        for i, b in enumerate(bodies, start=1):
+            label = f"[entities.{entity}]" if not isinstance(body, list) else f"[[entities.{entity}]] #{i}"
+            if not isinstance(b, dict):
+                raise KamgraphError(f"{f} {label}: must be a table")
+            specs.append(_parse_entity(entity, label, b, f, default_fmt, default_delim))
+    return TomlMapping(
+        path=path, specs=tuple(specs), name=_opt_str(doc, "name", f) or path.stem,
+        workbook=_opt_str(doc, "workbook", f), description=_opt_str(doc, "description", f) or "",
+    )
+
+
+def _opt_str(d: dict, key: str, where: str) -> str | None:
+    v = d.get(key)
+    if v is not None and not isinstance(v, str):
+        raise KamgraphError(f"{where}: {key} must be a string, not {v!r}")
+    return v
+
+
+def _parse_entity(entity: str, label: str, b: dict, f: str, default_fmt: str | None, default_delim: str) -> EntitySpec:
+    where = f"{f} {label}"
+    for k in b:
+        if k not in _ENTITY_KEYS:
+            raise KamgraphError(f"{where}: unknown key {k!r}{_suggest(k, _ENTITY_KEYS)} (allowed: {', '.join(_ENTITY_KEYS)})")
+    targets = target_columns(entity)
+
+    def check_target(col: str, what: str) -> None:
+        if col not in targets:
+            raise KamgraphError(
+                f"{where}: {what} names {col!r}, which is not a column of {entity}{_suggest(col, targets)} "
+                f"(columns: {', '.join(targets)})"
+            )
+
+    def str_table(key: str) -> dict[str, object]:
+        v = b.get(key, {})
+        if not isinstance(v, dict):
+            raise KamgraphError(f"{where}: {key} must be a table like {key} = {{ id = \"...\" }}")
+        return v
+
+    columns: list[tuple[str, str]] = []
+    for col, header in str_table("columns").items():
+        check_target(col, "columns")
+        if not isinstance(header, str):
+            raise KamgraphError(f"{where}: columns.{col} must be a source header (a string), not {header!r}")
+        columns.append((col, header))
+    concat: list[tuple[str, tuple[str, ...], str]] = []
+    for col, parts in str_table("concat").items():
+        check_target(col, "concat")
+        sep = " "
+        if isinstance(parts, dict):
+            sep = parts.get("separator", " ")
+            parts = parts.get("columns")
+        if not isinstance(parts, list) or not parts or not all(isinstance(p, str) for p in parts) or not isinstance(sep, str):
+            raise KamgraphError(
+                f"{where}: concat.{col} must be a list of source headers, e.g. [\"First Name\", \"Last Name\"], "
+                "or { columns = [...], separator = \"-\" }"
+            )
+        concat.append((col, tuple(parts), sep))
+    constants: list[tuple[str, str]] = []
+    for col, value in str_table("constants").items():
+        check_target(col, "constants")
+        if isinstance(value, (dict, list)):
+            raise KamgraphError(f"{where}: constants.{col} must be a single value, not {value!r}")
+        constants.append((col, "true" if value is True else "false" if value is False else str(value)))
+    values: list[tuple[str, tuple[tuple[str, str], ...]]] = []
+    for col, vmap in str_table("values").items():
+        check_target(col, "values")
+        if not isinstance(vmap, dict) or not all(isinstance(v, (str, int, float)) for v in vmap.values()):
+            raise KamgraphError(f"{where}: values.{col} must map source values to kamgraph values, "
+                                f"e.g. {{ \"Decision Maker\" = \"decision_maker\" }}")
+        values.append((col, tuple((str(k), str(v)) for k, v in vmap.items())))
+    seen: dict[str, str] = {}
+    for what, cols in (("columns", [c for c, _ in columns]), ("concat", [c for c, _, _ in concat]),
+                       ("constants", [c for c, _ in constants])):
+        for c in cols:
+            if c in seen:
+                raise KamgraphError(f"{where}: {c!r} is given by both {seen[c]} and {what}; give it once")
+            seen[c] = what
+    if not seen:
+        raise KamgraphError(f"{where}: maps no columns; add columns = {{ ... }}")
+    unfilled = [c for c, _ in values if c not in seen]
+    if unfilled:
+        raise KamgraphError(f"{where}: values.{unfilled[0]} maps a column that columns/concat does not fill")
+    skip_blank = b.get("skip_blank", [])
+    if isinstance(skip_blank, str):
+        skip_blank = [skip_blank]
+    if not isinstance(skip_blank, list) or not all(isinstance(c, str) for c in skip_blank):
+        raise KamgraphError(f"{where}: skip_blank must be a list of kamgraph columns, e.g. [\"id\"]")
+    for c in skip_blank:
+        check_target(c, "skip_blank")
+    drop = b.get("drop_duplicates", False)
+    if not isinstance(drop, bool):
+        raise KamgraphError(f"{where}: drop_duplicates must be true or false")
+    for key in ("file", "sheet", "date_format", "delimiter"):
+        _opt_str(b, key, where)
+    delim = b.get("delimiter", default_delim)
+    if len(delim) != 1:
+        raise KamgraphError(f"{where}: delimiter must be one character, not {delim!r}")
+    return EntitySpec(
+        entity=entity, label=label, file=b.get("file"), sheet=b.get("sheet"), columns=tuple(columns),
+        concat=tuple(concat), constants=tuple(constants), values=tuple(values),
+        date_format=b.get("date_format", default_fmt), delimiter=delim, skip_blank=tuple(skip_blank),
+        drop_duplicates=drop,
+    )
+
+
+# ---------------------------------------------------------------------------- reading
+
+
+@dataclass(frozen=True)
+class _Source:
+    """One file or sheet: headers, a positional frame of str|None cells, row numbers."""
+
+    name: str  # "contacts.csv" or "crm.xlsx sheet Contacts"
+    headers: list[str]
+    frame: pd.DataFrame  # columns 0..n-1 by position
+    rows: list[int]
+    warnings: tuple[str, ...] = field(default=())
+
+    def column(self, header: str) -> pd.Series:
+        """Cells under ``header``: exact match first, else ignoring case and spacing."""
+        idx = _header_index(header, self.headers)
+        assert idx is not None, header  # checked by _missing_headers
+        return self.frame[idx].reset_index(drop=True)
+
+
+def _norm(h: str) -> str:
+    return " ".join(h.split()).casefold()
+
+
+def _header_index(header: str, headers: list[str]) -> int | None:
+    if header in headers:
+        return headers.index(header)
+    wanted = _norm(header)
+    hits = [i for i, h in enumerate(headers) if _norm(h) == wanted]
+    return hits[0] if len(hits) == 1 else None
+
+
+def _missing_headers(spec: EntitySpec, source: _Source, toml_name: str) -> list[str]:
+    out = []
+    for h in spec.headers:
+        if _header_index(h, source.headers) is None:
+            out.append(
+                f"{toml_name} {spec.label}: column {h!r} not found in {source.name}"
+                f"{_suggest(h, [x for x in source.headers if x])} "
+                f"(its headers: {', '.join(repr(x) for x in source.headers)})"
+            )
+    return out
+
+
+def _load(path: Path, sheet: str | None, delimiter: str, where: str) -> _Source:
+    if path.suffix.lower() in _EXCEL_SUFFIXES:
+        return _load_sheet(path, sheet, where)
+    if sheet is not None:
+        raise KamgraphError(f"{where}: sheet = {sheet!r} given, but {path.name} is not an Excel workbook (.xlsx)")
+    data = read_csv_file(path, delimiter=delimiter)
+    width = max([len(data.header)] + [len(r) for r in data.records])
+    records = [r + [""] * (width - len(r)) for r in data.records]
+    frame = pd.DataFrame(records, columns=range(width), dtype=object) if records else pd.DataFrame(columns=range(width), dtype=object)
+    frame = frame.where(frame != "", None)
+    return _Source(path.name, data.header, frame, list(data.rows), data.warnings)
+
+
+def _excel_cell(v: object) -> str | None:
+    if v is None:
+        return None
+    if isinstance(v, dt.datetime):
+        return v.date().isoformat() if v.time() == dt.time(0) else v.isoformat(sep=" ")
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    s = str(v)
+    return s if s != "" else None
+
+
+def _load_sheet(path: Path, sheet: str | None, where: str) -> _Source:
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as e:  # openpyxl raises several types for a broken file
+        raise KamgraphError(f"{where}: cannot read workbook {path.name} ({e})") from e
+    try:
+        names = wb.sheetnames
+        if sheet is None:
+            raise KamgraphError(f"{where}: {path.name} is a workbook; name its sheet with sheet = \"...\" "
+                                f"(sheets: {', '.join(names)})")
+        if sheet not in names:
+            raise KamgraphError(f"{where}: {path.name} has no sheet {sheet!r}{_suggest(sheet, names)} "
+                                f"(sheets: {', '.join(names)})")
+        it = wb[sheet].iter_rows(values_only=True)
+        first = next(it, None) or ()
+        headers = [("" if h is None else str(h)).strip() for h in first]
+        records, rows = [], []
+        for n, row in enumerate(it, start=2):
+            cells = [_excel_cell(v) for v in row]
+            if all(c is None for c in cells):
+                continue
+            records.append(cells)
+            rows.append(n)
+    finally:
+        wb.close()
+    width = max([len(headers)] + [len(r) for r in records])
+    records = [r + [None] * (width - len(r)) for r in records]
+    headers = headers + [""] * (width - len(headers))
+    frame = pd.DataFrame(records, columns=range(width), dtype=object) if records else pd.DataFrame(columns=range(width), dtype=object)
+    return _Source(f"{path.name} sheet {sheet}", headers, frame, rows)
+
+
+# ---------------------------------------------------------------------------- applying
+
+
+def _map_values(s: pd.Series, pairs: tuple[tuple[str, str], ...]) -> pd.Series:
+    """Replace source values by the mapped ones: exact match, else ignoring case and
+    surrounding spaces; values not in the map pass through for validation to judge."""
+    exact = dict(pairs)
+    loose = {k.strip().casefold(): v for k, v in pairs}
+    return s.map(lambda x: x if x is None else exact.get(x, loose.get(x.strip().casefold(), x))).astype(object)
+
+
+def _parse_dates(s: pd.Series, fmt: str) -> pd.Series:
+    """Dates in ``fmt`` become ISO; values that do not parse are left for validation."""
+    parsed = pd.to_datetime(s, format=fmt, errors="coerce")
+    iso = parsed.dt.strftime("%Y-%m-%d").astype(object)
+    return iso.where(parsed.notna(), s).astype(object)
+
+
+def _apply(spec: EntitySpec, source: _Source, warnings: list[str]) -> RawTable:
+    n = len(source.frame)
+    data: dict[str, pd.Series] = {}
+    for col, header in spec.columns:
+        data[col] = source.column(header)
+    for col, headers, sep in spec.concat:
+        parts = [source.column(h).tolist() for h in headers]
+        data[col] = pd.Series([sep.join(p for p in vals if p is not None) or None for vals in zip(*parts)],
+                              dtype=object)
+    for col, pairs in spec.values:
+        data[col] = _map_values(data[col], pairs)
+    if spec.date_format:
+        dates = {c.name for c in ENTITIES[spec.entity].columns if c.type == "date"} | (
+            {"assessed_on"} if spec.entity == "employment" else set()
+        )
+        for col in dates & set(data):
+            data[col] = _parse_dates(data[col], spec.date_format)
+    for col, value in spec.constants:
+        data[col] = pd.Series([value] * n, dtype=object)
+    frame = pd.DataFrame(data, index=range(n), dtype=object)
+    rows = pd.Series(source.rows, dtype="int64")
+    if spec.skip_blank:
+        keep = frame[list(spec.skip_blank)].notna().all(axis=1)
+        if (~keep).any():
+            warnings.append(f"{source.name}: {int((~keep).sum())} row(s) without {', '.join(spec.skip_blank)} "
+                            f"skipped for {spec.entity}")
+        frame, rows = frame[keep.values], rows[keep.values]
+    if spec.drop_duplicates:
+        mapped = [c for c in frame.columns if c not in dict(spec.constants)]
+        dup = frame.duplicated(subset=mapped or None, keep="first")
+        frame, rows = frame[~dup.values], rows[~dup.values]
+    return raw_table(spec.entity, frame.reset_index(drop=True), source.name, rows.tolist())
