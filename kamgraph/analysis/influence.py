@@ -1,0 +1,170 @@
+"""Who really shapes decisions inside an account: weighted PageRank, formal vs informal power.
+
+DESIGN.md section 4. Inside each account, over the people employed there on ``as_of``:
+
+- ``pagerank`` / ``rank``: weighted PageRank (``settings.influence.damping``) over the
+  graph of :func:`kamgraph.analysis.graph.influence_digraph`: an INFLUENCES link "A's
+  opinion weighs on B's decision" is an edge B -> A with the link's weight, and a
+  REPORTS_TO link an edge subordinate -> boss with ``reports_to_weight``. A random walk
+  that follows "whose view does this person defer to?" ends up most often at the people
+  who shape decisions. Rank 1 is the most influential; equal scores share a rank.
+- ``informal_pagerank`` / ``informal_rank``: the same over INFLUENCES only (power that
+  does not come from the org chart).
+- ``formal_rank``: by level (1 = highest) then by the number of people who report to
+  the person, directly or through others, inside the account (``reports``).
+- ``rank_gap`` = ``formal_rank - rank``: positive when a person weighs more than their
+  position suggests.
+- ``hidden_influencer``: level >= ``hidden_min_level`` (a director or below) and rank
+  within the top ``hidden_top_share`` of the account's people (at least one) and a score
+  above the account's average (1/n), so an account with no links has no hidden influencer.
+- ``decision_role``, ``attitude``, ``influence`` (the assessed 1..5): from
+  :meth:`Snapshot.roles` at ``as_of``.
+
+Links to people outside the account are ignored. An account without any link gets the
+uniform score 1/n for everyone.
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from kamgraph.analysis.graph import current_employment, influence_digraph, people_index, reports_digraph
+from kamgraph.analysis.strength import resolve_as_of
+from kamgraph.settings import Settings
+from kamgraph.snapshot import Snapshot
+from kamgraph.titles import LEVEL_NAMES
+
+__all__ = ["INFLUENCE_COLUMNS", "influence", "pagerank_within"]
+
+INFLUENCE_COLUMNS = ["account_id", "person_id", "name", "title", "level", "pagerank", "rank",
+                     "informal_pagerank", "informal_rank", "formal_rank", "reports", "rank_gap",
+                     "hidden_influencer", "decision_role", "attitude", "influence"]
+
+# numerical details of the power iteration, not domain thresholds: converge tightly, then
+# treat scores closer than _SAME as equal so symmetric people share a rank
+_PR_TOL = 1e-12
+_PR_MAX_ITER = 1000
+_SAME = 1e-9
+_NO_LEVEL = max(LEVEL_NAMES) + 1  # people without a level sort after staff
+
+
+def pagerank_within(graph: nx.DiGraph, nodes, damping: float) -> dict:
+    """Weighted PageRank of the subgraph of ``graph`` induced by ``nodes`` (isolated nodes kept).
+
+    >>> g = nx.DiGraph([("a", "b"), ("c", "b")])
+    >>> r = pagerank_within(g, ["a", "b", "c"], 0.85)
+    >>> max(r, key=r.get)
+    'b'
+    """
+    nodes = list(nodes)
+    if not nodes:
+        return {}
+    h = nx.DiGraph()
+    h.add_nodes_from(nodes)
+    h.add_edges_from(graph.subgraph(nodes).edges(data=True))
+    return nx.pagerank(h, alpha=damping, weight="weight", tol=_PR_TOL, max_iter=_PR_MAX_ITER)
+
+
+def influence(snap: Snapshot, settings: Settings, account_ids=None, as_of=None) -> pd.DataFrame:
+    """Influence ranking of every person employed at each account (see module docstring).
+
+    ``account_ids`` defaults to the snapshot's scope, else every account. Columns
+    :data:`INFLUENCE_COLUMNS`, sorted by account and rank.
+    """
+    t = resolve_as_of(settings, as_of)
+    if account_ids is None:
+        account_ids = snap.scope if snap.scope is not None else snap.accounts["id"].tolist()
+    accounts = sorted(set(account_ids))
+    emp = current_employment(snap, t)
+    emp = emp[emp["org_id"].isin(accounts)]
+    members = emp[["org_id", "person_id"]].drop_duplicates().sort_values(["org_id", "person_id"], kind="mergesort")
+    if members.empty:
+        return _empty()
+
+    damping = settings.influence.damping
+    combined = influence_digraph(snap, settings, include_reports=True)
+    informal = influence_digraph(snap, settings, include_reports=False)
+    chart = reports_digraph(snap)
+    frames = []
+    for account_id, group in members.groupby("org_id", sort=True):
+        ids = group["person_id"].tolist()
+        pr = pagerank_within(combined, ids, damping)
+        ipr = pagerank_within(informal, ids, damping)
+        sub = chart.subgraph(ids)
+        reports = [len(nx.ancestors(sub, p)) if p in sub else 0 for p in ids]
+        frames.append(pd.DataFrame({
+            "account_id": account_id, "person_id": ids, "pagerank": [pr[p] for p in ids],
+            "informal_pagerank": [ipr[p] for p in ids], "reports": reports, "n": len(ids),
+        }))
+    df = pd.concat(frames, ignore_index=True)
+
+    people = people_index(snap)
+    df["name"] = df["person_id"].map(people["name"])
+    df["level"] = df["person_id"].map(people["level"]).astype("Int64")
+    titles = emp.drop_duplicates(["org_id", "person_id"]).set_index(["org_id", "person_id"])["title"]
+    job_title = pd.Series(titles.reindex(pd.MultiIndex.from_frame(df[["account_id", "person_id"]])).to_numpy(),
+                          index=df.index, dtype=object)
+    df["title"] = job_title.where(job_title.notna(), df["person_id"].map(people["title"]))
+
+    df["rank"] = _rank_desc(df, "pagerank")
+    df["informal_rank"] = _rank_desc(df, "informal_pagerank")
+    df["formal_rank"] = _formal_rank(df)
+    df["rank_gap"] = df["formal_rank"] - df["rank"]
+
+    s = settings.influence
+    top_n = np.maximum(1, np.ceil(np.round(df["n"].to_numpy() * s.hidden_top_share, 9))).astype(np.int64)
+    above_average = df["pagerank"].to_numpy() > 1.0 / df["n"].to_numpy() + _SAME
+    level = df["level"].astype("float64").to_numpy()
+    df["hidden_influencer"] = (np.nan_to_num(level, nan=-1) >= s.hidden_min_level) & \
+        (df["rank"].to_numpy() <= top_n) & above_average
+
+    roles = snap.roles(t)
+    if roles.empty:
+        for c in ("decision_role", "attitude"):
+            df[c] = None
+        df["influence"] = pd.array([pd.NA] * len(df), dtype="Int64")
+    else:
+        r = roles[["person_id", "account_id", "decision_role", "attitude", "influence"]]
+        df = df.merge(r, on=["person_id", "account_id"], how="left")
+        df["influence"] = df["influence"].astype("Int64")
+    for c in ("account_id", "person_id", "name", "title", "decision_role", "attitude"):
+        col = df[c].astype(object)
+        df[c] = col.where(col.notna(), None)
+    df = df.sort_values(["account_id", "rank", "person_id"], kind="mergesort").reset_index(drop=True)
+    return df[INFLUENCE_COLUMNS]
+
+
+def _rank_desc(df: pd.DataFrame, column: str) -> np.ndarray:
+    """Rank 1 = highest ``column`` within each account; scores within ``_SAME`` share a rank."""
+    s = df.sort_values(["account_id", column, "person_id"], ascending=[True, False, True], kind="mergesort")
+    new_group = s["account_id"].ne(s["account_id"].shift())
+    new_value = (s[column].shift() - s[column]).abs().gt(_SAME) | new_group
+    pos = s.groupby("account_id", sort=False).cumcount() + 1
+    ranks = pos.where(new_value).ffill().astype(np.int64)
+    return ranks.reindex(df.index).to_numpy()
+
+
+def _formal_rank(df: pd.DataFrame) -> np.ndarray:
+    """Rank by level (1 first, unknown last), then by the number of reports (more first)."""
+    level = df["level"].astype("float64").fillna(_NO_LEVEL)
+    s = df.assign(_lvl=level).sort_values(["account_id", "_lvl", "reports", "person_id"],
+                                          ascending=[True, True, False, True], kind="mergesort")
+    new = s["account_id"].ne(s["account_id"].shift()) | s["_lvl"].ne(s["_lvl"].shift()) | \
+        s["reports"].ne(s["reports"].shift())
+    pos = s.groupby("account_id", sort=False).cumcount() + 1
+    return pos.where(new).ffill().astype(np.int64).reindex(df.index).to_numpy()
+
+
+def _empty() -> pd.DataFrame:
+    df = pd.DataFrame({c: pd.Series(dtype=object) for c in INFLUENCE_COLUMNS})
+    for c in ("pagerank", "informal_pagerank"):
+        df[c] = df[c].astype(float)
+    for c in ("rank", "informal_rank", "formal_rank", "reports", "rank_gap"):
+        df[c] = df[c].astype(np.int64)
+    df["level"] = df["level"].astype("Int64")
+    df["influence"] = df["influence"].astype("Int64")
+    df["hidden_influencer"] = df["hidden_influencer"].astype(bool)
+    return df
+
