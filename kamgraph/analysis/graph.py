@@ -28,7 +28,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from kamgraph.analysis.strength import resolve_as_of, strengths
+from kamgraph.analysis.strength import PAIR_COLUMNS, pair_events, resolve_as_of, strengths
 from kamgraph.model import Side
 from kamgraph.settings import Settings
 from kamgraph.snapshot import Snapshot
@@ -165,8 +165,15 @@ def person_labels(snap: Snapshot, as_of: pd.Timestamp) -> pd.Series:
 def pair_strengths(snap: Snapshot, settings: Settings, as_of=None) -> pd.DataFrame:
     """:func:`kamgraph.analysis.strength.strengths` at ``as_of``, memoized on the snapshot."""
     t = resolve_as_of(settings, as_of)
-    return snap.cached(cache_key("pair_strengths", t, settings.strength),
-                       lambda: strengths(snap, settings, as_of=t))
+
+    def build() -> pd.DataFrame:
+        if snap.ties.empty and pair_events(snap, settings).empty:
+            # nothing known about anyone (strengths() cannot merge two empty frames)
+            return pd.DataFrame({c: pd.Series(dtype=float if c in ("strength", "evidence", "declared") else object)
+                                 for c in PAIR_COLUMNS}).astype({"n_interactions": np.int64})
+        return strengths(snap, settings, as_of=t)
+
+    return snap.cached(cache_key("pair_strengths", t, settings.strength), build)
 
 
 def gather(indptr: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
