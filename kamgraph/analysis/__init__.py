@@ -1,0 +1,19 @@
+"""Pure analyses of a :class:`~kamgraph.snapshot.Snapshot` (DESIGN.md section 4).
+
+Every function takes ``(snap, settings, as_of=None, ...)`` and returns a pandas DataFrame;
+thresholds and weights come from :class:`~kamgraph.settings.Settings`.
+"""
+
+from kamgraph.analysis.coverage import account_coverage, contact_coverage, opportunity_coverage
+from kamgraph.analysis.gaps import GAP_KINDS, gaps
+from kamgraph.analysis.strength import strength_series, strengths
+from kamgraph.analysis.trends import monthly_series, relationship_changes, trends
+from kamgraph.analysis.whatif import key_person_risk, without_contact, without_internal
+
+__all__ = [
+    "strengths", "strength_series",
+    "monthly_series", "trends", "relationship_changes",
+    "contact_coverage", "account_coverage", "opportunity_coverage",
+    "without_internal", "without_contact", "key_person_risk",
+    "gaps", "GAP_KINDS",
+]

@@ -204,8 +204,9 @@ def contact_best(settings: Settings, contacts: pd.DataFrame, pairs: pd.DataFrame
     # peer coverage: a covering tie from someone at most peer_level_gap levels below the contact
     lvl = contacts.drop_duplicates("contact_id").set_index("contact_id")["level"]
     pc = p.assign(contact_level=p["contact_id"].map(lvl).astype(float))
+    # unknown contact level: any covering tie counts; unknown internal level: never a peer
     peer = (pc["strength"] >= cov.covered) & (
-        pc["contact_level"].isna() | (pc["internal_level"] <= pc["contact_level"] + cov.peer_level_gap))
+        pc["internal_level"].fillna(np.inf) <= pc["contact_level"].fillna(np.inf) + cov.peer_level_gap)
     peer_ids = set(pc.loc[peer, "contact_id"])
 
     out = contacts.copy()

@@ -143,8 +143,8 @@ def trends(snap: Snapshot, settings: Settings, as_of=None, pairs: pd.DataFrame |
     out["days_since_last"] = (t - pd.to_datetime(out["last_interaction"])).dt.days.astype(float)
     days_since_first = (t - pd.to_datetime(out["first_interaction"])).dt.days.astype(float)
 
-    new = (days_since_first <= tr.new_days).to_numpy()
-    quiet = (out["days_since_last"].isna() | (out["days_since_last"] > tr.dormant_days)).to_numpy()
+    new = (days_since_first.fillna(np.inf) <= tr.new_days).to_numpy()
+    quiet = (out["days_since_last"].fillna(np.inf) > tr.dormant_days).to_numpy()  # never counts as quiet
     dormant = quiet & (out["strength_now"].to_numpy() < tr.dormant_strength)
     slope = out["slope"].to_numpy()
     unknown = facts["strength"].isna().to_numpy()

@@ -115,3 +115,4 @@ def emit_json(obj: Any) -> None:
 # register verbs (import for side effects)
 from kamgraph.cli import data as _data  # noqa: E402,F401
 from kamgraph.cli import network as _network  # noqa: E402,F401
+from kamgraph.cli import analysis as _analysis  # noqa: E402,F401
