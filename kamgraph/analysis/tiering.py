@@ -42,6 +42,10 @@ from kamgraph.model import Tier
 from kamgraph.settings import Settings, TierPolicy
 from kamgraph.snapshot import Snapshot
 
+# floating-point noise only: a weighted mean that is exactly a threshold in exact arithmetic
+# (0.375 * 0.35 / 0.35) must make that tier, not miss it by one unit in the last place
+_SCORE_DECIMALS = 12
+
 __all__ = ["ParetoSummary", "account_tiers", "pareto", "percentile_rank", "tier_policy_table"]
 
 
@@ -76,6 +80,7 @@ def account_tiers(snap: Snapshot, settings: Settings) -> pd.DataFrame:
         weight_sum += np.where(has, w, 0.0)
     with np.errstate(invalid="ignore", divide="ignore"):
         score = np.where(weight_sum > 0, weighted / np.where(weight_sum > 0, weight_sum, 1.0), np.nan)
+    score = np.round(score, _SCORE_DECIMALS)
     out.insert(2, "value_score", score)
 
     computed = np.full(len(acc), None, dtype=object)
