@@ -48,7 +48,8 @@ __all__ = [
 
 #: Convenience columns the employment table accepts on import; validation turns them
 #: into a dated row of ``assessments`` (see kamgraph/ingest/pipeline.py).
-EMPLOYMENT_ASSESSMENT_COLUMNS: tuple[str, ...] = ("decision_role", "attitude", "influence", "assessed_on", "source")
+EMPLOYMENT_ASSESSMENT_COLUMNS: tuple[str, ...] = (
+    "decision_role", "attitude", "influence", "assessed_on", "assessed_by", "source")
 
 #: Built-in mapping names, in the order they are offered to users.
 BUILTIN_MAPPINGS: tuple[str, ...] = ("salesforce", "northwind")

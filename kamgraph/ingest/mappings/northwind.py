@@ -78,7 +78,8 @@ def read_northwind(path: str | Path) -> RawImport:
     employees = _frame(read_csv_file(folder / "employees.csv"), warnings)
     orders = _orders(read_csv_file(folder / "orders.csv"), warnings)
     raw = RawImport(source=str(path), warnings=warnings)
-    tables = _customers(customers) + _employees(employees) + _orders_tables(orders)
+    known = (set(_col(customers, "customerID").dropna()), set(_col(employees, "employeeID").dropna()))
+    tables = _customers(customers) + _employees(employees) + _orders_tables(orders, *known)
     add_tables(raw, tables)
     return raw
 
@@ -207,7 +208,12 @@ def _employees(e: _Frame) -> list[RawTable]:
     ]
 
 
-def _orders_tables(o: _Frame) -> list[RawTable]:
+def _orders_tables(o: _Frame, customers: set[str], employees: set[str]) -> list[RawTable]:
+    """Interactions and attendance for every order line, and the account responsibles.
+
+    A line without an order id still becomes an interaction row (validation reports its
+    empty id at the line); its attendance rows are left out so the line is reported once.
+    """
     n = len(o.frame)
     oid, cid, emp = _col(o, "orderID"), _col(o, "customerID"), _col(o, "employeeID")
     iid = _prefixed("NW-O-", oid)
@@ -217,21 +223,25 @@ def _orders_tables(o: _Frame) -> list[RawTable]:
             "id": iid, "date": date, "kind": _const(ORDER_KIND, n), "account_id": cid,
             "subject": oid.map(lambda x: f"Order {x}" if x is not None else None).astype(object),
         }, o),
-        _t("attendance", {"interaction_id": iid, "person_id": _prefixed("NW-E-", emp)}, o, emp.notna()),
-        _t("attendance", {"interaction_id": iid, "person_id": _prefixed("NW-C-", cid)}, o, cid.notna()),
+        _t("attendance", {"interaction_id": iid, "person_id": _prefixed("NW-E-", emp)}, o, emp.notna() & oid.notna()),
+        _t("attendance", {"interaction_id": iid, "person_id": _prefixed("NW-C-", cid)}, o, cid.notna() & oid.notna()),
     ]
-    tables.append(_account_responsibles(pd.DataFrame({"emp": emp, "cid": cid, "date": date}), o))
+    orders = pd.DataFrame({"emp": emp, "cid": cid, "date": date})
+    tables.append(_account_responsibles(orders, o, customers, employees))
     return tables
 
 
-def _account_responsibles(orders: pd.DataFrame, o: _Frame) -> RawTable:
+def _account_responsibles(orders: pd.DataFrame, o: _Frame, customers: set[str], employees: set[str]) -> RawTable:
     """Employment with team role ``ar`` for the employee with most orders per customer.
 
     Ties go to the employee whose last order there is more recent, then to the lower
     employee id, so the choice is deterministic. ``since`` is their first order date.
-    Each row points at the line of that employee's first order at the customer.
+    Each row points at the line of that employee's first order at the customer. Orders
+    naming an unknown customer or employee, or without a valid date, do not count (their
+    lines are reported by validation already).
     """
-    valid = orders.dropna(subset=["emp", "cid"]).assign(row=pd.Series(o.rows)).copy()
+    valid = orders.assign(row=pd.Series(o.rows))
+    valid = valid[valid["cid"].isin(customers) & valid["emp"].isin(employees)]
     valid = valid[valid["date"].map(lambda x: isinstance(x, str) and bool(_ISO_DATE.match(x)))]
     if valid.empty:
         return raw_table("employment", pd.DataFrame(columns=["person_id", "org_id", "team_role", "since"]), o.source, [])
