@@ -688,6 +688,22 @@ def test_e2e_dataloader_into_sqlite(dataloader, store):
         pd.testing.assert_frame_equal(store.read(e), df, obj=e)
 
 
+def test_e2e_dataloader_problems_point_at_the_salesforce_file(tmp_path, store):
+    from kamgraph.errors import ImportValidationError
+
+    import_path = _import_path()
+    d = tmp_path / "sf"
+    d.mkdir()
+    write_csv(d / "Contact.csv", ["Id", "AccountId", "FirstName", "LastName"],
+              [[CLAIRE, "", "Claire", "Dubois"], [MARC, ACME, "", ""]])
+    with pytest.raises(ImportValidationError) as e:
+        import_path(d, store, mapping=load_mapping("salesforce"))
+    got = {(p.file, p.row, p.column) for p in e.value.problems}
+    assert got == {("Contact.csv", 3, "name"),  # neither first nor last name
+                   ("Contact.csv", 3, "org_id")}  # AccountId of an account not exported
+    assert nonzero(store.counts()) == {}
+
+
 def test_e2e_lwc_recipes_into_sqlite(store):
     import_path = _import_path()
     import_path(need(LWC, "Salesforce lwc-recipes export"), store, mapping=load_mapping("salesforce"))
