@@ -205,6 +205,17 @@ class VisitSettings:
              "coach": 1.0, "procurement": 1.0, "user": 0.5}
         )
     )
+    unassessed_role_weight: float = 0.5  # role weight of a contact without an assessed decision role
+    # feasibility of a level-matched executive with no access path at all: a cold request
+    # for a meeting on the company's standing; also the minimum of any feasibility, so a
+    # weak path never scores below having none
+    feasibility_floor: float = 0.1
+    period_months: int = 3  # default planning period: the as-of date and this many months after
+    # gap kinds (kamgraph.analysis.gaps) that make a contact worth an executive visit
+    gap_kinds: tuple[str, ...] = ("uncovered_decision_maker", "no_peer_coverage", "cooling_key_relationship",
+                                  "unmanaged_opponent", "tier_policy")
+    # an account short of executive visits (tier policy) makes its contacts in these roles candidates
+    exec_visit_roles: tuple[str, ...] = ("decision_maker", "approver")
 
 
 @dataclass(frozen=True)
