@@ -19,8 +19,8 @@ DESIGN.md section 4, with every threshold from ``settings.coverage``:
   ``min(1, best / covered)`` over its buying center (current contacts with a decision role;
   weights ``role_weights``). It is NaN when no contact has a decision role.
 
-Contacts are the ``customer`` people whose employment at the account is current on the
-as-of date (``since`` empty or <= as-of, ``until`` empty or > as-of); their role, attitude
+Contacts are the ``customer`` people whose employment at the account is in force on the
+as-of date (``since`` empty or <= as-of, ``until`` empty or >= as-of: the last day); their role, attitude
 and influence are the latest assessment on or before the as-of date (:meth:`Snapshot.roles`).
 The iron triangle (AR, SR, FR) and the executive sponsor are internal people's current
 employment rows at the account with that ``team_role``.
@@ -35,12 +35,13 @@ from typing import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from kamgraph.analysis.strength import resolve_as_of, strengths
+from kamgraph.analysis.graph import current_employment as _current_employment
+from kamgraph.analysis.graph import pair_strengths, people_index
+from kamgraph.analysis.strength import resolve_as_of
 from kamgraph.errors import NotFound
 from kamgraph.model import DecisionRole, Side, TeamRole
 from kamgraph.settings import Settings
 from kamgraph.snapshot import Snapshot
-from kamgraph.titles import level_from_title
 
 #: The account team's iron triangle, by definition (DESIGN.md section 1).
 IRON_TRIANGLE: tuple[str, ...] = (TeamRole.AR.value, TeamRole.SR.value, TeamRole.FR.value)
@@ -62,27 +63,14 @@ CONTACT_COLUMNS = [
 # -- building blocks shared by coverage, trends, what-if and gaps ---------------------------
 
 def person_levels(snap: Snapshot) -> pd.Series:
-    """Level (1 = highest) per person id as floats, NaN when unknown.
-
-    The stored level wins; otherwise it is derived from the title.
-    """
-    def build() -> pd.Series:
-        p = snap.people
-        lvl = p["level"].astype("Float64").astype(float)
-        missing = lvl.isna() & p["title"].notna()
-        if missing.any():
-            titles = p.loc[missing, "title"]
-            derived = {t: level_from_title(t) for t in titles.unique()}
-            lvl.loc[missing] = titles.map(derived).astype(float)
-        return pd.Series(lvl.to_numpy(), index=p["id"].to_numpy(), name="level")
-
-    return snap.cached("person_levels", build)
+    """Level (1 = highest) per person id as floats, NaN when unknown (title-derived when empty)."""
+    return snap.cached("person_levels_float",
+                       lambda: people_index(snap)["level"].astype("Float64").astype(float))
 
 
 def person_names(snap: Snapshot) -> pd.Series:
     """Name per person id."""
-    return snap.cached("person_names", lambda: pd.Series(snap.people["name"].to_numpy(),
-                                                         index=snap.people["id"].to_numpy()))
+    return people_index(snap)["name"]
 
 
 def internal_ids(snap: Snapshot) -> np.ndarray:
@@ -92,11 +80,8 @@ def internal_ids(snap: Snapshot) -> np.ndarray:
 
 
 def current_employment(snap: Snapshot, as_of) -> pd.DataFrame:
-    """Employment rows current on ``as_of``: started (or no start) and not ended."""
-    e = snap.employment
-    t = pd.Timestamp(as_of)
-    ok = (e["since"].isna() | (e["since"] <= t)) & (e["until"].isna() | (e["until"] > t))
-    return e[ok]
+    """Employment rows in force on ``as_of`` (``until`` is the last day; shared with paths)."""
+    return _current_employment(snap, pd.Timestamp(as_of))
 
 
 def account_ids(snap: Snapshot, accounts: Iterable[str] | None = None) -> list[str]:
@@ -160,7 +145,7 @@ def internal_contact_strengths(snap: Snapshot, settings: Settings, as_of=None,
         p = snap.people
         contacts = p.loc[p["side"] == Side.CUSTOMER.value, "id"].to_numpy()
     ours = internal_ids(snap)
-    s = strengths(snap, settings, t)
+    s = pair_strengths(snap, settings, t)
     a_int, b_int = s["a"].isin(ours), s["b"].isin(ours)
     a_con, b_con = s["a"].isin(contacts), s["b"].isin(contacts)
     fwd = s[a_int & b_con].rename(columns={"a": "internal_id", "b": "contact_id"})
@@ -196,10 +181,10 @@ def contact_best(settings: Settings, contacts: pd.DataFrame, pairs: pd.DataFrame
     ranked = rank_pairs(p)
     best = ranked[ranked["rank"] == 0].set_index("contact_id")
     second = ranked[ranked["rank"] == 1].set_index("contact_id")["strength"]
-    g = p.groupby("contact_id", sort=False)
-    threads = (p["strength"] >= cov.thread).groupby(p["contact_id"]).sum()
-    interactions = g["n_interactions"].sum() if len(p) else pd.Series(dtype=int)
-    last = g["last_interaction"].max() if len(p) else pd.Series(dtype="datetime64[ns]")
+    by = p["contact_id"]
+    threads = (p["strength"] >= cov.thread).groupby(by).sum()
+    interactions = p["n_interactions"].astype(float).groupby(by).sum()
+    last = pd.to_datetime(p["last_interaction"]).astype("datetime64[ns]").groupby(by).max()
 
     # peer coverage: a covering tie from someone at most peer_level_gap levels below the contact
     lvl = contacts.drop_duplicates("contact_id").set_index("contact_id")["level"]
@@ -220,7 +205,7 @@ def contact_best(settings: Settings, contacts: pd.DataFrame, pairs: pd.DataFrame
     out["peer_covered"] = cid.isin(peer_ids).to_numpy()
     out["threads"] = cid.map(threads).fillna(0).astype(np.int64)
     out["never_interacted"] = (cid.map(interactions).fillna(0) == 0).to_numpy()
-    out["last_interaction"] = cid.map(last).astype("datetime64[ns]")
+    out["last_interaction"] = last.reindex(cid.to_numpy()).to_numpy(dtype="datetime64[ns]")
     return out
 
 

@@ -31,7 +31,8 @@ import numpy as np
 import pandas as pd
 
 from kamgraph.analysis.coverage import current_employment, internal_contact_strengths, person_names
-from kamgraph.analysis.strength import month_ends, resolve_as_of, strength_series, strengths
+from kamgraph.analysis.graph import pair_strengths
+from kamgraph.analysis.strength import month_ends, resolve_as_of
 from kamgraph.errors import ConfigError
 from kamgraph.model import Attitude
 from kamgraph.settings import Settings
@@ -77,9 +78,13 @@ def monthly_series(snap: Snapshot, settings: Settings, as_of=None, pairs: pd.Dat
     t = resolve_as_of(settings, as_of)
     months = months or settings.trend.months
     p = _pairs_or_default(snap, settings, t, pairs)
-    dates = month_ends(t, months)
-    s = strength_series(snap, settings, dates, pairs=p[["a", "b"]])
-    out = p.merge(s, on=["a", "b"], how="left")
+    frames = []
+    for d in month_ends(t, months):  # one vectorized pass per date, memoized on the snapshot
+        s = pair_strengths(snap, settings, d)[["a", "b", "strength"]]
+        at = p.merge(s, on=["a", "b"], how="left")
+        frames.append(at.assign(date=d, strength=at["strength"].fillna(0.0)))
+    out = pd.concat(frames, ignore_index=True)
+    out["date"] = out["date"].astype("datetime64[ns]")
     return out[["person_id", "other_id", "date", "strength"]].sort_values(
         ["person_id", "other_id", "date"], kind="mergesort").reset_index(drop=True)
 
@@ -126,7 +131,7 @@ def trends(snap: Snapshot, settings: Settings, as_of=None, pairs: pd.DataFrame |
     m = wide.to_numpy(dtype=float) if len(p) else np.zeros((0, n_months))
     window = m[:, -k:]
 
-    now = strengths(snap, settings, t)
+    now = pair_strengths(snap, settings, t)
     facts = p.merge(now[["a", "b", "strength", "n_interactions", "first_interaction", "last_interaction"]],
                     on=["a", "b"], how="left")
     out = p[["person_id", "other_id"]].copy()
