@@ -219,6 +219,15 @@ class VisitSettings:
 
 
 @dataclass(frozen=True)
+class MapSettings:
+    """Relationship maps (kamgraph.report.relmap): how big a map is drawn, and how."""
+
+    max_nodes: int = 300  # above this many people a map is not drawn: the user filters first
+    physics_max_nodes: int = 60  # above this the precomputed layout is fixed (physics off)
+    height_px: int = 620  # height of the map canvas
+
+
+@dataclass(frozen=True)
 class Settings:
     as_of: str = ""  # analysis date (YYYY-MM-DD); empty = today
     strength: StrengthSettings = field(default_factory=StrengthSettings)
@@ -230,6 +239,7 @@ class Settings:
     tiers: TierSettings = field(default_factory=TierSettings)
     tier_policy: tuple[TierPolicy, ...] = DEFAULT_TIER_POLICY
     visits: VisitSettings = field(default_factory=VisitSettings)
+    map: MapSettings = field(default_factory=MapSettings)
 
     def as_of_date(self, override: str | None = None) -> "pd.Timestamp":
         """The analysis date: ``override``, else ``as_of``, else today (midnight)."""
