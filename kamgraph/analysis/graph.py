@@ -28,7 +28,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from kamgraph.analysis.strength import PAIR_COLUMNS, pair_events, resolve_as_of, strengths
+from kamgraph.analysis.strength import PAIR_COLUMNS, pair_events, resolve_as_of, strengths, to_day
 from kamgraph.model import Side
 from kamgraph.settings import Settings
 from kamgraph.snapshot import Snapshot
@@ -167,8 +167,9 @@ def pair_strengths(snap: Snapshot, settings: Settings, as_of=None) -> pd.DataFra
     t = resolve_as_of(settings, as_of)
 
     def build() -> pd.DataFrame:
-        if snap.ties.empty and pair_events(snap, settings).empty:
-            # nothing known about anyone (strengths() cannot merge two empty frames)
+        events = pair_events(snap, settings)
+        if snap.ties.empty and not (events["day"].to_numpy() <= to_day([t])[0]).any():
+            # nothing known about anyone yet (strengths() cannot merge two empty frames)
             return pd.DataFrame({c: pd.Series(dtype=float if c in ("strength", "evidence", "declared") else object)
                                  for c in PAIR_COLUMNS}).astype({"n_interactions": np.int64})
         return strengths(snap, settings, as_of=t)
