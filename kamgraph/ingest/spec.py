@@ -1,0 +1,226 @@
+"""The import format, written out from :data:`kamgraph.schema.ENTITIES`.
+
+docs/data-format.md is exactly :func:`format_spec_markdown` (a test keeps them equal, so
+the documentation cannot drift from the schema); :func:`format_spec_text` is the compact
+version shown by ``kamgraph import --help`` and ``kamgraph validate --help``.
+
+Regenerate the document after a schema change::
+
+    python -c "from kamgraph.ingest.spec import write_spec; write_spec()"
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from kamgraph.ingest.validate import EMPLOYMENT_ASSESSMENT_COLUMNS
+from kamgraph.schema import ENTITIES, WRITE_ORDER, Column, Entity
+
+__all__ = ["format_spec_markdown", "format_spec_text", "write_spec", "SPEC_PATH"]
+
+#: Where the generated document lives in the source tree.
+SPEC_PATH = Path(__file__).resolve().parents[2] / "docs" / "data-format.md"
+
+_TYPE_NAMES = {"str": "text", "int": "whole number", "float": "number", "bool": "true/false", "date": "date"}
+
+# Notes the schema's column docs do not carry, keyed by (entity, column).
+_NOTES = {
+    ("people", "level"): "empty: derived from the title, else from the person's employment title",
+    ("assessments", "assessed_on"): "empty: the import date",
+    ("ties", "person_id"): "ties are undirected: either person may come first",
+}
+
+_GENERAL_RULES = [
+    ("Files",
+     "One CSV file per entity, named `<entity>.csv` (`people.csv`, `ties.csv`, ...; names are "
+     "case-insensitive), all in one folder: `kamgraph import FOLDER`. Only the files you need: "
+     "a folder with just `people.csv` is a valid import. `README*`, `*.md` and `*.toml` files in "
+     "the folder are ignored; any other `.csv` file whose name is not an entity is an error (with a "
+     "suggestion: `peple.csv` -> did you mean people.csv?). A single `<entity>.csv` file can be "
+     "imported on its own."),
+    ("Excel alternative",
+     "One `.xlsx` workbook with one sheet per entity, the sheet named after the entity "
+     "(`people`, `ties`, ...); the same columns and rules as the CSV files. Row numbers in messages "
+     "are the workbook's own row numbers. Sheets named README or Notes are ignored."),
+    ("Encoding",
+     "UTF-8, with or without a byte-order mark (Excel: Save As > \"CSV UTF-8\"). A file in another "
+     "encoding is rejected with the line where the first non-UTF-8 byte is. Comma-separated; a value "
+     "containing a comma, a double quote or a line break is enclosed in double quotes (`\"Smith, "
+     "John\"`); a line with more or fewer fields than the header is an error naming its row."),
+    ("Header and columns",
+     "The first line names the columns; names are case-insensitive and may come in any order. "
+     "Required columns must be present. An unknown column is an error with a suggestion (a typo "
+     "must not silently drop data). Optional columns may be left out: a column left out keeps "
+     "the values already stored; a column given with an empty cell clears the stored value."),
+    ("Empty cells",
+     "A cell that is empty or only spaces has no value. Surrounding spaces are removed from every "
+     "value. Required columns must have a value in every row."),
+    ("Types",
+     "text: anything. whole number: `5` (or `5.0`). number: a decimal point and no thousands "
+     "separators, e.g. `0.32` or `1250000`. true/false: `true`/`false`, `yes`/`no`, `y`/`n`, "
+     "`1`/`0` (any case). Ranges are checked (e.g. influence 1..5)."),
+    ("Dates",
+     "`YYYY-MM-DD` (2024-03-31); also `YYYY/MM/DD` and either form followed by a time "
+     "(`2024-03-31 14:30:00`, as Excel writes dates), the time being ignored. Anything else, "
+     "such as `31/03/2024` or `March 31`, is rejected: day-first and month-first dates cannot be "
+     "told apart."),
+    ("Allowed values",
+     "Case-insensitive; spaces and hyphens count as underscores, so `Decision Maker`, "
+     "`decision-maker` and `decision_maker` are the same. A value not in the list is an error with a "
+     "close-match suggestion: attitude 'suporter' is not one of champion, supporter, neutral, "
+     "skeptic, opponent; did you mean 'supporter'?"),
+    ("Ids and references",
+     "Ids are text chosen by you (keep them stable: re-importing a row with the same key updates "
+     "it). Account and organization ids share one namespace. A column that references another "
+     "entity must hold an id present in the same import or already in the store (e.g. a tie to an "
+     "unknown person is an error)."),
+    ("Keys and duplicates",
+     "Each entity has key columns (below); two rows with the same key in one import are an error "
+     "naming both rows."),
+    ("Ties are undirected",
+     "A tie between A and B may be written A,B or B,A; it is stored once (smaller id first), so "
+     "giving both orientations is a duplicate. A tie from a person to themselves is an error."),
+    ("Assessment history",
+     "Decision role, attitude and influence are dated assessments, kept as a history. A row of "
+     "`assessments.csv` (or the assessment columns of `employment.csv`) with an empty "
+     "`assessed_on` is dated with the import date. An assessment is added only if it changes the "
+     "role, attitude or influence in force on its date, so importing the same files again adds "
+     "nothing, while a changed attitude adds a new dated row and the old one stays in the history."),
+    ("Level",
+     "`people.level` (1 = board/CEO, 2 = VP/GM, 3 = director/head, 4 = manager, 5 = staff) is "
+     "derived from the title (English and Chinese titles) when empty, else from the person's "
+     "employment title; the import says how many levels it derived and which titles gave none."),
+    ("All or nothing",
+     "Every file is checked before anything is written, and every problem is reported together, "
+     "each with its file, row (as a spreadsheet shows it: the header is row 1), column and value. "
+     "If there is any problem nothing is written; otherwise the whole import is written in one "
+     "transaction. Importing the same files twice changes nothing. `kamgraph validate PATH` checks "
+     "without writing; `kamgraph import PATH --dry-run` also shows what would be written."),
+]
+
+
+def _allowed(col: Column) -> str:
+    if col.enum:
+        return ", ".join(f"`{v}`" for v in col.enum)
+    if col.min is not None and col.max is not None:
+        return f"{_num(col.min)}..{_num(col.max)}"
+    if col.min is not None:
+        return f">= {_num(col.min)}"
+    if col.max is not None:
+        return f"<= {_num(col.max)}"
+    return ""
+
+
+def _num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else str(x)
+
+
+def _refs(col: Column) -> str:
+    return " or ".join(f"{r}.id" for r in col.references)
+
+
+def _notes(ent: Entity, col: Column) -> str:
+    parts = [p for p in (col.doc, _NOTES.get((ent.name, col.name), "")) if p]
+    return "; ".join(parts)
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def _table(ent: Entity, cols) -> list[str]:
+    lines = ["| column | type | required | allowed values | references | notes |",
+             "|---|---|---|---|---|---|"]
+    for col in cols:
+        row = [f"`{col.name}`", _TYPE_NAMES[col.type], "yes" if col.required else "",
+               _allowed(col), _refs(col), _notes(ent, col)]
+        lines.append("| " + " | ".join(_cell(x) for x in row) + " |")
+    return lines
+
+
+def format_spec_markdown() -> str:
+    """The full data-format document (docs/data-format.md), generated from the schema."""
+    out = [
+        "# kamgraph data format",
+        "",
+        "<!-- Generated by kamgraph.ingest.spec.format_spec_markdown() from kamgraph/schema.py; "
+        "do not edit by hand. -->",
+        "",
+        "What `kamgraph import` and `kamgraph validate` read: one table per entity, as CSV files "
+        "in a folder or as sheets of one Excel workbook. CRM exports (Salesforce, Northwind, or "
+        "any export described by a TOML column mapping) are read with `--mapping` and checked by "
+        "the same rules.",
+        "",
+        "## General rules",
+        "",
+    ]
+    for title, text in _GENERAL_RULES:
+        out += [f"- **{title}.** {text}"]
+    out += ["", "## Entities", "",
+            "Entities in the order they are written (referenced entities first):", ""]
+    out += [f"- [`{n}.csv`](#{n}csv): {ENTITIES[n].doc}" for n in WRITE_ORDER]
+    for name in WRITE_ORDER:
+        ent = ENTITIES[name]
+        out += ["", f"### {ent.file_name}", "", ent.doc, "",
+                "Key: " + ", ".join(f"`{k}`" for k in ent.key) + ".", ""]
+        out += _table(ent, ent.columns)
+        if name == "employment":
+            assess = ENTITIES["assessments"]
+            extra = [assess.column(c) for c in EMPLOYMENT_ASSESSMENT_COLUMNS]
+            out += ["", "Optional assessment columns: instead of a separate `assessments.csv`, "
+                    "`employment.csv` may carry the contact's assessment at that account. A row with a "
+                    "decision role, attitude or influence becomes an `assessments` row "
+                    "(`account_id` = `org_id`, which must then be an account):", ""]
+            out += _table(assess, extra)
+    return "\n".join(out) + "\n"
+
+
+def _column_brief(col: Column) -> str:
+    text = col.name + ("*" if col.required else "")
+    details = []
+    if col.enum:
+        details.append("|".join(col.enum))
+    elif col.type != "str":
+        rng = _allowed(col)
+        details.append(f"{col.type} {rng}" if rng else col.type)
+    if col.references:
+        details.append("-> " + "|".join(col.references))
+    return f"{text} ({', '.join(details)})" if details else text
+
+
+def format_spec_text(width: int = 100) -> str:
+    """A compact plain-text version of the format, for ``--help`` epilogs.
+
+    Each paragraph starts with click's ``\\b`` marker so click prints it unwrapped.
+    """
+    lines = ["\b", "DATA FORMAT (full spec: docs/data-format.md; * = required)",
+             "A folder of <entity>.csv files (UTF-8, header row, any column order), or one .xlsx",
+             "workbook with a sheet per entity. Dates YYYY-MM-DD. Values of lists are",
+             "case-insensitive. Every problem is reported with file, row and column; on any",
+             "problem nothing is written. Re-importing the same files changes nothing.", "", "\b"]
+    for name in WRITE_ORDER:
+        ent = ENTITIES[name]
+        cols = list(ent.columns)
+        if name == "employment":
+            assess = ENTITIES["assessments"]
+            cols = cols + [Column(c, assess.column(c).type, enum=assess.column(c).enum,
+                                  min=assess.column(c).min, max=assess.column(c).max)
+                           for c in EMPLOYMENT_ASSESSMENT_COLUMNS]
+        body = ", ".join(_column_brief(c) for c in cols)
+        wrapped = textwrap.wrap(f"{ent.file_name}: {body}", width=width, subsequent_indent="    ",
+                                break_on_hyphens=False)
+        lines += wrapped
+    lines += ["", "\b",
+              "Ties are undirected. Empty people.level is derived from the title. Assessments",
+              "(decision role, attitude, influence) keep their history: an empty assessed_on is",
+              "the import date, and only changes are added."]
+    return "\n".join(lines)
+
+
+def write_spec(path: str | Path = SPEC_PATH) -> Path:
+    """Write :func:`format_spec_markdown` to ``path`` (default docs/data-format.md)."""
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    p.write_text(format_spec_markdown(), encoding="utf-8")
+    return p
