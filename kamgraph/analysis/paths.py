@@ -37,6 +37,8 @@ target or hundreds at once, and never enumerates simple paths.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -46,6 +48,7 @@ from kamgraph.analysis.graph import (
     INTERACTION_KIND,
     AccessIndex,
     access_index,
+    cache_key,
     current_employment,
     gather,
     org_names,
@@ -99,10 +102,11 @@ def access_paths_for(snap: Snapshot, settings: Settings, target_ids, as_of=None,
     codes = idx.codes(pd.unique(pd.Series(list(target_ids), dtype=object).dropna()))
     codes = np.unique(codes[codes >= 0])
     cand = _candidates(idx, codes, dict(settings.paths.kind_factors))
-    if cand.empty:
+    if cand is None:
         return _empty()
-    top = _rank(cand, idx, k)
-    return _decorate(snap, idx, top)
+    lab = _labels(snap, settings, idx)
+    top, rank = _rank(cand, lab, k)
+    return _frame(top, rank, idx, lab)
 
 
 def uncovered_decision_maker_paths(snap: Snapshot, settings: Settings, as_of=None, k: int | None = None,
@@ -158,8 +162,16 @@ def _best_direct(idx: AccessIndex, person_ids: np.ndarray) -> np.ndarray:
     return out
 
 
-def _candidates(idx: AccessIndex, targets: np.ndarray, factors: dict) -> pd.DataFrame:
-    """Every path to ``targets`` (codes), unranked: one row per path."""
+_KIND_CODE = {DIRECT: 0, ORGANIZATION: 1, PERSON: 2}  # alphabetical: the last tie-break
+_KIND_NAME = np.array([DIRECT, ORGANIZATION, PERSON], dtype=object)
+
+
+def _candidates(idx: AccessIndex, targets: np.ndarray, factors: dict) -> dict[str, np.ndarray] | None:
+    """Every path to ``targets`` (codes), unranked, as parallel arrays (one entry per path).
+
+    ``via`` is a person code for person paths, an organization code for organization
+    paths, -1 for direct ones.
+    """
     parent, pos = gather(idx.nbr_indptr, targets)
     tgt = targets[parent]
     other = idx.nbr_other[pos]
@@ -167,11 +179,10 @@ def _candidates(idx: AccessIndex, targets: np.ndarray, factors: dict) -> pd.Data
     is_int = idx.internal[other]
 
     # direct: an internal neighbor of the target
-    direct = pd.DataFrame({
-        "t": tgt[is_int], "kind": DIRECT, "u": other[is_int], "via": -1, "via_is_org": False,
-        "via_kind": None, "first_strength": strength[is_int], "second_strength": np.nan, "factor": 1.0,
-        "score": strength[is_int], "note": None,
-    })
+    n_d = int(is_int.sum())
+    direct = dict(t=tgt[is_int], kind=np.full(n_d, 0), u=other[is_int], via=np.full(n_d, -1),
+                  via_kind=np.full(n_d, None, dtype=object), s1=strength[is_int], s2=np.full(n_d, np.nan),
+                  factor=np.ones(n_d), score=strength[is_int], note=np.full(n_d, None, dtype=object))
 
     # person: a non-internal neighbor x of the target (the link's factor is symmetric, so
     # the target's row for x carries it), then x's internal neighbors
@@ -181,12 +192,9 @@ def _candidates(idx: AccessIndex, targets: np.ndarray, factors: dict) -> pd.Data
     p2, pos2 = gather(idx.int_indptr, x)
     u = idx.int_other[pos2]
     keep = u != xt[p2]
-    p2, u = p2[keep], u[keep]
-    s1 = idx.int_strength[pos2][keep]
-    person = pd.DataFrame({
-        "t": xt[p2], "kind": PERSON, "u": u, "via": x[p2], "via_is_org": False, "via_kind": vk[p2],
-        "first_strength": s1, "second_strength": s2[p2], "factor": f[p2], "score": s1 * s2[p2] * f[p2], "note": note[p2],
-    })
+    p2, u, s1 = p2[keep], u[keep], idx.int_strength[pos2][keep]
+    person = dict(t=xt[p2], kind=np.full(len(p2), 2), u=u, via=x[p2], via_kind=vk[p2], s1=s1, s2=s2[p2],
+                  factor=f[p2], score=s1 * s2[p2] * f[p2], note=note[p2])
 
     # organization: an internal co-member of an organization the target belongs to
     p3, pos3 = gather(idx.mem_indptr, targets)
@@ -194,70 +202,114 @@ def _candidates(idx: AccessIndex, targets: np.ndarray, factors: dict) -> pd.Data
     p4, pos4 = gather(idx.orgint_indptr, org)
     u = idx.orgint_person[pos4]
     keep = u != ot[p4]
+    n_o = int(keep.sum())
     assoc = factors.get(ASSOCIATION_KIND, 0.0)
-    orgs = pd.DataFrame({
-        "t": ot[p4][keep], "kind": ORGANIZATION, "u": u[keep], "via": org[p4][keep], "via_is_org": True,
-        "via_kind": ASSOCIATION_KIND, "first_strength": np.nan, "second_strength": np.nan, "factor": assoc, "score": assoc,
-        "note": None,
+    orgs = dict(t=ot[p4][keep], kind=np.full(n_o, 1), u=u[keep], via=org[p4][keep],
+                via_kind=np.full(n_o, ASSOCIATION_KIND, dtype=object), s1=np.full(n_o, np.nan),
+                s2=np.full(n_o, np.nan), factor=np.full(n_o, assoc), score=np.full(n_o, assoc),
+                note=np.full(n_o, None, dtype=object))
+    parts = (direct, person, orgs)
+    if not sum(len(p["t"]) for p in parts):
+        return None
+    return {key: np.concatenate([p[key] for p in parts]) for key in direct}
+
+
+def _rank(c: dict[str, np.ndarray], lab: "_Labels", k: int) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Keep the top ``k`` per target: by score, then internal id, via id (none first), kind.
+
+    Codes sort like ids (people and organizations are coded in id order; ``via_order``
+    places both in one order), so a numpy lexsort gives the deterministic order.
+    """
+    is_org = c["kind"] == _KIND_CODE[ORGANIZATION]
+    is_person = c["kind"] == _KIND_CODE[PERSON]
+    via_key = np.full(len(c["t"]), -1, dtype=np.int64)  # direct: no via, sorts first
+    via_key[is_person] = lab.person_order[c["via"][is_person]]
+    via_key[is_org] = lab.org_order[c["via"][is_org]]
+    order = np.lexsort((c["kind"], via_key, c["u"], -c["score"], c["t"]))
+    t_sorted = c["t"][order]
+    starts = np.r_[0, np.flatnonzero(np.diff(t_sorted)) + 1]
+    lengths = np.diff(np.r_[starts, len(order)])
+    rank = np.arange(len(order)) - np.repeat(starts, lengths) + 1
+    keep = rank <= k
+    chosen = order[keep]
+    return {key: v[chosen] for key, v in c.items()}, rank[keep]
+
+
+@dataclass(frozen=True)
+class _Labels:
+    """Names and one-line labels aligned with the codes of an :class:`AccessIndex`."""
+
+    person_label: np.ndarray
+    person_name: np.ndarray
+    person_level: pd.array
+    org_name: np.ndarray
+    person_order: np.ndarray  # position of each person id among all person and org ids
+    org_order: np.ndarray
+
+
+def _labels(snap: Snapshot, settings: Settings, idx: AccessIndex) -> _Labels:
+    def build() -> _Labels:
+        ids = pd.Index(idx.person_ids, dtype=object)
+        labels = person_labels(snap, idx.as_of).reindex(ids)
+        people = people_index(snap)
+        names = people["name"].reindex(ids)
+        org_name = org_names(snap).reindex(pd.Index(idx.org_ids, dtype=object))
+        everything = np.unique(np.concatenate([idx.person_ids.astype(str), idx.org_ids.astype(str)]))
+        return _Labels(
+            person_label=np.where(labels.isna(), idx.person_ids, labels.to_numpy(dtype=object)).astype(object),
+            person_name=np.where(names.isna(), idx.person_ids, names.to_numpy(dtype=object)).astype(object),
+            person_level=people["level"].reindex(ids).astype("Int64").array,
+            org_name=np.where(org_name.isna(), idx.org_ids, org_name.to_numpy(dtype=object)).astype(object),
+            person_order=np.searchsorted(everything, idx.person_ids.astype(str)),
+            org_order=np.searchsorted(everything, idx.org_ids.astype(str)),
+        )
+
+    return snap.cached(cache_key("path_labels", idx.as_of, settings.strength, settings.paths), build)
+
+
+def _frame(c: dict[str, np.ndarray], rank: np.ndarray, idx: AccessIndex, lab: _Labels) -> pd.DataFrame:
+    """The output rows with their one-line explanations (a loop over the top-k rows only)."""
+    is_org = c["kind"] == _KIND_CODE[ORGANIZATION]
+    is_person = c["kind"] == _KIND_CODE[PERSON]
+    via_id = np.full(len(rank), None, dtype=object)
+    via_id[is_person] = idx.person_ids[c["via"][is_person]]
+    via_id[is_org] = idx.org_ids[c["via"][is_org]]
+    via_name = np.full(len(rank), None, dtype=object)
+    via_name[is_person] = lab.person_name[c["via"][is_person]]
+    via_name[is_org] = lab.org_name[c["via"][is_org]]
+    u_label = lab.person_label[c["u"]]
+    t_label = lab.person_label[c["t"]]
+    explanation = [
+        _explain(kind, u, name, via_kind, note, target, score)
+        for kind, u, name, via_kind, note, target, score in zip(
+            c["kind"], u_label, via_name, c["via_kind"], c["note"], t_label, c["score"])
+    ]
+    return pd.DataFrame({
+        "target_id": pd.Series(idx.person_ids[c["t"]], dtype=object),
+        "rank": rank.astype(np.int64),
+        "score": c["score"].astype(float),
+        "kind": pd.Series(_KIND_NAME[c["kind"]], dtype=object),
+        "internal_id": pd.Series(idx.person_ids[c["u"]], dtype=object),
+        "via_id": pd.Series(via_id, dtype=object),
+        "via_kind": pd.Series(c["via_kind"], dtype=object),
+        "first_strength": c["s1"].astype(float),
+        "second_strength": c["s2"].astype(float),
+        "factor": c["factor"].astype(float),
+        "explanation": pd.Series(explanation, dtype=object),
+        "internal_level": lab.person_level[c["u"]],
     })
-    parts = [p for p in (direct, person, orgs) if len(p)]
-    if not parts:
-        return pd.DataFrame()
-    return pd.concat(parts, ignore_index=True)
 
 
-def _rank(cand: pd.DataFrame, idx: AccessIndex, k: int) -> pd.DataFrame:
-    """Top ``k`` per target, deterministic on ties (score, internal_id, via_id, kind)."""
-    cand = cand.assign(
-        target_id=idx.person_ids[cand["t"].to_numpy(np.int64)],
-        internal_id=idx.person_ids[cand["u"].to_numpy(np.int64)],
-    )
-    via = cand["via"].to_numpy(np.int64)
-    is_org = cand["via_is_org"].to_numpy(bool)
-    via_id = np.full(len(cand), None, dtype=object)
-    pm = (~is_org) & (via >= 0)
-    via_id[pm] = idx.person_ids[via[pm]]
-    via_id[is_org] = idx.org_ids[via[is_org]]
-    cand["via_id"] = via_id
-    cand["_via_sort"] = np.where(via_id == None, "", via_id).astype(str)  # noqa: E711 - elementwise
-    cand = cand.sort_values(["target_id", "score", "internal_id", "_via_sort", "kind"],
-                            ascending=[True, False, True, True, True], kind="mergesort")
-    cand["rank"] = cand.groupby("target_id", sort=False).cumcount() + 1
-    return cand[cand["rank"] <= k].drop(columns="_via_sort").reset_index(drop=True)
-
-
-def _decorate(snap: Snapshot, idx: AccessIndex, top: pd.DataFrame) -> pd.DataFrame:
-    """Add levels and the one-line explanation; return :data:`PATH_COLUMNS`."""
-    labels = person_labels(snap, idx.as_of)
-    people = people_index(snap)
-    names = org_names(snap)
-    u_label = top["internal_id"].map(labels).fillna(top["internal_id"]).astype(str)
-    t_label = top["target_id"].map(labels).fillna(top["target_id"]).astype(str)
-    via_id = top["via_id"]
-    person_name = via_id.map(people["name"]).where(via_id.map(people["name"]).notna(), via_id)
-    org_name = via_id.map(names).where(via_id.map(names).notna(), via_id)
-    kind_text = top["via_kind"].map(lambda v: _KIND_TEXT.get(v, str(v).replace("_", " ")) if v is not None else "")
-    note = top["note"].where(top["note"].notna(), None)
-    kind_text = kind_text.where(note.isna(), kind_text + " (" + note.fillna("").astype(str) + ")")
-    score = top["score"].map(lambda v: f"{v:.2f}")
-    kind = top["kind"]
-    middle = np.select(
-        [kind == PERSON, kind == ORGANIZATION],
-        [" → " + person_name.fillna("").astype(str) + ", " + kind_text + " → ",
-         " → " + org_name.fillna("").astype(str) + " (shared membership) → "],
-        default=" → ",
-    )
-    suffix = np.where(kind == DIRECT, " (direct): ", ": ")
-    top = top.assign(
-        explanation=u_label + pd.Series(middle, index=top.index) + t_label + pd.Series(suffix, index=top.index) + score,
-        internal_level=top["internal_id"].map(people["level"]).astype("Int64"),
-    )
-    top["rank"] = top["rank"].astype(np.int64)
-    out = top[PATH_COLUMNS].reset_index(drop=True)
-    for c in ("target_id", "kind", "internal_id", "via_id", "via_kind", "explanation"):
-        col = out[c].astype(object)
-        out[c] = col.where(col.notna(), None)
-    return out
+def _explain(kind: int, u: str, via_name, via_kind, note, target: str, score: float) -> str:
+    """``"Li Wei (our CEO) → Zhang Min, classmate (EMBA 2012) → Chen Jie, CFO of Acme: 0.72"``."""
+    if kind == _KIND_CODE[DIRECT]:
+        return f"{u} → {target} (direct): {score:.2f}"
+    if kind == _KIND_CODE[ORGANIZATION]:
+        return f"{u} → {via_name} (shared membership) → {target}: {score:.2f}"
+    text = _KIND_TEXT.get(via_kind, str(via_kind).replace("_", " "))
+    if note is not None and not (isinstance(note, float) and np.isnan(note)):
+        text = f"{text} ({note})"
+    return f"{u} → {via_name}, {text} → {target}: {score:.2f}"
 
 
 def _empty(with_account: bool = False) -> pd.DataFrame:
