@@ -117,6 +117,16 @@ def test_people_outside_the_account_are_ignored():
     assert with_out.loc[with_out["account_id"] == "B", "person_id"].tolist() == ["out"]
 
 
+def test_our_account_team_is_not_ranked():
+    rows = org_rows()
+    rows["people"].append({"id": "ar", "name": "Our AR", "side": "internal", "level": 4, "org_id": "A",
+                           "team_role": "ar"})
+    rows["influence"].append({"source_id": "ar", "target_id": "ceo", "weight": 5})
+    df = influence(build_snapshot(**rows), S, account_ids=["A"])
+    assert "ar" not in set(df["person_id"])
+    assert df["person_id"].tolist() == ["vp", "e", "ceo", "m", "q", "s"]
+
+
 def test_people_who_left_are_not_ranked():
     rows = org_rows()
     rows["people"] = [dict(p, until="2025-01-31") if p["id"] == "e" else p for p in rows["people"]]

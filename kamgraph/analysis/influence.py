@@ -20,7 +20,8 @@ DESIGN.md section 4. Inside each account, over the people employed there on ``as
 - ``decision_role``, ``attitude``, ``influence`` (the assessed 1..5): from
   :meth:`Snapshot.roles` at ``as_of``.
 
-Links to people outside the account are ignored. An account without any link gets the
+Only the account's own people are ranked (not our staff on its account team); links to
+people outside the account are ignored. An account without any link gets the
 uniform score 1/n for everyone.
 """
 
@@ -32,6 +33,7 @@ import pandas as pd
 
 from kamgraph.analysis.graph import current_employment, influence_digraph, people_index, reports_digraph
 from kamgraph.analysis.strength import resolve_as_of
+from kamgraph.model import Side
 from kamgraph.settings import Settings
 from kamgraph.snapshot import Snapshot
 from kamgraph.titles import LEVEL_NAMES
@@ -78,7 +80,9 @@ def influence(snap: Snapshot, settings: Settings, account_ids=None, as_of=None) 
         account_ids = snap.scope if snap.scope is not None else snap.accounts["id"].tolist()
     accounts = sorted(set(account_ids))
     emp = current_employment(snap, t)
-    emp = emp[emp["org_id"].isin(accounts)]
+    # the account's own people: our staff's account-team rows (team_role) are not theirs
+    internal = people_index(snap)["side"] == Side.INTERNAL.value
+    emp = emp[emp["org_id"].isin(accounts) & ~emp["person_id"].isin(internal.index[internal])]
     members = emp[["org_id", "person_id"]].drop_duplicates().sort_values(["org_id", "person_id"], kind="mergesort")
     if members.empty:
         return _empty()
