@@ -1,0 +1,528 @@
+"""The monthly coverage report: one set of tables, written as Excel, CSV, HTML and maps.
+
+:func:`build_coverage_report` runs the analyses once at the as-of date and keeps their
+tables in a :class:`CoverageReport`:
+
+``summary``
+    portfolio KPIs (one row each: ``kpi, value, detail``);
+``tiers``
+    per tier: accounts, revenue and its share, problem accounts, mean coverage score,
+    decision-makers covered, gaps, and the tier policy;
+``pareto``
+    accounts by revenue with cumulative shares and ``in_top`` (the top
+    ``tiers.pareto_share``);
+``accounts``
+    :func:`~kamgraph.analysis.coverage.account_coverage` with the account's tier, value
+    score, problem flag, region and gap counts;
+``buying_centers``
+    every current contact (:func:`~kamgraph.analysis.coverage.contact_coverage`) with the
+    trend label and slope of their best relationship;
+``gaps``
+    :func:`~kamgraph.analysis.gaps.gaps`;
+``access_paths``
+    the top access paths to every buying-center contact who is not covered;
+``trends``
+    what changed since ``previous`` (default: one month before the as-of date):
+    :func:`~kamgraph.analysis.trends.relationship_changes`;
+``strength_trend``
+    the monthly mean strength of the buying centers' best relationships, per tier and for
+    the portfolio (the chart of the HTML report);
+``team``
+    per internal person: team roles, accounts, threads, strong ties, contacts they hold
+    the best tie to, contacts only they reach, share of the portfolio's strong ties (load),
+    key-person risks.
+
+Every output states its as-of date, scope and settings (:func:`settings_summary`: the key
+thresholds, every non-default value and a hash of all settings), in the ``about`` table
+(the top of the Summary sheet, ``about.csv``, the HTML header).
+
+Reproducible: rows are sorted on explicit keys, CSV floats have a fixed format, and the
+workbook carries the as-of date instead of the wall clock, so the same store and as-of
+date give byte-identical files (:mod:`kamgraph.report.safety`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from kamgraph.analysis.coverage import (
+    account_coverage,
+    account_ids,
+    contact_coverage,
+    internal_contact_strengths,
+    internal_ids,
+    person_levels,
+    person_names,
+    team_roles,
+)
+from kamgraph.analysis.strength import resolve_as_of
+from kamgraph.errors import ConfigError
+from kamgraph.model import DecisionRole
+from kamgraph.settings import Settings
+from kamgraph.snapshot import Snapshot
+
+__all__ = ["CoverageReport", "build_coverage_report", "settings_summary", "settings_hash", "settings_items",
+           "KEY_SETTINGS", "TABLES"]
+
+#: the tables of a report, in the order of the CSV files and the workbook
+TABLES: tuple[str, ...] = ("about", "summary", "tiers", "pareto", "accounts", "buying_centers", "gaps",
+                           "access_paths", "trends", "strength_trend", "team")
+
+#: sheet name per table (Summary stacks about, KPIs, tiers and Pareto)
+SHEETS: Mapping[str, tuple[str, ...]] = MappingProxyType({
+    "Summary": ("about", "summary", "tiers", "pareto"),
+    "Accounts": ("accounts",),
+    "Buying centers": ("buying_centers",),
+    "Gaps": ("gaps",),
+    "Access paths": ("access_paths",),
+    "Trends": ("trends",),
+    "Strength trend": ("strength_trend",),
+    "Team": ("team",),
+})
+
+#: the thresholds every report states, whatever their value
+KEY_SETTINGS: tuple[str, ...] = (
+    "strength.half_life_days", "coverage.covered", "coverage.thread", "coverage.peer_level_gap",
+    "gaps.strong", "gaps.single_thread_share", "trend.months", "trend.slope_threshold",
+    "visits.executive_max_level", "visits.level_gap",
+)
+
+_TITLES = {
+    "about": "About this report", "summary": "Portfolio KPIs", "tiers": "Tiers", "pareto": "Pareto",
+    "accounts": "Accounts", "buying_centers": "Buying centers", "gaps": "Gaps", "access_paths": "Access paths",
+    "trends": "Changes since the previous period", "strength_trend": "Strength trend", "team": "Team",
+}
+
+
+# -- settings provenance --------------------------------------------------------------------
+
+def _fmt(v) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float):
+        return repr(v)
+    if isinstance(v, (tuple, list)):
+        return "[" + ", ".join(_fmt(x) for x in v) + "]"
+    return str(v)
+
+
+def settings_items(settings: Settings) -> dict[str, str]:
+    """Every setting as ``dotted.name -> text`` (tier policies as ``tier_policy.<tier>.<field>``)."""
+    out: dict[str, str] = {}
+
+    def walk(obj, prefix: str) -> None:
+        for f in dataclasses.fields(obj):
+            v = getattr(obj, f.name)
+            name = f"{prefix}{f.name}"
+            if f.name == "tier_policy":
+                out[name] = "[" + ", ".join(p.tier for p in v) + "]"
+                for p in v:
+                    for pf in dataclasses.fields(p):
+                        if pf.name != "tier":
+                            out[f"{name}.{p.tier}.{pf.name}"] = _fmt(getattr(p, pf.name))
+            elif dataclasses.is_dataclass(v):
+                walk(v, f"{name}.")
+            elif isinstance(v, Mapping):
+                for k in v:
+                    out[f"{name}.{k}"] = _fmt(v[k])
+            else:
+                out[name] = _fmt(v)
+
+    walk(settings, "")
+    return out
+
+
+def settings_hash(settings: Settings) -> str:
+    """A short fingerprint of every setting (the first 12 hex digits of a SHA-256).
+
+    >>> settings_hash(Settings()) == settings_hash(Settings())
+    True
+    """
+    text = "\n".join(f"{k}={v}" for k, v in sorted(settings_items(settings).items()))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+def settings_summary(settings: Settings) -> pd.DataFrame:
+    """The settings a report was made with: ``setting, value, default, changed``.
+
+    The :data:`KEY_SETTINGS` always, then every other setting whose value differs from the
+    default (``as_of`` is stated separately and left out), sorted by name.
+    """
+    now, base = settings_items(settings), settings_items(Settings())
+    names = list(KEY_SETTINGS) + sorted(k for k in now if k not in KEY_SETTINGS and k != "as_of"
+                                        and now[k] != base.get(k))
+    return pd.DataFrame({
+        "setting": names, "value": [now.get(k) for k in names], "default": [base.get(k) for k in names],
+        "changed": [now.get(k) != base.get(k) for k in names],
+    })
+
+
+# -- the report ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CoverageReport:
+    """The tables of one report (:data:`TABLES`) and how to write them."""
+
+    as_of: pd.Timestamp
+    previous: pd.Timestamp
+    scope: tuple[str, ...]
+    scope_label: str
+    tables: Mapping[str, pd.DataFrame]
+    settings: Settings = field(repr=False, compare=False)
+    snap: Snapshot = field(repr=False, compare=False)
+
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        tables = object.__getattribute__(self, "tables")
+        if name in tables:
+            return tables[name]
+        raise AttributeError(name)
+
+    @property
+    def title(self) -> str:
+        return f"kamgraph coverage report, {self.as_of.date()}"
+
+    # -- Excel ------------------------------------------------------------------------------
+    def excel_bytes(self) -> bytes:
+        """The workbook (sheets :data:`SHEETS`), byte-identical for the same store and date."""
+        from kamgraph.report.safety import SheetBlock, workbook_bytes
+
+        sheets = {}
+        for sheet, names in SHEETS.items():
+            stacked = len(names) > 1
+            sheets[sheet] = [SheetBlock(self.tables[n], title=_TITLES[n] if stacked else None) for n in names]
+        return workbook_bytes(sheets, self.as_of, title=self.title,
+                              subject=f"as of {self.as_of.date()}; scope: {self.scope_label}")
+
+    def to_excel(self, path: str | Path) -> Path:
+        p = Path(path)
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_bytes(self.excel_bytes())
+        return p
+
+    # -- CSV --------------------------------------------------------------------------------
+    def csv_files(self) -> dict[str, bytes]:
+        """``<table>.csv`` -> bytes, for every table."""
+        from kamgraph.report.safety import csv_bytes
+
+        return {f"{n}.csv": csv_bytes(self.tables[n]) for n in TABLES}
+
+    def to_csv_folder(self, folder: str | Path) -> list[Path]:
+        """Write one CSV per table into ``folder`` (created); returns the paths."""
+        d = Path(folder)
+        d.mkdir(parents=True, exist_ok=True)
+        out = []
+        for name, data in self.csv_files().items():
+            (d / name).write_bytes(data)
+            out.append(d / name)
+        return out
+
+    # -- HTML -------------------------------------------------------------------------------
+    def html(self) -> str:
+        """A self-contained HTML page with the charts and tables (no script, no network)."""
+        from kamgraph.report.html import render_coverage_report
+
+        return render_coverage_report(self)
+
+    def to_html(self, path: str | Path) -> Path:
+        p = Path(path)
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(self.html(), encoding="utf-8")
+        return p
+
+    # -- maps -------------------------------------------------------------------------------
+    def write_maps(self, folder: str | Path) -> list[Path]:
+        """One standalone relationship map per account (``<account id>.html``) and an index.
+
+        Maps come from :func:`kamgraph.report.relmap.account_map`; an account too large to
+        draw gets a page saying so (and how to filter) instead of a map.
+        """
+        from kamgraph.report.html import esc, page, render_map_index
+        from kamgraph.report.relmap import MapTooLarge, account_map
+
+        d = Path(folder)
+        d.mkdir(parents=True, exist_ok=True)
+        written, entries = [], []
+        for account_id in self.scope:
+            name = f"{safe_file_name(account_id)}.html"
+            try:
+                m = account_map(self.snap, self.settings, account_id, as_of=self.as_of)
+            except MapTooLarge as e:
+                (d / name).write_text(page(f"{account_id}: map too large", f"<p>{esc(e)}</p>"), encoding="utf-8")
+                entries.append((account_id, name, 0, 0, str(e)))
+            else:
+                (d / name).write_text(m.html, encoding="utf-8")
+                entries.append((account_id, name, len(m.nodes), len(m.edges), m.message))
+            written.append(d / name)
+        index = d / "index.html"
+        index.write_text(render_map_index(self, entries), encoding="utf-8")
+        return written + [index]
+
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def safe_file_name(text: str) -> str:
+    """A file name from an id: letters, digits, ``.``, ``_`` and ``-`` kept, the rest ``_``.
+
+    >>> safe_file_name("A-01"), safe_file_name("../x y")
+    ('A-01', '_x_y')
+    """
+    return _UNSAFE.sub("_", str(text)).strip(".") or "account"
+
+
+def build_coverage_report(snap: Snapshot, settings: Settings, as_of=None, previous=None,
+                          accounts: Iterable[str] | None = None) -> CoverageReport:
+    """Run every analysis of the report at ``as_of`` (see the module docstring).
+
+    ``previous`` (default: one month before ``as_of``) is the start of the Trends table.
+    ``accounts`` limits the rows to these accounts (default: the snapshot's scope, else
+    every account); tiers and the Pareto curve always use the whole snapshot, because
+    percentiles and revenue shares are portfolio-relative.
+    """
+    from kamgraph.analysis.gaps import gaps as gap_table
+    from kamgraph.analysis.tiering import account_tiers, pareto, tier_policy_table
+    from kamgraph.analysis.trends import monthly_series, relationship_changes, trends
+
+    t = resolve_as_of(settings, as_of)
+    prev = (t - pd.DateOffset(months=1)) if previous is None else resolve_as_of(settings, previous)
+    if prev >= t:
+        raise ConfigError(f"the previous date ({prev.date()}) must be before the as-of date ({t.date()})")
+    ids = account_ids(snap, None if accounts is None else list(accounts))
+    all_ids = sorted(snap.accounts["id"].tolist())
+    scope_label = "all accounts" if sorted(ids) == all_ids else ", ".join(ids)
+    names = person_names(snap)
+
+    tiers = account_tiers(snap, settings)
+    acc_cov = account_coverage(snap, settings, t, ids)
+    contacts = contact_coverage(snap, settings, t, ids)
+    gaps = gap_table(snap, settings, t, accounts=ids)
+
+    # buying centers: every contact with the trend of their best relationship
+    best_pairs = contacts.loc[contacts["best_internal_id"].notna(), ["best_internal_id", "contact_id"]]
+    best_pairs = best_pairs.rename(columns={"best_internal_id": "person_id", "contact_id": "other_id"}).drop_duplicates()
+    tr = trends(snap, settings, t, best_pairs) if len(best_pairs) else pd.DataFrame(
+        columns=["person_id", "other_id", "label", "slope"])
+    tr = tr.drop_duplicates(["person_id", "other_id"]).set_index(["person_id", "other_id"])
+    key = pd.MultiIndex.from_arrays([contacts["best_internal_id"], contacts["contact_id"]])
+    buying = contacts.copy()
+    buying["trend"] = tr["label"].reindex(key).to_numpy() if len(tr) else None
+    buying["trend_slope"] = tr["slope"].reindex(key).astype(float).to_numpy() if len(tr) else np.nan
+    buying["trend"] = buying["trend"].astype(object).where(buying["trend"].notna(), None)
+    buying = _sorted(buying, ["account_id", "contact_id"])
+
+    accounts_t = _accounts_table(snap, acc_cov, tiers, gaps)
+    paths = _paths_table(snap, settings, t, contacts)
+    changes = relationship_changes(snap, settings, prev, t)
+    changes = changes[changes["account_id"].fillna("").str.split(",").map(lambda a: bool(set(a) & set(ids)))]
+    changes = _sorted(changes, ["date", "kind", "account_id", "person_id", "other_id"])
+
+    tier_of = tiers.set_index("account_id")["tier"]
+    strength_trend = _strength_trend(snap, settings, t, contacts, tier_of, monthly_series)
+    team = _team_table(snap, settings, t, ids, contacts, gaps, names)
+    tier_table = _tier_table(settings, tiers, acc_cov, contacts, gaps, tier_policy_table(settings), ids)
+    par = pareto(snap, settings)
+    pareto_t = par.curve.assign(in_top=par.curve["rank"] <= par.n_top)[
+        ["rank", "account_id", "name", "revenue", "cum_account_share", "cum_revenue_share", "in_top"]]
+    summary = _kpis(settings, acc_cov, contacts, gaps, buying, changes, team, par, ids)
+    about = _about(snap, settings, t, prev, scope_label)
+
+    tables = {"about": about, "summary": summary, "tiers": tier_table, "pareto": pareto_t.reset_index(drop=True),
+              "accounts": accounts_t, "buying_centers": buying.reset_index(drop=True),
+              "gaps": gaps.reset_index(drop=True), "access_paths": paths, "trends": changes.reset_index(drop=True),
+              "strength_trend": strength_trend, "team": team}
+    assert tuple(tables) == TABLES
+    return CoverageReport(as_of=t, previous=prev, scope=tuple(ids), scope_label=scope_label,
+                          tables=MappingProxyType(tables), settings=settings, snap=snap)
+
+
+# -- tables ---------------------------------------------------------------------------------
+
+def _sorted(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    keys = [k for k in keys if k in df.columns]
+    return df.sort_values(keys, kind="mergesort", na_position="first").reset_index(drop=True)
+
+
+def _about(snap: Snapshot, settings: Settings, t, prev, scope_label: str) -> pd.DataFrame:
+    rows = [("report", "kamgraph coverage report", ""),
+            ("as_of", t.strftime("%Y-%m-%d"), "every figure is as of this date"),
+            ("previous", prev.strftime("%Y-%m-%d"), "start of the Trends table"),
+            ("scope", scope_label, ""),
+            ("data_version", str(snap.data_version), "store data version the report was built from"),
+            ("settings_hash", settings_hash(settings), "SHA-256 prefix of every setting")]
+    s = settings_summary(settings)
+    for name, value, default, changed in s.itertuples(index=False):
+        rows.append((f"setting {name}", value, f"default {default}" if changed else "default"))
+    return pd.DataFrame(rows, columns=["item", "value", "note"])
+
+
+def _accounts_table(snap: Snapshot, acc_cov: pd.DataFrame, tiers: pd.DataFrame, gaps: pd.DataFrame) -> pd.DataFrame:
+    acc = snap.accounts.drop_duplicates("id").set_index("id")
+    t = tiers.set_index("account_id")
+    out = acc_cov.rename(columns={"tier": "declared_tier"}).copy()
+    ids = out["account_id"]
+    out.insert(2, "tier", ids.map(t["tier"]).astype(object))
+    out.insert(3, "computed_tier", ids.map(t["computed_tier"]).astype(object))
+    out.insert(4, "value_score", ids.map(t["value_score"]).astype(float))
+    out.insert(5, "problem", ids.map(t["problem"]).fillna(False).astype(bool))
+    out.insert(6, "region", ids.map(acc["region"]).astype(object))
+    out.insert(7, "city", ids.map(acc["city"]).astype(object))
+    out.insert(8, "revenue", ids.map(acc["revenue"]).astype(float))
+    g = gaps.groupby("account_id")
+    out["gaps"] = ids.map(g.size()).fillna(0).astype(np.int64)
+    out["top_gap_priority"] = ids.map(g["priority"].max()).astype(float)
+    for c in out.columns:
+        if out[c].dtype == object:
+            out[c] = out[c].where(out[c].notna(), None)
+    return _sorted(out, ["account_id"])
+
+
+def _paths_table(snap: Snapshot, settings: Settings, t, contacts: pd.DataFrame) -> pd.DataFrame:
+    from kamgraph.analysis.paths import PATH_COLUMNS, access_paths_for
+
+    targets = contacts[contacts["decision_role"].notna() & ~contacts["covered"]]
+    cols = ["account_id", "account_name", "target_id", "target_name", "decision_role", "best_strength"]
+    if targets.empty:
+        return pd.DataFrame(columns=cols + [c for c in PATH_COLUMNS if c != "target_id"] + ["internal_name"])
+    p = access_paths_for(snap, settings, targets["contact_id"].unique(), as_of=t)
+    tg = targets.rename(columns={"contact_id": "target_id", "name": "target_name"})[cols]
+    out = tg.merge(p, on="target_id", how="inner")
+    out["internal_name"] = out["internal_id"].map(person_names(snap))
+    return _sorted(out, ["account_id", "target_id", "rank"])
+
+
+def _strength_trend(snap: Snapshot, settings: Settings, t, contacts: pd.DataFrame, tier_of: pd.Series,
+                    monthly_series) -> pd.DataFrame:
+    """Monthly mean strength of the buying centers' best relationships (as of ``t``), per tier."""
+    bc = contacts[contacts["decision_role"].notna() & contacts["best_internal_id"].notna()]
+    cols = ["month", "tier", "relationships", "mean_strength"]
+    if bc.empty:
+        return pd.DataFrame(columns=cols)
+    pairs = bc[["best_internal_id", "contact_id", "account_id"]].rename(
+        columns={"best_internal_id": "person_id", "contact_id": "other_id"})
+    series = monthly_series(snap, settings, t, pairs[["person_id", "other_id"]])
+    series = series.merge(pairs, on=["person_id", "other_id"])
+    series["tier"] = series["account_id"].map(tier_of).fillna("standard")
+    by_tier = series.groupby(["date", "tier"])["strength"].agg(["size", "mean"]).reset_index()
+    overall = series.groupby("date")["strength"].agg(["size", "mean"]).reset_index().assign(tier="portfolio")
+    out = pd.concat([by_tier, overall], ignore_index=True).rename(
+        columns={"date": "month", "size": "relationships", "mean": "mean_strength"})
+    order = {k: i for i, k in enumerate(sorted(settings.tiers.weights, key=lambda k: -settings.tiers.weights[k]))}
+    out["_o"] = out["tier"].map(order).fillna(len(order))
+    out = out.sort_values(["month", "_o", "tier"], kind="mergesort").drop(columns="_o")
+    return out[cols].reset_index(drop=True)
+
+
+def _team_table(snap: Snapshot, settings: Settings, t, ids, contacts: pd.DataFrame, gaps: pd.DataFrame,
+                names: pd.Series) -> pd.DataFrame:
+    p = snap.people.drop_duplicates("id").set_index("id")
+    ours = sorted(internal_ids(snap))
+    levels = person_levels(snap)
+    pairs = internal_contact_strengths(snap, settings, t, contacts["contact_id"].unique())
+    pairs = pairs.merge(contacts[["account_id", "contact_id"]], on="contact_id")
+    threads = pairs[pairs["strength"] >= settings.coverage.thread]
+    strong = pairs[pairs["strength"] >= settings.gaps.strong]
+    team = team_roles(snap, t, ids)
+    roles = team.sort_values(["internal_id", "account_id", "team_role"], kind="mergesort").groupby("internal_id").apply(
+        lambda g: ", ".join(f"{a}:{r}" for a, r in zip(g["account_id"], g["team_role"])), include_groups=False)
+    on_team = team.groupby("internal_id")["account_id"].agg(set)
+    with_thread = threads.groupby("internal_id")["account_id"].agg(set)
+    covered = contacts[contacts["covered"]]
+    best_of = covered.groupby("best_internal_id")["contact_id"].nunique()
+    key_roles = {DecisionRole.DECISION_MAKER.value, DecisionRole.APPROVER.value}
+    key_best = covered[covered["decision_role"].isin(key_roles)].groupby("best_internal_id")["contact_id"].nunique()
+    n_threads = threads.groupby("contact_id")["internal_id"].nunique()
+    sole = threads[threads["contact_id"].map(n_threads) == 1].groupby("internal_id")["contact_id"].nunique()
+    total_strong = strong[["internal_id", "contact_id"]].drop_duplicates().shape[0]
+    risk = gaps[gaps["kind"] == "key_person_risk"].groupby("target_id")["account_id"].agg(
+        lambda s: ", ".join(sorted(set(s))))
+
+    out = pd.DataFrame({"internal_id": ours})
+    i = out["internal_id"]
+    out["name"] = i.map(names).astype(object)
+    out["title"] = i.map(p["title"]).astype(object)
+    out["level"] = i.map(levels).astype(float)
+    out["city"] = i.map(p["city"]).astype(object)
+    out["team_roles"] = i.map(roles).astype(object)
+    out["accounts"] = [len(on_team.get(x, set()) | with_thread.get(x, set())) for x in i]
+    out["threads"] = i.map(threads.groupby("internal_id")["contact_id"].nunique()).fillna(0).astype(np.int64)
+    out["strong_ties"] = i.map(strong.groupby("internal_id")["contact_id"].nunique()).fillna(0).astype(np.int64)
+    out["best_tie_to"] = i.map(best_of).fillna(0).astype(np.int64)
+    out["best_tie_to_key_contacts"] = i.map(key_best).fillna(0).astype(np.int64)
+    out["sole_thread_to"] = i.map(sole).fillna(0).astype(np.int64)
+    out["load_share"] = (out["strong_ties"] / total_strong) if total_strong else 0.0
+    out["key_person_risk"] = i.map(risk).astype(object)
+    for c in ("name", "title", "city", "team_roles", "key_person_risk"):
+        out[c] = out[c].where(out[c].notna(), None)
+    out["_l"] = out["level"].fillna(np.inf)
+    return out.sort_values(["_l", "internal_id"], kind="mergesort").drop(columns="_l").reset_index(drop=True)
+
+
+def _tier_table(settings: Settings, tiers: pd.DataFrame, acc_cov: pd.DataFrame, contacts: pd.DataFrame,
+                gaps: pd.DataFrame, policy: pd.DataFrame, ids) -> pd.DataFrame:
+    t = tiers[tiers["account_id"].isin(ids)]
+    total_rev = float(tiers["revenue"].sum())
+    tier_of = tiers.set_index("account_id")["tier"]
+    cov = acc_cov.assign(tier=acc_cov["account_id"].map(tier_of))
+    dm = contacts[contacts["decision_role"] == DecisionRole.DECISION_MAKER.value]
+    dm = dm.assign(tier=dm["account_id"].map(tier_of))
+    g = gaps.assign(tier=gaps["account_id"].map(tier_of))
+    names = sorted(set(settings.tiers.weights) | set(t["tier"].dropna()),
+                   key=lambda k: (-settings.tiers.weights.get(k, -np.inf), k))
+    rows = []
+    for tier in names:
+        tt = t[t["tier"] == tier]
+        rev = float(tt["revenue"].sum())
+        d = dm[dm["tier"] == tier]
+        rows.append({
+            "tier": tier, "accounts": len(tt), "revenue": rev,
+            "revenue_share": rev / total_rev if total_rev > 0 else np.nan,
+            "problem_accounts": int(tt["problem"].sum()),
+            "mean_coverage_score": float(cov.loc[cov["tier"] == tier, "coverage_score"].mean()),
+            "decision_makers": len(d), "decision_makers_covered": int(d["covered"].sum()),
+            "gaps": int((g["tier"] == tier).sum()),
+        })
+    out = pd.DataFrame(rows)
+    pol = policy.rename(columns={c: f"policy_{c}" for c in policy.columns if c != "tier"})
+    return out.merge(pol, on="tier", how="left")
+
+
+def _kpis(settings: Settings, acc_cov, contacts, gaps, buying, changes, team, par, ids) -> pd.DataFrame:
+    bc = contacts[contacts["decision_role"].notna()]
+    dm = contacts[contacts["decision_role"] == DecisionRole.DECISION_MAKER.value]
+    labels = buying["trend"].value_counts()
+    cov = settings.coverage
+    rows = [
+        ("accounts", len(ids), ""),
+        ("contacts", len(contacts), "current customer contacts"),
+        ("buying_center_contacts", len(bc), "contacts with a decision role"),
+        ("buying_center_covered", int(bc["covered"].sum()), f"best strength >= {cov.covered:g}"),
+        ("buying_center_covered_share", float(bc["covered"].mean()) if len(bc) else np.nan, ""),
+        ("never_interacted", int(contacts["never_interacted"].sum()), "contacts nobody on our side has met"),
+        ("decision_makers", len(dm), ""),
+        ("decision_makers_covered", int(dm["covered"].sum()), f"best strength >= {cov.covered:g}"),
+        ("decision_makers_peer_covered", int(dm["peer_covered"].sum()),
+         f"covering tie from our level <= theirs + {cov.peer_level_gap}"),
+        ("mean_coverage_score", float(acc_cov["coverage_score"].mean()), "mean over accounts with a buying center"),
+        ("iron_triangle_complete", int(acc_cov["iron_triangle_complete"].sum()), "accounts with AR, SR and FR"),
+        ("gaps", len(gaps), ""),
+        ("accounts_with_gaps", int(gaps["account_id"].nunique()), ""),
+        ("cooling_best_relationships", int(labels.get("cooling", 0)), "contacts whose best relationship is cooling"),
+        ("dormant_best_relationships", int(labels.get("dormant", 0)), "contacts whose best relationship is dormant"),
+        ("changes_since_previous", len(changes), "rows of the Trends table"),
+        ("internal_people", len(team), ""),
+        ("strong_ties", int(team["strong_ties"].sum()), f"our (person, contact) pairs >= {settings.gaps.strong:g}"),
+        (f"revenue_share_top_{par.top_share:.0%}", par.revenue_share,
+         f"top {par.n_top} of {par.n_accounts} accounts by revenue"),
+    ]
+    # one column of mixed numbers: counts stay integers, shares stay floats
+    return pd.DataFrame({"kpi": [r[0] for r in rows], "value": pd.Series([r[1] for r in rows], dtype=object),
+                         "detail": [r[2] for r in rows]})

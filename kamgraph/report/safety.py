@@ -1,0 +1,288 @@
+"""Safe, reproducible spreadsheet output: CSV and Excel writers every export goes through.
+
+**Formula injection** (OWASP "CSV injection"): a spreadsheet treats a cell that starts with
+``=``, ``+``, ``-`` or ``@`` as a formula, and tab, carriage return or NUL at the start can
+smuggle one past a filter. A contact named ``=HYPERLINK("http://x","y")`` must open as
+text. :func:`neutralize` prefixes every such *text* value with a single quote (OWASP's
+recommendation); numbers, dates and booleans are written as values and are never touched
+(``-2`` as a number is a number, ``"-2"`` as a name becomes ``'-2``).
+
+Control characters other than tab, newline and carriage return are removed from text
+first (XML cannot hold them, CSV readers stop at NUL), then the text is neutralized. The
+Excel writer (:func:`workbook_bytes`) writes every text cell as a string cell
+(``data_type 's'``), never a formula or a hyperlink.
+
+**Reproducibility**: the same frames give the same bytes. CSV floats use a fixed format
+(:data:`FLOAT_DECIMALS` decimals, trailing zeros trimmed), dates are ``YYYY-MM-DD``,
+booleans ``true``/``false``; the workbook's created/modified properties and the zip
+entries' timestamps are set to a date the caller gives (the report's as-of date), never
+the wall clock.
+
+>>> neutralize('=HYPERLINK("http://x","y")')
+'\\'=HYPERLINK("http://x","y")'
+>>> neutralize("Acme"), neutralize(-2)
+('Acme', -2)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+import re
+import zipfile
+from pathlib import Path
+from typing import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["FORMULA_PREFIXES", "FLOAT_DECIMALS", "neutralize", "clean_text", "neutralize_frame", "csv_text", "csv_bytes",
+           "write_csv", "SheetBlock", "workbook_bytes", "write_workbook", "format_float"]
+
+#: text starting with one of these is neutralized (OWASP CSV injection)
+FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r", "\0")
+#: decimals of floats in CSV files (trailing zeros are trimmed)
+FLOAT_DECIMALS = 6
+#: control characters removed from every text cell: XML 1.0 (and so xlsx) cannot hold
+#: them and CSV readers choke on NUL; tab, newline and carriage return are kept
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+#: Excel's limit on the characters of one cell
+_EXCEL_CELL_MAX = 32767
+
+
+def neutralize(value):
+    """``value`` with a leading ``'`` when it is text starting with a formula character."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def clean_text(value: str) -> str:
+    """Text safe for any spreadsheet: control characters removed first (so ``"\\x01=1"``
+    cannot turn into ``"=1"`` after neutralizing), then :func:`neutralize`."""
+    return neutralize(_CONTROL.sub("", value))
+
+
+def _is_missing(v) -> bool:
+    if v is None or v is pd.NA or v is pd.NaT:
+        return True
+    return isinstance(v, float) and math.isnan(v)
+
+
+def format_float(x: float, decimals: int = FLOAT_DECIMALS) -> str:
+    """Fixed-format float with trailing zeros trimmed: ``0.017386``, ``236000000``, never ``-0``."""
+    s = f"{x:.{decimals}f}"
+    if "." in s:
+        s = s.rstrip("0").rstrip(".")
+    return "0" if s in ("-0", "") else s
+
+
+def _text_cell(v) -> str | None:
+    """One value as CSV text (None for missing)."""
+    if _is_missing(v):
+        return None
+    if isinstance(v, (bool, np.bool_)):
+        return "true" if v else "false"
+    if isinstance(v, (int, np.integer)):
+        return str(int(v))
+    if isinstance(v, (float, np.floating)):
+        return format_float(float(v)) if math.isfinite(v) else ("inf" if v > 0 else "-inf")
+    if isinstance(v, (pd.Timestamp, dt.datetime)):
+        ts = pd.Timestamp(v)
+        return ts.strftime("%Y-%m-%d") if ts == ts.normalize() else ts.strftime("%Y-%m-%dT%H:%M:%S")
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    if isinstance(v, (list, tuple)):
+        return clean_text("; ".join("" if _is_missing(x) else str(x) for x in v))
+    return clean_text(str(v))
+
+
+def neutralize_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``df`` with every text cell neutralized (numbers and dates untouched)."""
+    out = df.copy()
+    for c in out.columns:
+        if out[c].dtype == object or pd.api.types.is_string_dtype(out[c]):
+            out[c] = out[c].map(neutralize).astype(object)
+    return out
+
+
+def csv_text(df: pd.DataFrame) -> str:
+    """``df`` as CSV text: neutralized text, fixed float format, ISO dates, CRLF line ends."""
+    cells = pd.DataFrame({str(c): [_text_cell(v) for v in df[c].tolist()] for c in df.columns},
+                         columns=[str(c) for c in df.columns])
+    header = pd.Index([_text_cell(str(c)) for c in df.columns])
+    cells.columns = header
+    # CRLF (RFC 4180): the csv module then quotes every field holding \r or \n
+    return cells.to_csv(index=False, lineterminator="\r\n")
+
+
+def csv_bytes(df: pd.DataFrame) -> bytes:
+    """:func:`csv_text` as UTF-8 with a byte-order mark, so Excel reads non-Latin names right."""
+    return csv_text(df).encode("utf-8-sig")
+
+
+def write_csv(df: pd.DataFrame, path: str | Path) -> Path:
+    """Write :func:`csv_bytes` to ``path`` (parent folders created)."""
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    p.write_bytes(csv_bytes(df))
+    return p
+
+
+# -- Excel ----------------------------------------------------------------------------------
+
+class SheetBlock:
+    """A titled table inside a sheet (a sheet may stack several, e.g. KPIs, tiers, Pareto).
+
+    ``notes`` are lines written above the table (as-of date, scope...).
+    """
+
+    __slots__ = ("title", "frame", "notes")
+
+    def __init__(self, frame: pd.DataFrame, title: str | None = None, notes: Sequence[str] = ()):
+        self.frame = frame
+        self.title = title
+        self.notes = tuple(notes)
+
+
+def _excel_value(v):
+    """A cell value openpyxl stores as data, never as a formula."""
+    if _is_missing(v):
+        return None
+    if isinstance(v, (bool, np.bool_)):
+        return bool(v)
+    if isinstance(v, (int, np.integer)):
+        return int(v)
+    if isinstance(v, (float, np.floating)):
+        return float(v) if math.isfinite(v) else str(v)
+    if isinstance(v, pd.Timestamp):
+        return v.to_pydatetime()
+    if isinstance(v, (dt.datetime, dt.date)):
+        return v
+    if isinstance(v, (list, tuple)):
+        v = "; ".join("" if _is_missing(x) else str(x) for x in v)
+    text = clean_text(str(v))
+    return text[:_EXCEL_CELL_MAX]
+
+
+def _set(ws, row: int, col: int, value, bold: bool = False):
+    from openpyxl.styles import Font
+
+    v = _excel_value(value)
+    cell = ws.cell(row=row, column=col)
+    cell.value = v
+    if isinstance(v, str):
+        cell.data_type = "s"  # text is text: never let openpyxl read it as a formula
+    elif isinstance(v, (dt.datetime, dt.date)):
+        cell.number_format = "yyyy-mm-dd"
+    if bold:
+        cell.font = Font(bold=True)
+    return cell
+
+
+def _write_sheet(ws, blocks: Sequence[SheetBlock]) -> None:
+    row = 1
+    widths: dict[int, int] = {}
+    for b in blocks:
+        for note in b.notes:
+            _set(ws, row, 1, note)
+            row += 1
+        if b.title:
+            _set(ws, row, 1, b.title, bold=True)
+            row += 1
+        for j, c in enumerate(b.frame.columns, start=1):
+            _set(ws, row, j, str(c), bold=True)
+            widths[j] = max(widths.get(j, 0), len(str(c)))
+        header_row = row
+        row += 1
+        for values in b.frame.itertuples(index=False):
+            for j, v in enumerate(values, start=1):
+                cell = _set(ws, row, j, v)
+                if isinstance(cell.value, str):
+                    widths[j] = max(widths.get(j, 0), min(60, len(cell.value)))
+                elif isinstance(cell.value, float):
+                    widths[j] = max(widths.get(j, 0), 10)
+            row += 1
+        if len(blocks) == 1 and not b.notes and not b.title:
+            ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+        row += 1  # a blank line between blocks
+    from openpyxl.utils import get_column_letter
+
+    for j, w in widths.items():
+        ws.column_dimensions[get_column_letter(j)].width = max(8, min(60, w + 2))
+
+
+class _FixedTimeZip(zipfile.ZipFile):
+    """A zip whose entries all carry one fixed timestamp (no wall clock in the bytes)."""
+
+    def __init__(self, file, when: tuple[int, int, int, int, int, int]):
+        super().__init__(file, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
+        self._when = when
+
+    def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None):
+        if not isinstance(zinfo_or_arcname, zipfile.ZipInfo):
+            info = zipfile.ZipInfo(zinfo_or_arcname, date_time=self._when)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o600 << 16
+            zinfo_or_arcname = info
+        return super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
+
+    def write(self, filename, arcname=None, compress_type=None, compresslevel=None):
+        # openpyxl streams worksheets through temporary files; zipfile would stamp their mtime
+        with open(filename, "rb") as fh:
+            data = fh.read()
+        return self.writestr(arcname or Path(filename).name, data)
+
+
+def workbook_bytes(sheets: Mapping[str, SheetBlock | pd.DataFrame | Sequence[SheetBlock]], when,
+                   title: str | None = None, subject: str | None = None) -> bytes:
+    """An .xlsx workbook with one sheet per entry, byte-identical for the same input.
+
+    ``sheets`` maps a sheet name (<= 31 characters) to a frame, a :class:`SheetBlock`, or a
+    list of blocks stacked top to bottom. ``when`` (a date) becomes the workbook's created
+    and modified time and every zip entry's timestamp.
+    """
+    from openpyxl import Workbook
+    from openpyxl.writer.excel import ExcelWriter
+
+    ts = pd.Timestamp(when).to_pydatetime().replace(tzinfo=None)
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, content in sheets.items():
+        if isinstance(content, pd.DataFrame):
+            blocks = [SheetBlock(content)]
+        elif isinstance(content, SheetBlock):
+            blocks = [content]
+        else:
+            blocks = list(content)
+        ws = wb.create_sheet(title=_sheet_name(name))
+        _write_sheet(ws, blocks)
+    props = wb.properties
+    props.created = ts
+    props.modified = ts
+    props.creator = "kamgraph"
+    props.lastModifiedBy = "kamgraph"
+    if title:
+        props.title = _CONTROL.sub("", title)
+    if subject:
+        props.subject = _CONTROL.sub("", subject)
+    buf = io.BytesIO()
+    archive = _FixedTimeZip(buf, (max(ts.year, 1980), ts.month, ts.day, 0, 0, 0))
+    ExcelWriter(wb, archive).save()  # (openpyxl's save_workbook would stamp "modified" with now)
+    return buf.getvalue()
+
+
+def write_workbook(path: str | Path, sheets, when, title: str | None = None, subject: str | None = None) -> Path:
+    """Write :func:`workbook_bytes` to ``path`` (parent folders created)."""
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    p.write_bytes(workbook_bytes(sheets, when, title=title, subject=subject))
+    return p
+
+
+_SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
+
+
+def _sheet_name(name: str) -> str:
+    return _SHEET_BAD.sub("_", str(name))[:31] or "Sheet"
