@@ -2,9 +2,97 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import click
 
-from kamgraph.cli import FORMAT_OPTION, Context, emit, main, pass_ctx
+from kamgraph.cli import FORMAT_OPTION, Context, emit, emit_json, main, pass_ctx
+from kamgraph.errors import ConfigError, KamgraphError
+from kamgraph.ingest.spec import format_spec_text
+
+#: Where ``kamgraph demo`` loads into unless ``--store`` is given on the command line.
+DEMO_STORE_URL = "sqlite:///./kamgraph-demo.db"
+
+MAPPING_OPTION = click.option(
+    "--mapping", metavar="salesforce|northwind|FILE.toml", default=None,
+    help="Read a CRM export instead of the native format: a built-in mapping name or a TOML "
+         "column-mapping file (docs/crm-mappings.md).")
+
+
+def project_root() -> Path:
+    """The folder holding ``data/sample`` and ``app.py`` (the source checkout)."""
+    import kamgraph
+
+    return Path(kamgraph.__file__).resolve().parents[1]
+
+
+def _mapping(name: str | None):
+    if name is None:
+        return None
+    from kamgraph.ingest.mappings import load_mapping
+
+    return load_mapping(name)
+
+
+def _today(ctx: Context):
+    """The date given to assessments without assessed_on: --as-of if given, else today."""
+    if ctx.as_of:
+        return ctx.settings().as_of_date()
+    return None
+
+
+def _echo_warnings(warnings) -> None:
+    for w in warnings:
+        click.echo(f"warning: {w}", err=True)
+
+
+def _rows_table(rows: dict[str, int], title: str) -> None:
+    import pandas as pd
+
+    emit(pd.DataFrame({"entity": list(rows), "rows": list(rows.values())}), "table", title=title)
+
+
+class _ProgressBar:
+    """A rich progress bar on stderr fed by ``store.write``'s progress callback."""
+
+    def __init__(self) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self.progress = Progress(TextColumn("{task.description:<18}"), BarColumn(), MofNCompleteColumn(),
+                                 TimeElapsedColumn(), console=Console(stderr=True), transient=False)
+        self.tasks: dict[str, int] = {}
+
+    def __enter__(self) -> "_ProgressBar":
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.progress.stop()
+
+    def __call__(self, entity: str, done: int, total: int) -> None:
+        if entity not in self.tasks:
+            self.tasks[entity] = self.progress.add_task(entity, total=total)
+        self.progress.update(self.tasks[entity], completed=done)
+
+
+def _store_for_validation(ctx: Context):
+    """The store references are checked against, or None when it does not exist yet.
+
+    ``validate`` must not create an empty SQLite file as a side effect.
+    """
+    from kamgraph.store import open_store, resolve_store_url
+
+    url = resolve_store_url(ctx.store_url)
+    if url.startswith("sqlite:///"):
+        path = url[len("sqlite:///"):]
+        if path != ":memory:" and not Path(path).expanduser().exists():
+            return None
+    return open_store(url)
 
 
 @main.command()
@@ -14,6 +102,103 @@ def init(ctx: Context) -> None:
     store = ctx.store()
     store.init()
     click.echo(f"initialized {store.url}")
+
+
+@main.command("import", epilog=format_spec_text())
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@MAPPING_OPTION
+@click.option("--dry-run", is_flag=True, help="Validate and show what would be written; write nothing.")
+@pass_ctx
+def import_cmd(ctx: Context, path: Path, mapping: str | None, dry_run: bool) -> None:
+    """Import PATH: a folder of <entity>.csv files, one .xlsx workbook, or one CSV file.
+
+    Everything is validated first; on any problem every problem is listed (file, row,
+    column, value), nothing is written and the exit status is 1. Re-importing the same
+    files changes nothing.
+    """
+    from kamgraph.ingest import import_path
+
+    store = ctx.store()
+    try:
+        if dry_run:
+            report = import_path(path, store, mapping=_mapping(mapping), dry_run=True, today=_today(ctx))
+        else:
+            with _ProgressBar() as bar:
+                report = import_path(path, store, mapping=_mapping(mapping), progress=bar, today=_today(ctx))
+    finally:
+        store.close()
+    _rows_table(dict(report.rows), "would import (dry run)" if report.dry_run else "imported")
+    _echo_warnings(report.warnings)
+    if report.dry_run:
+        click.echo(f"dry run: {report.total} rows checked, nothing written")
+    else:
+        click.echo(f"{report.total} rows written to {store.url}; data version {report.data_version}")
+
+
+@main.command("validate", epilog=format_spec_text())
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@MAPPING_OPTION
+@pass_ctx
+def validate_cmd(ctx: Context, path: Path, mapping: str | None) -> None:
+    """Check PATH as `import` would, without writing anything.
+
+    References to ids already in the store count as known (when the store exists).
+    Exit status 1 with the full problem list when the data would be rejected.
+    """
+    from kamgraph.ingest import read_path, validate
+
+    m = _mapping(mapping)
+    raw = m.read(path) if m is not None else read_path(path)
+    store = _store_for_validation(ctx)
+    try:
+        checked = validate(raw, store, today=_today(ctx))
+    finally:
+        if store is not None:
+            store.close()
+    _rows_table(checked.rows, f"valid: {path}")
+    _echo_warnings(checked.warnings)
+    click.echo(f"OK: {sum(checked.rows.values())} rows would be imported")
+
+
+@main.command("export-person")
+@click.argument("person_id")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the JSON to this file (UTF-8) instead of standard output.")
+@pass_ctx
+def export_person(ctx: Context, person_id: str, out: Path | None) -> None:
+    """Everything stored about one person, as JSON (for a data-subject access request)."""
+    store = ctx.store()
+    data = store.export_person(person_id)
+    if out is None:
+        emit_json(data)
+        return
+    out.write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
+    click.echo(f"wrote {out}", err=True)
+
+
+@main.command("erase-person")
+@click.argument("person_id")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@pass_ctx
+def erase_person(ctx: Context, person_id: str, yes: bool) -> None:
+    """Hard-delete one person, their relationships and attendance (cannot be undone).
+
+    Interactions left without any attendee are deleted too.
+    """
+    from kamgraph.errors import NotFound
+
+    store = ctx.store()
+    found = store.read("people", "id", [person_id])
+    if found.empty:
+        raise NotFound(f"no person with id {person_id!r}")
+    name = found["name"].iloc[0]
+    if not yes:
+        click.confirm(f"Erase {name} ({person_id}) and everything stored about them from {store.url}? "
+                      f"This cannot be undone", abort=True)
+    deleted = store.erase_person(person_id)
+    click.echo(f"erased {person_id}:")
+    for entity, n in deleted.items():
+        click.echo(f"  {entity}: {n} row{'s' if n != 1 else ''} deleted")
 
 
 @main.command()
@@ -26,3 +211,75 @@ def stats(ctx: Context, fmt: str) -> None:
     store = ctx.store()
     counts = store.counts()
     emit(pd.DataFrame({"entity": list(counts), "rows": list(counts.values())}), fmt, title=store.url)
+
+
+def _explicit_store(click_ctx: click.Context) -> bool:
+    """Was --store given on the command line (not just inherited from KAMGRAPH_STORE)?"""
+    root = click_ctx.find_root()
+    return root.get_parameter_source("store_url") == click.core.ParameterSource.COMMANDLINE
+
+
+def _fresh_store(url: str, explicit: bool):
+    """Open ``url`` empty: the default demo database is deleted and recreated; a store the
+    user named is used only if it is empty (a demo must never overwrite real data)."""
+    from kamgraph.store import open_store
+
+    if not explicit and url.startswith("sqlite:///"):
+        path = Path(url[len("sqlite:///"):])
+        for p in (path, Path(str(path) + "-wal"), Path(str(path) + "-shm")):
+            if p.exists():
+                p.unlink()
+    store = open_store(url)
+    if sum(store.counts().values()):
+        store.close()
+        raise ConfigError(f"{url} already holds data; the demo loads into a fresh store. Name a new file "
+                          f"(--store sqlite:///./demo.db) or leave out --store to use {DEMO_STORE_URL}")
+    return store
+
+
+@main.command()
+@click.option("--no-ui", is_flag=True, help="Only load the sample and print the counts.")
+@click.option("--port", type=int, default=8501, show_default=True, help="Port of the Streamlit app.")
+@click.pass_context
+def demo(click_ctx: click.Context, no_ui: bool, port: int) -> None:
+    """Load the sample portfolio into a fresh store and open the app.
+
+    The store is sqlite:///./kamgraph-demo.db (deleted and recreated) unless --store is
+    given on the command line, in which case it must be empty.
+    """
+    from kamgraph.ingest import import_path
+    from kamgraph.settings import Settings
+
+    ctx: Context = click_ctx.find_object(Context)
+    root = project_root()
+    sample = root / "data" / "sample"
+    app = root / "app.py"
+    if not (sample / "people.csv").exists():
+        raise KamgraphError(f"sample data not found at {sample}; the demo needs a source checkout of kamgraph")
+    if not no_ui and not app.exists():
+        raise KamgraphError(f"app not found at {app}; run with --no-ui to load the sample only")
+    settings_file = sample / "kamgraph.toml"
+    settings = Settings.load(settings_file) if settings_file.exists() else Settings()
+    explicit = _explicit_store(click_ctx)
+    url = ctx.store_url if explicit else "sqlite:///" + str(Path(DEMO_STORE_URL[len("sqlite:///"):]).resolve())
+    store = _fresh_store(url, explicit)
+    try:
+        with _ProgressBar() as bar:
+            report = import_path(sample, store, progress=bar,
+                                 today=settings.as_of_date() if settings.as_of else None)
+        counts = store.counts()
+    finally:
+        store.close()
+    _rows_table(counts, "sample loaded")
+    click.echo(f"store: {url}")
+    _echo_warnings(report.warnings)
+    if no_ui:
+        return
+    env = dict(os.environ, KAMGRAPH_STORE=url)
+    if settings_file.exists():
+        env["KAMGRAPH_CONFIG"] = str(settings_file)
+    cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.headless", "true",
+           "--server.port", str(port)]
+    click.echo(f"starting the app on http://localhost:{port} (Ctrl+C to stop)")
+    result = subprocess.run(cmd, env=env, check=False)
+    sys.exit(result.returncode)

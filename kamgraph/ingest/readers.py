@@ -50,6 +50,8 @@ _IGNORED_SUFFIXES = frozenset({".md", ".toml", ".py"})
 #: Workbook sheets that are documentation, not data.
 _IGNORED_SHEETS = frozenset({"readme", "notes", "about", "instructions", "help"})
 _WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm"})
+_UNCLOSED_QUOTE = ("a double quote (\") opened in this row is never closed, so the rest of the file was read "
+                   "as one value; close or remove the quote")
 
 
 @dataclass
@@ -184,10 +186,10 @@ def read_csv_bytes(data: bytes, source: str) -> CsvRead:
 
     header = next(csv.reader(io.StringIO(text)))
     n_cols = len(header)
-    bad_rows: list[tuple[int | None, int, int]] = []
+    bad_rows: list[tuple[int | None, int, int, str]] = []
 
     def on_invalid(row) -> str:
-        bad_rows.append((row.number, row.actual_columns, row.expected_columns))
+        bad_rows.append((row.number, row.actual_columns, row.expected_columns, row.text or ""))
         return "skip"
 
     names = [f"f{i}" for i in range(n_cols)]
@@ -206,12 +208,15 @@ def read_csv_bytes(data: bytes, source: str) -> CsvRead:
 
     problems: list[Problem] = []
     skipped: list[int] = []
-    for number, actual, expected in bad_rows:
-        hint = ("; a value probably contains an unquoted comma (put such values in double quotes)"
-                if actual > expected else "")
-        problems.append(Problem(source, number, None, None,
-                                f"this line has {actual} fields but the header has {expected}; "
-                                f"the line was not read{hint}"))
+    for number, actual, expected, line in bad_rows:
+        if "\n" in line and line.count('"') % 2 == 1:
+            problems.append(Problem(source, number, None, None, _UNCLOSED_QUOTE))
+        else:
+            hint = ("; a value probably contains an unquoted comma (put such values in double quotes)"
+                    if actual > expected else "")
+            problems.append(Problem(source, number, None, None,
+                                    f"this line has {actual} fields but the header has {expected}; "
+                                    f"the line was not read{hint}"))
         if number is not None:
             skipped.append(number)
 
@@ -228,9 +233,7 @@ def read_csv_bytes(data: bytes, source: str) -> CsvRead:
     if len(body) and text.count('"') % 2 == 1:
         last = body.iloc[-1]
         if last.map(lambda v: isinstance(v, str) and "\n" in v).any():
-            problems.append(Problem(source, int(rows[-1]), None, None,
-                                    "a double quote (\") opened in this row is never closed, so the rest "
-                                    "of the file was read as one value; close or remove the quote"))
+            problems.append(Problem(source, int(rows[-1]), None, None, _UNCLOSED_QUOTE))
 
     out, kept_rows, header_problems = _tidy(body, np.asarray(rows), head, source)
     return CsvRead(out, kept_rows, header_problems + problems)

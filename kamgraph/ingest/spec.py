@@ -11,10 +11,10 @@ Regenerate the document after a schema change::
 
 from __future__ import annotations
 
-import textwrap
+from dataclasses import replace
 from pathlib import Path
 
-from kamgraph.ingest.validate import EMPLOYMENT_ASSESSMENT_COLUMNS
+from kamgraph.ingest.validate import EMPLOYMENT_ASSESSMENT_COLUMNS, TODAY_DEFAULT_COLUMNS
 from kamgraph.schema import ENTITIES, WRITE_ORDER, Column, Entity
 
 __all__ = ["format_spec_markdown", "format_spec_text", "write_spec", "SPEC_PATH"]
@@ -84,9 +84,10 @@ _GENERAL_RULES = [
     ("Assessment history",
      "Decision role, attitude and influence are dated assessments, kept as a history. A row of "
      "`assessments.csv` (or the assessment columns of `employment.csv`) with an empty "
-     "`assessed_on` is dated with the import date. An assessment is added only if it changes the "
-     "role, attitude or influence in force on its date, so importing the same files again adds "
-     "nothing, while a changed attitude adds a new dated row and the old one stays in the history."),
+     "`assessed_on` is dated with the import date. An assessment is added only if its role, attitude "
+     "or influence differs from what the stored history says was in force on its date (a field "
+     "left empty keeps the stored value), so importing the same files again adds nothing, while a "
+     "changed attitude adds a new dated row and the old one stays in the history."),
     ("Level",
      "`people.level` (1 = board/CEO, 2 = VP/GM, 3 = director/head, 4 = manager, 5 = staff) is "
      "derived from the title (English and Chinese titles) when empty, else from the person's "
@@ -129,10 +130,16 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
 
+def _in_file(entity: str, col: Column) -> Column:
+    """The column as a file sees it: assessed_on may be left empty (the import date)."""
+    return replace(col, required=False) if (entity, col.name) in TODAY_DEFAULT_COLUMNS else col
+
+
 def _table(ent: Entity, cols) -> list[str]:
     lines = ["| column | type | required | allowed values | references | notes |",
              "|---|---|---|---|---|---|"]
     for col in cols:
+        col = _in_file(ent.name, col)
         row = [f"`{col.name}`", _TYPE_NAMES[col.type], "yes" if col.required else "",
                _allowed(col), _refs(col), _notes(ent, col)]
         lines.append("| " + " | ".join(_cell(x) for x in row) + " |")
@@ -189,7 +196,21 @@ def _column_brief(col: Column) -> str:
     return f"{text} ({', '.join(details)})" if details else text
 
 
-def format_spec_text(width: int = 100) -> str:
+def _wrap_tokens(head: str, tokens: list[str], width: int) -> list[str]:
+    """``head tok1, tok2, ...`` wrapped at token boundaries (a column never splits)."""
+    lines, line = [], head
+    for i, tok in enumerate(tokens):
+        piece = tok + ("," if i < len(tokens) - 1 else "")
+        if len(line) + 1 + len(piece) > width and line.strip():
+            lines.append(line)
+            line = "    " + piece
+        else:
+            line = f"{line} {piece}"
+    lines.append(line)
+    return lines
+
+
+def format_spec_text(width: int = 88) -> str:
     """A compact plain-text version of the format, for ``--help`` epilogs.
 
     Each paragraph starts with click's ``\\b`` marker so click prints it unwrapped.
@@ -201,16 +222,11 @@ def format_spec_text(width: int = 100) -> str:
              "problem nothing is written. Re-importing the same files changes nothing.", "", "\b"]
     for name in WRITE_ORDER:
         ent = ENTITIES[name]
-        cols = list(ent.columns)
+        cols = [_in_file(name, c) for c in ent.columns]
         if name == "employment":
             assess = ENTITIES["assessments"]
-            cols = cols + [Column(c, assess.column(c).type, enum=assess.column(c).enum,
-                                  min=assess.column(c).min, max=assess.column(c).max)
-                           for c in EMPLOYMENT_ASSESSMENT_COLUMNS]
-        body = ", ".join(_column_brief(c) for c in cols)
-        wrapped = textwrap.wrap(f"{ent.file_name}: {body}", width=width, subsequent_indent="    ",
-                                break_on_hyphens=False)
-        lines += wrapped
+            cols += [_in_file(name, assess.column(c)) for c in EMPLOYMENT_ASSESSMENT_COLUMNS]
+        lines += _wrap_tokens(f"{ent.file_name}:", [_column_brief(c) for c in cols], width)
     lines += ["", "\b",
               "Ties are undirected. Empty people.level is derived from the title. Assessments",
               "(decision role, attitude, influence) keep their history: an empty assessed_on is",

@@ -50,13 +50,17 @@ from kamgraph.ingest.readers import close_match
 from kamgraph.schema import ENTITIES, WRITE_ORDER, Column
 from kamgraph.titles import level_from_title
 
-__all__ = ["ValidatedImport", "validate", "ASSESSMENT_FIELDS", "EMPLOYMENT_ASSESSMENT_COLUMNS"]
+__all__ = ["ValidatedImport", "validate", "ASSESSMENT_FIELDS", "EMPLOYMENT_ASSESSMENT_COLUMNS",
+           "TODAY_DEFAULT_COLUMNS"]
 
 #: What an assessment assesses; a new assessment is kept only if one of these changes.
 ASSESSMENT_FIELDS: tuple[str, ...] = ("decision_role", "attitude", "influence")
 #: Convenience columns of employment.csv that become rows of ``assessments``.
 EMPLOYMENT_ASSESSMENT_COLUMNS: tuple[str, ...] = (
     "decision_role", "attitude", "influence", "assessed_on", "assessed_by", "source")
+
+#: Required in the store but optional in files: empty means "as of this import" (DESIGN.md 3).
+TODAY_DEFAULT_COLUMNS = frozenset({("assessments", "assessed_on"), ("employment", "assessed_on")})
 
 _SINGULAR = {
     "accounts": "account",
@@ -304,8 +308,7 @@ def _parse_table(t: RawTable, out: _Problems) -> _Work:
 
 
 def _defaults_to_today(entity: str, column: str) -> bool:
-    """An assessment's empty ``assessed_on`` means "as of this import" (DESIGN.md 3)."""
-    return entity in ("assessments", "employment") and column == "assessed_on"
+    return (entity, column) in TODAY_DEFAULT_COLUMNS
 
 
 # ---------------------------------------------------------------------------------------
