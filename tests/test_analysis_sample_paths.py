@@ -57,7 +57,8 @@ def test_a01_diamond_decision_maker_through_the_ceos_emba_classmate(snap, settin
                                 ("person", "S-01", "X-03", "official", 0.0854)]
     assert df["first_strength"][0] == pytest.approx(0.9578, abs=1e-4)
     assert df["second_strength"][0] == pytest.approx(0.8906, abs=1e-4)
-    assert df["explanation"][0].startswith("Chen Hao 陈昊 (our CEO 首席执行官) → Sun Lihua 孙丽华, classmate")
+    assert df["explanation"][0].startswith(
+        "Chen Hao 陈昊 (our CEO 首席执行官) → Sun Lihua 孙丽华, classmate (EMBA 2019 classmates) → ")
     assert df["explanation"][0].endswith("Zhou Jianguo 周建国, 董事长 of Shanghai Lanxin Semiconductor 上海澜芯半导体有限公司: 0.77")
     direct = df[df["kind"] == "direct"]
     assert set(direct["internal_id"]) == {"S-03", "S-07"}
@@ -85,7 +86,9 @@ def test_uncovered_decision_makers_of_the_portfolio(snap, settings):
     assert firsts["account_id"].to_dict() == {"C-001": "A-01", "C-082": "A-06", "C-137": "A-11"}
     assert firsts.loc["C-001", "via_id"] == "X-01" and firsts.loc["C-082", "via_id"] == "O-02"
     assert firsts.loc["C-137", "best_direct"] == pytest.approx(0.0404, abs=1e-4)  # dormant S-16 tie
-    assert (df["best_direct"] < settings.coverage.covered).all()
+    assert firsts.loc["C-001", "best_direct"] == pytest.approx(0.0174, abs=1e-4)
+    assert pd.isna(firsts.loc["C-082", "best_direct"])  # never interacted: absent, not 0
+    assert (df["best_direct"].fillna(0) < settings.coverage.covered).all()
 
 
 def test_a07_hidden_influencer(snap, settings):

@@ -278,6 +278,17 @@ def test_uncovered_decision_makers():
     assert set(early["target_id"]) == {"t", "d3"}
 
 
+def test_decision_maker_none_of_us_knows_is_uncovered_with_no_strength():
+    rows = acme_rows()
+    rows["accounts"].append({"id": "A4", "name": "Delta"})
+    rows["people"].append(contact("d4", "A4", 1, "decision_maker", "Never Met"))
+    rows["ties"].append(tie("x1", "d4", "friend", 5))
+    df = uncovered_decision_maker_paths(build_snapshot(**rows), S, accounts=["A4"])
+    # never interacted with any of us: best_direct is absent (NaN), not 0 -- and uncovered
+    assert df[["target_id", "internal_id", "via_id"]].values.tolist() == [["d4", "u1", "x1"]]
+    assert df["best_direct"].isna().all() and df["score"].tolist() == pytest.approx([1.0])
+
+
 # -- CLI ------------------------------------------------------------------------------------
 
 @pytest.fixture()

@@ -116,8 +116,9 @@ def uncovered_decision_maker_paths(snap: Snapshot, settings: Settings, as_of=Non
 
     Decision-makers are the current ``decision_maker`` roles (:meth:`Snapshot.roles` at
     ``as_of``) at ``accounts`` (default: every account), leaving out people whose job at
-    that account has ended. Columns ``account_id, best_direct`` then :data:`PATH_COLUMNS`;
-    a decision-maker nobody can reach has no rows.
+    that account has ended. Columns ``account_id, best_direct`` (NaN when none of our
+    people has any strength to them: never interacted, not strength 0) then
+    :data:`PATH_COLUMNS`; a decision-maker nobody can reach has no rows.
     """
     t = resolve_as_of(settings, as_of)
     roles = snap.roles(t)
@@ -138,7 +139,7 @@ def uncovered_decision_maker_paths(snap: Snapshot, settings: Settings, as_of=Non
     idx = access_index(snap, settings, t)
     best = _best_direct(idx, dm["person_id"].to_numpy(dtype=object))
     dm = dm.assign(best_direct=best)
-    dm = dm[dm["best_direct"] < settings.coverage.covered]
+    dm = dm[dm["best_direct"].isna() | (dm["best_direct"] < settings.coverage.covered)]
     paths = access_paths_for(snap, settings, dm["person_id"].unique(), as_of=t, k=k)
     out = dm.rename(columns={"person_id": "target_id"}).merge(paths, on="target_id", how="inner")
     out = out.sort_values(["account_id", "target_id", "rank"], kind="mergesort").reset_index(drop=True)
@@ -148,17 +149,18 @@ def uncovered_decision_maker_paths(snap: Snapshot, settings: Settings, as_of=Non
 # -- internals -------------------------------------------------------------------------------
 
 def _best_direct(idx: AccessIndex, person_ids: np.ndarray) -> np.ndarray:
-    """Best strength from any internal person to each person (0 when none)."""
+    """Best strength from any internal person to each person; NaN when none of our
+    people ever interacted with them or declared a tie (absent is not strength 0)."""
     codes = idx.codes(person_ids)
     valid = codes >= 0
-    out = np.zeros(len(codes))
+    out = np.full(len(codes), np.nan)
     if valid.any():
         rows = codes[valid]
         parent, pos = gather(idx.nbr_indptr, rows)
         mask = idx.internal[idx.nbr_other[pos]]
-        best = np.zeros(len(rows))
+        best = np.full(len(rows), -np.inf)
         np.maximum.at(best, parent[mask], idx.nbr_strength[pos][mask])
-        out[valid] = best
+        out[valid] = np.where(np.isfinite(best), best, np.nan)
     return out
 
 
@@ -307,8 +309,9 @@ def _explain(kind: int, u: str, via_name, via_kind, note, target: str, score: fl
     if kind == _KIND_CODE[ORGANIZATION]:
         return f"{u} → {via_name} (shared membership) → {target}: {score:.2f}"
     text = _KIND_TEXT.get(via_kind, str(via_kind).replace("_", " "))
-    if note is not None and not (isinstance(note, float) and np.isnan(note)):
-        text = f"{text} ({note})"
+    if isinstance(note, str) and note.strip():
+        # the tie's notes up to the first ";" keep the line short ("EMBA 2019 classmates")
+        text = f"{text} ({note.split(';')[0].strip()})"
     return f"{u} → {via_name}, {text} → {target}: {score:.2f}"
 
 
