@@ -793,7 +793,7 @@ def validate(raw: RawImport, store=None, today=None) -> ValidatedImport:
         _check_duplicates(merged[entity], out)
 
     if out.items:
-        raise ImportValidationError(_sorted(out.items, raw))
+        raise ImportValidationError(_sorted(out.items))
 
     for entity, w in merged.items():
         w.frame = _coerce(entity, w.frame, w.present)
@@ -810,7 +810,7 @@ def validate(raw: RawImport, store=None, today=None) -> ValidatedImport:
     return ValidatedImport(tables, warnings)
 
 
-def _sorted(problems: list[Problem], raw: RawImport) -> list[Problem]:
+def _sorted(problems: list[Problem]) -> list[Problem]:
     """Problems grouped by file (in reading order), then by row."""
     order: dict[str, int] = {}
     for p in problems:
