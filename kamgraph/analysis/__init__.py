@@ -17,3 +17,14 @@ __all__ = [
     "without_internal", "without_contact", "key_person_risk",
     "gaps", "GAP_KINDS",
 ]
+
+# access paths, influence and tiering (graph indexes shared in kamgraph.analysis.graph)
+from kamgraph.analysis.influence import influence  # noqa: E402
+from kamgraph.analysis.paths import access_paths, access_paths_for, uncovered_decision_maker_paths  # noqa: E402
+from kamgraph.analysis.tiering import ParetoSummary, account_tiers, pareto, tier_policy_table  # noqa: E402
+
+__all__ += [
+    "access_paths", "access_paths_for", "uncovered_decision_maker_paths",
+    "influence",
+    "account_tiers", "pareto", "tier_policy_table", "ParetoSummary",
+]
