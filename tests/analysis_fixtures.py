@@ -30,7 +30,7 @@ from typing import Iterable, Mapping
 
 import pandas as pd
 
-from kamgraph.schema import ENTITIES, normalize_frame
+from kamgraph.schema import ENTITIES, empty_frame, normalize_frame
 from kamgraph.snapshot import Snapshot
 
 #: assessment date used when a person shorthand gives a role without ``assessed_on``
@@ -91,10 +91,18 @@ def build_snapshot(**entities: Rows) -> Snapshot:
     rows["ties"] = ties
 
     frames = {}
-    for name, ent in ENTITIES.items():
-        df = pd.DataFrame(rows[name], columns=None if rows[name] else ent.column_names)
-        frames[name] = normalize_frame(name, df)
+    for name in ENTITIES:
+        frames[name] = normalize_frame(name, pd.DataFrame(rows[name])) if rows[name] else _empty(name)
     return Snapshot(frames)
+
+
+_EMPTY: dict[str, pd.DataFrame] = {}
+
+
+def _empty(name: str) -> pd.DataFrame:
+    if name not in _EMPTY:
+        _EMPTY[name] = empty_frame(name)
+    return _EMPTY[name].copy()
 
 
 def internal(pid: str, level: int, name: str | None = None, **extra) -> dict:

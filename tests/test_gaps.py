@@ -199,7 +199,7 @@ def test_cooling_key_relationship_fires_on_key_roles_best_tie_only():
     g = by_target(run(_cooling(), "cooling_key_relationship"))
     assert set(g.index) == {"dm_cool", "co_dorm"}
     assert g.loc["dm_cool", "actor_id"] == "u1"
-    assert g.loc["dm_cool", "evidence"].startswith("Uno – Cool (decision maker) is cooling: strength ")
+    assert g.loc["dm_cool", "evidence"].startswith("Uno – Cool (decision-maker) is cooling: strength ")
     assert "last interaction 2025-01-01 (181 days ago)" in g.loc["dm_cool", "evidence"]
     assert g.loc["co_dorm", "evidence"].startswith("Duo – Dory (coach) is dormant")
     assert g.loc["co_dorm", "severity"] == pytest.approx(0.8 * 1.5 / 3)
@@ -329,7 +329,7 @@ def test_tier_policy_executive_tie_visits_and_sponsor_level():
         "and there were 1 since 2025-04-01.",
         # Vip's 0.6 tie does not count: Vip is level 2, the diamond policy asks for level 1
         "Dia Two is a diamond account; its policy requires a tie >= 0.60 from our level-1-or-above people to a "
-        "decision maker at level 2 or above; the best is 0.53 (Ceo – d2).",
+        "decision-maker at level 2 or above; the best is 0.53 (Ceo – d2).",
         "Dia Two is a diamond account; its policy requires an executive sponsor at level 1 or above, but the "
         "sponsor Vip is level 2.",
     ]
@@ -341,7 +341,7 @@ def test_tier_policy_no_sponsor_no_senior_decision_maker_no_executive_visit():
         "Dia Three is a diamond account; its policy asks for 2 executive visit(s) a quarter (our level 1 or above) "
         "and there were 0 since 2025-04-01.",
         "Dia Three is a diamond account; its policy requires an executive sponsor and none is assigned.",
-        "Dia Three is a diamond account; its policy requires an executive tie >= 0.60 to a decision maker at "
+        "Dia Three is a diamond account; its policy requires an executive tie >= 0.60 to a decision-maker at "
         "level 2 or above, and no such contact is known.",
     ]
 
@@ -409,3 +409,21 @@ def test_every_kind_can_be_requested_and_unknown_kinds_are_errors():
 def test_accounts_filter():
     g = gaps(_dm_known(), S, accounts=["A3"])
     assert set(g["account_id"]) == {"A3"}
+
+
+def test_key_person_who_is_the_whole_team_hands_over_themselves():
+    snap = build_snapshot(
+        accounts=[{"id": "K", "name": "Kappa", "owner_id": "u1"}],
+        people=[internal("u1", 2, "Uno", org_id="K", team_role="ar"), contact("dm", "K", 1, "decision_maker", "Dee")],
+        ties=[tie("u1", "dm", 5)])
+    g = run(snap, "key_person_risk").iloc[0]
+    assert g["actor_id"] == "u1"
+    assert g["action"] == "Uno (the key person) should get a second colleague a strong tie to Dee."
+
+
+def test_no_peer_coverage_of_a_contact_nobody_knows():
+    snap = build_snapshot(accounts=[{"id": "A1", "name": "Acme"}],
+                          people=[internal("u1", 4), contact("a1", "A1", 2, "approver", "Al")])
+    g = run(snap, "no_peer_coverage").iloc[0]
+    assert g["evidence"] == ("Al (approver, level 2) has no tie >= 0.50 from anyone on our side at level 3 or "
+                             "above; nobody on our side has a tie to or has met them.")

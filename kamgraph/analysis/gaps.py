@@ -102,7 +102,9 @@ _ROWS = ["account_id", "kind", "severity", "target_id", "target_name", "evidence
 
 
 def _role_text(role) -> str:
-    return role.replace("_", " ") if isinstance(role, str) else "no assessed role"
+    if not isinstance(role, str):
+        return "no assessed role"
+    return "decision-maker" if role == DecisionRole.DECISION_MAKER.value else role.replace("_", " ")
 
 
 def _f(x: float) -> str:
@@ -203,8 +205,14 @@ def _who_series(ctx: _Context, ids: pd.Series, roles: pd.Series) -> list[str]:
     return [ctx.who(i, r) for i, r in zip(ids, roles)]
 
 
-def _holder_text(ctx: _Context, c: pd.DataFrame) -> list[str]:
-    return [f"{_f(s)} ({ctx.name(h)})" if isinstance(h, str) else "none"
+def _best_text(holder: str | None, level: float) -> str:
+    if holder is None:
+        return "nobody on our side has a tie to or has met them."
+    return f"the best tie is {holder}" + (f" at level {int(level)}." if level == level else ".")
+
+
+def _holder_text(ctx: _Context, c: pd.DataFrame) -> list[str | None]:
+    return [f"{_f(s)} ({ctx.name(h)})" if isinstance(h, str) else None
             for s, h in zip(c["best_strength"], c["best_internal_id"])]
 
 
@@ -280,9 +288,8 @@ def _no_peer_coverage(ctx: _Context) -> pd.DataFrame:
     peer_level = c["level"] + s.coverage.peer_level_gap
     evidence = [
         (f"{n} ({_role_text(r)}, level {int(lv)}) has no tie >= {_f(s.coverage.covered)} from anyone on our side "
-         f"at level {int(pl)} or above; the best tie is {h}"
-         + (f" at level {int(bl)}." if bl == bl else ".")) if lv == lv else
-        (f"{n} ({_role_text(r)}) has no tie >= {_f(s.coverage.covered)} from anyone on our side; the best tie is {h}.")
+         f"at level {int(pl)} or above; " + _best_text(h, bl)) if lv == lv else
+        (f"{n} ({_role_text(r)}) has no tie >= {_f(s.coverage.covered)} from anyone on our side; " + _best_text(h, bl))
         for n, r, lv, pl, h, bl in zip(c["name"], c["decision_role"], c["level"], peer_level,
                                        _holder_text(ctx, c), c["best_internal_level"])]
     return _contact_rows(ctx, c, "no_peer_coverage", evidence, "build a peer-level relationship with", "exec",
@@ -547,18 +554,16 @@ def _key_person_risk(ctx: _Context) -> pd.DataFrame:
     scores = score_groups(s, ctx.contacts, "account_id").set_index("account_id")["coverage_score"]
     before = d["account_id"].map(scores)
     held = [", ".join(ctx.name(c) for c in cs.split(",")) for cs in d["contacts"]]
-    # someone other than the key person acts: the lead, else the sponsor, else the owner
+    # someone other than the key person acts: the lead, else the sponsor, else the owner;
+    # when the key person is the whole account team, they hand over themselves
     actor, role = [], []
     for p, lead, lr, ex, er, own in zip(d["internal_id"], d["lead_id"], d["lead_role"], d["exec_id"],
                                         d["exec_role"], d["owner_id"]):
-        for cand, r in ((lead, lr), (ex, er), (own, "account owner")):
-            if isinstance(cand, str) and cand != p:
+        for cand, r in ((lead, lr), (ex, er), (own, "account owner"), (p, "the key person")):
+            if isinstance(cand, str) and (cand != p or r == "the key person"):
                 actor.append(cand)
                 role.append(r)
                 break
-        else:
-            actor.append(None)
-            role.append(None)
     return _frame({
         "account_id": d["account_id"].to_numpy(), "kind": "key_person_risk",
         "severity": s.gaps.severity["key_person_risk"],
