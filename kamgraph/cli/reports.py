@@ -1,0 +1,98 @@
+"""Report verbs: ``plan-visits`` (the executive visit plan) and ``report`` (the coverage report).
+
+Both read the whole portfolio (tiers and Pareto shares are portfolio-relative) and narrow
+the rows to ``--account`` / ``--region`` when given.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+import pandas as pd
+
+from kamgraph.cli import Context, emit, emit_json, main, pass_ctx
+from kamgraph.errors import ConfigError
+
+_PLAN_TABLE = ["executive_name", "trip", "city", "account_name", "contact_name", "decision_role", "priority",
+               "access", "placeholder_date"]
+
+
+def _date(value: str | None, option: str) -> pd.Timestamp | None:
+    if value is None:
+        return None
+    try:
+        return pd.Timestamp(value).normalize()
+    except (ValueError, TypeError):
+        raise ConfigError(f"{option} must be a date like 2026-12-01, got {value!r}") from None
+
+
+@main.command("plan-visits")
+@click.option("--executive", "executives", multiple=True, metavar="ID",
+              help="An executive to plan for (repeatable). Default: every internal person at level "
+                   "<= visits.executive_max_level.")
+@click.option("--from", "start", metavar="YYYY-MM-DD", default=None, help="First day of the period (default: the as-of date).")
+@click.option("--to", "end", metavar="YYYY-MM-DD", default=None,
+              help="Last day of the period (default: visits.period_months after the start).")
+@click.option("--capacity", type=click.IntRange(min=0), default=None,
+              help="Visits per executive in the period (default: visits.capacity).")
+@click.option("--region", "regions", multiple=True, metavar="R", help="Only accounts in this region (repeatable).")
+@click.option("--account", "accounts", multiple=True, metavar="ID", help="Only this account (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True,
+              help="table for people; csv (the plan with briefings flattened) or json (the briefings) for pipes.")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write the plan to FILE: .xlsx, .csv, .ics (calendar) or .html (briefing pack).")
+@pass_ctx
+def plan_visits_cmd(ctx: Context, executives, start, end, capacity, regions, accounts, fmt, out) -> None:
+    """Which customer executives our executives should visit, optimally, with briefings."""
+    from kamgraph.analysis.visits import plan_visits
+    from kamgraph.report.safety import csv_text
+    from kamgraph.report.visitplan import PLAN_FORMATS, plan_table, write_plan
+
+    if out is not None and out.suffix.lower() not in PLAN_FORMATS:
+        raise click.BadParameter(f"use a file ending in {', '.join(PLAN_FORMATS)}", param_hint="--out")
+    settings = ctx.settings()
+    snap = ctx.store().snapshot(None)
+    plan = plan_visits(snap, settings, settings.as_of_date(), executives=list(executives) or None,
+                       period=(_date(start, "--from"), _date(end, "--to")), capacity=capacity,
+                       regions=list(regions) or None, accounts=list(accounts) or None)
+    if fmt == "csv":
+        click.echo(csv_text(plan_table(plan)), nl=False)
+    elif fmt == "json":
+        emit_json({"as_of": plan.as_of.strftime("%Y-%m-%d"),
+                   "period": [plan.period[0].strftime("%Y-%m-%d"), plan.period[1].strftime("%Y-%m-%d")],
+                   "total_priority": plan.total_priority, "visits": list(plan.briefings)})
+    else:
+        title = (f"Visit plan {plan.period[0]:%Y-%m-%d} – {plan.period[1]:%Y-%m-%d}: {len(plan.visits)} visits, "
+                 f"total priority {plan.total_priority:.3f}")
+        emit(plan.visits[_PLAN_TABLE], "table", title=title)
+        for note in plan.notes:
+            click.echo(note, err=True)
+    if out is not None:
+        write_plan(plan, out)
+        click.echo(f"Wrote {len(plan.visits)} visits to {out}", err=fmt != "table")
+
+
+@main.command("report")
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to write coverage.xlsx, csv/, report.html and maps/ into (created).")
+@click.option("--previous", metavar="YYYY-MM-DD", default=None,
+              help="Start of the Trends table (default: one month before the as-of date).")
+@click.option("--account", "accounts", multiple=True, metavar="ID", help="Only this account (repeatable).")
+@click.option("--no-maps", is_flag=True, help="Skip the per-account relationship maps.")
+@pass_ctx
+def report_cmd(ctx: Context, out: Path, previous: str | None, accounts, no_maps: bool) -> None:
+    """The coverage report: Excel workbook, CSV folder, offline HTML report and relationship maps."""
+    from kamgraph.report.coverage import build_coverage_report
+
+    settings = ctx.settings()
+    snap = ctx.store().snapshot(None)
+    report = build_coverage_report(snap, settings, settings.as_of_date(), previous=_date(previous, "--previous"),
+                                   accounts=list(accounts) or None)
+    out.mkdir(parents=True, exist_ok=True)
+    written = [report.to_excel(out / "coverage.xlsx")]
+    written += report.to_csv_folder(out / "csv")
+    written.append(report.to_html(out / "report.html"))
+    if not no_maps:
+        written += report.write_maps(out / "maps")
+    click.echo(f"Coverage report as of {report.as_of.date()} ({report.scope_label}): {len(written)} files in {out}")

@@ -1,0 +1,272 @@
+"""The executive visit planner on a hand-built portfolio with hand-computed priorities, and on
+the sample portfolio's story (a).
+
+The hand-built portfolio (as of 2026-06-30; ties without ``assessed_on`` keep their declared
+strength, so strength = declared/5 exactly):
+
+- A1 Acme (diamond, Shanghai, region East), A2 Beta (gold, Munich, region Europe);
+- ours: u1 CEO (level 1), u2 VP (level 2), k1 KAM (level 4), u9 (no level);
+- c1 (A1, level 1, decision-maker, nobody knows him): uncovered decision-maker (severity
+  1.0). Connector x1: friend of u1 (5 -> 1.0), classmate of c1 (4 -> 0.8), so u1 -> x1 ->
+  c1 scores 1.0 * 0.8 * 0.9 = 0.72; priority 4 (diamond) * 3 (DM) * 1.0 * 0.72 = 8.64.
+- c2 (A1, level 2, approver): k1 knows him (5 -> 1.0) but k1 is level 4: no peer coverage
+  (0.7). u2 has a direct tie (2 -> 0.4): u2 -> c2 = 4 * 2 * 0.7 * 0.4 = 2.24; u1 has no path:
+  the feasibility floor 0.1 gives 4 * 2 * 0.7 * 0.1 = 0.56.
+- c3 (A2, level 3, approver, unknown to everyone): no peer coverage (0.7), cold for both:
+  3 * 2 * 0.7 * 0.1 = 0.42.
+- c4 (A1, level 5, user, opponent, influence 5, unknown): unmanaged opponent (0.8):
+  4 * 0.5 * 0.8 * 0.1 = 0.16.
+- c5 (A1, level 3, technical evaluator, u2 knows her 5 -> 1.0, peer covered): no gap, so
+  no candidate.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis_fixtures import build_snapshot
+from kamgraph.analysis.visits import (
+    CANDIDATE_COLUMNS,
+    VISIT_COLUMNS,
+    briefing_text,
+    default_period,
+    plan_visits,
+)
+from kamgraph.errors import ConfigError, NotFound
+from kamgraph.schema import ENTITIES, normalize_frame
+from kamgraph.settings import Settings
+from kamgraph.snapshot import Snapshot
+
+AS_OF = "2026-06-30"
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
+
+
+@pytest.fixture(scope="module")
+def snap() -> Snapshot:
+    return build_snapshot(
+        accounts=[{"id": "A1", "name": "Acme", "tier": "diamond", "city": "Shanghai", "region": "East"},
+                  {"id": "A2", "name": "Beta", "tier": "gold", "city": "Munich", "region": "Europe"}],
+        people=[
+            {"id": "u1", "name": "Ursula CEO", "side": "internal", "level": 1, "title": "CEO"},
+            {"id": "u2", "name": "Victor VP", "side": "internal", "level": 2, "title": "VP Sales"},
+            {"id": "k1", "name": "Kim KAM", "side": "internal", "level": 4, "title": "Key Account Manager"},
+            {"id": "u9", "name": "Nobody Knows", "side": "internal"},
+            {"id": "x1", "name": "Xu Connector", "side": "external"},
+            {"id": "c1", "name": "Chen Chair", "side": "customer", "level": 1, "org_id": "A1", "title": "Chairman",
+             "decision_role": "decision_maker", "attitude": "neutral", "influence": 5},
+            {"id": "c2", "name": "Dora Approver", "side": "customer", "level": 2, "org_id": "A1", "title": "CFO",
+             "decision_role": "approver", "attitude": "supporter", "influence": 4},
+            {"id": "c3", "name": "Emil Approver", "side": "customer", "level": 3, "org_id": "A2",
+             "decision_role": "approver", "attitude": "neutral", "influence": 3},
+            {"id": "c4", "name": "Fritz Opponent", "side": "customer", "level": 5, "org_id": "A1",
+             "decision_role": "user", "attitude": "opponent", "influence": 5},
+            {"id": "c5", "name": "Gina Engineer", "side": "customer", "level": 3, "org_id": "A1",
+             "decision_role": "technical_evaluator", "attitude": "supporter", "influence": 2},
+        ],
+        ties=[{"person_id": "u1", "other_id": "x1", "kind": "friend", "strength": 5},
+              {"person_id": "x1", "other_id": "c1", "kind": "classmate", "strength": 4},
+              {"person_id": "k1", "other_id": "c2", "kind": "business", "strength": 5},
+              {"person_id": "u2", "other_id": "c2", "kind": "business", "strength": 2},
+              {"person_id": "u2", "other_id": "c5", "kind": "business", "strength": 5}],
+        interactions=[{"id": "i1", "date": "2026-03-01", "kind": "meeting", "account_id": "A1",
+                       "subject": "Budget review", "attendees": ["k1", "c2", "c5"]}],
+    )
+
+
+@pytest.fixture(scope="module")
+def settings() -> Settings:
+    return Settings(as_of=AS_OF)
+
+
+@pytest.fixture(scope="module")
+def plan(snap, settings):
+    return plan_visits(snap, settings, capacity={"u1": 2, "u2": 1})
+
+
+def pair(df: pd.DataFrame, e: str, c: str) -> pd.Series:
+    row = df[(df["executive_id"] == e) & (df["contact_id"] == c)]
+    assert len(row) == 1, f"no single row for {e} -> {c}"
+    return row.iloc[0]
+
+
+def test_default_executives_are_our_level_1_and_2_people(plan):
+    assert plan.executives["executive_id"].tolist() == ["u1", "u2"]
+    assert plan.executives["capacity"].tolist() == [2, 1]
+    assert plan.executives["planned"].tolist() == [2, 1]
+
+
+def test_candidate_priorities_are_the_product_of_the_four_factors(plan):
+    c = plan.candidates
+    assert list(c.columns) == CANDIDATE_COLUMNS
+    expected = {("u1", "c1"): (4, 3, 1.0, 0.72), ("u1", "c2"): (4, 2, 0.7, 0.1), ("u2", "c2"): (4, 2, 0.7, 0.4),
+                ("u1", "c3"): (3, 2, 0.7, 0.1), ("u2", "c3"): (3, 2, 0.7, 0.1), ("u1", "c4"): (4, 0.5, 0.8, 0.1),
+                ("u2", "c4"): (4, 0.5, 0.8, 0.1)}
+    for (e, k), (tw, rw, sev, feas) in expected.items():
+        row = pair(c, e, k)
+        assert (row["tier_weight"], row["role_weight"], row["severity"]) == (tw, rw, sev)
+        assert row["feasibility"] == pytest.approx(feas, abs=1e-12)
+        assert row["priority"] == pytest.approx(tw * rw * sev * feas, abs=1e-12)
+    # u2 (level 2) may visit c1 (level 1): 2 <= 1 + 1; the covered c5 is no candidate
+    assert set(zip(c["executive_id"], c["contact_id"])) == set(expected) | {("u2", "c1")}
+    assert pair(c, "u2", "c1")["access"] == "cold"
+
+
+def test_the_plan_is_optimal_and_within_capacity(plan):
+    v = plan.visits
+    assert list(v.columns) == VISIT_COLUMNS
+    # u1 (capacity 2): c1 (8.64) and c3 (0.42, beats c4's 0.16); u2 (capacity 1): c2 (2.24)
+    assert set(zip(v["executive_id"], v["contact_id"])) == {("u1", "c1"), ("u1", "c3"), ("u2", "c2")}
+    assert plan.total_priority == pytest.approx(8.64 + 0.42 + 2.24, abs=1e-9)
+    assert plan.total_scaled == 8_640_000_000 + 420_000_000 + 2_240_000_000
+    assert plan.candidates["chosen"].sum() == 3
+
+
+def test_access_introduction_direct_and_cold(plan):
+    v = plan.visits
+    c1 = pair(v, "u1", "c1")
+    assert (c1["access"], c1["via_id"]) == ("introduction", "x1")
+    assert c1["introduction"].startswith("Ursula CEO (our CEO) → Xu Connector, classmate → Chen Chair")
+    assert c1["introduction"].endswith(": 0.72")
+    c2 = pair(v, "u2", "c2")
+    assert (c2["access"], c2["introduction"], c2["feasibility"]) == ("direct", None, pytest.approx(0.4))
+    c3 = pair(v, "u1", "c3")
+    assert (c3["access"], c3["feasibility"]) == ("cold", 0.1)
+
+
+def test_grouped_by_executive_then_city_with_placeholder_dates(plan):
+    v = plan.visits
+    # period 2026-06-30 .. 2026-09-29 (92 days); u1's two trips at days 23 and 69, u2's one at day 46
+    assert plan.period == (pd.Timestamp("2026-06-30"), pd.Timestamp("2026-09-29"))
+    assert list(zip(v["executive_id"], v["trip"], v["city"], v["contact_id"])) == [
+        ("u1", 1, "Munich", "c3"), ("u1", 2, "Shanghai", "c1"), ("u2", 1, "Shanghai", "c2")]
+    assert v["placeholder_date"].dt.strftime("%Y-%m-%d").tolist() == ["2026-07-23", "2026-09-07", "2026-08-15"]
+
+
+def test_gaps_addressed(plan):
+    v = plan.visits.set_index("contact_id")
+    assert v.loc["c1", "gaps"] == "uncovered_decision_maker,tier_policy"
+    assert v.loc["c2", "gaps"] == "no_peer_coverage,tier_policy"  # A1 lacks diamond executive visits
+    assert v.loc["c3", "gaps"] == "no_peer_coverage,tier_policy"  # A2 lacks its gold executive visit
+    assert (v.loc["c1", "severity"], v.loc["c2", "severity"]) == (1.0, 0.7)
+
+
+def test_briefings(plan):
+    assert len(plan.briefings) == len(plan.visits)
+    b = {x["contact_id"]: x for x in plan.briefings}
+    c2 = b["c2"]
+    assert (c2["decision_role"], c2["attitude"], c2["influence"]) == ("approver", "supporter", 4)
+    assert c2["account_people"] == 4 and 1 <= c2["influence_rank"] <= 4
+    assert c2["last_interaction"] == {"date": "2026-03-01", "kind": "meeting", "subject": "Budget review",
+                                      "attendees": ["Dora Approver", "Gina Engineer", "Kim KAM"]}
+    assert [(k["id"], k["strength"]) for k in c2["known_by"]] == [("k1", 1.0), ("u2", 0.4)]
+    assert c2["introduction"] is None and c2["access"] == "direct"
+    c1 = b["c1"]
+    assert c1["last_interaction"] is None and c1["known_by"] == []
+    assert [g["kind"] for g in c1["gaps"]] == ["uncovered_decision_maker", "tier_policy", "tier_policy"]
+    text = briefing_text(c1)
+    assert "Introduction: Ursula CEO (our CEO) → Xu Connector" in text
+    assert "Last interaction: none on record" in text and "nobody yet" in text
+    assert "Gap (uncovered decision maker): Nobody on our side has a tie to or has met Chen Chair" in text
+    assert "Access: no path known; request the meeting directly (cold visit)\n" in briefing_text(b["c3"])
+
+
+def test_level_matching_for_a_junior_executive(snap, settings):
+    # k1 is level 4: may visit level >= 3 (c3, c4), never c1 (level 1) or c2 (level 2)
+    p = plan_visits(snap, settings, executives=["k1"], capacity=5)
+    assert sorted(p.candidates["contact_id"]) == ["c3", "c4"]
+    assert sorted(p.visits["contact_id"]) == ["c3", "c4"]
+
+
+def test_executive_without_level_gets_no_visit_and_a_note(snap, settings):
+    p = plan_visits(snap, settings, executives=["u9"])
+    assert p.visits.empty and p.candidates.empty
+    assert p.notes == ("No level known for Nobody Knows: level matching needs one, so they get no visits.",)
+
+
+def test_regions_and_accounts_narrow_the_candidates(snap, settings):
+    assert set(plan_visits(snap, settings, regions=["europe"]).visits["contact_id"]) == {"c3"}
+    assert set(plan_visits(snap, settings, accounts=["A2"]).visits["contact_id"]) == {"c3"}
+    every = plan_visits(snap, settings)  # default capacity 6: every candidate is visited
+    assert set(every.visits["contact_id"]) == {"c1", "c2", "c3", "c4"}
+    assert every.total_priority == pytest.approx(8.64 + 2.24 + 0.42 + 0.16)
+
+
+def test_capacity_zero_and_custom_period(snap, settings):
+    p = plan_visits(snap, settings, capacity=0)
+    assert p.visits.empty and p.total_priority == 0.0
+    p = plan_visits(snap, settings, period=("2026-09-01", "2026-09-10"), capacity=1)
+    assert p.period == (pd.Timestamp("2026-09-01"), pd.Timestamp("2026-09-10"))
+    assert p.visits["placeholder_date"].between("2026-09-01", "2026-09-10").all()
+
+
+def test_default_period_is_a_quarter(settings):
+    assert default_period(settings) == (pd.Timestamp("2026-06-30"), pd.Timestamp("2026-09-29"))
+
+
+@pytest.mark.parametrize("kwargs, error, message", [
+    ({"executives": ["nobody"]}, NotFound, "no person with id 'nobody'"),
+    ({"executives": ["c1"]}, ConfigError, "must be our own (internal) people"),
+    ({"capacity": {"k1": 2}}, ConfigError, "not among the executives"),
+    ({"capacity": -1}, ConfigError, "cannot be negative"),
+    ({"period": ("2026-09-01", "2026-08-01")}, ConfigError, "ends (2026-08-01) before it starts"),
+    ({"period": ("soon", None)}, ConfigError, "two dates"),
+    ({"regions": ["Mars"]}, ConfigError, "known regions: East, Europe"),
+    ({"accounts": ["A9"]}, NotFound, "no account with id 'A9'"),
+])
+def test_user_errors(snap, settings, kwargs, error, message):
+    with pytest.raises(error) as e:
+        plan_visits(snap, settings, **kwargs)
+    assert message in str(e.value)
+
+
+# -- the sample portfolio ---------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def sample():
+    if not (SAMPLE / "README.md").exists():
+        pytest.skip(f"sample data not found at {SAMPLE} (no README.md)")
+    frames = {}
+    for name in ENTITIES:
+        path = SAMPLE / f"{name}.csv"
+        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+        frames[name] = normalize_frame(name, df.astype(object).where(df != "", None))
+    settings = Settings.load(SAMPLE / "kamgraph.toml")
+    return Snapshot(frames), settings
+
+
+def test_sample_story_a_ceo_visits_the_diamond_chairman_through_his_emba_classmate(sample):
+    # data/sample/README.md story (a): C-001 Zhou Jianguo (A-01, diamond, decision-maker,
+    # level 1) has no executive tie; S-01 Chen Hao (CEO, level 1) reaches him through X-01
+    # Sun Lihua (EMBA classmate): 0.9578 * 0.8906 * 0.9 = 0.7678
+    snap, settings = sample
+    plan = plan_visits(snap, settings)
+    assert plan.executives["executive_id"].tolist() == ["S-01", "S-02"]
+    visit = plan.visits[plan.visits["contact_id"] == "C-001"]
+    assert len(visit) == 1
+    v = visit.iloc[0]
+    assert (v["executive_id"], v["executive_level"], v["account_id"], v["tier"]) == ("S-01", 1.0, "A-01", "diamond")
+    assert (v["access"], v["via_id"]) == ("introduction", "X-01")
+    assert v["feasibility"] == pytest.approx(0.7678, abs=1e-4)
+    assert v["introduction"].startswith("Chen Hao 陈昊 (our CEO 首席执行官) → Sun Lihua 孙丽华, classmate")
+    assert v["priority"] == pytest.approx(4 * 3 * 1.0 * 0.7678, abs=1e-3)
+    assert "uncovered_decision_maker" in v["gaps"].split(",")
+    # the most valuable visit of the quarter
+    assert v["priority"] == plan.visits["priority"].max()
+    b = next(x for x in plan.briefings if x["contact_id"] == "C-001")
+    assert (b["decision_role"], b["attitude"], b["influence"]) == ("decision_maker", "neutral", 5)
+    assert b["last_interaction"]["date"] == "2025-12-05"  # the Lanxin supplier day
+    assert [k["id"] for k in b["known_by"]][:2] == ["S-03", "S-07"]
+    assert b["known_by"][0]["strength"] == pytest.approx(0.0174, abs=1e-4)
+
+
+def test_sample_plan_respects_capacity_and_level(sample):
+    snap, settings = sample
+    plan = plan_visits(snap, settings, capacity={"S-01": 3, "S-02": 2})
+    counts = plan.visits["executive_id"].value_counts().to_dict()
+    assert counts == {"S-01": 3, "S-02": 2}
+    assert plan.visits["contact_id"].is_unique
+    lvl = plan.visits["contact_level"].fillna(99)
+    assert (plan.visits["executive_level"] <= lvl + settings.visits.level_gap).all()
