@@ -79,7 +79,7 @@ def gaps_cmd(ctx: Context, accounts: tuple[str, ...], kinds: tuple[str, ...], fm
     snap = _snapshot(ctx, accounts)
     as_of = settings.as_of_date()
     df = gaps(snap, settings, as_of, list(accounts) or None, kinds=list(kinds) or None)
-    _show(df, fmt, ["account_name", "kind", "priority", "target_name", "evidence", "action"],
+    _show(df, fmt, ["account_id", "kind", "priority", "target_name", "evidence", "action"],
           f"Gaps on {as_of.date()}")
 
 
@@ -95,7 +95,7 @@ def gaps_cmd(ctx: Context, accounts: tuple[str, ...], kinds: tuple[str, ...], fm
 @pass_ctx
 def trends(ctx: Context, accounts: tuple[str, ...], labels: tuple[str, ...], since: str | None, fmt: str) -> None:
     """How each (our person, customer contact) relationship is moving, month by month."""
-    from kamgraph.analysis import trends as tr
+    from kamgraph.analysis.trends import relationship_changes, trends as trend_rows
     from kamgraph.errors import ConfigError
 
     settings = ctx.settings()
@@ -106,13 +106,13 @@ def trends(ctx: Context, accounts: tuple[str, ...], labels: tuple[str, ...], sin
             start = pd.Timestamp(since)
         except (ValueError, TypeError):
             raise ConfigError(f"--since must be a date like 2026-01-31, got {since!r}") from None
-        df = tr.relationship_changes(snap, settings, start, as_of)
+        df = relationship_changes(snap, settings, start, as_of)
         if accounts:
             df = df[df["account_id"].fillna("").str.split(",").map(lambda a: bool(set(a) & set(accounts)))]
         _show(df.reset_index(drop=True), fmt, ["date", "kind", "description"],
               f"Changes {start.date()} → {as_of.date()}")
         return
-    df = tr.trends(snap, settings, as_of)
+    df = trend_rows(snap, settings, as_of)
     if accounts:
         df = df[df["accounts"].fillna("").str.split(",").map(lambda a: bool(set(a) & set(accounts)))]
     if labels:
