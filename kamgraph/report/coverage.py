@@ -431,8 +431,9 @@ def _team_table(snap: Snapshot, settings: Settings, t, ids, contacts: pd.DataFra
     threads = pairs[pairs["strength"] >= settings.coverage.thread]
     strong = pairs[pairs["strength"] >= settings.gaps.strong]
     team = team_roles(snap, t, ids)
-    roles = team.sort_values(["internal_id", "account_id", "team_role"], kind="mergesort").groupby("internal_id").apply(
-        lambda g: ", ".join(f"{a}:{r}" for a, r in zip(g["account_id"], g["team_role"])), include_groups=False)
+    labelled = team.sort_values(["internal_id", "account_id", "team_role"], kind="mergesort")
+    labelled = labelled.assign(label=labelled["account_id"].astype(str) + ":" + labelled["team_role"].astype(str))
+    roles = labelled.groupby("internal_id")["label"].agg(", ".join)
     on_team = team.groupby("internal_id")["account_id"].agg(set)
     with_thread = threads.groupby("internal_id")["account_id"].agg(set)
     covered = contacts[contacts["covered"]]
