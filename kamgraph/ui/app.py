@@ -1,0 +1,112 @@
+"""The app's frame: the page list for ``st.navigation``, the shared sidebar, and the page runner.
+
+``app.py`` (the entry point of ``streamlit run``) is three calls: :func:`pages`,
+:func:`sidebar`, then ``.run()`` on the page chosen. Each page is a file in
+``kamgraph/ui/pages/`` whose ``render(ctx)`` is called through :func:`run_page`, which
+builds the :class:`~kamgraph.ui.data.PageContext`, shows a friendly notice on an empty
+store and turns a :class:`~kamgraph.errors.KamgraphError` into an ``st.error`` without a
+traceback. A "Visits" page is listed when ``kamgraph.ui.pages.visits`` exists.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+import streamlit as st
+
+from kamgraph.analysis.strength import month_ends
+from kamgraph.errors import KamgraphError
+from kamgraph.ui.data import AS_OF_KEY, PageContext, current_context, default_as_of, load_settings
+from kamgraph.ui.format import md
+
+PAGES_DIR = Path(__file__).resolve().parent / "pages"
+
+#: how far back the sidebar's "as of" slider reaches, in months
+AS_OF_MONTHS = 24
+
+#: (file in pages/, title, icon, url path); the first is the default page
+PAGE_FILES: tuple[tuple[str, str, str, str], ...] = (
+    ("portfolio.py", "Portfolio", ":material/dashboard:", "portfolio"),
+    ("account.py", "Account", ":material/hub:", "account"),
+    ("paths.py", "Paths", ":material/route:", "paths"),
+    ("trends.py", "Trends", ":material/trending_up:", "trends"),
+    ("data.py", "Data", ":material/database:", "data"),
+)
+
+
+def has_visits_page() -> bool:
+    """Whether the visit planner's page module is installed."""
+    try:
+        return importlib.util.find_spec("kamgraph.ui.pages.visits") is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def _visits() -> None:
+    from kamgraph.ui.pages import visits
+
+    run_page(visits.render)
+
+
+def pages() -> list:
+    """The ``st.Page`` list for ``st.navigation``."""
+    out = []
+    for i, (file, title, icon, url) in enumerate(PAGE_FILES):
+        out.append(st.Page(PAGES_DIR / file, title=title, icon=icon, url_path=url, default=(i == 0)))
+        if url == "paths" and has_visits_page():
+            out.append(st.Page(_visits, title="Visits", icon=":material/event:", url_path="visits"))
+    return out
+
+
+def as_of_options(default: pd.Timestamp) -> list:
+    """Month steps back from the default analysis date (oldest first), as dates."""
+    return [d.date() for d in month_ends(default, AS_OF_MONTHS + 1)]
+
+
+def sidebar() -> None:
+    """The "as of" slider shared by every page, and where the data comes from."""
+    try:
+        path, settings = load_settings()
+        default = default_as_of(settings)
+    except KamgraphError as e:
+        st.sidebar.error(md(e))
+        return
+    options = as_of_options(default)
+    if st.session_state.get(AS_OF_KEY) not in options:
+        st.session_state.pop(AS_OF_KEY, None)
+    st.sidebar.select_slider("As of", options=options, value=options[-1], key=AS_OF_KEY,
+                             format_func=lambda d: d.strftime("%Y-%m-%d"),
+                             help="Every analysis is computed as it stood on this date.")
+    from kamgraph.store import resolve_store_url
+
+    st.sidebar.caption(f"Store: `{resolve_store_url()}`  \nSettings: `{path or 'defaults'}`")
+
+
+def empty_notice(ctx: PageContext) -> None:
+    st.info("The store is empty: there is nothing to analyse yet. Import your data on the **Data** page, "
+            "or run `kamgraph demo` to load the sample portfolio and open the app on it.")
+    st.page_link(PAGES_DIR / "data.py", label="Go to the Data page", icon=":material/database:")
+    st.caption(f"Store: `{ctx.store_url}`")
+
+
+def show_error(e: KamgraphError) -> None:
+    """A user-facing error: first line as the message, further lines as a list."""
+    lines = [ln.strip() for ln in str(e).splitlines() if ln.strip()]
+    head = md(lines[0]) if lines else md(type(e).__name__)
+    rest = "\n".join(f"- {md(ln.lstrip('- ').strip())}" for ln in lines[1:])
+    st.error(head + ("\n\n" + rest if rest else ""))
+
+
+def run_page(render: Callable[[PageContext], None], needs_data: bool = True) -> None:
+    """Build the context and call ``render(ctx)``; errors a user can act on show without a traceback."""
+    try:
+        ctx = current_context()
+        if needs_data and ctx.empty:
+            empty_notice(ctx)
+            return
+        render(ctx)
+    except KamgraphError as e:
+        show_error(e)

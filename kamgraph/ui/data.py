@@ -1,0 +1,162 @@
+"""Data access for the Streamlit pages: one store, cached snapshots, cached analyses.
+
+Everything a page shows comes through a :class:`PageContext`:
+
+- the **store** is opened once per store URL (``$KAMGRAPH_STORE``, else the default) and
+  shared by every session (``st.cache_resource``);
+- a **snapshot** is read once per (store URL, scope, data version) (``st.cache_resource``: it
+  memoizes its own indexes, so sharing the object shares them too);
+- an **analysis result** is cached per (function, store URL, scope, data version, as-of
+  date, settings file and its modification time, arguments) (``st.cache_data``).
+
+The store's data version changes on every write, so a write made anywhere (the CLI, another
+session) is seen on the next rerun; :meth:`PageContext.clear` also empties the caches after
+the app itself imports or erases, so memory is not held by stale snapshots.
+Settings come from ``$KAMGRAPH_CONFIG`` or ``./kamgraph.toml`` (:meth:`Settings.load`).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+import pandas as pd
+import streamlit as st
+
+from kamgraph.settings import Settings
+from kamgraph.snapshot import Snapshot
+from kamgraph.store import open_store, resolve_store_url
+
+#: session-state key of the sidebar's "as of" slider
+AS_OF_KEY = "as_of"
+
+
+def settings_path() -> str | None:
+    """The settings file in use: ``$KAMGRAPH_CONFIG``, else ``./kamgraph.toml`` if present."""
+    path = os.environ.get("KAMGRAPH_CONFIG")
+    if path:
+        return path
+    return "kamgraph.toml" if Path("kamgraph.toml").exists() else None
+
+
+def _settings_key(path: str | None) -> tuple[str, float]:
+    if not path:
+        return ("", 0.0)
+    try:
+        return (str(Path(path).resolve()), Path(path).stat().st_mtime)
+    except OSError:
+        return (str(path), 0.0)
+
+
+@st.cache_resource(show_spinner=False)
+def _open_store(url: str):
+    return open_store(url)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _load_settings(key: tuple[str, float], path: str | None) -> Settings:
+    return Settings.load(path) if path else Settings()
+
+
+@st.cache_resource(show_spinner="Reading the store...", max_entries=16)
+def _snapshot(url: str, scope: tuple[str, ...] | None, version: int, _store) -> Snapshot:
+    return _store.snapshot(list(scope) if scope is not None else None)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _counts(url: str, version: int) -> dict:
+    return dict(_open_store(url).counts())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _read(url: str, entity: str, version: int) -> pd.DataFrame:
+    return _open_store(url).read(entity)
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _cached(name: str, url: str, scope: tuple[str, ...] | None, version: int, settings_key: tuple,
+            with_settings: bool, args: tuple, kwargs: tuple, _fn: Callable, _snap: Snapshot,
+            _settings: Settings) -> Any:
+    if with_settings:
+        return _fn(_snap, _settings, *args, **dict(kwargs))
+    return _fn(_snap, *args, **dict(kwargs))
+
+
+def default_as_of(settings: Settings) -> pd.Timestamp:
+    """The analysis date when the user picks none: ``$KAMGRAPH_AS_OF``, else the settings'."""
+    return settings.as_of_date(os.environ.get("KAMGRAPH_AS_OF") or None)
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """What a page needs: the store, the settings, the analysis date, and cached calls.
+
+    ``as_of`` is the date chosen in the sidebar (default :func:`default_as_of`).
+    """
+
+    store_url: str
+    settings_path: str | None
+    settings: Settings
+    as_of: pd.Timestamp
+    data_version: int
+    counts: dict
+
+    @property
+    def store(self):
+        return _open_store(self.store_url)
+
+    @property
+    def empty(self) -> bool:
+        """No people and no accounts: nothing to analyse yet."""
+        return self.counts.get("people", 0) == 0 and self.counts.get("accounts", 0) == 0
+
+    @property
+    def as_of_text(self) -> str:
+        return self.as_of.strftime("%Y-%m-%d")
+
+    def read(self, entity: str) -> pd.DataFrame:
+        """Every row of one entity (e.g. the account list), read once per data version."""
+        return _read(self.store_url, entity, self.data_version)
+
+    def snapshot(self, scope: Sequence[str] | None = None) -> Snapshot:
+        """The snapshot of some accounts (``None``: the whole portfolio), read once per data version."""
+        key = tuple(sorted(set(scope))) if scope is not None else None
+        return _snapshot(self.store_url, key, self.data_version, self.store)
+
+    def compute(self, fn: Callable, *args, scope: Sequence[str] | None = None, with_settings: bool = True,
+                **kwargs) -> Any:
+        """``fn(snapshot, settings, *args, **kwargs)`` (or ``fn(snapshot, *args, ...)`` when
+        ``with_settings`` is False), cached on the store URL, scope, data version, settings
+        file and the arguments. Arguments must be hashable by ``st.cache_data`` (pass the
+        analysis date explicitly, e.g. ``as_of=ctx.as_of_text``)."""
+        key = tuple(sorted(set(scope))) if scope is not None else None
+        snap = self.snapshot(key)
+        name = f"{fn.__module__}.{fn.__qualname__}"
+        return _cached(name, self.store_url, key, self.data_version, _settings_key(self.settings_path),
+                       with_settings, tuple(args), tuple(sorted(kwargs.items())), fn, snap, self.settings)
+
+    def clear(self) -> None:
+        """Forget every cached snapshot and result (after an import or an erasure)."""
+        _cached.clear()
+        _counts.clear()
+        _read.clear()
+        _snapshot.clear()
+
+
+def load_settings() -> tuple[str | None, Settings]:
+    path = settings_path()
+    return path, _load_settings(_settings_key(path), path)
+
+
+def current_context() -> PageContext:
+    """The context of this rerun: store, settings, the sidebar's date, the data version."""
+    url = resolve_store_url()
+    path, settings = load_settings()
+    store = _open_store(url)
+    version = store.data_version()
+    counts = _counts(url, version)
+    chosen = st.session_state.get(AS_OF_KEY)
+    as_of = pd.Timestamp(chosen).normalize() if chosen is not None else default_as_of(settings)
+    return PageContext(url, path, settings, as_of, version, counts)

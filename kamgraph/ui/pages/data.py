@@ -1,0 +1,174 @@
+"""Data: import files with the CLI's validation, see what the store holds, export or erase a person.
+
+Imports go through :func:`kamgraph.ingest.import_path`, exactly like ``kamgraph import``: the
+whole upload is validated first and written in one transaction, or rejected with every
+problem (file, row, column, value) and nothing written. Erasing a person asks for their id
+to be typed as confirmation.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from kamgraph.errors import ImportValidationError, KamgraphError
+from kamgraph.ui.data import PageContext, default_as_of
+from kamgraph.ui.format import md
+
+MAPPINGS = {"native": "kamgraph format (docs/data-format.md)", "salesforce": "Salesforce export",
+            "northwind": "Northwind sample database"}
+FLASH_KEY = "data_flash"
+PENDING_KEY = "data_erase_pending"
+
+
+def _flash() -> None:
+    msg = st.session_state.pop(FLASH_KEY, None)
+    if msg:
+        kind, text = msg
+        (st.success if kind == "success" else st.info)(text)
+
+
+def render(ctx: PageContext) -> None:
+    st.title("Data")
+    _flash()
+    st.caption(f"Store `{ctx.store_url}` · data version {ctx.data_version}")
+    if ctx.empty:
+        st.info("The store is empty. Import your files below, or run `kamgraph demo` to load the sample portfolio.")
+
+    counts = pd.DataFrame({"entity": list(ctx.counts), "rows": list(ctx.counts.values())})
+    left, right = st.columns([1, 2], gap="large")
+    with left:
+        st.subheader("What the store holds")
+        st.dataframe(counts, hide_index=True, width="stretch")
+        st.caption(f"{int(counts['rows'].sum())} rows in all")
+    with right:
+        _import(ctx)
+
+    st.divider()
+    _person(ctx)
+
+
+def _today(ctx: PageContext):
+    """Assessments without a date get the configured analysis date if there is one (as the CLI)."""
+    if ctx.settings.as_of or os.environ.get("KAMGRAPH_AS_OF"):
+        return default_as_of(ctx.settings)
+    return None
+
+
+def _safe_name(name: str) -> str:
+    """The file name of an upload without any folder part (uploads name only themselves)."""
+    base = Path(name.replace("\\", "/")).name
+    if base in ("", ".", ".."):
+        raise KamgraphError(f"cannot use the uploaded file name {name!r}")
+    return base
+
+
+def _import(ctx: PageContext) -> None:
+    from kamgraph.ingest import import_path
+
+    st.subheader("Import")
+    st.caption("A folder's worth of `<entity>.csv` files (people.csv, ties.csv, ...) or one Excel workbook with a "
+               "sheet per entity. Everything is checked first; on any problem nothing is written.")
+    files = st.file_uploader("Files", type=["csv", "xlsx", "xlsm", "json"], accept_multiple_files=True,
+                             key="data_files")
+    server_path = st.text_input("…or a folder or file on the server", key="data_path",
+                                placeholder="/path/to/export")
+    c1, c2 = st.columns(2)
+    mapping = c1.selectbox("Format", list(MAPPINGS), key="data_mapping", format_func=lambda m: MAPPINGS[m])
+    dry_run = c2.checkbox("Validate only (write nothing)", key="data_dry_run")
+    if not st.button("Validate" if dry_run else "Import", type="primary", key="data_import",
+                     icon=":material/upload:"):
+        return
+    if not files and not server_path.strip():
+        st.warning("Choose files to upload or give a path on the server first.")
+        return
+    m = None
+    if mapping != "native":
+        from kamgraph.ingest.mappings import load_mapping
+
+        m = load_mapping(mapping)
+    try:
+        with tempfile.TemporaryDirectory(prefix="kamgraph-upload-") as tmp:
+            if files:
+                for f in files:
+                    (Path(tmp) / _safe_name(f.name)).write_bytes(f.getvalue())
+                names = [_safe_name(f.name) for f in files]
+                source = Path(tmp) / names[0] if len(names) == 1 and names[0].endswith((".xlsx", ".xlsm")) else Path(tmp)
+            else:
+                source = Path(server_path.strip()).expanduser()
+                if not source.exists():
+                    raise KamgraphError(f"no such file or folder on the server: {source}")
+            with st.spinner("Validating and importing..."):
+                report = import_path(source, ctx.store, mapping=m, dry_run=dry_run, today=_today(ctx))
+    except ImportValidationError as e:
+        n = len(e.problems)
+        lines = "\n".join(f"- {md(p)}" for p in e.problems[:200])
+        more = f"\n- … and {n - 200} more" if n > 200 else ""
+        st.error(f"**Import rejected, nothing was written: {n} problem{'s' if n != 1 else ''}**\n\n{lines}{more}")
+        return
+    rows = ", ".join(f"{v} {k}" for k, v in report.rows.items() if v)
+    warnings = "".join(f"  \n⚠ {md(w)}" for w in report.warnings)
+    if report.dry_run:
+        st.success(f"Valid: {report.total} rows would be imported ({rows or 'nothing new'}). Nothing was written."
+                   + warnings)
+        return
+    ctx.clear()
+    st.session_state[FLASH_KEY] = ("success", f"Imported {report.total} rows ({rows or 'nothing new'}); "
+                                              f"data version {report.data_version}." + warnings)
+    st.rerun()
+
+
+def _person(ctx: PageContext) -> None:
+    st.subheader("One person's data")
+    st.caption("Everything stored about one person, for a data-subject access request; or erase them completely.")
+    people = ctx.read("people")
+    if people.empty:
+        st.caption("No people stored.")
+        return
+    people = people.sort_values(["name", "id"], kind="mergesort")
+    label = {i: f"{n} ({i}, {s})" for i, n, s in zip(people["id"], people["name"].fillna(""), people["side"].fillna(""))}
+    pending = st.session_state.get(PENDING_KEY)
+    pid = st.selectbox("Person", list(label), key="data_person", format_func=lambda i: label[i],
+                       disabled=pending is not None)
+    if pid is None:
+        return
+    c1, c2 = st.columns(2)
+    with c1:
+        data = json.dumps(ctx.store.export_person(pid), ensure_ascii=False, indent=2, default=str)
+        st.download_button("Export as JSON", data=data.encode("utf-8"), file_name=f"kamgraph-person-{pid}.json",
+                           mime="application/json", icon=":material/download:", key="data_export")
+    with c2:
+        if pending is None and st.button("Erase this person…", key="data_erase", icon=":material/delete:"):
+            st.session_state[PENDING_KEY] = pid
+            st.rerun()
+    if pending is None:
+        return
+    name = label.get(pending, pending)
+    st.warning(f"Erase **{md(name)}** and everything stored about them: their ties, roles, assessments, "
+               f"memberships and attendance (interactions left without anyone are deleted too). "
+               f"This cannot be undone. Type the id `{md(pending)}` to confirm.")
+    typed = st.text_input("Id of the person to erase", key="data_erase_typed")
+    b1, b2 = st.columns(2)
+    if b1.button("Erase permanently", type="primary", key="data_erase_confirm", disabled=typed.strip() != pending):
+        deleted = ctx.store.erase_person(pending)
+        ctx.clear()
+        st.session_state.pop(PENDING_KEY, None)
+        st.session_state.pop("data_erase_typed", None)
+        parts = ", ".join(f"{n} {e}" for e, n in deleted.items() if n)
+        st.session_state[FLASH_KEY] = ("success", f"Erased {md(name)}: {parts or 'nothing else was stored'}.")
+        st.rerun()
+    if b2.button("Cancel", key="data_erase_cancel"):
+        st.session_state.pop(PENDING_KEY, None)
+        st.session_state.pop("data_erase_typed", None)
+        st.rerun()
+
+
+if __name__ == "__main__":
+    from kamgraph.ui.app import run_page
+
+    run_page(render, needs_data=False)
