@@ -136,7 +136,8 @@ def strengths(snap: Snapshot, settings: Settings, as_of=None) -> pd.DataFrame:
             declared=("declared", "max"),
             tie_kinds=("kind", lambda k: ",".join(sorted(set(k))))).reset_index()
     else:
-        dagg = pd.DataFrame({"a": [], "b": [], "declared": [], "tie_kinds": []})
+        dagg = pd.DataFrame({"a": pd.Series(dtype=object), "b": pd.Series(dtype=object),
+                             "declared": pd.Series(dtype=float), "tie_kinds": pd.Series(dtype=object)})
 
     out = agg.merge(dagg, on=["a", "b"], how="outer")
     out["evidence"] = out["evidence"].fillna(0.0).astype(float)
