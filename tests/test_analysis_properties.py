@@ -109,3 +109,22 @@ def test_key_person_drop_equals_recomputing_without_them(inters, ties, person):
     after = account_coverage(without_person(snap, person), S).set_index("account_id")["coverage_score"].fillna(0.0)
     for acc in before.index:
         assert np.isclose(before[acc] - after[acc], drops.get((acc, person), 0.0), atol=1e-12)
+
+
+@PROPS
+@given(st.lists(interaction, max_size=10), st.lists(tie, max_size=6), st.integers(-30, 400))
+def test_monthly_strength_matrix_equals_strengths_at_each_date(inters, ties, shift):
+    from kamgraph.analysis.strength import month_ends
+    from kamgraph.analysis.trends import default_pairs, monthly_series
+
+    snap = _snap(inters, ties)
+    as_of = T - pd.Timedelta(days=shift)
+    pairs = default_pairs(snap, S, T)
+    ms = monthly_series(snap, S, as_of, pairs=pairs)
+    for d in month_ends(as_of, S.trend.months):
+        want = _pairs(snap, d)
+        got = ms[ms["date"] == d]
+        a = np.minimum(got["person_id"], got["other_id"])
+        b = np.maximum(got["person_id"], got["other_id"])
+        expected = [want.get((x, y), 0.0) for x, y in zip(a, b)]
+        np.testing.assert_allclose(got["strength"].to_numpy(), expected, atol=1e-12)

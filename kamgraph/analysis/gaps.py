@@ -542,10 +542,10 @@ def _tier_policy(ctx: _Context) -> pd.DataFrame:
 
 
 def _key_person_risk(ctx: _Context) -> pd.DataFrame:
-    from kamgraph.analysis.whatif import key_person_drops
+    from kamgraph.analysis.whatif import drops_from_best
 
     s = ctx.settings
-    d = key_person_drops(ctx.snap, s, ctx.t, ctx.ids)
+    d = drops_from_best(s, ctx.contacts)
     d = d[d["drop"] >= s.gaps.key_person_drop].merge(ctx.accounts, on="account_id")
     if d.empty:
         return _frame({})

@@ -32,7 +32,7 @@ import pandas as pd
 
 from kamgraph.analysis.coverage import current_employment, internal_contact_strengths, person_names
 from kamgraph.analysis.graph import pair_strengths
-from kamgraph.analysis.strength import month_ends, resolve_as_of
+from kamgraph.analysis.strength import declared_ties, month_ends, pair_events, resolve_as_of, to_day
 from kamgraph.errors import ConfigError
 from kamgraph.model import Attitude
 from kamgraph.settings import Settings
@@ -68,6 +68,43 @@ def _pairs_or_default(snap: Snapshot, settings: Settings, t, pairs) -> pd.DataFr
     return _unordered(pairs[["person_id", "other_id"]].drop_duplicates().reset_index(drop=True))
 
 
+def strength_matrix(snap: Snapshot, settings: Settings, pairs: pd.DataFrame, dates) -> np.ndarray:
+    """Strength of each pair (rows of ``pairs``, columns ``a, b`` with a < b) at each date.
+
+    The formula of :func:`kamgraph.analysis.strength.strengths`, evaluated for the requested
+    pairs only and for all dates at once: the pair events and declared ties of those pairs
+    are gathered once (a merge), then evidence is an (events x dates) array summed per pair
+    and declared strength a (ties x dates) array maximised per pair. Calling
+    ``strengths`` once per date would aggregate every pair of the snapshot 12 times.
+    """
+    st = settings.strength
+    t = to_day(list(dates)) if len(dates) else np.zeros(0, dtype=np.int64)
+    n = len(pairs)
+    evidence = np.zeros((n, len(t)))
+    declared = np.zeros((n, len(t)))
+    if n == 0 or len(t) == 0:
+        return evidence
+    index = pd.DataFrame({"a": pairs["a"].to_numpy(dtype=object), "b": pairs["b"].to_numpy(dtype=object),
+                          "row": np.arange(n)})
+    ev = pair_events(snap, settings)
+    if len(ev):
+        ev = ev.merge(index, on=["a", "b"])
+        age = t[None, :] - ev["day"].to_numpy()[:, None]
+        contrib = np.where(age >= 0, ev["weight"].to_numpy()[:, None] * np.exp2(-np.maximum(age, 0) / st.half_life_days),
+                           0.0)
+        np.add.at(evidence, ev["row"].to_numpy(), contrib)
+    dec = declared_ties(snap)
+    if len(dec):
+        dec = dec.merge(index, on=["a", "b"])
+        day = dec["day"].to_numpy(dtype=float)
+        undated = np.isnan(day)
+        age = t[None, :] - np.nan_to_num(day)[:, None]
+        decay = np.where(undated[:, None], 1.0, np.exp2(-np.maximum(age, 0) / st.declared_half_life_days))
+        value = np.where(undated[:, None] | (age >= 0), dec["level"].to_numpy()[:, None] * decay, 0.0)
+        np.maximum.at(declared, dec["row"].to_numpy(), value)
+    return 1.0 - (1.0 - declared) * np.exp(-evidence / st.evidence_scale)
+
+
 def monthly_series(snap: Snapshot, settings: Settings, as_of=None, pairs: pd.DataFrame | None = None,
                    months: int | None = None) -> pd.DataFrame:
     """Strength of each pair at monthly points ending at the as-of date.
@@ -78,15 +115,15 @@ def monthly_series(snap: Snapshot, settings: Settings, as_of=None, pairs: pd.Dat
     t = resolve_as_of(settings, as_of)
     months = months or settings.trend.months
     p = _pairs_or_default(snap, settings, t, pairs)
-    frames = []
-    for d in month_ends(t, months):  # one vectorized pass per date, memoized on the snapshot
-        s = pair_strengths(snap, settings, d)[["a", "b", "strength"]]
-        at = p.merge(s, on=["a", "b"], how="left")
-        frames.append(at.assign(date=d, strength=at["strength"].fillna(0.0)))
-    out = pd.concat(frames, ignore_index=True)
-    out["date"] = out["date"].astype("datetime64[ns]")
-    return out[["person_id", "other_id", "date", "strength"]].sort_values(
-        ["person_id", "other_id", "date"], kind="mergesort").reset_index(drop=True)
+    dates = month_ends(t, months)
+    m = strength_matrix(snap, settings, p, dates)
+    out = pd.DataFrame({
+        "person_id": np.repeat(p["person_id"].to_numpy(dtype=object), len(dates)),
+        "other_id": np.repeat(p["other_id"].to_numpy(dtype=object), len(dates)),
+        "date": np.tile(np.array(dates, dtype="datetime64[ns]"), len(p)),
+        "strength": m.reshape(-1),
+    })
+    return out.sort_values(["person_id", "other_id", "date"], kind="mergesort").reset_index(drop=True)
 
 
 def slopes(matrix: np.ndarray) -> np.ndarray:
@@ -123,13 +160,8 @@ def trends(snap: Snapshot, settings: Settings, as_of=None, pairs: pd.DataFrame |
     tr = settings.trend
     t = resolve_as_of(settings, as_of)
     p = _pairs_or_default(snap, settings, t, pairs)
-    series = monthly_series(snap, settings, t, p[["person_id", "other_id"]])
-    n_months = tr.months
-    k = max(1, min(tr.slope_points, n_months))
-    wide = series.pivot_table(index=["person_id", "other_id"], columns="date", values="strength", aggfunc="first")
-    wide = wide.reindex(pd.MultiIndex.from_frame(p[["person_id", "other_id"]]))
-    m = wide.to_numpy(dtype=float) if len(p) else np.zeros((0, n_months))
-    window = m[:, -k:]
+    k = max(1, min(tr.slope_points, tr.months))
+    window = strength_matrix(snap, settings, p, month_ends(t, tr.months)[-k:])
 
     now = pair_strengths(snap, settings, t)
     facts = p.merge(now[["a", "b", "strength", "n_interactions", "first_interaction", "last_interaction"]],

@@ -140,7 +140,12 @@ def key_person_drops(snap: Snapshot, settings: Settings, as_of=None,
     ids = account_ids(snap, accounts)
     contacts = account_contacts(snap, settings, t, ids)
     pairs = internal_contact_strengths(snap, settings, t, contacts["contact_id"].unique())
-    cb = contact_best(settings, contacts, pairs)
+    return drops_from_best(settings, contact_best(settings, contacts, pairs))
+
+
+def drops_from_best(settings: Settings, cb: pd.DataFrame) -> pd.DataFrame:
+    """:func:`key_person_drops` from per-contact best/second strengths (:func:`contact_best`)."""
+    cb = cb.copy()
     cb["w"] = role_weight(settings, cb["decision_role"])
     cb = cb[cb["w"] > 0]
     total = cb.groupby("account_id")["w"].sum()
