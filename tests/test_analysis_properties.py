@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings as hsettings, strategies as 
 from kamgraph.analysis.coverage import account_coverage, contact_coverage
 from kamgraph.analysis.graph import pair_strengths
 from kamgraph.analysis.whatif import key_person_drops, without_person
-from kamgraph.model import DecisionRole, InteractionKind, TieKind
+from kamgraph.model import InteractionKind, TieKind
 from kamgraph.settings import Settings
 
 T = pd.Timestamp("2025-07-01")
