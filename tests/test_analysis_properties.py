@@ -60,8 +60,7 @@ def _snap(interactions, ties):
 
 
 def _pairs(snap, as_of=T):
-    # graph.pair_strengths is strengths() as the analyses call it (it also handles a snapshot
-    # with neither ties nor interactions, where strengths() itself cannot merge two empty frames)
+    # graph.pair_strengths is strengths() as the analyses call it (memoized per date)
     return pair_strengths(snap, S, as_of).set_index(["a", "b"])["strength"]
 
 
