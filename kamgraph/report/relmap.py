@@ -382,7 +382,7 @@ def _layout_account(snap: Snapshot, nodes: pd.DataFrame, strength_sum: pd.Series
     y_of = nodes.set_index("id")["y"]
     pairs = pairs[pairs["c"].isin(nodes.loc[nodes["group"] == "external", "id"]) & ~pairs["o"].isin(
         nodes.loc[nodes["group"] == "external", "id"])]
-    neighbour_y = pairs.assign(y=pairs["o"].map(y_of)).groupby("c")["y"].mean()
+    neighbour_y = pairs.assign(y=pairs["o"].map(y_of).astype(float)).groupby("c")["y"].mean()
 
     ext = nodes["group"] == "external"
     if ext.any():
