@@ -270,3 +270,40 @@ def test_sample_plan_respects_capacity_and_level(sample):
     assert plan.visits["contact_id"].is_unique
     lvl = plan.visits["contact_level"].fillna(99)
     assert (plan.visits["executive_level"] <= lvl + settings.visits.level_gap).all()
+
+
+# -- the Streamlit page -----------------------------------------------------------------------
+
+def _visits_page():
+    from kamgraph.ui.pages.visits import render
+
+    render()
+
+
+def test_streamlit_page_plans_groups_and_offers_downloads(tmp_path, monkeypatch):
+    if not (SAMPLE / "README.md").exists():
+        pytest.skip(f"sample data not found at {SAMPLE} (no README.md)")
+    from streamlit.testing.v1 import AppTest
+
+    from kamgraph.ingest.pipeline import import_path
+    from kamgraph.store import open_store
+
+    url = f"sqlite:///{tmp_path / 'k.db'}"
+    with open_store(url) as store:
+        import_path(SAMPLE, store)
+        expected = plan_visits(store.snapshot(None), Settings.load(SAMPLE / "kamgraph.toml"))
+    monkeypatch.setenv("KAMGRAPH_STORE", url)
+    monkeypatch.setenv("KAMGRAPH_CONFIG", str(SAMPLE / "kamgraph.toml"))
+    at = AppTest.from_function(_visits_page, default_timeout=180).run()
+    assert not at.exception
+    assert [m.value for m in at.metric][:2] == [str(len(expected.visits)), f"{expected.total_priority:.2f}"]
+    assert [s.value for s in at.subheader] == ["Chen Hao 陈昊", "Margaret Lin 林美玲"]
+    labels = [e.label for e in at.expander]
+    assert any(lbl.startswith("Zhou Jianguo 周建国 · Shanghai Lanxin Semiconductor") for lbl in labels)
+    assert len(at.get("download_button")) == 4
+    markdown = " ".join(m.value for m in at.markdown)
+    assert "**Introduction** Chen Hao 陈昊 \\(our CEO 首席执行官\\) → Sun Lihua 孙丽华" in markdown
+    at.number_input(key="vp_capacity").set_value(1)
+    at.button[0].click().run()  # the form's "Plan visits"
+    assert not at.exception
+    assert [m.value for m in at.metric][0] == "2"
