@@ -1,0 +1,32 @@
+// Bookkeeping: the data version (a cache key that changes on every write), schema
+// inspection and a test-only reset. The meta node's label, KamgraphMeta, is the one
+// label outside kamgraph.schema.NODE_LABELS (whitelisted in kamgraph/store/cypher_registry.py).
+
+// name: meta_bump_data_version
+// Run inside every write transaction (each import batch, delete and erase).
+MERGE (m:KamgraphMeta {id: 'meta'})
+SET m.data_version = coalesce(m.data_version, 0) + 1
+RETURN m.data_version AS data_version
+
+// name: meta_data_version
+// 0 for a database kamgraph has never written to.
+OPTIONAL MATCH (m:KamgraphMeta {id: 'meta'})
+RETURN coalesce(m.data_version, 0) AS data_version
+
+// name: show_constraints
+// The constraints in place (tests check init() created one per label).
+SHOW CONSTRAINTS
+YIELD name, type, labelsOrTypes, properties
+RETURN name, type, labelsOrTypes, properties
+
+// name: show_indexes
+SHOW INDEXES
+YIELD name, type, labelsOrTypes, properties
+RETURN name, type, labelsOrTypes, properties
+
+// name: clear_database
+// DESTRUCTIVE: removes every node and relationship of the database (constraints and
+// indexes stay). Used by the test suite to give each test an empty graph; never run by
+// the store itself.
+MATCH (n)
+DETACH DELETE n

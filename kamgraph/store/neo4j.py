@@ -1,0 +1,475 @@
+"""The shared store: a Neo4j 5 database (or anything speaking Bolt and Cypher like it).
+
+``neo4j://host:7687`` / ``bolt://host:7687`` (and the ``+s`` / ``+ssc`` variants). User,
+password and database come from ``KAMGRAPH_NEO4J_USER``, ``KAMGRAPH_NEO4J_PASSWORD`` and
+``KAMGRAPH_NEO4J_DATABASE`` (constructor arguments override them, for tests); they are
+never part of the URL, never logged and never in an error message or ``repr``.
+
+The graph (DESIGN.md section 3): node entities are labelled nodes with a unique ``id``;
+relationship entities are relationships between their endpoint nodes, keyed by the
+endpoints plus the entity's other key columns (``KNOWS {kind}``, ``ASSESSED
+{assessed_on}``). Three references are edges, not properties: an interaction's
+``account_id`` and ``opportunity_id`` (``ABOUT``) and an opportunity's ``account_id``
+(``FOR``); reads derive the columns from those edges, so a deleted account or
+opportunity can never leave a dangling id behind. ``accounts.owner_id`` and
+``assessments.assessed_by`` have no relationship type in the schema and are properties.
+
+Every statement is a named entry of ``cypher/*.cypher`` (:mod:`kamgraph.store.cypher_registry`);
+every value is a parameter. Writes run in batches of ``batch_size`` rows, each batch one
+managed write transaction (``session.execute_write``, retried by the driver on transient
+errors) that MERGEs on constrained keys, so a batch that is retried, or an import that is
+run again, changes nothing twice. Each batch also bumps the data version. A lost
+connection surfaces as :class:`~kamgraph.errors.StoreUnavailable` whose message and
+``committed`` list say exactly which batches were written; re-running the import
+completes it.
+"""
+
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, Iterator, Mapping, Sequence
+from urllib.parse import urlsplit
+
+import pandas as pd
+
+from kamgraph.errors import ConfigError, NotFound, StoreUnavailable
+from kamgraph.schema import ENTITIES, WRITE_ORDER, Entity, _to_bool, empty_frame, normalize_frame, to_records
+from kamgraph.store import cypher_registry
+from kamgraph.store.base import BaseStore, Progress, WriteResult, check_column, check_entity
+
+ENV_USER = "KAMGRAPH_NEO4J_USER"
+ENV_PASSWORD = "KAMGRAPH_NEO4J_PASSWORD"
+ENV_DATABASE = "KAMGRAPH_NEO4J_DATABASE"
+SCHEMES = ("neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc")
+DEFAULT_BATCH_SIZE = 5_000
+
+#: Node-entity columns held by an edge (ABOUT / FOR) instead of a property.
+LINKED_COLUMNS: dict[str, tuple[str, ...]] = {
+    "interactions": ("account_id", "opportunity_id"),
+    "opportunities": ("account_id",),
+}
+
+#: relationship type -> relationship entity (for erase_person's per-entity counts)
+_ENTITY_OF_TYPE = {e.rel_type: name for name, e in ENTITIES.items() if e.rel_type}
+
+
+def required_statements() -> list[str]:
+    """Every registry statement name this module runs (checked when a store opens)."""
+    names = ["meta_bump_data_version", "meta_data_version", "delete_opportunities_of_accounts",
+             "erase_person_relationship_counts", "erase_person_attended", "erase_person_clear_assessed_by",
+             "erase_person_clear_account_owner", "erase_person_delete", "erase_person_orphan_interactions"]
+    for name in WRITE_ORDER:
+        ent = ENTITIES[name]
+        names += [f"upsert_{name}", f"read_{name}", f"count_{name}"]
+        names += [f"read_{name}_by_{c}" for c in ent.column_names]
+        if ent.label:
+            names.append(f"existing_ids_{name}")
+        if name != "people":
+            names.append(f"delete_{name}")
+        for col in LINKED_COLUMNS.get(name, ()):
+            names += [f"unlink_{name}_{col}", f"link_{name}_{col}"]
+    return names
+
+
+class _BatchRejected(Exception):
+    """Raised inside a batch transaction (so the driver rolls it back) when rows point at
+    nodes that do not exist."""
+
+
+@dataclass(frozen=True)
+class _Step:
+    statement: str
+    params: dict
+    expected: int | None  # rows the statement must report, or None
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """One entity's rows, prepared for batching."""
+
+    entity: str
+    rows: list[dict]  # one parameter map per row (see cypher/upsert.cypher)
+    links: dict[str, list[dict]]  # linked column -> [{id, ref}] aligned with rows
+
+    def steps(self, start: int, stop: int) -> list[_Step]:
+        rows = self.rows[start:stop]
+        out = [_Step(f"upsert_{self.entity}", {"rows": rows}, None if ENTITIES[self.entity].label else len(rows))]
+        for col, refs in self.links.items():
+            part = refs[start:stop]
+            out.append(_Step(f"unlink_{self.entity}_{col}", {"rows": part}, None))
+            out.append(_Step(f"link_{self.entity}_{col}", {"rows": part},
+                             sum(1 for r in part if r["ref"] is not None)))
+        return out
+
+
+class Neo4jStore(BaseStore):
+    """A kamgraph store in a Neo4j database, reached over Bolt.
+
+    ``batch_size`` rows per write transaction; ``max_retry_seconds`` is how long the
+    driver retries a transaction on transient errors (its own default is 30 s);
+    ``connection_timeout`` bounds each connection attempt.
+    """
+
+    def __init__(self, url: str, user: str | None = None, password: str | None = None,
+                 database: str | None = None, batch_size: int = DEFAULT_BATCH_SIZE,
+                 max_retry_seconds: float = 30.0, connection_timeout: float = 10.0):
+        import neo4j
+        from neo4j.exceptions import ConfigurationError
+
+        self.url = _check_url(url)
+        if not isinstance(batch_size, int) or batch_size < 1:
+            raise ConfigError(f"batch size must be a positive whole number, not {batch_size!r}")
+        self.batch_size = batch_size
+        user = user if user is not None else os.environ.get(ENV_USER) or None
+        password = password if password is not None else os.environ.get(ENV_PASSWORD)
+        self.database = database if database is not None else (os.environ.get(ENV_DATABASE) or None)
+        self._registry = cypher_registry.load()
+        self._registry.require(required_statements())
+        auth = (user or "neo4j", password or "") if (user or password) else None
+        try:
+            # the password lives only inside the driver: not on self, not in repr
+            self._driver = neo4j.GraphDatabase.driver(
+                self.url, auth=auth, max_transaction_retry_time=float(max_retry_seconds),
+                connection_timeout=float(connection_timeout))
+        except (ConfigurationError, ValueError) as e:
+            raise ConfigError(f"cannot use Neo4j URL {self.url!r}: {e}") from None
+        self._initialized = False
+
+    def __repr__(self) -> str:
+        return f"Neo4jStore(url={self.url!r}, database={self.database!r}, batch_size={self.batch_size})"
+
+    # -- plumbing ---------------------------------------------------------------------
+    @contextmanager
+    def _errors(self, action: str) -> Iterator[None]:
+        """Turn the driver's connection and server errors into StoreUnavailable / ConfigError."""
+        from neo4j.exceptions import (AuthError, ConstraintError, DriverError, IncompleteCommit, Neo4jError,
+                                      ServiceUnavailable, SessionExpired)
+
+        try:
+            yield
+        except AuthError:
+            raise StoreUnavailable(f"{action}: Neo4j at {self.url} rejected the credentials "
+                                   f"(check {ENV_USER} and {ENV_PASSWORD})") from None
+        except IncompleteCommit:
+            raise StoreUnavailable(f"{action}: the connection to Neo4j at {self.url} was lost while "
+                                   "committing; the change may or may not have been applied") from None
+        except (ServiceUnavailable, SessionExpired, OSError) as e:
+            raise StoreUnavailable(f"{action}: cannot reach Neo4j at {self.url} ({_reason(e)})") from None
+        except ConstraintError as e:
+            raise StoreUnavailable(f"{action}: rejected by Neo4j: {_reason(e)}") from None
+        except Neo4jError as e:
+            if "DatabaseNotFound" in (e.code or ""):
+                raise ConfigError(f"{action}: Neo4j at {self.url} has no database {self.database!r} "
+                                  f"(set {ENV_DATABASE})") from None
+            raise
+        except DriverError as e:
+            raise StoreUnavailable(f"{action}: Neo4j at {self.url}: {_reason(e)}") from None
+
+    def _cypher(self, name: str) -> str:
+        return self._registry.get(name)
+
+    def _query(self, name: str, params: Mapping[str, Any] | None = None, *, write: bool = False,
+               action: str = "reading from Neo4j") -> tuple[list[str], list[list]]:
+        import neo4j
+
+        self._ensure_init()
+        with self._errors(action):
+            return self._driver.execute_query(
+                self._cypher(name), dict(params or {}), database_=self.database,
+                routing_=neo4j.RoutingControl.WRITE if write else neo4j.RoutingControl.READ,
+                result_transformer_=_keys_and_values)
+
+    def _ensure_init(self) -> None:
+        if not self._initialized:
+            self.init()
+
+    def init(self) -> None:
+        """Create the constraints and indexes of ``cypher/schema.cypher`` (IF NOT EXISTS).
+
+        Runs automatically before the first read or write of this store object.
+        """
+        import neo4j
+
+        with self._errors("preparing the Neo4j schema"):
+            self._driver.verify_connectivity()  # fails fast (no retries) when unreachable
+            for st in self._registry.in_file("schema.cypher"):
+                self._driver.execute_query(st.text, database_=self.database,
+                                           routing_=neo4j.RoutingControl.WRITE)
+        self._initialized = True
+
+    def run_statement(self, name: str, params: Mapping[str, Any] | None = None,
+                      write: bool = False) -> list[dict]:
+        """Run one named registry statement and return its records as dicts.
+
+        For tests and administration (e.g. ``count_all_nodes``, ``clear_database``); the
+        store's own operations do not go through it.
+        """
+        keys, rows = self._query(name, params, write=write,
+                                 action=f"running {name}" if write else "reading from Neo4j")
+        return [dict(zip(keys, r)) for r in rows]
+
+    # -- writes -----------------------------------------------------------------------
+    def write(self, tables: Mapping[str, pd.DataFrame], progress: Progress | None = None) -> WriteResult:
+        """Upsert the rows of several entities, in :data:`~kamgraph.schema.WRITE_ORDER`.
+
+        Each entity is written in batches of ``batch_size`` rows, one transaction per
+        batch. Frames are checked before anything is written (key and required columns
+        present and filled); a batch whose rows point at missing nodes is rolled back and
+        reported. On any failure the :class:`StoreUnavailable` lists the batches that
+        committed (``.committed`` = ``[(entity, batch number), ...]``).
+        """
+        for name in tables:
+            check_entity(name)
+        plans = [self._plan(name, tables[name]) for name in WRITE_ORDER
+                 if tables.get(name) is not None and len(tables[name])]
+        result = WriteResult()
+        if not plans:
+            return result
+        self._ensure_init()
+        committed: list[tuple[str, int]] = []
+        sizes: dict[str, int] = {}
+        with self._errors("writing to Neo4j"):
+            session = self._driver.session(database=self.database)
+        try:
+            for plan in plans:
+                n = len(plan.rows)
+                batches = -(-n // self.batch_size)
+                for no in range(1, batches + 1):
+                    start, stop = (no - 1) * self.batch_size, min(no * self.batch_size, n)
+                    where = f"{plan.entity} batch {no} of {batches} (rows {start + 1:,}-{stop:,})"
+                    try:
+                        with self._errors(f"writing {where}"):
+                            version = session.execute_write(self._batch_tx, plan.entity, no,
+                                                            plan.steps(start, stop))
+                    except _BatchRejected as e:
+                        raise StoreUnavailable(
+                            f"write rejected by the store at {where}: {e}; that batch was rolled back. "
+                            + _committed_text(committed, sizes, self.batch_size), committed) from None
+                    except StoreUnavailable as e:
+                        raise StoreUnavailable(
+                            f"Neo4j import interrupted: {e}. " + _committed_text(committed, sizes, self.batch_size)
+                            + " Re-running the same import completes it (writes are idempotent).",
+                            committed) from None
+                    committed.append((plan.entity, no))
+                    sizes[plan.entity] = n
+                    result.batches += 1
+                    result.data_version = version
+                    if progress:
+                        progress(plan.entity, stop, n)
+                result.rows[plan.entity] = n
+        finally:
+            session.close()
+        return result
+
+    def _batch_tx(self, tx, entity: str, batch_no: int, steps: Sequence[_Step]) -> int:
+        """One batch: its statements, then the data-version bump, in one transaction."""
+        for step in steps:
+            got = tx.run(self._cypher(step.statement), step.params).single()["rows"]
+            if step.expected is not None and got != step.expected:
+                raise _BatchRejected(self._describe_missing(tx, entity, step, got))
+        return tx.run(self._cypher("meta_bump_data_version")).single()["data_version"]
+
+    def _describe_missing(self, tx, entity: str, step: _Step, got: int) -> str:
+        """Name the ids a short batch points at that do not exist."""
+        ent = ENTITIES[entity]
+        rows = step.params["rows"]
+        if step.statement.startswith("link_"):
+            col = step.statement[len(f"link_{entity}_"):]
+            wanted = {col: sorted({r["ref"] for r in rows if r["ref"] is not None})}
+        else:
+            wanted = {c: sorted({r[c] for r in rows}) for c in (ent.rel_from, ent.rel_to)}
+        problems = []
+        for col, ids in wanted.items():
+            targets = ent.column(col).references
+            found: set[str] = set()
+            for target in targets:
+                found.update(r["id"] for r in tx.run(self._cypher(f"existing_ids_{target}"), {"ids": ids}).data())
+            missing = [i for i in ids if i not in found]
+            if missing:
+                shown = ", ".join(repr(m) for m in missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+                problems.append(f"{col} {shown} (no such {' or '.join(targets)})")
+        expected = step.expected or 0
+        head = f"{expected - got} of {expected} {entity} rows point at nodes that do not exist"
+        return head + (": " + "; ".join(problems) if problems else "")
+
+    def _plan(self, entity: str, df: pd.DataFrame) -> _Plan:
+        """Check a frame like SQLite's NOT NULL / primary key would, and build row maps."""
+        ent = ENTITIES[entity]
+        present = [c for c in ent.column_names if c in df.columns]
+        missing = [c.name for c in ent.columns if c.required and c.name not in df.columns]
+        if missing:
+            raise StoreUnavailable(f"write rejected by the store, nothing was written: {entity} has no "
+                                   f"column {', '.join(map(repr, missing))} (required)")
+        df = df.drop_duplicates(list(ent.key), keep="last") if df.duplicated(list(ent.key)).any() else df
+        records = to_records(entity, df[present])
+        for col in ent.columns:
+            if not col.required:
+                continue
+            empty = [r for r in records if r[col.name] is None]
+            if empty:
+                first = {k: empty[0][k] for k in ent.key}
+                raise StoreUnavailable(f"write rejected by the store, nothing was written: {len(empty)} {entity} "
+                                       f"row(s) have no value in required column {col.name!r} (first: {first})")
+        linked = [c for c in LINKED_COLUMNS.get(entity, ()) if c in present]
+        if ent.label:
+            props = [c for c in present if c != "id" and c not in LINKED_COLUMNS.get(entity, ())]
+            rows = [{"id": r["id"], "props": {c: r[c] for c in props}} for r in records]
+        else:
+            props = [c for c in present if c not in ent.key]
+            rows = [{**{k: r[k] for k in ent.key}, "props": {c: r[c] for c in props}} for r in records]
+        links = {c: [{"id": r["id"], "ref": r[c]} for r in records] for c in linked}
+        return _Plan(entity, rows, links)
+
+    def delete(self, entity: str, keys: pd.DataFrame) -> int:
+        """Delete rows by key, with the SQLite store's semantics for what depends on them.
+
+        Deleting a node removes its relationships (DETACH DELETE): relationship rows that
+        require it go, and edge-held references (an interaction's account or opportunity)
+        become empty. An account's opportunities go with it; people are erased with
+        :meth:`erase_person`. Returns the number of ``entity`` rows deleted.
+        """
+        check_entity(entity)
+        ent = ENTITIES[entity]
+        if entity == "people":
+            n = 0
+            for pid in keys["id"].tolist():
+                try:
+                    self.erase_person(pid)
+                    n += 1
+                except NotFound:
+                    pass
+            return n
+        if ent.label:
+            ids = sorted({str(i) for i in keys["id"].tolist() if not pd.isna(i)})
+            steps = ([_Step("delete_opportunities_of_accounts", {"ids": ids}, None)] if entity == "accounts" else [])
+            steps.append(_Step(f"delete_{entity}", {"ids": ids}, None))
+        else:
+            rows = [{k: r[k] for k in ent.key} for r in to_records(entity, keys)]
+            steps = [_Step(f"delete_{entity}", {"rows": rows}, None)]
+        self._ensure_init()
+        with self._errors(f"deleting {entity} from Neo4j"), self._driver.session(database=self.database) as s:
+            return s.execute_write(self._delete_tx, steps)
+
+    def _delete_tx(self, tx, steps: Sequence[_Step]) -> int:
+        n = 0
+        for step in steps:
+            n = tx.run(self._cypher(step.statement), step.params).single()["rows"]
+        tx.run(self._cypher("meta_bump_data_version")).consume()
+        return n  # rows of the last statement: the entity's own
+
+    def erase_person(self, person_id: str) -> dict[str, int]:
+        """Hard-delete a person in one transaction (see ``cypher/person.cypher``).
+
+        Their relationships go; assessments they authored and accounts they owned stay
+        without ``assessed_by`` / ``owner_id``; interactions left with no attendee are
+        deleted. Returns rows removed per entity, as the SQLite store does.
+        """
+        self._ensure_init()
+        with self._errors("erasing a person in Neo4j"), self._driver.session(database=self.database) as s:
+            return s.execute_write(self._erase_tx, str(person_id))
+
+    def _erase_tx(self, tx, person_id: str) -> dict[str, int]:
+        params = {"id": person_id}
+        if not tx.run(self._cypher("existing_ids_people"), {"ids": [person_id]}).data():
+            raise NotFound(f"no person with id {person_id!r}")
+        counts: dict[str, int] = {}
+        for rec in tx.run(self._cypher("erase_person_relationship_counts"), params):
+            entity = _ENTITY_OF_TYPE.get(rec["type"])
+            if entity:
+                counts[entity] = counts.get(entity, 0) + rec["n"]
+        attended = [r["id"] for r in tx.run(self._cypher("erase_person_attended"), params)]
+        tx.run(self._cypher("erase_person_clear_assessed_by"), params).consume()
+        tx.run(self._cypher("erase_person_clear_account_owner"), params).consume()
+        tx.run(self._cypher("erase_person_delete"), params).consume()
+        counts["interactions"] = tx.run(self._cypher("erase_person_orphan_interactions"),
+                                        {"ids": attended}).single()["rows"]
+        counts["people"] = 1
+        tx.run(self._cypher("meta_bump_data_version")).consume()
+        return {k: v for k, v in counts.items() if v}
+
+    # -- reads ------------------------------------------------------------------------
+    def read(self, entity: str, column: str | None = None,
+             values: Sequence[str] | None = None) -> pd.DataFrame:
+        check_entity(entity)
+        if column is None:
+            keys, rows = self._query(f"read_{entity}")
+        else:
+            check_column(entity, column)
+            vals = _coerce_values(ENTITIES[entity], column, values or [])
+            if not vals:
+                return empty_frame(entity)
+            keys, rows = self._query(f"read_{entity}_by_{column}", {"values": vals})
+        return normalize_frame(entity, pd.DataFrame.from_records(rows, columns=keys or ENTITIES[entity].column_names))
+
+    def counts(self) -> dict[str, int]:
+        return {name: self._query(f"count_{name}")[1][0][0] for name in WRITE_ORDER}
+
+    def data_version(self) -> int:
+        return int(self._query("meta_data_version")[1][0][0])
+
+    def close(self) -> None:
+        self._driver.close()
+
+
+# -- helpers ------------------------------------------------------------------------------
+def _check_url(url: str) -> str:
+    """Accept a Bolt/Neo4j URL without credentials; never echo credentials back."""
+    raw = str(url).strip()
+    parts = urlsplit(raw)
+    if "@" in parts.netloc:
+        safe = parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]).geturl()
+        raise ConfigError(f"the Neo4j URL must not contain a user or password ({safe} with credentials "
+                          f"removed): set {ENV_USER} and {ENV_PASSWORD} instead")
+    if parts.scheme.lower() not in SCHEMES:
+        raise ConfigError(f"not a Neo4j URL: {raw!r} (expected neo4j://host:7687 or bolt://host:7687)")
+    if not parts.hostname:
+        raise ConfigError(f"the Neo4j URL {raw!r} has no host (expected neo4j://host:7687)")
+    return raw
+
+
+def _keys_and_values(result) -> tuple[list[str], list[list]]:
+    return list(result.keys()), result.values()
+
+
+def _reason(e: BaseException) -> str:
+    text = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+    return text[:300]
+
+
+def _coerce_values(ent: Entity, column: str, values: Sequence) -> list:
+    """Filter values in the type the column is stored as (ids and dates are strings)."""
+    kind = ent.column(column).type
+    out: list = []
+    for v in values:
+        if v is None or (not isinstance(v, str) and pd.isna(v)):
+            continue
+        try:
+            if kind == "int":
+                out.append(int(float(v)))
+            elif kind == "float":
+                out.append(float(v))
+            elif kind == "bool":
+                b = _to_bool(v)
+                if b is not None:
+                    out.append(b)
+            else:
+                out.append(str(v))
+        except (TypeError, ValueError):
+            continue  # cannot equal any stored value
+    return out
+
+
+def _committed_text(committed: list[tuple[str, int]], sizes: dict[str, int], batch_size: int) -> str:
+    if not committed:
+        return "Nothing was committed."
+    per: dict[str, list[int]] = {}
+    for entity, no in committed:
+        per.setdefault(entity, []).append(no)
+    parts = []
+    for entity, nos in per.items():
+        rows = min(nos[-1] * batch_size, sizes.get(entity, nos[-1] * batch_size))
+        span = f"batch {nos[0]}" if len(nos) == 1 else f"batches {nos[0]}-{nos[-1]}"
+        parts.append(f"{entity} {span} (rows 1-{rows:,})")
+    return "Committed before the failure: " + ", ".join(parts) + "."

@@ -1,0 +1,449 @@
+"""Store conformance: every Store operation, the same cases, on SQLite and on Neo4j (Bolt).
+
+The ``store`` fixture (tests/conftest.py) gives an empty store of each kind per test; the
+Neo4j one talks over real Bolt to the session's server (ArcadeDB, or a real Neo4j when
+KAMGRAPH_TEST_NEO4J_URI is set). A case that holds for one store and not the other is a
+bug in a store, not a reason to special-case the test.
+"""
+
+from __future__ import annotations
+
+import socket
+
+import pandas as pd
+import pytest
+from pandas.testing import assert_frame_equal
+
+from kamgraph.errors import ConfigError, NotFound, StoreUnavailable
+from kamgraph.schema import ENTITIES, WRITE_ORDER, empty_frame, normalize_frame
+from kamgraph.store.base import PERSON_COLUMNS
+from kamgraph.store.neo4j import Neo4jStore
+from kamgraph.store.sqlite import SQLiteStore
+
+HOSTILE = [
+    "'}) DETACH DELETE n //",
+    '"}) MATCH (m) DETACH DELETE m RETURN 1 //',
+    "back\\slash \\' \\\" \\\\n",
+    "quotes ' \" ` $param {braces} [brackets] -- ; DROP TABLE people",
+    "<script>alert(1)</script>",
+    "line\nbreak\ttab\r\nend",
+    "张伟 · 北京分公司 总经理",
+    "Ærøskøbing naïve café Łódź",
+    "emoji 😀🚀👩‍💻 🇩🇪",
+]
+
+
+def expected(entity: str, frame: pd.DataFrame) -> pd.DataFrame:
+    return normalize_frame(entity, frame)
+
+
+def assert_reads_equal(store, frames: dict[str, pd.DataFrame]) -> None:
+    for entity, frame in frames.items():
+        assert_frame_equal(store.read(entity), expected(entity, frame), obj=entity)
+
+
+def person_traces(store, value: str) -> list[str]:
+    """Every place ``value`` is still stored, found by scanning the store directly."""
+    found = []
+    if isinstance(store, SQLiteStore):
+        for entity, ent in ENTITIES.items():
+            for col in ent.column_names:
+                n = store.execute_raw(f'SELECT COUNT(*) FROM "{entity}" WHERE "{col}" = ?', (value,))[0][0]
+                if n:
+                    found.append(f"{entity}.{col}")
+    else:
+        found += [f"node {r['labels']} {r['id']}" for r in store.run_statement("trace_value_in_nodes", {"value": value})]
+        found += [f"rel {r['type']} {r['from_id']}->{r['to_id']}"
+                  for r in store.run_statement("trace_value_in_relationships", {"value": value})]
+    return found
+
+
+# -- empty store, upserts, idempotency ------------------------------------------------------
+
+def test_new_store_is_empty_with_canonical_frames(store):
+    assert store.counts() == {name: 0 for name in WRITE_ORDER}
+    for entity in WRITE_ORDER:
+        assert_frame_equal(store.read(entity), empty_frame(entity), obj=entity)
+        assert_frame_equal(store.read(entity, ENTITIES[entity].key[0], ["nothing"]), empty_frame(entity))
+
+
+def test_upsert_of_every_entity_round_trips(store, portfolio):
+    result = store.write(portfolio)
+    assert result.rows == {name: len(df) for name, df in portfolio.items()}
+    assert store.counts() == {name: len(portfolio[name]) for name in WRITE_ORDER}
+    assert_reads_equal(store, portfolio)
+
+
+def test_upsert_one_entity_at_a_time(store, portfolio):
+    # people before accounts: SQLite checks accounts.owner_id at once when written alone
+    order = ["people"] + [e for e in WRITE_ORDER if e != "people"]
+    for entity in order:
+        assert store.upsert(entity, portfolio[entity]) == len(portfolio[entity])
+    assert_reads_equal(store, portfolio)
+
+
+def test_writing_the_same_frames_twice_changes_nothing(store, portfolio):
+    store.write(portfolio)
+    first = {e: store.read(e) for e in WRITE_ORDER}
+    store.write(portfolio)
+    assert store.counts() == {name: len(portfolio[name]) for name in WRITE_ORDER}
+    for e in WRITE_ORDER:
+        assert_frame_equal(store.read(e), first[e], obj=e)
+
+
+def test_duplicate_keys_in_one_write_last_row_wins(store, portfolio):
+    store.write(portfolio)
+    store.write({"people": pd.DataFrame([
+        {"id": "c1", "name": "Chen old", "side": "customer"},
+        {"id": "c1", "name": "Chen new", "side": "customer", "title": "Chairman"},
+    ])})
+    c1 = store.read("people", "id", ["c1"]).iloc[0]
+    assert (c1["name"], c1["title"]) == ("Chen new", "Chairman")
+    assert store.counts()["people"] == 7
+
+
+def test_partial_column_upsert_keeps_the_other_columns(store, portfolio):
+    store.write(portfolio)
+    # people: only id + required columns + title; email, level, notes... stay
+    store.write({"people": pd.DataFrame([{"id": "c1", "name": "Chen", "side": "customer", "title": "Chairman"}])})
+    c1 = store.read("people", "id", ["c1"]).iloc[0]
+    assert c1["title"] == "Chairman"
+    assert (c1["level"], c1["email"], c1["notes"]) == (1, "chen@acme.example", "founder")
+    # a present column with an empty value clears it (SQL NULL / property removed)
+    store.write({"people": pd.DataFrame([{"id": "c1", "name": "Chen", "side": "customer", "email": None}])})
+    c1 = store.read("people", "id", ["c1"]).iloc[0]
+    assert c1["email"] is None and c1["title"] == "Chairman"
+    # relationship entity: a new strength keeps notes and dates
+    store.write({"ties": pd.DataFrame([{"person_id": "c1", "other_id": "x1", "kind": "classmate", "strength": 2}])})
+    tie = store.read("ties", "person_id", ["c1"]).set_index("other_id").loc["x1"]
+    assert (tie["strength"], tie["notes"], tie["since"]) == (2, "EMBA", pd.Timestamp("2015-09-01"))
+
+
+def test_partial_upsert_of_interaction_references(store, portfolio):
+    store.write(portfolio)
+    # no account_id / opportunity_id column: both references stay
+    store.write({"interactions": pd.DataFrame([{"id": "i1", "date": "2026-03-05", "kind": "visit"}])})
+    i1 = store.read("interactions", "id", ["i1"]).iloc[0]
+    assert (i1["date"], i1["account_id"], i1["opportunity_id"]) == (pd.Timestamp("2026-03-05"), "A1", "op1")
+    # a new account replaces the old one; an empty opportunity clears it
+    store.write({"interactions": pd.DataFrame([{"id": "i1", "date": "2026-03-05", "kind": "visit",
+                                                "account_id": "A2", "opportunity_id": None}])})
+    i1 = store.read("interactions", "id", ["i1"]).iloc[0]
+    assert (i1["account_id"], i1["opportunity_id"]) == ("A2", None)
+    assert list(store.read("interactions", "account_id", ["A2"])["id"]) == ["i1", "i2"]
+    assert store.read("interactions", "opportunity_id", ["op1"]).empty
+    # an opportunity moved to another account
+    store.write({"opportunities": pd.DataFrame([{"id": "op1", "account_id": "A2", "name": "Deal"}])})
+    assert list(store.read("opportunities", "account_id", ["A2"])["id"]) == ["op1", "op2"]
+    assert store.read("opportunities", "id", ["op1"]).iloc[0]["stage"] == "proposal"
+
+
+def _as_filter_value(col_type: str, v) -> str:
+    if col_type == "date":
+        return v.strftime("%Y-%m-%d")
+    if col_type == "int":
+        return str(int(v))
+    if col_type == "float":
+        return repr(float(v))
+    if col_type == "bool":
+        return "1" if v else "0"
+    return v
+
+
+@pytest.mark.parametrize("entity", WRITE_ORDER)
+def test_filtered_read_on_every_column(store, portfolio, entity):
+    store.write(portfolio)
+    full = store.read(entity)
+    for col in ENTITIES[entity].columns:
+        present = full[col.name].dropna()
+        if present.empty:
+            continue
+        value = present.iloc[-1]
+        mask = (full[col.name] == value).fillna(False).astype(bool)
+        want = full[mask].reset_index(drop=True)
+        got = store.read(entity, col.name, [_as_filter_value(col.type, value), "no-such-value"])
+        assert_frame_equal(got, want, obj=f"{entity}.{col.name} = {value!r}")
+        assert_frame_equal(store.read(entity, col.name, []), empty_frame(entity))
+
+
+def test_read_rejects_unknown_entity_and_column(store):
+    with pytest.raises(ValueError, match="unknown entity"):
+        store.read("contacts")
+    with pytest.raises(ValueError, match="no column"):
+        store.read("people", "nickname", ["x"])
+    with pytest.raises(ValueError, match="unknown entity"):
+        store.write({"contacts": pd.DataFrame([{"id": "x"}])})
+
+
+def test_rejects_frames_missing_required_values_and_writes_nothing(store):
+    with pytest.raises(StoreUnavailable, match="nothing was written"):
+        store.write({"people": pd.DataFrame([{"id": "p1", "side": "customer"}])})  # no name column
+    with pytest.raises(StoreUnavailable, match="nothing was written"):
+        store.write({"people": pd.DataFrame([{"id": "p1", "name": "A", "side": "customer"},
+                                             {"id": None, "name": "B", "side": "customer"}])})
+    assert store.counts()["people"] == 0
+
+
+# -- snapshots ----------------------------------------------------------------------------
+
+def test_snapshot_of_the_whole_portfolio_holds_every_row(store, portfolio):
+    store.write(portfolio)
+    snap = store.snapshot()
+    assert snap.scope is None
+    assert snap.counts() == store.counts()
+    assert snap.data_version == store.data_version()
+    for e in WRITE_ORDER:
+        assert_frame_equal(snap.frames[e], expected(e, portfolio[e]), obj=e)
+
+
+def test_one_account_snapshot_keeps_core_neighbors_and_paths(store, portfolio):
+    store.write(portfolio)
+    snap = store.snapshot(["A1"])
+    people = set(snap.people["id"])
+    assert {"c1", "c2", "u1", "u2", "x1"} <= people
+    assert "b1" not in people and "x2" not in people
+    ties = set(zip(snap.ties["person_id"], snap.ties["other_id"]))
+    assert ("c1", "x1") in ties and ("u2", "x1") in ties
+    assert ("x1", "x2") not in ties
+    assert set(zip(snap.memberships["person_id"], snap.memberships["org_id"])) == {("c2", "O1"), ("u2", "O1")}
+    assert list(snap.interactions["id"]) == ["i1"]  # i3 had only internal attendees
+    assert set(snap.opportunities["id"]) == {"op1"}
+    assert list(snap.accounts["id"]) == ["A1"]
+    assert list(snap.opportunity_roles["person_id"]) == ["c1"]
+    now = snap.roles().set_index("person_id").loc["c1"]
+    assert (now["decision_role"], now["attitude"], now["influence"]) == ("decision_maker", "skeptic", 5)
+
+
+@pytest.mark.bolt
+@pytest.mark.parametrize("scope", [None, ["A1"], ["A2"], ["A1", "A2"]], ids=["all", "A1", "A2", "A1+A2"])
+def test_sqlite_and_neo4j_snapshots_of_the_same_import_are_equal(sqlite_store, neo4j_store, portfolio, scope):
+    sqlite_store.write(portfolio)
+    neo4j_store.write(portfolio)
+    a, b = sqlite_store.snapshot(scope), neo4j_store.snapshot(scope)
+    for e in WRITE_ORDER:
+        assert_frame_equal(a.frames[e], b.frames[e], obj=e)
+    assert a.counts()["people"] > 0
+
+
+# -- export and erase -----------------------------------------------------------------------
+
+def test_export_person_holds_everything_about_them(store, portfolio):
+    store.write(portfolio)
+    out = store.export_person("c1")
+    assert out["person"]["name"] == "Chen" and out["person"]["email"] == "chen@acme.example"
+    assert [(r["org_id"], r["title"]) for r in out["employment"]] == [("A1", "CEO")]
+    assert [(r["assessed_on"], r["attitude"]) for r in out["assessments"]] == [("2026-01-01", "supporter"),
+                                                                              ("2026-06-01", "skeptic")]
+    assert [(r["person_id"], r["manager_id"]) for r in out["reports_to"]] == [("c2", "c1")]
+    assert sorted((r["other_id"], r["kind"]) for r in out["ties"]) == [("u1", "business"), ("x1", "classmate")]
+    assert [(r["source_id"], r["weight"]) for r in out["influence"]] == [("c2", 4)]
+    assert out["memberships"] == []
+    assert [r["interaction_id"] for r in out["attendance"]] == ["i1"]
+    assert [(r["id"], r["account_id"], r["opportunity_id"]) for r in out["interactions"]] == [("i1", "A1", "op1")]
+    assert [(r["opportunity_id"], r["role"]) for r in out["opportunity_roles"]] == [("op1", "decision_maker")]
+    # an assessor's export includes the assessments they made
+    assert len(store.export_person("u1")["assessments"]) == 2
+    with pytest.raises(NotFound):
+        store.export_person("nobody")
+
+
+def test_erase_person_leaves_no_trace(store, portfolio):
+    store.write(portfolio)
+    before = store.counts()
+    removed = store.erase_person("u1")
+    # u1: employed at A1 (team) and O3, tie with c1, attended i1, i2, i3; alone at i3
+    assert removed == {"employment": 2, "ties": 1, "attendance": 3, "interactions": 1, "people": 1}
+    after = store.counts()
+    assert {k: before[k] - after[k] for k in before if before[k] != after[k]} == removed
+    for entity, columns in PERSON_COLUMNS.items():
+        for col in columns:
+            assert store.read(entity, col, ["u1"]).empty, f"{entity}.{col}"
+    assert store.read("people", "id", ["u1"]).empty
+    assert store.read("accounts", "owner_id", ["u1"]).empty
+    assert store.read("accounts", "id", ["A1"]).iloc[0]["owner_id"] is None  # A1 stays, unowned
+    # assessments u1 made stay, without an author
+    assert list(store.read("assessments", "person_id", ["b1"])["assessed_by"]) == [None]
+    # i3 (only u1 attended) is gone; i1 and i2 (shared) stay with their other attendees
+    assert list(store.read("interactions")["id"]) == ["i1", "i2"]
+    assert list(store.read("attendance", "interaction_id", ["i1"])["person_id"]) == ["c1"]
+    assert person_traces(store, "u1") == []
+    assert person_traces(store, "Li") == []
+    with pytest.raises(NotFound):
+        store.erase_person("u1")
+
+
+@pytest.mark.bolt
+def test_erase_leaves_no_node_or_relationship_behind_in_neo4j(neo4j_store, portfolio):
+    neo4j_store.write(portfolio)
+    neo4j_store.erase_person("u1")
+    nodes = {tuple(r["labels"]): r["n"] for r in neo4j_store.run_statement("count_all_nodes")}
+    rels = {r["type"]: r["n"] for r in neo4j_store.run_statement("count_all_relationships")}
+    # 7 people - 1, 3 interactions - 1 (i3), plus the one bookkeeping node
+    assert nodes == {("Account",): 2, ("Organization",): 3, ("Person",): 6, ("Interaction",): 2,
+                     ("Opportunity",): 2, ("KamgraphMeta",): 1}
+    assert rels == {"WORKS_AT": 4, "ASSESSED": 4, "REPORTS_TO": 1, "KNOWS": 4, "INFLUENCES": 1,
+                    "MEMBER_OF": 4, "ATTENDED": 2, "PLAYS": 2, "ABOUT": 3, "FOR": 2}
+
+
+def test_delete_an_account_removes_what_requires_it(store, portfolio):
+    store.write(portfolio)
+    assert store.delete("accounts", pd.DataFrame([{"id": "A2"}])) == 1
+    assert list(store.read("accounts")["id"]) == ["A1"]
+    assert list(store.read("opportunities")["id"]) == ["op1"]  # op2 was FOR A2
+    assert list(store.read("opportunity_roles")["opportunity_id"]) == ["op1"]
+    assert store.read("employment", "org_id", ["A2"]).empty
+    assert store.read("assessments", "account_id", ["A2"]).empty
+    assert store.read("memberships", "org_id", ["A2"]).empty
+    # the call about A2 stays, without an account; its attendees and people stay
+    i2 = store.read("interactions", "id", ["i2"]).iloc[0]
+    assert i2["account_id"] is None
+    assert len(store.read("attendance", "interaction_id", ["i2"])) == 2
+    assert store.counts()["people"] == 7
+    assert store.delete("accounts", pd.DataFrame([{"id": "A2"}])) == 0
+
+
+def test_delete_an_opportunity_clears_interaction_references(store, portfolio):
+    store.write(portfolio)
+    assert store.delete("opportunities", pd.DataFrame([{"id": "op1"}])) == 1
+    i1 = store.read("interactions", "id", ["i1"]).iloc[0]
+    assert (i1["account_id"], i1["opportunity_id"]) == ("A1", None)
+    assert list(store.read("opportunity_roles")["opportunity_id"]) == ["op2"]
+
+
+def test_delete_relationship_rows_by_key(store, portfolio):
+    store.write(portfolio)
+    keys = pd.DataFrame([{"person_id": "c1", "other_id": "x1", "kind": "classmate"},
+                         {"person_id": "c1", "other_id": "x1", "kind": "friend"}])  # second one: no such tie
+    assert store.delete("ties", keys) == 1
+    assert set(store.read("ties", "person_id", ["c1"])["other_id"]) == {"u1"}
+    a = pd.DataFrame([{"person_id": "c1", "account_id": "A1", "assessed_on": "2026-06-01"}])
+    assert store.delete("assessments", a) == 1
+    assert list(store.read("assessments", "person_id", ["c1"])["assessed_on"]) == [pd.Timestamp("2026-01-01")]
+    assert store.delete("employment", pd.DataFrame([{"person_id": "u1", "org_id": "O3"}])) == 1
+    assert list(store.read("employment", "person_id", ["u1"])["org_id"]) == ["A1"]
+
+
+def test_delete_people_erases_them(store, portfolio):
+    store.write(portfolio)
+    assert store.delete("people", pd.DataFrame([{"id": "x2"}, {"id": "nobody"}])) == 1
+    assert store.read("ties", "other_id", ["x2"]).empty
+
+
+# -- hostile and unicode text -----------------------------------------------------------------
+
+def _hostile_portfolio(portfolio: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Every free-text value (ids and references included) gets a hostile suffix, consistently.
+
+    Enum columns (side, kind, role...) keep their values: the snapshot reads ``side``.
+    """
+    text_cols = {(e, c.name) for e, ent in ENTITIES.items() for c in ent.columns if c.type == "str" and not c.enum}
+    values = sorted({v for e, df in portfolio.items() for name in df.columns if (e, name) in text_cols
+                     for v in df[name] if isinstance(v, str)})
+    mapping = {v: v + HOSTILE[i % len(HOSTILE)] for i, v in enumerate(values)}
+    out = {}
+    for entity, df in portfolio.items():
+        df = df.copy()
+        for col in ENTITIES[entity].columns:
+            if col.name in df.columns and (entity, col.name) in text_cols:
+                df[col.name] = df[col.name].map(lambda v: mapping.get(v, v) if isinstance(v, str) else v)
+        out[entity] = df
+    return out
+
+
+def test_unicode_and_hostile_strings_in_every_text_field_round_trip(store, portfolio):
+    frames = _hostile_portfolio(portfolio)
+    frames["people"].loc[len(frames["people"])] = {"id": "p-empty", "name": "", "side": "external"}
+    store.write(frames)
+    assert_reads_equal(store, frames)
+    assert store.counts() == {e: len(frames[e]) for e in WRITE_ORDER}
+    a1 = frames["accounts"]["id"][0]
+    snap = store.snapshot([a1])
+    assert list(snap.accounts["id"]) == [a1]
+    c1 = frames["people"]["id"][0]
+    assert store.read("people", "name", [frames["people"]["name"][0]])["id"].tolist() == [c1]
+    assert store.export_person(c1)["person"]["id"] == c1
+    assert store.erase_person(c1)["people"] == 1
+    assert store.counts()["people"] == len(frames["people"]) - 1
+    assert person_traces(store, c1) == []
+
+
+def test_chinese_accented_and_emoji_names(store):
+    names = ["周建国", "José Álvarez-Núñez", "Zoë 👩‍💻 Łukasz", "Ἀριστοτέλης", "عبد الله"]
+    people = pd.DataFrame([{"id": f"p{i}", "name": n, "side": "customer", "title": "总经理"}
+                           for i, n in enumerate(names)])
+    store.write({"people": people})
+    assert store.read("people")["name"].tolist() == names
+    assert store.read("people", "name", ["周建国"])["id"].tolist() == ["p0"]
+
+
+# -- scale, versions, failures ----------------------------------------------------------------
+
+def test_large_batches_cross_batch_boundaries(store):
+    n_people = 12_000
+    ids = [f"p{i:05d}" for i in range(n_people)]
+    people = pd.DataFrame({"id": ids, "name": [f"Person {i}" for i in range(n_people)], "side": "customer",
+                           "level": [i % 5 + 1 for i in range(n_people)]})
+    # 11,999 neighbor ties + 8,001 second-neighbor ties = 20,000, all distinct keys
+    a = ids[:-1] + ids[:8001]
+    b = ids[1:] + ids[2:8003]
+    ties = pd.DataFrame({"person_id": a, "other_id": b,
+                         "kind": ["friend"] * (n_people - 1) + ["business"] * 8001, "strength": 3})
+    assert len(ties) == 20_000
+    calls = []
+    result = store.write({"people": people, "ties": ties}, progress=lambda e, done, n: calls.append((e, done, n)))
+    assert result.rows == {"people": 12_000, "ties": 20_000}
+    for entity, n in (("people", 12_000), ("ties", 20_000)):
+        done = [d for e, d, total in calls if e == entity]
+        assert done == sorted(done) and done[-1] == n
+    counts = store.counts()
+    assert (counts["people"], counts["ties"]) == (12_000, 20_000)
+    got = store.read("ties", "person_id", ["p00000", "p08000", "p11998"])
+    assert set(zip(got["person_id"], got["other_id"], got["kind"])) == {
+        ("p00000", "p00001", "friend"), ("p00000", "p00002", "business"), ("p08000", "p08001", "friend"),
+        ("p08000", "p08002", "business"), ("p11998", "p11999", "friend")}
+    assert store.read("people", "level", ["5"]).shape[0] == 2_400
+
+
+def test_data_version_changes_on_every_write(store, portfolio):
+    seen = [store.data_version()]
+    store.write(portfolio)
+    seen.append(store.data_version())
+    store.write({"people": portfolio["people"]})  # same rows again: still a write
+    seen.append(store.data_version())
+    store.delete("ties", pd.DataFrame([{"person_id": "c1", "other_id": "x1", "kind": "classmate"}]))
+    seen.append(store.data_version())
+    store.erase_person("x2")
+    seen.append(store.data_version())
+    assert len(set(seen)) == len(seen), seen
+    assert store.snapshot().data_version == seen[-1]
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]  # closed again when the block ends
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "neo4j"])
+def test_unreachable_store_raises_store_unavailable_without_the_password(kind, tmp_path):
+    password = "s3cret-Pa55word-never-shown"
+    with pytest.raises(StoreUnavailable) as info:
+        if kind == "sqlite":
+            SQLiteStore(f"sqlite:///{tmp_path}")  # a folder, not a database file
+        else:
+            s = Neo4jStore(f"bolt://127.0.0.1:{_closed_port()}", user="neo4j", password=password,
+                           max_retry_seconds=1, connection_timeout=2)
+            assert password not in repr(s)
+            try:
+                s.counts()
+            finally:
+                s.close()
+    assert password not in str(info.value)
+    assert "127.0.0.1" in str(info.value) or str(tmp_path) in str(info.value)
+
+
+def test_a_url_with_credentials_is_refused_without_echoing_them():
+    with pytest.raises(ConfigError) as info:
+        Neo4jStore("bolt://neo4j:hunter22secret@db.example:7687")
+    assert "hunter22secret" not in str(info.value)
+    assert "KAMGRAPH_NEO4J_PASSWORD" in str(info.value)
