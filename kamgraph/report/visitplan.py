@@ -156,7 +156,10 @@ def plan_ics(plan: VisitPlan) -> str:
             f"DTSTART;VALUE=DATE:{day:%Y%m%d}",
             f"DTEND;VALUE=DATE:{day + pd.Timedelta(days=1):%Y%m%d}",
             "SUMMARY:" + ics_escape(summary),
-            "LOCATION:" + ics_escape(row.city or ""),
+        ]
+        if row.city:
+            lines.append("LOCATION:" + ics_escape(row.city))
+        lines += [
             "DESCRIPTION:" + ics_escape("Placeholder date: agree the real one with the contact.\n" + briefing_text(b)),
             "STATUS:TENTATIVE",
             "TRANSP:TRANSPARENT",
