@@ -427,3 +427,13 @@ def test_no_peer_coverage_of_a_contact_nobody_knows():
     g = run(snap, "no_peer_coverage").iloc[0]
     assert g["evidence"] == ("Al (approver, level 2) has no tie >= 0.50 from anyone on our side at level 3 or "
                              "above; nobody on our side has a tie to or has met them.")
+
+
+def test_tier_policy_rows_name_the_rule_that_fired():
+    g = run(_tiers(), "tier_policy")
+    d2 = g[g["account_id"] == "D2"].set_index("rule")
+    assert sorted(d2.index) == ["executive_sponsor", "executive_tie", "executive_visits"]
+    assert d2.loc["executive_visits", "target_id"] is None
+    assert d2.loc["executive_tie", "target_id"] == "d2"
+    other = run(_tiers(), "missing_team_role")
+    assert (other["rule"] == other["kind"]).all()

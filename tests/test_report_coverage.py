@@ -161,9 +161,10 @@ def test_excel_sheets_match_the_tables(files, report):
     rows = list(ws.iter_rows(values_only=True))
     assert list(rows[0]) == list(report.gaps.columns)
     assert len(rows) == 1 + len(report.gaps)
-    kinds = [r[3] for r in rows[1:]]
+    col = {name: i for i, name in enumerate(rows[0])}
+    kinds = [r[col["kind"]] for r in rows[1:]]
     assert kinds == report.gaps["kind"].tolist()
-    assert [r[5] for r in rows[1:]] == pytest.approx(report.gaps["priority"].tolist())
+    assert [r[col["priority"]] for r in rows[1:]] == pytest.approx(report.gaps["priority"].tolist())
     summary = list(wb["Summary"].iter_rows(values_only=True))
     assert summary[0][0] == "About this report"
     assert ("as_of", "2026-11-15", "every figure is as of this date") in [tuple(r[:3]) for r in summary]

@@ -83,8 +83,12 @@ GAP_KINDS: tuple[str, ...] = (
     "cooling_key_relationship", "unmanaged_opponent", "missing_team_role", "tier_policy", "key_person_risk",
 )
 
-GAP_COLUMNS = ["account_id", "account_name", "tier", "kind", "severity", "priority", "target_id", "target_name",
-               "evidence", "action", "actor_id", "actor_name", "path"]
+GAP_COLUMNS = ["account_id", "account_name", "tier", "kind", "rule", "severity", "priority", "target_id",
+               "target_name", "evidence", "action", "actor_id", "actor_name", "path"]
+
+#: ``rule`` of the three tier-policy checks (other kinds have rule == kind)
+RULE_EXECUTIVE_SPONSOR, RULE_EXECUTIVE_TIE, RULE_EXECUTIVE_VISITS = (
+    "executive_sponsor", "executive_tie", "executive_visits")
 
 #: a quarter, for the executive-visit rule of the tier policy
 QUARTER = pd.DateOffset(months=3)
@@ -97,7 +101,7 @@ TEAM_ROLE_LABELS = {
     TeamRole.OTHER.value: "team member",
 }
 
-_ROWS = ["account_id", "kind", "severity", "target_id", "target_name", "evidence", "actor_id", "action",
+_ROWS = ["account_id", "kind", "rule", "severity", "target_id", "target_name", "evidence", "actor_id", "action",
          "path_target", "path_max_level", "verb"]
 
 
@@ -448,8 +452,8 @@ def _tier_policy(ctx: _Context) -> pd.DataFrame:
             ev = [f"{n} is {_a(str(t))} account; its policy requires an executive sponsor and none is assigned."
                   for n, t in zip(a["account_name"], a["tier"])]
         parts.append(_frame({
-            "account_id": a["account_id"].to_numpy(), "kind": "tier_policy", "severity": base,
-            "target_id": None, "target_name": "executive sponsor", "evidence": ev,
+            "account_id": a["account_id"].to_numpy(), "kind": "tier_policy", "rule": RULE_EXECUTIVE_SPONSOR,
+            "severity": base, "target_id": None, "target_name": "executive sponsor", "evidence": ev,
             "actor_id": a["assign_id"].to_numpy(),
             "action": [f"{ctx.who(i, r)} should assign an executive sponsor at level {int(el)} or above to {n}."
                        for i, r, el, n in zip(a["assign_id"], a["assign_role"], a["executive_level"],
@@ -497,8 +501,8 @@ def _tier_policy(ctx: _Context) -> pd.DataFrame:
                               f"-or-above people to {_a(rt)} at level {int(mx)} or above; none of them has any tie.")
             actor = fail["exec_id"]
             parts.append(_frame({
-                "account_id": fail["account_id"].to_numpy(), "kind": "tier_policy", "severity": base,
-                "target_id": target.to_numpy(), "target_name": target_name.to_numpy(), "evidence": ev,
+                "account_id": fail["account_id"].to_numpy(), "kind": "tier_policy", "rule": RULE_EXECUTIVE_TIE,
+                "severity": base, "target_id": target.to_numpy(), "target_name": target_name.to_numpy(), "evidence": ev,
                 "actor_id": actor.to_numpy(),
                 "action": [(f"{ctx.who(i, r)} should build an executive tie with {tn}; no access path is known."
                             if isinstance(tn, str) else
@@ -525,7 +529,8 @@ def _tier_policy(ctx: _Context) -> pd.DataFrame:
         if len(short):
             since = (ctx.t - QUARTER).date()
             parts.append(_frame({
-                "account_id": short["account_id"].to_numpy(), "kind": "tier_policy", "severity": base,
+                "account_id": short["account_id"].to_numpy(), "kind": "tier_policy",
+                "rule": RULE_EXECUTIVE_VISITS, "severity": base,
                 "target_id": None, "target_name": "executive visits",
                 "evidence": [f"{n} is {_a(str(t))} account; its policy asks for {int(m)} executive visit(s) a quarter "
                              f"(our level {int(el)} or above) and there were {v} since {since}."
@@ -627,7 +632,8 @@ def gaps(snap: Snapshot, settings: Settings, as_of=None, accounts: Iterable[str]
          kinds: Iterable[str] | None = None) -> pd.DataFrame:
     """Every gap of the accounts (default: the snapshot's scope, else all), highest priority first.
 
-    Columns: account_id, account_name, tier, kind, severity, priority, target_id,
+    Columns: account_id, account_name, tier, kind, rule (which check of the kind fired: the
+    tier policy has executive_sponsor, executive_tie and executive_visits; else the kind), severity, priority, target_id,
     target_name, evidence (one sentence with the numbers), action (who should do what),
     actor_id, actor_name, path (the access path's explanation, or None). ``kinds``
     restricts the rules run (see :data:`GAP_KINDS`).
@@ -643,6 +649,7 @@ def gaps(snap: Snapshot, settings: Settings, as_of=None, accounts: Iterable[str]
     parts = [p for p in parts if len(p)]
     g = pd.concat(parts, ignore_index=True) if parts else _frame({})
     g = _attach_paths(ctx, g)
+    g["rule"] = g["rule"].where(g["rule"].notna(), g["kind"])
     acc = ctx.accounts.set_index("account_id")
     g["account_name"] = g["account_id"].map(acc["account_name"])
     g["tier"] = g["account_id"].map(acc["tier"])

@@ -68,6 +68,7 @@ from kamgraph.analysis.coverage import (
     person_levels,
     person_names,
 )
+from kamgraph.analysis.gaps import RULE_EXECUTIVE_VISITS
 from kamgraph.analysis.strength import resolve_as_of
 from kamgraph.errors import ConfigError, NotFound
 from kamgraph.settings import Settings
@@ -79,9 +80,6 @@ __all__ = ["PRIORITY_SCALE", "VISIT_COLUMNS", "CANDIDATE_COLUMNS", "VisitPlan", 
 #: priorities are multiplied by this and rounded to integers before the exact min-cost flow
 PRIORITY_SCALE = 10**9
 
-#: the ``target_name`` :mod:`kamgraph.analysis.gaps` gives the tier-policy gap "fewer
-#: executive visits than the policy asks" (an account-level gap without a target contact)
-EXEC_VISITS_TARGET = "executive visits"
 
 #: how a visit gets in: the executive's own relationship, an introduction, or a cold request
 ACCESS_DIRECT, ACCESS_INTRODUCTION, ACCESS_COLD = "direct", "introduction", "cold"
@@ -224,7 +222,7 @@ def _candidate_contacts(snap: Snapshot, settings: Settings, t: pd.Timestamp, ids
     personal = g[g["target_id"].notna()].merge(
         contacts[["account_id", "contact_id"]], left_on=["account_id", "target_id"],
         right_on=["account_id", "contact_id"])
-    quota = g[g["target_id"].isna() & (g["kind"] == "tier_policy") & (g["target_name"] == EXEC_VISITS_TARGET)]
+    quota = g[g["target_id"].isna() & (g["kind"] == "tier_policy") & (g["rule"] == RULE_EXECUTIVE_VISITS)]
     senior = contacts[contacts["decision_role"].isin(v.exec_visit_roles)]
     by_quota = quota.drop(columns=["target_id"]).merge(senior[["account_id", "contact_id"]], on="account_id")
     cols = ["account_id", "contact_id", "tier", "kind", "base", "evidence", "action"]
