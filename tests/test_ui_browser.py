@@ -49,6 +49,13 @@ PAGES = (("", "portfolio.png", "Coverage by role"),  # the default page lives at
          ("data", "data.png", "What the store holds"))
 
 
+def pages() -> tuple:
+    """:data:`PAGES`, plus the visit planner's page when it is installed."""
+    from kamgraph.ui.app import has_visits_page
+
+    return PAGES + ((("visits", "visits.png", "Executive visits"),) if has_visits_page() else ())
+
+
 # -- building blocks (also used by the screenshot script) --------------------------------------
 
 def load_sample(db: Path, hostile: bool = False) -> str:
@@ -159,7 +166,7 @@ def save_screenshots(out_dir: Path, work: Path) -> list[Path]:
     with app_server(url, work / "streamlit.log") as base, sync_playwright() as pw:
         browser = launch_chromium(pw)
         page = browser.new_page(viewport=VIEWPORT)
-        for path, name, text in PAGES:
+        for path, name, text in pages():
             page.goto(f"{base}/{path}")
             wait_rendered(page, text)
             if path == "account":
@@ -245,7 +252,7 @@ def test_account_page_draws_the_map_names_the_decision_maker_and_shows_hostile_t
 @pytest.mark.browser
 def test_every_page_renders_without_an_exception(browser_session):
     page, base = browser_session["page"], browser_session["base"]
-    for path, _, text in PAGES:
+    for path, _, text in pages():
         page.goto(f"{base}/{path}")
         wait_rendered(page, text)
         assert page.locator('[data-testid="stException"]').count() == 0, f"exception on the {path or 'default'} page"

@@ -634,7 +634,7 @@ def _render(nodes: pd.DataFrame, edges: pd.DataFrame, physics: bool, height_px: 
              "div.vis-tooltip{white-space:pre-wrap;max-width:420px;font-size:13px;}</style>")
     # after the first fit, zoom out a little so the labels at the edges are not cut off
     margin = ("<script>if (typeof network !== 'undefined') { network.once('afterDrawing', function () {"
-              " network.moveTo({scale: network.getScale() * 0.9}); }); }</script>")
+              " network.moveTo({scale: network.getScale() * 0.95}); }); }</script>")
     page = page.replace("</head>", style + "</head>", 1) if "</head>" in page else style + page
     end = page.rfind("</body>")
     return page[:end] + margin + legend + page[end:] if end >= 0 else page + margin + legend

@@ -87,18 +87,19 @@ def render(ctx: PageContext) -> None:
     table["owner"] = table["account_id"].map(accounts["owner_id"]).map(lambda o: names.get(o, o) if o else None)
     table["gaps"] = table["account_id"].map(counts).fillna(0).astype(int)
     table["high"] = table["account_id"].map(high).fillna(0).astype(int)
+    table["coverage %"] = table["coverage_score"] * 100
     table["buying center covered"] = [
         f"{int(a)}/{int(b)}" if pd.notna(b) and b else "—"
         for a, b in zip(table["buying_center_covered"].fillna(0), table["buying_center"])]
     st.dataframe(
         columns(table, {"name": "account", "tier": "tier", "computed_tier": "computed tier", "problem": "problem",
-                        "value_score": "value score", "coverage_score": "coverage", "buying center covered":
+                        "value_score": "value score", "coverage %": "coverage", "buying center covered":
                         "buying center covered", "threads": "threads", "gaps": "gaps", "high": "high severity",
                         "missing_team_roles": "missing team roles", "region": "region", "owner": "owner"}),
         hide_index=True, width="stretch",
         column_config={
             "value score": st.column_config.ProgressColumn(format="%.2f", min_value=0.0, max_value=1.0),
-            "coverage": st.column_config.ProgressColumn(format="percent", min_value=0.0, max_value=1.0),
+            "coverage": st.column_config.ProgressColumn(format="%.0f%%", min_value=0.0, max_value=100.0),
         },
     )
 
