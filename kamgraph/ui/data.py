@@ -75,7 +75,7 @@ def _read(url: str, entity: str, version: int) -> pd.DataFrame:
     return _open_store(url).read(entity)
 
 
-@st.cache_data(show_spinner=False, max_entries=512)
+@st.cache_data(show_spinner=False, max_entries=256)
 def _cached(name: str, url: str, scope: tuple[str, ...] | None, version: int, settings_key: tuple,
             with_settings: bool, args: tuple, kwargs: tuple, _fn: Callable, _snap: Snapshot,
             _settings: Settings) -> Any:
