@@ -47,9 +47,15 @@ ALLOWED_TYPES: frozenset[str] = frozenset(REL_TYPES)
 
 
 def default_directory() -> Path:
-    """``$KAMGRAPH_CYPHER_DIR``, else the ``cypher/`` folder beside the ``kamgraph`` package."""
+    """``$KAMGRAPH_CYPHER_DIR``, else the ``cypher/`` folder beside the ``kamgraph`` package
+    (a source checkout or editable install), else the copy a wheel ships as ``kamgraph/_cypher``."""
     env = os.environ.get("KAMGRAPH_CYPHER_DIR")
-    return Path(env) if env else Path(__file__).resolve().parents[2] / "cypher"
+    if env:
+        return Path(env)
+    beside = Path(__file__).resolve().parents[2] / "cypher"
+    if beside.is_dir():
+        return beside
+    return Path(__file__).resolve().parents[1] / "_cypher"
 
 
 def analysis_directory() -> Path:

@@ -127,20 +127,26 @@ class SQLiteStore(BaseStore):
             self._conn = sqlite3.connect(
                 path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
             )
+            c = self._conn
+            c.execute("PRAGMA journal_mode=WAL")
+            c.execute("PRAGMA synchronous=FULL")
+            c.execute("PRAGMA busy_timeout=" + str(int(BUSY_TIMEOUT_S * 1000)))
+            c.execute("PRAGMA foreign_keys=ON")
+            c.execute("PRAGMA secure_delete=ON")
+            c.execute("PRAGMA cache_size=-262144")  # 256 MiB page cache: big imports build large indexes
+            c.execute("PRAGMA temp_store=MEMORY")
         except sqlite3.Error as e:
             raise StoreUnavailable(f"cannot open SQLite store {path}: {e}") from None
-        c = self._conn
-        c.execute("PRAGMA journal_mode=WAL")
-        c.execute("PRAGMA synchronous=FULL")
-        c.execute("PRAGMA busy_timeout=" + str(int(BUSY_TIMEOUT_S * 1000)))
-        c.execute("PRAGMA foreign_keys=ON")
-        c.execute("PRAGMA secure_delete=ON")
-        c.execute("PRAGMA cache_size=-262144")  # 256 MiB page cache: big imports build large indexes
-        c.execute("PRAGMA temp_store=MEMORY")
         self.init()
 
     # -- schema -----------------------------------------------------------------------
     def init(self) -> None:
+        try:
+            self._init_schema()
+        except sqlite3.Error as e:
+            raise StoreUnavailable(f"SQLite store {self.path}: {e}") from None
+
+    def _init_schema(self) -> None:
         with self._lock, self._tx() as c:
             c.execute('CREATE TABLE IF NOT EXISTS "meta" ("key" TEXT PRIMARY KEY, "value" INTEGER NOT NULL)')
             c.execute('INSERT OR IGNORE INTO "meta" VALUES (?, ?)', ("data_version", 0))
