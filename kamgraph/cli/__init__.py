@@ -118,3 +118,4 @@ from kamgraph.cli import network as _network  # noqa: E402,F401
 from kamgraph.cli import analysis as _analysis  # noqa: E402,F401
 from kamgraph.cli import reports as _reports  # noqa: E402,F401
 from kamgraph.cli import stores as _stores  # noqa: E402,F401
+from kamgraph.cli import generate as _generate  # noqa: E402,F401
