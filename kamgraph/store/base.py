@@ -118,6 +118,19 @@ class BaseStore:
         out["interactions"] = to_records("interactions", self.read("interactions", "id", ids)) if ids else []
         return out
 
+    def erase_people(self, person_ids) -> int:
+        """Erase several people (deleting ``people`` rows means erasure); unknown ids are skipped."""
+        from kamgraph.errors import NotFound
+
+        n = 0
+        for pid in person_ids:
+            try:
+                self.erase_person(pid)
+            except NotFound:
+                continue
+            n += 1
+        return n
+
     def __enter__(self):
         return self
 

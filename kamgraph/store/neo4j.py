@@ -333,14 +333,7 @@ class Neo4jStore(BaseStore):
         check_entity(entity)
         ent = ENTITIES[entity]
         if entity == "people":
-            n = 0
-            for pid in keys["id"].tolist():
-                try:
-                    self.erase_person(pid)
-                    n += 1
-                except NotFound:
-                    pass
-            return n
+            return self.erase_people(keys["id"].tolist())
         if ent.label:
             ids = sorted({str(i) for i in keys["id"].tolist() if not pd.isna(i)})
             steps = ([_Step("delete_opportunities_of_accounts", {"ids": ids}, None)] if entity == "accounts" else [])

@@ -229,14 +229,7 @@ class SQLiteStore(BaseStore):
         check_entity(entity)
         ent = ENTITIES[entity]
         if entity == "people":
-            n = 0
-            for pid in keys["id"].tolist():
-                try:
-                    self.erase_person(pid)
-                    n += 1
-                except NotFound:
-                    pass
-            return n
+            return self.erase_people(keys["id"].tolist())
         key_values = list(zip(*_column_values(ent, keys, ent.key)))
         with self._lock, self._tx() as c:
             if ent.key == ("id",):
