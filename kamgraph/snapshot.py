@@ -12,8 +12,8 @@ scope. For a list of accounts the snapshot holds:
 - ties between neighbors and our internal staff (for one-intermediary access paths);
 - all internal staff;
 - memberships of core and neighbors, plus internal staff's memberships of the same bodies;
-- the interactions any non-internal core or neighbor person attended, with all their
-  attendees;
+- the interactions of non-internal core people, and those of neighbors that one of our
+  staff or a core contact also attended, with all their attendees;
 - employment, assessments, reporting lines and influence links of everyone kept.
 """
 
@@ -174,10 +174,19 @@ def build_snapshot(reader: "Reader", scope: Sequence[str] | None, data_version: 
     if not len(memberships):
         memberships = empty_frame("memberships")
 
-    # our staff attend interactions at every account: follow only the others' attendance
-    att1 = read("attendance", "person_id", sorted(reach - internal_ids))
-    interaction_ids = _ids(att1["interaction_id"])
-    attendance = read("attendance", "interaction_id", interaction_ids)
+    # our staff attend interactions at every account: follow only the others' attendance.
+    # A core contact's interactions all count; a neighbor's only when one of our people or a
+    # core contact was there too (that is all strength(us, x) and strength(x, target) need).
+    core_others = core - internal_ids
+    att_core = read("attendance", "person_id", sorted(core_others))
+    att_nb = read("attendance", "person_id", sorted(neighbors - internal_ids))
+    candidate_ids = _ids(att_core["interaction_id"], att_nb["interaction_id"])
+    attendance = read("attendance", "interaction_id", candidate_ids)
+    if len(attendance):
+        relevant = attendance["person_id"].isin(internal_ids | core_others)
+        keep_ids = set(attendance.loc[relevant, "interaction_id"]) | set(att_core["interaction_id"])
+        attendance = attendance[attendance["interaction_id"].isin(keep_ids)]
+    interaction_ids = _ids(attendance["interaction_id"])
     interactions = read("interactions", "id", interaction_ids)
 
     person_ids = sorted(reach | internal_ids | set(_ids(ties["person_id"], ties["other_id"]))

@@ -26,6 +26,7 @@ as strength 0: a pair present with ``n_interactions == 0`` is known only by decl
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 import numpy as np
@@ -71,8 +72,9 @@ def pair_events(snap: Snapshot, settings: Settings) -> pd.DataFrame:
             return pd.DataFrame({"a": pd.Series(dtype=object), "b": pd.Series(dtype=object),
                                  "day": pd.Series(dtype=np.int64), "weight": pd.Series(dtype=float)})
         # integer codes keep the self-join cheap
-        people, pcode = np.unique(att["person_id"].to_numpy(dtype=object).astype(str), return_inverse=True)
-        inter_ids, icode = np.unique(att["interaction_id"].to_numpy(dtype=object).astype(str), return_inverse=True)
+        pcode, people = pd.factorize(att["person_id"].to_numpy(dtype=object), sort=True)
+        icode, inter_ids = pd.factorize(att["interaction_id"].to_numpy(dtype=object), sort=True)
+        people = np.asarray(people, dtype=object)
         left = pd.DataFrame({"i": icode, "p": pcode})
         pairs = left.merge(left, on="i", suffixes=("_a", "_b"))
         pairs = pairs[pairs["p_a"] < pairs["p_b"]]
@@ -107,53 +109,115 @@ def declared_ties(snap: Snapshot) -> pd.DataFrame:
     return snap.cached("declared_ties", build)
 
 
+@dataclass(frozen=True)
+class PairIndex:
+    """Every pair that ever interacted or has a tie, numbered once per snapshot.
+
+    Events are sorted by day, so the events on or before any date are a prefix; sums per
+    pair are ``np.bincount`` over pair numbers. Built once per snapshot and weight table.
+    """
+
+    a: np.ndarray  # person id per pair (a < b)
+    b: np.ndarray
+    order: np.ndarray  # pair numbers sorted by (a, b)
+    ev_pair: np.ndarray  # per event, sorted by day
+    ev_day: np.ndarray
+    ev_weight: np.ndarray
+    first_day: np.ndarray  # per pair: day of its first interaction (valid where it has one)
+    tie_pair: np.ndarray
+    tie_level: np.ndarray  # declared strength / 5
+    tie_day: np.ndarray  # assessed day, NaN when undated
+    tie_bit: np.ndarray  # 1 << kind number
+    kinds: tuple[str, ...]
+
+    @property
+    def size(self) -> int:
+        return len(self.a)
+
+
+def pair_index(snap: Snapshot, settings: Settings) -> PairIndex:
+    """The :class:`PairIndex` of a snapshot (cached on it per interaction-weight table)."""
+    weights = tuple(sorted(dict(settings.strength.interaction_weights).items()))
+
+    def build() -> PairIndex:
+        ev = pair_events(snap, settings)
+        dec = declared_ties(snap)
+        a = np.concatenate([ev["a"].to_numpy(dtype=object), dec["a"].to_numpy(dtype=object)])
+        b = np.concatenate([ev["b"].to_numpy(dtype=object), dec["b"].to_numpy(dtype=object)])
+        codes, people = pd.factorize(np.concatenate([a, b]), sort=True)
+        people = np.asarray(people, dtype=object)
+        n = len(a)
+        key = codes[:n].astype(np.int64) * max(len(people), 1) + codes[n:]
+        uniq, pair = np.unique(key, return_inverse=True)
+        pa = people[uniq // max(len(people), 1)].astype(object)
+        pb = people[uniq % max(len(people), 1)].astype(object)
+        ne = len(ev)
+        ev_pair = pair[:ne]
+        first_day = np.full(len(uniq), np.iinfo(np.int64).max, dtype=np.int64)
+        ev_day = ev["day"].to_numpy(dtype=np.int64)
+        np.minimum.at(first_day, ev_pair, ev_day)
+        kinds = tuple(sorted(set(dec["kind"].dropna())))
+        kind_no = {k: i for i, k in enumerate(kinds)}
+        bits = np.array([1 << kind_no[k] if k in kind_no else 0 for k in dec["kind"]], dtype=np.int64)
+        return PairIndex(
+            a=pa, b=pb, order=np.arange(len(uniq)),  # np.unique sorts keys, so pairs are already in (a, b) order
+            ev_pair=ev_pair, ev_day=ev_day, ev_weight=ev["weight"].to_numpy(dtype=float), first_day=first_day,
+            tie_pair=pair[ne:], tie_level=dec["level"].to_numpy(dtype=float),
+            tie_day=dec["day"].to_numpy(dtype=float), tie_bit=bits, kinds=kinds,
+        )
+
+    return snap.cached(("pair_index", weights), build)
+
+
 def strengths(snap: Snapshot, settings: Settings, as_of=None) -> pd.DataFrame:
     """Strength of every pair that interacted on or before ``as_of`` or has a declared tie.
 
     Columns: ``a, b, strength, evidence, declared, n_interactions, first_interaction,
-    last_interaction, tie_kinds`` (kinds joined with ``,``). ``as_of`` defaults to the
-    settings' analysis date.
+    last_interaction, tie_kinds`` (kinds of the ties known at ``as_of``, sorted, joined
+    with ``,``), sorted by ``a, b``. ``as_of`` defaults to the settings' analysis date.
     """
     t = int(to_day([resolve_as_of(settings, as_of)])[0])
-    H = settings.strength.half_life_days
-    ev = pair_events(snap, settings)
-    ev = ev[ev["day"].to_numpy() <= t]
-    contrib = ev["weight"].to_numpy() * np.exp2(-(t - ev["day"].to_numpy()) / H)
-    g = pd.DataFrame({"a": ev["a"].to_numpy(), "b": ev["b"].to_numpy(), "c": contrib,
-                      "day": ev["day"].to_numpy()})
-    agg = g.groupby(["a", "b"], sort=False).agg(
-        evidence=("c", "sum"), n_interactions=("c", "size"),
-        first_day=("day", "min"), last_day=("day", "max")).reset_index()
+    st = settings.strength
+    ix = pair_index(snap, settings)
+    P = ix.size
+    k = int(np.searchsorted(ix.ev_day, t, side="right"))  # events on or before t: a prefix
+    pid, day = ix.ev_pair[:k], ix.ev_day[:k]
+    contrib = ix.ev_weight[:k] * np.exp2(-(t - day) / st.half_life_days)
+    evidence = np.bincount(pid, weights=contrib, minlength=P)
+    n_int = np.bincount(pid, minlength=P)
+    last = np.full(P, -1, dtype=np.int64)
+    np.maximum.at(last, pid, day)
 
-    dec = declared_ties(snap)
-    if len(dec):
-        Hd = settings.strength.declared_half_life_days
-        day = dec["day"].to_numpy()
-        active = np.isnan(day) | (day <= t)
-        decay = np.where(np.isnan(day), 1.0, np.exp2(-(t - np.nan_to_num(day)) / Hd))
-        d = dec.assign(declared=dec["level"].to_numpy() * decay)[active]
-        dagg = d.groupby(["a", "b"], sort=False).agg(
-            declared=("declared", "max"),
-            tie_kinds=("kind", lambda k: ",".join(sorted(set(k))))).reset_index()
-    else:
-        dagg = pd.DataFrame({"a": pd.Series(dtype=object), "b": pd.Series(dtype=object),
-                             "declared": pd.Series(dtype=float), "tie_kinds": pd.Series(dtype=object)})
+    tday = ix.tie_day
+    active = np.isnan(tday) | (tday <= t)
+    decay = np.where(np.isnan(tday), 1.0, np.exp2(-(t - np.nan_to_num(tday)) / st.declared_half_life_days))
+    declared = np.zeros(P)
+    np.maximum.at(declared, ix.tie_pair[active], (ix.tie_level * decay)[active])
+    kind_bits = np.zeros(P, dtype=np.int64)
+    np.bitwise_or.at(kind_bits, ix.tie_pair[active], ix.tie_bit[active])
+    has_tie = np.zeros(P, dtype=bool)
+    has_tie[ix.tie_pair[active]] = True
 
-    out = agg.merge(dagg, on=["a", "b"], how="outer")
-    out["evidence"] = out["evidence"].fillna(0.0).astype(float)
-    out["declared"] = out["declared"].fillna(0.0).astype(float)
-    out["n_interactions"] = out["n_interactions"].fillna(0).astype(np.int64)
-    out["tie_kinds"] = out["tie_kinds"].astype(object).where(out["tie_kinds"].notna(), "")
-    scale = settings.strength.evidence_scale
-    out["strength"] = 1.0 - (1.0 - out["declared"]) * np.exp(-out["evidence"] / scale)
-    out["first_interaction"] = _days_to_ts(out["first_day"])
-    out["last_interaction"] = _days_to_ts(out["last_day"])
-    out = out[PAIR_COLUMNS]
-    return out.sort_values(["a", "b"], kind="mergesort").reset_index(drop=True)
+    keep = ix.order[(n_int > 0)[ix.order] | has_tie[ix.order]]
+    masks, inverse = np.unique(kind_bits[keep], return_inverse=True)
+    names = np.array([",".join(kd for i, kd in enumerate(ix.kinds) if m >> i & 1) for m in masks], dtype=object)
+    had = n_int[keep] > 0
+    out = pd.DataFrame({
+        "a": ix.a[keep],
+        "b": ix.b[keep],
+        "strength": 1.0 - (1.0 - declared[keep]) * np.exp(-evidence[keep] / st.evidence_scale),
+        "evidence": evidence[keep],
+        "declared": declared[keep],
+        "n_interactions": n_int[keep].astype(np.int64),
+        "first_interaction": _days_to_ts(np.where(had, ix.first_day[keep], np.nan)),
+        "last_interaction": _days_to_ts(np.where(had, last[keep], np.nan)),
+        "tie_kinds": names[inverse.reshape(-1)] if len(keep) else np.array([], dtype=object),
+    })
+    return out[PAIR_COLUMNS]
 
 
-def _days_to_ts(days: pd.Series) -> pd.Series:
-    d = pd.to_numeric(days, errors="coerce")
+def _days_to_ts(days) -> pd.Series:
+    d = pd.to_numeric(pd.Series(days, dtype=float), errors="coerce")
     return pd.to_datetime(d, unit="D", origin="unix").astype("datetime64[ns]")
 
 
