@@ -598,27 +598,21 @@ assert set(_RULES) == set(GAP_KINDS)
 
 def _attach_paths(ctx: _Context, g: pd.DataFrame) -> pd.DataFrame:
     """Replace the default actor with the start of the best qualifying access path."""
-    from kamgraph.analysis.paths import access_paths_for
+    from kamgraph.analysis.paths import best_path_within_level
 
     g = g.assign(path=None)
     want = g["path_target"].notna()
     if not want.any():
         return g
-    targets = g.loc[want, "path_target"].unique()
-    # every path to these few targets, so a level filter never misses a qualifying one
+    rows = g[want]
+    # every path to these targets is a candidate, so a level filter never misses a qualifying
+    # one; explanations are written for the chosen paths only
     k = max(ctx.settings.paths.top_k, len(ctx.snap.people) + len(ctx.snap.organizations))
-    paths = access_paths_for(ctx.snap, ctx.settings, targets, as_of=ctx.t, k=k)
-    if paths.empty:
-        return g
-    paths = paths.assign(level=paths["internal_id"].map(ctx.levels).astype(float))
-    rows = g[want].reset_index().rename(columns={"index": "_row"})
-    cand = rows[["_row", "path_target", "path_max_level"]].merge(
-        paths[["target_id", "rank", "internal_id", "explanation", "level"]],
-        left_on="path_target", right_on="target_id")
-    ok = cand["level"].fillna(np.inf) <= cand["path_max_level"].fillna(np.inf)  # NaN max: any level
-    best = cand[ok].sort_values(["_row", "rank"]).drop_duplicates("_row").set_index("_row")
+    best = best_path_within_level(ctx.snap, ctx.settings, rows["path_target"].to_numpy(),
+                                  rows["path_max_level"].to_numpy(dtype=float), as_of=ctx.t, k=k)
     if best.empty:
         return g
+    best = best.set_index(rows.index[best["request"].to_numpy()])
     idx = best.index
     g.loc[idx, "actor_id"] = best["internal_id"].to_numpy()
     g.loc[idx, "path"] = best["explanation"].to_numpy()

@@ -61,7 +61,8 @@ from kamgraph.model import DecisionRole
 from kamgraph.settings import Settings
 from kamgraph.snapshot import Snapshot
 
-__all__ = ["PATH_COLUMNS", "access_paths", "access_paths_for", "uncovered_decision_maker_paths"]
+__all__ = ["PATH_COLUMNS", "access_paths", "access_paths_for", "best_path_within_level",
+           "uncovered_decision_maker_paths"]
 
 PATH_COLUMNS = ["target_id", "rank", "score", "kind", "internal_id", "via_id", "via_kind",
                 "first_strength", "second_strength", "factor", "explanation", "internal_level"]
@@ -107,6 +108,49 @@ def access_paths_for(snap: Snapshot, settings: Settings, target_ids, as_of=None,
     lab = _labels(snap, settings, idx)
     top, rank = _rank(cand, lab, k)
     return _frame(top, rank, idx, lab)
+
+
+def best_path_within_level(snap: Snapshot, settings: Settings, target_ids, max_levels, as_of=None,
+                           k: int | None = None) -> pd.DataFrame:
+    """For each request (a target and the most junior level allowed to start the path), the
+    best of the target's top ``k`` paths whose internal person is at that level or above.
+
+    ``max_levels`` aligns with ``target_ids``; NaN allows any level, and an internal person
+    of unknown level qualifies only then. The answer is the first qualifying row of
+    :func:`access_paths_for` (same ranks, same explanation), but explanations are written
+    for the chosen paths only, so asking for every path of thousands of targets stays
+    cheap. Columns ``request`` (position in the input), ``target_id``, ``rank``,
+    ``internal_id``, ``explanation``; requests with no qualifying path have no row.
+    """
+    k = _top_k(settings, k)
+    t = resolve_as_of(settings, as_of)
+    req = pd.DataFrame({"target_id": pd.Series(list(target_ids), dtype=object),
+                        "max_level": pd.to_numeric(pd.Series(list(max_levels)), errors="coerce").astype(float)})
+    req["request"] = np.arange(len(req))
+    empty = pd.DataFrame({"request": pd.Series(dtype=np.int64), "target_id": pd.Series(dtype=object),
+                          "rank": pd.Series(dtype=np.int64), "internal_id": pd.Series(dtype=object),
+                          "explanation": pd.Series(dtype=object)})
+    idx = access_index(snap, settings, t)
+    codes = idx.codes(pd.unique(req["target_id"].dropna()))
+    codes = np.unique(codes[codes >= 0])
+    cand = _candidates(idx, codes, dict(settings.paths.kind_factors))
+    if cand is None:
+        return empty
+    lab = _labels(snap, settings, idx)
+    top, rank = _rank(cand, lab, k)
+    levels = pd.to_numeric(pd.Series(lab.person_level, dtype="Int64"), errors="coerce").astype(float).to_numpy()
+    ranked = pd.DataFrame({"t": top["t"], "rank": rank, "pos": np.arange(len(rank)), "level": levels[top["u"]]})
+    req["t"] = idx.codes(req["target_id"].fillna("").to_numpy())
+    m = req[req["t"] >= 0].merge(ranked, on="t")
+    ok = np.nan_to_num(m["level"].to_numpy(), nan=np.inf) <= np.nan_to_num(m["max_level"].to_numpy(), nan=np.inf)
+    best = m[ok].sort_values(["request", "rank"], kind="mergesort").drop_duplicates("request")
+    if best.empty:
+        return empty
+    pos = best["pos"].to_numpy()
+    rows = _frame({key: v[pos] for key, v in top.items()}, rank[pos], idx, lab)
+    return pd.DataFrame({"request": best["request"].to_numpy(dtype=np.int64), "target_id": rows["target_id"],
+                         "rank": rows["rank"], "internal_id": rows["internal_id"],
+                         "explanation": rows["explanation"]}).reset_index(drop=True)
 
 
 def uncovered_decision_maker_paths(snap: Snapshot, settings: Settings, as_of=None, k: int | None = None,
