@@ -142,9 +142,15 @@ def slopes(matrix: np.ndarray) -> np.ndarray:
 
 
 def _accounts_of(snap: Snapshot, t, ids: pd.Series) -> pd.Series:
+    """Each person's current accounts, comma-joined in id order (None: none)."""
     emp = current_employment(snap, t)
-    emp = emp[emp["org_id"].isin(snap.accounts["id"])]
-    joined = emp.groupby("person_id")["org_id"].agg(lambda s: ",".join(sorted(s)))
+    emp = emp.loc[emp["org_id"].isin(snap.accounts["id"]) & emp["person_id"].isin(pd.unique(ids)),
+                  ["person_id", "org_id"]]
+    emp = emp.sort_values(["person_id", "org_id"], kind="mergesort")
+    # most people work at one account: only the others need a string join (a Python call each)
+    several = emp["person_id"].duplicated(keep=False).to_numpy()
+    joined = pd.concat([emp[~several].set_index("person_id")["org_id"],
+                        emp[several].groupby("person_id", sort=False)["org_id"].agg(",".join)])
     out = ids.map(joined)
     return out.astype(object).where(out.notna(), None)
 
