@@ -267,7 +267,7 @@ def _build_access_index(snap: Snapshot, settings: Settings, t: pd.Timestamp) -> 
         mem["person_id"].to_numpy(dtype=object).astype(str),
     ])) if len(people) or len(pairs) or len(mem) else np.array([], dtype=str)
     n = len(ids)
-    code = pd.Index(ids)
+    code = pd.Index(ids, dtype=object)  # object dtype: lookups hash only the query
     internal_ids = people.index[people["side"] == Side.INTERNAL.value].astype(str)
     internal = np.zeros(n, dtype=bool)
     internal[code.get_indexer(internal_ids)] = True
