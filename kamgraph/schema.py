@@ -298,9 +298,9 @@ ENTITIES: dict[str, Entity] = {
 
 #: Order in which entities are written (referenced entities first) and erased (reverse).
 WRITE_ORDER: tuple[str, ...] = (
+    "people",  # first: accounts.owner_id points at people
     "accounts",
     "organizations",
-    "people",
     "opportunities",
     "interactions",
     "employment",

@@ -62,5 +62,6 @@ def import_path(path: str | Path, store, mapping: ImportMapping | None = None, p
     rows = checked.rows
     if dry_run:
         return ImportReport(rows, tuple(checked.warnings), store.data_version(), True, str(path))
-    result = store.write(checked.tables, progress=progress)
+    # validate() checked every reference against these tables and the store
+    result = store.write(checked.tables, progress=progress, references_checked=True)
     return ImportReport(rows, tuple(checked.warnings), result.data_version, False, str(path))

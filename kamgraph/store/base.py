@@ -46,8 +46,14 @@ class Store(Protocol):
     def init(self) -> None:
         """Create tables / constraints if missing. Idempotent."""
 
-    def write(self, tables: Mapping[str, pd.DataFrame], progress: Progress | None = None) -> WriteResult:
-        """Upsert rows of several entities (keyed by each entity's key), all or nothing."""
+    def write(self, tables: Mapping[str, pd.DataFrame], progress: Progress | None = None,
+              references_checked: bool = False) -> WriteResult:
+        """Upsert rows of several entities (keyed by each entity's key), all or nothing.
+
+        ``references_checked=True`` says the caller (the import pipeline) has already
+        verified every reference against the incoming rows and the store, so a store may
+        skip its own per-row reference checks.
+        """
 
     def upsert(self, entity: str, rows: pd.DataFrame) -> int:
         """Upsert rows of one entity. Returns the number of rows received."""
@@ -87,8 +93,8 @@ class BaseStore:
              values: Sequence[str] | None = None) -> pd.DataFrame:  # pragma: no cover
         raise NotImplementedError
 
-    def write(self, tables: Mapping[str, pd.DataFrame],
-              progress: Progress | None = None) -> WriteResult:  # pragma: no cover
+    def write(self, tables: Mapping[str, pd.DataFrame], progress: Progress | None = None,
+              references_checked: bool = False) -> WriteResult:  # pragma: no cover
         raise NotImplementedError
 
     def data_version(self) -> int:  # pragma: no cover

@@ -211,7 +211,8 @@ class Neo4jStore(BaseStore):
         return [dict(zip(keys, r)) for r in rows]
 
     # -- writes -----------------------------------------------------------------------
-    def write(self, tables: Mapping[str, pd.DataFrame], progress: Progress | None = None) -> WriteResult:
+    def write(self, tables: Mapping[str, pd.DataFrame], progress: Progress | None = None,
+              references_checked: bool = False) -> WriteResult:
         """Upsert the rows of several entities, in :data:`~kamgraph.schema.WRITE_ORDER`.
 
         Each entity is written in batches of ``batch_size`` rows, one transaction per
