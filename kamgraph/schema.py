@@ -314,6 +314,12 @@ WRITE_ORDER: tuple[str, ...] = (
 )
 assert set(WRITE_ORDER) == set(ENTITIES)
 
+#: Order in which entity files are read, documented and reported (the order a person reads them:
+#: the bodies, then what connects them). Writing uses WRITE_ORDER.
+FILE_ORDER: tuple[str, ...] = ("accounts", "organizations", "people") + tuple(
+    e for e in WRITE_ORDER if e not in ("accounts", "organizations", "people"))
+assert set(FILE_ORDER) == set(ENTITIES)
+
 NODE_LABELS = frozenset(e.label for e in ENTITIES.values() if e.label)
 REL_TYPES = frozenset(e.rel_type for e in ENTITIES.values() if e.rel_type) | {"ABOUT", "FOR"}
 

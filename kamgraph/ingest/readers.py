@@ -39,7 +39,7 @@ import pandas as pd
 
 from kamgraph.errors import KamgraphError, Problem
 from kamgraph.ingest.raw import RawImport, RawTable
-from kamgraph.schema import ENTITIES, WRITE_ORDER
+from kamgraph.schema import ENTITIES, FILE_ORDER
 
 __all__ = ["ReadImport", "CsvRead", "read_path", "read_csv_file", "read_csv_bytes", "read_workbook",
            "close_match"]
@@ -94,9 +94,9 @@ def _entity_for(name: str) -> str | None:
 def _unknown_name_message(kind: str, name: str, suffix: str = "") -> str:
     """'unknown file name 'peple.csv'; did you mean people.csv? ...'"""
     stem = name.strip().lower()
-    guess = close_match(stem, WRITE_ORDER)
+    guess = close_match(stem, FILE_ORDER)
     hint = f"; did you mean {guess}{suffix}?" if guess else ""
-    known = ", ".join(e + suffix for e in WRITE_ORDER)
+    known = ", ".join(e + suffix for e in FILE_ORDER)
     return (f"unknown {kind} name {name + suffix!r}{hint} ({kind}s must be named after an entity: "
             f"{known})")
 
@@ -383,7 +383,7 @@ def _read_folder(folder: Path) -> ReadImport:
     if not by_entity and not raw.problems:
         raise KamgraphError(f"no data files in {folder}: expected files such as people.csv, accounts.csv, "
                             f"ties.csv (one per entity; see docs/data-format.md)")
-    for entity in WRITE_ORDER:
+    for entity in FILE_ORDER:
         if entity in by_entity:
             _add_csv(raw, by_entity[entity], entity)
     return raw

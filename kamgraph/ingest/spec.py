@@ -15,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from kamgraph.ingest.validate import EMPLOYMENT_ASSESSMENT_COLUMNS, TODAY_DEFAULT_COLUMNS
-from kamgraph.schema import ENTITIES, WRITE_ORDER, Column, Entity
+from kamgraph.schema import ENTITIES, FILE_ORDER, Column, Entity
 
 __all__ = ["format_spec_markdown", "format_spec_text", "write_spec", "SPEC_PATH"]
 
@@ -166,8 +166,8 @@ def format_spec_markdown() -> str:
         out += [f"- **{title}.** {text}"]
     out += ["", "## Entities", "",
             "Entities in the order they are written (referenced entities first):", ""]
-    out += [f"- [`{n}.csv`](#{n}csv): {ENTITIES[n].doc}" for n in WRITE_ORDER]
-    for name in WRITE_ORDER:
+    out += [f"- [`{n}.csv`](#{n}csv): {ENTITIES[n].doc}" for n in FILE_ORDER]
+    for name in FILE_ORDER:
         ent = ENTITIES[name]
         out += ["", f"### {ent.file_name}", "", ent.doc, "",
                 "Key: " + ", ".join(f"`{k}`" for k in ent.key) + ".", ""]
@@ -220,7 +220,7 @@ def format_spec_text(width: int = 88) -> str:
              "workbook with a sheet per entity. Dates YYYY-MM-DD. Values of lists are",
              "case-insensitive. Every problem is reported with file, row and column; on any",
              "problem nothing is written. Re-importing the same files changes nothing.", "", "\b"]
-    for name in WRITE_ORDER:
+    for name in FILE_ORDER:
         ent = ENTITIES[name]
         cols = [_in_file(name, c) for c in ent.columns]
         if name == "employment":
