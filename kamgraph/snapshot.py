@@ -8,13 +8,21 @@ Scoping is defined once, here, on top of the stores' one read primitive
 scope. For a list of accounts the snapshot holds:
 
 - the accounts, their opportunities (and roles), and everyone employed at them (core);
-- every tie touching the core, and the other ends of those ties (neighbors);
-- ties between neighbors and our internal staff (for one-intermediary access paths);
+- every interaction a non-internal core person attended, with all its attendees, and
+  every tie touching the core: the other ends of those ties and those co-attendees are
+  the neighbors;
+- ties between neighbors and our internal staff or the core (for one-intermediary
+  access paths), and every interaction a neighbor attended with one of our staff, with
+  the attendance of neighbors and our staff only (other attendees do not change any
+  strength a path to the core uses);
 - all internal staff;
 - memberships of core and neighbors, plus internal staff's memberships of the same bodies;
-- the interactions of non-internal core people, and those of neighbors that one of our
-  staff or a core contact also attended, with all their attendees;
 - employment, assessments, reporting lines and influence links of everyone kept.
+
+So every strength between a core person and anyone, and between a neighbor and our
+staff, is the same as on the whole portfolio: coverage, gaps and access paths of the
+scoped accounts are exact. Strengths between two people outside the core (two
+neighbors, two of our staff) may be partial.
 """
 
 from __future__ import annotations
@@ -152,14 +160,20 @@ def build_snapshot(reader: "Reader", scope: Sequence[str] | None, data_version: 
     accounts = read("accounts", "id", scope)
     core_emp = read("employment", "org_id", scope)
     core = set(_ids(core_emp["person_id"]))
-    ties1 = read_any("ties", ("person_id", "other_id"), sorted(core))
-    neighbors = set(_ids(ties1["person_id"], ties1["other_id"])) - core
     internal = reader.read("people", "side", ["internal"])
     internal_ids = set(internal["id"])
+
+    # the core's own interactions, whole: their co-attendees are neighbors
+    core_others = core - internal_ids
+    att_core = read("attendance", "person_id", sorted(core_others))
+    att_core = read("attendance", "interaction_id", _ids(att_core["interaction_id"]))
+    ties1 = read_any("ties", ("person_id", "other_id"), sorted(core))
+    neighbors = set(_ids(ties1["person_id"], ties1["other_id"], att_core["person_id"])) - core - internal_ids
     ties2 = read_any("ties", ("person_id", "other_id"), sorted(neighbors))
     if len(ties2):
-        keep = ((ties2["person_id"].isin(neighbors) & ties2["other_id"].isin(internal_ids | neighbors | core))
-                | (ties2["other_id"].isin(neighbors) & ties2["person_id"].isin(internal_ids | neighbors | core)))
+        ends = internal_ids | core
+        keep = ((ties2["person_id"].isin(neighbors) & ties2["other_id"].isin(ends))
+                | (ties2["other_id"].isin(neighbors) & ties2["person_id"].isin(ends)))
         ties2 = ties2[keep]
     ties = _union(ties1, ties2, key=ENTITIES["ties"].key)
     if not len(ties):
@@ -174,18 +188,17 @@ def build_snapshot(reader: "Reader", scope: Sequence[str] | None, data_version: 
     if not len(memberships):
         memberships = empty_frame("memberships")
 
-    # our staff attend interactions at every account: follow only the others' attendance.
-    # A core contact's interactions all count; a neighbor's only when one of our people or a
-    # core contact was there too (that is all strength(us, x) and strength(x, target) need).
-    core_others = core - internal_ids
-    att_core = read("attendance", "person_id", sorted(core_others))
-    att_nb = read("attendance", "person_id", sorted(neighbors - internal_ids))
-    candidate_ids = _ids(att_core["interaction_id"], att_nb["interaction_id"])
-    attendance = read("attendance", "interaction_id", candidate_ids)
-    if len(attendance):
-        relevant = attendance["person_id"].isin(internal_ids | core_others)
-        keep_ids = set(attendance.loc[relevant, "interaction_id"]) | set(att_core["interaction_id"])
-        attendance = attendance[attendance["interaction_id"].isin(keep_ids)]
+    # a neighbor's interactions with our staff: only the neighbors' and our staff's rows
+    att_nb = read("attendance", "person_id", sorted(neighbors))
+    seen = set(att_core["interaction_id"])
+    nb_ids = [i for i in _ids(att_nb["interaction_id"]) if i not in seen]
+    att_nb = read("attendance", "interaction_id", nb_ids)
+    if len(att_nb):
+        with_us = set(att_nb.loc[att_nb["person_id"].isin(internal_ids), "interaction_id"])
+        att_nb = att_nb[att_nb["interaction_id"].isin(with_us) & att_nb["person_id"].isin(internal_ids | neighbors)]
+    attendance = _union(att_core, att_nb, key=ENTITIES["attendance"].key)
+    if not len(attendance):
+        attendance = empty_frame("attendance")
     interaction_ids = _ids(attendance["interaction_id"])
     interactions = read("interactions", "id", interaction_ids)
 

@@ -255,6 +255,36 @@ def access_index(snap: Snapshot, settings: Settings, as_of=None) -> AccessIndex:
     return snap.cached(key, lambda: _build_access_index(snap, settings, t))
 
 
+def _colleagues(ep: pd.DataFrame, src: np.ndarray, dst: np.ndarray, n: int) -> np.ndarray:
+    """For each link src[i] -> dst[i]: do the two share an employer (``ep``: person code, org)?
+
+    Most people have one current employer: their links compare two org codes. Links of
+    people with several are checked with a join over those links only.
+
+    >>> ep = pd.DataFrame({"p": [0, 1, 2, 2], "org": ["A", "A", "A", "B"]})
+    >>> _colleagues(ep, np.array([0, 0, 1, 3]), np.array([1, 2, 3, 0]), 4).tolist()
+    [True, True, False, False]
+    """
+    colleague = np.zeros(len(src), dtype=bool)
+    if ep.empty or not len(src):
+        return colleague
+    org_code = pd.factorize(ep["org"].to_numpy(dtype=object))[0]
+    p = ep["p"].to_numpy(dtype=np.int64)
+    count = np.bincount(p, minlength=n)
+    sole = np.full(n, -1, dtype=np.int64)
+    single = count[p] == 1
+    sole[p[single]] = org_code[single]
+    colleague = (sole[src] >= 0) & (sole[src] == sole[dst])
+    several = count > 1
+    multi = np.flatnonzero(several[src] | several[dst])
+    if len(multi):
+        e = pd.DataFrame({"p": p, "org": org_code})
+        rows = pd.DataFrame({"row": multi, "x": src[multi], "y": dst[multi]})
+        hit = rows.merge(e, left_on="x", right_on="p").merge(e, left_on=["y", "org"], right_on=["p", "org"])
+        colleague[hit["row"].unique()] = True
+    return colleague
+
+
 def _build_access_index(snap: Snapshot, settings: Settings, t: pd.Timestamp) -> AccessIndex:
     factors = dict(settings.paths.kind_factors)
     pairs = pair_strengths(snap, settings, t)
@@ -302,11 +332,7 @@ def _build_access_index(snap: Snapshot, settings: Settings, t: pd.Timestamp) -> 
     emp = current_employment(snap, t)
     ep = pd.DataFrame({"p": code.get_indexer(emp["person_id"].astype(str)), "org": emp["org_id"].to_numpy(dtype=object)})
     ep = ep[ep["p"] >= 0].drop_duplicates()
-    colleague = np.zeros(len(src), dtype=bool)
-    if len(ep) and len(src):
-        rows = pd.DataFrame({"row": np.arange(len(src)), "x": src, "y": dst})
-        hit = rows.merge(ep, left_on="x", right_on="p").merge(ep, left_on=["y", "org"], right_on=["p", "org"])
-        colleague[hit["row"].unique()] = True
+    colleague = _colleagues(ep, src, dst, n)
 
     cand = np.vstack([
         np.where(np.isnan(tie_factor), -np.inf, tie_factor),

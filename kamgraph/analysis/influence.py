@@ -31,7 +31,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from kamgraph.analysis.graph import current_employment, influence_digraph, people_index, reports_digraph
+from kamgraph.analysis.graph import current_employment, people_index
 from kamgraph.analysis.strength import resolve_as_of
 from kamgraph.model import Side
 from kamgraph.settings import Settings
@@ -88,15 +88,13 @@ def influence(snap: Snapshot, settings: Settings, account_ids=None, as_of=None) 
         return _empty()
 
     damping = settings.influence.damping
-    combined = influence_digraph(snap, settings, include_reports=True)
-    informal = influence_digraph(snap, settings, include_reports=False)
-    chart = reports_digraph(snap)
+    combined, informal, chart = _account_edges(snap, settings, members)
     frames = []
     for account_id, group in members.groupby("org_id", sort=True):
         ids = group["person_id"].tolist()
-        pr = pagerank_within(combined, ids, damping)
-        ipr = pagerank_within(informal, ids, damping)
-        sub = chart.subgraph(ids)
+        pr = pagerank_within(_graph(combined.get(account_id), weighted=True), ids, damping)
+        ipr = pagerank_within(_graph(informal.get(account_id), weighted=True), ids, damping)
+        sub = _graph(chart.get(account_id), weighted=False)
         reports = [len(nx.ancestors(sub, p)) if p in sub else 0 for p in ids]
         frames.append(pd.DataFrame({
             "account_id": account_id, "person_id": ids, "pagerank": [pr[p] for p in ids],
@@ -138,6 +136,54 @@ def influence(snap: Snapshot, settings: Settings, account_ids=None, as_of=None) 
         df[c] = col.where(col.notna(), None)
     df = df.sort_values(["account_id", "rank", "person_id"], kind="mergesort").reset_index(drop=True)
     return df[INFLUENCE_COLUMNS]
+
+
+def _account_edges(snap: Snapshot, settings: Settings, members: pd.DataFrame):
+    """Per account, the links between two of its own people: (combined, informal, chart).
+
+    Each is a dict account id -> frame ``u, v[, weight]``. Built with joins on the link
+    frames (only the links inside each account), the same edges
+    :func:`kamgraph.analysis.graph.influence_digraph` and ``reports_digraph`` hold
+    between those people: parallel links add up, self-links are dropped.
+    """
+    s = settings.influence
+    inf = snap.frames["influence"]
+    rep = snap.reports_to
+    m = members.rename(columns={"org_id": "account_id"})
+    informal = pd.DataFrame({"u": inf["target_id"].to_numpy(dtype=object), "v": inf["source_id"].to_numpy(dtype=object),
+                             "weight": inf["weight"].astype("float64").fillna(s.missing_weight).to_numpy()})
+    formal = pd.DataFrame({"u": rep["person_id"].to_numpy(dtype=object), "v": rep["manager_id"].to_numpy(dtype=object),
+                           "weight": float(s.reports_to_weight)})
+
+    def inside(e: pd.DataFrame) -> pd.DataFrame:
+        e = e[e["u"] != e["v"]]
+        e = e.merge(m.rename(columns={"person_id": "u"}), on="u").merge(
+            m.rename(columns={"person_id": "v"}), on=["v", "account_id"])
+        return e
+
+    inf_in = inside(informal)
+    rep_in = inside(formal)
+
+    def by_account(e: pd.DataFrame, weighted: bool) -> dict:
+        if weighted:
+            e = e.groupby(["account_id", "u", "v"], sort=True, as_index=False)["weight"].sum()
+        else:
+            e = e[["account_id", "u", "v"]].drop_duplicates()
+        return {a: g for a, g in e.groupby("account_id", sort=False)}
+
+    return (by_account(pd.concat([inf_in, rep_in], ignore_index=True), True), by_account(inf_in, True),
+            by_account(rep_in, False))
+
+
+def _graph(edges: pd.DataFrame | None, weighted: bool) -> nx.DiGraph:
+    g = nx.DiGraph()
+    if edges is None or edges.empty:
+        return g
+    if weighted:
+        g.add_weighted_edges_from(zip(edges["u"], edges["v"], edges["weight"].astype(float)))
+    else:
+        g.add_edges_from(zip(edges["u"], edges["v"]))
+    return g
 
 
 def _rank_desc(df: pd.DataFrame, column: str) -> np.ndarray:
