@@ -53,6 +53,8 @@ def _snap(interactions, ties):
         if a == b:
             continue
         key = (min(a, b), max(a, b), kind)
+        if key in tie_rows:  # the first declaration of a tie counts (a later one is not "adding")
+            continue
         tie_rows[key] = {"person_id": key[0], "other_id": key[1], "kind": kind, "strength": strength,
                          "assessed_on": None if assessed is None else _date(assessed)}
     return build_snapshot(accounts=[{"id": "A0", "name": "Zero"}, {"id": "A1", "name": "One"}],

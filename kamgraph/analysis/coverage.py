@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from kamgraph.analysis.graph import current_employment as _current_employment
-from kamgraph.analysis.graph import pair_strengths, people_index
+from kamgraph.analysis.graph import pair_strength_codes, pair_strengths, people_index
 from kamgraph.analysis.strength import resolve_as_of
 from kamgraph.errors import NotFound
 from kamgraph.model import DecisionRole, Side, TeamRole
@@ -146,8 +146,14 @@ def internal_contact_strengths(snap: Snapshot, settings: Settings, as_of=None,
         contacts = p.loc[p["side"] == Side.CUSTOMER.value, "id"].to_numpy()
     ours = internal_ids(snap)
     s = pair_strengths(snap, settings, t)
-    a_int, b_int = s["a"].isin(ours), s["b"].isin(ours)
-    a_con, b_con = s["a"].isin(contacts), s["b"].isin(contacts)
+    ca, cb, people = pair_strength_codes(snap, settings, t)
+    code = pd.Index(people, dtype=object)
+    is_ours = np.zeros(len(people) + 1, dtype=bool)  # the extra last slot: ids not in the index
+    is_ours[code.get_indexer(pd.Index(np.asarray(ours, dtype=object), dtype=object))] = True
+    is_contact = np.zeros(len(people) + 1, dtype=bool)
+    is_contact[code.get_indexer(pd.Index(np.asarray(contacts, dtype=object), dtype=object))] = True
+    is_ours[-1] = is_contact[-1] = False
+    a_int, b_int, a_con, b_con = is_ours[ca], is_ours[cb], is_contact[ca], is_contact[cb]
     fwd = s[a_int & b_con].rename(columns={"a": "internal_id", "b": "contact_id"})
     rev = s[b_int & a_con].rename(columns={"b": "internal_id", "a": "contact_id"})
     out = pd.concat([fwd[PAIR_FIELDS], rev[PAIR_FIELDS]], ignore_index=True)

@@ -28,7 +28,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from kamgraph.analysis.strength import PAIR_COLUMNS, pair_events, resolve_as_of, strengths, to_day
+from kamgraph.analysis.strength import PAIR_COLUMNS, pair_index, resolve_as_of, strengths_with_pairs, to_day
 from kamgraph.model import Side
 from kamgraph.settings import Settings
 from kamgraph.snapshot import Snapshot
@@ -43,6 +43,7 @@ __all__ = [
     "gather",
     "influence_digraph",
     "org_names",
+    "pair_strength_codes",
     "pair_strengths",
     "people_index",
     "person_labels",
@@ -164,15 +165,28 @@ def person_labels(snap: Snapshot, as_of: pd.Timestamp) -> pd.Series:
 
 def pair_strengths(snap: Snapshot, settings: Settings, as_of=None) -> pd.DataFrame:
     """:func:`kamgraph.analysis.strength.strengths` at ``as_of``, memoized on the snapshot."""
+    return _pair_strengths(snap, settings, as_of)[0]
+
+
+def pair_strength_codes(snap: Snapshot, settings: Settings, as_of=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For the rows of :func:`pair_strengths`: person codes of ``a`` and ``b`` and the
+    sorted person ids they index (``a == people[codes_a]``), for joins without strings."""
+    _, keep = _pair_strengths(snap, settings, as_of)
+    ix = pair_index(snap, settings)
+    return ix.pa[keep], ix.pb[keep], ix.people
+
+
+def _pair_strengths(snap: Snapshot, settings: Settings, as_of=None) -> tuple[pd.DataFrame, np.ndarray]:
     t = resolve_as_of(settings, as_of)
 
-    def build() -> pd.DataFrame:
-        events = pair_events(snap, settings)
-        if snap.ties.empty and not (events["day"].to_numpy() <= to_day([t])[0]).any():
+    def build() -> tuple[pd.DataFrame, np.ndarray]:
+        ix = pair_index(snap, settings)
+        if snap.ties.empty and not (ix.ev_day <= to_day([t])[0]).any():
             # nothing known about anyone yet (strengths() cannot merge two empty frames)
-            return pd.DataFrame({c: pd.Series(dtype=float if c in ("strength", "evidence", "declared") else object)
-                                 for c in PAIR_COLUMNS}).astype({"n_interactions": np.int64})
-        return strengths(snap, settings, as_of=t)
+            empty = pd.DataFrame({c: pd.Series(dtype=float if c in ("strength", "evidence", "declared") else object)
+                                  for c in PAIR_COLUMNS}).astype({"n_interactions": np.int64})
+            return empty, np.zeros(0, dtype=np.int64)
+        return strengths_with_pairs(snap, settings, as_of=t)
 
     return snap.cached(cache_key("pair_strengths", t, settings.strength), build)
 
@@ -288,23 +302,27 @@ def _colleagues(ep: pd.DataFrame, src: np.ndarray, dst: np.ndarray, n: int) -> n
 def _build_access_index(snap: Snapshot, settings: Settings, t: pd.Timestamp) -> AccessIndex:
     factors = dict(settings.paths.kind_factors)
     pairs = pair_strengths(snap, settings, t)
-    pairs = pairs[pairs["strength"] > 0]
+    pa, pb, pair_people = pair_strength_codes(snap, settings, t)
+    positive = (pairs["strength"] > 0).to_numpy()
+    pairs, pa, pb = pairs[positive], pa[positive], pb[positive]
     mem = current_memberships(snap, t)
     people = people_index(snap)
+    # the pairs' people plus everyone else known (sorted, so code order is id order)
     ids = np.unique(np.concatenate([
-        people.index.to_numpy(dtype=object).astype(str),
-        pairs["a"].to_numpy(dtype=object).astype(str), pairs["b"].to_numpy(dtype=object).astype(str),
-        mem["person_id"].to_numpy(dtype=object).astype(str),
-    ])) if len(people) or len(pairs) or len(mem) else np.array([], dtype=str)
+        np.asarray(pair_people, dtype=object),
+        people.index.to_numpy(dtype=object), mem["person_id"].to_numpy(dtype=object),
+    ]).astype(object)) if len(people) or len(pair_people) or len(mem) else np.array([], dtype=object)
+    ids = np.asarray(ids, dtype=object)
     n = len(ids)
     code = pd.Index(ids, dtype=object)  # object dtype: lookups hash only the query
-    internal_ids = people.index[people["side"] == Side.INTERNAL.value].astype(str)
+    internal_ids = pd.Index(people.index[people["side"] == Side.INTERNAL.value].to_numpy(dtype=object), dtype=object)
     internal = np.zeros(n, dtype=bool)
     internal[code.get_indexer(internal_ids)] = True
 
-    # both orientations of every pair with strength
-    a = code.get_indexer(pairs["a"].astype(str))
-    b = code.get_indexer(pairs["b"].astype(str))
+    # both orientations of every pair with strength (pair codes mapped into this index)
+    remap = code.get_indexer(pd.Index(np.asarray(pair_people, dtype=object), dtype=object))
+    a = remap[pa]
+    b = remap[pb]
     src = np.concatenate([a, b]).astype(np.int64)
     dst = np.concatenate([b, a]).astype(np.int64)
     strength = np.tile(pairs["strength"].to_numpy(dtype=float), 2)

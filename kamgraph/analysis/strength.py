@@ -57,42 +57,125 @@ def strength_value(evidence: float, declared: float, settings: Settings) -> floa
     return 1.0 - (1.0 - declared) * math.exp(-evidence / settings.strength.evidence_scale)
 
 
+def _obj(values) -> pd.Series:
+    """Strings as an ``object`` Series (pandas 3 would convert a plain array to Arrow strings,
+    a copy of every value, and back again at the next numpy step)."""
+    return pd.Series(np.asarray(values, dtype=object), dtype=object)
+
+
+def sorted_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes of ``values`` numbered in sorted order, and the sorted distinct values.
+
+    Hashes every value once and sorts only the distinct ones (``pd.factorize(sort=True)``
+    compares all of them).
+
+    >>> codes, uniq = sorted_codes(np.array(["b", "a", "b", "c"], dtype=object))
+    >>> codes.tolist(), uniq.tolist()
+    ([1, 0, 1, 2], ['a', 'b', 'c'])
+    """
+    codes, uniq = pd.factorize(np.asarray(values, dtype=object))
+    uniq = np.asarray(uniq, dtype=object)
+    order = np.argsort(uniq, kind="stable")
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    return rank[codes], uniq[order]
+
+
+def unique_ints(x: np.ndarray, return_inverse: bool = False):
+    """``np.unique`` for integer arrays by sorting (numpy 2's ``unique`` hashes first, which
+    is many times slower on millions of int64 keys).
+
+    >>> u, inv = unique_ints(np.array([5, 3, 5, 9]), return_inverse=True)
+    >>> u.tolist(), inv.tolist()
+    ([3, 5, 9], [1, 0, 1, 2])
+    """
+    x = np.asarray(x)
+    if not return_inverse:
+        s = np.sort(x)
+        return s[np.r_[True, s[1:] != s[:-1]]] if len(s) else s
+    order = np.argsort(x, kind="stable")
+    s = x[order]
+    first = np.r_[True, s[1:] != s[:-1]] if len(s) else np.zeros(0, dtype=bool)
+    inverse = np.empty(len(x), dtype=np.int64)
+    inverse[order] = np.cumsum(first) - 1
+    return s[first], inverse
+
+
+def _within_groups(group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every (i, j) with i < j and ``group[i] == group[j]``, for a sorted ``group`` array.
+
+    >>> l, r = _within_groups(np.array([0, 0, 0, 1, 2, 2]))
+    >>> list(zip(l.tolist(), r.tolist()))
+    [(0, 1), (0, 2), (1, 2), (4, 5)]
+    """
+    n = len(group)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+    sizes = np.diff(np.r_[starts, n])
+    end = np.repeat(starts + sizes, sizes)  # one past the last row of each row's group
+    after = end - np.arange(n) - 1  # rows after each row in its group
+    left = np.repeat(np.arange(n), after)
+    total = int(after.sum())
+    offsets = np.arange(total) - np.repeat(np.cumsum(after) - after, after)
+    return left, left + offsets + 1
+
+
+@dataclass(frozen=True)
+class _Events:
+    """Pair events in person codes (``people`` sorted; ``a < b``), sorted by day."""
+
+    people: np.ndarray
+    a: np.ndarray
+    b: np.ndarray
+    day: np.ndarray
+    weight: np.ndarray
+    tie_a: np.ndarray  # declared ties' person codes (a < b), in snap.ties order
+    tie_b: np.ndarray
+
+
+def _events(snap: Snapshot, settings: Settings) -> _Events:
+    weights = dict(settings.strength.interaction_weights)
+    key = ("pair_event_codes", tuple(sorted(weights.items())))
+
+    def build() -> _Events:
+        att, ties, inter = snap.attendance, snap.ties, snap.interactions
+        na = len(att)
+        codes, people = sorted_codes(np.concatenate([
+            att["person_id"].to_numpy(dtype=object), ties["person_id"].to_numpy(dtype=object),
+            ties["other_id"].to_numpy(dtype=object)]))
+        nt = len(ties)
+        ta, tb = codes[na:na + nt], codes[na + nt:]
+        tie_a, tie_b = np.minimum(ta, tb), np.maximum(ta, tb)
+        P = max(len(people), 1)
+        icode, inter_ids = pd.factorize(att["interaction_id"].to_numpy(dtype=object))
+        # one row per (interaction, person), sorted by interaction then person
+        rows = unique_ints(icode.astype(np.int64) * P + codes[:na])
+        i, p = rows // P, rows % P
+        left, right = _within_groups(i)
+        meta = inter[["id", "date", "kind"]].drop_duplicates("id").set_index("id").reindex(
+            pd.Index(np.asarray(inter_ids, dtype=object), dtype=object))
+        day = to_day(meta["date"].fillna(pd.Timestamp(0))) if len(meta) else np.zeros(0, dtype=np.int64)
+        w = meta["kind"].map(weights).fillna(0.0).to_numpy(dtype=float)
+        valid = meta["date"].notna().to_numpy()
+        ei = i[left]
+        keep = valid[ei]
+        ei, ea, eb = ei[keep], p[left][keep], p[right][keep]
+        eday = day[ei]
+        order = np.argsort(eday, kind="stable")
+        return _Events(people=people, a=ea[order], b=eb[order], day=eday[order], weight=w[ei][order],
+                       tie_a=tie_a, tie_b=tie_b)
+
+    return snap.cached(key, build)
+
+
 def pair_events(snap: Snapshot, settings: Settings) -> pd.DataFrame:
     """One row per (pair, interaction) both attended: ``a, b, day, weight``, sorted by day.
 
-    Cached on the snapshot per weight table.
+    ``a < b``; ``day`` counts days since 1970-01-01. Cached on the snapshot per weight table.
     """
-    weights = dict(settings.strength.interaction_weights)
-    key = ("pair_events", tuple(sorted(weights.items())))
-
-    def build() -> pd.DataFrame:
-        att = snap.attendance[["interaction_id", "person_id"]].drop_duplicates()
-        inter = snap.interactions[["id", "date", "kind"]]
-        if att.empty or inter.empty:
-            return pd.DataFrame({"a": pd.Series(dtype=object), "b": pd.Series(dtype=object),
-                                 "day": pd.Series(dtype=np.int64), "weight": pd.Series(dtype=float)})
-        # integer codes keep the self-join cheap
-        pcode, people = pd.factorize(att["person_id"].to_numpy(dtype=object), sort=True)
-        icode, inter_ids = pd.factorize(att["interaction_id"].to_numpy(dtype=object), sort=True)
-        people = np.asarray(people, dtype=object)
-        left = pd.DataFrame({"i": icode, "p": pcode})
-        pairs = left.merge(left, on="i", suffixes=("_a", "_b"))
-        pairs = pairs[pairs["p_a"] < pairs["p_b"]]
-        meta = inter.set_index("id").reindex(inter_ids)
-        day = to_day(meta["date"]) if len(meta) else np.array([], dtype=np.int64)
-        w = meta["kind"].map(weights).fillna(0.0).to_numpy(dtype=float)
-        valid = ~pd.isna(meta["date"]).to_numpy()
-        i = pairs["i"].to_numpy()
-        keep = valid[i]
-        out = pd.DataFrame({
-            "a": people[pairs["p_a"].to_numpy()[keep]],
-            "b": people[pairs["p_b"].to_numpy()[keep]],
-            "day": day[i[keep]],
-            "weight": w[i[keep]],
-        })
-        return out.sort_values(["day"], kind="mergesort").reset_index(drop=True)
-
-    return snap.cached(key, build)
+    ev = _events(snap, settings)
+    return pd.DataFrame({"a": _obj(ev.people[ev.a]), "b": _obj(ev.people[ev.b]), "day": ev.day, "weight": ev.weight})
 
 
 def declared_ties(snap: Snapshot) -> pd.DataFrame:
@@ -113,13 +196,15 @@ def declared_ties(snap: Snapshot) -> pd.DataFrame:
 class PairIndex:
     """Every pair that ever interacted or has a tie, numbered once per snapshot.
 
-    Events are sorted by day, so the events on or before any date are a prefix; sums per
-    pair are ``np.bincount`` over pair numbers. Built once per snapshot and weight table.
+    Pairs are numbered in (a, b) order; ``people`` are the sorted person ids and
+    ``pa``/``pb`` each pair's codes in it (``a = people[pa]``). Events are sorted by day,
+    so the events on or before any date are a prefix; sums per pair are ``np.bincount``
+    over pair numbers. Built once per snapshot and weight table.
     """
 
-    a: np.ndarray  # person id per pair (a < b)
-    b: np.ndarray
-    order: np.ndarray  # pair numbers sorted by (a, b)
+    people: np.ndarray
+    pa: np.ndarray
+    pb: np.ndarray
     ev_pair: np.ndarray  # per event, sorted by day
     ev_day: np.ndarray
     ev_weight: np.ndarray
@@ -132,7 +217,31 @@ class PairIndex:
 
     @property
     def size(self) -> int:
-        return len(self.a)
+        return len(self.pa)
+
+    @property
+    def a(self) -> np.ndarray:
+        return self.people[self.pa]
+
+    @property
+    def b(self) -> np.ndarray:
+        return self.people[self.pb]
+
+    def find(self, x, y) -> np.ndarray:
+        """Pair numbers of person pairs (either order), -1 where the pair is unknown."""
+        code = pd.Index(self.people, dtype=object)
+        cx = code.get_indexer(pd.Index(np.asarray(x, dtype=object), dtype=object))
+        cy = code.get_indexer(pd.Index(np.asarray(y, dtype=object), dtype=object))
+        P = max(len(self.people), 1)
+        known = (cx >= 0) & (cy >= 0)
+        key = np.minimum(cx, cy).astype(np.int64) * P + np.maximum(cx, cy)
+        keys = self.pa.astype(np.int64) * P + self.pb
+        pos = np.searchsorted(keys, key)
+        pos = np.minimum(pos, max(len(keys) - 1, 0))
+        hit = known & (len(keys) > 0)
+        if len(keys):
+            hit &= keys[pos] == key
+        return np.where(hit, pos, -1)
 
 
 def pair_index(snap: Snapshot, settings: Settings) -> PairIndex:
@@ -140,28 +249,21 @@ def pair_index(snap: Snapshot, settings: Settings) -> PairIndex:
     weights = tuple(sorted(dict(settings.strength.interaction_weights).items()))
 
     def build() -> PairIndex:
-        ev = pair_events(snap, settings)
+        ev = _events(snap, settings)
         dec = declared_ties(snap)
-        a = np.concatenate([ev["a"].to_numpy(dtype=object), dec["a"].to_numpy(dtype=object)])
-        b = np.concatenate([ev["b"].to_numpy(dtype=object), dec["b"].to_numpy(dtype=object)])
-        codes, people = pd.factorize(np.concatenate([a, b]), sort=True)
-        people = np.asarray(people, dtype=object)
-        n = len(a)
-        key = codes[:n].astype(np.int64) * max(len(people), 1) + codes[n:]
-        uniq, pair = np.unique(key, return_inverse=True)
-        pa = people[uniq // max(len(people), 1)].astype(object)
-        pb = people[uniq % max(len(people), 1)].astype(object)
-        ne = len(ev)
+        P = max(len(ev.people), 1)
+        key = np.concatenate([ev.a.astype(np.int64) * P + ev.b, ev.tie_a.astype(np.int64) * P + ev.tie_b])
+        uniq, pair = unique_ints(key, return_inverse=True)
+        ne = len(ev.a)
         ev_pair = pair[:ne]
         first_day = np.full(len(uniq), np.iinfo(np.int64).max, dtype=np.int64)
-        ev_day = ev["day"].to_numpy(dtype=np.int64)
-        np.minimum.at(first_day, ev_pair, ev_day)
+        np.minimum.at(first_day, ev_pair, ev.day)
         kinds = tuple(sorted(set(dec["kind"].dropna())))
-        kind_no = {k: i for i, k in enumerate(kinds)}
-        bits = np.array([1 << kind_no[k] if k in kind_no else 0 for k in dec["kind"]], dtype=np.int64)
+        kind_no = pd.Index(list(kinds), dtype=object).get_indexer(dec["kind"].to_numpy(dtype=object))
+        bits = np.where(kind_no >= 0, np.left_shift(1, np.maximum(kind_no, 0)), 0).astype(np.int64)
         return PairIndex(
-            a=pa, b=pb, order=np.arange(len(uniq)),  # np.unique sorts keys, so pairs are already in (a, b) order
-            ev_pair=ev_pair, ev_day=ev_day, ev_weight=ev["weight"].to_numpy(dtype=float), first_day=first_day,
+            people=ev.people, pa=uniq // P, pb=uniq % P,
+            ev_pair=ev_pair, ev_day=ev.day, ev_weight=ev.weight, first_day=first_day,
             tie_pair=pair[ne:], tie_level=dec["level"].to_numpy(dtype=float),
             tie_day=dec["day"].to_numpy(dtype=float), tie_bit=bits, kinds=kinds,
         )
@@ -176,6 +278,11 @@ def strengths(snap: Snapshot, settings: Settings, as_of=None) -> pd.DataFrame:
     last_interaction, tie_kinds`` (kinds of the ties known at ``as_of``, sorted, joined
     with ``,``), sorted by ``a, b``. ``as_of`` defaults to the settings' analysis date.
     """
+    return strengths_with_pairs(snap, settings, as_of)[0]
+
+
+def strengths_with_pairs(snap: Snapshot, settings: Settings, as_of=None) -> tuple[pd.DataFrame, np.ndarray]:
+    """:func:`strengths` and, per row, the pair's number in :func:`pair_index`."""
     t = int(to_day([resolve_as_of(settings, as_of)])[0])
     st = settings.strength
     ix = pair_index(snap, settings)
@@ -198,22 +305,22 @@ def strengths(snap: Snapshot, settings: Settings, as_of=None) -> pd.DataFrame:
     has_tie = np.zeros(P, dtype=bool)
     has_tie[ix.tie_pair[active]] = True
 
-    keep = ix.order[(n_int > 0)[ix.order] | has_tie[ix.order]]
-    masks, inverse = np.unique(kind_bits[keep], return_inverse=True)
+    keep = np.flatnonzero((n_int > 0) | has_tie)
+    masks, inverse = unique_ints(kind_bits[keep], return_inverse=True)
     names = np.array([",".join(kd for i, kd in enumerate(ix.kinds) if m >> i & 1) for m in masks], dtype=object)
     had = n_int[keep] > 0
     out = pd.DataFrame({
-        "a": ix.a[keep],
-        "b": ix.b[keep],
+        "a": _obj(ix.people[ix.pa[keep]]),
+        "b": _obj(ix.people[ix.pb[keep]]),
         "strength": 1.0 - (1.0 - declared[keep]) * np.exp(-evidence[keep] / st.evidence_scale),
         "evidence": evidence[keep],
         "declared": declared[keep],
         "n_interactions": n_int[keep].astype(np.int64),
         "first_interaction": _days_to_ts(np.where(had, ix.first_day[keep], np.nan)),
         "last_interaction": _days_to_ts(np.where(had, last[keep], np.nan)),
-        "tie_kinds": names[inverse.reshape(-1)] if len(keep) else np.array([], dtype=object),
+        "tie_kinds": _obj(names[inverse.reshape(-1)] if len(keep) else np.array([], dtype=object)),
     })
-    return out[PAIR_COLUMNS]
+    return out[PAIR_COLUMNS], keep
 
 
 def _days_to_ts(days) -> pd.Series:

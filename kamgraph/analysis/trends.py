@@ -31,8 +31,8 @@ import numpy as np
 import pandas as pd
 
 from kamgraph.analysis.coverage import current_employment, internal_contact_strengths, person_names
-from kamgraph.analysis.graph import pair_strengths
-from kamgraph.analysis.strength import declared_ties, month_ends, pair_events, resolve_as_of, to_day
+from kamgraph.analysis.graph import _pair_strengths, pair_strengths
+from kamgraph.analysis.strength import _obj, month_ends, pair_index, resolve_as_of, to_day
 from kamgraph.errors import ConfigError
 from kamgraph.model import Attitude
 from kamgraph.settings import Settings
@@ -59,7 +59,8 @@ def _unordered(pairs: pd.DataFrame) -> pd.DataFrame:
     x = pairs["person_id"].to_numpy(dtype=object)
     y = pairs["other_id"].to_numpy(dtype=object)
     swap = x > y
-    return pd.DataFrame({"person_id": x, "other_id": y, "a": np.where(swap, y, x), "b": np.where(swap, x, y)})
+    return pd.DataFrame({"person_id": _obj(x), "other_id": _obj(y), "a": _obj(np.where(swap, y, x)),
+                         "b": _obj(np.where(swap, x, y))})
 
 
 def _pairs_or_default(snap: Snapshot, settings: Settings, t, pairs) -> pd.DataFrame:
@@ -68,7 +69,8 @@ def _pairs_or_default(snap: Snapshot, settings: Settings, t, pairs) -> pd.DataFr
     return _unordered(pairs[["person_id", "other_id"]].drop_duplicates().reset_index(drop=True))
 
 
-def strength_matrix(snap: Snapshot, settings: Settings, pairs: pd.DataFrame, dates) -> np.ndarray:
+def strength_matrix(snap: Snapshot, settings: Settings, pairs: pd.DataFrame, dates,
+                    found: np.ndarray | None = None) -> np.ndarray:
     """Strength of each pair (rows of ``pairs``, columns ``a, b`` with a < b) at each date.
 
     The formula of :func:`kamgraph.analysis.strength.strengths`, evaluated for the requested
@@ -84,24 +86,32 @@ def strength_matrix(snap: Snapshot, settings: Settings, pairs: pd.DataFrame, dat
     declared = np.zeros((n, len(t)))
     if n == 0 or len(t) == 0:
         return evidence
-    index = pd.DataFrame({"a": pairs["a"].to_numpy(dtype=object), "b": pairs["b"].to_numpy(dtype=object),
-                          "row": np.arange(n)})
-    ev = pair_events(snap, settings)
-    if len(ev):
-        ev = ev.merge(index, on=["a", "b"])
-        age = t[None, :] - ev["day"].to_numpy()[:, None]
-        contrib = np.where(age >= 0, ev["weight"].to_numpy()[:, None] * np.exp2(-np.maximum(age, 0) / st.half_life_days),
-                           0.0)
-        np.add.at(evidence, ev["row"].to_numpy(), contrib)
-    dec = declared_ties(snap)
-    if len(dec):
-        dec = dec.merge(index, on=["a", "b"])
-        day = dec["day"].to_numpy(dtype=float)
+    ix = pair_index(snap, settings)
+    if found is None:
+        found = ix.find(pairs["a"].to_numpy(dtype=object), pairs["b"].to_numpy(dtype=object))
+    row_of = np.full(ix.size, -1, dtype=np.int64)
+    row_of[found[found >= 0]] = np.flatnonzero(found >= 0)
+    # the requested pairs' events (still sorted by day), then one bincount per date over
+    # the prefix of events on or before it
+    er = row_of[ix.ev_pair]
+    sel = er >= 0
+    er, eday, ew = er[sel], ix.ev_day[sel], ix.ev_weight[sel]
+    for j, tj in enumerate(t):
+        k = int(np.searchsorted(eday, tj, side="right"))
+        if k:
+            evidence[:, j] = np.bincount(er[:k], weights=ew[:k] * np.exp2(-(tj - eday[:k]) / st.half_life_days),
+                                         minlength=n)
+    tr = row_of[ix.tie_pair]
+    tsel = tr >= 0
+    if tsel.any():
+        tr, day, level = tr[tsel], ix.tie_day[tsel], ix.tie_level[tsel]
         undated = np.isnan(day)
-        age = t[None, :] - np.nan_to_num(day)[:, None]
-        decay = np.where(undated[:, None], 1.0, np.exp2(-np.maximum(age, 0) / st.declared_half_life_days))
-        value = np.where(undated[:, None] | (age >= 0), dec["level"].to_numpy()[:, None] * decay, 0.0)
-        np.maximum.at(declared, dec["row"].to_numpy(), value)
+        for j, tj in enumerate(t):
+            active = undated | (day <= tj)
+            decay = np.where(undated, 1.0, np.exp2(-(tj - np.nan_to_num(day)) / st.declared_half_life_days))
+            col = np.zeros(n)
+            np.maximum.at(col, tr[active], (level * decay)[active])
+            declared[:, j] = col
     return 1.0 - (1.0 - declared) * np.exp(-evidence / st.evidence_scale)
 
 
@@ -167,11 +177,22 @@ def trends(snap: Snapshot, settings: Settings, as_of=None, pairs: pd.DataFrame |
     t = resolve_as_of(settings, as_of)
     p = _pairs_or_default(snap, settings, t, pairs)
     k = max(1, min(tr.slope_points, tr.months))
-    window = strength_matrix(snap, settings, p, month_ends(t, tr.months)[-k:])
+    found = pair_index(snap, settings).find(p["a"].to_numpy(dtype=object), p["b"].to_numpy(dtype=object))
+    window = strength_matrix(snap, settings, p, month_ends(t, tr.months)[-k:], found=found)
 
+    # today's facts of each pair: its row in pair_strengths (rows are in pair-number order)
     now = pair_strengths(snap, settings, t)
-    facts = p.merge(now[["a", "b", "strength", "n_interactions", "first_interaction", "last_interaction"]],
-                    on=["a", "b"], how="left")
+    _, keep = _pair_strengths(snap, settings, t)
+    pos = np.minimum(np.searchsorted(keep, found), max(len(keep) - 1, 0))
+    hit = (found >= 0) & (len(keep) > 0)
+    if len(keep):
+        hit &= keep[pos] == found
+    cols = ["strength", "n_interactions", "first_interaction", "last_interaction"]
+    if len(now):
+        facts = now[cols].iloc[np.where(hit, pos, 0)].reset_index(drop=True)
+        facts = pd.DataFrame({c: facts[c].where(hit) for c in cols})
+    else:
+        facts = pd.DataFrame({c: pd.Series(np.nan, index=range(len(p))) for c in cols})
     out = p[["person_id", "other_id"]].copy()
     names = person_names(snap)
     out["person_name"] = out["person_id"].map(names)
