@@ -90,6 +90,9 @@ class Snapshot:
     def counts(self) -> dict[str, int]:
         return {name: len(self.frames[name]) for name in ENTITIES}
 
+    def has_cached(self, key: object) -> bool:
+        return key in self._cache
+
     def cached(self, key: object, build):
         """Memoize a derived structure (an index, a graph) for the life of this snapshot."""
         try:

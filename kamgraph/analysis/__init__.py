@@ -20,11 +20,11 @@ __all__ = [
 
 # access paths, influence and tiering (graph indexes shared in kamgraph.analysis.graph)
 from kamgraph.analysis.influence import influence  # noqa: E402
-from kamgraph.analysis.paths import access_paths, access_paths_for, uncovered_decision_maker_paths  # noqa: E402
+from kamgraph.analysis.paths import access_paths, access_paths_for, prepare, uncovered_decision_maker_paths  # noqa: E402
 from kamgraph.analysis.tiering import ParetoSummary, account_tiers, pareto, tier_policy_table  # noqa: E402
 
 __all__ += [
-    "access_paths", "access_paths_for", "uncovered_decision_maker_paths",
+    "access_paths", "access_paths_for", "uncovered_decision_maker_paths", "prepare",
     "influence",
     "account_tiers", "pareto", "tier_policy_table", "ParetoSummary",
 ]

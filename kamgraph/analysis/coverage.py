@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from kamgraph.analysis.graph import current_employment as _current_employment
-from kamgraph.analysis.graph import pair_strength_codes, pair_strengths, people_index
+from kamgraph.analysis.graph import map_ids, pair_strength_codes, pair_strengths, people_index
 from kamgraph.analysis.strength import resolve_as_of
 from kamgraph.errors import NotFound
 from kamgraph.model import DecisionRole, Side, TeamRole
@@ -157,7 +157,8 @@ def internal_contact_strengths(snap: Snapshot, settings: Settings, as_of=None,
     fwd = s[a_int & b_con].rename(columns={"a": "internal_id", "b": "contact_id"})
     rev = s[b_int & a_con].rename(columns={"b": "internal_id", "a": "contact_id"})
     out = pd.concat([fwd[PAIR_FIELDS], rev[PAIR_FIELDS]], ignore_index=True)
-    out["internal_level"] = out["internal_id"].map(person_levels(snap)).astype(float)
+    out["internal_level"] = pd.to_numeric(pd.Series(map_ids(out["internal_id"], person_levels(snap)), dtype=object),
+                                          errors="coerce").astype(float).to_numpy()
     return out
 
 

@@ -367,3 +367,28 @@ def _empty(with_account: bool = False) -> pd.DataFrame:
     df["rank"] = df["rank"].astype(np.int64)
     df["internal_level"] = df["internal_level"].astype("Int64")
     return df
+
+
+def prepare(snap: Snapshot, settings: Settings, as_of=None) -> Snapshot:
+    """Build, once, what every analysis of ``snap`` at ``as_of`` shares, and return ``snap``.
+
+    The pair index and the strengths at the date, the access-path index and its labels
+    are memoized on the snapshot; an interactive caller (the app) prepares a snapshot
+    right after loading it, so each page's analyses only read them.
+    """
+    def build() -> bool:
+        idx = access_index(snap, settings, as_of)  # strengths and the pair index on the way
+        _labels(snap, settings, idx)
+        return True
+
+    snap.cached(_prepared_key(snap, settings, as_of), build)
+    return snap
+
+
+def is_prepared(snap: Snapshot, settings: Settings, as_of=None) -> bool:
+    """Has :func:`prepare` run for this snapshot, settings and date?"""
+    return snap.has_cached(_prepared_key(snap, settings, as_of))
+
+
+def _prepared_key(snap: Snapshot, settings: Settings, as_of) -> tuple:
+    return cache_key("prepared", resolve_as_of(settings, as_of), settings.strength, settings.paths)

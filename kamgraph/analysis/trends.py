@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from kamgraph.analysis.coverage import current_employment, internal_contact_strengths, person_names
-from kamgraph.analysis.graph import _pair_strengths, pair_strengths
+from kamgraph.analysis.graph import _pair_strengths, map_ids, pair_strengths
 from kamgraph.analysis.strength import _obj, month_ends, pair_index, resolve_as_of, to_day
 from kamgraph.errors import ConfigError
 from kamgraph.model import Attitude
@@ -64,8 +64,8 @@ def _unordered(pairs: pd.DataFrame) -> pd.DataFrame:
 
 
 def _pairs_or_default(snap: Snapshot, settings: Settings, t, pairs) -> pd.DataFrame:
-    if pairs is None:
-        pairs = default_pairs(snap, settings, t)
+    if pairs is None:  # one row per pair already
+        return _unordered(default_pairs(snap, settings, t).reset_index(drop=True))
     return _unordered(pairs[["person_id", "other_id"]].drop_duplicates().reset_index(drop=True))
 
 
@@ -161,8 +161,7 @@ def _accounts_of(snap: Snapshot, t, ids: pd.Series) -> pd.Series:
     several = emp["person_id"].duplicated(keep=False).to_numpy()
     joined = pd.concat([emp[~several].set_index("person_id")["org_id"],
                         emp[several].groupby("person_id", sort=False)["org_id"].agg(",".join)])
-    out = ids.map(joined)
-    return out.astype(object).where(out.notna(), None)
+    return pd.Series(map_ids(ids, joined), index=ids.index, dtype=object)
 
 
 def trends(snap: Snapshot, settings: Settings, as_of=None, pairs: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -195,8 +194,8 @@ def trends(snap: Snapshot, settings: Settings, as_of=None, pairs: pd.DataFrame |
         facts = pd.DataFrame({c: pd.Series(np.nan, index=range(len(p))) for c in cols})
     out = p[["person_id", "other_id"]].copy()
     names = person_names(snap)
-    out["person_name"] = out["person_id"].map(names)
-    out["other_name"] = out["other_id"].map(names)
+    out["person_name"] = map_ids(out["person_id"], names)
+    out["other_name"] = map_ids(out["other_id"], names)
     out["accounts"] = _accounts_of(snap, t, out["other_id"])
     out["strength_now"] = facts["strength"].fillna(0.0).to_numpy()
     out["strength_start"] = window[:, 0] if len(p) else np.zeros(0)

@@ -25,6 +25,7 @@ from typing import Any, Callable, Sequence
 import pandas as pd
 import streamlit as st
 
+from kamgraph.analysis.paths import is_prepared, prepare
 from kamgraph.settings import Settings
 from kamgraph.snapshot import Snapshot
 from kamgraph.store import open_store, resolve_store_url
@@ -123,7 +124,11 @@ class PageContext:
     def snapshot(self, scope: Sequence[str] | None = None) -> Snapshot:
         """The snapshot of some accounts (``None``: the whole portfolio), read once per data version."""
         key = tuple(sorted(set(scope))) if scope is not None else None
-        return _snapshot(self.store_url, key, self.data_version, self.store)
+        snap = _snapshot(self.store_url, key, self.data_version, self.store)
+        if not is_prepared(snap, self.settings, self.as_of):
+            with st.spinner("Preparing the analyses..."):  # once per snapshot, settings and date
+                prepare(snap, self.settings, self.as_of)
+        return snap
 
     def compute(self, fn: Callable, *args, scope: Sequence[str] | None = None, with_settings: bool = True,
                 **kwargs) -> Any:
