@@ -107,6 +107,10 @@ class Snapshot:
         The latest assessment on or before ``as_of`` (default: the latest of all) per
         (person, account), with ``assessed_on``; one row per pair.
         """
+        key = ("roles", None if as_of is None else pd.Timestamp(as_of))
+        return self.cached(key, lambda: self._roles(as_of)).copy(deep=False)
+
+    def _roles(self, as_of=None) -> pd.DataFrame:
         a = self.frames["assessments"]
         if as_of is not None:
             a = a[a["assessed_on"] <= pd.Timestamp(as_of)]

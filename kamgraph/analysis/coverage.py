@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from kamgraph.analysis.graph import current_employment as _current_employment
-from kamgraph.analysis.graph import map_ids, pair_strength_codes, pair_strengths, people_index
+from kamgraph.analysis.graph import cache_key, map_ids, memo, pair_strength_codes, pair_strengths, people_index
 from kamgraph.analysis.strength import resolve_as_of
 from kamgraph.errors import NotFound
 from kamgraph.model import DecisionRole, Side, TeamRole
@@ -109,6 +109,10 @@ def account_contacts(snap: Snapshot, settings: Settings, as_of=None,
     """
     t = resolve_as_of(settings, as_of)
     ids = account_ids(snap, accounts)
+    return memo(snap, ("account_contacts", t, tuple(ids)), lambda: _account_contacts(snap, t, ids))
+
+
+def _account_contacts(snap: Snapshot, t, ids: Sequence[str]) -> pd.DataFrame:
     emp = current_employment(snap, t)
     people = snap.people
     customers = people.loc[people["side"] == Side.CUSTOMER.value, ["id", "title"]]
@@ -141,6 +145,12 @@ def internal_contact_strengths(snap: Snapshot, settings: Settings, as_of=None,
     first_interaction, last_interaction, tie_kinds, internal_level``.
     """
     t = resolve_as_of(settings, as_of)
+    key = cache_key("internal_contact_strengths", t, settings.strength,
+                    None if contacts is None else tuple(contacts))
+    return memo(snap, key, lambda: _internal_contact_strengths(snap, settings, t, contacts))
+
+
+def _internal_contact_strengths(snap: Snapshot, settings: Settings, t, contacts) -> pd.DataFrame:
     if contacts is None:
         p = snap.people
         contacts = p.loc[p["side"] == Side.CUSTOMER.value, "id"].to_numpy()
@@ -216,6 +226,21 @@ def contact_best(settings: Settings, contacts: pd.DataFrame, pairs: pd.DataFrame
     return out
 
 
+def contact_table(snap: Snapshot, settings: Settings, as_of=None,
+                  accounts: Iterable[str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """``(contacts, pairs, best)`` of some accounts: :func:`account_contacts`, their
+    :func:`internal_contact_strengths` and :func:`contact_best` (memoized per snapshot)."""
+    t = resolve_as_of(settings, as_of)
+    ids = account_ids(snap, accounts)
+
+    def build():
+        contacts = account_contacts(snap, settings, t, ids)
+        pairs = internal_contact_strengths(snap, settings, t, contacts["contact_id"].unique())
+        return contacts, pairs, contact_best(settings, contacts, pairs)
+
+    return memo(snap, cache_key("contact_table", t, tuple(ids), settings.strength, settings.coverage), build)
+
+
 def role_weight(settings: Settings, roles: pd.Series) -> pd.Series:
     """Weight of each decision role (0 for no role: outside the buying center)."""
     return roles.map(dict(settings.coverage.role_weights)).astype(float).fillna(0.0)
@@ -255,6 +280,10 @@ def score_groups(settings: Settings, members: pd.DataFrame, key: str) -> pd.Data
 
 def team_roles(snap: Snapshot, as_of, accounts: Sequence[str]) -> pd.DataFrame:
     """Current team-role assignments: ``account_id, team_role, internal_id`` (one row each)."""
+    return memo(snap, ("team_roles", pd.Timestamp(as_of), tuple(accounts)), lambda: _team_roles(snap, as_of, accounts))
+
+
+def _team_roles(snap: Snapshot, as_of, accounts: Sequence[str]) -> pd.DataFrame:
     emp = current_employment(snap, as_of)
     ours = set(internal_ids(snap))
     t = emp[emp["org_id"].isin(accounts) & emp["team_role"].notna() & emp["person_id"].isin(ours)]
@@ -275,9 +304,7 @@ def contact_coverage(snap: Snapshot, settings: Settings, as_of=None,
     threads, never_interacted, last_interaction.
     """
     t = resolve_as_of(settings, as_of)
-    contacts = account_contacts(snap, settings, t, accounts)
-    pairs = internal_contact_strengths(snap, settings, t, contacts["contact_id"].unique())
-    out = contact_best(settings, contacts, pairs)
+    _, _, out = contact_table(snap, settings, t, accounts)
     names = person_names(snap)
     out["name"] = out["contact_id"].map(names)
     out["best_internal_name"] = out["best_internal_id"].map(names)

@@ -65,10 +65,8 @@ import numpy as np
 import pandas as pd
 
 from kamgraph.analysis.coverage import (
-    account_contacts,
     account_ids,
-    contact_best,
-    internal_contact_strengths,
+    contact_table,
     person_levels,
     person_names,
     team_roles,
@@ -180,9 +178,7 @@ def _accounts_frame(snap: Snapshot, settings: Settings, t, ids, team: pd.DataFra
 def _context(snap: Snapshot, settings: Settings, as_of, accounts) -> _Context:
     t = resolve_as_of(settings, as_of)
     ids = account_ids(snap, accounts)
-    contacts = account_contacts(snap, settings, t, ids)
-    pairs = internal_contact_strengths(snap, settings, t, contacts["contact_id"].unique())
-    cb = contact_best(settings, contacts, pairs)
+    contacts, pairs, cb = contact_table(snap, settings, t, ids)
     names = person_names(snap)
     cb["name"] = cb["contact_id"].map(names)
     w = dict(settings.coverage.role_weights)
@@ -519,7 +515,9 @@ def _tier_policy(ctx: _Context) -> pd.DataFrame:
         inter = ctx.snap.interactions
         recent = inter[(inter["kind"] == InteractionKind.VISIT.value) & inter["account_id"].isin(vis["account_id"])
                        & (inter["date"] > ctx.t - QUARTER) & (inter["date"] <= ctx.t)]
-        att = ctx.snap.attendance.merge(recent[["id", "account_id"]], left_on="interaction_id", right_on="id")
+        att = ctx.snap.attendance
+        att = att[att["interaction_id"].isin(recent["id"])]  # before the join: a few rows of many
+        att = att.merge(recent[["id", "account_id"]], left_on="interaction_id", right_on="id")
         att = att.assign(level=att["person_id"].map(ctx.levels).astype(float).fillna(np.inf))
         att = att.merge(vis[["account_id", "executive_level"]], on="account_id")
         att = att[att["level"] <= att["executive_level"]]

@@ -22,13 +22,14 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 import networkx as nx
 import numpy as np
 import pandas as pd
 
-from kamgraph.analysis.strength import PAIR_COLUMNS, pair_index, resolve_as_of, strengths_with_pairs, to_day, unique_ints
+from kamgraph.analysis.strength import (PAIR_COLUMNS, pair_index, resolve_as_of, sorted_codes, strengths_with_pairs,
+                                        to_day, unique_ints)
 from kamgraph.model import Side
 from kamgraph.settings import Settings
 from kamgraph.snapshot import Snapshot
@@ -44,6 +45,7 @@ __all__ = [
     "influence_digraph",
     "org_names",
     "map_ids",
+    "memo",
     "pair_strength_codes",
     "pair_strengths",
     "people_index",
@@ -160,6 +162,21 @@ def person_labels(snap: Snapshot, as_of: pd.Timestamp) -> pd.Series:
         return pd.Series(np.where(internal, internal_label, other_label), index=p.index, dtype=object)
 
     return snap.cached(("person_labels", t), build)
+
+
+def memo(snap: Snapshot, key: tuple, build: Callable[[], Any]) -> Any:
+    """``snap.cached(key, build)`` handing out shallow copies of frames (pandas copy-on-write
+    keeps the memoized frame intact whatever the caller does with its copy).
+
+    Analyses of one snapshot share intermediate tables this way: an account page asks for
+    coverage, gaps and the map, and each starts from the same contacts and strengths.
+    """
+    value = snap.cached(key, build)
+    if isinstance(value, (pd.DataFrame, pd.Series)):
+        return value.copy(deep=False)
+    if isinstance(value, tuple):
+        return tuple(v.copy(deep=False) if isinstance(v, (pd.DataFrame, pd.Series)) else v for v in value)
+    return value
 
 
 def map_ids(ids, mapping: pd.Series) -> np.ndarray:
@@ -342,57 +359,65 @@ def _build_access_index(snap: Snapshot, settings: Settings, t: pd.Timestamp) -> 
     remap = code.get_indexer(pd.Index(np.asarray(pair_people, dtype=object), dtype=object))
     a = remap[pa]
     b = remap[pb]
+    # the link attributes are symmetric: work on the unordered pairs, then both orientations
+    lo_, hi_ = np.minimum(a, b).astype(np.int64), np.maximum(a, b).astype(np.int64)
     src = np.concatenate([a, b]).astype(np.int64)
     dst = np.concatenate([b, a]).astype(np.int64)
     strength = np.tile(pairs["strength"].to_numpy(dtype=float), 2)
-    interacted = np.tile(pairs["n_interactions"].to_numpy() > 0, 2)
+    interacted = pairs["n_interactions"].to_numpy() > 0
+
+    def ids_of(col: pd.Series) -> pd.Index:
+        return pd.Index(col.to_numpy(dtype=object), dtype=object)
 
     # best declared tie kind per unordered pair (ties in force at t)
     ties = snap.ties
     ties = ties[ties["assessed_on"].isna() | (ties["assessed_on"] <= t)]
-    tk = pd.DataFrame({
-        "x": code.get_indexer(ties["person_id"].astype(str)), "y": code.get_indexer(ties["other_id"].astype(str)),
-        "kind": ties["kind"].to_numpy(dtype=object), "note": ties["notes"].to_numpy(dtype=object),
-    })
-    tk = tk[(tk["x"] >= 0) & (tk["y"] >= 0)]
+    tx, ty = code.get_indexer(ids_of(ties["person_id"])), code.get_indexer(ids_of(ties["other_id"]))
+    ok = (tx >= 0) & (ty >= 0)
     other_factor = factors.get(INTERACTION_KIND, 0.0)
-    tk["factor"] = tk["kind"].map(factors).fillna(other_factor).astype(float)
-    tk["lo"] = np.minimum(tk["x"], tk["y"])
-    tk["hi"] = np.maximum(tk["x"], tk["y"])
-    tk = tk.sort_values(["lo", "hi", "factor", "kind"], ascending=[True, True, False, True], kind="mergesort")
-    tk = tk.drop_duplicates(["lo", "hi"])
-    # each link's best tie: look its (lo, hi) key up among the ties' sorted keys
-    tkey = tk["lo"].to_numpy(dtype=np.int64) * max(n, 1) + tk["hi"].to_numpy(dtype=np.int64)
-    ekey = np.minimum(src, dst) * max(n, 1) + np.maximum(src, dst)
-    at = np.minimum(np.searchsorted(tkey, ekey), max(len(tkey) - 1, 0))
-    has = (tkey[at] == ekey) if len(tkey) else np.zeros(len(ekey), dtype=bool)
-    best = pd.DataFrame({
-        "kind": np.where(has, tk["kind"].to_numpy(dtype=object)[at], None) if len(tkey) else np.full(len(ekey), None),
-        "note": np.where(has, tk["note"].to_numpy(dtype=object)[at], None) if len(tkey) else np.full(len(ekey), None),
-    })
-    tie_factor = np.where(has, tk["factor"].to_numpy(dtype=float)[at], np.nan) if len(tkey) else np.full(len(ekey), np.nan)
+    t_kind = ties["kind"].to_numpy(dtype=object)[ok]
+    t_note = ties["notes"].to_numpy(dtype=object)[ok]
+    t_factor = pd.Series(t_kind, dtype=object).map(factors).fillna(other_factor).to_numpy(dtype=float)
+    t_lo, t_hi = np.minimum(tx[ok], ty[ok]).astype(np.int64), np.maximum(tx[ok], ty[ok]).astype(np.int64)
+    t_kcode, kind_names = sorted_codes(t_kind) if len(t_kind) else (np.zeros(0, np.int64), np.array([], dtype=object))
+    # per pair: highest factor, then the kind first in alphabetical order
+    t_order = np.lexsort((t_kcode, -t_factor, t_hi, t_lo))
+    t_lo, t_hi, t_factor, t_kcode, t_note = t_lo[t_order], t_hi[t_order], t_factor[t_order], t_kcode[t_order], t_note[t_order]
+    first = np.r_[True, (t_lo[1:] != t_lo[:-1]) | (t_hi[1:] != t_hi[:-1])] if len(t_lo) else np.zeros(0, dtype=bool)
+    t_lo, t_hi, t_factor, t_kcode, t_note = t_lo[first], t_hi[first], t_factor[first], t_kcode[first], t_note[first]
+    # each pair's best tie: its (lo, hi) key among the ties' sorted keys
+    tkey = t_lo * max(n, 1) + t_hi
+    pkey = lo_ * max(n, 1) + hi_
+    at = np.minimum(np.searchsorted(tkey, pkey), max(len(tkey) - 1, 0))
+    has = (tkey[at] == pkey) if len(tkey) else np.zeros(len(pkey), dtype=bool)
+    tie_factor = np.where(has, t_factor[at], np.nan) if len(tkey) else np.full(len(pkey), np.nan)
 
     # colleagues: x and the target share a current employer
     emp = current_employment(snap, t)
-    ep = pd.DataFrame({"p": code.get_indexer(emp["person_id"].astype(str)), "org": emp["org_id"].to_numpy(dtype=object)})
+    ep = pd.DataFrame({"p": code.get_indexer(ids_of(emp["person_id"])), "org": emp["org_id"].to_numpy(dtype=object)})
     ep = ep[ep["p"] >= 0].drop_duplicates()
-    colleague = _colleagues(ep, src, dst, n)
+    colleague = _colleagues(ep, lo_, hi_, n)
 
     cand = np.vstack([
         np.where(np.isnan(tie_factor), -np.inf, tie_factor),
         np.where(colleague, factors.get(COLLEAGUE_KIND, 0.0), -np.inf),
         np.where(interacted, other_factor, -np.inf),
     ])
-    pick = np.argmax(cand, axis=0) if len(src) else np.zeros(0, dtype=np.int64)
-    factor = cand[pick, np.arange(len(src))] if len(src) else np.zeros(0)
-    factor = np.where(np.isfinite(factor), factor, 0.0)
-    kind = np.where(pick == 0, best["kind"].to_numpy(dtype=object),
-                    np.where(pick == 1, COLLEAGUE_KIND, INTERACTION_KIND)).astype(object)
-    note = np.where(pick == 0, best["note"].to_numpy(dtype=object), None).astype(object)
+    pick = np.argmax(cand, axis=0) if len(lo_) else np.zeros(0, dtype=np.int64)
+    factor = cand[pick, np.arange(len(lo_))] if len(lo_) else np.zeros(0)
+    factor = np.tile(np.where(np.isfinite(factor), factor, 0.0), 2)
+    # kinds and notes as small codes into tables (object arrays only for the final index)
+    kind_table = np.concatenate([np.asarray(kind_names, dtype=object),
+                                 np.array([COLLEAGUE_KIND, INTERACTION_KIND], dtype=object)])
+    nk = len(kind_names)
+    kcode = np.where(pick == 0, t_kcode[at] if len(tkey) else 0, np.where(pick == 1, nk, nk + 1))
+    note_table = np.append(t_note, None)
+    ncode = np.where(pick == 0, at if len(tkey) else -1, -1)
+    kcode, ncode = np.tile(kcode, 2), np.tile(ncode, 2)
 
     order, nbr_indptr = _csr(src, n)
     nbr_other, nbr_strength = dst[order], strength[order]
-    nbr_factor, nbr_kind, nbr_note = factor[order], kind[order], note[order]
+    nbr_factor, nbr_kind, nbr_note = factor[order], kind_table[kcode[order]], note_table[ncode[order]]
 
     # first legs: each person's internal neighbors
     to_int = internal[dst]
@@ -402,8 +427,8 @@ def _build_access_index(snap: Snapshot, settings: Settings, t: pd.Timestamp) -> 
     # memberships: person -> orgs, org -> internal members
     org_ids = np.unique(mem["org_id"].to_numpy(dtype=object).astype(str)) if len(mem) else np.array([], dtype=str)
     ocode = pd.Index(org_ids)
-    mp = code.get_indexer(mem["person_id"].astype(str))
-    mo = ocode.get_indexer(mem["org_id"].astype(str))
+    mp = code.get_indexer(ids_of(mem["person_id"]))
+    mo = ocode.get_indexer(mem["org_id"].to_numpy(dtype=object).astype(str))
     pair = pd.DataFrame({"p": mp, "o": mo}).drop_duplicates()
     mp, mo = pair["p"].to_numpy(np.int64), pair["o"].to_numpy(np.int64)
     morder, mem_indptr = _csr(mp, n)

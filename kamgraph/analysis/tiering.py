@@ -65,6 +65,12 @@ def account_tiers(snap: Snapshot, settings: Settings) -> pd.DataFrame:
     problem_reasons, revenue`` then ``pct_<metric>`` per weighted metric; sorted by value
     score (best first, accounts without one last), then id.
     """
+    from kamgraph.analysis.graph import cache_key, memo
+
+    return memo(snap, cache_key("account_tiers", settings.tiers), lambda: _account_tiers(snap, settings))
+
+
+def _account_tiers(snap: Snapshot, settings: Settings) -> pd.DataFrame:
     ts = settings.tiers
     acc = snap.accounts
     out = pd.DataFrame({"account_id": acc["id"].astype(object), "name": acc["name"].astype(object)})
