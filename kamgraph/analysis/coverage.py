@@ -145,8 +145,9 @@ def internal_contact_strengths(snap: Snapshot, settings: Settings, as_of=None,
     first_interaction, last_interaction, tie_kinds, internal_level``.
     """
     t = resolve_as_of(settings, as_of)
-    key = cache_key("internal_contact_strengths", t, settings.strength,
-                    None if contacts is None else tuple(contacts))
+    # the contacts join the key as they are (cache_key would walk every id in Python)
+    key = (cache_key("internal_contact_strengths", t, settings.strength),
+           None if contacts is None else tuple(contacts))
     return memo(snap, key, lambda: _internal_contact_strengths(snap, settings, t, contacts))
 
 

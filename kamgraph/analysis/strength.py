@@ -187,7 +187,8 @@ def declared_ties(snap: Snapshot) -> pd.DataFrame:
         level = (t["strength"].astype("float64") / 5.0).fillna(0.0).to_numpy()
         assessed = pd.to_datetime(t["assessed_on"])
         day = np.where(assessed.isna(), np.nan, to_day(assessed.fillna(pd.Timestamp(0))).astype(float))
-        return pd.DataFrame({"a": a, "b": b, "kind": t["kind"].to_numpy(), "level": level, "day": day})
+        return pd.DataFrame({"a": _obj(a), "b": _obj(b), "kind": _obj(t["kind"].to_numpy(dtype=object)),
+                             "level": level, "day": day})
 
     return snap.cached("declared_ties", build)
 
@@ -324,8 +325,11 @@ def strengths_with_pairs(snap: Snapshot, settings: Settings, as_of=None) -> tupl
 
 
 def _days_to_ts(days) -> pd.Series:
-    d = pd.to_numeric(pd.Series(days, dtype=float), errors="coerce")
-    return pd.to_datetime(d, unit="D", origin="unix").astype("datetime64[ns]")
+    d = np.asarray(days, dtype=float)
+    out = np.full(len(d), np.datetime64("NaT"), dtype="datetime64[ns]")
+    ok = ~np.isnan(d)
+    out[ok] = (d[ok].astype(np.int64) * 86_400_000_000_000).astype("datetime64[ns]")
+    return pd.Series(out)
 
 
 def directed(pairs: pd.DataFrame) -> pd.DataFrame:
