@@ -166,12 +166,12 @@ def _excel_value(v):
     return text[:_EXCEL_CELL_MAX]
 
 
-def _set(ws, row: int, col: int, value, bold: bool = False):
+def _cell(ws, v, bold: bool = False):
+    """A write-only cell for an already converted value (see :func:`_excel_value`)."""
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
-    v = _excel_value(value)
-    cell = ws.cell(row=row, column=col)
-    cell.value = v
+    cell = WriteOnlyCell(ws, value=v)
     if isinstance(v, str):
         cell.data_type = "s"  # text is text: never let openpyxl read it as a formula
     elif isinstance(v, (dt.datetime, dt.date)):
@@ -182,35 +182,37 @@ def _set(ws, row: int, col: int, value, bold: bool = False):
 
 
 def _write_sheet(ws, blocks: Sequence[SheetBlock]) -> None:
-    row = 1
-    widths: dict[int, int] = {}
-    for b in blocks:
-        for note in b.notes:
-            _set(ws, row, 1, note)
-            row += 1
-        if b.title:
-            _set(ws, row, 1, b.title, bold=True)
-            row += 1
-        for j, c in enumerate(b.frame.columns, start=1):
-            _set(ws, row, j, str(c), bold=True)
-            widths[j] = max(widths.get(j, 0), len(str(c)))
-        header_row = row
-        row += 1
-        for values in b.frame.itertuples(index=False):
-            for j, v in enumerate(values, start=1):
-                cell = _set(ws, row, j, v)
-                if isinstance(cell.value, str):
-                    widths[j] = max(widths.get(j, 0), min(60, len(cell.value)))
-                elif isinstance(cell.value, float):
-                    widths[j] = max(widths.get(j, 0), 10)
-            row += 1
-        if len(blocks) == 1 and not b.notes and not b.title:
-            ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
-        row += 1  # a blank line between blocks
+    """Stream the blocks into a write-only sheet: widths first (they precede the rows in
+    the file), then one row at a time, so a million-row table never sits in memory as
+    cell objects."""
     from openpyxl.utils import get_column_letter
 
+    widths: dict[int, int] = {}
+    converted = []
+    for b in blocks:
+        columns = [[_excel_value(v) for v in b.frame[c].tolist()] for c in b.frame.columns]
+        for j, (name, values) in enumerate(zip(b.frame.columns, columns), start=1):
+            w = max(widths.get(j, 0), len(str(name)))
+            longest = max((len(v) for v in values if isinstance(v, str)), default=None)
+            if longest is not None:
+                w = max(w, min(60, longest))
+            if any(isinstance(v, float) for v in values):
+                w = max(w, 10)
+            widths[j] = w
+        converted.append(columns)
     for j, w in widths.items():
         ws.column_dimensions[get_column_letter(j)].width = max(8, min(60, w + 2))
+    if len(blocks) == 1 and not blocks[0].notes and not blocks[0].title:
+        ws.freeze_panes = "A2"
+    for b, columns in zip(blocks, converted):
+        for note in b.notes:
+            ws.append([_cell(ws, _excel_value(note))])
+        if b.title:
+            ws.append([_cell(ws, _excel_value(b.title), bold=True)])
+        ws.append([_cell(ws, _excel_value(str(c)), bold=True) for c in b.frame.columns])
+        for values in zip(*columns):
+            ws.append([_cell(ws, v) for v in values])
+        ws.append([])  # a blank line between blocks
 
 
 class _FixedTimeZip(zipfile.ZipFile):
@@ -247,8 +249,7 @@ def workbook_bytes(sheets: Mapping[str, SheetBlock | pd.DataFrame | Sequence[She
     from openpyxl.writer.excel import ExcelWriter
 
     ts = pd.Timestamp(when).to_pydatetime().replace(tzinfo=None)
-    wb = Workbook()
-    wb.remove(wb.active)
+    wb = Workbook(write_only=True)
     for name, content in sheets.items():
         if isinstance(content, pd.DataFrame):
             blocks = [SheetBlock(content)]
