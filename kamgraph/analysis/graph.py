@@ -10,8 +10,9 @@ loop exists once and a second analysis on the same snapshot pays nothing for it:
 - :func:`person_labels` -- "Li Wei (our CEO)", "Chen Jie, CFO of Acme" for explanations;
 - :func:`access_index` -- compressed adjacency (CSR arrays) of strengths, intermediary
   factors and memberships, the index behind single-intermediary access paths;
-- :func:`influence_digraph`, :func:`reports_digraph`, :func:`relationship_graph` --
-  networkx graphs for influence ranking, org charts and maps.
+- :func:`relationship_graph` -- the networkx graph of people, strengths and memberships
+  for maps (influence ranking builds its per-account links in
+  :mod:`kamgraph.analysis.influence`).
 
 Dates: employment is in force at ``t`` when ``since`` is empty or ``<= t`` and ``until``
 is empty or ``>= t`` (``until`` is the last day); a membership when ``since`` is empty or
@@ -42,7 +43,6 @@ __all__ = [
     "current_employment",
     "current_memberships",
     "gather",
-    "influence_digraph",
     "org_names",
     "map_ids",
     "memo",
@@ -51,7 +51,6 @@ __all__ = [
     "people_index",
     "person_labels",
     "relationship_graph",
-    "reports_digraph",
 ]
 
 #: the kind of an intermediary's link to the target when it is only interactions, no tie
@@ -446,48 +445,6 @@ def _build_access_index(snap: Snapshot, settings: Settings, t: pd.Timestamp) -> 
 
 
 # -- networkx graphs -------------------------------------------------------------------------
-
-def reports_digraph(snap: Snapshot) -> nx.DiGraph:
-    """The formal org chart: an edge subordinate -> manager for every REPORTS_TO row."""
-    def build() -> nx.DiGraph:
-        g = nx.DiGraph()
-        r = snap.reports_to
-        g.add_edges_from(zip(r["person_id"], r["manager_id"]))
-        return g
-
-    return snap.cached("reports_digraph", build)
-
-
-def influence_digraph(snap: Snapshot, settings: Settings, include_reports: bool = True) -> nx.DiGraph:
-    """Who defers to whom: the graph influence ranking walks on, with ``weight`` on edges.
-
-    INFLUENCES "A's opinion weighs on B's decision" becomes the edge B -> A with the link's
-    weight (``settings.influence.missing_weight`` when empty): PageRank flows from a
-    person to whoever shapes their decision, as it flows from a subordinate to a boss
-    along REPORTS_TO (weight ``settings.influence.reports_to_weight``) when
-    ``include_reports``. Parallel links add up; self-links are dropped.
-    """
-    key = cache_key("influence_digraph", settings.influence, include_reports)
-
-    def build() -> nx.DiGraph:
-        inf = snap.frames["influence"]
-        w = inf["weight"].astype("float64").fillna(settings.influence.missing_weight)
-        parts = [pd.DataFrame({"u": inf["target_id"].to_numpy(dtype=object),
-                               "v": inf["source_id"].to_numpy(dtype=object), "weight": w.to_numpy()})]
-        if include_reports:
-            r = snap.reports_to
-            parts.append(pd.DataFrame({"u": r["person_id"].to_numpy(dtype=object),
-                                       "v": r["manager_id"].to_numpy(dtype=object),
-                                       "weight": settings.influence.reports_to_weight}))
-        e = pd.concat(parts, ignore_index=True)
-        e = e[e["u"] != e["v"]]
-        e = e.groupby(["u", "v"], sort=True, as_index=False)["weight"].sum()
-        g = nx.DiGraph()
-        g.add_weighted_edges_from(zip(e["u"], e["v"], e["weight"].astype(float)))
-        return g
-
-    return snap.cached(key, build)
-
 
 def relationship_graph(snap: Snapshot, settings: Settings, as_of=None) -> nx.Graph:
     """People and organizations: person--person edges with ``strength`` (> 0) and

@@ -3,9 +3,10 @@
 DESIGN.md section 4. Inside each account, over the people employed there on ``as_of``:
 
 - ``pagerank`` / ``rank``: weighted PageRank (``settings.influence.damping``) over the
-  graph of :func:`kamgraph.analysis.graph.influence_digraph`: an INFLUENCES link "A's
-  opinion weighs on B's decision" is an edge B -> A with the link's weight, and a
-  REPORTS_TO link an edge subordinate -> boss with ``reports_to_weight``. A random walk
+  account's own links: an INFLUENCES link "A's opinion weighs on B's decision" is an
+  edge B -> A with the link's weight (``missing_weight`` when empty), and a REPORTS_TO
+  link an edge subordinate -> boss with ``reports_to_weight``; parallel links add up,
+  self-links are dropped. A random walk
   that follows "whose view does this person defer to?" ends up most often at the people
   who shape decisions. Rank 1 is the most influential; equal scores share a rank.
 - ``informal_pagerank`` / ``informal_rank``: the same over INFLUENCES only (power that
@@ -38,7 +39,7 @@ from kamgraph.settings import Settings
 from kamgraph.snapshot import Snapshot
 from kamgraph.titles import LEVEL_NAMES
 
-__all__ = ["INFLUENCE_COLUMNS", "influence", "pagerank_within"]
+__all__ = ["INFLUENCE_COLUMNS", "influence", "pagerank_arrays"]
 
 INFLUENCE_COLUMNS = ["account_id", "person_id", "name", "title", "level", "pagerank", "rank",
                      "informal_pagerank", "informal_rank", "formal_rank", "reports", "rank_gap",
@@ -50,23 +51,6 @@ _PR_TOL = 1e-12
 _PR_MAX_ITER = 1000
 _SAME = 1e-9
 _NO_LEVEL = max(LEVEL_NAMES) + 1  # people without a level sort after staff
-
-
-def pagerank_within(graph: nx.DiGraph, nodes, damping: float) -> dict:
-    """Weighted PageRank of the subgraph of ``graph`` induced by ``nodes`` (isolated nodes kept).
-
-    >>> g = nx.DiGraph([("a", "b"), ("c", "b")])
-    >>> r = pagerank_within(g, ["a", "b", "c"], 0.85)
-    >>> max(r, key=r.get)
-    'b'
-    """
-    nodes = list(nodes)
-    if not nodes:
-        return {}
-    h = nx.DiGraph()
-    h.add_nodes_from(nodes)
-    h.add_edges_from(graph.subgraph(nodes).edges(data=True))
-    return nx.pagerank(h, alpha=damping, weight="weight", tol=_PR_TOL, max_iter=_PR_MAX_ITER)
 
 
 def pagerank_arrays(n: int, u: np.ndarray, v: np.ndarray, w: np.ndarray, damping: float) -> np.ndarray:
@@ -135,7 +119,7 @@ def influence(snap: Snapshot, settings: Settings, account_ids=None, as_of=None) 
         ids = group["person_id"].tolist()
         pr = _pagerank_edges(ids, combined.get(account_id), damping)
         ipr = _pagerank_edges(ids, informal.get(account_id), damping)
-        sub = _graph(chart.get(account_id), weighted=False)
+        sub = _chart(chart.get(account_id))
         reports = [len(nx.ancestors(sub, p)) if p in sub else 0 for p in ids]
         frames.append(pd.DataFrame({
             "account_id": account_id, "person_id": ids, "pagerank": [pr[p] for p in ids],
@@ -182,10 +166,9 @@ def influence(snap: Snapshot, settings: Settings, account_ids=None, as_of=None) 
 def _account_edges(snap: Snapshot, settings: Settings, members: pd.DataFrame):
     """Per account, the links between two of its own people: (combined, informal, chart).
 
-    Each is a dict account id -> frame ``u, v[, weight]``. Built with joins on the link
-    frames (only the links inside each account), the same edges
-    :func:`kamgraph.analysis.graph.influence_digraph` and ``reports_digraph`` hold
-    between those people: parallel links add up, self-links are dropped.
+    Each is a dict account id -> frame ``u, v[, weight]``, built with joins on the link
+    frames (only the links inside each account; see the module docstring for directions
+    and weights): parallel links add up, self-links are dropped.
     """
     s = settings.influence
     inf = snap.frames["influence"]
@@ -216,13 +199,10 @@ def _account_edges(snap: Snapshot, settings: Settings, members: pd.DataFrame):
             by_account(rep_in, False))
 
 
-def _graph(edges: pd.DataFrame | None, weighted: bool) -> nx.DiGraph:
+def _chart(edges: pd.DataFrame | None) -> nx.DiGraph:
+    """An account's reporting lines as a digraph subordinate -> manager."""
     g = nx.DiGraph()
-    if edges is None or edges.empty:
-        return g
-    if weighted:
-        g.add_weighted_edges_from(zip(edges["u"], edges["v"], edges["weight"].astype(float)))
-    else:
+    if edges is not None and not edges.empty:
         g.add_edges_from(zip(edges["u"], edges["v"]))
     return g
 
