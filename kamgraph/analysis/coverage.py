@@ -159,11 +159,14 @@ def _internal_contact_strengths(snap: Snapshot, settings: Settings, t, contacts)
     s = pair_strengths(snap, settings, t)
     ca, cb, people = pair_strength_codes(snap, settings, t)
     code = pd.Index(people, dtype=object)
-    is_ours = np.zeros(len(people) + 1, dtype=bool)  # the extra last slot: ids not in the index
-    is_ours[code.get_indexer(pd.Index(np.asarray(ours, dtype=object), dtype=object))] = True
-    is_contact = np.zeros(len(people) + 1, dtype=bool)
-    is_contact[code.get_indexer(pd.Index(np.asarray(contacts, dtype=object), dtype=object))] = True
-    is_ours[-1] = is_contact[-1] = False
+
+    def member(ids) -> np.ndarray:  # per person code: is the person among ``ids``?
+        mask = np.zeros(len(people), dtype=bool)
+        at = code.get_indexer(pd.Index(np.asarray(ids, dtype=object), dtype=object))
+        mask[at[at >= 0]] = True
+        return mask
+
+    is_ours, is_contact = member(ours), member(contacts)
     a_int, b_int, a_con, b_con = is_ours[ca], is_ours[cb], is_contact[ca], is_contact[cb]
     fwd = s[a_int & b_con].rename(columns={"a": "internal_id", "b": "contact_id"})
     rev = s[b_int & a_con].rename(columns={"b": "internal_id", "a": "contact_id"})

@@ -29,8 +29,8 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from kamgraph.analysis.strength import (PAIR_COLUMNS, pair_index, resolve_as_of, sorted_codes, strengths_with_pairs,
-                                        to_day, unique_ints)
+from kamgraph.analysis.strength import (PAIR_COLUMNS, pair_index, resolve_as_of, sorted_codes, sorted_lookup,
+                                        strengths_with_pairs, to_day, unique_ints)
 from kamgraph.model import Side
 from kamgraph.settings import Settings
 from kamgraph.snapshot import Snapshot
@@ -47,6 +47,7 @@ __all__ = [
     "map_ids",
     "memo",
     "pair_strength_codes",
+    "pair_strength_rows",
     "pair_strengths",
     "people_index",
     "person_labels",
@@ -201,10 +202,16 @@ def pair_strengths(snap: Snapshot, settings: Settings, as_of=None) -> pd.DataFra
     return _pair_strengths(snap, settings, as_of)[0]
 
 
+def pair_strength_rows(snap: Snapshot, settings: Settings, as_of=None) -> np.ndarray:
+    """For the rows of :func:`pair_strengths`: each pair's number in ``pair_index``
+    (ascending, so a pair number's row is found by binary search)."""
+    return _pair_strengths(snap, settings, as_of)[1]
+
+
 def pair_strength_codes(snap: Snapshot, settings: Settings, as_of=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """For the rows of :func:`pair_strengths`: person codes of ``a`` and ``b`` and the
     sorted person ids they index (``a == people[codes_a]``), for joins without strings."""
-    _, keep = _pair_strengths(snap, settings, as_of)
+    keep = pair_strength_rows(snap, settings, as_of)
     ix = pair_index(snap, settings)
     return ix.pa[keep], ix.pb[keep], ix.people
 
@@ -328,9 +335,7 @@ def _colleagues(ep: pd.DataFrame, src: np.ndarray, dst: np.ndarray, n: int) -> n
     side = np.where(fewer_at_src, src, dst)
     other = np.where(fewer_at_src, dst, src)
     parent, pos = gather(indptr, side)
-    want = other[parent] * n_org + o[pos]
-    at = np.minimum(np.searchsorted(keys, want), len(keys) - 1)
-    colleague[parent[keys[at] == want]] = True
+    colleague[parent[sorted_lookup(keys, other[parent] * n_org + o[pos]) >= 0]] = True
     return colleague
 
 
@@ -385,11 +390,10 @@ def _build_access_index(snap: Snapshot, settings: Settings, t: pd.Timestamp) -> 
     first = np.r_[True, (t_lo[1:] != t_lo[:-1]) | (t_hi[1:] != t_hi[:-1])] if len(t_lo) else np.zeros(0, dtype=bool)
     t_lo, t_hi, t_factor, t_kcode, t_note = t_lo[first], t_hi[first], t_factor[first], t_kcode[first], t_note[first]
     # each pair's best tie: its (lo, hi) key among the ties' sorted keys
-    tkey = t_lo * max(n, 1) + t_hi
-    pkey = lo_ * max(n, 1) + hi_
-    at = np.minimum(np.searchsorted(tkey, pkey), max(len(tkey) - 1, 0))
-    has = (tkey[at] == pkey) if len(tkey) else np.zeros(len(pkey), dtype=bool)
-    tie_factor = np.where(has, t_factor[at], np.nan) if len(tkey) else np.full(len(pkey), np.nan)
+    tie_at = sorted_lookup(t_lo * max(n, 1) + t_hi, lo_ * max(n, 1) + hi_)
+    has = tie_at >= 0
+    at = np.maximum(tie_at, 0)  # read where has; any valid position elsewhere
+    tie_factor = np.where(has, t_factor[at], np.nan) if len(t_lo) else np.full(len(lo_), np.nan)
 
     # colleagues: x and the target share a current employer
     emp = current_employment(snap, t)
@@ -409,9 +413,9 @@ def _build_access_index(snap: Snapshot, settings: Settings, t: pd.Timestamp) -> 
     kind_table = np.concatenate([np.asarray(kind_names, dtype=object),
                                  np.array([COLLEAGUE_KIND, INTERACTION_KIND], dtype=object)])
     nk = len(kind_names)
-    kcode = np.where(pick == 0, t_kcode[at] if len(tkey) else 0, np.where(pick == 1, nk, nk + 1))
+    kcode = np.where(pick == 0, t_kcode[at] if len(t_lo) else 0, np.where(pick == 1, nk, nk + 1))
     note_table = np.append(t_note, None)
-    ncode = np.where(pick == 0, at if len(tkey) else -1, -1)
+    ncode = np.where(pick == 0, tie_at, -1)
     kcode, ncode = np.tile(kcode, 2), np.tile(ncode, 2)
 
     order, nbr_indptr = _csr(src, n)

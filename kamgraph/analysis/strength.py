@@ -12,9 +12,9 @@ An interaction on the as-of date counts (the date is inclusive). A declared tie 
 people have several ties (friend and former colleague), the strongest declared value at
 ``t`` counts. Pairs are unordered and reported with ``a < b``.
 
-Everything is vectorized over the attendance table: one self-join on interaction id
-builds the pair events once per snapshot (cached on it), then each date is a masked
-group sum. Pairs that never interacted and have no tie are absent, which is not the same
+Everything is vectorized over the attendance table in integer person codes: the pairs
+within each interaction become day-sorted pair events once per snapshot (the
+:class:`PairIndex`, cached on it), then each date is a ``bincount`` over a prefix of them. Pairs that never interacted and have no tie are absent, which is not the same
 as strength 0: a pair present with ``n_interactions == 0`` is known only by declaration.
 
 >>> import pandas as pd
@@ -57,7 +57,7 @@ def strength_value(evidence: float, declared: float, settings: Settings) -> floa
     return 1.0 - (1.0 - declared) * math.exp(-evidence / settings.strength.evidence_scale)
 
 
-def _obj(values) -> pd.Series:
+def object_series(values) -> pd.Series:
     """Strings as an ``object`` Series (pandas 3 would convert a plain array to Arrow strings,
     a copy of every value, and back again at the next numpy step)."""
     return pd.Series(np.asarray(values, dtype=object), dtype=object)
@@ -99,6 +99,19 @@ def unique_ints(x: np.ndarray, return_inverse: bool = False):
     inverse = np.empty(len(x), dtype=np.int64)
     inverse[order] = np.cumsum(first) - 1
     return s[first], inverse
+
+
+def sorted_lookup(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """Position of each ``wanted`` value in the sorted, distinct ``keys``; -1 where absent.
+
+    >>> sorted_lookup(np.array([2, 5, 9]), np.array([9, 3, 2, 11])).tolist()
+    [2, -1, 0, -1]
+    """
+    wanted = np.asarray(wanted)
+    if not len(keys):
+        return np.full(len(wanted), -1, dtype=np.int64)
+    at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+    return np.where(keys[at] == wanted, at, -1)
 
 
 def _within_groups(group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -169,15 +182,6 @@ def _events(snap: Snapshot, settings: Settings) -> _Events:
     return snap.cached(key, build)
 
 
-def pair_events(snap: Snapshot, settings: Settings) -> pd.DataFrame:
-    """One row per (pair, interaction) both attended: ``a, b, day, weight``, sorted by day.
-
-    ``a < b``; ``day`` counts days since 1970-01-01. Cached on the snapshot per weight table.
-    """
-    ev = _events(snap, settings)
-    return pd.DataFrame({"a": _obj(ev.people[ev.a]), "b": _obj(ev.people[ev.b]), "day": ev.day, "weight": ev.weight})
-
-
 def declared_ties(snap: Snapshot) -> pd.DataFrame:
     """Ties as unordered pairs: ``a, b, kind, level (strength/5), day (assessed, or NaN)``."""
     def build() -> pd.DataFrame:
@@ -187,7 +191,7 @@ def declared_ties(snap: Snapshot) -> pd.DataFrame:
         level = (t["strength"].astype("float64") / 5.0).fillna(0.0).to_numpy()
         assessed = pd.to_datetime(t["assessed_on"])
         day = np.where(assessed.isna(), np.nan, to_day(assessed.fillna(pd.Timestamp(0))).astype(float))
-        return pd.DataFrame({"a": _obj(a), "b": _obj(b), "kind": _obj(t["kind"].to_numpy(dtype=object)),
+        return pd.DataFrame({"a": object_series(a), "b": object_series(b), "kind": object_series(t["kind"].to_numpy(dtype=object)),
                              "level": level, "day": day})
 
     return snap.cached("declared_ties", build)
@@ -220,29 +224,15 @@ class PairIndex:
     def size(self) -> int:
         return len(self.pa)
 
-    @property
-    def a(self) -> np.ndarray:
-        return self.people[self.pa]
-
-    @property
-    def b(self) -> np.ndarray:
-        return self.people[self.pb]
-
     def find(self, x, y) -> np.ndarray:
         """Pair numbers of person pairs (either order), -1 where the pair is unknown."""
         code = pd.Index(self.people, dtype=object)
         cx = code.get_indexer(pd.Index(np.asarray(x, dtype=object), dtype=object))
         cy = code.get_indexer(pd.Index(np.asarray(y, dtype=object), dtype=object))
         P = max(len(self.people), 1)
-        known = (cx >= 0) & (cy >= 0)
         key = np.minimum(cx, cy).astype(np.int64) * P + np.maximum(cx, cy)
-        keys = self.pa.astype(np.int64) * P + self.pb
-        pos = np.searchsorted(keys, key)
-        pos = np.minimum(pos, max(len(keys) - 1, 0))
-        hit = known & (len(keys) > 0)
-        if len(keys):
-            hit &= keys[pos] == key
-        return np.where(hit, pos, -1)
+        found = sorted_lookup(self.pa.astype(np.int64) * P + self.pb, key)
+        return np.where((cx >= 0) & (cy >= 0), found, -1)
 
 
 def pair_index(snap: Snapshot, settings: Settings) -> PairIndex:
@@ -311,15 +301,15 @@ def strengths_with_pairs(snap: Snapshot, settings: Settings, as_of=None) -> tupl
     names = np.array([",".join(kd for i, kd in enumerate(ix.kinds) if m >> i & 1) for m in masks], dtype=object)
     had = n_int[keep] > 0
     out = pd.DataFrame({
-        "a": _obj(ix.people[ix.pa[keep]]),
-        "b": _obj(ix.people[ix.pb[keep]]),
+        "a": object_series(ix.people[ix.pa[keep]]),
+        "b": object_series(ix.people[ix.pb[keep]]),
         "strength": 1.0 - (1.0 - declared[keep]) * np.exp(-evidence[keep] / st.evidence_scale),
         "evidence": evidence[keep],
         "declared": declared[keep],
         "n_interactions": n_int[keep].astype(np.int64),
         "first_interaction": _days_to_ts(np.where(had, ix.first_day[keep], np.nan)),
         "last_interaction": _days_to_ts(np.where(had, last[keep], np.nan)),
-        "tie_kinds": _obj(names[inverse.reshape(-1)] if len(keep) else np.array([], dtype=object)),
+        "tie_kinds": object_series(names[inverse.reshape(-1)] if len(keep) else np.array([], dtype=object)),
     })
     return out[PAIR_COLUMNS], keep
 

@@ -31,8 +31,8 @@ import numpy as np
 import pandas as pd
 
 from kamgraph.analysis.coverage import current_employment, internal_contact_strengths, person_names
-from kamgraph.analysis.graph import _pair_strengths, map_ids, pair_strengths
-from kamgraph.analysis.strength import _obj, month_ends, pair_index, resolve_as_of, to_day
+from kamgraph.analysis.graph import map_ids, pair_strength_rows, pair_strengths
+from kamgraph.analysis.strength import month_ends, object_series, pair_index, resolve_as_of, sorted_lookup, to_day
 from kamgraph.errors import ConfigError
 from kamgraph.model import Attitude
 from kamgraph.settings import Settings
@@ -59,8 +59,8 @@ def _unordered(pairs: pd.DataFrame) -> pd.DataFrame:
     x = pairs["person_id"].to_numpy(dtype=object)
     y = pairs["other_id"].to_numpy(dtype=object)
     swap = x > y
-    return pd.DataFrame({"person_id": _obj(x), "other_id": _obj(y), "a": _obj(np.where(swap, y, x)),
-                         "b": _obj(np.where(swap, x, y))})
+    return pd.DataFrame({"person_id": object_series(x), "other_id": object_series(y), "a": object_series(np.where(swap, y, x)),
+                         "b": object_series(np.where(swap, x, y))})
 
 
 def _pairs_or_default(snap: Snapshot, settings: Settings, t, pairs) -> pd.DataFrame:
@@ -181,11 +181,8 @@ def trends(snap: Snapshot, settings: Settings, as_of=None, pairs: pd.DataFrame |
 
     # today's facts of each pair: its row in pair_strengths (rows are in pair-number order)
     now = pair_strengths(snap, settings, t)
-    _, keep = _pair_strengths(snap, settings, t)
-    pos = np.minimum(np.searchsorted(keep, found), max(len(keep) - 1, 0))
-    hit = (found >= 0) & (len(keep) > 0)
-    if len(keep):
-        hit &= keep[pos] == found
+    row = sorted_lookup(pair_strength_rows(snap, settings, t), found)
+    hit, pos = row >= 0, np.maximum(row, 0)
     cols = ["strength", "n_interactions", "first_interaction", "last_interaction"]
     if len(now):
         facts = now[cols].iloc[np.where(hit, pos, 0)].reset_index(drop=True)
