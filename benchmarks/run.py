@@ -607,7 +607,7 @@ def _machine() -> dict:
             if key in ("MemTotal", "MemAvailable"):
                 mem[key] = int(value.split()[0]) * 1024
     except OSError:
-        pass
+        mem = {}  # no /proc/meminfo (not Linux): the memory figures are reported as null
     return {"cores": os.cpu_count(), "memory_total_bytes": mem.get("MemTotal"),
             "memory_available_bytes": mem.get("MemAvailable"), "load_average": list(os.getloadavg()),
             "platform": platform.platform(), "python": platform.python_version(), "pandas": version("pandas"),
