@@ -21,7 +21,8 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from kamgraph.analysis.graph import current_employment, current_memberships, pair_strengths
+from kamgraph.analysis.people import current_employment, current_memberships
+from kamgraph.analysis.strength import pair_strengths
 from kamgraph.settings import Settings
 from kamgraph.snapshot import Snapshot
 

@@ -6,7 +6,7 @@
 
 Each scenario runs in its own Python subprocess, so its peak memory is that process's
 maximum resident set size (``resource.getrusage``; it includes the snapshot the scenario
-needs). The portfolio is the synthetic generator's (:mod:`kamgraph.generate`, seed
+needs). The portfolio is the synthetic generator's (:mod:`kamgraph.synthetic`, seed
 ``--seed``), analysed as of its last day. Baselines are measured in the same run and their
 answers compared with kamgraph's:
 
@@ -107,7 +107,7 @@ def _rows(counts: dict) -> int:
 # -- workers: one scenario each -----------------------------------------------------------
 
 def w_generate(state: dict) -> dict:
-    from kamgraph.generate import generate_portfolio
+    from kamgraph.synthetic import generate_portfolio
 
     data = Path(state["data"])
     if data.exists():
@@ -172,7 +172,7 @@ def w_strengths_trends(state: dict) -> dict:
     import numpy as np
 
     from kamgraph.analysis import trends
-    from kamgraph.analysis.graph import pair_strengths
+    from kamgraph.analysis.strength import pair_strengths
 
     snap, s = _snapshot(state), _settings(state)
     t0 = _clock()
@@ -210,7 +210,7 @@ def w_naive_strengths(state: dict) -> dict:
 def w_coverage_gaps(state: dict) -> dict:
     from kamgraph.analysis import account_coverage, contact_coverage, gaps, uncovered_decision_maker_paths
 
-    from kamgraph.analysis.graph import pair_strengths
+    from kamgraph.analysis.strength import pair_strengths
 
     snap, s = _snapshot(state), _settings(state)
     ts = _clock()
@@ -268,7 +268,7 @@ def w_paths_all(state: dict) -> dict:
 def w_naive_paths(state: dict) -> dict:
     import naive
 
-    from kamgraph.analysis.graph import pair_strengths
+    from kamgraph.analysis.strength import pair_strengths
 
     snap, s = _snapshot(state), _settings(state)
     paths = _load(state, "paths")
@@ -296,7 +296,7 @@ def w_naive_paths(state: dict) -> dict:
 def w_one_target_paths(state: dict) -> dict:
     """One target's paths after the snapshot is loaded and the access index built."""
     from kamgraph.analysis import access_paths
-    from kamgraph.analysis.graph import access_index
+    from kamgraph.analysis.access import access_index
 
     snap, s = _snapshot(state), _settings(state)
     paths = _load(state, "paths")
@@ -369,7 +369,7 @@ def w_account_full(state: dict) -> dict:
 
 
 def w_report_export(state: dict) -> dict:
-    from kamgraph.report.coverage import build_coverage_report
+    from kamgraph.report.portfolio import build_coverage_report
 
     snap, s = _snapshot(state), _settings(state)
     out = Path(state["work"]) / "report"
@@ -786,7 +786,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.worker:
         return worker_main(args.worker, args.state)
 
-    from kamgraph.generate import DEFAULT_END
+    from kamgraph.synthetic import DEFAULT_END
 
     work = Path(args.work) if args.work else Path(tempfile.mkdtemp(prefix=f"kamgraph-bench-{args.scale}-"))
     work.mkdir(parents=True, exist_ok=True)

@@ -14,7 +14,7 @@ from analysis_fixtures import build_snapshot, contact, internal, meeting
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
 from kamgraph.analysis.coverage import account_coverage, contact_coverage
-from kamgraph.analysis.graph import pair_strengths
+from kamgraph.analysis.strength import pair_strengths
 from kamgraph.analysis.whatif import key_person_drops, without_person
 from kamgraph.model import InteractionKind, TieKind
 from kamgraph.settings import Settings
@@ -115,7 +115,7 @@ def test_key_person_drop_equals_recomputing_without_them(inters, ties, person):
 @PROPS
 @given(st.lists(interaction, max_size=10), st.lists(tie, max_size=6), st.integers(-30, 400))
 def test_monthly_strength_matrix_equals_strengths_at_each_date(inters, ties, shift):
-    from kamgraph.analysis.strength import month_ends
+    from kamgraph.analysis.dates import month_ends
     from kamgraph.analysis.trends import default_pairs, monthly_series
 
     snap = _snap(inters, ties)

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-import kamgraph.cli.data as data_cli
+import kamgraph.cli.manage as data_cli
 from kamgraph.cli import main
 from kamgraph.ingest.raw import RawImport, RawTable
 from kamgraph.ingest.spec import SPEC_PATH, format_spec_markdown

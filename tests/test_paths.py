@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from analysis_fixtures import build_snapshot, contact, internal, meeting
-from kamgraph.analysis.graph import access_index
+from kamgraph.analysis.access import access_index
 from kamgraph.analysis.paths import (
     PATH_COLUMNS,
     access_paths,

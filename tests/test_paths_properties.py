@@ -14,7 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
 from analysis_fixtures import build_snapshot
-from kamgraph.analysis.graph import pair_strengths, relationship_graph
+from kamgraph.analysis.strength import pair_strengths
+from oracles import relationship_graph
 from kamgraph.analysis.paths import access_paths_for
 from kamgraph.model import TieKind
 from kamgraph.settings import Settings

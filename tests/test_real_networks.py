@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 
 from kamgraph.analysis.influence import influence
-from kamgraph.analysis.graph import pair_strengths
+from kamgraph.analysis.strength import pair_strengths
 from kamgraph.schema import normalize_frame
 from kamgraph.settings import Settings
 from kamgraph.snapshot import Snapshot

@@ -23,7 +23,8 @@ import pandas as pd
 import pytest
 
 from kamgraph import model
-from kamgraph.analysis.strength import directed, month_ends, strength_series, strengths
+from kamgraph.analysis.dates import month_ends
+from kamgraph.analysis.strength import directed, strength_series, strengths
 from kamgraph.schema import ENTITIES, normalize_frame
 from kamgraph.settings import Settings
 from kamgraph.snapshot import Snapshot
@@ -278,7 +279,7 @@ def test_events_bring_several_people_from_both_sides(snap):
 
 
 def test_generator_reproduces_the_committed_files_byte_for_byte(tmp_path):
-    subprocess.run([sys.executable, str(SAMPLE / "generate.py"), "--out", str(tmp_path)], check=True,
+    subprocess.run([sys.executable, str(SAMPLE / "make_sample.py"), "--out", str(tmp_path)], check=True,
                    capture_output=True)
     for entity in ENTITIES:
         assert (tmp_path / f"{entity}.csv").read_bytes() == (SAMPLE / f"{entity}.csv").read_bytes(), entity

@@ -10,9 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kamgraph.analysis.graph import people_index
+from kamgraph.analysis.people import people_index
 from kamgraph.analysis.paths import access_paths_for, best_path_within_level
-from kamgraph.generate import generate
+from kamgraph.synthetic import generate
 from kamgraph.schema import normalize_frame
 from kamgraph.settings import Settings
 from kamgraph.snapshot import Snapshot

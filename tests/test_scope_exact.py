@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from kamgraph.analysis import access_paths_for, contact_coverage, gaps, influence
-from kamgraph.generate import generate_portfolio
+from kamgraph.synthetic import generate_portfolio
 from kamgraph.ingest.pipeline import import_path
 from kamgraph.settings import Settings
 from kamgraph.store.sqlite import SQLiteStore

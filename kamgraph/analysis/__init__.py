@@ -18,7 +18,7 @@ __all__ = [
     "gaps", "GAP_KINDS",
 ]
 
-# access paths, influence and tiering (graph indexes shared in kamgraph.analysis.graph)
+# access paths, influence and tiering (graph indexes shared in kamgraph.analysis.access)
 from kamgraph.analysis.influence import influence  # noqa: E402
 from kamgraph.analysis.paths import access_paths, access_paths_for, prepare, uncovered_decision_maker_paths  # noqa: E402
 from kamgraph.analysis.tiering import ParetoSummary, account_tiers, pareto, tier_policy_table  # noqa: E402

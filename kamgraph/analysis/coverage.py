@@ -35,9 +35,11 @@ from typing import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from kamgraph.analysis.graph import current_employment as _current_employment
-from kamgraph.analysis.graph import cache_key, map_ids, memo, pair_strength_codes, pair_strengths, people_index
-from kamgraph.analysis.strength import resolve_as_of
+from kamgraph.analysis.arrays import map_ids
+from kamgraph.analysis.dates import resolve_as_of
+from kamgraph.analysis.derived import derived
+from kamgraph.analysis.people import current_employment, internal_ids, person_levels, person_names
+from kamgraph.analysis.strength import pair_strength_codes, pair_strengths
 from kamgraph.errors import NotFound
 from kamgraph.model import DecisionRole, Side, TeamRole
 from kamgraph.settings import Settings
@@ -62,28 +64,6 @@ CONTACT_COLUMNS = [
 
 # -- building blocks shared by coverage, trends, what-if and gaps ---------------------------
 
-def person_levels(snap: Snapshot) -> pd.Series:
-    """Level (1 = highest) per person id as floats, NaN when unknown (title-derived when empty)."""
-    return snap.cached("person_levels_float",
-                       lambda: people_index(snap)["level"].astype("Float64").astype(float))
-
-
-def person_names(snap: Snapshot) -> pd.Series:
-    """Name per person id."""
-    return people_index(snap)["name"]
-
-
-def internal_ids(snap: Snapshot) -> np.ndarray:
-    """Ids of our own staff (``side == 'internal'``)."""
-    p = snap.people
-    return p.loc[p["side"] == Side.INTERNAL.value, "id"].to_numpy()
-
-
-def current_employment(snap: Snapshot, as_of) -> pd.DataFrame:
-    """Employment rows in force on ``as_of`` (``until`` is the last day; shared with paths)."""
-    return _current_employment(snap, pd.Timestamp(as_of))
-
-
 def account_ids(snap: Snapshot, accounts: Iterable[str] | None = None) -> list[str]:
     """The accounts an analysis reports on: ``accounts``, else the snapshot's scope, else all.
 
@@ -107,12 +87,12 @@ def account_contacts(snap: Snapshot, settings: Settings, as_of=None,
 
     Columns: ``account_id, contact_id, title, level, decision_role, attitude, influence``.
     """
-    t = resolve_as_of(settings, as_of)
-    ids = account_ids(snap, accounts)
-    return memo(snap, ("account_contacts", t, tuple(ids)), lambda: _account_contacts(snap, t, ids))
+    return _account_contacts(snap, resolve_as_of(settings, as_of), tuple(account_ids(snap, accounts)))
 
 
-def _account_contacts(snap: Snapshot, t, ids: Sequence[str]) -> pd.DataFrame:
+@derived(dated=True)
+def _account_contacts(snap: Snapshot, as_of, ids: Sequence[str]) -> pd.DataFrame:
+    t = as_of
     emp = current_employment(snap, t)
     people = snap.people
     customers = people.loc[people["side"] == Side.CUSTOMER.value, ["id", "title"]]
@@ -144,14 +124,12 @@ def internal_contact_strengths(snap: Snapshot, settings: Settings, as_of=None,
     before the as-of date. Columns: ``internal_id, contact_id, strength, n_interactions,
     first_interaction, last_interaction, tie_kinds, internal_level``.
     """
-    t = resolve_as_of(settings, as_of)
-    # the contacts join the key as they are (cache_key would walk every id in Python)
-    key = (cache_key("internal_contact_strengths", t, settings.strength),
-           None if contacts is None else tuple(contacts))
-    return memo(snap, key, lambda: _internal_contact_strengths(snap, settings, t, contacts))
+    return _internal_contact_strengths(snap, settings, as_of, None if contacts is None else tuple(contacts))
 
 
-def _internal_contact_strengths(snap: Snapshot, settings: Settings, t, contacts) -> pd.DataFrame:
+@derived("strength", dated=True)
+def _internal_contact_strengths(snap: Snapshot, settings: Settings, as_of, contacts) -> pd.DataFrame:
+    t = as_of
     if contacts is None:
         p = snap.people
         contacts = p.loc[p["side"] == Side.CUSTOMER.value, "id"].to_numpy()
@@ -234,15 +212,14 @@ def contact_table(snap: Snapshot, settings: Settings, as_of=None,
                   accounts: Iterable[str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """``(contacts, pairs, best)`` of some accounts: :func:`account_contacts`, their
     :func:`internal_contact_strengths` and :func:`contact_best` (memoized per snapshot)."""
-    t = resolve_as_of(settings, as_of)
-    ids = account_ids(snap, accounts)
+    return _contact_table(snap, settings, as_of, tuple(account_ids(snap, accounts)))
 
-    def build():
-        contacts = account_contacts(snap, settings, t, ids)
-        pairs = internal_contact_strengths(snap, settings, t, contacts["contact_id"].unique())
-        return contacts, pairs, contact_best(settings, contacts, pairs)
 
-    return memo(snap, cache_key("contact_table", t, tuple(ids), settings.strength, settings.coverage), build)
+@derived("strength", "coverage", dated=True)
+def _contact_table(snap: Snapshot, settings: Settings, as_of, ids: tuple[str, ...]):
+    contacts = account_contacts(snap, settings, as_of, ids)
+    pairs = internal_contact_strengths(snap, settings, as_of, contacts["contact_id"].unique())
+    return contacts, pairs, contact_best(settings, contacts, pairs)
 
 
 def role_weight(settings: Settings, roles: pd.Series) -> pd.Series:
@@ -282,12 +259,9 @@ def score_groups(settings: Settings, members: pd.DataFrame, key: str) -> pd.Data
     return out.drop(columns=["w", "wr"]).reset_index()
 
 
+@derived(dated=True)
 def team_roles(snap: Snapshot, as_of, accounts: Sequence[str]) -> pd.DataFrame:
     """Current team-role assignments: ``account_id, team_role, internal_id`` (one row each)."""
-    return memo(snap, ("team_roles", pd.Timestamp(as_of), tuple(accounts)), lambda: _team_roles(snap, as_of, accounts))
-
-
-def _team_roles(snap: Snapshot, as_of, accounts: Sequence[str]) -> pd.DataFrame:
     emp = current_employment(snap, as_of)
     ours = set(internal_ids(snap))
     t = emp[emp["org_id"].isin(accounts) & emp["team_role"].notna() & emp["person_id"].isin(ours)]

@@ -64,14 +64,9 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
-from kamgraph.analysis.coverage import (
-    account_ids,
-    contact_table,
-    person_levels,
-    person_names,
-    team_roles,
-)
-from kamgraph.analysis.strength import resolve_as_of
+from kamgraph.analysis.coverage import account_ids, contact_table, team_roles
+from kamgraph.analysis.people import person_levels, person_names
+from kamgraph.analysis.dates import resolve_as_of
 from kamgraph.model import Attitude, DecisionRole, InteractionKind, TeamRole
 from kamgraph.settings import Settings
 from kamgraph.snapshot import Snapshot

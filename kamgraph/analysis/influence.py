@@ -32,8 +32,8 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from kamgraph.analysis.graph import current_employment, people_index
-from kamgraph.analysis.strength import resolve_as_of
+from kamgraph.analysis.people import current_employment, people_index
+from kamgraph.analysis.dates import resolve_as_of
 from kamgraph.model import Side
 from kamgraph.settings import Settings
 from kamgraph.snapshot import Snapshot

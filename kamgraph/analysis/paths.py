@@ -25,7 +25,7 @@ Never more than one intermediary: longer chains cost too much and fail. Paths ar
 per target by score, ties broken by ``internal_id``, then ``via_id`` (a direct path, with
 no ``via_id``, first), then ``kind``; the top ``k`` (``settings.paths.top_k``) are kept.
 
-Everything runs on :func:`kamgraph.analysis.graph.access_index`, compressed adjacency
+Everything runs on :func:`kamgraph.analysis.access.access_index`, compressed adjacency
 arrays built once per snapshot and date: a query gathers the target's neighbors, their
 internal neighbors and the target's organizations' internal members with numpy, for one
 target or hundreds at once, and never enumerates simple paths.
@@ -42,20 +42,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from kamgraph.analysis.graph import (
-    ASSOCIATION_KIND,
-    COLLEAGUE_KIND,
-    INTERACTION_KIND,
-    AccessIndex,
-    access_index,
-    cache_key,
-    current_employment,
-    gather,
-    org_names,
-    people_index,
-    person_labels,
-)
-from kamgraph.analysis.strength import resolve_as_of
+from kamgraph.analysis.access import access_index, AccessIndex, ASSOCIATION_KIND, COLLEAGUE_KIND, INTERACTION_KIND
+from kamgraph.analysis.arrays import gather
+from kamgraph.analysis.derived import derived
+from kamgraph.analysis.people import current_employment, org_names, people_index, person_labels
+from kamgraph.analysis.dates import resolve_as_of
 from kamgraph.errors import ConfigError, NotFound
 from kamgraph.model import DecisionRole
 from kamgraph.settings import Settings
@@ -105,7 +96,7 @@ def access_paths_for(snap: Snapshot, settings: Settings, target_ids, as_of=None,
     cand = _candidates(idx, codes, dict(settings.paths.kind_factors))
     if cand is None:
         return _empty()
-    lab = _labels(snap, settings, idx)
+    lab = _labels(snap, settings, idx.as_of)
     top, rank = _rank(cand, lab, k)
     return _frame(top, rank, idx, lab)
 
@@ -136,7 +127,7 @@ def best_path_within_level(snap: Snapshot, settings: Settings, target_ids, max_l
     cand = _candidates(idx, codes, dict(settings.paths.kind_factors))
     if cand is None:
         return empty
-    lab = _labels(snap, settings, idx)
+    lab = _labels(snap, settings, idx.as_of)
     top, rank = _rank(cand, lab, k)
     levels = pd.to_numeric(pd.Series(lab.person_level, dtype="Int64"), errors="coerce").astype(float).to_numpy()
     ranked = pd.DataFrame({"t": top["t"], "rank": rank, "pos": np.arange(len(rank)), "level": levels[top["u"]]})
@@ -293,24 +284,24 @@ class _Labels:
     org_order: np.ndarray
 
 
-def _labels(snap: Snapshot, settings: Settings, idx: AccessIndex) -> _Labels:
-    def build() -> _Labels:
-        ids = pd.Index(idx.person_ids, dtype=object)
-        labels = person_labels(snap, idx.as_of).reindex(ids)
-        people = people_index(snap)
-        names = people["name"].reindex(ids)
-        org_name = org_names(snap).reindex(pd.Index(idx.org_ids, dtype=object))
-        everything = np.unique(np.concatenate([idx.person_ids.astype(str), idx.org_ids.astype(str)]))
-        return _Labels(
-            person_label=np.where(labels.isna(), idx.person_ids, labels.to_numpy(dtype=object)).astype(object),
-            person_name=np.where(names.isna(), idx.person_ids, names.to_numpy(dtype=object)).astype(object),
-            person_level=people["level"].reindex(ids).astype("Int64").array,
-            org_name=np.where(org_name.isna(), idx.org_ids, org_name.to_numpy(dtype=object)).astype(object),
-            person_order=np.searchsorted(everything, idx.person_ids.astype(str)),
-            org_order=np.searchsorted(everything, idx.org_ids.astype(str)),
-        )
-
-    return snap.cached(cache_key("path_labels", idx.as_of, settings.strength, settings.paths), build)
+@derived("strength", "paths", dated=True)
+def _labels(snap: Snapshot, settings: Settings, as_of) -> _Labels:
+    """Names, labels and levels of the access index's people and organizations."""
+    idx = access_index(snap, settings, as_of)
+    ids = pd.Index(idx.person_ids, dtype=object)
+    labels = person_labels(snap, idx.as_of).reindex(ids)
+    people = people_index(snap)
+    names = people["name"].reindex(ids)
+    org_name = org_names(snap).reindex(pd.Index(idx.org_ids, dtype=object))
+    everything = np.unique(np.concatenate([idx.person_ids.astype(str), idx.org_ids.astype(str)]))
+    return _Labels(
+        person_label=np.where(labels.isna(), idx.person_ids, labels.to_numpy(dtype=object)).astype(object),
+        person_name=np.where(names.isna(), idx.person_ids, names.to_numpy(dtype=object)).astype(object),
+        person_level=people["level"].reindex(ids).astype("Int64").array,
+        org_name=np.where(org_name.isna(), idx.org_ids, org_name.to_numpy(dtype=object)).astype(object),
+        person_order=np.searchsorted(everything, idx.person_ids.astype(str)),
+        org_order=np.searchsorted(everything, idx.org_ids.astype(str)),
+    )
 
 
 def _frame(c: dict[str, np.ndarray], rank: np.ndarray, idx: AccessIndex, lab: _Labels) -> pd.DataFrame:
@@ -376,19 +367,10 @@ def prepare(snap: Snapshot, settings: Settings, as_of=None) -> Snapshot:
     are memoized on the snapshot; an interactive caller (the app) prepares a snapshot
     right after loading it, so each page's analyses only read them.
     """
-    def build() -> bool:
-        idx = access_index(snap, settings, as_of)  # strengths and the pair index on the way
-        _labels(snap, settings, idx)
-        return True
-
-    snap.cached(_prepared_key(snap, settings, as_of), build)
+    _labels(snap, settings, as_of)  # the access index, strengths and the pair index on the way
     return snap
 
 
 def is_prepared(snap: Snapshot, settings: Settings, as_of=None) -> bool:
     """Has :func:`prepare` run for this snapshot, settings and date?"""
-    return snap.has_cached(_prepared_key(snap, settings, as_of))
-
-
-def _prepared_key(snap: Snapshot, settings: Settings, as_of) -> tuple:
-    return cache_key("prepared", resolve_as_of(settings, as_of), settings.strength, settings.paths)
+    return _labels.is_cached(snap, settings, as_of)

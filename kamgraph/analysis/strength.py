@@ -32,106 +32,19 @@ from typing import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
+from kamgraph.analysis.arrays import object_series, sorted_codes, sorted_lookup, unique_ints, within_groups
+from kamgraph.analysis.dates import days_to_ts, month_ends, resolve_as_of, to_day
+from kamgraph.analysis.derived import derived
 from kamgraph.settings import Settings
 from kamgraph.snapshot import Snapshot
-
-_EPOCH = np.datetime64("1970-01-01", "D")
 
 PAIR_COLUMNS = ["a", "b", "strength", "evidence", "declared", "n_interactions",
                 "first_interaction", "last_interaction", "tie_kinds"]
 
 
-def to_day(values) -> np.ndarray:
-    """Dates (Series/array/Timestamp) as integer days since 1970-01-01."""
-    arr = np.asarray(pd.to_datetime(values), dtype="datetime64[D]")
-    return (arr - _EPOCH).astype(np.int64)
-
-
-def resolve_as_of(settings: Settings, as_of=None) -> pd.Timestamp:
-    """``as_of`` as a midnight Timestamp, else the settings' analysis date (default today)."""
-    return pd.Timestamp(as_of).normalize() if as_of is not None else settings.as_of_date()
-
-
 def strength_value(evidence: float, declared: float, settings: Settings) -> float:
     """The combining formula for one pair (scalar; for docs and tests)."""
     return 1.0 - (1.0 - declared) * math.exp(-evidence / settings.strength.evidence_scale)
-
-
-def object_series(values) -> pd.Series:
-    """Strings as an ``object`` Series (pandas 3 would convert a plain array to Arrow strings,
-    a copy of every value, and back again at the next numpy step)."""
-    return pd.Series(np.asarray(values, dtype=object), dtype=object)
-
-
-def sorted_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Integer codes of ``values`` numbered in sorted order, and the sorted distinct values.
-
-    Hashes every value once and sorts only the distinct ones (``pd.factorize(sort=True)``
-    compares all of them).
-
-    >>> codes, uniq = sorted_codes(np.array(["b", "a", "b", "c"], dtype=object))
-    >>> codes.tolist(), uniq.tolist()
-    ([1, 0, 1, 2], ['a', 'b', 'c'])
-    """
-    codes, uniq = pd.factorize(np.asarray(values, dtype=object))
-    uniq = np.asarray(uniq, dtype=object)
-    order = np.argsort(uniq, kind="stable")
-    rank = np.empty(len(order), dtype=np.int64)
-    rank[order] = np.arange(len(order))
-    return rank[codes], uniq[order]
-
-
-def unique_ints(x: np.ndarray, return_inverse: bool = False):
-    """``np.unique`` for integer arrays by sorting (numpy 2's ``unique`` hashes first, which
-    is many times slower on millions of int64 keys).
-
-    >>> u, inv = unique_ints(np.array([5, 3, 5, 9]), return_inverse=True)
-    >>> u.tolist(), inv.tolist()
-    ([3, 5, 9], [1, 0, 1, 2])
-    """
-    x = np.asarray(x)
-    if not return_inverse:
-        s = np.sort(x)
-        return s[np.r_[True, s[1:] != s[:-1]]] if len(s) else s
-    order = np.argsort(x, kind="stable")
-    s = x[order]
-    first = np.r_[True, s[1:] != s[:-1]] if len(s) else np.zeros(0, dtype=bool)
-    inverse = np.empty(len(x), dtype=np.int64)
-    inverse[order] = np.cumsum(first) - 1
-    return s[first], inverse
-
-
-def sorted_lookup(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
-    """Position of each ``wanted`` value in the sorted, distinct ``keys``; -1 where absent.
-
-    >>> sorted_lookup(np.array([2, 5, 9]), np.array([9, 3, 2, 11])).tolist()
-    [2, -1, 0, -1]
-    """
-    wanted = np.asarray(wanted)
-    if not len(keys):
-        return np.full(len(wanted), -1, dtype=np.int64)
-    at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
-    return np.where(keys[at] == wanted, at, -1)
-
-
-def _within_groups(group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Every (i, j) with i < j and ``group[i] == group[j]``, for a sorted ``group`` array.
-
-    >>> l, r = _within_groups(np.array([0, 0, 0, 1, 2, 2]))
-    >>> list(zip(l.tolist(), r.tolist()))
-    [(0, 1), (0, 2), (1, 2), (4, 5)]
-    """
-    n = len(group)
-    if n == 0:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
-    sizes = np.diff(np.r_[starts, n])
-    end = np.repeat(starts + sizes, sizes)  # one past the last row of each row's group
-    after = end - np.arange(n) - 1  # rows after each row in its group
-    left = np.repeat(np.arange(n), after)
-    total = int(after.sum())
-    offsets = np.arange(total) - np.repeat(np.cumsum(after) - after, after)
-    return left, left + offsets + 1
 
 
 @dataclass(frozen=True)
@@ -147,54 +60,49 @@ class _Events:
     tie_b: np.ndarray
 
 
+@derived("strength")
 def _events(snap: Snapshot, settings: Settings) -> _Events:
+    """The pair events of a snapshot in person codes, sorted by day."""
     weights = dict(settings.strength.interaction_weights)
-    key = ("pair_event_codes", tuple(sorted(weights.items())))
-
-    def build() -> _Events:
-        att, ties, inter = snap.attendance, snap.ties, snap.interactions
-        na = len(att)
-        codes, people = sorted_codes(np.concatenate([
-            att["person_id"].to_numpy(dtype=object), ties["person_id"].to_numpy(dtype=object),
-            ties["other_id"].to_numpy(dtype=object)]))
-        nt = len(ties)
-        ta, tb = codes[na:na + nt], codes[na + nt:]
-        tie_a, tie_b = np.minimum(ta, tb), np.maximum(ta, tb)
-        P = max(len(people), 1)
-        icode, inter_ids = pd.factorize(att["interaction_id"].to_numpy(dtype=object))
-        # one row per (interaction, person), sorted by interaction then person
-        rows = unique_ints(icode.astype(np.int64) * P + codes[:na])
-        i, p = rows // P, rows % P
-        left, right = _within_groups(i)
-        meta = inter[["id", "date", "kind"]].drop_duplicates("id").set_index("id").reindex(
-            pd.Index(np.asarray(inter_ids, dtype=object), dtype=object))
-        day = to_day(meta["date"].fillna(pd.Timestamp(0))) if len(meta) else np.zeros(0, dtype=np.int64)
-        w = meta["kind"].map(weights).fillna(0.0).to_numpy(dtype=float)
-        valid = meta["date"].notna().to_numpy()
-        ei = i[left]
-        keep = valid[ei]
-        ei, ea, eb = ei[keep], p[left][keep], p[right][keep]
-        eday = day[ei]
-        order = np.argsort(eday, kind="stable")
-        return _Events(people=people, a=ea[order], b=eb[order], day=eday[order], weight=w[ei][order],
-                       tie_a=tie_a, tie_b=tie_b)
-
-    return snap.cached(key, build)
+    att, ties, inter = snap.attendance, snap.ties, snap.interactions
+    na = len(att)
+    codes, people = sorted_codes(np.concatenate([
+        att["person_id"].to_numpy(dtype=object), ties["person_id"].to_numpy(dtype=object),
+        ties["other_id"].to_numpy(dtype=object)]))
+    nt = len(ties)
+    ta, tb = codes[na:na + nt], codes[na + nt:]
+    tie_a, tie_b = np.minimum(ta, tb), np.maximum(ta, tb)
+    P = max(len(people), 1)
+    icode, inter_ids = pd.factorize(att["interaction_id"].to_numpy(dtype=object))
+    # one row per (interaction, person), sorted by interaction then person
+    rows = unique_ints(icode.astype(np.int64) * P + codes[:na])
+    i, p = rows // P, rows % P
+    left, right = within_groups(i)
+    meta = inter[["id", "date", "kind"]].drop_duplicates("id").set_index("id").reindex(
+        pd.Index(np.asarray(inter_ids, dtype=object), dtype=object))
+    day = to_day(meta["date"].fillna(pd.Timestamp(0))) if len(meta) else np.zeros(0, dtype=np.int64)
+    w = meta["kind"].map(weights).fillna(0.0).to_numpy(dtype=float)
+    valid = meta["date"].notna().to_numpy()
+    ei = i[left]
+    keep = valid[ei]
+    ei, ea, eb = ei[keep], p[left][keep], p[right][keep]
+    eday = day[ei]
+    order = np.argsort(eday, kind="stable")
+    return _Events(people=people, a=ea[order], b=eb[order], day=eday[order], weight=w[ei][order],
+                   tie_a=tie_a, tie_b=tie_b)
 
 
+@derived()
 def declared_ties(snap: Snapshot) -> pd.DataFrame:
     """Ties as unordered pairs: ``a, b, kind, level (strength/5), day (assessed, or NaN)``."""
-    def build() -> pd.DataFrame:
-        t = snap.ties
-        a = np.where(t["person_id"] < t["other_id"], t["person_id"], t["other_id"])
-        b = np.where(t["person_id"] < t["other_id"], t["other_id"], t["person_id"])
-        level = (t["strength"].astype("float64") / 5.0).fillna(0.0).to_numpy()
-        assessed = pd.to_datetime(t["assessed_on"])
-        day = np.where(assessed.isna(), np.nan, to_day(assessed.fillna(pd.Timestamp(0))).astype(float))
-        return pd.DataFrame({"a": object_series(a), "b": object_series(b), "kind": object_series(t["kind"].to_numpy(dtype=object)),
-                             "level": level, "day": day})
-
-    return snap.cached("declared_ties", build)
+    t = snap.ties
+    a = np.where(t["person_id"] < t["other_id"], t["person_id"], t["other_id"])
+    b = np.where(t["person_id"] < t["other_id"], t["other_id"], t["person_id"])
+    level = (t["strength"].astype("float64") / 5.0).fillna(0.0).to_numpy()
+    assessed = pd.to_datetime(t["assessed_on"])
+    day = np.where(assessed.isna(), np.nan, to_day(assessed.fillna(pd.Timestamp(0))).astype(float))
+    return pd.DataFrame({"a": object_series(a), "b": object_series(b), "kind": object_series(t["kind"].to_numpy(dtype=object)),
+                         "level": level, "day": day})
 
 
 @dataclass(frozen=True)
@@ -235,31 +143,27 @@ class PairIndex:
         return np.where((cx >= 0) & (cy >= 0), found, -1)
 
 
+@derived("strength")
 def pair_index(snap: Snapshot, settings: Settings) -> PairIndex:
-    """The :class:`PairIndex` of a snapshot (cached on it per interaction-weight table)."""
-    weights = tuple(sorted(dict(settings.strength.interaction_weights).items()))
-
-    def build() -> PairIndex:
-        ev = _events(snap, settings)
-        dec = declared_ties(snap)
-        P = max(len(ev.people), 1)
-        key = np.concatenate([ev.a.astype(np.int64) * P + ev.b, ev.tie_a.astype(np.int64) * P + ev.tie_b])
-        uniq, pair = unique_ints(key, return_inverse=True)
-        ne = len(ev.a)
-        ev_pair = pair[:ne]
-        first_day = np.full(len(uniq), np.iinfo(np.int64).max, dtype=np.int64)
-        np.minimum.at(first_day, ev_pair, ev.day)
-        kinds = tuple(sorted(set(dec["kind"].dropna())))
-        kind_no = pd.Index(list(kinds), dtype=object).get_indexer(dec["kind"].to_numpy(dtype=object))
-        bits = np.where(kind_no >= 0, np.left_shift(1, np.maximum(kind_no, 0)), 0).astype(np.int64)
-        return PairIndex(
-            people=ev.people, pa=uniq // P, pb=uniq % P,
-            ev_pair=ev_pair, ev_day=ev.day, ev_weight=ev.weight, first_day=first_day,
-            tie_pair=pair[ne:], tie_level=dec["level"].to_numpy(dtype=float),
-            tie_day=dec["day"].to_numpy(dtype=float), tie_bit=bits, kinds=kinds,
-        )
-
-    return snap.cached(("pair_index", weights), build)
+    """The :class:`PairIndex` of a snapshot (built once per snapshot and strength settings)."""
+    ev = _events(snap, settings)
+    dec = declared_ties(snap)
+    P = max(len(ev.people), 1)
+    key = np.concatenate([ev.a.astype(np.int64) * P + ev.b, ev.tie_a.astype(np.int64) * P + ev.tie_b])
+    uniq, pair = unique_ints(key, return_inverse=True)
+    ne = len(ev.a)
+    ev_pair = pair[:ne]
+    first_day = np.full(len(uniq), np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(first_day, ev_pair, ev.day)
+    kinds = tuple(sorted(set(dec["kind"].dropna())))
+    kind_no = pd.Index(list(kinds), dtype=object).get_indexer(dec["kind"].to_numpy(dtype=object))
+    bits = np.where(kind_no >= 0, np.left_shift(1, np.maximum(kind_no, 0)), 0).astype(np.int64)
+    return PairIndex(
+        people=ev.people, pa=uniq // P, pb=uniq % P,
+        ev_pair=ev_pair, ev_day=ev.day, ev_weight=ev.weight, first_day=first_day,
+        tie_pair=pair[ne:], tie_level=dec["level"].to_numpy(dtype=float),
+        tie_day=dec["day"].to_numpy(dtype=float), tie_bit=bits, kinds=kinds,
+    )
 
 
 def strengths(snap: Snapshot, settings: Settings, as_of=None) -> pd.DataFrame:
@@ -307,19 +211,41 @@ def strengths_with_pairs(snap: Snapshot, settings: Settings, as_of=None) -> tupl
         "evidence": evidence[keep],
         "declared": declared[keep],
         "n_interactions": n_int[keep].astype(np.int64),
-        "first_interaction": _days_to_ts(np.where(had, ix.first_day[keep], np.nan)),
-        "last_interaction": _days_to_ts(np.where(had, last[keep], np.nan)),
+        "first_interaction": days_to_ts(np.where(had, ix.first_day[keep], np.nan)),
+        "last_interaction": days_to_ts(np.where(had, last[keep], np.nan)),
         "tie_kinds": object_series(names[inverse.reshape(-1)] if len(keep) else np.array([], dtype=object)),
     })
     return out[PAIR_COLUMNS], keep
 
 
-def _days_to_ts(days) -> pd.Series:
-    d = np.asarray(days, dtype=float)
-    out = np.full(len(d), np.datetime64("NaT"), dtype="datetime64[ns]")
-    ok = ~np.isnan(d)
-    out[ok] = (d[ok].astype(np.int64) * 86_400_000_000_000).astype("datetime64[ns]")
-    return pd.Series(out)
+@derived("strength", dated=True)
+def _pair_strengths(snap: Snapshot, settings: Settings, as_of=None) -> tuple[pd.DataFrame, np.ndarray]:
+    ix = pair_index(snap, settings)
+    if snap.ties.empty and not (ix.ev_day <= to_day([as_of])[0]).any():
+        # nothing known about anyone yet (strengths() cannot merge two empty frames)
+        empty = pd.DataFrame({c: pd.Series(dtype=float if c in ("strength", "evidence", "declared") else object)
+                              for c in PAIR_COLUMNS}).astype({"n_interactions": np.int64})
+        return empty, np.zeros(0, dtype=np.int64)
+    return strengths_with_pairs(snap, settings, as_of=as_of)
+
+
+def pair_strengths(snap: Snapshot, settings: Settings, as_of=None) -> pd.DataFrame:
+    """:func:`strengths` at ``as_of``, memoized on the snapshot (what the analyses read)."""
+    return _pair_strengths(snap, settings, as_of)[0]
+
+
+def pair_strength_rows(snap: Snapshot, settings: Settings, as_of=None) -> np.ndarray:
+    """For the rows of :func:`pair_strengths`: each pair's number in :func:`pair_index`
+    (ascending, so a pair number's row is found by binary search)."""
+    return _pair_strengths(snap, settings, as_of)[1]
+
+
+def pair_strength_codes(snap: Snapshot, settings: Settings, as_of=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For the rows of :func:`pair_strengths`: person codes of ``a`` and ``b`` and the
+    sorted person ids they index (``a == people[codes_a]``), for joins without strings."""
+    keep = pair_strength_rows(snap, settings, as_of)
+    ix = pair_index(snap, settings)
+    return ix.pa[keep], ix.pb[keep], ix.people
 
 
 def directed(pairs: pd.DataFrame) -> pd.DataFrame:
@@ -350,12 +276,6 @@ def strength_series(snap: Snapshot, settings: Settings, dates: Iterable,
     out = grid.merge(long, on=["a", "b", "date"], how="left")
     out["strength"] = out["strength"].fillna(0.0)
     return out[["a", "b", "date", "strength"]].sort_values(["a", "b", "date"], kind="mergesort").reset_index(drop=True)
-
-
-def month_ends(as_of, months: int) -> list[pd.Timestamp]:
-    """``months`` dates one month apart ending at ``as_of`` (oldest first)."""
-    end = pd.Timestamp(as_of).normalize()
-    return [end - pd.DateOffset(months=k) for k in range(months - 1, -1, -1)]
 
 
 def pair_key(x: str, y: str) -> tuple[str, str]:

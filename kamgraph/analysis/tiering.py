@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from kamgraph.model import Tier
+from kamgraph.analysis.derived import derived
 from kamgraph.settings import Settings, TierPolicy
 from kamgraph.snapshot import Snapshot
 
@@ -65,11 +66,10 @@ def account_tiers(snap: Snapshot, settings: Settings) -> pd.DataFrame:
     problem_reasons, revenue`` then ``pct_<metric>`` per weighted metric; sorted by value
     score (best first, accounts without one last), then id.
     """
-    from kamgraph.analysis.graph import cache_key, memo
-
-    return memo(snap, cache_key("account_tiers", settings.tiers), lambda: _account_tiers(snap, settings))
+    return _account_tiers(snap, settings)
 
 
+@derived("tiers")
 def _account_tiers(snap: Snapshot, settings: Settings) -> pd.DataFrame:
     ts = settings.tiers
     acc = snap.accounts

@@ -30,9 +30,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from kamgraph.analysis.coverage import current_employment, internal_contact_strengths, person_names
-from kamgraph.analysis.graph import map_ids, pair_strength_rows, pair_strengths
-from kamgraph.analysis.strength import month_ends, object_series, pair_index, resolve_as_of, sorted_lookup, to_day
+from kamgraph.analysis.coverage import internal_contact_strengths
+from kamgraph.analysis.people import current_employment, person_names
+from kamgraph.analysis.arrays import map_ids
+from kamgraph.analysis.strength import pair_strength_rows, pair_strengths
+from kamgraph.analysis.arrays import object_series, sorted_lookup
+from kamgraph.analysis.dates import month_ends, resolve_as_of, to_day
+from kamgraph.analysis.strength import pair_index
 from kamgraph.errors import ConfigError
 from kamgraph.model import Attitude
 from kamgraph.settings import Settings

@@ -60,16 +60,10 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from kamgraph.analysis.coverage import (
-    account_contacts,
-    account_ids,
-    internal_contact_strengths,
-    internal_ids,
-    person_levels,
-    person_names,
-)
+from kamgraph.analysis.coverage import account_contacts, account_ids, internal_contact_strengths
+from kamgraph.analysis.people import internal_ids, person_levels, person_names
 from kamgraph.analysis.gaps import RULE_EXECUTIVE_VISITS
-from kamgraph.analysis.strength import resolve_as_of
+from kamgraph.analysis.dates import resolve_as_of
 from kamgraph.errors import ConfigError, NotFound
 from kamgraph.settings import Settings
 from kamgraph.snapshot import Snapshot

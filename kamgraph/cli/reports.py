@@ -46,7 +46,7 @@ def _date(value: str | None, option: str) -> pd.Timestamp | None:
 def plan_visits_cmd(ctx: Context, executives, start, end, capacity, regions, accounts, fmt, out) -> None:
     """Which customer executives our executives should visit, optimally, with briefings."""
     from kamgraph.analysis.visits import plan_visits
-    from kamgraph.report.safety import csv_text
+    from kamgraph.report.spreadsheet import csv_text
     from kamgraph.report.visitplan import PLAN_FORMATS, plan_table, write_plan
 
     if out is not None and out.suffix.lower() not in PLAN_FORMATS:
@@ -83,7 +83,7 @@ def plan_visits_cmd(ctx: Context, executives, start, end, capacity, regions, acc
 @pass_ctx
 def report_cmd(ctx: Context, out: Path, previous: str | None, accounts, no_maps: bool) -> None:
     """The coverage report: Excel workbook, CSV folder, offline HTML report and relationship maps."""
-    from kamgraph.report.coverage import build_coverage_report
+    from kamgraph.report.portfolio import build_coverage_report
 
     settings = ctx.settings()
     snap = ctx.store().snapshot(None)

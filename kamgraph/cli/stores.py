@@ -45,7 +45,7 @@ def migrate_cmd(source_url: str, target_url: str, batch_size: int | None, fmt: s
     afterwards (for example when the target already held other rows). Re-running an
     interrupted migration into Neo4j completes it.
     """
-    from kamgraph.cli.data import _ProgressBar
+    from kamgraph.cli.manage import _ProgressBar
     from kamgraph.store.migrate import migrate
 
     if source_url == target_url:

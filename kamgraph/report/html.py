@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:  # pragma: no cover
-    from kamgraph.report.coverage import CoverageReport
+    from kamgraph.report.portfolio import CoverageReport
 
 __all__ = ["esc", "cell_text", "table_html", "bar_chart_svg", "line_chart_svg", "page", "render_coverage_report",
            "render_map_index", "PALETTE"]

@@ -9,7 +9,7 @@
   as a horizontal line;
 - **external connectors** (and customer people of other organizations) in between;
 - **tie lines** whose width and colour grow with the current strength
-  (:func:`kamgraph.analysis.graph.pair_strengths`); a declared tie nobody has acted on yet
+  (:func:`kamgraph.analysis.access.pair_strengths`); a declared tie nobody has acted on yet
   (never interacted) is dotted, never drawn as a weak solid line; **influence links** are
   dashed arrows, **reporting lines** thin grey arrows;
 - a legend under the canvas.
@@ -44,9 +44,11 @@ import numpy as np
 import pandas as pd
 
 from kamgraph.analysis.coverage import account_contacts, account_ids
-from kamgraph.analysis.graph import org_names, pair_strengths, people_index
+from kamgraph.analysis.people import org_names, people_index
+from kamgraph.analysis.strength import pair_strengths
 from kamgraph.analysis.influence import influence
-from kamgraph.analysis.strength import directed, resolve_as_of
+from kamgraph.analysis.dates import resolve_as_of
+from kamgraph.analysis.strength import directed
 from kamgraph.errors import KamgraphError
 from kamgraph.model import Attitude, DecisionRole, Side
 from kamgraph.settings import Settings

@@ -2,7 +2,7 @@
 
 All four carry the same visits in the same order (:attr:`VisitPlan.visits`, grouped by
 executive, city and account) and state the as-of date, the period, the scope and the
-settings. CSV and Excel go through :mod:`kamgraph.report.safety` (formula injection
+settings. CSV and Excel go through :mod:`kamgraph.report.spreadsheet` (formula injection
 neutralized, fixed formats, no wall clock).
 
 The ``.ics`` file (RFC 5545) is written by hand: one ``VEVENT`` per visit on its
@@ -25,7 +25,7 @@ import pandas as pd
 from kamgraph.analysis.visits import ACCESS_DIRECT, ACCESS_INTRODUCTION, VisitPlan, briefing_text
 from kamgraph.errors import ConfigError
 from kamgraph.report.html import esc, page, table_html
-from kamgraph.report.safety import SheetBlock, csv_bytes, workbook_bytes
+from kamgraph.report.spreadsheet import SheetBlock, csv_bytes, workbook_bytes
 
 __all__ = ["plan_table", "plan_about", "plan_csv_bytes", "plan_excel_bytes", "plan_ics", "plan_html",
            "write_plan", "ics_escape", "ics_fold", "event_uid", "PLAN_FORMATS"]
@@ -63,7 +63,7 @@ def plan_table(plan: VisitPlan) -> pd.DataFrame:
 
 def plan_about(plan: VisitPlan) -> pd.DataFrame:
     """As-of date, period, scope, executives and settings of a plan: ``item, value, note``."""
-    from kamgraph.report.coverage import settings_hash, settings_summary
+    from kamgraph.report.portfolio import settings_hash, settings_summary
 
     ex = plan.executives
     rows = [("report", "kamgraph executive visit plan", ""),

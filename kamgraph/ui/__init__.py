@@ -2,5 +2,5 @@
 
 ``app.py`` builds the navigation from :mod:`kamgraph.ui.app`; each page in
 :mod:`kamgraph.ui.pages` reads its widgets, calls kamgraph.analysis through the cached
-:class:`kamgraph.ui.data.PageContext` and renders the result.
+:class:`kamgraph.ui.context.PageContext` and renders the result.
 """

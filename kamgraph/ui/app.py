@@ -3,7 +3,7 @@
 ``app.py`` (the entry point of ``streamlit run``) is three calls: :func:`pages`,
 :func:`sidebar`, then ``.run()`` on the page chosen. Each page is a file in
 ``kamgraph/ui/pages/`` whose ``render(ctx)`` is called through :func:`run_page`, which
-builds the :class:`~kamgraph.ui.data.PageContext`, shows a friendly notice on an empty
+builds the :class:`~kamgraph.ui.context.PageContext`, shows a friendly notice on an empty
 store and turns a :class:`~kamgraph.errors.KamgraphError` into an ``st.error`` without a
 traceback. A "Visits" page is listed when ``kamgraph.ui.pages.visits`` exists.
 """
@@ -17,9 +17,9 @@ from typing import Callable
 import pandas as pd
 import streamlit as st
 
-from kamgraph.analysis.strength import month_ends
+from kamgraph.analysis.dates import month_ends
 from kamgraph.errors import KamgraphError
-from kamgraph.ui.data import AS_OF_KEY, PageContext, current_context, default_as_of, load_settings
+from kamgraph.ui.context import AS_OF_KEY, PageContext, current_context, default_as_of, load_settings
 from kamgraph.ui.format import md
 
 PAGES_DIR = Path(__file__).resolve().parent / "pages"

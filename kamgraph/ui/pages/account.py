@@ -16,7 +16,7 @@ from kamgraph.analysis.trends import monthly_series, trends
 from kamgraph.analysis.whatif import key_person_risk
 from kamgraph.report.relmap import MapTooLarge, account_map
 from kamgraph.ui.charts import sparkline
-from kamgraph.ui.data import PageContext
+from kamgraph.ui.context import PageContext
 from kamgraph.ui.format import (ROLE_ORDER, accounts_in_order, columns, date_text, md, nice, severity_band,
                                 strength_text)
 

@@ -17,7 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from kamgraph.errors import ImportValidationError, KamgraphError
-from kamgraph.ui.data import PageContext, default_as_of
+from kamgraph.ui.context import PageContext, default_as_of
 from kamgraph.ui.format import md
 
 MAPPINGS = {"native": "kamgraph format (docs/data-format.md)", "salesforce": "Salesforce export",

@@ -11,17 +11,18 @@ import importlib.util
 import pandas as pd
 import streamlit as st
 
-from kamgraph.analysis.coverage import account_coverage, person_names
+from kamgraph.analysis.coverage import account_coverage
+from kamgraph.analysis.people import person_names
 from kamgraph.analysis.gaps import gaps
 from kamgraph.analysis.tiering import account_tiers, pareto
 from kamgraph.ui.charts import role_heatmap
-from kamgraph.ui.data import PageContext
+from kamgraph.ui.context import PageContext
 from kamgraph.ui.format import ROLE_ORDER, TIER_ORDER, columns, nice, severity_band
 
 
 def has_coverage_report() -> bool:
     try:
-        return importlib.util.find_spec("kamgraph.report.coverage") is not None
+        return importlib.util.find_spec("kamgraph.report.portfolio") is not None
     except (ImportError, ValueError):
         return False
 
@@ -141,7 +142,7 @@ def render(ctx: PageContext) -> None:
 
 def _coverage_download(ctx: PageContext, snap) -> None:
     """The portfolio coverage workbook, built when the button is clicked."""
-    from kamgraph.report.coverage import build_coverage_report
+    from kamgraph.report.portfolio import build_coverage_report
 
     settings, as_of = ctx.settings, ctx.as_of_text
 

@@ -7,11 +7,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from kamgraph.analysis.coverage import internal_ids
-from kamgraph.analysis.graph import person_labels
+from kamgraph.analysis.people import internal_ids
+from kamgraph.analysis.people import person_labels
 from kamgraph.analysis.trends import monthly_series, relationship_changes, trends
 from kamgraph.ui.charts import strength_lines
-from kamgraph.ui.data import PageContext
+from kamgraph.ui.context import PageContext
 from kamgraph.ui.format import accounts_in_order, columns, md
 
 MODES = ("Account", "Person", "Pair")

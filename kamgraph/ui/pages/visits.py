@@ -13,9 +13,9 @@ import dataclasses
 import pandas as pd
 import streamlit as st
 
-from kamgraph.analysis.coverage import internal_ids, person_levels, person_names
+from kamgraph.analysis.people import internal_ids, person_levels, person_names
 from kamgraph.analysis.visits import VisitPlan, default_period, plan_visits
-from kamgraph.ui.data import PageContext
+from kamgraph.ui.context import PageContext
 from kamgraph.ui.format import accounts_in_order, md, nice
 
 CANDIDATE_VIEW = {"executive_name": "executive", "contact_name": "contact", "account_name": "account", "tier": "tier",
@@ -120,9 +120,9 @@ def _downloads(plan: VisitPlan) -> None:
 
 
 def render(ctx: PageContext | None = None) -> None:
-    """The visit planner page (``ctx`` defaults to this rerun's :func:`~kamgraph.ui.data.current_context`)."""
+    """The visit planner page (``ctx`` defaults to this rerun's :func:`~kamgraph.ui.context.current_context`)."""
     if ctx is None:
-        from kamgraph.ui.data import current_context
+        from kamgraph.ui.context import current_context
 
         ctx = current_context()
     st.title("Executive visits")

@@ -38,7 +38,7 @@ thresholds, every non-default value and a hash of all settings), in the ``about`
 
 Reproducible: rows are sorted on explicit keys, CSV floats have a fixed format, and the
 workbook carries the as-of date instead of the wall clock, so the same store and as-of
-date give byte-identical files (:mod:`kamgraph.report.safety`).
+date give byte-identical files (:mod:`kamgraph.report.spreadsheet`).
 """
 
 from __future__ import annotations
@@ -54,17 +54,9 @@ from typing import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from kamgraph.analysis.coverage import (
-    account_coverage,
-    account_ids,
-    contact_coverage,
-    internal_contact_strengths,
-    internal_ids,
-    person_levels,
-    person_names,
-    team_roles,
-)
-from kamgraph.analysis.strength import resolve_as_of
+from kamgraph.analysis.coverage import (account_coverage, account_ids, contact_coverage, internal_contact_strengths, team_roles)
+from kamgraph.analysis.people import internal_ids, person_levels, person_names
+from kamgraph.analysis.dates import resolve_as_of
 from kamgraph.errors import ConfigError
 from kamgraph.model import DecisionRole
 from kamgraph.settings import Settings
@@ -193,7 +185,7 @@ class CoverageReport:
     # -- Excel ------------------------------------------------------------------------------
     def excel_bytes(self) -> bytes:
         """The workbook (sheets :data:`SHEETS`), byte-identical for the same store and date."""
-        from kamgraph.report.safety import SheetBlock, workbook_bytes
+        from kamgraph.report.spreadsheet import SheetBlock, workbook_bytes
 
         sheets = {}
         for sheet, names in SHEETS.items():
@@ -211,7 +203,7 @@ class CoverageReport:
     # -- CSV --------------------------------------------------------------------------------
     def csv_files(self) -> dict[str, bytes]:
         """``<table>.csv`` -> bytes, for every table."""
-        from kamgraph.report.safety import csv_bytes
+        from kamgraph.report.spreadsheet import csv_bytes
 
         return {f"{n}.csv": csv_bytes(self.tables[n]) for n in TABLES}
 

@@ -1,4 +1,4 @@
-"""``kamgraph generate``: a synthetic portfolio in the import format (see kamgraph.generate)."""
+"""``kamgraph generate``: a synthetic portfolio in the import format (see kamgraph.synthetic)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from kamgraph.errors import ConfigError
 @FORMAT_OPTION
 def generate_cmd(scale: str, seed: int, end: str | None, out_dir: Path, fmt: str) -> None:
     """Write a synthetic portfolio as CSV files that `kamgraph import OUT` reads."""
-    from kamgraph.generate import DEFAULT_END, generate_portfolio
+    from kamgraph.synthetic import DEFAULT_END, generate_portfolio
 
     end = end or DEFAULT_END
     if out_dir.exists() and not out_dir.is_dir():

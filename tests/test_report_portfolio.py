@@ -19,7 +19,7 @@ from kamgraph.analysis.coverage import account_coverage, contact_coverage
 from kamgraph.analysis.gaps import gaps
 from kamgraph.analysis.trends import relationship_changes
 from kamgraph.errors import ConfigError
-from kamgraph.report.coverage import (
+from kamgraph.report.portfolio import (
     KEY_SETTINGS,
     SHEETS,
     TABLES,

@@ -9,8 +9,8 @@ holds the deliberate stories that ``data/sample/README.md`` documents and
 
 Usage::
 
-    python data/sample/generate.py            # rewrite the CSVs beside this file
-    python data/sample/generate.py --out DIR  # write them somewhere else
+    python data/sample/make_sample.py            # rewrite the CSVs beside this file
+    python data/sample/make_sample.py --out DIR  # write them somewhere else
 
 Only the standard library is used, and one seeded ``random.Random`` is drawn from in a
 fixed order, so every run writes byte-identical files. The background (names, phone

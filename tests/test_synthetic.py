@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from kamgraph.cli import main
 from kamgraph.errors import ConfigError
-from kamgraph.generate import SCALES, generate, generate_portfolio, scale_of
+from kamgraph.synthetic import SCALES, generate, generate_portfolio, scale_of
 from kamgraph.ingest.pipeline import import_path
 from kamgraph.schema import ENTITIES, WRITE_ORDER
 from kamgraph.store.sqlite import SQLiteStore

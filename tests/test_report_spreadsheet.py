@@ -14,7 +14,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from kamgraph.report.safety import (
+from kamgraph.report.spreadsheet import (
     SheetBlock,
     clean_text,
     csv_bytes,

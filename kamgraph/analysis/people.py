@@ -1,0 +1,113 @@
+"""Who people are and where they work at a date: the lookups every analysis shares.
+
+- :func:`people_index` -- one row per person with ``level`` filled from the title;
+- :func:`person_names`, :func:`person_levels`, :func:`internal_ids` -- columns of it;
+- :func:`org_names` -- names of accounts and organizations;
+- :func:`current_employment`, :func:`current_memberships` -- rows in force at a date;
+- :func:`person_labels` -- "Li Wei (our CEO)", "Chen Jie, CFO of Acme" for explanations.
+
+Dates: employment is in force at ``t`` when ``since`` is empty or ``<= t`` and ``until``
+is empty or ``>= t`` (``until`` is the last day); a membership when ``since`` is empty or
+``<= t``. Each table is :func:`~kamgraph.analysis.derived.derived`: built once per snapshot.
+
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from kamgraph.analysis.derived import derived
+from kamgraph.model import Side
+from kamgraph.snapshot import Snapshot
+from kamgraph.titles import LEVEL_NAMES, level_from_title
+
+__all__ = ["current_employment", "current_memberships", "internal_ids", "org_names", "people_index",
+           "person_labels", "person_levels", "person_names"]
+
+
+@derived()
+def people_index(snap: Snapshot) -> pd.DataFrame:
+    """People indexed by id: ``name, side, title, level`` (level from the title when empty)."""
+    p = snap.people[["id", "name", "side", "title", "level"]].drop_duplicates("id").set_index("id")
+    missing = p["level"].isna() & p["title"].notna()
+    if missing.any():
+        derived_levels = p.loc[missing, "title"].map(level_from_title)
+        p.loc[missing, "level"] = pd.array(derived_levels.tolist(), dtype="Int64")
+    return p
+
+
+@derived()
+def person_levels(snap: Snapshot) -> pd.Series:
+    """Level (1 = highest) per person id as floats, NaN when unknown (title-derived when empty)."""
+    return people_index(snap)["level"].astype("Float64").astype(float)
+
+
+def person_names(snap: Snapshot) -> pd.Series:
+    """Name per person id."""
+    return people_index(snap)["name"]
+
+
+def internal_ids(snap: Snapshot) -> np.ndarray:
+    """Ids of our own staff (``side == 'internal'``)."""
+    p = snap.people
+    return p.loc[p["side"] == Side.INTERNAL.value, "id"].to_numpy()
+
+
+@derived(dated=True)
+def current_employment(snap: Snapshot, as_of) -> pd.DataFrame:
+    """Employment rows in force on ``as_of`` (``since <= as_of <= until``, open ends allowed)."""
+    e = snap.employment
+    ok = (e["since"].isna() | (e["since"] <= as_of)) & (e["until"].isna() | (e["until"] >= as_of))
+    return e[ok].reset_index(drop=True)
+
+
+@derived(dated=True)
+def current_memberships(snap: Snapshot, as_of) -> pd.DataFrame:
+    """Membership rows in force on ``as_of`` (``since`` empty or on/before it)."""
+    m = snap.memberships
+    return m[m["since"].isna() | (m["since"] <= as_of)].reset_index(drop=True)
+
+
+@derived()
+def org_names(snap: Snapshot) -> pd.Series:
+    """Names of accounts and organizations by id (accounts win on a shared id)."""
+    parts = [snap.organizations[["id", "name"]], snap.accounts[["id", "name"]]]
+    both = pd.concat(parts, ignore_index=True).drop_duplicates("id", keep="last")
+    return both.set_index("id")["name"]
+
+
+@derived(dated=True)
+def person_labels(snap: Snapshot, as_of) -> pd.Series:
+    """A short description of every person for one-line explanations, by id.
+
+    Internal staff: ``"Li Wei (our CEO)"`` (title, else level name). Others:
+    ``"Chen Jie, CFO of Acme"`` from their current job (an account before any other
+    organization), falling back to the person's own title, or just the name.
+    """
+    p = people_index(snap)
+    emp = current_employment(snap, as_of)
+    names = org_names(snap)
+    accounts = set(snap.accounts["id"])
+    job = emp.assign(is_account=emp["org_id"].isin(accounts))
+    job = job.sort_values(["person_id", "is_account", "org_id"], ascending=[True, False, True], kind="mergesort")
+    job = job.drop_duplicates("person_id").set_index("person_id")
+    org = job["org_id"].map(names).reindex(p.index)
+    title = job["title"].reindex(p.index)
+    title = title.where(title.notna(), p["title"])
+    level_name = p["level"].map(lambda v: LEVEL_NAMES.get(int(v)) if pd.notna(v) else None)
+    name = p["name"].where(p["name"].notna(), pd.Series(p.index, index=p.index)).astype(str)
+
+    internal = p["side"] == Side.INTERNAL.value
+    own = p["title"].where(p["title"].notna(), level_name)
+    internal_label = np.where(own.notna(), name + " (our " + own.fillna("").astype(str) + ")", name + " (ours)")
+
+    t_str = title.fillna("").astype(str)
+    o_str = org.fillna("").astype(str)
+    has_t, has_o = title.notna(), org.notna()
+    other_label = np.select(
+        [has_t & has_o, has_t, has_o],
+        [name + ", " + t_str + " of " + o_str, name + ", " + t_str, name + " of " + o_str],
+        default=name,
+    )
+    return pd.Series(np.where(internal, internal_label, other_label), index=p.index, dtype=object)
