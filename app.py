@@ -1,7 +1,8 @@
 """kamgraph's Streamlit app: ``streamlit run app.py`` (or ``kamgraph demo``).
 
-The store comes from ``$KAMGRAPH_STORE`` (default ``sqlite:///./kamgraph.db``), the settings
-from ``$KAMGRAPH_CONFIG`` or ``./kamgraph.toml``. Pages live in ``kamgraph/ui/pages/``.
+The store, settings and analysis date come from ``$KAMGRAPH_STORE``, ``$KAMGRAPH_CONFIG`` (else
+``./kamgraph.toml``) and ``$KAMGRAPH_AS_OF``, resolved by :mod:`kamgraph.config` exactly as the
+CLI resolves them. Pages live in ``kamgraph/ui/pages/``.
 """
 
 import streamlit as st

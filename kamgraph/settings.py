@@ -264,12 +264,8 @@ class Settings:
         return _apply(self, sections, "")
 
     @classmethod
-    def load(cls, path: str | os.PathLike | None = None) -> "Settings":
-        """Defaults, overridden by ``path`` or ``./kamgraph.toml`` (or ``$KAMGRAPH_CONFIG``)."""
-        if path is None:
-            path = os.environ.get("KAMGRAPH_CONFIG") or "kamgraph.toml"
-            if not Path(path).exists():
-                return cls()
+    def load(cls, path: str | os.PathLike) -> "Settings":
+        """Defaults, overridden by the TOML file ``path`` (which file: :mod:`kamgraph.config`)."""
         p = Path(path)
         try:
             data = tomllib.loads(p.read_text(encoding="utf-8"))

@@ -1,46 +1,45 @@
 """The ``kamgraph`` command.
 
-Every verb works on the store named by ``--store`` or ``$KAMGRAPH_STORE`` (default
-``sqlite:///./kamgraph.db``) and the settings in ``--settings`` / ``$KAMGRAPH_CONFIG`` /
-``./kamgraph.toml``. A :class:`~kamgraph.errors.KamgraphError` prints one line and exits
-with status 1; bad usage exits with 2.
+Every verb works on the configuration :func:`kamgraph.config.resolve_config` builds from
+``--store`` / ``--settings`` / ``--as-of`` and ``KAMGRAPH_STORE`` / ``KAMGRAPH_CONFIG`` /
+``KAMGRAPH_AS_OF`` (the app resolves the same environment the same way). A
+:class:`~kamgraph.errors.KamgraphError` prints one line and exits with status 1; bad usage
+exits with 2.
 
-Verbs live in submodules by topic (``data``, ``analysis``, ``stores``), each registering
-its commands on :data:`main`.
+Verbs live in submodules by topic (``manage``, ``analysis``, ``network``, ``reports``,
+``stores``, ``synthetic``), each registering its commands on :data:`main` and sharing what is
+here: :func:`pass_config`, :func:`open_store` (a store that closes), :data:`ACCOUNT_OPTION`,
+:data:`FORMAT_OPTION` and :func:`output`, the one way a verb prints a result.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable, Sequence
 
 import click
 import pandas as pd
 
+from kamgraph.config import Config, resolve_config
 from kamgraph.errors import KamgraphError
 
 
 @dataclass
-class Context:
-    store_url: str | None
-    settings_path: str | None
+class GlobalFlags:
+    """The global flags as given; resolved into a :class:`Config` once, on first use."""
+
+    store: str | None
+    settings: str | None
     as_of: str | None
+    config: Config | None = None
 
-    def store(self):
-        from kamgraph.store import open_store
-
-        return open_store(self.store_url)
-
-    def settings(self):
-        from kamgraph.settings import Settings
-
-        s = Settings.load(self.settings_path)
-        if self.as_of:
-            s = s.replace(as_of=self.as_of)
-            s.as_of_date()  # validate now, with a clear message
-        return s
+    def resolve(self) -> Config:
+        if self.config is None:
+            self.config = resolve_config(self.store, self.settings, self.as_of)
+        return self.config
 
 
 class KamgraphGroup(click.Group):
@@ -54,36 +53,78 @@ class KamgraphGroup(click.Group):
             sys.exit(1)
 
 
+# The environment variables are named in the help only: kamgraph.config reads them.
 @click.group(cls=KamgraphGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--store", "store_url", envvar="KAMGRAPH_STORE", default=None, metavar="URL",
+@click.option("--store", "store_url", default=None, metavar="URL",
               help="Store URL: sqlite:///path.db (default sqlite:///./kamgraph.db), neo4j://host:7687 "
                    "or bolt://host:7687 (credentials from KAMGRAPH_NEO4J_USER/PASSWORD/DATABASE). "
                    "Env: KAMGRAPH_STORE.")
-@click.option("--settings", "settings_path", envvar="KAMGRAPH_CONFIG", default=None, metavar="FILE",
+@click.option("--settings", "settings_path", default=None, metavar="FILE",
               help="Settings file (default ./kamgraph.toml if present). Env: KAMGRAPH_CONFIG.")
-@click.option("--as-of", "as_of", envvar="KAMGRAPH_AS_OF", default=None, metavar="YYYY-MM-DD",
+@click.option("--as-of", "as_of", default=None, metavar="YYYY-MM-DD",
               help="Analysis date (default: the settings' as_of, else today). Env: KAMGRAPH_AS_OF.")
 @click.version_option(package_name="kamgraph")
 @click.pass_context
 def main(ctx: click.Context, store_url: str | None, settings_path: str | None, as_of: str | None) -> None:
     """kamgraph: who knows whom around your key accounts, and where you are exposed."""
-    ctx.obj = Context(store_url, settings_path, as_of)
+    ctx.obj = GlobalFlags(store_url, settings_path, as_of)
 
 
-pass_ctx = click.make_pass_decorator(Context)
+def pass_config(fn: Callable) -> Callable:
+    """Pass the run's :class:`~kamgraph.config.Config` as the verb's first argument."""
+
+    @click.pass_context
+    def wrapper(ctx: click.Context, *args, **kwargs):
+        return ctx.invoke(fn, ctx.find_object(GlobalFlags).resolve(), *args, **kwargs)
+
+    return functools.update_wrapper(wrapper, fn)
+
+
+def open_store(config: Config | str, **options):
+    """The store of ``config`` (or a URL), opened; use it in a ``with`` block so it closes."""
+    from kamgraph.store import open_store as _open
+
+    return _open(config if isinstance(config, str) else config.store_url, **options)
+
+
+def _accounts(ctx: click.Context, param: click.Parameter, value: Sequence[str]) -> list[str] | None:
+    return sorted(set(value)) or None
+
+
+def account_option(help: str = "Only this account (repeatable). Default: every account.") -> Callable:
+    """``--account ID`` (repeatable), passed as ``accounts``: sorted ids, or None for every account."""
+    return click.option("--account", "accounts", multiple=True, metavar="ID", callback=_accounts, help=help)
+
+
+ACCOUNT_OPTION = account_option()
 
 FORMAT_OPTION = click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
                              show_default=True, help="table for people, csv or json for pipes.")
 
 
-def emit(df: pd.DataFrame, fmt: str, title: str | None = None, max_rows: int = 200) -> None:
-    """Print a frame as a rich table, CSV or JSON records."""
-    if fmt == "csv":
-        click.echo(df.to_csv(index=False), nl=False)
-        return
-    if fmt == "json":
-        click.echo(df.to_json(orient="records", date_format="iso", force_ascii=False, indent=2))
-        return
+def output(data: Any, fmt: str = "table", *, title: str | None = None, columns: Sequence[str] | None = None,
+           max_rows: int = 200) -> None:
+    """Print a verb's result: the one way every verb writes to standard output.
+
+    A frame prints as a table for people (only ``columns``, those that exist, when given;
+    at most ``max_rows`` rows) and with every column as CSV or JSON records for pipes. Text
+    (already rendered, e.g. a spreadsheet-safe CSV) prints as it is; anything else as JSON.
+    """
+    if isinstance(data, str):
+        click.echo(data, nl=False)
+    elif not isinstance(data, pd.DataFrame):
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    elif fmt == "csv":
+        click.echo(data.to_csv(index=False), nl=False)
+    elif fmt == "json":
+        click.echo(data.to_json(orient="records", date_format="iso", force_ascii=False, indent=2))
+    else:
+        if columns is not None:
+            data = data[[c for c in columns if c in data.columns]]
+        _table(data, title, max_rows)
+
+
+def _table(df: pd.DataFrame, title: str | None, max_rows: int) -> None:
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
@@ -106,10 +147,6 @@ def _cell(v: Any) -> str:
     if isinstance(v, pd.Timestamp):
         return v.strftime("%Y-%m-%d")
     return str(v)
-
-
-def emit_json(obj: Any) -> None:
-    click.echo(json.dumps(obj, ensure_ascii=False, indent=2, default=str))
 
 
 # register verbs (import for side effects)

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import click
 
-from kamgraph.cli import FORMAT_OPTION, Context, emit, emit_json, main, pass_ctx
+from kamgraph.cli import FORMAT_OPTION, GlobalFlags, main, open_store, output, pass_config
+from kamgraph.config import ENV_NAMES, Config, resolve_config
 from kamgraph.errors import ConfigError, KamgraphError
 from kamgraph.ingest.spec import format_spec_text
 
@@ -38,13 +39,6 @@ def _mapping(name: str | None):
     return load_mapping(name)
 
 
-def _today(ctx: Context):
-    """The date given to assessments without assessed_on: --as-of if given, else today."""
-    if ctx.as_of:
-        return ctx.settings().as_of_date()
-    return None
-
-
 def _echo_warnings(warnings) -> None:
     for w in warnings:
         click.echo(f"warning: {w}", err=True)
@@ -53,7 +47,7 @@ def _echo_warnings(warnings) -> None:
 def _rows_table(rows: dict[str, int], title: str) -> None:
     import pandas as pd
 
-    emit(pd.DataFrame({"entity": list(rows), "rows": list(rows.values())}), "table", title=title)
+    output(pd.DataFrame({"entity": list(rows), "rows": list(rows.values())}), "table", title=title)
 
 
 class _ProgressBar:
@@ -80,27 +74,21 @@ class _ProgressBar:
         self.progress.update(self.tasks[entity], completed=done)
 
 
-def _store_for_validation(ctx: Context):
-    """The store references are checked against, or None when it does not exist yet.
-
-    ``validate`` must not create an empty SQLite file as a side effect.
-    """
-    from kamgraph.store import open_store, resolve_store_url
-
-    url = resolve_store_url(ctx.store_url)
+def _store_exists(config: Config) -> bool:
+    """False for a SQLite file not created yet (``validate`` must not create one)."""
+    url = config.store_url
     if url.startswith("sqlite:///"):
         path = url[len("sqlite:///"):]
-        if path != ":memory:" and not Path(path).expanduser().exists():
-            return None
-    return open_store(url)
+        return path == ":memory:" or Path(path).expanduser().exists()
+    return True
 
 
 @main.command()
-@pass_ctx
-def init(ctx: Context) -> None:
+@pass_config
+def init(config: Config) -> None:
     """Create the store's tables or constraints (safe to run again)."""
-    store = ctx.store()
-    store.init()
+    with open_store(config) as store:
+        store.init()
     click.echo(f"initialized {store.url}")
 
 
@@ -108,25 +96,22 @@ def init(ctx: Context) -> None:
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 @MAPPING_OPTION
 @click.option("--dry-run", is_flag=True, help="Validate and show what would be written; write nothing.")
-@pass_ctx
-def import_cmd(ctx: Context, path: Path, mapping: str | None, dry_run: bool) -> None:
+@pass_config
+def import_cmd(config: Config, path: Path, mapping: str | None, dry_run: bool) -> None:
     """Import PATH: a folder of <entity>.csv files, one .xlsx workbook, or one CSV file.
 
     Everything is validated first; on any problem every problem is listed (file, row,
     column, value), nothing is written and the exit status is 1. Re-importing the same
-    files changes nothing.
+    files changes nothing. Assessments without a date are dated with the analysis date.
     """
     from kamgraph.ingest import import_path
 
-    store = ctx.store()
-    try:
+    with open_store(config) as store:
         if dry_run:
-            report = import_path(path, store, mapping=_mapping(mapping), dry_run=True, today=_today(ctx))
+            report = import_path(path, store, mapping=_mapping(mapping), dry_run=True, today=config.as_of)
         else:
             with _ProgressBar() as bar:
-                report = import_path(path, store, mapping=_mapping(mapping), progress=bar, today=_today(ctx))
-    finally:
-        store.close()
+                report = import_path(path, store, mapping=_mapping(mapping), progress=bar, today=config.as_of)
     _rows_table(dict(report.rows), "would import (dry run)" if report.dry_run else "imported")
     _echo_warnings(report.warnings)
     if report.dry_run:
@@ -138,8 +123,8 @@ def import_cmd(ctx: Context, path: Path, mapping: str | None, dry_run: bool) -> 
 @main.command("validate", epilog=format_spec_text())
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 @MAPPING_OPTION
-@pass_ctx
-def validate_cmd(ctx: Context, path: Path, mapping: str | None) -> None:
+@pass_config
+def validate_cmd(config: Config, path: Path, mapping: str | None) -> None:
     """Check PATH as `import` would, without writing anything.
 
     References to ids already in the store count as known (when the store exists).
@@ -149,12 +134,11 @@ def validate_cmd(ctx: Context, path: Path, mapping: str | None) -> None:
 
     m = _mapping(mapping)
     raw = m.read(path) if m is not None else read_path(path)
-    store = _store_for_validation(ctx)
-    try:
-        checked = validate(raw, store, today=_today(ctx))
-    finally:
-        if store is not None:
-            store.close()
+    if _store_exists(config):
+        with open_store(config) as store:
+            checked = validate(raw, store, today=config.as_of)
+    else:
+        checked = validate(raw, None, today=config.as_of)
     _rows_table(checked.rows, f"valid: {path}")
     _echo_warnings(checked.warnings)
     click.echo(f"OK: {sum(checked.rows.values())} rows would be imported")
@@ -164,13 +148,13 @@ def validate_cmd(ctx: Context, path: Path, mapping: str | None) -> None:
 @click.argument("person_id")
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the JSON to this file (UTF-8) instead of standard output.")
-@pass_ctx
-def export_person(ctx: Context, person_id: str, out: Path | None) -> None:
+@pass_config
+def export_person(config: Config, person_id: str, out: Path | None) -> None:
     """Everything stored about one person, as JSON (for a data-subject access request)."""
-    store = ctx.store()
-    data = store.export_person(person_id)
+    with open_store(config) as store:
+        data = store.export_person(person_id)
     if out is None:
-        emit_json(data)
+        output(data)
         return
     out.write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
     click.echo(f"wrote {out}", err=True)
@@ -179,23 +163,23 @@ def export_person(ctx: Context, person_id: str, out: Path | None) -> None:
 @main.command("erase-person")
 @click.argument("person_id")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
-@pass_ctx
-def erase_person(ctx: Context, person_id: str, yes: bool) -> None:
+@pass_config
+def erase_person(config: Config, person_id: str, yes: bool) -> None:
     """Hard-delete one person, their relationships and attendance (cannot be undone).
 
     Interactions left without any attendee are deleted too.
     """
     from kamgraph.errors import NotFound
 
-    store = ctx.store()
-    found = store.read("people", "id", [person_id])
-    if found.empty:
-        raise NotFound(f"no person with id {person_id!r}")
-    name = found["name"].iloc[0]
-    if not yes:
-        click.confirm(f"Erase {name} ({person_id}) and everything stored about them from {store.url}? "
-                      f"This cannot be undone", abort=True)
-    deleted = store.erase_person(person_id)
+    with open_store(config) as store:
+        found = store.read("people", "id", [person_id])
+        if found.empty:
+            raise NotFound(f"no person with id {person_id!r}")
+        name = found["name"].iloc[0]
+        if not yes:
+            click.confirm(f"Erase {name} ({person_id}) and everything stored about them from {store.url}? "
+                          f"This cannot be undone", abort=True)
+        deleted = store.erase_person(person_id)
     click.echo(f"erased {person_id}:")
     for entity, n in deleted.items():
         click.echo(f"  {entity}: {n} row{'s' if n != 1 else ''} deleted")
@@ -203,14 +187,14 @@ def erase_person(ctx: Context, person_id: str, yes: bool) -> None:
 
 @main.command()
 @FORMAT_OPTION
-@pass_ctx
-def stats(ctx: Context, fmt: str) -> None:
+@pass_config
+def stats(config: Config, fmt: str) -> None:
     """Row counts per entity."""
     import pandas as pd
 
-    store = ctx.store()
-    counts = store.counts()
-    emit(pd.DataFrame({"entity": list(counts), "rows": list(counts.values())}), fmt, title=store.url)
+    with open_store(config) as store:
+        counts = store.counts()
+    output(pd.DataFrame({"entity": list(counts), "rows": list(counts.values())}), fmt, title=store.url)
 
 
 def _explicit_store(click_ctx: click.Context) -> bool:
@@ -222,8 +206,6 @@ def _explicit_store(click_ctx: click.Context) -> bool:
 def _fresh_store(url: str, explicit: bool):
     """Open ``url`` empty: the default demo database is deleted and recreated; a store the
     user named is used only if it is empty (a demo must never overwrite real data)."""
-    from kamgraph.store import open_store
-
     if not explicit and url.startswith("sqlite:///"):
         path = Path(url[len("sqlite:///"):])
         for p in (path, Path(str(path) + "-wal"), Path(str(path) + "-shm")):
@@ -245,12 +227,14 @@ def demo(click_ctx: click.Context, no_ui: bool, port: int) -> None:
     """Load the sample portfolio into a fresh store and open the app.
 
     The store is sqlite:///./kamgraph-demo.db (deleted and recreated) unless --store is
-    given on the command line, in which case it must be empty.
+    given on the command line, in which case it must be empty. The settings are the
+    sample's (its stories hold on its as_of date); --as-of / KAMGRAPH_AS_OF still apply.
+    The app gets the same store, settings and date, and so does the CLI with the
+    environment variables printed.
     """
     from kamgraph.ingest import import_path
-    from kamgraph.settings import Settings
 
-    ctx: Context = click_ctx.find_object(Context)
+    flags = click_ctx.find_object(GlobalFlags)
     root = project_root()
     sample = root / "data" / "sample"
     app = root / "app.py"
@@ -259,25 +243,21 @@ def demo(click_ctx: click.Context, no_ui: bool, port: int) -> None:
     if not no_ui and not app.exists():
         raise KamgraphError(f"app not found at {app}; run with --no-ui to load the sample only")
     settings_file = sample / "kamgraph.toml"
-    settings = Settings.load(settings_file) if settings_file.exists() else Settings()
     explicit = _explicit_store(click_ctx)
-    url = ctx.store_url if explicit else "sqlite:///" + str(Path(DEMO_STORE_URL[len("sqlite:///"):]).resolve())
-    store = _fresh_store(url, explicit)
-    try:
+    url = flags.store if explicit else "sqlite:///" + str(Path(DEMO_STORE_URL[len("sqlite:///"):]).resolve())
+    config = resolve_config(url, settings_file if settings_file.exists() else None, flags.as_of)
+    today = config.as_of  # a bad --as-of or settings file stops the demo before it deletes anything
+    with _fresh_store(url, explicit) as store:
         with _ProgressBar() as bar:
-            report = import_path(sample, store, progress=bar,
-                                 today=settings.as_of_date() if settings.as_of else None)
+            report = import_path(sample, store, progress=bar, today=today)
         counts = store.counts()
-    finally:
-        store.close()
     _rows_table(counts, "sample loaded")
     click.echo(f"store: {url}")
+    click.echo(f"as of {config.as_of_text}; the CLI on the same store, settings and date: {config.shell_exports()}")
     _echo_warnings(report.warnings)
     if no_ui:
         return
-    env = dict(os.environ, KAMGRAPH_STORE=url)
-    if settings_file.exists():
-        env["KAMGRAPH_CONFIG"] = str(settings_file)
+    env = {k: v for k, v in os.environ.items() if k not in ENV_NAMES} | config.environ()
     cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.headless", "true",
            "--server.port", str(port)]
     click.echo(f"starting the app on http://localhost:{port} (Ctrl+C to stop)")

@@ -10,7 +10,8 @@ from __future__ import annotations
 import click
 import pandas as pd
 
-from kamgraph.cli import FORMAT_OPTION, Context, emit, emit_json, main, pass_ctx
+from kamgraph.cli import ACCOUNT_OPTION, FORMAT_OPTION, account_option, main, open_store, output, pass_config
+from kamgraph.config import Config
 from kamgraph.errors import NotFound
 
 _PATH_TABLE = ["target_id", "rank", "score", "kind", "explanation"]
@@ -18,13 +19,6 @@ _INFLUENCE_TABLE = ["account_id", "person_id", "name", "level", "rank", "formal_
                     "pagerank", "hidden_influencer", "decision_role", "attitude"]
 _TIER_TABLE = ["account_id", "name", "value_score", "computed_tier", "declared_tier", "tier", "problem",
                "problem_reasons", "revenue"]
-
-
-def _show(df: pd.DataFrame, fmt: str, table_columns: list[str], title: str) -> None:
-    if fmt == "table":
-        emit(df[[c for c in table_columns if c in df.columns]], fmt, title=title)
-    else:
-        emit(df, fmt)
 
 
 def _target_scope(store, person_id: str) -> list[str] | None:
@@ -40,11 +34,11 @@ def _target_scope(store, person_id: str) -> list[str] | None:
 @click.option("--to", "target", metavar="ID", help="The person to reach.")
 @click.option("--uncovered", is_flag=True,
               help="Paths to every decision-maker not yet covered (best direct strength below coverage.covered).")
-@click.option("--account", "accounts", multiple=True, metavar="ID", help="With --uncovered: only these accounts.")
+@account_option(help="With --uncovered: only this account (repeatable). Default: every account.")
 @click.option("-k", "k", type=click.IntRange(min=1), default=None, help="Paths per target (default paths.top_k).")
 @FORMAT_OPTION
-@pass_ctx
-def paths(ctx: Context, target: str | None, uncovered: bool, accounts: tuple[str, ...], k: int | None,
+@pass_config
+def paths(config: Config, target: str | None, uncovered: bool, accounts: list[str] | None, k: int | None,
           fmt: str) -> None:
     """Access paths to a customer contact: direct, or through one person or one shared organization."""
     from kamgraph.analysis.paths import access_paths, uncovered_decision_maker_paths
@@ -53,66 +47,66 @@ def paths(ctx: Context, target: str | None, uncovered: bool, accounts: tuple[str
         raise click.UsageError("give either --to ID or --uncovered")
     if accounts and not uncovered:
         raise click.UsageError("--account goes with --uncovered")
-    settings = ctx.settings()
-    store = ctx.store()
+    settings, as_of = config.settings, config.as_of
+    with open_store(config) as store:
+        snap = store.snapshot(_target_scope(store, target) if target else accounts)
     if target:
-        snap = store.snapshot(_target_scope(store, target))
-        df = access_paths(snap, settings, target, k=k)
+        df = access_paths(snap, settings, target, as_of, k=k)
         if df.empty and fmt == "table":
             click.echo(f"no access path to {target}: nobody on our side knows them or anyone who does")
             return
-        _show(df, fmt, _PATH_TABLE, f"access paths to {target}")
+        output(df, fmt, columns=_PATH_TABLE, title=f"access paths to {target} on {as_of.date()}")
         return
-    snap = store.snapshot(sorted(accounts) if accounts else None)
-    df = uncovered_decision_maker_paths(snap, settings, k=k, accounts=list(accounts) or None)
+    df = uncovered_decision_maker_paths(snap, settings, as_of, k=k, accounts=accounts)
     if df.empty and fmt == "table":
         click.echo("no path to an uncovered decision-maker (all covered, or none reachable)")
         return
-    _show(df, fmt, ["account_id", "best_direct"] + _PATH_TABLE, "paths to uncovered decision-makers")
+    output(df, fmt, columns=["account_id", "best_direct"] + _PATH_TABLE,
+           title=f"paths to uncovered decision-makers on {as_of.date()}")
 
 
 @main.command("influence")
-@click.option("--account", "accounts", multiple=True, metavar="ID", help="Only these accounts (default all).")
+@ACCOUNT_OPTION
 @FORMAT_OPTION
-@pass_ctx
-def influence_cmd(ctx: Context, accounts: tuple[str, ...], fmt: str) -> None:
+@pass_config
+def influence_cmd(config: Config, accounts: list[str] | None, fmt: str) -> None:
     """Influence inside each account: PageRank over influence and reporting links, formal vs informal rank."""
     from kamgraph.analysis.influence import influence
 
-    settings = ctx.settings()
-    snap = ctx.store().snapshot(sorted(accounts) if accounts else None)
-    df = influence(snap, settings, account_ids=list(accounts) or None)
-    _show(df, fmt, _INFLUENCE_TABLE, "influence")
+    with open_store(config) as store:
+        snap = store.snapshot(accounts)
+    df = influence(snap, config.settings, account_ids=accounts, as_of=config.as_of)
+    output(df, fmt, columns=_INFLUENCE_TABLE, title="influence")
 
 
 @main.command()
 @click.option("--pareto", "show_pareto", is_flag=True, help="Show the revenue concentration curve instead.")
 @click.option("--policy", "show_policy", is_flag=True, help="Show the tier policy table instead.")
 @FORMAT_OPTION
-@pass_ctx
-def tiers(ctx: Context, show_pareto: bool, show_policy: bool, fmt: str) -> None:
+@pass_config
+def tiers(config: Config, show_pareto: bool, show_policy: bool, fmt: str) -> None:
     """Account tiers from value metrics, problem flags and the Pareto summary."""
     from kamgraph.analysis.tiering import account_tiers, pareto, tier_policy_table
 
     if show_pareto and show_policy:
         raise click.UsageError("give at most one of --pareto and --policy")
-    settings = ctx.settings()
+    settings = config.settings
     if show_policy:
-        emit(tier_policy_table(settings), fmt, title="tier policy")
+        output(tier_policy_table(settings), fmt, title="tier policy")
         return
-    snap = ctx.store().snapshot(None)
+    with open_store(config) as store:
+        snap = store.snapshot(None)
     if show_pareto:
         summary = pareto(snap, settings)
         if fmt == "json":
-            emit_json({**summary.as_dict(), "curve": summary.curve.to_dict("records")})
-        elif fmt == "csv":
-            emit(summary.curve, fmt)
+            output({**summary.as_dict(), "curve": summary.curve.to_dict("records")})
         else:
-            emit(summary.curve, fmt, title="revenue by account")
-            click.echo(_pareto_line(summary))
+            output(summary.curve, fmt, title="revenue by account")
+            if fmt == "table":
+                click.echo(_pareto_line(summary))
         return
     df = account_tiers(snap, settings)
-    _show(df, fmt, _TIER_TABLE, "account tiers")
+    output(df, fmt, columns=_TIER_TABLE, title="account tiers")
     if fmt == "table" and len(df):
         click.echo(_pareto_line(pareto(snap, settings)))
 

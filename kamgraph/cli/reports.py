@@ -11,7 +11,8 @@ from pathlib import Path
 import click
 import pandas as pd
 
-from kamgraph.cli import Context, emit, emit_json, main, pass_ctx
+from kamgraph.cli import account_option, main, open_store, output, pass_config
+from kamgraph.config import Config
 from kamgraph.errors import ConfigError
 
 _PLAN_TABLE = ["executive_name", "trip", "city", "account_name", "contact_name", "decision_role", "priority",
@@ -37,13 +38,13 @@ def _date(value: str | None, option: str) -> pd.Timestamp | None:
 @click.option("--capacity", type=click.IntRange(min=0), default=None,
               help="Visits per executive in the period (default: visits.capacity).")
 @click.option("--region", "regions", multiple=True, metavar="R", help="Only accounts in this region (repeatable).")
-@click.option("--account", "accounts", multiple=True, metavar="ID", help="Only this account (repeatable).")
+@account_option()
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True,
               help="table for people; csv (the plan with briefings flattened) or json (the briefings) for pipes.")
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write the plan to FILE: .xlsx, .csv, .ics (calendar) or .html (briefing pack).")
-@pass_ctx
-def plan_visits_cmd(ctx: Context, executives, start, end, capacity, regions, accounts, fmt, out) -> None:
+@pass_config
+def plan_visits_cmd(config: Config, executives, start, end, capacity, regions, accounts, fmt, out) -> None:
     """Which customer executives our executives should visit, optimally, with briefings."""
     from kamgraph.analysis.visits import plan_visits
     from kamgraph.report.spreadsheet import csv_text
@@ -51,21 +52,21 @@ def plan_visits_cmd(ctx: Context, executives, start, end, capacity, regions, acc
 
     if out is not None and out.suffix.lower() not in PLAN_FORMATS:
         raise click.BadParameter(f"use a file ending in {', '.join(PLAN_FORMATS)}", param_hint="--out")
-    settings = ctx.settings()
-    snap = ctx.store().snapshot(None)
-    plan = plan_visits(snap, settings, settings.as_of_date(), executives=list(executives) or None,
+    with open_store(config) as store:
+        snap = store.snapshot(None)
+    plan = plan_visits(snap, config.settings, config.as_of, executives=list(executives) or None,
                        period=(_date(start, "--from"), _date(end, "--to")), capacity=capacity,
-                       regions=list(regions) or None, accounts=list(accounts) or None)
+                       regions=list(regions) or None, accounts=accounts)
     if fmt == "csv":
-        click.echo(csv_text(plan_table(plan)), nl=False)
+        output(csv_text(plan_table(plan)))  # spreadsheet-safe, as the --out files
     elif fmt == "json":
-        emit_json({"as_of": plan.as_of.strftime("%Y-%m-%d"),
+        output({"as_of": plan.as_of.strftime("%Y-%m-%d"),
                    "period": [plan.period[0].strftime("%Y-%m-%d"), plan.period[1].strftime("%Y-%m-%d")],
                    "total_priority": plan.total_priority, "visits": list(plan.briefings)})
     else:
         title = (f"Visit plan {plan.period[0]:%Y-%m-%d} – {plan.period[1]:%Y-%m-%d}: {len(plan.visits)} visits, "
                  f"total priority {plan.total_priority:.3f}")
-        emit(plan.visits[_PLAN_TABLE], "table", title=title)
+        output(plan.visits, "table", columns=_PLAN_TABLE, title=title)
         for note in plan.notes:
             click.echo(note, err=True)
     if out is not None:
@@ -78,17 +79,17 @@ def plan_visits_cmd(ctx: Context, executives, start, end, capacity, regions, acc
               help="Folder to write coverage.xlsx, csv/, report.html and maps/ into (created).")
 @click.option("--previous", metavar="YYYY-MM-DD", default=None,
               help="Start of the Trends table (default: one month before the as-of date).")
-@click.option("--account", "accounts", multiple=True, metavar="ID", help="Only this account (repeatable).")
+@account_option()
 @click.option("--no-maps", is_flag=True, help="Skip the per-account relationship maps.")
-@pass_ctx
-def report_cmd(ctx: Context, out: Path, previous: str | None, accounts, no_maps: bool) -> None:
+@pass_config
+def report_cmd(config: Config, out: Path, previous: str | None, accounts: list[str] | None, no_maps: bool) -> None:
     """The coverage report: Excel workbook, CSV folder, offline HTML report and relationship maps."""
     from kamgraph.report.portfolio import build_coverage_report
 
-    settings = ctx.settings()
-    snap = ctx.store().snapshot(None)
-    report = build_coverage_report(snap, settings, settings.as_of_date(), previous=_date(previous, "--previous"),
-                                   accounts=list(accounts) or None)
+    with open_store(config) as store:
+        snap = store.snapshot(None)
+    report = build_coverage_report(snap, config.settings, config.as_of, previous=_date(previous, "--previous"),
+                                   accounts=accounts)
     out.mkdir(parents=True, exist_ok=True)
     written = [report.to_excel(out / "coverage.xlsx")]
     written += report.to_csv_folder(out / "csv")

@@ -1,4 +1,5 @@
-"""Store verbs: ``kamgraph migrate --from URL --to URL``."""
+"""Store verbs: ``kamgraph migrate --from URL --to URL``, and ``kamgraph config``: which store,
+settings file and analysis date a run resolves to (:mod:`kamgraph.config`)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from pathlib import Path
 
 import click
 
-from kamgraph.cli import FORMAT_OPTION, emit, main
+from kamgraph.cli import FORMAT_OPTION, main, open_store, output, pass_config
+from kamgraph.config import Config
 from kamgraph.errors import ConfigError
 
 _NEO4J_SCHEMES = ("neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc")
@@ -19,8 +21,6 @@ def _scheme(url: str) -> str:
 
 def _open(url: str, batch_size: int | None, must_exist: bool):
     """Open a store by URL; Neo4j stores get the batch size, a SQLite source must exist."""
-    from kamgraph.store import open_store
-
     if _scheme(url) == "sqlite" and must_exist:
         path = url[len("sqlite:///"):]
         if path != ":memory:" and not Path(path).expanduser().is_file():
@@ -50,19 +50,28 @@ def migrate_cmd(source_url: str, target_url: str, batch_size: int | None, fmt: s
 
     if source_url == target_url:
         raise ConfigError("--from and --to name the same store")
-    source = _open(source_url, batch_size, must_exist=True)
-    try:
-        target = _open(target_url, batch_size, must_exist=False)
-        try:
-            with _ProgressBar() as bar:
-                result = migrate(source, target, progress=bar)
-        finally:
-            target.close()
-    finally:
-        source.close()
-    emit(result.table(), fmt, title=f"{result.source_url} -> {result.target_url}")
+    with _open(source_url, batch_size, must_exist=True) as source, \
+            _open(target_url, batch_size, must_exist=False) as target, _ProgressBar() as bar:
+        result = migrate(source, target, progress=bar)
+    output(result.table(), fmt, title=f"{result.source_url} -> {result.target_url}")
     if not result.ok:
         diff = ", ".join(f"{e} {s} vs {t}" for e, (s, t) in result.differences.items())
         click.echo(f"Error: counts differ after the migration: {diff}", err=True)
         sys.exit(1)
     click.echo(f"migrated {sum(result.written.values()):,} rows in {result.batches} batches", err=True)
+
+
+@main.command("config")
+@FORMAT_OPTION
+@pass_config
+def config_cmd(config: Config, fmt: str) -> None:
+    """The store, settings file and analysis date every verb (and the app, in the same
+    environment) works with, and where the date comes from."""
+    import pandas as pd
+
+    info = {"store": config.store_url, "settings": config.settings_path or "",
+            "as_of": config.as_of_text, "as_of_from": config.as_of_source}
+    if fmt == "json":
+        output(info)
+    else:
+        output(pd.DataFrame({"what": list(info), "value": list(info.values())}), fmt, title="configuration")

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 import pandas as pd
 
-from kamgraph.cli import FORMAT_OPTION, emit, main
+from kamgraph.cli import FORMAT_OPTION, main, output
 from kamgraph.errors import ConfigError
 
 
@@ -32,5 +32,5 @@ def generate_cmd(scale: str, seed: int, end: str | None, out_dir: Path, fmt: str
     t0 = time.perf_counter()
     rows = generate_portfolio(out_dir, scale.upper(), seed, end)
     secs = time.perf_counter() - t0
-    emit(pd.DataFrame({"file": [f"{name}.csv" for name in rows], "rows": list(rows.values())}), fmt,
-         title=f"scale {scale.upper()}, seed {seed}: {sum(rows.values()):,} rows in {secs:.1f} s -> {out_dir}")
+    output(pd.DataFrame({"file": [f"{name}.csv" for name in rows], "rows": list(rows.values())}), fmt,
+           title=f"scale {scale.upper()}, seed {seed}: {sum(rows.values()):,} rows in {secs:.1f} s -> {out_dir}")

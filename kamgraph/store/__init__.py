@@ -1,33 +1,26 @@
 """Stores: where the stakeholder graph lives. Chosen by one URL.
 
->>> open_store("sqlite:///:memory:").counts()["people"]
+>>> with open_store("sqlite:///:memory:") as store:
+...     store.counts()["people"]
 0
 """
 
 from __future__ import annotations
 
-import os
-
 from kamgraph.errors import ConfigError
 from kamgraph.store.base import BaseStore, Store, WriteResult
 
-DEFAULT_STORE_URL = "sqlite:///./kamgraph.db"
-
-__all__ = ["Store", "BaseStore", "WriteResult", "open_store", "resolve_store_url", "DEFAULT_STORE_URL"]
+__all__ = ["Store", "BaseStore", "WriteResult", "open_store"]
 
 
-def resolve_store_url(url: str | None = None) -> str:
-    """``url``, else ``$KAMGRAPH_STORE``, else ``sqlite:///./kamgraph.db``."""
-    return url or os.environ.get("KAMGRAPH_STORE") or DEFAULT_STORE_URL
-
-
-def open_store(url: str | None = None, **options) -> Store:
+def open_store(url: str, **options) -> Store:
     """Open the store named by a URL: ``sqlite:///file.db``, ``neo4j://host:7687``, ``bolt://...``.
 
-    Neo4j credentials come from ``KAMGRAPH_NEO4J_USER``, ``KAMGRAPH_NEO4J_PASSWORD`` and
-    ``KAMGRAPH_NEO4J_DATABASE``, never from the URL.
+    Which URL (``--store``, ``$KAMGRAPH_STORE`` or the default) is decided by
+    :func:`kamgraph.config.resolve_config`. Neo4j credentials come from ``KAMGRAPH_NEO4J_USER``,
+    ``KAMGRAPH_NEO4J_PASSWORD`` and ``KAMGRAPH_NEO4J_DATABASE``, never from the URL. A store
+    is a context manager: ``with open_store(url) as store: ...`` closes it.
     """
-    url = resolve_store_url(url)
     scheme = url.split("://", 1)[0].lower() if "://" in url else ""
     if scheme == "sqlite":
         from kamgraph.store.sqlite import SQLiteStore

@@ -19,7 +19,7 @@ import streamlit as st
 
 from kamgraph.analysis.dates import month_ends
 from kamgraph.errors import KamgraphError
-from kamgraph.ui.context import AS_OF_KEY, PageContext, current_context, default_as_of, load_settings
+from kamgraph.ui.context import AS_OF_KEY, PageContext, app_config, current_context
 from kamgraph.ui.format import md
 
 PAGES_DIR = Path(__file__).resolve().parent / "pages"
@@ -69,8 +69,8 @@ def as_of_options(default: pd.Timestamp) -> list:
 def sidebar() -> None:
     """The "as of" slider shared by every page, and where the data comes from."""
     try:
-        path, settings = load_settings()
-        default = default_as_of(settings)
+        config = app_config()
+        default = config.as_of
     except KamgraphError as e:
         st.sidebar.error(md(e))
         return
@@ -80,9 +80,7 @@ def sidebar() -> None:
     st.sidebar.select_slider("As of", options=options, value=options[-1], key=AS_OF_KEY,
                              format_func=lambda d: d.strftime("%Y-%m-%d"),
                              help="Every analysis is computed as it stood on this date.")
-    from kamgraph.store import resolve_store_url
-
-    st.sidebar.caption(f"Store: `{resolve_store_url()}`  \nSettings: `{path or 'defaults'}`")
+    st.sidebar.caption(f"Store: `{config.store_url}`  \nSettings: `{config.settings_path or 'defaults'}`")
 
 
 def empty_notice(ctx: PageContext) -> None:

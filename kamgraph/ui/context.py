@@ -2,8 +2,11 @@
 
 Everything a page shows comes through a :class:`PageContext`:
 
-- the **store** is opened once per store URL (``$KAMGRAPH_STORE``, else the default) and
-  shared by every session (``st.cache_resource``);
+- the **configuration** (store URL, settings file, analysis date) is
+  :func:`kamgraph.config.resolve_config` of the environment, exactly as the CLI resolves it
+  without flags (:func:`app_config`);
+- the **store** is opened once per store URL and shared by every session
+  (``st.cache_resource``); this is the one UI module that reaches the store;
 - a **snapshot** is read once per (store URL, scope, data version) (``st.cache_resource``: it
   memoizes its own indexes, so sharing the object shares them too);
 - an **analysis result** is cached per (function, store URL, scope, data version, as-of
@@ -12,53 +15,35 @@ Everything a page shows comes through a :class:`PageContext`:
 The store's data version changes on every write, so a write made anywhere (the CLI, another
 session) is seen on the next rerun; :meth:`PageContext.clear` also empties the caches after
 the app itself imports or erases, so memory is not held by stale snapshots.
-Settings come from ``$KAMGRAPH_CONFIG`` or ``./kamgraph.toml`` (:meth:`Settings.load`).
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Callable, Sequence
 
 import pandas as pd
 import streamlit as st
 
 from kamgraph.analysis.paths import is_prepared, prepare
+from kamgraph.config import Config, resolve_config
 from kamgraph.settings import Settings
 from kamgraph.snapshot import Snapshot
-from kamgraph.store import open_store, resolve_store_url
+from kamgraph.store import open_store
 
 #: session-state key of the sidebar's "as of" slider
 AS_OF_KEY = "as_of"
 
 
-def settings_path() -> str | None:
-    """The settings file in use: ``$KAMGRAPH_CONFIG``, else ``./kamgraph.toml`` if present."""
-    path = os.environ.get("KAMGRAPH_CONFIG")
-    if path:
-        return path
-    return "kamgraph.toml" if Path("kamgraph.toml").exists() else None
-
-
-def _settings_key(path: str | None) -> tuple[str, float]:
-    if not path:
-        return ("", 0.0)
-    try:
-        return (str(Path(path).resolve()), Path(path).stat().st_mtime)
-    except OSError:
-        return (str(path), 0.0)
+def app_config() -> Config:
+    """The app's store, settings and default analysis date: the environment resolved by
+    :func:`~kamgraph.config.resolve_config`, as ``kamgraph`` without flags resolves it."""
+    return resolve_config()
 
 
 @st.cache_resource(show_spinner=False)
 def _open_store(url: str):
     return open_store(url)
-
-
-@st.cache_resource(show_spinner=False, max_entries=8)
-def _load_settings(key: tuple[str, float], path: str | None) -> Settings:
-    return Settings.load(path) if path else Settings()
 
 
 @st.cache_resource(show_spinner="Reading the store...", max_entries=16)
@@ -85,24 +70,25 @@ def _cached(name: str, url: str, scope: tuple[str, ...] | None, version: int, se
     return _fn(_snap, *args, **dict(kwargs))
 
 
-def default_as_of(settings: Settings) -> pd.Timestamp:
-    """The analysis date when the user picks none: ``$KAMGRAPH_AS_OF``, else the settings'."""
-    return settings.as_of_date(os.environ.get("KAMGRAPH_AS_OF") or None)
-
-
 @dataclass(frozen=True)
 class PageContext:
     """What a page needs: the store, the settings, the analysis date, and cached calls.
 
-    ``as_of`` is the date chosen in the sidebar (default :func:`default_as_of`).
+    ``as_of`` is the date chosen in the sidebar (default: the configuration's, ``config.as_of``).
     """
 
-    store_url: str
-    settings_path: str | None
-    settings: Settings
+    config: Config
     as_of: pd.Timestamp
     data_version: int
     counts: dict
+
+    @property
+    def store_url(self) -> str:
+        return self.config.store_url
+
+    @property
+    def settings(self) -> Settings:
+        return self.config.settings
 
     @property
     def store(self):
@@ -139,7 +125,7 @@ class PageContext:
         key = tuple(sorted(set(scope))) if scope is not None else None
         snap = self.snapshot(key)
         name = f"{fn.__module__}.{fn.__qualname__}"
-        return _cached(name, self.store_url, key, self.data_version, _settings_key(self.settings_path),
+        return _cached(name, self.store_url, key, self.data_version, self.config.settings_stamp,
                        with_settings, tuple(args), tuple(sorted(kwargs.items())), fn, snap, self.settings)
 
     def clear(self) -> None:
@@ -150,18 +136,13 @@ class PageContext:
         _snapshot.clear()
 
 
-def load_settings() -> tuple[str | None, Settings]:
-    path = settings_path()
-    return path, _load_settings(_settings_key(path), path)
-
-
 def current_context() -> PageContext:
     """The context of this rerun: store, settings, the sidebar's date, the data version."""
-    url = resolve_store_url()
-    path, settings = load_settings()
-    store = _open_store(url)
+    config = app_config()
+    default = config.as_of  # reads the settings: a bad file or date is a KamgraphError here
+    store = _open_store(config.store_url)
     version = store.data_version()
-    counts = _counts(url, version)
+    counts = _counts(config.store_url, version)
     chosen = st.session_state.get(AS_OF_KEY)
-    as_of = pd.Timestamp(chosen).normalize() if chosen is not None else default_as_of(settings)
-    return PageContext(url, path, settings, as_of, version, counts)
+    as_of = pd.Timestamp(chosen).normalize() if chosen is not None else default
+    return PageContext(config, as_of, version, counts)

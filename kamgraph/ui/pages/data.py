@@ -9,7 +9,6 @@ to be typed as confirmation.
 from __future__ import annotations
 
 import json
-import os
 import tempfile
 from pathlib import Path
 
@@ -17,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from kamgraph.errors import ImportValidationError, KamgraphError
-from kamgraph.ui.context import PageContext, default_as_of
+from kamgraph.ui.context import PageContext
 from kamgraph.ui.format import md
 
 MAPPINGS = {"native": "kamgraph format (docs/data-format.md)", "salesforce": "Salesforce export",
@@ -54,10 +53,9 @@ def render(ctx: PageContext) -> None:
 
 
 def _today(ctx: PageContext):
-    """Assessments without a date get the configured analysis date if there is one (as the CLI)."""
-    if ctx.settings.as_of or os.environ.get("KAMGRAPH_AS_OF"):
-        return default_as_of(ctx.settings)
-    return None
+    """Assessments without a date get the configured analysis date (as ``kamgraph import``),
+    not the one chosen in the sidebar."""
+    return ctx.config.as_of
 
 
 def _safe_name(name: str) -> str:
