@@ -30,3 +30,17 @@ RETURN name, type, labelsOrTypes, properties
 // the store itself.
 MATCH (n)
 DETACH DELETE n
+
+// name: meta_lower_history_from
+// Where the stored history starts (a day number since 1970-01-01): the earliest start any
+// write recorded or declared. Run once after an import's batches.
+MERGE (m:KamgraphMeta {id: 'meta'})
+SET m.history_from = CASE WHEN m.history_from IS NULL OR $day < m.history_from THEN $day ELSE m.history_from END
+RETURN m.history_from AS history_from
+
+// name: meta_history_from
+// The recorded start (null when none) and the first interaction's date, the fallback for a
+// database written before starts were recorded.
+OPTIONAL MATCH (m:KamgraphMeta {id: 'meta'})
+OPTIONAL MATCH (i:Interaction)
+RETURN m.history_from AS history_from, min(i.date) AS first_interaction

@@ -45,9 +45,17 @@ def _frozen(d: Mapping[str, float]) -> Mapping[str, float]:
 
 @dataclass(frozen=True)
 class StrengthSettings:
+    """Relationship strength (docs/architecture.md, "Strength"). Defaults and the figures
+    behind them: benchmarks/README.md, "Signal quality"."""
+
     half_life_days: float = 90.0  # H: evidence from interactions halves every H days
     declared_half_life_days: float = 365.0  # H_decl: declared tie strength decay
-    evidence_scale: float = 4.0  # strength = 1 - (1 - declared) * exp(-evidence / scale)
+    # strength from interactions alone is evidence / (evidence + scale): 0.5 at evidence = scale
+    # (a one-to-one meeting today is evidence 2.0; the sample's stories hold from 1.5 to 3)
+    evidence_scale: float = 2.0
+    # the share of one interaction a pair of its n attendees gets: (n - 1) ** -size_exponent
+    # (1.0: Newman's collaboration weighting, 1 / (n - 1); 0.0: every pair gets the whole)
+    size_exponent: float = 1.0
     interaction_weights: Mapping[str, float] = field(
         default_factory=lambda: _frozen(
             {"visit": 3.0, "meal": 2.5, "meeting": 2.0, "event": 1.0, "call": 1.0, "email": 0.3}
@@ -57,12 +65,23 @@ class StrengthSettings:
 
 @dataclass(frozen=True)
 class TrendSettings:
+    """Trend labels (docs/architecture.md, "Trends"); defaults measured in benchmarks/README.md."""
+
     months: int = 12  # length of the monthly series
-    slope_points: int = 6  # the slope is fitted over the last N monthly points
-    slope_threshold: float = 0.01  # |slope| per month below this is "stable"
-    dormant_days: int = 180  # no interaction for this long ...
-    dormant_strength: float = 0.2  # ... and strength below this => dormant
-    new_days: int = 90  # first interaction within this many days => new
+    slope_points: int = 6  # the slope is fitted over the last N monthly points (inside the history window)
+    slope_threshold: float = 0.02  # |slope| per month (window-corrected strength) below this is "stable"
+    # dormant: silence longer than dormant_factor x the pair's usual gap between contact days,
+    # never shorter than dormant_min_days nor longer than dormant_max_days; the usual gap is
+    # shrunk toward the data's typical gap, so a pair seen on one day is judged by that
+    dormant_factor: float = 3.0
+    dormant_min_days: int = 30
+    dormant_max_days: int = 180
+    # cooling (when not dormant): falling strength while overdue, i.e. silence longer than
+    # cooling_factor x the usual gap (and at least dormant_min_days / 2)
+    cooling_factor: float = 1.0
+    new_days: int = 90  # first interaction within this many days => new ...
+    new_after_start_days: int = 90  # ... and at least this long after the history starts
+    min_window_days: int = 30  # monthly points closer than this to the history start are not used
     change_min_delta: float = 0.1  # relationship_changes: |strength change| reported from this
 
 

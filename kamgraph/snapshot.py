@@ -16,6 +16,8 @@ scope. For a list of accounts the snapshot holds:
   the attendance of neighbors and our staff only (other attendees do not change any
   strength a path to the core uses);
 - all internal staff;
+- the attendee count of every interaction whose attendance was trimmed (frame
+  ``interaction_sizes``), so strength's size discount is the same as on the whole portfolio;
 - memberships of core and neighbors, plus internal staff's memberships of the same bodies;
 - employment, assessments, reporting lines and influence links of everyone kept.
 
@@ -28,14 +30,19 @@ neighbors, two of our staff) may be partial.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
+from typing import Iterable, Mapping, Protocol, Sequence
 
+import numpy as np
 import pandas as pd
 
 from kamgraph.schema import ENTITIES, empty_frame
 
-if TYPE_CHECKING:  # pragma: no cover
-    from kamgraph.store.base import Reader
+
+class Reader(Protocol):
+    """What a snapshot is selected through: every store's one read primitive."""
+
+    def read(self, entity: str, column: str | None = None,
+             values: Sequence[str] | None = None) -> pd.DataFrame: ...
 
 
 @dataclass(frozen=True)
@@ -46,6 +53,8 @@ class Snapshot:
     scope: tuple[str, ...] | None = None  # account ids, or None for the whole portfolio
     data_version: int = 0
     store_url: str = ""
+    #: where the history starts as the store recorded it (imports, ``--history-from``)
+    history_from: pd.Timestamp | None = None
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -86,6 +95,22 @@ class Snapshot:
     @property
     def interactions(self) -> pd.DataFrame:
         return self.frames["interactions"]
+
+    @property
+    def history_start(self) -> pd.Timestamp | None:
+        """The first day the data covers: the earlier of the store's recorded start
+        (:attr:`history_from`) and the first interaction in the frames; None without either.
+
+        Before it, "no data" is not "no contact": trends never read the start of the data
+        as relationships warming up.
+        """
+        def build():
+            dates = self.frames["interactions"]["date"]
+            first = pd.Timestamp(dates.min()) if len(dates) and dates.notna().any() else None
+            known = [d for d in (first, self.history_from) if d is not None and not pd.isna(d)]
+            return min(known).normalize() if known else None
+
+        return self.cached("history_start", build)
 
     def counts(self) -> dict[str, int]:
         return {name: len(self.frames[name]) for name in ENTITIES}
@@ -128,7 +153,7 @@ class Snapshot:
         """A copy with some frames replaced (for what-if analyses)."""
         new = dict(self.frames)
         new.update(frames)
-        return Snapshot(new, self.scope, self.data_version, self.store_url)
+        return Snapshot(new, self.scope, self.data_version, self.store_url, self.history_from)
 
 
 def _ids(*series: Iterable) -> list[str]:
@@ -148,11 +173,11 @@ def _union(*frames: pd.DataFrame, key: Sequence[str]) -> pd.DataFrame:
 
 
 def build_snapshot(reader: "Reader", scope: Sequence[str] | None, data_version: int = 0,
-                   store_url: str = "") -> Snapshot:
+                   store_url: str = "", history_from: pd.Timestamp | None = None) -> Snapshot:
     """Select a snapshot through ``reader.read(entity, column=None, values=None)``."""
     if scope is None:
         frames = {name: reader.read(name) for name in ENTITIES}
-        return Snapshot(frames, None, data_version, store_url)
+        return Snapshot(frames, None, data_version, store_url, history_from)
 
     scope = tuple(sorted(set(scope)))
 
@@ -200,7 +225,11 @@ def build_snapshot(reader: "Reader", scope: Sequence[str] | None, data_version: 
     seen = set(att_core["interaction_id"])
     nb_ids = [i for i in _ids(att_nb["interaction_id"]) if i not in seen]
     att_nb = read("attendance", "interaction_id", nb_ids)
+    sizes = pd.DataFrame({"interaction_id": pd.Series(dtype=object), "size": pd.Series(dtype=np.int64)})
     if len(att_nb):
+        # the trimmed interactions keep their attendee counts: strength's size discount needs them
+        n = att_nb.groupby("interaction_id", sort=True)["person_id"].nunique()
+        sizes = pd.DataFrame({"interaction_id": n.index.to_numpy(dtype=object), "size": n.to_numpy(dtype=np.int64)})
         with_us = set(att_nb.loc[att_nb["person_id"].isin(internal_ids), "interaction_id"])
         att_nb = att_nb[att_nb["interaction_id"].isin(with_us) & att_nb["person_id"].isin(internal_ids | neighbors)]
     attendance = _union(att_core, att_nb, key=ENTITIES["attendance"].key)
@@ -244,4 +273,5 @@ def build_snapshot(reader: "Reader", scope: Sequence[str] | None, data_version: 
     from kamgraph.schema import normalize_frame
 
     frames = {name: normalize_frame(name, f) for name, f in frames.items()}
-    return Snapshot(frames, scope, data_version, store_url)
+    frames["interaction_sizes"] = sizes
+    return Snapshot(frames, scope, data_version, store_url, history_from)

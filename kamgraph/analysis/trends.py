@@ -1,28 +1,46 @@
 """Trends: how relationships move month by month, and what changed between two dates.
 
-DESIGN.md section 4, thresholds from ``settings.trend``:
+Definitions (docs/architecture.md, "Trends"), thresholds from ``settings.trend``:
 
+- **history window**: the data starts at ``snap.history_start`` (the earliest start the
+  store recorded for its imports, or declared with ``import --history-from``, else the first
+  interaction). Before it, no data is not no contact;
 - the **monthly series** is the strength of each pair at ``months`` dates one month apart
-  ending at the as-of date (:func:`kamgraph.analysis.strength.month_ends`);
-- the **slope** is the least-squares slope, per month, of the last ``slope_points`` values,
-  computed for all pairs at once on the matrix of series;
+  ending at the as-of date (:func:`kamgraph.analysis.dates.month_ends`);
+- the **slope** is the least-squares slope, per month, of the last ``slope_points`` monthly
+  values that lie at least ``min_window_days`` inside the window, computed on
+  *window-corrected* strength: the evidence at date d is divided by
+  ``1 - 2 ** (-(d - start) / H)``, the share of a steady relationship's evidence that a
+  window of ``d - start`` days can hold. A pair in touch at a steady rate then has a flat
+  series from the start of the data, instead of one that rises for months because the
+  data begins (measured on real e-mail: benchmarks/README.md, "Signal quality");
+- the pair's **rhythm** is its usual gap between contact days, ``(last - first) /
+  (contact_days - 1)``, shrunk toward the typical rhythm of the data (the median over
+  pairs with two or more contact days, :func:`typical_gap`) by one pseudo-gap:
+  ``(last - first + typical) / contact_days``; its **silence** the days since its last
+  interaction (for a pair that never interacted: since the history start);
 - the **label**, first rule that applies wins:
 
-  1. ``new``: the pair's first interaction is at most ``new_days`` days before the as-of
-     date (a young relationship has a rising slope by construction; calling it "warming"
-     would hide that it is new);
-  2. ``dormant``: no interaction in the last ``dormant_days`` days (the last one is more
-     than ``dormant_days`` days old, or there never was one) and strength <
-     ``dormant_strength``;
+  1. ``new``: the first interaction is at most ``new_days`` days before the as-of date and
+     at least ``new_after_start_days`` after the history start (a first contact near the
+     start may only be the first one the data shows);
+  2. ``dormant``: silence longer than ``dormant_factor`` x the rhythm, clamped to
+     [``dormant_min_days``, ``dormant_max_days``] (with a Poisson rhythm, 3 x the gap is
+     a silence that happens by chance about 5% of the time: e^-3);
   3. ``warming``: slope >= ``slope_threshold``;
-  4. ``cooling``: slope <= -``slope_threshold``;
+  4. ``cooling``: slope <= -``slope_threshold`` and silence longer than
+     ``cooling_factor`` x the rhythm (overdue by its own standard, and at least
+     ``dormant_min_days / 2``);
   5. ``stable``: otherwise.
 
+Labels are alerts about the pair's own pattern, not forecasts of next quarter's volume.
 A pair with neither a tie nor an interaction on the as-of date (only possible when
 ``pairs`` names it) has no relationship to label: ``label`` is None, strength 0.
 
 By default the pairs are every (internal person, customer contact) pair known on the as-of
-date (a tie or an interaction); ``pairs`` (columns ``person_id, other_id``) picks others.
+date (a tie or an interaction); ``pairs`` (columns ``person_id, other_id``) picks others,
+and ``pairs="all"`` takes every pair known on the as-of date.
+
 """
 
 from __future__ import annotations
@@ -30,13 +48,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from kamgraph.analysis.arrays import map_ids, object_series, sorted_lookup
 from kamgraph.analysis.coverage import internal_contact_strengths
-from kamgraph.analysis.people import current_employment, person_names
-from kamgraph.analysis.arrays import map_ids
-from kamgraph.analysis.strength import pair_strength_rows, pair_strengths
-from kamgraph.analysis.arrays import object_series, sorted_lookup
 from kamgraph.analysis.dates import month_ends, resolve_as_of, to_day
-from kamgraph.analysis.strength import pair_index
+from kamgraph.analysis.derived import derived
+from kamgraph.analysis.people import current_employment, person_names
+from kamgraph.analysis.strength import combine, pair_index, pair_strength_rows, pair_strengths
 from kamgraph.errors import ConfigError
 from kamgraph.model import Attitude
 from kamgraph.settings import Settings
@@ -45,8 +62,8 @@ from kamgraph.snapshot import Snapshot
 LABELS = ("new", "dormant", "warming", "cooling", "stable")
 
 TREND_COLUMNS = ["person_id", "person_name", "other_id", "other_name", "accounts", "strength_now",
-                 "strength_start", "slope", "label", "n_interactions", "first_interaction",
-                 "last_interaction", "days_since_last"]
+                 "strength_start", "slope", "label", "n_interactions", "contact_days", "first_interaction",
+                 "last_interaction", "days_since_last", "usual_gap_days", "quiet_limit_days"]
 
 CHANGE_COLUMNS = ["kind", "date", "account_id", "person_id", "person_name", "other_id", "other_name",
                   "before", "after", "strength_before", "strength_after", "delta", "assessed_by",
@@ -70,18 +87,29 @@ def _unordered(pairs: pd.DataFrame) -> pd.DataFrame:
 def _pairs_or_default(snap: Snapshot, settings: Settings, t, pairs) -> pd.DataFrame:
     if pairs is None:  # one row per pair already
         return _unordered(default_pairs(snap, settings, t).reset_index(drop=True))
+    if isinstance(pairs, str):
+        if pairs == "all":
+            every = pair_strengths(snap, settings, t)
+            return _unordered(pd.DataFrame({"person_id": every["a"], "other_id": every["b"]}))
+        if pairs == "staff-contact":
+            return _unordered(default_pairs(snap, settings, t).reset_index(drop=True))
+        raise ConfigError(f"pairs must be 'staff-contact', 'all' or a frame of person_id, other_id; got {pairs!r}")
     return _unordered(pairs[["person_id", "other_id"]].drop_duplicates().reset_index(drop=True))
 
 
 def strength_matrix(snap: Snapshot, settings: Settings, pairs: pd.DataFrame, dates,
-                    found: np.ndarray | None = None) -> np.ndarray:
+                    found: np.ndarray | None = None, window_corrected: bool = False) -> np.ndarray:
     """Strength of each pair (rows of ``pairs``, columns ``a, b`` with a < b) at each date.
 
     The formula of :func:`kamgraph.analysis.strength.strengths`, evaluated for the requested
     pairs only and for all dates at once: the pair events and declared ties of those pairs
-    are gathered once (a merge), then evidence is an (events x dates) array summed per pair
-    and declared strength a (ties x dates) array maximised per pair. Calling
-    ``strengths`` once per date would aggregate every pair of the snapshot 12 times.
+    are gathered once, then evidence is an (events x dates) array summed per pair and
+    declared strength a (ties x dates) array maximised per pair. Calling ``strengths`` once
+    per date would aggregate every pair of the snapshot 12 times.
+
+    ``window_corrected``: divide each date's evidence by the share of a steady
+    relationship's evidence the history window holds at that date (see the module
+    docstring); dates before the window start keep their raw evidence.
     """
     st = settings.strength
     t = to_day(list(dates)) if len(dates) else np.zeros(0, dtype=np.int64)
@@ -105,6 +133,8 @@ def strength_matrix(snap: Snapshot, settings: Settings, pairs: pd.DataFrame, dat
         if k:
             evidence[:, j] = np.bincount(er[:k], weights=ew[:k] * np.exp2(-(tj - eday[:k]) / st.half_life_days),
                                          minlength=n)
+    if window_corrected:
+        evidence = evidence / window_share(snap, settings, t)
     tr = row_of[ix.tie_pair]
     tsel = tr >= 0
     if tsel.any():
@@ -116,7 +146,26 @@ def strength_matrix(snap: Snapshot, settings: Settings, pairs: pd.DataFrame, dat
             col = np.zeros(n)
             np.maximum.at(col, tr[active], (level * decay)[active])
             declared[:, j] = col
-    return 1.0 - (1.0 - declared) * np.exp(-evidence / st.evidence_scale)
+    return combine(evidence, declared, settings)
+
+
+def window_share(snap: Snapshot, settings: Settings, days: np.ndarray) -> np.ndarray:
+    """Per date (day numbers): the share of a steady relationship's decayed evidence that the
+    history window holds, ``1 - 2 ** (-(d - start) / H)`` (1 where the start is unknown or
+    after the date; at least 1e-3).
+
+    >>> from kamgraph.snapshot import Snapshot
+    >>> snap = Snapshot({}, history_from=pd.Timestamp("2026-01-01"))
+    >>> window_share(snap, Settings(), to_day(["2026-03-31", "2027-01-01", "2025-06-01"])).round(3).tolist()
+    [0.5, 0.94, 1.0]
+    """
+    start = snap.history_start
+    days = np.asarray(days, dtype=float)
+    if start is None:
+        return np.ones(len(days))
+    elapsed = days - float(to_day([start])[0])
+    share = 1.0 - np.exp2(-np.maximum(elapsed, 0.0) / settings.strength.half_life_days)
+    return np.where(elapsed > 0, np.maximum(share, 1e-3), 1.0)
 
 
 def monthly_series(snap: Snapshot, settings: Settings, as_of=None, pairs: pd.DataFrame | None = None,
@@ -168,26 +217,57 @@ def _accounts_of(snap: Snapshot, t, ids: pd.Series) -> pd.Series:
     return pd.Series(map_ids(ids, joined), index=ids.index, dtype=object)
 
 
-def trends(snap: Snapshot, settings: Settings, as_of=None, pairs: pd.DataFrame | None = None) -> pd.DataFrame:
+def slope_dates(snap: Snapshot, settings: Settings, as_of) -> list[pd.Timestamp]:
+    """The monthly points the slope is fitted on: the last ``slope_points`` of the series
+    that lie at least ``min_window_days`` after the history start (possibly fewer, or none)."""
+    tr = settings.trend
+    points = month_ends(as_of, tr.months)
+    start = snap.history_start
+    if start is not None:
+        points = [d for d in points if (d - start).days >= tr.min_window_days]
+    return points[-max(1, min(tr.slope_points, tr.months)):] if points else []
+
+
+@derived("strength", dated=True)
+def typical_gap(snap: Snapshot, settings: Settings, as_of=None) -> float:
+    """The median usual gap (days between contact days) of the pairs in contact on at least
+    two days by ``as_of``: the prior a pair's own rhythm is shrunk toward (the dormancy cap,
+    ``trend.dormant_max_days``, when no pair has two contact days)."""
+    s = pair_strengths(snap, settings, as_of)
+    days = s["contact_days"].to_numpy()
+    several = days >= 2
+    if not several.any():
+        return float(settings.trend.dormant_max_days)
+    span = (pd.to_datetime(s["last_interaction"]) - pd.to_datetime(s["first_interaction"])).dt.days.to_numpy()
+    return float(np.median(span[several] / (days[several] - 1)))
+
+
+def trends(snap: Snapshot, settings: Settings, as_of=None, pairs: pd.DataFrame | str | None = None) -> pd.DataFrame:
     """Strength now, slope and trend label per pair (see the module docstring).
+
+    ``pairs``: None or ``"staff-contact"`` (every internal person with every customer
+    contact they know), ``"all"`` (every pair known on the as-of date), or a frame of
+    ``person_id, other_id``.
 
     Columns: person_id, person_name, other_id, other_name, accounts (the other person's
     current accounts, comma-joined), strength_now, strength_start (the first point of the
-    slope window, ``slope_points - 1`` months ago), slope (per month), label,
-    n_interactions, first_interaction, last_interaction, days_since_last (NaN: never).
+    slope window, window-corrected), slope (per month, window-corrected), label,
+    n_interactions, contact_days, first_interaction, last_interaction, days_since_last
+    (NaN: never), usual_gap_days (the pair's rhythm; NaN with fewer than two contact
+    days), quiet_limit_days (the silence after which it is dormant).
     """
     tr = settings.trend
     t = resolve_as_of(settings, as_of)
     p = _pairs_or_default(snap, settings, t, pairs)
-    k = max(1, min(tr.slope_points, tr.months))
     found = pair_index(snap, settings).find(p["a"].to_numpy(dtype=object), p["b"].to_numpy(dtype=object))
-    window = strength_matrix(snap, settings, p, month_ends(t, tr.months)[-k:], found=found)
+    points = slope_dates(snap, settings, t)
+    window = strength_matrix(snap, settings, p, points, found=found, window_corrected=True)
 
     # today's facts of each pair: its row in pair_strengths (rows are in pair-number order)
     now = pair_strengths(snap, settings, t)
     row = sorted_lookup(pair_strength_rows(snap, settings, t), found)
     hit, pos = row >= 0, np.maximum(row, 0)
-    cols = ["strength", "n_interactions", "first_interaction", "last_interaction"]
+    cols = ["strength", "n_interactions", "contact_days", "first_interaction", "last_interaction"]
     if len(now):
         facts = now[cols].iloc[np.where(hit, pos, 0)].reset_index(drop=True)
         facts = pd.DataFrame({c: facts[c].where(hit) for c in cols})
@@ -199,21 +279,37 @@ def trends(snap: Snapshot, settings: Settings, as_of=None, pairs: pd.DataFrame |
     out["other_name"] = map_ids(out["other_id"], names)
     out["accounts"] = _accounts_of(snap, t, out["other_id"])
     out["strength_now"] = facts["strength"].fillna(0.0).to_numpy()
-    out["strength_start"] = window[:, 0] if len(p) else np.zeros(0)
-    out["slope"] = slopes(window)
+    out["strength_start"] = window[:, 0] if len(p) and window.shape[1] else out["strength_now"].to_numpy()
+    out["slope"] = slopes(window) if window.shape[1] >= 2 else np.zeros(len(p))
     out["n_interactions"] = facts["n_interactions"].fillna(0).astype(np.int64).to_numpy()
+    out["contact_days"] = facts["contact_days"].fillna(0).astype(np.int64).to_numpy()
     out["first_interaction"] = facts["first_interaction"].to_numpy()
     out["last_interaction"] = facts["last_interaction"].to_numpy()
     out["days_since_last"] = (t - pd.to_datetime(out["last_interaction"])).dt.days.astype(float)
-    days_since_first = (t - pd.to_datetime(out["first_interaction"])).dt.days.astype(float)
+    first = pd.to_datetime(out["first_interaction"])
+    days_since_first = (t - first).dt.days.astype(float).to_numpy()
+    span = (pd.to_datetime(out["last_interaction"]) - first).dt.days.astype(float).to_numpy()
+    days = out["contact_days"].to_numpy()
+    # the pair's rhythm, shrunk toward the typical rhythm of the data by one pseudo-gap: a
+    # pair seen on one or two days is judged mostly by what is usual, a regular pair by itself
+    typical = typical_gap(snap, settings, t)
+    gap = np.where(days >= 1, (np.nan_to_num(span) + typical) / np.maximum(days, 1), np.nan)
+    out["usual_gap_days"] = gap
+    limit = np.clip(tr.dormant_factor * np.nan_to_num(gap, nan=np.inf), tr.dormant_min_days, tr.dormant_max_days)
+    out["quiet_limit_days"] = limit
 
-    new = (days_since_first.fillna(np.inf) <= tr.new_days).to_numpy()
-    quiet = (out["days_since_last"].fillna(np.inf) > tr.dormant_days).to_numpy()  # never counts as quiet
-    dormant = quiet & (out["strength_now"].to_numpy() < tr.dormant_strength)
+    start = snap.history_start
+    since_start = float((t - start).days) if start is not None else np.inf
+    silence = out["days_since_last"].fillna(since_start).to_numpy()  # never interacted: the whole window
+    after_start = (first - start).dt.days.astype(float).to_numpy() if start is not None else np.full(len(p), np.inf)
+    new = (np.nan_to_num(days_since_first, nan=np.inf) <= tr.new_days) & \
+        (np.nan_to_num(after_start, nan=-np.inf) >= tr.new_after_start_days)
+    dormant = silence > limit
+    overdue = silence > np.maximum(tr.cooling_factor * np.nan_to_num(gap, nan=0.0), tr.dormant_min_days / 2)
     slope = out["slope"].to_numpy()
     unknown = facts["strength"].isna().to_numpy()
     out["label"] = np.select(
-        [unknown, new, dormant, slope >= tr.slope_threshold, slope <= -tr.slope_threshold],
+        [unknown, new, dormant, slope >= tr.slope_threshold, (slope <= -tr.slope_threshold) & overdue],
         [None, "new", "dormant", "warming", "cooling"], default="stable").astype(object)
     return out[TREND_COLUMNS].reset_index(drop=True)
 

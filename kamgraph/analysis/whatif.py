@@ -43,9 +43,11 @@ def without_person(snap: Snapshot, person_id: str) -> Snapshot:
 
     Rows whose key contains the person are dropped (ties, attendance, employment, their
     assessments, ...); other references to them (an account's ``owner_id``, an
-    assessment's ``assessed_by``) are cleared.
+    assessment's ``assessed_by``) are cleared. The interactions they attended keep their
+    attendee count (the meeting still had that many people: strength's size discount of
+    the others' pairs does not change).
     """
-    frames = {}
+    frames = {"interaction_sizes": _sizes_before_removal(snap, person_id)}
     for name, ent in ENTITIES.items():
         df = snap.frames[name]
         if name == "people":
@@ -66,6 +68,20 @@ def without_person(snap: Snapshot, person_id: str) -> Snapshot:
                 df[c] = df[c].where(df[c] != person_id, None)
         frames[name] = df.reset_index(drop=True)
     return snap.with_frames(**frames)
+
+
+def _sizes_before_removal(snap: Snapshot, person_id: str) -> pd.DataFrame:
+    """``interaction_sizes`` of ``snap`` plus the attendee count of each interaction
+    ``person_id`` attended (the larger of the recorded and the counted size)."""
+    att = snap.attendance
+    mine = att.loc[att["person_id"] == person_id, "interaction_id"].unique()
+    counted = att[att["interaction_id"].isin(mine)].groupby("interaction_id")["person_id"].nunique()
+    recorded = snap.frames.get("interaction_sizes")
+    parts = [pd.DataFrame({"interaction_id": counted.index.to_numpy(dtype=object), "size": counted.to_numpy(dtype=np.int64)})]
+    if recorded is not None and len(recorded):
+        parts.append(recorded[["interaction_id", "size"]])
+    both = pd.concat(parts, ignore_index=True)
+    return both.groupby("interaction_id", as_index=False, sort=True)["size"].max()
 
 
 def _person(snap: Snapshot, person_id: str, side: str) -> pd.Series:

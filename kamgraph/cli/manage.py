@@ -96,8 +96,11 @@ def init(config: Config) -> None:
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 @MAPPING_OPTION
 @click.option("--dry-run", is_flag=True, help="Validate and show what would be written; write nothing.")
+@click.option("--history-from", "history_from", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="The first day this data covers (YYYY-MM-DD), when it starts before its first interaction: "
+                   "trends never read the start of the data as relationships warming up.")
 @pass_config
-def import_cmd(config: Config, path: Path, mapping: str | None, dry_run: bool) -> None:
+def import_cmd(config: Config, path: Path, mapping: str | None, dry_run: bool, history_from=None) -> None:
     """Import PATH: a folder of <entity>.csv files, one .xlsx workbook, or one CSV file.
 
     Everything is validated first; on any problem every problem is listed (file, row,
@@ -111,13 +114,16 @@ def import_cmd(config: Config, path: Path, mapping: str | None, dry_run: bool) -
             report = import_path(path, store, mapping=_mapping(mapping), dry_run=True, today=config.as_of)
         else:
             with _ProgressBar() as bar:
-                report = import_path(path, store, mapping=_mapping(mapping), progress=bar, today=config.as_of)
+                report = import_path(path, store, mapping=_mapping(mapping), progress=bar, today=config.as_of,
+                                     history_from=history_from)
     _rows_table(dict(report.rows), "would import (dry run)" if report.dry_run else "imported")
     _echo_warnings(report.warnings)
     if report.dry_run:
         click.echo(f"dry run: {report.total} rows checked, nothing written")
     else:
         click.echo(f"{report.total} rows written to {store.url}; data version {report.data_version}")
+        if report.history_from is not None:
+            click.echo(f"history from {report.history_from:%Y-%m-%d}")
 
 
 @main.command("validate", epilog=format_spec_text())

@@ -13,14 +13,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping, Protocol
+from typing import Callable, Mapping, Protocol
 
 from kamgraph.ingest.raw import RawImport
 from kamgraph.ingest.readers import read_path
 from kamgraph.ingest.validate import validate
-from kamgraph.store.base import Progress
 
 __all__ = ["ImportReport", "ImportMapping", "import_path"]
+
+#: the progress callback ``store.write`` takes: (entity, rows done in it, rows in it). The
+#: pipeline hands it on and imports nothing from a store (the layers in pyproject.toml).
+Progress = Callable[[str, int, int], None]
 
 
 class ImportMapping(Protocol):
@@ -42,6 +45,7 @@ class ImportReport:
     data_version: int = 0
     dry_run: bool = False
     source: str = ""
+    history_from: object = None  # where the store's history starts after the import (a Timestamp)
 
     @property
     def total(self) -> int:
@@ -49,13 +53,15 @@ class ImportReport:
 
 
 def import_path(path: str | Path, store, mapping: ImportMapping | None = None, progress: Progress | None = None,
-                dry_run: bool = False, today=None) -> ImportReport:
+                dry_run: bool = False, today=None, history_from=None) -> ImportReport:
     """Import a folder / workbook / CSV file (native format) or a CRM export (``mapping``).
 
     Every table is validated before anything is written; the write is one
     ``store.write`` call (one SQLite transaction), so when validation or the write fails
     the store is unchanged. Raises :class:`~kamgraph.errors.ImportValidationError` with
     every problem found. ``today`` dates assessments that have no ``assessed_on``.
+    ``history_from`` declares the first day the data covers (else its first interaction):
+    the store keeps the earliest start of all imports (``store.history_from()``).
     """
     raw = mapping.read(path) if mapping is not None else read_path(path)
     checked = validate(raw, store, today=today)
@@ -63,5 +69,5 @@ def import_path(path: str | Path, store, mapping: ImportMapping | None = None, p
     if dry_run:
         return ImportReport(rows, tuple(checked.warnings), store.data_version(), True, str(path))
     # validate() checked every reference against these tables and the store
-    result = store.write(checked.tables, progress=progress, references_checked=True)
-    return ImportReport(rows, tuple(checked.warnings), result.data_version, False, str(path))
+    result = store.write(checked.tables, progress=progress, references_checked=True, history_from=history_from)
+    return ImportReport(rows, tuple(checked.warnings), result.data_version, False, str(path), store.history_from())

@@ -32,11 +32,6 @@ class WriteResult:
         return sum(self.rows.values())
 
 
-class Reader(Protocol):
-    def read(self, entity: str, column: str | None = None,
-             values: Sequence[str] | None = None) -> pd.DataFrame: ...
-
-
 @runtime_checkable
 class Store(Protocol):
     """A place where the stakeholder graph lives. See DESIGN.md section 3."""
@@ -94,10 +89,15 @@ class BaseStore:
         raise NotImplementedError
 
     def write(self, tables: Mapping[str, pd.DataFrame], progress: Progress | None = None,
-              references_checked: bool = False) -> WriteResult:  # pragma: no cover
+              references_checked: bool = False, history_from=None) -> WriteResult:  # pragma: no cover
         raise NotImplementedError
 
     def data_version(self) -> int:  # pragma: no cover
+        raise NotImplementedError
+
+    def history_from(self) -> pd.Timestamp | None:  # pragma: no cover
+        """The first day the stored history covers (the earliest start any import recorded
+        or declared, else the first interaction); None for a store without interactions."""
         raise NotImplementedError
 
     # -- shared ------------------------------------------------------------------------
@@ -106,7 +106,7 @@ class BaseStore:
         return self.write({entity: rows}).rows.get(entity, 0)
 
     def snapshot(self, scope: Sequence[str] | None = None) -> Snapshot:
-        return build_snapshot(self, scope, self.data_version(), self.url)
+        return build_snapshot(self, scope, self.data_version(), self.url, self.history_from())
 
     def export_person(self, person_id: str) -> dict:
         from kamgraph.errors import NotFound
@@ -158,6 +158,28 @@ PERSON_COLUMNS: dict[str, tuple[str, ...]] = {
     "attendance": ("person_id",),
     "opportunity_roles": ("person_id",),
 }
+
+
+def incoming_history_start(tables: Mapping[str, pd.DataFrame], declared=None) -> int | None:
+    """The start of the period a write covers, as a day number since 1970-01-01: the earlier
+    of a declared start (``import --history-from``) and the write's first interaction.
+
+    >>> incoming_history_start({"interactions": pd.DataFrame({"date": ["2025-01-03", "2025-02-01"]})})
+    20091
+    >>> incoming_history_start({}, declared="2024-12-01")
+    20058
+    """
+    days = []
+    inter = tables.get("interactions")
+    if inter is not None and len(inter) and "date" in inter:
+        first = pd.to_datetime(inter["date"], errors="coerce").min()
+        if not pd.isna(first):
+            days.append(first)
+    if declared is not None:
+        days.append(pd.Timestamp(declared))
+    if not days:
+        return None
+    return int((min(days).normalize() - pd.Timestamp("1970-01-01")).days)
 
 
 def check_entity(entity: str) -> None:

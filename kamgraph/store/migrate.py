@@ -64,7 +64,7 @@ def migrate(source: Store, target: Store, progress: Progress | None = None) -> M
     """
     frames = {name: source.read(name) for name in WRITE_ORDER}
     frames = {name: f for name, f in frames.items() if len(f)}
-    result = target.write(frames, progress=progress)
+    result = target.write(frames, progress=progress, history_from=source.history_from())
     return MigrationResult(
         source_url=source.url,
         target_url=target.url,

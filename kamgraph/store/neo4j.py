@@ -37,7 +37,7 @@ import pandas as pd
 from kamgraph.errors import ConfigError, NotFound, StoreUnavailable
 from kamgraph.schema import ENTITIES, WRITE_ORDER, Entity, _to_bool, empty_frame, normalize_frame, to_records
 from kamgraph.store import cypher_registry
-from kamgraph.store.base import BaseStore, Progress, WriteResult, check_column, check_entity
+from kamgraph.store.base import BaseStore, Progress, WriteResult, check_column, check_entity, incoming_history_start
 
 ENV_USER = "KAMGRAPH_NEO4J_USER"
 ENV_PASSWORD = "KAMGRAPH_NEO4J_PASSWORD"
@@ -57,7 +57,8 @@ _ENTITY_OF_TYPE = {e.rel_type: name for name, e in ENTITIES.items() if e.rel_typ
 
 def required_statements() -> list[str]:
     """Every registry statement name this module runs (checked when a store opens)."""
-    names = ["meta_bump_data_version", "meta_data_version", "delete_opportunities_of_accounts",
+    names = ["meta_bump_data_version", "meta_data_version", "meta_lower_history_from", "meta_history_from",
+             "delete_opportunities_of_accounts",
              "erase_person_relationship_counts", "erase_person_attended", "erase_person_clear_assessed_by",
              "erase_person_clear_account_owner", "erase_person_delete", "erase_person_orphan_interactions"]
     for name in WRITE_ORDER:
@@ -212,7 +213,7 @@ class Neo4jStore(BaseStore):
 
     # -- writes -----------------------------------------------------------------------
     def write(self, tables: Mapping[str, pd.DataFrame], progress: Progress | None = None,
-              references_checked: bool = False) -> WriteResult:
+              references_checked: bool = False, history_from=None) -> WriteResult:
         """Upsert the rows of several entities, in :data:`~kamgraph.schema.WRITE_ORDER`.
 
         Each entity is written in batches of ``batch_size`` rows, one transaction per
@@ -260,6 +261,11 @@ class Neo4jStore(BaseStore):
                     if progress:
                         progress(plan.entity, stop, n)
                 result.rows[plan.entity] = n
+            start = incoming_history_start(tables, history_from)
+            if start is not None:  # after every batch committed; idempotent like the batches
+                with self._errors("recording where the history starts"):
+                    session.execute_write(lambda tx: tx.run(self._cypher("meta_lower_history_from"),
+                                                            {"day": start}).consume())
         finally:
             session.close()
         return result
@@ -402,6 +408,12 @@ class Neo4jStore(BaseStore):
 
     def data_version(self) -> int:
         return int(self._query("meta_data_version")[1][0][0])
+
+    def history_from(self) -> pd.Timestamp | None:
+        recorded, first = self._query("meta_history_from")[1][0]
+        if recorded is not None:
+            return pd.Timestamp("1970-01-01") + pd.Timedelta(days=int(recorded))
+        return pd.Timestamp(str(first)) if first is not None else None
 
     def close(self) -> None:
         self._driver.close()

@@ -21,7 +21,7 @@ import pandas as pd
 
 from kamgraph.errors import ConfigError, NotFound, StoreUnavailable
 from kamgraph.schema import ENTITIES, WRITE_ORDER, Entity, normalize_frame
-from kamgraph.store.base import BaseStore, Progress, WriteResult, check_column, check_entity
+from kamgraph.store.base import BaseStore, Progress, WriteResult, check_column, check_entity, incoming_history_start
 
 BUSY_TIMEOUT_S = 30.0
 BULK_ROWS = 50_000  # writes this large into an empty table rebuild secondary indexes afterwards
@@ -187,7 +187,7 @@ class SQLiteStore(BaseStore):
 
     # -- writes -----------------------------------------------------------------------
     def write(self, tables: Mapping[str, pd.DataFrame], progress: Progress | None = None,
-              references_checked: bool = False, chunk_size: int = 50_000) -> WriteResult:
+              references_checked: bool = False, history_from=None, chunk_size: int = 50_000) -> WriteResult:
         """Upsert everything in one transaction (see :meth:`Store.write`).
 
         With ``references_checked`` (the import pipeline validated every reference against
@@ -230,6 +230,10 @@ class SQLiteStore(BaseStore):
                             for stmt in index_sql(ent):
                                 c.execute(stmt)
                         result.rows[name] = n
+                    start = incoming_history_start(tables, history_from)
+                    if start is not None:  # the history starts at the earliest start ever written
+                        c.execute('INSERT INTO "meta" VALUES (?, ?) ON CONFLICT("key") DO UPDATE '
+                                  'SET "value" = MIN("value", excluded."value")', ("history_from", start))
                     result.data_version = self._bump(c)
             except sqlite3.IntegrityError as e:
                 raise StoreUnavailable(f"write rejected by the store, nothing was written: {e}") from None
@@ -334,6 +338,14 @@ class SQLiteStore(BaseStore):
     def data_version(self) -> int:
         with self._lock:
             return self._conn.execute('SELECT "value" FROM "meta" WHERE "key" = ?', ("data_version",)).fetchone()[0]
+
+    def history_from(self) -> pd.Timestamp | None:
+        with self._lock:
+            row = self._conn.execute('SELECT "value" FROM "meta" WHERE "key" = ?', ("history_from",)).fetchone()
+            if row is None:  # written before starts were recorded: the first interaction
+                first = self._conn.execute('SELECT MIN("date") FROM "interactions"').fetchone()[0]
+                return pd.Timestamp(first) if first else None
+        return pd.Timestamp("1970-01-01") + pd.Timedelta(days=int(row[0]))
 
     def execute_raw(self, sql: str, params: Sequence = ()) -> list[tuple]:
         """Run a read-only statement (tests use it to check nothing is left behind)."""
