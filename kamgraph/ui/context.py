@@ -20,6 +20,7 @@ the app itself imports or erases, so memory is not held by stale snapshots.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Callable, Sequence
 
 import pandas as pd
@@ -27,6 +28,7 @@ import streamlit as st
 
 from kamgraph.analysis.paths import is_prepared, prepare
 from kamgraph.config import Config, resolve_config
+from kamgraph.ingest import ImportReport, import_path
 from kamgraph.settings import Settings
 from kamgraph.snapshot import Snapshot
 from kamgraph.store import open_store
@@ -91,7 +93,7 @@ class PageContext:
         return self.config.settings
 
     @property
-    def store(self):
+    def _store(self):
         return _open_store(self.store_url)
 
     @property
@@ -110,7 +112,7 @@ class PageContext:
     def snapshot(self, scope: Sequence[str] | None = None) -> Snapshot:
         """The snapshot of some accounts (``None``: the whole portfolio), read once per data version."""
         key = tuple(sorted(set(scope))) if scope is not None else None
-        snap = _snapshot(self.store_url, key, self.data_version, self.store)
+        snap = _snapshot(self.store_url, key, self.data_version, self._store)
         if not is_prepared(snap, self.settings, self.as_of):
             with st.spinner("Preparing the analyses..."):  # once per snapshot, settings and date
                 prepare(snap, self.settings, self.as_of)
@@ -127,6 +129,29 @@ class PageContext:
         name = f"{fn.__module__}.{fn.__qualname__}"
         return _cached(name, self.store_url, key, self.data_version, self.config.settings_stamp,
                        with_settings, tuple(args), tuple(sorted(kwargs.items())), fn, snap, self.settings)
+
+    # -- writes and one person's data: the pages never hold the store themselves ------------
+    def import_path(self, source: Path, mapping: str | None = None, dry_run: bool = False) -> ImportReport:
+        """Import ``source`` exactly as ``kamgraph import`` does (``mapping``: a CRM mapping
+        name, None for the native format; undated assessments get the configured date,
+        not the sidebar's); the caches are cleared after a write."""
+        from kamgraph.ingest.mappings import load_mapping
+
+        m = load_mapping(mapping) if mapping else None
+        report = import_path(source, self._store, mapping=m, dry_run=dry_run, today=self.config.as_of)
+        if not report.dry_run:
+            self.clear()
+        return report
+
+    def export_person(self, person_id: str) -> dict:
+        """Everything stored about one person (JSON-serializable)."""
+        return self._store.export_person(person_id)
+
+    def erase_person(self, person_id: str) -> dict[str, int]:
+        """Hard-delete one person (rows deleted per entity); the caches are cleared."""
+        deleted = self._store.erase_person(person_id)
+        self.clear()
+        return deleted
 
     def clear(self) -> None:
         """Forget every cached snapshot and result (after an import or an erasure)."""

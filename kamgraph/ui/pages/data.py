@@ -1,6 +1,7 @@
 """Data: import files with the CLI's validation, see what the store holds, export or erase a person.
 
-Imports go through :func:`kamgraph.ingest.import_path`, exactly like ``kamgraph import``: the
+Imports go through :meth:`PageContext.import_path <kamgraph.ui.context.PageContext.import_path>`,
+which runs :func:`kamgraph.ingest.import_path` exactly like ``kamgraph import``: the
 whole upload is validated first and written in one transaction, or rejected with every
 problem (file, row, column, value) and nothing written. Erasing a person asks for their id
 to be typed as confirmation.
@@ -52,12 +53,6 @@ def render(ctx: PageContext) -> None:
     _person(ctx)
 
 
-def _today(ctx: PageContext):
-    """Assessments without a date get the configured analysis date (as ``kamgraph import``),
-    not the one chosen in the sidebar."""
-    return ctx.config.as_of
-
-
 def _safe_name(name: str) -> str:
     """The file name of an upload without any folder part (uploads name only themselves)."""
     base = Path(name.replace("\\", "/")).name
@@ -67,8 +62,6 @@ def _safe_name(name: str) -> str:
 
 
 def _import(ctx: PageContext) -> None:
-    from kamgraph.ingest import import_path
-
     st.subheader("Import")
     st.caption("A folder's worth of `<entity>.csv` files (people.csv, ties.csv, ...) or one Excel workbook with a "
                "sheet per entity. Everything is checked first; on any problem nothing is written.")
@@ -85,11 +78,6 @@ def _import(ctx: PageContext) -> None:
     if not files and not server_path.strip():
         st.warning("Choose files to upload or give a path on the server first.")
         return
-    m = None
-    if mapping != "native":
-        from kamgraph.ingest.mappings import load_mapping
-
-        m = load_mapping(mapping)
     try:
         with tempfile.TemporaryDirectory(prefix="kamgraph-upload-") as tmp:
             if files:
@@ -102,7 +90,7 @@ def _import(ctx: PageContext) -> None:
                 if not source.exists():
                     raise KamgraphError(f"no such file or folder on the server: {source}")
             with st.spinner("Validating and importing..."):
-                report = import_path(source, ctx.store, mapping=m, dry_run=dry_run, today=_today(ctx))
+                report = ctx.import_path(source, None if mapping == "native" else mapping, dry_run=dry_run)
     except ImportValidationError as e:
         n = len(e.problems)
         lines = "\n".join(f"- {md(p)}" for p in e.problems[:200])
@@ -115,7 +103,6 @@ def _import(ctx: PageContext) -> None:
         st.success(f"Valid: {report.total} rows would be imported ({rows or 'nothing new'}). Nothing was written."
                    + warnings)
         return
-    ctx.clear()
     st.session_state[FLASH_KEY] = ("success", f"Imported {report.total} rows ({rows or 'nothing new'}); "
                                               f"data version {report.data_version}." + warnings)
     st.rerun()
@@ -137,7 +124,7 @@ def _person(ctx: PageContext) -> None:
         return
     c1, c2 = st.columns(2)
     with c1:
-        data = json.dumps(ctx.store.export_person(pid), ensure_ascii=False, indent=2, default=str)
+        data = json.dumps(ctx.export_person(pid), ensure_ascii=False, indent=2, default=str)
         st.download_button("Export as JSON", data=data.encode("utf-8"), file_name=f"kamgraph-person-{pid}.json",
                            mime="application/json", icon=":material/download:", key="data_export")
     with c2:
@@ -153,8 +140,7 @@ def _person(ctx: PageContext) -> None:
     typed = st.text_input("Id of the person to erase", key="data_erase_typed")
     b1, b2 = st.columns(2)
     if b1.button("Erase permanently", type="primary", key="data_erase_confirm", disabled=typed.strip() != pending):
-        deleted = ctx.store.erase_person(pending)
-        ctx.clear()
+        deleted = ctx.erase_person(pending)
         st.session_state.pop(PENDING_KEY, None)
         st.session_state.pop("data_erase_typed", None)
         parts = ", ".join(f"{n} {e}" for e, n in deleted.items() if n)
