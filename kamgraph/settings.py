@@ -159,6 +159,10 @@ class InfluenceSettings:
     hidden_min_level: int = 3  # hidden influencer: level >= this ...
     hidden_top_share: float = 0.25  # ... and rank within the top share of the account
     missing_weight: float = 3.0  # an INFLUENCES link without a weight counts as this (1..5 scale)
+    # power's walk restarts in proportion to (1 - mu) x interaction power + mu / n: mu keeps
+    # people nobody interacted with in the ranking (PageRank's usual 0.15)
+    uniform_restart: float = 0.15
+    broker_sample: int = 300  # betweenness sampled over this many sources in larger accounts
 
 
 @dataclass(frozen=True)

@@ -1,29 +1,46 @@
-"""Who really shapes decisions inside an account: weighted PageRank, formal vs informal power.
+"""Who really shapes decisions inside an account: power from declared links and from interactions.
 
-DESIGN.md section 4. Inside each account, over the people employed there on ``as_of``:
+Definitions (docs/architecture.md, "Power"). Inside each account, over the people employed
+there on ``as_of`` (not our staff on its account team):
 
-- ``pagerank`` / ``rank``: weighted PageRank (``settings.influence.damping``) over the
-  account's own links: an INFLUENCES link "A's opinion weighs on B's decision" is an
-  edge B -> A with the link's weight (``missing_weight`` when empty), and a REPORTS_TO
-  link an edge subordinate -> boss with ``reports_to_weight``; parallel links add up,
-  self-links are dropped. A random walk
-  that follows "whose view does this person defer to?" ends up most often at the people
-  who shape decisions. Rank 1 is the most influential; equal scores share a rank.
-- ``informal_pagerank`` / ``informal_rank``: the same over INFLUENCES only (power that
-  does not come from the org chart).
-- ``formal_rank``: by level (1 = highest) then by the number of people who report to
-  the person, directly or through others, inside the account (``reports``).
+- ``interaction_power``: informal power read from what people do. The account's people
+  are the nodes of an undirected graph whose edge weights are the pair's strength evidence
+  at ``as_of`` (:mod:`kamgraph.analysis.strength`: weighted by interaction kind,
+  discounted by interaction size, decayed with time; every attendee counts for the size,
+  our staff too). ``interaction_power`` is its eigenvector centrality (being in touch with
+  the people who are in touch with many), computed per connected part and scaled by the
+  part's leading eigenvalue, as a share of the account (sums to 1; all 0 without
+  interactions). Measured on real e-mail (benchmarks/README.md, "Signal quality"): it
+  finds the senior people at least as well as counting the distinct people who write to
+  someone, which needs the direction of each message that an attendance list does not
+  have; declared-links-only PageRank is blind there (AUC 0.50).
+- ``pagerank``: weighted PageRank (``settings.influence.damping``) over the account's
+  declared links: an INFLUENCES link "A's opinion weighs on B's decision" is an edge
+  B -> A with the link's weight (``missing_weight`` when empty), a REPORTS_TO link an edge
+  subordinate -> boss with ``reports_to_weight``; parallel links add up, self-links are
+  dropped. ``informal_pagerank`` / ``informal_rank``: the same over INFLUENCES only.
+- ``power`` / ``rank``: the one score that combines both. The PageRank walk over the
+  declared links restarts (teleport, and the mass of people without declared links) not
+  uniformly but in proportion to ``(1 - mu) * interaction_power + mu / n`` (``mu =
+  settings.influence.uniform_restart``). So an account where nobody declared anything
+  ranks by interactions; one without interactions ranks exactly by ``pagerank``; with
+  both, declared links pass on the power the interactions give. Rank 1 is the most
+  powerful; equal scores share a rank.
+- ``formal_rank``: by level (1 = highest) then by the number of people who report to the
+  person, directly or through others, inside the account (``reports``).
 - ``rank_gap`` = ``formal_rank - rank``: positive when a person weighs more than their
   position suggests.
-- ``hidden_influencer``: level >= ``hidden_min_level`` (a director or below) and rank
-  within the top ``hidden_top_share`` of the account's people (at least one) and a score
-  above the account's average (1/n), so an account with no links has no hidden influencer.
+- ``hidden_influencer``: level >= ``hidden_min_level`` (a director or below; not unknown)
+  and rank within the top ``hidden_top_share`` of the account's people (at least one) and
+  power above the account's average (1/n): high power against a low formal level.
+- ``betweenness`` / ``broker``: betweenness centrality on the account's interaction graph
+  (edge length 1 / evidence; sampled over ``broker_sample`` sources in larger accounts);
+  a broker lies on many shortest paths between the account's people: betweenness within
+  the top ``hidden_top_share`` and above the account's mean.
 - ``decision_role``, ``attitude``, ``influence`` (the assessed 1..5): from
   :meth:`Snapshot.roles` at ``as_of``.
 
-Only the account's own people are ranked (not our staff on its account team); links to
-people outside the account are ignored. An account without any link gets the
-uniform score 1/n for everyone.
+Links and interactions with people outside the account are ignored.
 """
 
 from __future__ import annotations
@@ -33,6 +50,7 @@ import numpy as np
 import pandas as pd
 
 from kamgraph.analysis.people import current_employment, people_index
+from kamgraph.analysis.strength import pair_strength_codes, pair_strengths
 from kamgraph.analysis.dates import resolve_as_of
 from kamgraph.model import Side
 from kamgraph.settings import Settings
@@ -41,9 +59,10 @@ from kamgraph.titles import LEVEL_NAMES
 
 __all__ = ["INFLUENCE_COLUMNS", "influence", "pagerank_arrays"]
 
-INFLUENCE_COLUMNS = ["account_id", "person_id", "name", "title", "level", "pagerank", "rank",
-                     "informal_pagerank", "informal_rank", "formal_rank", "reports", "rank_gap",
-                     "hidden_influencer", "decision_role", "attitude", "influence"]
+INFLUENCE_COLUMNS = ["account_id", "person_id", "name", "title", "level", "power", "rank",
+                     "interaction_power", "pagerank", "informal_pagerank", "informal_rank", "formal_rank",
+                     "reports", "rank_gap", "hidden_influencer", "betweenness", "broker",
+                     "decision_role", "attitude", "influence"]
 
 # numerical details of the power iteration, not domain thresholds: converge tightly, then
 # treat scores closer than _SAME as equal so symmetric people share a rank
@@ -53,12 +72,15 @@ _SAME = 1e-9
 _NO_LEVEL = max(LEVEL_NAMES) + 1  # people without a level sort after staff
 
 
-def pagerank_arrays(n: int, u: np.ndarray, v: np.ndarray, w: np.ndarray, damping: float) -> np.ndarray:
+def pagerank_arrays(n: int, u: np.ndarray, v: np.ndarray, w: np.ndarray, damping: float,
+                    restart: np.ndarray | None = None) -> np.ndarray:
     """Weighted PageRank of nodes ``0..n-1`` with edges ``u -> v`` of weight ``w``.
 
     The iteration of ``networkx.pagerank`` (its scipy form: rows normalised by out-weight,
-    dangling nodes spread uniformly, uniform start and teleport, stop when the l1 change
-    is below ``n * tol``) on arrays, without building a graph object.
+    dangling nodes spread like the teleport, uniform start, stop when the l1 change is
+    below ``n * tol``) on arrays, without building a graph object. ``restart`` (summing to
+    1; default uniform) is where the walk teleports and where dangling nodes send their
+    mass: networkx's ``personalization`` and ``dangling``.
 
     >>> pagerank_arrays(3, np.array([0, 2]), np.array([1, 1]), np.array([1.0, 1.0]), 0.85).argmax()
     np.int64(1)
@@ -74,8 +96,8 @@ def pagerank_arrays(n: int, u: np.ndarray, v: np.ndarray, w: np.ndarray, damping
     inv[out != 0] = 1.0 / out[out != 0]
     A = sparse.csr_array(sparse.diags_array(inv) @ A)
     dangling = np.flatnonzero(out == 0)
-    p = np.full(n, 1.0 / n)
-    x = p.copy()
+    p = np.full(n, 1.0 / n) if restart is None else np.asarray(restart, dtype=float)
+    x = np.full(n, 1.0 / n)
     for _ in range(_PR_MAX_ITER):
         last = x
         x = damping * (x @ A + x[dangling].sum() * p) + (1 - damping) * p
@@ -84,14 +106,50 @@ def pagerank_arrays(n: int, u: np.ndarray, v: np.ndarray, w: np.ndarray, damping
     raise nx.PowerIterationFailedConvergence(_PR_MAX_ITER)
 
 
-def _pagerank_edges(ids: list, edges: pd.DataFrame | None, damping: float) -> dict:
+def _pagerank_edges(ids: list, edges: pd.DataFrame | None, damping: float,
+                    restart: np.ndarray | None = None) -> np.ndarray:
     """:func:`pagerank_arrays` over an account's people ``ids`` and its edge frame."""
     if edges is None or edges.empty:
-        return dict(zip(ids, pagerank_arrays(len(ids), np.zeros(0), np.zeros(0), np.zeros(0), damping)))
+        return pagerank_arrays(len(ids), np.zeros(0), np.zeros(0), np.zeros(0), damping, restart)
     code = pd.Index(ids, dtype=object)
     u = code.get_indexer(edges["u"].to_numpy(dtype=object))
     v = code.get_indexer(edges["v"].to_numpy(dtype=object))
-    return dict(zip(ids, pagerank_arrays(len(ids), u, v, edges["weight"].to_numpy(dtype=float), damping)))
+    return pagerank_arrays(len(ids), u, v, edges["weight"].to_numpy(dtype=float), damping, restart)
+
+
+def eigenvector_shares(n: int, u: np.ndarray, v: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Eigenvector centrality of an undirected weighted graph on ``0..n-1``, as shares.
+
+    Each connected part gets its principal eigenvector (non-negative, Perron-Frobenius),
+    scaled to sum to the part's leading eigenvalue, so a person central in a dense part
+    outweighs one central in a thin one; the result is normalised to sum to 1 (all zeros
+    without edges).
+
+    >>> eigenvector_shares(4, np.array([0, 0, 0]), np.array([1, 2, 3]), np.ones(3)).round(3).tolist()
+    [0.366, 0.211, 0.211, 0.211]
+    >>> eigenvector_shares(3, np.array([]), np.array([]), np.array([])).tolist()
+    [0.0, 0.0, 0.0]
+    """
+    from scipy import sparse
+    from scipy.sparse.csgraph import connected_components
+
+    out = np.zeros(n)
+    keep = (np.asarray(u) != np.asarray(v)) & (np.asarray(w, dtype=float) > 0)
+    if n == 0 or not keep.any():
+        return out
+    u, v, w = np.asarray(u)[keep], np.asarray(v)[keep], np.asarray(w, dtype=float)[keep]
+    A = sparse.coo_array((np.r_[w, w], (np.r_[u, v], np.r_[v, u])), shape=(n, n)).tocsr()
+    n_parts, part = connected_components(A, directed=False)
+    for c in range(n_parts):
+        members = np.flatnonzero(part == c)
+        if len(members) < 2:
+            continue
+        sub = A[members][:, members].toarray()
+        values, vectors = np.linalg.eigh(sub)
+        x = np.abs(vectors[:, -1])
+        out[members] = values[-1] * x / x.sum()
+    total = out.sum()
+    return out / total if total > 0 else out
 
 
 def influence(snap: Snapshot, settings: Settings, account_ids=None, as_of=None) -> pd.DataFrame:
@@ -112,18 +170,24 @@ def influence(snap: Snapshot, settings: Settings, account_ids=None, as_of=None) 
     if members.empty:
         return _empty()
 
-    damping = settings.influence.damping
+    s = settings.influence
+    damping = s.damping
     combined, informal, chart = _account_edges(snap, settings, members)
+    contacts = _interaction_edges(snap, settings, members, t)
     frames = []
     for account_id, group in members.groupby("org_id", sort=True):
         ids = group["person_id"].tolist()
+        n = len(ids)
+        ip, between = _interaction_scores(ids, contacts.get(account_id), s.broker_sample)
+        restart = (1.0 - s.uniform_restart) * ip + s.uniform_restart / n if ip.sum() > 0 else None
+        power = _pagerank_edges(ids, combined.get(account_id), damping, restart)
         pr = _pagerank_edges(ids, combined.get(account_id), damping)
         ipr = _pagerank_edges(ids, informal.get(account_id), damping)
         sub = _chart(chart.get(account_id))
         reports = [len(nx.ancestors(sub, p)) if p in sub else 0 for p in ids]
         frames.append(pd.DataFrame({
-            "account_id": account_id, "person_id": ids, "pagerank": [pr[p] for p in ids],
-            "informal_pagerank": [ipr[p] for p in ids], "reports": reports, "n": len(ids),
+            "account_id": account_id, "person_id": ids, "power": power, "interaction_power": ip,
+            "pagerank": pr, "informal_pagerank": ipr, "reports": reports, "betweenness": between, "n": n,
         }))
     df = pd.concat(frames, ignore_index=True)
 
@@ -135,17 +199,19 @@ def influence(snap: Snapshot, settings: Settings, account_ids=None, as_of=None) 
                           index=df.index, dtype=object)
     df["title"] = job_title.where(job_title.notna(), df["person_id"].map(people["title"]))
 
-    df["rank"] = _rank_desc(df, "pagerank")
+    df["rank"] = _rank_desc(df, "power")
     df["informal_rank"] = _rank_desc(df, "informal_pagerank")
     df["formal_rank"] = _formal_rank(df)
     df["rank_gap"] = df["formal_rank"] - df["rank"]
 
-    s = settings.influence
     top_n = np.maximum(1, np.ceil(np.round(df["n"].to_numpy() * s.hidden_top_share, 9))).astype(np.int64)
-    above_average = df["pagerank"].to_numpy() > 1.0 / df["n"].to_numpy() + _SAME
+    above_average = df["power"].to_numpy() > 1.0 / df["n"].to_numpy() + _SAME
     level = df["level"].astype("float64").to_numpy()
     df["hidden_influencer"] = (np.nan_to_num(level, nan=-1) >= s.hidden_min_level) & \
         (df["rank"].to_numpy() <= top_n) & above_average
+    between_rank = _rank_desc(df, "betweenness")
+    mean_between = df.groupby("account_id")["betweenness"].transform("mean").to_numpy()
+    df["broker"] = (df["betweenness"].to_numpy() > mean_between + _SAME) & (between_rank <= top_n)
 
     roles = snap.roles(t)
     if roles.empty:
@@ -199,6 +265,46 @@ def _account_edges(snap: Snapshot, settings: Settings, members: pd.DataFrame):
             by_account(rep_in, False))
 
 
+def _interaction_edges(snap: Snapshot, settings: Settings, members: pd.DataFrame, t) -> dict:
+    """Per account, the pairs of its own people who interacted: frame ``u, v, weight``
+    (the pair's strength evidence at ``t``), by joins on integer person codes."""
+    pairs = pair_strengths(snap, settings, t)
+    ca, cb, people = pair_strength_codes(snap, settings, t)
+    ev = pairs["evidence"].to_numpy(dtype=float)
+    ok = ev > 0
+    if not ok.any():
+        return {}
+    code = pd.Index(people, dtype=object)
+    m = pd.DataFrame({"account_id": members["org_id"].to_numpy(dtype=object),
+                      "c": code.get_indexer(pd.Index(members["person_id"].to_numpy(dtype=object), dtype=object))})
+    m = m[m["c"] >= 0]
+    e = pd.DataFrame({"ca": ca[ok], "cb": cb[ok], "weight": ev[ok]})
+    e = e.merge(m.rename(columns={"c": "ca"}), on="ca").merge(m.rename(columns={"c": "cb"}), on=["cb", "account_id"])
+    if e.empty:
+        return {}
+    e["u"] = people[e["ca"].to_numpy()]
+    e["v"] = people[e["cb"].to_numpy()]
+    return {a: g[["u", "v", "weight"]] for a, g in e.groupby("account_id", sort=False)}
+
+
+def _interaction_scores(ids: list, edges: pd.DataFrame | None, sample: int) -> tuple[np.ndarray, np.ndarray]:
+    """``interaction_power`` (eigenvector shares) and betweenness of an account's people."""
+    n = len(ids)
+    if edges is None or edges.empty:
+        return np.zeros(n), np.zeros(n)
+    code = pd.Index(ids, dtype=object)
+    u = code.get_indexer(edges["u"].to_numpy(dtype=object))
+    v = code.get_indexer(edges["v"].to_numpy(dtype=object))
+    w = edges["weight"].to_numpy(dtype=float)
+    share = eigenvector_shares(n, u, v, w)
+    g = nx.Graph()
+    g.add_nodes_from(range(n))
+    g.add_weighted_edges_from(zip(u.tolist(), v.tolist(), (1.0 / w).tolist()), weight="length")
+    k = None if n <= sample else sample
+    bc = nx.betweenness_centrality(g, k=k, weight="length", seed=0)
+    return share, np.array([bc[i] for i in range(n)])
+
+
 def _chart(edges: pd.DataFrame | None) -> nx.DiGraph:
     """An account's reporting lines as a digraph subordinate -> manager."""
     g = nx.DiGraph()
@@ -230,8 +336,9 @@ def _formal_rank(df: pd.DataFrame) -> np.ndarray:
 
 def _empty() -> pd.DataFrame:
     df = pd.DataFrame({c: pd.Series(dtype=object) for c in INFLUENCE_COLUMNS})
-    for c in ("pagerank", "informal_pagerank"):
+    for c in ("power", "interaction_power", "pagerank", "informal_pagerank", "betweenness"):
         df[c] = df[c].astype(float)
+    df["broker"] = df["broker"].astype(bool)
     for c in ("rank", "informal_rank", "formal_rank", "reports", "rank_gap"):
         df[c] = df[c].astype(np.int64)
     df["level"] = df["level"].astype("Int64")
