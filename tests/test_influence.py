@@ -1,15 +1,16 @@
 """Influence inside an account: PageRank direction and order, formal vs informal rank,
-hidden influencers, scoping to the account's people."""
+hidden influencers, scoping to the account's people, and power from interactions."""
 
 from __future__ import annotations
 
 import json
 
 import networkx as nx
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from analysis_fixtures import build_snapshot, contact
+from analysis_fixtures import build_snapshot, contact, internal, meeting
 from kamgraph.analysis.influence import INFLUENCE_COLUMNS, influence
 from kamgraph.cli import main
 from kamgraph.settings import Settings
@@ -202,3 +203,82 @@ def test_array_pagerank_equals_networkx_on_random_weighted_graphs():
         want = nx.pagerank(g, alpha=0.85, weight="weight", tol=1e-12, max_iter=1000)
         got = pagerank_arrays(n, u, v, w, 0.85)
         assert np.allclose(got, [want[i] for i in range(n)], rtol=0, atol=1e-10)
+
+
+# -- power: declared links combined with interactions ------------------------------------------
+
+def _hub_rows(declared=()):
+    """Account A of five people; 'hub' meets each of the others one to one, 'x' and 'y'
+    also meet each other; nothing declared unless ``declared`` (influence triples)."""
+    people = [contact(p, "A", 4) for p in ("hub", "x", "y", "z", "w")]
+    inter = [meeting(f"m{i}", "2025-06-01", "hub", p) for i, p in enumerate(("x", "y", "z", "w"))]
+    inter.append(meeting("mxy", "2025-06-01", "x", "y"))
+    return dict(accounts=[{"id": "A", "name": "A"}], people=people, interactions=inter,
+                influence=influences(*declared))
+
+
+def test_nothing_declared_ranks_by_interactions():
+    from kamgraph.analysis.influence import eigenvector_shares
+
+    df = influence(build_snapshot(**_hub_rows()), S).set_index("person_id")
+    assert df["pagerank"].tolist() == pytest.approx([0.2] * 5)  # declared links alone: blind
+    assert df.loc["hub", "rank"] == 1
+    assert df.loc["x", "rank"] == df.loc["y", "rank"] == 2 and df.loc["z", "rank"] == df.loc["w", "rank"] == 4
+    # every pair met once, one to one, on the same day: equal evidence, so the interaction
+    # graph is the unweighted one and interaction power is its eigenvector, as shares
+    order = ["hub", "x", "y", "z", "w"]
+    u = [0, 0, 0, 0, 1]
+    v = [1, 2, 3, 4, 2]
+    expected = eigenvector_shares(5, np.array(u), np.array(v), np.ones(5))
+    assert df.loc[order, "interaction_power"].tolist() == pytest.approx(expected.tolist(), abs=1e-12)
+    # no declared link: everyone dangles, so power is the restart distribution itself
+    restart = 0.85 * expected + 0.15 / 5
+    assert df.loc[order, "power"].tolist() == pytest.approx(restart.tolist(), abs=1e-9)
+
+
+def test_without_interactions_power_is_the_declared_pagerank():
+    df = influence(build_snapshot(**org_rows()), S, account_ids=["A"])
+    assert df["power"].tolist() == pytest.approx(df["pagerank"].tolist(), abs=1e-12)
+    assert (df["interaction_power"] == 0).all() and not df["broker"].any()
+
+
+def test_a_declared_link_passes_power_on():
+    plain = influence(build_snapshot(**_hub_rows()), S).set_index("person_id")
+    # z's opinion weighs on the hub's decision: the hub's walk now leads to z
+    linked = influence(build_snapshot(**_hub_rows(declared=[("z", "hub", 5)])), S).set_index("person_id")
+    assert linked.loc["z", "power"] > plain.loc["z", "power"]
+    assert linked.loc["z", "rank"] < plain.loc["z", "rank"]
+    assert linked["power"].sum() == pytest.approx(1.0)
+
+
+def test_our_staff_count_for_size_but_are_not_ranked():
+    rows = _hub_rows()
+    rows["people"].append(internal("us", 2))
+    rows["interactions"].append(meeting("big", "2025-06-01", "us", "z", "w"))
+    df = influence(build_snapshot(**rows), S).set_index("person_id")
+    assert "us" not in df.index
+    # z and w met each other once in a 3-person meeting (weight 2 * 1/2): a link of evidence 1
+    assert df.loc["z", "interaction_power"] > influence(build_snapshot(**_hub_rows()), S).set_index(
+        "person_id").loc["z", "interaction_power"]
+
+
+def test_a_bridge_between_two_groups_is_a_broker():
+    people = [contact(p, "A", 4) for p in ("a1", "a2", "a3", "b1", "b2", "b3", "bridge")]
+    inter = [meeting(f"{x}{y}", "2025-06-01", x, y) for x, y in
+             [("a1", "a2"), ("a1", "a3"), ("a2", "a3"), ("b1", "b2"), ("b1", "b3"), ("b2", "b3"),
+              ("bridge", "a1"), ("bridge", "b1")]]
+    df = influence(build_snapshot(accounts=[{"id": "A", "name": "A"}], people=people, interactions=inter),
+                   S).set_index("person_id")
+    assert df["betweenness"].idxmax() == "bridge"
+    assert set(df.index[df["broker"]]) == {"bridge"} | ({"a1", "b1"} & set(df.index[df["broker"]]))
+    assert df.loc["bridge", "broker"] and not df.loc["a2", "broker"]
+
+
+def test_eigenvector_shares_of_two_parts_follow_their_leading_eigenvalues():
+    import numpy as np
+
+    from kamgraph.analysis.influence import eigenvector_shares
+
+    # a triangle (eigenvalue 2) and a separate pair (eigenvalue 1)
+    got = eigenvector_shares(5, np.array([0, 0, 1, 3]), np.array([1, 2, 2, 4]), np.ones(4))
+    assert got.tolist() == pytest.approx([2 / 9, 2 / 9, 2 / 9, 1 / 6, 1 / 6])

@@ -201,5 +201,6 @@ def test_enron_influence_puts_a_senior_person_on_top(enron):
     senior = top["title"].fillna("").str.contains(r"\b(?:CEO|President|Vice President)\b", regex=True)
     assert senior.any()
     assert (top["level"].fillna(9) <= 2).sum() >= 3
-    # observed: John Lavorato (CEO, Enron America) ranks first
-    assert df["title"].iloc[0].startswith("CEO") or df["title"].iloc[0].startswith("President")
+    # observed: with power read from the e-mails too, a Vice President (and CFO) ranks first;
+    # with declared links only it was John Lavorato (CEO, Enron America)
+    assert df["title"].iloc[0].startswith(("CEO", "President", "Vice President"))

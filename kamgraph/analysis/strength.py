@@ -337,6 +337,21 @@ def explain(pairs: pd.DataFrame, settings: Settings, as_of=None) -> pd.Series:
     return pd.Series(out, index=pairs.index, dtype=object)
 
 
+def explain_pairs(snap: Snapshot, settings: Settings, x, y, as_of=None) -> np.ndarray:
+    """:func:`explain` for person pairs ``(x[i], y[i])`` (either order); ``None`` where the
+    two have neither a tie nor an interaction."""
+    x, y = np.asarray(x, dtype=object), np.asarray(y, dtype=object)
+    out = np.full(len(x), None, dtype=object)
+    if not len(x):
+        return out
+    s = pair_strengths(snap, settings, as_of)
+    rows = sorted_lookup(pair_strength_rows(snap, settings, as_of), pair_index(snap, settings).find(x, y))
+    hit = rows >= 0
+    if hit.any():
+        out[hit] = explain(s.iloc[rows[hit]].reset_index(drop=True), settings, as_of).to_numpy(dtype=object)
+    return out
+
+
 def directed(pairs: pd.DataFrame) -> pd.DataFrame:
     """Both orientations of unordered pairs: columns ``person_id, other_id`` plus the rest."""
     fwd = pairs.rename(columns={"a": "person_id", "b": "other_id"})

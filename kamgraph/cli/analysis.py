@@ -79,10 +79,13 @@ def gaps_cmd(config: Config, accounts: list[str] | None, kinds: tuple[str, ...],
 @click.option("--since", metavar="YYYY-MM-DD", default=None,
               help="Instead of trends: what changed between this date and the as-of date "
                    "(strengths, labels, attitude and role changes).")
+@click.option("--pairs", "pair_set", type=click.Choice(["staff-contact", "all"]), default="staff-contact",
+              show_default=True, help="Which relationships: ours with customer contacts, or every pair known.")
 @FORMAT_OPTION
 @pass_config
-def trends(config: Config, accounts: list[str] | None, labels: tuple[str, ...], since: str | None, fmt: str) -> None:
-    """How each (our person, customer contact) relationship is moving, month by month."""
+def trends(config: Config, accounts: list[str] | None, labels: tuple[str, ...], since: str | None, pair_set: str,
+           fmt: str) -> None:
+    """How relationships are moving, month by month (labels relative to each pair's own rhythm)."""
     from kamgraph.analysis.trends import relationship_changes, trends as trend_rows
     from kamgraph.errors import ConfigError
 
@@ -99,14 +102,17 @@ def trends(config: Config, accounts: list[str] | None, labels: tuple[str, ...], 
         output(df.reset_index(drop=True), fmt, columns=["date", "kind", "description"],
                title=f"Changes {start.date()} → {as_of.date()}")
         return
-    df = trend_rows(snap, settings, as_of)
+    df = trend_rows(snap, settings, as_of, pairs=pair_set)
     if accounts:
         df = df[df["accounts"].fillna("").str.split(",").map(lambda a: bool(set(a) & set(accounts)))]
     if labels:
         df = df[df["label"].isin(labels)]
+    start = snap.history_start
+    history = f"; history from {start:%Y-%m}" if start is not None else "; no interactions yet"
     output(df.reset_index(drop=True), fmt,
-           columns=["person_name", "other_name", "accounts", "strength_now", "slope", "label", "last_interaction"],
-           title=f"Trends on {as_of.date()}")
+           columns=["person_name", "other_name", "accounts", "strength_now", "slope", "label", "last_interaction",
+                    "usual_gap_days"],
+           title=f"Trends on {as_of.date()}{history}")
 
 
 @main.command(name="what-if")

@@ -14,9 +14,21 @@ from kamgraph.cli import ACCOUNT_OPTION, FORMAT_OPTION, account_option, main, op
 from kamgraph.config import Config
 from kamgraph.errors import NotFound
 
-_PATH_TABLE = ["target_id", "rank", "score", "kind", "explanation"]
-_INFLUENCE_TABLE = ["account_id", "person_id", "name", "level", "rank", "formal_rank", "informal_rank",
-                    "pagerank", "hidden_influencer", "decision_role", "attitude"]
+_PATH_TABLE = ["target_id", "rank", "score", "kind", "explanation", "strength_why"]
+_INFLUENCE_TABLE = ["account_id", "person_id", "name", "level", "rank", "power", "interaction_power", "pagerank",
+                    "formal_rank", "informal_rank", "hidden_influencer", "broker", "decision_role", "attitude"]
+
+
+def _why(snap, settings, as_of, df: pd.DataFrame) -> pd.DataFrame:
+    """Add ``strength_why``: where the strength of each path's first leg comes from (our
+    person to the intermediary, or to the target for a direct path), in one line."""
+    from kamgraph.analysis.strength import explain_pairs
+
+    if df.empty:
+        return df.assign(strength_why=pd.Series(dtype=object))
+    via = df["via_id"].where(df["kind"] == "person", df["target_id"])
+    why = explain_pairs(snap, settings, df["internal_id"].to_numpy(dtype=object), via.to_numpy(dtype=object), as_of)
+    return df.assign(strength_why=why)
 _TIER_TABLE = ["account_id", "name", "value_score", "computed_tier", "declared_tier", "tier", "problem",
                "problem_reasons", "revenue"]
 
@@ -55,13 +67,14 @@ def paths(config: Config, target: str | None, uncovered: bool, accounts: list[st
         if df.empty and fmt == "table":
             click.echo(f"no access path to {target}: nobody on our side knows them or anyone who does")
             return
-        output(df, fmt, columns=_PATH_TABLE, title=f"access paths to {target} on {as_of.date()}")
+        output(_why(snap, settings, as_of, df), fmt, columns=_PATH_TABLE,
+               title=f"access paths to {target} on {as_of.date()}")
         return
     df = uncovered_decision_maker_paths(snap, settings, as_of, k=k, accounts=accounts)
     if df.empty and fmt == "table":
         click.echo("no path to an uncovered decision-maker (all covered, or none reachable)")
         return
-    output(df, fmt, columns=["account_id", "best_direct"] + _PATH_TABLE,
+    output(_why(snap, settings, as_of, df), fmt, columns=["account_id", "best_direct"] + _PATH_TABLE,
            title=f"paths to uncovered decision-makers on {as_of.date()}")
 
 
@@ -70,7 +83,8 @@ def paths(config: Config, target: str | None, uncovered: bool, accounts: list[st
 @FORMAT_OPTION
 @pass_config
 def influence_cmd(config: Config, accounts: list[str] | None, fmt: str) -> None:
-    """Influence inside each account: PageRank over influence and reporting links, formal vs informal rank."""
+    """Who holds power inside each account: power and its parts (interaction power, declared-link
+    PageRank), formal vs informal rank, hidden influencers and brokers."""
     from kamgraph.analysis.influence import influence
 
     with open_store(config) as store:

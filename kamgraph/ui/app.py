@@ -105,6 +105,9 @@ def run_page(render: Callable[[PageContext], None], needs_data: bool = True) -> 
         if needs_data and ctx.empty:
             empty_notice(ctx)
             return
+        start = ctx.history_from
+        if start is not None:
+            st.sidebar.caption(f"History from {start:%Y-%m}: before it, no data is not no contact.")
         render(ctx)
     except KamgraphError as e:
         show_error(e)

@@ -109,6 +109,11 @@ class PageContext:
         """Every row of one entity (e.g. the account list), read once per data version."""
         return _read(self.store_url, entity, self.data_version)
 
+    @property
+    def history_from(self) -> pd.Timestamp | None:
+        """Where the stored history starts (see ``Store.history_from``); None when empty."""
+        return self._store.history_from()
+
     def snapshot(self, scope: Sequence[str] | None = None) -> Snapshot:
         """The snapshot of some accounts (``None``: the whole portfolio), read once per data version."""
         key = tuple(sorted(set(scope))) if scope is not None else None

@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from kamgraph.analysis.coverage import account_coverage, contact_coverage, internal_contact_strengths
+from kamgraph.analysis.strength import explain_pairs
 from kamgraph.analysis.gaps import gaps
 from kamgraph.analysis.paths import uncovered_decision_maker_paths
 from kamgraph.analysis.trends import monthly_series, trends
@@ -191,9 +192,12 @@ def _card(ctx: PageContext, account_id: str, scope) -> None:
     st.markdown("**Who on our side knows them**")
     if who is not None and len(who):
         table = who.sort_values("strength_now", ascending=False)
+        why = ctx.compute(explain_pairs, tuple(table["person_id"]), tuple(table["other_id"]), scope=scope,
+                          as_of=ctx.as_of_text)
+        table = table.assign(why=why)
         st.dataframe(columns(table, {"person_name": "our person", "strength_now": "strength", "label": "trend",
                                      "slope": "per month", "n_interactions": "interactions",
-                                     "last_interaction": "last interaction"}),
+                                     "last_interaction": "last interaction", "why": "where the strength comes from"}),
                      hide_index=True, width="stretch",
                      column_config={"strength": st.column_config.NumberColumn(format="%.2f"),
                                     "per month": st.column_config.NumberColumn(format="%+.3f"),
