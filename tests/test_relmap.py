@@ -198,9 +198,9 @@ def test_colour_by_attitude_shape_by_role_size_by_influence(full):
     assert n[["shape"]].loc[["ceo", "cfo", "cto", "fin", "user", "xss"], "shape"].tolist() == \
         ["star", "diamond", "square", "dot", "dot", "hexagon"]
     # the CTO has two reports and the CEO, who has the final say, defers to their opinion:
-    # the highest PageRank, drawn largest
+    # the highest power, drawn largest
     contacts = n[n["group"] == "contact"]
-    assert contacts["pagerank"].idxmax() == "cto"
+    assert contacts["power"].idxmax() == "cto"
     assert n.loc["cto", "size"] == pytest.approx(34.0)
     assert n.loc["ceo", "size"] > n.loc["cfo", "size"] > n.loc["fin", "size"]
     assert contacts["size"].between(12.0, 34.0).all()

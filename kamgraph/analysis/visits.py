@@ -46,7 +46,7 @@ is within ``n_visits / PRIORITY_SCALE`` of the best unscaled total (``1e-9`` per
 
 Visits are grouped by executive (most senior first), then city (one trip covers several
 contacts in a city), then account. Each visit has a **briefing**: the contact's role,
-attitude, influence and PageRank rank in the account, the last interaction and who
+attitude, influence and power rank in the account, the last interaction and who
 attended, who on our side knows them and how well (top 3), the introduction path when the
 executive does not know them directly, and the open gaps the visit addresses.
 """
@@ -519,7 +519,7 @@ def briefing_text(b: Mapping) -> str:
              + f" ({b['account_name']}, {b.get('tier') or 'no tier'}, {b.get('city') or 'city unknown'})",
              f"Executive: {b['executive_name']}"]
     infl = f"influence {b['influence']}/5" if b.get("influence") is not None else "influence not assessed"
-    rank = (f"; PageRank #{b['influence_rank']} of {b['account_people']} in the account"
+    rank = (f"; power rank #{b['influence_rank']} of {b['account_people']} in the account"
             if b.get("influence_rank") is not None else "")
     lines.append(f"Role: {_role(b.get('decision_role'))}; attitude: {b.get('attitude') or 'not assessed'}; "
                  f"{infl}{rank}")

@@ -4,7 +4,7 @@
 
 - **customer contacts** on the right, one row per level (1 = top), each row ordered so that
   people sit near whoever they report to; colour = attitude toward us, shape = decision
-  role, size = influence (PageRank of :func:`kamgraph.analysis.influence.influence`);
+  role, size = power (:func:`kamgraph.analysis.influence.influence`: declared links and interactions);
 - **our people** on the left, also one row per level, so "executives meet executives" reads
   as a horizontal line;
 - **external connectors** (and customer people of other organizations) in between;
@@ -89,7 +89,7 @@ _WEAK_RGB = np.array([0xc6, 0xd4, 0xe6])  # strength 0
 _STRONG_RGB = np.array([0x0b, 0x3c, 0x7d])  # strength 1
 
 # sizes and spacing, in canvas pixels
-_CONTACT_SIZE = (12.0, 34.0)  # smallest and largest contact, by PageRank
+_CONTACT_SIZE = (12.0, 34.0)  # smallest and largest contact, by power
 _PERSON_SIZE = 16.0
 _EDGE_WIDTH = (1.0, 8.0)  # strength 0 and 1
 _ROW_GAP = 170.0  # between level rows
@@ -107,7 +107,7 @@ _MARGIN = (140.0, 80.0)  # room for labels around the outermost nodes (x, y)
 _MIN_HEIGHT_PX = 300  # a flat map is never drawn lower than this
 
 NODE_COLUMNS = ["id", "name", "group", "level", "title", "decision_role", "attitude", "influence",
-                "pagerank", "x", "y", "shape", "color", "size", "label", "tooltip"]
+                "power", "x", "y", "shape", "color", "size", "label", "tooltip"]
 EDGE_COLUMNS = ["source", "target", "kind", "strength", "tie_kinds", "n_interactions",
                 "last_interaction", "weight", "width", "color", "dashes", "tooltip"]
 
@@ -249,7 +249,7 @@ def _account_nodes(snap, settings, t, account_id, contacts, people, ours_ids, co
         "attitude": contacts["attitude"].to_numpy(),
         "influence": pd.array(contacts["influence"], dtype="Int64"),
     })
-    c["pagerank"] = c["id"].map(pr["pagerank"]).astype(float).to_numpy() if len(pr) else np.nan
+    c["power"] = c["id"].map(pr["power"]).astype(float).to_numpy() if len(pr) else np.nan
     c["rank"] = c["id"].map(pr["rank"]) if len(pr) else np.nan
 
     o = pd.DataFrame({"id": ours_ids, "group": "ours"})
@@ -260,7 +260,7 @@ def _account_nodes(snap, settings, t, account_id, contacts, people, ours_ids, co
         for col in ("decision_role", "attitude"):
             f[col] = None
         f["influence"] = pd.array([pd.NA] * len(f), dtype="Int64")
-        f["pagerank"] = np.nan
+        f["power"] = np.nan
         f["rank"] = np.nan
     nodes = pd.concat([c, o, x], ignore_index=True)
     nodes["name"] = nodes["id"].map(people["name"]).fillna(nodes["id"]).astype(object)
@@ -275,8 +275,8 @@ def _account_nodes(snap, settings, t, account_id, contacts, people, ours_ids, co
     strength_sum = ties.groupby("source")["strength"].sum()
 
     nodes = _layout_account(snap, nodes, strength_sum, ties)
-    top = nodes["pagerank"].max()
-    share = (nodes["pagerank"] / top) if top and top > 0 else pd.Series(0.0, index=nodes.index)
+    top = nodes["power"].max()
+    share = (nodes["power"] / top) if top and top > 0 else pd.Series(0.0, index=nodes.index)
     lo, hi = _CONTACT_SIZE
     nodes["size"] = np.where(nodes["group"] == "contact", lo + (hi - lo) * share.fillna(0.0), _PERSON_SIZE)
     nodes["shape"] = np.where(nodes["group"] == "contact", nodes["decision_role"].map(ROLE_SHAPES).fillna("dot"), "dot")
@@ -297,7 +297,7 @@ def _account_nodes(snap, settings, t, account_id, contacts, people, ours_ids, co
             inf = f"influence {int(r.influence)}/5" if pd.notna(r.influence) else "influence not assessed"
             lines.append(f"{role} · {att} · {inf}")
             if pd.notna(r.rank):
-                lines.append(f"influence rank {int(r.rank)} of {n_contacts} (PageRank {r.pagerank:.3f})")
+                lines.append(f"power rank {int(r.rank)} of {n_contacts} (power {r.power:.3f})")
             if r.id in best.index:
                 b = best.loc[r.id]
                 last = _date(b["last_interaction"])
@@ -520,7 +520,7 @@ def paths_map(snap: Snapshot, settings: Settings, paths: pd.DataFrame, height_px
     for col in ("decision_role", "attitude"):
         nodes[col] = None
     nodes["influence"] = pd.array([pd.NA] * len(nodes), dtype="Int64")
-    nodes["pagerank"] = np.nan
+    nodes["power"] = np.nan
     # stack each column top to bottom in order of first appearance (best path first)
     nodes["y"] = nodes.groupby("x").cumcount().astype(float)
     nodes["y"] = (nodes["y"] - nodes.groupby("x")["y"].transform("mean")) * 90.0

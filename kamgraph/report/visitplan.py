@@ -181,7 +181,7 @@ def _card(b: Mapping) -> str:
     role = (b.get("decision_role") or "no assessed role").replace("_", " ")
     infl = f"{b['influence']}/5" if b.get("influence") is not None else "not assessed"
     if b.get("influence_rank") is not None:
-        infl += f" · PageRank #{b['influence_rank']} of {b['account_people']}"
+        infl += f" · power rank #{b['influence_rank']} of {b['account_people']}"
     last = b.get("last_interaction")
     if last:
         subject = f" “{last['subject']}”" if last.get("subject") else ""

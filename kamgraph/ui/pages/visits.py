@@ -77,7 +77,7 @@ def _inputs(ctx: PageContext) -> dict:
 def _briefing(b: dict) -> None:
     infl = f"{b['influence']}/5" if b.get("influence") is not None else "not assessed"
     if b.get("influence_rank") is not None:
-        infl += f", PageRank #{b['influence_rank']} of {b['account_people']} at the account"
+        infl += f", power rank #{b['influence_rank']} of {b['account_people']} at the account"
     st.markdown(f"**Role** {md(nice(b.get('decision_role')))} · **attitude** {md(b.get('attitude') or 'not assessed')}"
                 f" · **influence** {md(infl)}")
     last = b.get("last_interaction")
