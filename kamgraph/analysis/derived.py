@@ -40,7 +40,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import inspect
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
 import numpy as np
@@ -84,11 +84,14 @@ class DerivedTable:
     sections: tuple[str, ...]
     dated: bool
     builds: int = 0
+    #: the arguments (date included, settings excluded) of recent builds, newest last
+    built_with: list = field(default_factory=list)
 
 
 #: every derived table, by qualified name
 REGISTRY: dict[str, DerivedTable] = {}
 
+_KEEP_BUILT = 1000
 _SETTINGS_SECTIONS = frozenset(f.name for f in dataclasses.fields(Settings)) - {"as_of"}
 
 
@@ -134,21 +137,23 @@ def derived(*sections: str, dated: bool = False) -> Callable:
                 arguments["as_of"] = (resolve_as_of(settings, as_of) if takes_settings
                                       else pd.Timestamp(as_of).normalize())
             rest = tuple((k, freeze(v)) for k, v in arguments.items() if k not in (names[0], "settings"))
-            return bound, (name, rest) + tuple(freeze(getattr(settings, s)) for s in sections)
+            return bound, rest, (name, rest) + tuple(freeze(getattr(settings, s)) for s in sections)
 
         @functools.wraps(fn)
         def wrapper(snap, *args, **kwargs):
-            bound, key = bind(snap, args, kwargs)
+            bound, rest, key = bind(snap, args, kwargs)
 
             def build():
                 entry.builds += 1
+                entry.built_with.append(rest)
+                del entry.built_with[:-_KEEP_BUILT]
                 return fn(*bound.args, **bound.kwargs)
 
             return _copy(snap.cached(key, build))
 
         def is_cached(snap, *args, **kwargs) -> bool:
             """Is the table for these arguments already built on ``snap``?"""
-            return snap.has_cached(bind(snap, args, kwargs)[1])
+            return snap.has_cached(bind(snap, args, kwargs)[2])
 
         wrapper.derived = entry  # type: ignore[attr-defined]
         wrapper.is_cached = is_cached  # type: ignore[attr-defined]
