@@ -301,6 +301,16 @@ def account_coverage(snap: Snapshot, settings: Settings, as_of=None,
     any current contact), ar, sr, fr, executive_sponsor (internal ids, comma-joined when
     several), iron_triangle_complete, missing_team_roles (comma-joined, of ar/sr/fr and
     executive_sponsor).
+
+    Examples
+    --------
+    >>> from kamgraph.examples import example_portfolio
+    >>> snap, settings = example_portfolio()
+    >>> cov = account_coverage(snap, settings)
+    >>> cov[["account_id", "coverage_score", "buying_center", "buying_center_covered"]].head(2).round(2)
+      account_id  coverage_score  buying_center  buying_center_covered
+    0     A00000            0.43              4                      0
+    1     A00001            0.84             13                      5
     """
     t = resolve_as_of(settings, as_of)
     ids = account_ids(snap, accounts)

@@ -624,6 +624,17 @@ def gaps(snap: Snapshot, settings: Settings, as_of=None, accounts: Iterable[str]
     target_name, evidence (one sentence with the numbers), action (who should do what),
     actor_id, actor_name, path (the access path's explanation, or None). ``kinds``
     restricts the rules run (see :data:`GAP_KINDS`).
+
+    Examples
+    --------
+    >>> from kamgraph.examples import example_portfolio
+    >>> snap, settings = example_portfolio()
+    >>> found = gaps(snap, settings)
+    >>> found["kind"].value_counts().sort_index().to_dict()  # doctest: +NORMALIZE_WHITESPACE
+    {'cooling_key_relationship': 7, 'no_decision_maker_known': 3, 'no_peer_coverage': 9,
+     'tier_policy': 2, 'uncovered_decision_maker': 3}
+    >>> found.loc[0, ["account_id", "kind", "target_name"]].tolist()
+    ['A00004', 'cooling_key_relationship', 'Tao Zhu']
     """
     kinds = list(GAP_KINDS) if kinds is None else list(dict.fromkeys(kinds))
     unknown = sorted(set(kinds) - set(GAP_KINDS))

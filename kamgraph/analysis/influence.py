@@ -157,6 +157,16 @@ def influence(snap: Snapshot, settings: Settings, account_ids=None, as_of=None) 
 
     ``account_ids`` defaults to the snapshot's scope, else every account. Columns
     :data:`INFLUENCE_COLUMNS`, sorted by account and rank.
+
+    Examples
+    --------
+    >>> from kamgraph.examples import example_portfolio
+    >>> snap, settings = example_portfolio()
+    >>> ranked = influence(snap, settings, account_ids=["A00000"])
+    >>> ranked[["person_id", "rank", "power", "pagerank", "interaction_power"]].head(2).round(3)
+      person_id  rank  power  pagerank  interaction_power
+    0  C0000002     1  0.170     0.173              0.011
+    1  C0000007     2  0.128     0.127              0.000
     """
     t = resolve_as_of(settings, as_of)
     if account_ids is None:

@@ -76,6 +76,16 @@ def access_paths(snap: Snapshot, settings: Settings, target_id: str, as_of=None,
 
     Columns :data:`PATH_COLUMNS`; empty when nobody on our side can reach the target.
     Raises :class:`~kamgraph.errors.NotFound` for an id not in the snapshot.
+
+    Examples
+    --------
+    >>> from kamgraph.examples import example_portfolio
+    >>> snap, settings = example_portfolio()
+    >>> best = access_paths(snap, settings, "C0000000").iloc[0]
+    >>> best["kind"], float(best["score"])
+    ('organization', 0.3)
+    >>> best["explanation"]
+    'Elena Wang (our CEO) → EMBA Class 5 (shared membership) → Jing Patel, 董事长 of Harbor Foods 0: 0.30'
     """
     if target_id not in people_index(snap).index:
         raise NotFound(f"no person with id {target_id!r} in this snapshot")

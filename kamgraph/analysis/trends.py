@@ -156,7 +156,7 @@ def window_share(snap: Snapshot, settings: Settings, days: np.ndarray) -> np.nda
 
     >>> from kamgraph.snapshot import Snapshot
     >>> snap = Snapshot({}, history_from=pd.Timestamp("2026-01-01"))
-    >>> window_share(snap, Settings(), to_day(["2026-03-31", "2027-01-01", "2025-06-01"])).round(3).tolist()
+    >>> window_share(snap, Settings(), to_day(["2026-04-01", "2027-01-01", "2025-06-01"])).round(3).tolist()
     [0.5, 0.94, 1.0]
     """
     start = snap.history_start
@@ -255,6 +255,13 @@ def trends(snap: Snapshot, settings: Settings, as_of=None, pairs: pd.DataFrame |
     n_interactions, contact_days, first_interaction, last_interaction, days_since_last
     (NaN: never), usual_gap_days (the pair's rhythm; NaN with fewer than two contact
     days), quiet_limit_days (the silence after which it is dormant).
+
+    Examples
+    --------
+    >>> from kamgraph.examples import example_portfolio
+    >>> snap, settings = example_portfolio()
+    >>> trends(snap, settings)["label"].value_counts().to_dict()
+    {'dormant': 1560, 'stable': 588, 'warming': 328, 'new': 160, 'cooling': 75}
     """
     tr = settings.trend
     t = resolve_as_of(settings, as_of)

@@ -354,6 +354,14 @@ def plan_visits(snap: Snapshot, settings: Settings, as_of=None, executives: Iter
     >>> from kamgraph.settings import Settings
     >>> Settings().visits.feasibility_floor
     0.1
+
+    Examples
+    --------
+    >>> from kamgraph.examples import example_portfolio
+    >>> snap, settings = example_portfolio()
+    >>> plan = plan_visits(snap, settings)
+    >>> len(plan.visits), plan.visits.loc[0, ["executive_name", "contact_name", "access"]].tolist()
+    (14, ['Elena Wang', 'Arjun Xu', 'introduction'])
     """
     t = resolve_as_of(settings, as_of)
     start, end = _period(settings, t, period)

@@ -175,6 +175,14 @@ def key_person_risk(snap: Snapshot, settings: Settings, as_of=None,
     score_without, contacts (the buying-center contacts whose best tie that person holds
     alone). Accounts where nobody's departure lowers the score have ``internal_id`` None and
     drop 0. Ties in the drop go to the smaller internal id.
+
+    Examples
+    --------
+    >>> from kamgraph.examples import example_portfolio
+    >>> snap, settings = example_portfolio()
+    >>> risk = key_person_risk(snap, settings)
+    >>> risk.loc[1, ["account_id", "internal_name"]].tolist(), round(float(risk.loc[1, "drop"]), 3)
+    (['A00001', 'Tao Patel'], 0.244)
     """
     t = resolve_as_of(settings, as_of)
     ids = account_ids(snap, accounts)
