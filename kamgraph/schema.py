@@ -48,7 +48,10 @@ class Entity:
     rel_type: str | None = None
     rel_from: str | None = None
     rel_to: str | None = None
-    # columns a scoped read may filter on (see kamgraph/snapshot.py)
+    # the columns ``store.read(entity, column, values)`` filters on: those the code reads by
+    # (a snapshot's scope in kamgraph/snapshot.py, a person's export and erasure in
+    # store/base.py, import validation and the CLI's lookups by id); stores refuse any other
+    # (one Cypher statement and one SQLite index each)
     filter_columns: tuple[str, ...] = field(default=())
 
     @property
@@ -169,7 +172,7 @@ ENTITIES: dict[str, Entity] = {
             rel_type="ASSESSED",
             rel_from="person_id",
             rel_to="account_id",
-            filter_columns=("person_id", "account_id"),
+            filter_columns=("person_id", "assessed_by"),
         ),
         Entity(
             "reports_to",

@@ -9,7 +9,7 @@ import pytest
 
 from kamgraph.schema import ENTITIES, NODE_LABELS, REL_TYPES
 from kamgraph.store import cypher_registry as cr
-from kamgraph.store.neo4j import LINKED_COLUMNS, required_statements
+from kamgraph.store.neo4j import ADMIN_STATEMENTS, LINKED_COLUMNS, Neo4jStore, required_statements
 
 ROOT = Path(__file__).resolve().parents[1]
 CYPHER = ROOT / "cypher"
@@ -105,13 +105,15 @@ def test_every_label_and_type_in_the_cypher_files_is_whitelisted(folder):
         assert used_types == REL_TYPES
 
 
-def test_every_statement_the_store_uses_exists():
+def test_every_statement_the_store_uses_exists_and_every_statement_is_used():
     reg = cr.load()
-    reg.require(required_statements())  # raises, naming what is missing
-    assert len(required_statements()) == len(set(required_statements()))
+    used = required_statements() + list(ADMIN_STATEMENTS)
+    reg.require(used, exhaustive_except=("schema.cypher",))  # raises, naming what is missing or unused
+    assert len(used) == len(set(used))
+    assert set(reg) == set(used) | {s.name for s in reg.in_file("schema.cypher")}
     for name, ent in ENTITIES.items():
-        for col in ent.column_names:
-            assert f"read_{name}_by_{col}" in reg
+        for col in ent.column_names:  # a filtered read for the filter columns, and for no other
+            assert (f"read_{name}_by_{col}" in reg) == (col in ent.filter_columns), f"{name}.{col}"
     for name, cols in LINKED_COLUMNS.items():
         for col in cols:
             assert {f"link_{name}_{col}", f"unlink_{name}_{col}"} <= set(reg)
@@ -144,3 +146,63 @@ def test_no_cypher_is_written_in_the_python_modules():
 def test_module_level_get_reads_the_default_folder():
     assert cr.get("count_people").startswith("MATCH (n:Person)")
     assert cr.load() is cr.load()  # cached
+
+
+def test_a_statement_nothing_runs_fails_the_store_at_startup(tmp_path, monkeypatch):
+    """aiosql style: every statement in the store's files is one the code runs."""
+    folder = tmp_path / "cypher"
+    folder.mkdir()
+    for f in CYPHER.glob("*.cypher"):
+        (folder / f.name).write_bytes(f.read_bytes())
+    with open(folder / "read.cypher", "a", encoding="utf-8") as f:
+        f.write("\n// name: read_people_by_notes\nMATCH (n:Person) WHERE n.notes IN $values RETURN n.id AS id\n")
+    reg = cr.load(folder)
+    with pytest.raises(cr.CypherFileError, match=r"nothing runs .*read_people_by_notes \(.*read.cypher:\d+\)"):
+        reg.require(required_statements() + list(ADMIN_STATEMENTS), exhaustive_except=("schema.cypher",))
+    monkeypatch.setenv("KAMGRAPH_CYPHER_DIR", str(folder))
+    with pytest.raises(cr.CypherFileError, match="read_people_by_notes"):
+        Neo4jStore("bolt://127.0.0.1:9")  # fails before any connection is attempted
+
+
+def test_a_missing_statement_fails_the_store_at_startup(tmp_path, monkeypatch):
+    folder = tmp_path / "cypher"
+    folder.mkdir()
+    for f in CYPHER.glob("*.cypher"):
+        (folder / f.name).write_bytes(f.read_bytes())
+    text = (folder / "read.cypher").read_text(encoding="utf-8")
+    (folder / "read.cypher").write_text(text.replace("// name: read_people_by_side", "// name: read_people_by_kind"),
+                                        encoding="utf-8")
+    monkeypatch.setenv("KAMGRAPH_CYPHER_DIR", str(folder))
+    with pytest.raises(cr.StatementNotFound, match="read_people_by_side"):
+        Neo4jStore("bolt://127.0.0.1:9")
+
+
+def test_every_filter_column_is_one_the_code_reads_by(portfolio):
+    """The filtered reads offered (schema filter_columns: one Cypher statement each) are
+    exactly those the code asks for: a scoped snapshot, a person's export, import
+    validation against the store and the CLI's target lookup."""
+    import pandas as pd
+
+    from kamgraph.cli.network import _target_scope
+    from kamgraph.ingest import validate
+    from kamgraph.ingest.raw import RawImport, RawTable
+    from kamgraph.store.sqlite import SQLiteStore
+
+    asked: set[tuple[str, str]] = set()
+
+    class Recording(SQLiteStore):
+        def read(self, entity, column=None, values=None):
+            if column is not None:
+                asked.add((entity, column))
+            return super().read(entity, column, values)
+
+    with Recording("sqlite:///:memory:") as store:
+        store.write(portfolio)
+        store.snapshot(["A1"])
+        store.export_person("u1")
+        _target_scope(store, "c1")
+        roles = pd.DataFrame({"opportunity_id": ["op1"], "person_id": ["c2"], "role": ["influencer"]}, dtype=object)
+        validate(RawImport({"opportunity_roles": RawTable("opportunity_roles", roles, "opportunity_roles.csv")}),
+                 store, today="2026-01-01")
+    offered = {(name, c) for name, ent in ENTITIES.items() for c in ent.filter_columns}
+    assert asked == offered

@@ -188,6 +188,12 @@ def check_entity(entity: str) -> None:
 
 
 def check_column(entity: str, column: str) -> None:
+    """``column`` is one ``read(entity, column, values)`` may filter on: one of the entity's
+    ``filter_columns`` (kamgraph/schema.py), the same for every store."""
     check_entity(entity)
-    if column not in ENTITIES[entity].column_names:
+    ent = ENTITIES[entity]
+    if column not in ent.column_names:
         raise ValueError(f"{entity} has no column {column!r}")
+    if column not in ent.filter_columns:
+        raise ValueError(f"{entity} cannot be read filtered by {column!r}; filter columns: "
+                         f"{', '.join(ent.filter_columns)} (read all and filter the frame instead)")

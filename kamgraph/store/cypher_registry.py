@@ -128,11 +128,24 @@ class Registry(Mapping[str, Statement]):
         """
         return self[name].text
 
-    def require(self, names: Iterable[str]) -> None:
-        """Fail with one error naming every missing statement."""
+    def require(self, names: Iterable[str], exhaustive_except: Iterable[str] | None = None) -> None:
+        """Fail with one error naming every missing statement.
+
+        With ``exhaustive_except`` (file names whose statements are all run by file, e.g.
+        ``("schema.cypher",)``), also fail, with :class:`CypherFileError`, when a statement
+        outside those files is not among ``names``: as in aiosql, every statement in the
+        files is one the code runs, so a statement nothing runs cannot linger.
+        """
+        names = list(names)
         missing = [n for n in names if n not in self._by_name]
         if missing:
             raise StatementNotFound(missing, self.files)
+        if exhaustive_except is not None:
+            skip, wanted = set(exhaustive_except), set(names)
+            unused = [s for s in self._by_name.values() if s.name not in wanted and s.file.name not in skip]
+            if unused:
+                raise CypherFileError("Cypher statements nothing runs (delete them, or run them): "
+                                      + ", ".join(f"{s.name} ({s.where})" for s in unused))
 
     def in_file(self, file_name: str) -> list[Statement]:
         """The statements of one file (by base name), in the order written."""

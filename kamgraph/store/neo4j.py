@@ -55,8 +55,18 @@ LINKED_COLUMNS: dict[str, tuple[str, ...]] = {
 _ENTITY_OF_TYPE = {e.rel_type: name for name, e in ENTITIES.items() if e.rel_type}
 
 
+#: statements :meth:`Neo4jStore.run_statement` offers for administration and tests (counts of
+#: everything, the server's schema, emptying a test database, tracing an erased value)
+ADMIN_STATEMENTS: tuple[str, ...] = (
+    "count_all_nodes", "count_all_relationships", "show_constraints", "show_indexes", "clear_database",
+    "trace_value_in_nodes", "trace_value_in_relationships",
+)
+
+
 def required_statements() -> list[str]:
-    """Every registry statement name this module runs (checked when a store opens)."""
+    """Every registry statement name this module runs: all of them exist, and (aiosql style)
+    no other statement is in the store's files, except ``schema.cypher``'s, which
+    :meth:`Neo4jStore.init` runs whole (both checked when a store opens)."""
     names = ["meta_bump_data_version", "meta_data_version", "meta_lower_history_from", "meta_history_from",
              "delete_opportunities_of_accounts",
              "erase_person_relationship_counts", "erase_person_attended", "erase_person_clear_assessed_by",
@@ -64,7 +74,7 @@ def required_statements() -> list[str]:
     for name in WRITE_ORDER:
         ent = ENTITIES[name]
         names += [f"upsert_{name}", f"read_{name}", f"count_{name}"]
-        names += [f"read_{name}_by_{c}" for c in ent.column_names]
+        names += [f"read_{name}_by_{c}" for c in ent.filter_columns]
         if ent.label:
             names.append(f"existing_ids_{name}")
         if name != "people":
@@ -127,7 +137,8 @@ class Neo4jStore(BaseStore):
         password = password if password is not None else os.environ.get(ENV_PASSWORD)
         self.database = database if database is not None else (os.environ.get(ENV_DATABASE) or None)
         self._registry = cypher_registry.load()
-        self._registry.require(required_statements())
+        self._registry.require(required_statements() + list(ADMIN_STATEMENTS),
+                               exhaustive_except=("schema.cypher",))
         auth = (user or "neo4j", password or "") if (user or password) else None
         try:
             # the password lives only inside the driver: not on self, not in repr
