@@ -1,4 +1,4 @@
-"""The key-account vocabulary (DESIGN.md section 2) as enums and small records.
+"""The key-account vocabulary (docs/architecture.md) as enums and small records.
 
 Every enum value is the lower-case string used in CSV files, in the stores and in the UI,
 so ``Attitude("supporter")`` parses what a user typed and ``Attitude.SUPPORTER.value``

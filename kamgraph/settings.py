@@ -1,6 +1,7 @@
 """Every threshold and weight of the analyses, in one frozen object.
 
-Defaults follow DESIGN.md section 4. A ``kamgraph.toml`` overrides any of them::
+Defaults and what they mean: docs/architecture.md, "Definitions"; the figures behind
+the signal defaults: benchmarks/README.md, "Signal quality". A ``kamgraph.toml`` overrides any of them::
 
     [strength]
     half_life_days = 120

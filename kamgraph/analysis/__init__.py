@@ -1,4 +1,4 @@
-"""Pure analyses of a :class:`~kamgraph.snapshot.Snapshot` (DESIGN.md section 4).
+"""Pure analyses of a :class:`~kamgraph.snapshot.Snapshot` (definitions: docs/architecture.md).
 
 Every function takes ``(snap, settings, as_of=None, ...)`` and returns a pandas DataFrame;
 thresholds and weights come from :class:`~kamgraph.settings.Settings`.
@@ -18,7 +18,7 @@ __all__ = [
     "gaps", "GAP_KINDS",
 ]
 
-# access paths, influence and tiering (graph indexes shared in kamgraph.analysis.access)
+# access paths (index in kamgraph.analysis.access), power and tiering
 from kamgraph.analysis.influence import influence  # noqa: E402
 from kamgraph.analysis.paths import access_paths, access_paths_for, prepare, uncovered_decision_maker_paths  # noqa: E402
 from kamgraph.analysis.tiering import ParetoSummary, account_tiers, pareto, tier_policy_table  # noqa: E402

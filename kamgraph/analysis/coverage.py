@@ -1,6 +1,6 @@
 """Coverage: how well our people know each customer contact, account and opportunity.
 
-DESIGN.md section 4, with every threshold from ``settings.coverage``:
+docs/architecture.md ("Coverage, gaps, paths"), with every threshold from ``settings.coverage``:
 
 - a contact's **best strength** is the highest strength between the contact and any
   internal person (:func:`kamgraph.analysis.strength.strengths`); the contact is
@@ -45,7 +45,7 @@ from kamgraph.model import DecisionRole, Side, TeamRole
 from kamgraph.settings import Settings
 from kamgraph.snapshot import Snapshot
 
-#: The account team's iron triangle, by definition (DESIGN.md section 1).
+#: The account team's iron triangle, by definition (the account team of key-account practice).
 IRON_TRIANGLE: tuple[str, ...] = (TeamRole.AR.value, TeamRole.SR.value, TeamRole.FR.value)
 #: Team roles reported per account (the iron triangle plus the executive sponsor).
 TEAM_ROLES: tuple[str, ...] = IRON_TRIANGLE + (TeamRole.EXECUTIVE_SPONSOR.value,)

@@ -1,6 +1,6 @@
 """Gaps: where an account is exposed, how badly, and who should do what about it.
 
-One row per gap (DESIGN.md section 4), thresholds from ``settings.gaps``,
+One row per gap (docs/architecture.md, "Coverage, gaps, paths"), thresholds from ``settings.gaps``,
 ``settings.coverage`` and the tier policy table ``settings.tier_policy``:
 
 ``no_decision_maker_known``

@@ -1,6 +1,6 @@
 """Access paths: how someone on our side reaches a customer contact, with at most one hop.
 
-DESIGN.md section 4. For a target contact, three kinds of path, each ending at the target:
+docs/architecture.md ("Coverage, gaps, paths"). For a target contact, three kinds of path, each ending at the target:
 
 ``direct``
     An internal person ``u`` with any strength to the target:

@@ -1,6 +1,6 @@
 """Account tiers by value contributed, the problem flag, the Pareto summary, the policy table.
 
-DESIGN.md section 4 and the key-account practice in section 1: accounts are tiered by the
+docs/architecture.md ("Tiers and visits") and key-account practice: accounts are tiered by the
 value they contribute (revenue, margin, payment behaviour, growth, influence, fit), not by
 size alone.
 

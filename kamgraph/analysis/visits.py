@@ -1,6 +1,6 @@
 """Executive visit planner: which customer executives each of our executives should visit.
 
-DESIGN.md section 4, weights and thresholds from ``settings.visits``, ``settings.tiers`` and
+docs/architecture.md ("Tiers and visits"), weights and thresholds from ``settings.visits``, ``settings.tiers`` and
 ``settings.gaps``.
 
 **Executives** are the internal people given, by default every internal person at level <=
