@@ -3,7 +3,8 @@
 - :func:`strength_index` + :func:`strength`: a relationship strength with a Python loop
   per pair (over the interactions both people attended, found by intersecting per-person
   sets, and over their declared ties). This is already kinder to the baseline than a scan
-  of every interaction per pair.
+  of every interaction per pair. :func:`pair_facts` gives the other columns of a
+  ``strengths`` row (evidence, declared, counts, first and last day) the same way.
 - :func:`paths_graph` + :func:`top_paths`: access paths by enumerating every simple path of
   at most 2 edges from the target with ``networkx.all_simple_paths(G, target, ours,
   cutoff=2)`` and scoring each in Python.
@@ -14,7 +15,6 @@ kamgraph.analysis, so equal answers are a real check.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import networkx as nx
@@ -38,36 +38,65 @@ class StrengthIndex:
     interactions_of: dict  # person id -> set of interaction ids
     interaction: dict  # interaction id -> (day, kind)
     ties: dict  # (a, b) with a < b -> list of (strength or None, assessed day or None)
+    size: dict  # interaction id -> number of attendees
 
 
 def strength_index(snap: Snapshot) -> StrengthIndex:
-    """Per-person interaction sets and per-pair tie lists, built with plain Python loops."""
+    """Per-person interaction sets and per-pair tie lists, built with plain Python loops.
+
+    An interaction's size is the number of distinct people who attended it, or the count a
+    scoped snapshot recorded for it (frame ``interaction_sizes``) when that is larger: a
+    scoped snapshot drops the attendance rows it does not need, not the people who were there.
+    """
     inter = {}
     for iid, date, kind in zip(snap.interactions["id"], snap.interactions["date"], snap.interactions["kind"]):
         if not pd.isna(date):
             inter[iid] = (_day(date), kind)
     of: dict = {}
+    who: dict = {}
     for iid, pid in zip(snap.attendance["interaction_id"], snap.attendance["person_id"]):
         of.setdefault(pid, set()).add(iid)
+        who.setdefault(iid, set()).add(pid)
+    size = {iid: len(people) for iid, people in who.items()}
+    recorded = snap.frames.get("interaction_sizes")
+    if recorded is not None:
+        for iid, n in zip(recorded["interaction_id"], recorded["size"]):
+            size[iid] = max(size.get(iid, 0), int(n))
     ties: dict = {}
     t = snap.ties
     for p, o, s, d in zip(t["person_id"], t["other_id"], t["strength"], t["assessed_on"]):
         key = (p, o) if p < o else (o, p)
         ties.setdefault(key, []).append((None if pd.isna(s) else int(s), None if pd.isna(d) else _day(d)))
-    return StrengthIndex(of, inter, ties)
+    return StrengthIndex(of, inter, ties, size)
 
 
-def strength(idx: StrengthIndex, a: str, b: str, as_of, settings: Settings) -> float:
-    """Strength of one pair at ``as_of`` (DESIGN.md section 4), one Python loop."""
+def pair_facts(idx: StrengthIndex, a: str, b: str, as_of, settings: Settings) -> dict:
+    """One pair at ``as_of`` (DESIGN.md section 4), one Python loop over what both attended.
+
+    Per shared interaction on or before ``as_of`` with n attendees:
+    ``w(kind) * (n - 1) ** -size_exponent * 2 ** (-(t - t_i) / H)``; declared: the largest
+    ``strength / 5 * 2 ** (-(t - assessed) / H_decl)`` of the ties known at ``t`` (undated:
+    no decay); strength ``1 - (1 - declared) * scale / (scale + evidence)``. Returns
+    ``strength, evidence, declared, n_interactions, n_one_to_one, contact_days, first_day,
+    last_day`` (days since 1970-01-01, None without an interaction).
+    """
     st = settings.strength
     t = _day(as_of)
     evidence = 0.0
+    n = one = 0
+    days = set()
     for iid in idx.interactions_of.get(a, set()) & idx.interactions_of.get(b, set()):
         if iid not in idx.interaction:
             continue
         day, kind = idx.interaction[iid]
-        if day <= t:
-            evidence += st.interaction_weights.get(kind, 0.0) * 2.0 ** (-(t - day) / st.half_life_days)
+        if day > t:
+            continue
+        size = idx.size[iid]
+        share = max(size - 1, 1) ** -st.size_exponent
+        evidence += st.interaction_weights.get(kind, 0.0) * share * 2.0 ** (-(t - day) / st.half_life_days)
+        n += 1
+        one += size == 2
+        days.add(day)
     declared = 0.0
     for s, day in idx.ties.get((a, b) if a < b else (b, a), ()):
         level = (s or 0) / 5.0
@@ -75,7 +104,15 @@ def strength(idx: StrengthIndex, a: str, b: str, as_of, settings: Settings) -> f
             declared = max(declared, level)
         elif day <= t:
             declared = max(declared, level * 2.0 ** (-(t - day) / st.declared_half_life_days))
-    return 1.0 - (1.0 - declared) * math.exp(-evidence / st.evidence_scale)
+    scale = st.evidence_scale
+    return {"strength": 1.0 - (1.0 - declared) * scale / (scale + evidence), "evidence": evidence,
+            "declared": declared, "n_interactions": n, "n_one_to_one": one, "contact_days": len(days),
+            "first_day": min(days) if days else None, "last_day": max(days) if days else None}
+
+
+def strength(idx: StrengthIndex, a: str, b: str, as_of, settings: Settings) -> float:
+    """Strength of one pair at ``as_of`` (DESIGN.md section 4): :func:`pair_facts`' strength."""
+    return pair_facts(idx, a, b, as_of, settings)["strength"]
 
 
 @dataclass

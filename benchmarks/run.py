@@ -473,6 +473,7 @@ def w_bolt(state: dict) -> dict:
     f = dict(s.paths.kind_factors)
     params = {"as_of": state["as_of"], "weights": dict(st.interaction_weights), "half_life": st.half_life_days,
               "declared_half_life": st.declared_half_life_days, "evidence_scale": st.evidence_scale,
+              "size_exponent": st.size_exponent,
               "kind_factors": f, "colleague_factor": f.get("colleague", 0.0), "other_factor": f.get("other", 0.0),
               "association_factor": f.get("association", 0.0), "covered": s.coverage.covered}
 

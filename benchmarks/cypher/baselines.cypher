@@ -3,14 +3,14 @@
 // strength.py) evaluated by the graph database at query time, so the answers can be
 // compared with kamgraph's to 1e-9. Read-only. Parameters (all from kamgraph Settings):
 //   $as_of 'YYYY-MM-DD'; $weights {visit: 3.0, ...}; $half_life, $declared_half_life,
-//   $evidence_scale; $kind_factors {friend: 1.0, ...}; $colleague_factor, $other_factor,
-//   $association_factor; $covered.
+//   $evidence_scale, $size_exponent; $kind_factors {friend: 1.0, ...}; $colleague_factor,
+//   $other_factor, $association_factor; $covered.
 // Strength of a pair at $as_of:
-//   evidence = sum over interactions both attended on or before $as_of of
-//              weights[kind] * 2^(-days / half_life)
+//   evidence = sum over interactions both attended on or before $as_of, with n attendees, of
+//              weights[kind] * max(n - 1, 1)^(-size_exponent) * 2^(-days / half_life)
 //   declared = max over KNOWS in force (assessed_on empty or <= $as_of) of
 //              strength / 5 * 2^(-days since assessed_on / declared_half_life) (1 if undated)
-//   strength = 1 - (1 - declared) * exp(-evidence / evidence_scale)
+//   strength = 1 - (1 - declared) * evidence_scale / (evidence_scale + evidence)
 // Dates are ISO strings on the graph (as the Neo4j store writes them), so string order is
 // date order and duration.inDays(date(a), date(b)) gives the age in days.
 
@@ -22,7 +22,10 @@
 MATCH (t:Person {id: $target_id})
 OPTIONAL MATCH (t)-[:ATTENDED]->(i:Interaction)<-[:ATTENDED]-(x:Person)
 WHERE i.date <= $as_of
-WITH t, x, sum($weights[i.kind] * 2.0 ^ (-1.0 * duration.inDays(date(i.date), date($as_of)).days / $half_life)) AS ev,
+OPTIONAL MATCH (i)<-[:ATTENDED]-(m:Person)
+WITH t, x, i, count(DISTINCT m) AS size
+WITH t, x, sum($weights[i.kind] * (CASE WHEN size > 2 THEN size - 1.0 ELSE 1.0 END) ^ (-1.0 * $size_exponent)
+               * 2.0 ^ (-1.0 * duration.inDays(date(i.date), date($as_of)).days / $half_life)) AS ev,
      count(i) AS n
 WITH t, collect(CASE WHEN x IS NULL THEN null ELSE {p: x, ev: ev, n: n, dec: 0.0, kinds: []} END) AS met
 OPTIONAL MATCH (t)-[k:KNOWS]-(y:Person)
@@ -34,7 +37,7 @@ WITH t, met, collect(CASE WHEN y IS NULL THEN null ELSE {p: y, ev: 0.0, n: 0, ki
 UNWIND met + known AS e
 WITH t, e.p AS x, sum(e.ev) AS ev, sum(e.n) AS n, max(e.dec) AS dec, collect(e.kinds) AS kind_lists
 WITH t, x, n, reduce(a = [], l IN kind_lists | a + l) AS kinds,
-     1.0 - (1.0 - dec) * exp(-ev / $evidence_scale) AS s2
+     1.0 - (1.0 - dec) * $evidence_scale / ($evidence_scale + ev) AS s2
 WHERE s2 > 0
 WITH t, x, s2,
      reduce(f = CASE WHEN n > 0 THEN $other_factor ELSE 0.0 END, kd IN kinds |
@@ -48,8 +51,11 @@ WITH t, x, s2, f0, count(org) AS shared
 WITH t, x, s2, CASE WHEN shared > 0 AND $colleague_factor > f0 THEN $colleague_factor ELSE f0 END AS factor
 OPTIONAL MATCH (x)-[:ATTENDED]->(j:Interaction)<-[:ATTENDED]-(u:Person)
 WHERE x.side <> 'internal' AND u.side = 'internal' AND u <> t AND j.date <= $as_of
+OPTIONAL MATCH (j)<-[:ATTENDED]-(mj:Person)
+WITH t, x, s2, factor, u, j, count(DISTINCT mj) AS size
 WITH t, x, s2, factor, u,
-     sum($weights[j.kind] * 2.0 ^ (-1.0 * duration.inDays(date(j.date), date($as_of)).days / $half_life)) AS ev1
+     sum($weights[j.kind] * (CASE WHEN size > 2 THEN size - 1.0 ELSE 1.0 END) ^ (-1.0 * $size_exponent)
+         * 2.0 ^ (-1.0 * duration.inDays(date(j.date), date($as_of)).days / $half_life)) AS ev1
 WITH t, x, s2, factor, collect(CASE WHEN u IS NULL THEN null ELSE {p: u, ev: ev1, dec: 0.0} END) AS met1
 OPTIONAL MATCH (x)-[k1:KNOWS]-(v:Person)
 WHERE x.side <> 'internal' AND v.side = 'internal' AND v <> t
@@ -61,7 +67,7 @@ WITH t, x, s2, factor, met1, collect(CASE WHEN v IS NULL THEN null ELSE {p: v, e
 UNWIND CASE WHEN x.side = 'internal' THEN [{p: x, ev: 0.0, dec: 0.0, direct: true}]
             ELSE [l IN met1 + known1 | {p: l.p, ev: l.ev, dec: l.dec, direct: false}] END AS leg
 WITH x, s2, factor, leg.direct AS direct, leg.p AS u, sum(leg.ev) AS ev1, max(leg.dec) AS dec1
-WITH x, s2, factor, direct, u, 1.0 - (1.0 - dec1) * exp(-ev1 / $evidence_scale) AS s1
+WITH x, s2, factor, direct, u, 1.0 - (1.0 - dec1) * $evidence_scale / ($evidence_scale + ev1) AS s1
 WHERE direct OR s1 > 0
 RETURN u.id AS internal_id, CASE WHEN direct THEN null ELSE x.id END AS via_id,
        CASE WHEN direct THEN 'direct' ELSE 'person' END AS kind,
@@ -94,7 +100,10 @@ WITH p, collect(a.decision_role)[0] AS role
 WHERE role = 'decision_maker'
 OPTIONAL MATCH (p)-[:ATTENDED]->(i:Interaction)<-[:ATTENDED]-(u:Person)
 WHERE u.side = 'internal' AND i.date <= $as_of
-WITH p, u, sum($weights[i.kind] * 2.0 ^ (-1.0 * duration.inDays(date(i.date), date($as_of)).days / $half_life)) AS ev
+OPTIONAL MATCH (i)<-[:ATTENDED]-(m:Person)
+WITH p, u, i, count(DISTINCT m) AS size
+WITH p, u, sum($weights[i.kind] * (CASE WHEN size > 2 THEN size - 1.0 ELSE 1.0 END) ^ (-1.0 * $size_exponent)
+               * 2.0 ^ (-1.0 * duration.inDays(date(i.date), date($as_of)).days / $half_life)) AS ev
 WITH p, collect(CASE WHEN u IS NULL THEN null ELSE {p: u, ev: ev, dec: 0.0} END) AS met
 OPTIONAL MATCH (p)-[k:KNOWS]-(v:Person)
 WHERE v.side = 'internal' AND (k.assessed_on IS NULL OR k.assessed_on <= $as_of)
@@ -104,6 +113,6 @@ WITH p, met, collect(CASE WHEN v IS NULL THEN null ELSE {p: v, ev: 0.0,
      END) AS known
 UNWIND CASE WHEN size(met + known) = 0 THEN [{p: null, ev: 0.0, dec: 0.0}] ELSE met + known END AS leg
 WITH p, leg.p AS u, sum(leg.ev) AS ev, max(leg.dec) AS dec
-WITH p, max(CASE WHEN u IS NULL THEN null ELSE 1.0 - (1.0 - dec) * exp(-ev / $evidence_scale) END) AS best
+WITH p, max(CASE WHEN u IS NULL THEN null ELSE 1.0 - (1.0 - dec) * $evidence_scale / ($evidence_scale + ev) END) AS best
 RETURN p.id AS person_id, best, coalesce(best, 0.0) < $covered AS uncovered
 ORDER BY person_id
