@@ -278,7 +278,139 @@ def _int_col(values: np.ndarray, missing: np.ndarray | None = None) -> pd.Series
     return s
 
 
-# -- the generator ---------------------------------------------------------------------------
+# -- the generator: one builder per entity ----------------------------------------------------
+#
+# Like data/sample/make_sample.py, each entity has its builder; they run in a fixed order
+# (the order of the draws from the one generator, so the same seed gives the same files).
+# A builder draws what its entity needs, returns its frame and hands what later builders
+# use on in a small frozen record: _Accounts, _Customers, _Staff, _Organizations,
+# _Connectors, _Teams, _BuyingCenter, _Deals, _Interactions.
+
+@dataclass(frozen=True)
+class _Span:
+    """The history: day numbers 0..days from ``origin``; day ``days`` is ``end``."""
+
+    origin: np.datetime64
+    days: int
+
+
+@dataclass(frozen=True)
+class _Accounts:
+    """Drawn first: every other count scales with revenue."""
+
+    ids: np.ndarray
+    name: np.ndarray
+    industry: np.ndarray
+    region: np.ndarray
+    city: np.ndarray
+    country: np.ndarray
+    tier: np.ndarray
+    problem: np.ndarray
+    log_rev: np.ndarray
+    revenue: np.ndarray
+    margin: np.ndarray
+    collection: np.ndarray
+    on_time: np.ndarray
+    growth: np.ndarray
+    influence: np.ndarray
+    fit: np.ndarray
+
+
+@dataclass(frozen=True)
+class _Customers:
+    """Customer contacts laid out account by account (codes 0..n-1), each account's by level."""
+
+    ids: np.ndarray
+    size: np.ndarray  # contacts per account
+    start: np.ndarray  # first code of each account
+    stop: np.ndarray
+    account: np.ndarray  # account of each contact
+    level: np.ndarray
+    manager: np.ndarray  # code of the manager, -1 for the account's CEO
+    activity: np.ndarray
+    cum: np.ndarray  # cumulative activity, for weighted draws
+
+
+@dataclass(frozen=True)
+class _Staff:
+    """Our people: one 5-level org chart."""
+
+    ids: np.ndarray
+    level: np.ndarray
+    manager: np.ndarray
+    activity: np.ndarray
+    cum: np.ndarray
+    by_level: list[np.ndarray]  # codes at levels 1..5
+
+
+@dataclass(frozen=True)
+class _Organizations:
+    ids: np.ndarray
+    kind: np.ndarray
+    name: np.ndarray
+    popularity: np.ndarray
+
+
+@dataclass(frozen=True)
+class _Connectors:
+    """External connectors (officials, association leaders, partners, independents)."""
+
+    ids: np.ndarray
+    category: np.ndarray
+    title: np.ndarray
+    level: np.ndarray
+    org: np.ndarray  # organization code they work at, -1 for none
+    cum: np.ndarray
+
+
+@dataclass(frozen=True)
+class _Teams:
+    """Account teams: (account, our person, team role) rows sorted by account, then person."""
+
+    rows: pd.DataFrame
+    start: np.ndarray  # each account's first row
+    stop: np.ndarray
+    person: np.ndarray
+    owner: np.ndarray  # the account's AR (owner_id), or None
+    sponsor: np.ndarray  # the executive sponsor's code, -1 for none
+
+
+@dataclass(frozen=True)
+class _People:
+    """Person codes across the three sides: customers, then ours, then connectors."""
+
+    ids: np.ndarray
+    first_internal: int
+    first_external: int
+
+
+@dataclass(frozen=True)
+class _BuyingCenter:
+    """Assessed role holders and the weights that make deals and influence favour them."""
+
+    holder: np.ndarray  # customer codes holding a decision role
+    role: np.ndarray
+    attitude: np.ndarray  # index into _ATTITUDES
+    cum: np.ndarray  # cumulative weight: role holders, senior first
+
+
+@dataclass(frozen=True)
+class _Deals:
+    ids: np.ndarray
+    account: np.ndarray  # sorted
+    close: np.ndarray  # close day
+    start: np.ndarray  # each account's first deal
+    count: np.ndarray  # deals per account
+
+
+@dataclass(frozen=True)
+class _Interactions:
+    ids: np.ndarray
+    kind: np.ndarray
+    account: np.ndarray
+    no_account: np.ndarray
+    deal: np.ndarray  # deal code, -1 for none
+
 
 def generate(scale: str | Scale = "S", seed: int = 0, end: str = DEFAULT_END) -> dict[str, pd.DataFrame]:
     """A synthetic portfolio: one frame per entity, in :data:`~kamgraph.schema.WRITE_ORDER`.
@@ -293,13 +425,45 @@ def generate(scale: str | Scale = "S", seed: int = 0, end: str = DEFAULT_END) ->
     except ValueError:
         raise ConfigError(f"end must be a date like 2026-06-30, got {end!r}") from None
     origin = end_day - np.timedelta64(365 * YEARS, "D")
-    span = int((end_day - origin).astype(np.int64))  # days 0..span, day span == end
-
-    n_a, n_c, n_i, n_e = sc.accounts, sc.customers, sc.internal, sc.external
-    if n_c < 5 * n_a:
+    span = _Span(origin, int((end_day - origin).astype(np.int64)))
+    if sc.customers < 5 * sc.accounts:
         raise ConfigError("a scale needs at least 5 customer contacts per account (one per level)")
 
-    # -- accounts: lognormal revenue, correlated metrics, tiers by revenue rank ---------------
+    # the builders, in the order of their draws
+    acc = _draw_accounts(rng, sc.accounts)
+    cust = _draw_customers(rng, sc.customers, acc)
+    staff = _draw_staff(rng, sc.internal)
+    orgs = _draw_organizations(rng, sc.organizations)
+    conn = _draw_connectors(rng, sc.external, orgs)
+    teams = _draw_teams(rng, acc, staff)
+    who = _People(np.concatenate([cust.ids, staff.ids, conn.ids]), len(cust.ids), len(cust.ids) + len(staff.ids))
+    assessments, center = _build_assessments(rng, cust, acc, teams, span)
+    deals, opportunities = _build_opportunities(rng, sc.opportunities, acc, span)
+    opportunity_roles = _build_opportunity_roles(rng, deals, cust, center)
+    influence = _build_influence(rng, cust, center)
+    memberships = _build_memberships(rng, orgs, conn, cust, staff, who, span)
+    ties = _build_ties(rng, sc.ties, cust, staff, conn, teams, who, span)
+    inter, interactions = _build_interactions(rng, sc.interactions, acc, cust, deals, span)
+    attendance = _build_attendance(rng, sc.attendance, inter, cust, center, staff, conn, teams, who)
+    accounts = _accounts_frame(acc, teams)
+    organizations = _organizations_frame(orgs)
+    people, titles = _build_people(rng, acc, cust, staff, conn, who)
+    employment = _build_employment(rng, acc, cust, staff, conn, orgs, teams, titles, span)
+    reports_to = _reports_to_frame(cust, staff)
+
+    frames = {"accounts": accounts, "organizations": organizations, "people": people,
+              "opportunities": opportunities, "interactions": interactions, "employment": employment,
+              "assessments": assessments, "reports_to": reports_to, "ties": ties, "influence": influence,
+              "memberships": memberships, "attendance": attendance, "opportunity_roles": opportunity_roles}
+    return {name: frames[name] for name in WRITE_ORDER}
+
+
+#: the organization every one of our people works at
+OURS_ID = "O-OURS"
+
+
+def _draw_accounts(rng: np.random.Generator, n_a: int) -> _Accounts:
+    """Lognormal revenue, metrics correlated with it, tiers by revenue rank."""
     log_rev = rng.normal(np.log(5e6), 1.8, size=n_a)
     z = (log_rev - log_rev.mean()) / max(log_rev.std(), 1e-9)
     revenue = np.round(np.exp(log_rev), -3)
@@ -319,65 +483,92 @@ def generate(scale: str | Scale = "S", seed: int = 0, end: str = DEFAULT_END) ->
     country = np.array([_REGIONS[r][0] for r in region], dtype=object)
     city = np.array([_REGIONS[r][1][k % len(_REGIONS[r][1])] for r, k in
                      zip(region, rng.integers(0, 12, size=n_a))], dtype=object)
-    acc_ids = _ids("A", n_a, 5)
-    acc_name = (pd.Series(_ACCOUNT_WORDS[rng.integers(0, len(_ACCOUNT_WORDS), n_a)], dtype=object) + " "
-                + pd.Series(_ACCOUNT_KINDS[rng.integers(0, len(_ACCOUNT_KINDS), n_a)], dtype=object) + " "
-                + pd.Series(np.arange(n_a).astype(str), dtype=object)).to_numpy(dtype=object)
+    ids = _ids("A", n_a, 5)
+    name = (pd.Series(_ACCOUNT_WORDS[rng.integers(0, len(_ACCOUNT_WORDS), n_a)], dtype=object) + " "
+            + pd.Series(_ACCOUNT_KINDS[rng.integers(0, len(_ACCOUNT_KINDS), n_a)], dtype=object) + " "
+            + pd.Series(np.arange(n_a).astype(str), dtype=object)).to_numpy(dtype=object)
     industry = _INDUSTRIES[rng.integers(0, len(_INDUSTRIES), n_a)]
+    return _Accounts(ids, name, industry, region, city, country, tier, problem, log_rev, revenue, margin,
+                     collection, on_time, growth, infl, fit)
 
-    # -- customers: account sizes grow with revenue; 5-level org chart per account ------------
-    size = _allocate(n_c, np.exp(0.6 * log_rev) * rng.lognormal(0, 0.3, n_a), minimum=5)
-    acc_start = np.concatenate([[0], np.cumsum(size)[:-1]])
-    acc_of = np.repeat(np.arange(n_a), size)
-    rank = np.arange(n_c) - acc_start[acc_of]
+
+def _accounts_frame(acc: _Accounts, teams: _Teams) -> pd.DataFrame:
+    return _frame("accounts", {
+        "id": acc.ids, "name": acc.name, "industry": acc.industry, "region": acc.region, "city": acc.city,
+        "country": acc.country, "tier": acc.tier, "problem": np.where(acc.problem, "true", "false").astype(object),
+        "owner_id": teams.owner, "revenue": acc.revenue, "gross_margin": acc.margin,
+        "collection_rate": acc.collection, "on_time_payment": acc.on_time, "growth": acc.growth,
+        "industry_influence": acc.influence, "strategic_fit": acc.fit})
+
+
+def _draw_customers(rng: np.random.Generator, n_c: int, acc: _Accounts) -> _Customers:
+    """Account sizes grow with revenue; a 5-level org chart per account."""
+    size = _allocate(n_c, np.exp(0.6 * acc.log_rev) * rng.lognormal(0, 0.3, len(acc.ids)), minimum=5)
+    start = np.concatenate([[0], np.cumsum(size)[:-1]])
+    account = np.repeat(np.arange(len(acc.ids)), size)
+    rank = np.arange(n_c) - start[account]
     counts = _level_blocks(size, (0.0, 0.05, 0.12, 0.25), (1, 1, 1, 1))
-    c_level, c_manager = _tree(rng, acc_start, counts, acc_of, rank)
-    c_ids = _ids("C", n_c, 7)
-    c_act = rng.lognormal(0, 1.0, n_c) * np.array([0, 0.8, 1.2, 1.3, 1.1, 0.7])[c_level]
-    c_cum = _cum(c_act)
-    acc_stop = acc_start + size
+    level, manager = _tree(rng, start, counts, account, rank)
+    ids = _ids("C", n_c, 7)
+    activity = rng.lognormal(0, 1.0, n_c) * np.array([0, 0.8, 1.2, 1.3, 1.1, 0.7])[level]
+    return _Customers(ids, size, start, start + size, account, level, manager, activity, _cum(activity))
 
-    # -- our staff: a 5-level org chart --------------------------------------------------------
-    i_counts = _level_blocks(np.array([n_i]), (0.0, 0.03, 0.12, 0.30), (1, 2, 3, 4))
-    i_level, i_manager = _tree(rng, np.array([0]), i_counts, np.zeros(n_i, dtype=np.int64), np.arange(n_i))
-    i_ids = _ids("U", n_i, 5)
-    i_act = rng.lognormal(0, 1.2, n_i)
-    i_cum = _cum(i_act)
-    by_level = [np.flatnonzero(i_level == lvl) for lvl in range(1, 6)]
 
-    # -- organizations and external connectors -----------------------------------------------
-    n_o = sc.organizations
-    o_kind = _choice(rng, _ORG_KINDS, _ORG_SHARES, n_o)
-    for k, kind in enumerate(_ORG_KINDS):  # every kind exists at least once
-        o_kind[k] = kind
-    o_ids = _ids("O", n_o, 5)
-    o_name = (pd.Series(o_kind, dtype=object).map({
+def _draw_staff(rng: np.random.Generator, n_i: int) -> _Staff:
+    """Our people: a 5-level org chart."""
+    counts = _level_blocks(np.array([n_i]), (0.0, 0.03, 0.12, 0.30), (1, 2, 3, 4))
+    level, manager = _tree(rng, np.array([0]), counts, np.zeros(n_i, dtype=np.int64), np.arange(n_i))
+    activity = rng.lognormal(0, 1.2, n_i)
+    return _Staff(_ids("U", n_i, 5), level, manager, activity, _cum(activity),
+                  [np.flatnonzero(level == lvl) for lvl in range(1, 6)])
+
+
+def _draw_organizations(rng: np.random.Generator, n_o: int) -> _Organizations:
+    """Associations, alumni classes, regulators, government bodies and partner firms."""
+    kind = _choice(rng, _ORG_KINDS, _ORG_SHARES, n_o)
+    for k, name in enumerate(_ORG_KINDS):  # every kind exists at least once
+        kind[k] = name
+    label = pd.Series(kind, dtype=object).map({
         "association": "Industry Association", "alumni": "EMBA Class", "regulator": "Regulatory Commission",
-        "government": "Development Bureau", "partner": "Partner Firm"}) + " " + pd.Series(np.arange(n_o).astype(str),
-                                                                                          dtype=object)).to_numpy(dtype=object)
-    o_pop = rng.lognormal(0, 1.2, n_o)
-    ours_id = "O-OURS"
+        "government": "Development Bureau", "partner": "Partner Firm"})
+    name = (label + " " + pd.Series(np.arange(n_o).astype(str), dtype=object)).to_numpy(dtype=object)
+    return _Organizations(_ids("O", n_o, 5), kind, name, rng.lognormal(0, 1.2, n_o))
 
+
+def _organizations_frame(orgs: _Organizations) -> pd.DataFrame:
+    n_o = len(orgs.ids)
+    return _frame("organizations", {
+        "id": np.concatenate([[OURS_ID], orgs.ids]), "name": np.concatenate([["Our Company"], orgs.name]),
+        "kind": np.concatenate([["internal"], orgs.kind]),
+        "city": np.concatenate([["Shanghai"], np.full(n_o, None, dtype=object)]),
+        "country": np.concatenate([["China"], np.full(n_o, None, dtype=object)])})
+
+
+def _draw_connectors(rng: np.random.Generator, n_e: int, orgs: _Organizations) -> _Connectors:
+    """Connectors by category, each (but independents) working at an organization of its kind."""
     cats = list(_EXTERNAL)
-    e_cat = _choice(rng, np.array(cats, dtype=object), np.array([_EXTERNAL[c][0] for c in cats]), n_e)
-    e_ids = _ids("X", n_e, 6)
-    e_title = np.empty(n_e, dtype=object)
-    e_level = np.zeros(n_e, dtype=np.int64)
-    e_org = np.full(n_e, -1, dtype=np.int64)
+    category = _choice(rng, np.array(cats, dtype=object), np.array([_EXTERNAL[c][0] for c in cats]), n_e)
+    title = np.empty(n_e, dtype=object)
+    level = np.zeros(n_e, dtype=np.int64)
+    org = np.full(n_e, -1, dtype=np.int64)
     for cat in cats:
-        m = np.flatnonzero(e_cat == cat)
+        m = np.flatnonzero(category == cat)
         opts = _EXTERNAL[cat][2]
         pick = rng.integers(0, len(opts), size=len(m))
-        e_title[m] = np.array([t for t, _ in opts], dtype=object)[pick]
-        e_level[m] = np.array([lvl for _, lvl in opts])[pick]
+        title[m] = np.array([t for t, _ in opts], dtype=object)[pick]
+        level[m] = np.array([lvl for _, lvl in opts])[pick]
         kinds = _EXTERNAL[cat][1]
         if kinds:
-            pool = np.flatnonzero(np.isin(o_kind, kinds))
-            e_org[m] = pool[_weighted(rng, _cum(o_pop[pool]), len(m))]
-    e_act = rng.lognormal(0, 1.3, n_e)
-    e_cum = _cum(e_act)
+            pool = np.flatnonzero(np.isin(orgs.kind, kinds))
+            org[m] = pool[_weighted(rng, _cum(orgs.popularity[pool]), len(m))]
+    activity = rng.lognormal(0, 1.3, n_e)
+    return _Connectors(_ids("X", n_e, 6), category, title, level, org, _cum(activity))
 
-    # -- account teams: the iron triangle and an executive sponsor ---------------------------
+
+def _draw_teams(rng: np.random.Generator, acc: _Accounts, staff: _Staff) -> _Teams:
+    """The iron triangle (AR, SR, FR: sometimes missing on smaller accounts), an executive
+    sponsor on diamond (and some gold) accounts, and a few other members on top accounts."""
+    n_a, tier, by_level, i_act = len(acc.ids), acc.tier, staff.by_level, staff.activity
     is_top = np.isin(tier, ["diamond", "gold"])
     p_role = {
         "ar": np.where(tier == "standard", 0.97, 1.0),
@@ -405,127 +596,146 @@ def generate(scale: str | Scale = "S", seed: int = 0, end: str = DEFAULT_END) ->
     extra = np.flatnonzero(is_top)  # top accounts also have a few other team members
     n_extra = rng.integers(0, 4, size=len(extra))
     t_acc.append(np.repeat(extra, n_extra))
-    t_person.append(_weighted(rng, i_cum, int(n_extra.sum())))
+    t_person.append(_weighted(rng, staff.cum, int(n_extra.sum())))
     t_role.append(np.full(int(n_extra.sum()), "other", dtype=object))
     team = pd.DataFrame({"acc": np.concatenate(t_acc), "person": np.concatenate(t_person),
                          "role": np.concatenate(t_role)})
     team = team.drop_duplicates(["acc", "person"]).sort_values(["acc", "person"], kind="stable")
-    team_start = np.searchsorted(team["acc"].to_numpy(), np.arange(n_a), side="left")
-    team_stop = np.searchsorted(team["acc"].to_numpy(), np.arange(n_a), side="right")
-    team_person = team["person"].to_numpy()
+    start = np.searchsorted(team["acc"].to_numpy(), np.arange(n_a), side="left")
+    stop = np.searchsorted(team["acc"].to_numpy(), np.arange(n_a), side="right")
     ar = team[team["role"] == "ar"].drop_duplicates("acc").set_index("acc")["person"]
-    sponsor = team[team["role"] == "executive_sponsor"].drop_duplicates("acc").set_index("acc")["person"]
+    sponsor_of = team[team["role"] == "executive_sponsor"].drop_duplicates("acc").set_index("acc")["person"]
     owner = np.full(n_a, None, dtype=object)
-    owner[ar.index.to_numpy()] = i_ids[ar.to_numpy()]
-    acc_sponsor = np.full(n_a, -1, dtype=np.int64)
-    acc_sponsor[sponsor.index.to_numpy()] = sponsor.to_numpy()
+    owner[ar.index.to_numpy()] = staff.ids[ar.to_numpy()]
+    sponsor = np.full(n_a, -1, dtype=np.int64)
+    sponsor[sponsor_of.index.to_numpy()] = sponsor_of.to_numpy()
+    return _Teams(team, start, stop, team["person"].to_numpy(), owner, sponsor)
 
-    # -- people codes: customers, internal, external in id (= string) order ------------------
-    P_I, P_E = n_c, n_c + n_i
-    person_ids = np.concatenate([c_ids, i_ids, e_ids])
 
-    # -- assessments: decision roles concentrated at levels 1-3 ------------------------------
-    holder = np.flatnonzero(rng.random(n_c) < _ROLE_RATE[c_level])
-    h_level = c_level[holder]
+def _build_assessments(rng: np.random.Generator, cust: _Customers, acc: _Accounts, teams: _Teams,
+                       span: _Span) -> tuple[pd.DataFrame, _BuyingCenter]:
+    """Decision roles concentrated at levels 1-3, with attitudes and influence, assessed by
+    the account owner; about a third change later (a supporter turned skeptic...)."""
+    n_c = len(cust.ids)
+    holder = np.flatnonzero(rng.random(n_c) < _ROLE_RATE[cust.level])
+    h_level = cust.level[holder]
     u = rng.random(len(holder))
     cdf = np.cumsum(_ROLE_P, axis=1)
     h_role = _ROLES[np.minimum((u[:, None] > cdf[h_level - 1]).sum(axis=1), len(_ROLES) - 1)]
     h_att = rng.choice(len(_ATTITUDES), size=len(holder), p=_ATTITUDE_P)
     h_infl = np.clip(6 - h_level + rng.integers(-1, 2, size=len(holder)), 1, 5)
-    first_day = rng.integers(0, int(span * 0.6), size=len(holder))
+    first_day = rng.integers(0, int(span.days * 0.6), size=len(holder))
     changes = rng.random(len(holder)) < 0.35
-    later = first_day[changes] + 30 + rng.integers(0, max(1, span - int(span * 0.6) - 30), size=int(changes.sum()))
+    later = first_day[changes] + 30 + rng.integers(0, max(1, span.days - int(span.days * 0.6) - 30),
+                                                   size=int(changes.sum()))
     step = np.where(rng.random(int(changes.sum())) < 0.5, -1, 1)
     new_att = np.clip(h_att[changes] + step, 0, len(_ATTITUDES) - 1)
     new_infl = np.where(rng.random(len(new_att)) < 0.3, np.clip(h_infl[changes] + step * -1, 1, 5), h_infl[changes])
-    h_acc = acc_of[holder]
+    h_acc = cust.account[holder]
     a_person = np.concatenate([holder, holder[changes]])
     a_acc = np.concatenate([h_acc, h_acc[changes]])
-    a_day = np.concatenate([first_day, np.minimum(later, span)])
-    a_by = owner[a_acc]
-    assessments = _frame("assessments", {
-        "person_id": c_ids[a_person], "account_id": acc_ids[a_acc], "assessed_on": _dates(a_day, origin),
+    a_day = np.concatenate([first_day, np.minimum(later, span.days)])
+    frame = _frame("assessments", {
+        "person_id": cust.ids[a_person], "account_id": acc.ids[a_acc], "assessed_on": _dates(a_day, span.origin),
         "decision_role": np.concatenate([h_role, h_role[changes]]),
         "attitude": _ATTITUDES[np.concatenate([h_att, new_att])],
         "influence": np.concatenate([h_infl, new_infl]).astype(np.int64),
-        "assessed_by": a_by,
+        "assessed_by": teams.owner[a_acc],
         "source": np.where(rng.random(len(a_person)) < 0.6, "account plan", "QBR").astype(object),
     })
     role_w = np.zeros(n_c)
     role_w[holder] = 1.0 + (h_level <= 2)  # deal players: the buying center, senior first
-    role_cum = _cum(role_w + 1e-3 * c_act)
+    return frame, _BuyingCenter(holder, h_role, h_att, _cum(role_w + 1e-3 * cust.activity))
 
-    # -- opportunities: deals with close dates; open ones close after ``end`` -----------------
-    n_op = sc.opportunities
-    op_acc = np.sort(_weighted(rng, _cum(np.exp(0.7 * log_rev)), n_op))
-    op_close = rng.integers(60, span + 180, size=n_op)
-    op_open = op_close > span
+
+def _build_opportunities(rng: np.random.Generator, n_op: int, acc: _Accounts,
+                         span: _Span) -> tuple[_Deals, pd.DataFrame]:
+    """Deals on the larger accounts, with close dates; open ones close after ``end``."""
+    n_a = len(acc.ids)
+    op_acc = np.sort(_weighted(rng, _cum(np.exp(0.7 * acc.log_rev)), n_op))
+    op_close = rng.integers(60, span.days + 180, size=n_op)
+    op_open = op_close > span.days
     op_won = ~op_open & (rng.random(n_op) < 0.55)
     op_status = np.select([op_open, op_won], ["open", "won"], "lost").astype(object)
     op_stage = np.where(op_open, np.array(["qualification", "proposal", "negotiation"], dtype=object)[
         rng.integers(0, 3, size=n_op)], np.where(op_won, "closed won", "closed lost")).astype(object)
     op_ids = _ids("D", n_op, 6)
-    op_year = (origin + op_close).astype("datetime64[Y]").astype(str)
+    op_year = (span.origin + op_close).astype("datetime64[Y]").astype(str)
     op_name = (pd.Series(_PRODUCTS[rng.integers(0, len(_PRODUCTS), n_op)], dtype=object) + " "
                + pd.Series(op_year, dtype=object)).to_numpy(dtype=object)
-    op_amount = np.round(revenue[op_acc] * rng.lognormal(-1.5, 0.7, n_op), -3)
+    op_amount = np.round(acc.revenue[op_acc] * rng.lognormal(-1.5, 0.7, n_op), -3)
     op_start = np.searchsorted(op_acc, np.arange(n_a), side="left")
     op_count = np.searchsorted(op_acc, np.arange(n_a), side="right") - op_start
+    frame = _frame("opportunities", {
+        "id": op_ids, "account_id": acc.ids[op_acc], "name": op_name, "stage": op_stage, "status": op_status,
+        "amount": op_amount, "close_date": _dates(op_close, span.origin)})
+    return _Deals(op_ids, op_acc, op_close, op_start, op_count), frame
 
-    # players: 2-5 contacts of the account per deal, buying-center first
+
+def _build_opportunity_roles(rng: np.random.Generator, deals: _Deals, cust: _Customers,
+                             center: _BuyingCenter) -> pd.DataFrame:
+    """The players: 2-5 contacts of the account per deal, buying center first."""
+    n_op = len(deals.ids)
     k = rng.integers(2, 6, size=n_op)
     r_op = np.repeat(np.arange(n_op), k)
-    r_person = _in_segment(rng, role_cum, acc_start[op_acc[r_op]], acc_stop[op_acc[r_op]])
-    roles_of = pd.Series(h_role, index=holder)
+    r_person = _in_segment(rng, center.cum, cust.start[deals.account[r_op]], cust.stop[deals.account[r_op]])
+    roles_of = pd.Series(center.role, index=center.holder)
     r = pd.DataFrame({"op": r_op, "person": r_person}).drop_duplicates()
     r_role = roles_of.reindex(r["person"].to_numpy()).to_numpy(dtype=object)
     r_role = np.where(pd.isna(r_role), "influencer", r_role).astype(object)
-    att_of = pd.Series(h_att, index=holder).reindex(r["person"].to_numpy()).fillna(2).to_numpy().astype(np.int64)
-    opportunity_roles = _frame("opportunity_roles", {
-        "person_id": c_ids[r["person"].to_numpy()], "opportunity_id": op_ids[r["op"].to_numpy()], "role": r_role,
-        "attitude": _ATTITUDES[att_of],
-        "influence": np.clip(6 - c_level[r["person"].to_numpy()], 1, 5).astype(np.int64),
+    att_of = (pd.Series(center.attitude, index=center.holder).reindex(r["person"].to_numpy()).fillna(2)
+              .to_numpy().astype(np.int64))
+    return _frame("opportunity_roles", {
+        "person_id": cust.ids[r["person"].to_numpy()], "opportunity_id": deals.ids[r["op"].to_numpy()],
+        "role": r_role, "attitude": _ATTITUDES[att_of],
+        "influence": np.clip(6 - cust.level[r["person"].to_numpy()], 1, 5).astype(np.int64),
     })
 
-    # -- influence links inside accounts: someone's opinion weighs on a senior role holder ----
-    n_inf = max(1, n_c // 5)
-    f_src = _weighted(rng, c_cum, n_inf)
-    f_acc = acc_of[f_src]
-    f_tgt = _in_segment(rng, role_cum, acc_start[f_acc], acc_stop[f_acc])
+
+def _build_influence(rng: np.random.Generator, cust: _Customers, center: _BuyingCenter) -> pd.DataFrame:
+    """Influence links inside accounts: someone's opinion weighs on a senior role holder."""
+    n_inf = max(1, len(cust.ids) // 5)
+    f_src = _weighted(rng, cust.cum, n_inf)
+    f_acc = cust.account[f_src]
+    f_tgt = _in_segment(rng, center.cum, cust.start[f_acc], cust.stop[f_acc])
     f = pd.DataFrame({"s": f_src, "t": f_tgt})
     f = f[f["s"] != f["t"]].drop_duplicates()
-    influence = _frame("influence", {"source_id": c_ids[f["s"].to_numpy()], "target_id": c_ids[f["t"].to_numpy()],
-                                     "weight": rng.integers(1, 6, size=len(f)).astype(np.int64)})
+    return _frame("influence", {"source_id": cust.ids[f["s"].to_numpy()], "target_id": cust.ids[f["t"].to_numpy()],
+                                "weight": rng.integers(1, 6, size=len(f)).astype(np.int64)})
 
-    # -- memberships: executives of many accounts and of ours in shared bodies ----------------
-    shared = np.flatnonzero(np.isin(o_kind, ["association", "alumni"]))
-    s_cum = _cum(o_pop[shared])
-    join_c = np.flatnonzero(rng.random(n_c) < np.array([0, 0.8, 0.6, 0.3, 0.05, 0.0])[c_level])
-    join_i = np.flatnonzero(rng.random(n_i) < np.array([0, 0.95, 0.9, 0.6, 0.15, 0.05])[i_level]) + P_I
-    join_e = np.flatnonzero(rng.random(n_e) < 0.5) + P_E
+
+def _build_memberships(rng: np.random.Generator, orgs: _Organizations, conn: _Connectors, cust: _Customers,
+                       staff: _Staff, who: _People, span: _Span) -> pd.DataFrame:
+    """Executives of many accounts and of ours in shared bodies (associations, alumni
+    classes); connectors belong to the body they work at."""
+    shared = np.flatnonzero(np.isin(orgs.kind, ["association", "alumni"]))
+    s_cum = _cum(orgs.popularity[shared])
+    join_c = np.flatnonzero(rng.random(len(cust.ids)) < np.array([0, 0.8, 0.6, 0.3, 0.05, 0.0])[cust.level])
+    join_i = (np.flatnonzero(rng.random(len(staff.ids)) < np.array([0, 0.95, 0.9, 0.6, 0.15, 0.05])[staff.level])
+              + who.first_internal)
+    join_e = np.flatnonzero(rng.random(len(conn.ids)) < 0.5) + who.first_external
     joiners = np.concatenate([join_c, join_i, join_e])
     n_join = rng.integers(1, 4, size=len(joiners))
     m_person = np.repeat(joiners, n_join)
     m_org = shared[_weighted(rng, s_cum, len(m_person))]
-    leaders = np.flatnonzero(e_org >= 0)  # connectors belong to the body they work at
-    m_person = np.concatenate([m_person, leaders + P_E])
-    m_org = np.concatenate([m_org, e_org[leaders]])
+    leaders = np.flatnonzero(conn.org >= 0)
+    m_person = np.concatenate([m_person, leaders + who.first_external])
+    m_org = np.concatenate([m_org, conn.org[leaders]])
     m = pd.DataFrame({"p": m_person, "o": m_org}).drop_duplicates().sort_values(["p", "o"], kind="stable")
     m_role = np.where(rng.random(len(m)) < 0.08, "board member", "member").astype(object)
-    memberships = _frame("memberships", {
-        "person_id": person_ids[m["p"].to_numpy()], "org_id": o_ids[m["o"].to_numpy()], "role": m_role,
-        "since": _dates(-rng.integers(0, 3650, size=len(m)), origin)})
+    return _frame("memberships", {
+        "person_id": who.ids[m["p"].to_numpy()], "org_id": orgs.ids[m["o"].to_numpy()], "role": m_role,
+        "since": _dates(-rng.integers(0, 3650, size=len(m)), span.origin)})
 
-    # -- ties: heavy-tailed, mostly around account teams and inside accounts -----------------
-    n_t = sc.ties
-    tie_ctx = dict(c_cum=c_cum, acc_of=acc_of, team_start=team_start, team_stop=team_stop, team_person=team_person,
-                   i_cum=i_cum, c_level=c_level, acc_sponsor=acc_sponsor, acc_start=acc_start, acc_stop=acc_stop,
-                   e_cum=e_cum, e_cat=e_cat, c_act=c_act, i_act=i_act, i_level=i_level, P_I=P_I, P_E=P_E)
-    t = _draw_ties(rng, int(n_t * 1.15) + 10, **tie_ctx).drop_duplicates(["lo", "hi"])
+
+def _build_ties(rng: np.random.Generator, n_t: int, cust: _Customers, staff: _Staff, conn: _Connectors,
+                teams: _Teams, who: _People, span: _Span) -> pd.DataFrame:
+    """Exactly ``n_t`` distinct ties, heavy-tailed, mostly around account teams and inside accounts."""
+    t = _draw_ties(rng, int(n_t * 1.15) + 10, cust, staff, conn, teams, who).drop_duplicates(["lo", "hi"])
     for _ in range(20):  # heavy tails repeat pairs: draw until there are enough distinct ones
         if len(t) >= n_t:
             break
-        t = pd.concat([t, _draw_ties(rng, int((n_t - len(t)) * 1.3) + 10, **tie_ctx)],
+        t = pd.concat([t, _draw_ties(rng, int((n_t - len(t)) * 1.3) + 10, cust, staff, conn, teams, who)],
                       ignore_index=True).drop_duplicates(["lo", "hi"])
     if len(t) < n_t:
         raise ConfigError(f"only {len(t)} distinct ties could be drawn for {n_t}; the scale is too dense")
@@ -534,141 +744,138 @@ def generate(scale: str | Scale = "S", seed: int = 0, end: str = DEFAULT_END) ->
     close = np.isin(kind, ["friend", "relative", "comrade", "classmate"])
     strength = np.clip(rng.integers(1, 5, size=n_t) + close, 1, 5)
     no_assess = rng.random(n_t) < 0.2
-    assessed = rng.integers(0, span + 1, size=n_t)
+    assessed = rng.integers(0, span.days + 1, size=n_t)
     notes = np.full(n_t, None, dtype=object)
     cls = np.flatnonzero((kind == "classmate") & (rng.random(n_t) < 0.6))
     notes[cls] = (pd.Series(["EMBA "] * len(cls), dtype=object)
                   + pd.Series(rng.integers(2005, 2024, size=len(cls)).astype(str), dtype=object)).to_numpy(dtype=object)
-    ties = _frame("ties", {
-        "person_id": person_ids[t["lo"].to_numpy()], "other_id": person_ids[t["hi"].to_numpy()], "kind": kind,
-        "strength": _int_col(strength), "assessed_on": np.where(no_assess, None, _dates(assessed, origin)),
-        "since": np.where(rng.random(n_t) < 0.5, None, _dates(assessed - rng.integers(0, 3650, size=n_t), origin)),
+    return _frame("ties", {
+        "person_id": who.ids[t["lo"].to_numpy()], "other_id": who.ids[t["hi"].to_numpy()], "kind": kind,
+        "strength": _int_col(strength), "assessed_on": np.where(no_assess, None, _dates(assessed, span.origin)),
+        "since": np.where(rng.random(n_t) < 0.5, None,
+                          _dates(assessed - rng.integers(0, 3650, size=n_t), span.origin)),
         "notes": notes,
     })
 
-    # -- interactions: bursts before deals close, background spread over the years ------------
-    n_x = sc.interactions
+
+def _build_interactions(rng: np.random.Generator, n_x: int, acc: _Accounts, cust: _Customers, deals: _Deals,
+                        span: _Span) -> tuple[_Interactions, pd.DataFrame]:
+    """Bursts before deals close, background spread over the years (denser recently); a
+    few industry events with no account. Ids follow the dates."""
     no_acc = rng.random(n_x) < 0.03  # industry events with no account
-    x_acc = _weighted(rng, _cum(np.sqrt(revenue) * np.sqrt(size)), n_x)
-    has_op = op_count[x_acc] > 0
+    x_acc = _weighted(rng, _cum(np.sqrt(acc.revenue) * np.sqrt(cust.size)), n_x)
+    has_op = deals.count[x_acc] > 0
     deal = ~no_acc & has_op & (rng.random(n_x) < 0.45)
     x_op = np.full(n_x, -1, dtype=np.int64)
-    x_op[deal] = op_start[x_acc[deal]] + np.floor(rng.random(int(deal.sum())) * op_count[x_acc[deal]]).astype(np.int64)
-    background = np.floor(span * np.sqrt(rng.random(n_x))).astype(np.int64)  # denser in recent years
+    x_op[deal] = deals.start[x_acc[deal]] + np.floor(rng.random(int(deal.sum())) * deals.count[x_acc[deal]]).astype(np.int64)
+    background = np.floor(span.days * np.sqrt(rng.random(n_x))).astype(np.int64)  # denser in recent years
     before = np.floor(rng.exponential(40.0, n_x)).astype(np.int64)
-    day = np.where(deal, op_close[np.maximum(x_op, 0)] - before, background)
-    day = np.where(deal & (day > span), span - (before % 60), day)
-    day = np.clip(day, 0, span)
+    day = np.where(deal, deals.close[np.maximum(x_op, 0)] - before, background)
+    day = np.where(deal & (day > span.days), span.days - (before % 60), day)
+    day = np.clip(day, 0, span.days)
     x_kind = np.where(deal, _choice(rng, _KINDS, _KIND_P_DEAL, n_x), _choice(rng, _KINDS, _KIND_P_BACKGROUND, n_x))
     x_kind = np.where(no_acc, "event", x_kind).astype(object)
     order = np.lexsort((np.arange(n_x), day))  # ids in date order
     day, x_kind, x_acc, x_op, no_acc = day[order], x_kind[order], x_acc[order], x_op[order], no_acc[order]
     x_ids = _ids("I", n_x, 7)
-    interactions = _frame("interactions", {
-        "id": x_ids, "date": _dates(day, origin), "kind": x_kind,
-        "account_id": np.where(no_acc, None, acc_ids[x_acc]).astype(object),
-        "opportunity_id": np.where(x_op >= 0, op_ids[np.maximum(x_op, 0)], None).astype(object),
+    frame = _frame("interactions", {
+        "id": x_ids, "date": _dates(day, span.origin), "kind": x_kind,
+        "account_id": np.where(no_acc, None, acc.ids[x_acc]).astype(object),
+        "opportunity_id": np.where(x_op >= 0, deals.ids[np.maximum(x_op, 0)], None).astype(object),
         "subject": pd.Series(x_kind, dtype=object).map(_SUBJECTS).where(x_op < 0, "Deal review").to_numpy(dtype=object),
     })
+    return _Interactions(x_ids, x_kind, x_acc, no_acc, x_op), frame
 
-    attendance = _attendance(rng, sc.attendance, x_kind, x_acc, no_acc, x_op >= 0, acc_start, acc_stop, c_cum,
-                             role_cum, team_start, team_stop, team_person, acc_sponsor, i_cum, by_level, i_act,
-                             e_cum, P_I, P_E)
-    attendance = _frame("attendance", {"interaction_id": x_ids[attendance[:, 0]],
-                                       "person_id": person_ids[attendance[:, 1]]})
 
-    # -- the entity frames ---------------------------------------------------------------------
-    accounts = _frame("accounts", {
-        "id": acc_ids, "name": acc_name, "industry": industry, "region": region, "city": city, "country": country,
-        "tier": tier, "problem": np.where(problem, "true", "false").astype(object), "owner_id": owner,
-        "revenue": revenue, "gross_margin": margin, "collection_rate": collection, "on_time_payment": on_time,
-        "growth": growth, "industry_influence": infl, "strategic_fit": fit})
-    organizations = _frame("organizations", {
-        "id": np.concatenate([[ours_id], o_ids]), "name": np.concatenate([["Our Company"], o_name]),
-        "kind": np.concatenate([["internal"], o_kind]),
-        "city": np.concatenate([["Shanghai"], np.full(n_o, None, dtype=object)]),
-        "country": np.concatenate([["China"], np.full(n_o, None, dtype=object)])})
-
-    c_title = _titles(rng, c_level, _CUSTOMER_TITLES)
-    i_title = _titles(rng, i_level, _INTERNAL_TITLES)
-    domain = pd.Series(np.char.lower(acc_ids[acc_of].astype(str)), dtype=object)
+def _build_people(rng: np.random.Generator, acc: _Accounts, cust: _Customers, staff: _Staff, conn: _Connectors,
+                  who: _People) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+    """Everyone, with titles by level (returned too: employment repeats them), names,
+    e-mail addresses at the account's domain or ours, and where they are."""
+    n_i, n_e = len(staff.ids), len(conn.ids)
+    titles = {"customers": _titles(rng, cust.level, _CUSTOMER_TITLES),
+              "staff": _titles(rng, staff.level, _INTERNAL_TITLES)}
+    domain = pd.Series(np.char.lower(acc.ids[cust.account].astype(str)), dtype=object)
     email = np.concatenate([
-        (pd.Series(np.char.lower(c_ids.astype(str)), dtype=object) + "@" + domain + ".example").to_numpy(dtype=object),
-        (pd.Series(np.char.lower(i_ids.astype(str)), dtype=object) + "@ours.example").to_numpy(dtype=object),
+        (pd.Series(np.char.lower(cust.ids.astype(str)), dtype=object) + "@" + domain + ".example").to_numpy(dtype=object),
+        (pd.Series(np.char.lower(staff.ids.astype(str)), dtype=object) + "@ours.example").to_numpy(dtype=object),
         np.full(n_e, None, dtype=object)])
     people = _frame("people", {
-        "id": person_ids, "name": _names(rng, len(person_ids)),
-        "side": np.repeat(np.array(["customer", "internal", "external"], dtype=object), [n_c, n_i, n_e]),
-        "title": np.concatenate([c_title, i_title, e_title]),
-        "level": np.concatenate([c_level, i_level, e_level]).astype(np.int64), "email": email,
-        "city": np.concatenate([city[acc_of], np.full(n_i, "Shanghai", dtype=object), np.full(n_e, None, dtype=object)]),
-        "country": np.concatenate([country[acc_of], np.full(n_i, "China", dtype=object),
+        "id": who.ids, "name": _names(rng, len(who.ids)),
+        "side": np.repeat(np.array(["customer", "internal", "external"], dtype=object), [len(cust.ids), n_i, n_e]),
+        "title": np.concatenate([titles["customers"], titles["staff"], conn.title]),
+        "level": np.concatenate([cust.level, staff.level, conn.level]).astype(np.int64), "email": email,
+        "city": np.concatenate([acc.city[cust.account], np.full(n_i, "Shanghai", dtype=object),
+                                np.full(n_e, None, dtype=object)]),
+        "country": np.concatenate([acc.country[cust.account], np.full(n_i, "China", dtype=object),
                                    np.full(n_e, None, dtype=object)])})
+    return people, titles
 
-    emp_ext = np.flatnonzero(e_org >= 0)
-    team_sorted = team.sort_values(["person", "acc"], kind="stable")
+
+def _build_employment(rng: np.random.Generator, acc: _Accounts, cust: _Customers, staff: _Staff,
+                      conn: _Connectors, orgs: _Organizations, teams: _Teams, titles: dict[str, np.ndarray],
+                      span: _Span) -> pd.DataFrame:
+    """Customers at their account, our people at ours and in account teams (with the team
+    role), connectors at their organization."""
+    n_c, n_i = len(cust.ids), len(staff.ids)
+    emp_ext = np.flatnonzero(conn.org >= 0)
+    team_sorted = teams.rows.sort_values(["person", "acc"], kind="stable")
     employment = pd.concat([
-        _frame("employment", {"person_id": c_ids, "org_id": acc_ids[acc_of], "title": c_title,
-                              "since": _dates(-rng.integers(0, 3650, size=n_c), origin)}),
-        _frame("employment", {"person_id": i_ids, "org_id": np.full(n_i, ours_id, dtype=object), "title": i_title,
-                              "since": _dates(-rng.integers(0, 5000, size=n_i), origin)}),
-        _frame("employment", {"person_id": i_ids[team_sorted["person"].to_numpy()],
-                              "org_id": acc_ids[team_sorted["acc"].to_numpy()],
+        _frame("employment", {"person_id": cust.ids, "org_id": acc.ids[cust.account], "title": titles["customers"],
+                              "since": _dates(-rng.integers(0, 3650, size=n_c), span.origin)}),
+        _frame("employment", {"person_id": staff.ids, "org_id": np.full(n_i, OURS_ID, dtype=object),
+                              "title": titles["staff"],
+                              "since": _dates(-rng.integers(0, 5000, size=n_i), span.origin)}),
+        _frame("employment", {"person_id": staff.ids[team_sorted["person"].to_numpy()],
+                              "org_id": acc.ids[team_sorted["acc"].to_numpy()],
                               "team_role": team_sorted["role"].to_numpy(dtype=object),
-                              "since": _dates(rng.integers(-720, span // 2, size=len(team_sorted)), origin)}),
-        _frame("employment", {"person_id": e_ids[emp_ext], "org_id": o_ids[e_org[emp_ext]],
-                              "title": e_title[emp_ext],
-                              "since": _dates(-rng.integers(0, 3650, size=len(emp_ext)), origin)}),
+                              "since": _dates(rng.integers(-720, span.days // 2, size=len(team_sorted)), span.origin)}),
+        _frame("employment", {"person_id": conn.ids[emp_ext], "org_id": orgs.ids[conn.org[emp_ext]],
+                              "title": conn.title[emp_ext],
+                              "since": _dates(-rng.integers(0, 3650, size=len(emp_ext)), span.origin)}),
     ], ignore_index=True)
-    employment = employment[ENTITIES["employment"].column_names[:4] + ["since"]]
-
-    has_mgr = np.flatnonzero(c_manager >= 0)
-    has_imgr = np.flatnonzero(i_manager >= 0)
-    reports_to = _frame("reports_to", {
-        "person_id": np.concatenate([c_ids[has_mgr], i_ids[has_imgr]]),
-        "manager_id": np.concatenate([c_ids[c_manager[has_mgr]], i_ids[i_manager[has_imgr]]])})
-
-    opportunities = _frame("opportunities", {
-        "id": op_ids, "account_id": acc_ids[op_acc], "name": op_name, "stage": op_stage, "status": op_status,
-        "amount": op_amount, "close_date": _dates(op_close, origin)})
-
-    frames = {"accounts": accounts, "organizations": organizations, "people": people,
-              "opportunities": opportunities, "interactions": interactions, "employment": employment,
-              "assessments": assessments, "reports_to": reports_to, "ties": ties, "influence": influence,
-              "memberships": memberships, "attendance": attendance, "opportunity_roles": opportunity_roles}
-    return {name: frames[name] for name in WRITE_ORDER}
+    return employment[ENTITIES["employment"].column_names[:4] + ["since"]]
 
 
-def _draw_ties(rng, k, *, c_cum, acc_of, team_start, team_stop, team_person, i_cum, c_level, acc_sponsor, acc_start,
-               acc_stop, e_cum, e_cat, c_act, i_act, i_level, P_I, P_E) -> pd.DataFrame:
+def _reports_to_frame(cust: _Customers, staff: _Staff) -> pd.DataFrame:
+    """The org charts' reporting lines: each account's, and ours."""
+    has_mgr = np.flatnonzero(cust.manager >= 0)
+    has_imgr = np.flatnonzero(staff.manager >= 0)
+    return _frame("reports_to", {
+        "person_id": np.concatenate([cust.ids[has_mgr], staff.ids[has_imgr]]),
+        "manager_id": np.concatenate([cust.ids[cust.manager[has_mgr]], staff.ids[staff.manager[has_imgr]]])})
+
+
+def _draw_ties(rng: np.random.Generator, k: int, cust: _Customers, staff: _Staff, conn: _Connectors,
+               teams: _Teams, who: _People) -> pd.DataFrame:
     """``k`` candidate ties (person codes ``lo < hi`` and a kind), not yet distinct.
 
     Shares: our people - customers 30% (the account team first, the sponsor for
     executives), colleagues inside an account 35%, connectors - customers 18%, connectors -
     our people 9%, among our people 3%, across accounts (former colleagues, classmates) 5%.
     """
+    P_I, P_E = who.first_internal, who.first_external
     want = np.round(np.array([0.30, 0.35, 0.18, 0.09, 0.03, 0.05]) * k).astype(np.int64)
     parts = []
-    cust = _weighted(rng, c_cum, want[0])
-    acc = acc_of[cust]
-    n_team = team_stop[acc] - team_start[acc]
+    c = _weighted(rng, cust.cum, want[0])
+    acc = cust.account[c]
+    n_team = teams.stop[acc] - teams.start[acc]
     from_team = (rng.random(want[0]) < 0.65) & (n_team > 0)
-    ours = _weighted(rng, i_cum, want[0])
-    tpos = team_start[acc] + np.floor(rng.random(want[0]) * np.maximum(n_team, 1)).astype(np.int64)
-    ours = np.where(from_team, team_person[np.minimum(tpos, len(team_person) - 1)], ours)
-    exec_tie = (c_level[cust] <= 2) & (acc_sponsor[acc] >= 0) & (rng.random(want[0]) < 0.5)
-    ours = np.where(exec_tie, acc_sponsor[acc], ours)
-    parts.append((cust, ours + P_I, _choice(rng, _TIE_KINDS, np.array([60, 15, 7, 8, 0, 0, 0, 0, 10.0]), want[0])))
-    x = _weighted(rng, c_cum, want[1])
-    y = _in_segment(rng, c_cum, acc_start[acc_of[x]], acc_stop[acc_of[x]])
+    ours = _weighted(rng, staff.cum, want[0])
+    tpos = teams.start[acc] + np.floor(rng.random(want[0]) * np.maximum(n_team, 1)).astype(np.int64)
+    ours = np.where(from_team, teams.person[np.minimum(tpos, len(teams.person) - 1)], ours)
+    exec_tie = (cust.level[c] <= 2) & (teams.sponsor[acc] >= 0) & (rng.random(want[0]) < 0.5)
+    ours = np.where(exec_tie, teams.sponsor[acc], ours)
+    parts.append((c, ours + P_I, _choice(rng, _TIE_KINDS, np.array([60, 15, 7, 8, 0, 0, 0, 0, 10.0]), want[0])))
+    x = _weighted(rng, cust.cum, want[1])
+    y = _in_segment(rng, cust.cum, cust.start[cust.account[x]], cust.stop[cust.account[x]])
     parts.append((x, y, _choice(rng, _TIE_KINDS, np.array([85, 10, 0, 5, 0, 0, 0, 0, 0.0]), want[1])))
-    e = _weighted(rng, e_cum, want[2])
-    senior = _cum(c_act * np.array([0, 4, 3, 2, 1, 0.3])[c_level])  # senior customers know more connectors
-    parts.append((_weighted(rng, senior, want[2]), e + P_E, _external_kinds(rng, e_cat[e])))
-    e = _weighted(rng, e_cum, want[3])
-    o = _weighted(rng, _cum(i_act * np.array([0, 4, 3, 2, 1, 0.5])[i_level]), want[3])
-    parts.append((o + P_I, e + P_E, _external_kinds(rng, e_cat[e])))
-    parts.append((_weighted(rng, i_cum, want[4]) + P_I, _weighted(rng, i_cum, want[4]) + P_I,
+    e = _weighted(rng, conn.cum, want[2])
+    senior = _cum(cust.activity * np.array([0, 4, 3, 2, 1, 0.3])[cust.level])  # senior customers know more connectors
+    parts.append((_weighted(rng, senior, want[2]), e + P_E, _external_kinds(rng, conn.category[e])))
+    e = _weighted(rng, conn.cum, want[3])
+    o = _weighted(rng, _cum(staff.activity * np.array([0, 4, 3, 2, 1, 0.5])[staff.level]), want[3])
+    parts.append((o + P_I, e + P_E, _external_kinds(rng, conn.category[e])))
+    parts.append((_weighted(rng, staff.cum, want[4]) + P_I, _weighted(rng, staff.cum, want[4]) + P_I,
                   _choice(rng, _TIE_KINDS, np.array([50, 25, 5, 20, 0, 0, 0, 0, 0.0]), want[4])))
     parts.append((_weighted(rng, senior, want[5]), _weighted(rng, senior, want[5]),
                   _choice(rng, _TIE_KINDS, np.array([0, 20, 30, 50, 0, 0, 0, 0, 0.0]), want[5])))
@@ -694,9 +901,10 @@ def _external_kinds(rng: np.random.Generator, cat: np.ndarray) -> np.ndarray:
     return out
 
 
-def _attendance(rng, target, kind, acc, no_acc, deal, acc_start, acc_stop, c_cum, role_cum, team_start, team_stop,
-                team_person, acc_sponsor, i_cum, by_level, i_act, e_cum, P_I, P_E) -> np.ndarray:
-    """Attendance rows ``(interaction, person code)``, exactly ``target`` of them, unique.
+def _build_attendance(rng: np.random.Generator, target: int, inter: _Interactions, cust: _Customers,
+                      center: _BuyingCenter, staff: _Staff, conn: _Connectors, teams: _Teams,
+                      who: _People) -> pd.DataFrame:
+    """Attendance rows, exactly ``target`` of them, unique.
 
     Every interaction has at least one of our people and one other person; the rest of the
     attendees are drawn geometric (mean fitted to ``target``), about a third of them ours.
@@ -705,6 +913,8 @@ def _attendance(rng, target, kind, acc, no_acc, deal, acc_start, acc_stop, c_cum
     (deal interactions favour the buying center); events without an account gather
     customers of any account and connectors.
     """
+    kind, acc, no_acc, deal = inter.kind, inter.account, inter.no_account, inter.deal >= 0
+    P_I, P_E = who.first_internal, who.first_external
     n = len(kind)
     mean_extra = target / n - 2.0
     p = 1.0 / (1.0 + mean_extra * 1.03)  # a little over: duplicates are trimmed below
@@ -715,17 +925,17 @@ def _attendance(rng, target, kind, acc, no_acc, deal, acc_start, acc_stop, c_cum
     n_theirs = 1 + extra - n_ours_extra
 
     # ours: the first from the team (70%), the rest by activity; visits bring an executive
-    first = _weighted(rng, i_cum, n)
-    n_team = team_stop[acc] - team_start[acc]
+    first = _weighted(rng, staff.cum, n)
+    n_team = teams.stop[acc] - teams.start[acc]
     use_team = ~no_acc & (n_team > 0) & (rng.random(n) < 0.7)
-    tpos = team_start[acc] + np.floor(rng.random(n) * np.maximum(n_team, 1)).astype(np.int64)
-    first = np.where(use_team, team_person[np.minimum(tpos, len(team_person) - 1)], first)
-    execs = np.concatenate([by_level[0], by_level[1]])
+    tpos = teams.start[acc] + np.floor(rng.random(n) * np.maximum(n_team, 1)).astype(np.int64)
+    first = np.where(use_team, teams.person[np.minimum(tpos, len(teams.person) - 1)], first)
+    execs = np.concatenate([staff.by_level[0], staff.by_level[1]])
     visit_exec = (kind == "visit") & (rng.random(n) < 0.5)
-    exec_pick = np.where(acc_sponsor[acc] >= 0, acc_sponsor[acc],
-                         execs[_weighted(rng, _cum(i_act[execs]), n)])
+    exec_pick = np.where(teams.sponsor[acc] >= 0, teams.sponsor[acc],
+                         execs[_weighted(rng, _cum(staff.activity[execs]), n)])
     rest_i = np.repeat(np.arange(n), n_ours_extra)
-    rest_p = _weighted(rng, i_cum, len(rest_i))
+    rest_p = _weighted(rng, staff.cum, len(rest_i))
     ours_i = np.concatenate([np.arange(n), np.flatnonzero(visit_exec), rest_i])
     ours_p = np.concatenate([first, exec_pick[visit_exec], rest_p]) + P_I
     first_mark = np.concatenate([np.ones(n, dtype=bool), np.zeros(len(ours_i) - n, dtype=bool)])
@@ -734,12 +944,12 @@ def _attendance(rng, target, kind, acc, no_acc, deal, acc_start, acc_stop, c_cum
     th_i = np.repeat(np.arange(n), n_theirs)
     th_first = np.concatenate([[True], th_i[1:] != th_i[:-1]]) if len(th_i) else np.zeros(0, dtype=bool)
     a = acc[th_i]
-    by_activity = _in_segment(rng, c_cum, acc_start[a], acc_stop[a])
-    by_role = _in_segment(rng, role_cum, acc_start[a], acc_stop[a])
+    by_activity = _in_segment(rng, cust.cum, cust.start[a], cust.stop[a])
+    by_role = _in_segment(rng, center.cum, cust.start[a], cust.stop[a])
     th_p = np.where(deal[th_i] & (rng.random(len(th_i)) < 0.6), by_role, by_activity)
     ev = no_acc[th_i]  # events: customers of any account, and connectors
-    anyone = np.where(rng.random(len(th_i)) < 0.6, _weighted(rng, c_cum, len(th_i)),
-                      _weighted(rng, e_cum, len(th_i)) + P_E)
+    anyone = np.where(rng.random(len(th_i)) < 0.6, _weighted(rng, cust.cum, len(th_i)),
+                      _weighted(rng, conn.cum, len(th_i)) + P_E)
     th_p = np.where(ev, anyone, th_p)
 
     rows = pd.DataFrame({"i": np.concatenate([ours_i, th_i]), "p": np.concatenate([ours_p, th_p]),
@@ -758,11 +968,12 @@ def _attendance(rng, target, kind, acc, no_acc, deal, acc_start, acc_stop, c_cum
             break
         i = rng.choice(n, size=short * 2)
         i = i[~no_acc[i]]
-        more = pd.DataFrame({"i": i, "p": _in_segment(rng, c_cum, acc_start[acc[i]], acc_stop[acc[i]]), "keep": False})
+        more = pd.DataFrame({"i": i, "p": _in_segment(rng, cust.cum, cust.start[acc[i]], cust.stop[acc[i]]),
+                             "keep": False})
         merged = pd.concat([rows, more], ignore_index=True).drop_duplicates(["i", "p"])
         rows = merged.iloc[:target]
-    out = rows.sort_values(["i", "p"], kind="stable")[["i", "p"]].to_numpy(dtype=np.int64)
-    return out
+    pairs = rows.sort_values(["i", "p"], kind="stable")[["i", "p"]].to_numpy(dtype=np.int64)
+    return _frame("attendance", {"interaction_id": inter.ids[pairs[:, 0]], "person_id": who.ids[pairs[:, 1]]})
 
 
 # -- files -----------------------------------------------------------------------------------
