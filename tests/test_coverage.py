@@ -1,29 +1,28 @@
 """Coverage per contact, account and opportunity on one hand-built account.
 
-As-of date T = 2025-07-01. Strength (DESIGN.md section 4) with H = 90 days, H_decl = 365:
-    evidence = sum w(kind) * 2^(-(T - t_i)/90)      visit 3, meal 2.5, meeting 2, call 1
+As-of date T = 2025-07-01. Strength (DESIGN.md section 4) with H = 90 days, H_decl = 365;
+every interaction here is one-to-one (no size discount):
+    evidence = sum w(kind) * 2^(-(T - t_i)/90)      visit 3, meal 2.5, meeting 2, call 1, email 0.3
     declared = strength/5 * 2^(-(T - assessed_on)/365)
-    strength = 1 - (1 - declared) * exp(-evidence / 4)
+    strength = 1 - (1 - declared) * 2 / (2 + evidence)
 
 Acme (A1), our people u1 (level 1, AR), u2 (level 3, SR until 2025-06-01: ended),
 u3 (level 5, FR). Contacts on T:
 
-| contact | level | role (on T)          | who knows them                           | strength          |
-|---------|-------|----------------------|------------------------------------------|-------------------|
-| c1      | 1     | decision_maker       | u1 visit on T                            | 1-e^-0.75  =0.5276|
-|         |       |                      | u2 meal on T-90                          | 1-e^-0.3125=0.2684|
-| c2      | 2     | approver (was DM)    | u3 friend 5, assessed on T               | 1.0               |
-|         |       |                      | u2 meeting on T                          | 1-e^-0.5   =0.3935|
-| c3      | 3     | technical_evaluator  | u2 business tie 4, assessed T-365, no mtg| 0.8 * 0.5  =0.4   |
-| c4      | 5     | user (DM only after T)| nobody                                  | -                 |
-| c5      | 4     | none                 | u3 call on T                             | 1-e^-0.25  =0.2212|
+| contact | level | role (on T)          | who knows them                           | strength             |
+|---------|-------|----------------------|------------------------------------------|----------------------|
+| c1      | 1     | decision_maker       | u1 visit on T                            | 1-2/5       = 0.6    |
+|         |       |                      | u2 meal on T-150 (2.5*2^(-5/3) = 0.787)  | 1-2/2.787   = 0.2825 |
+| c2      | 2     | approver (was DM)    | u3 friend 5, assessed on T               | 1.0                  |
+|         |       |                      | u2 call on T                             | 1-2/3       = 0.3333 |
+| c3      | 3     | technical_evaluator  | u2 business tie 4, assessed T-365, no mtg| 0.8 * 0.5   = 0.4    |
+| c4      | 5     | user (DM only after T)| nobody                                  | -                    |
+| c5      | 4     | none                 | u3 e-mail on T                           | 1-2/2.3     = 0.1304 |
 
 c6 left Acme before T and c7 joins after T: neither is a contact on T.
 """
 
 from __future__ import annotations
-
-import math
 
 import numpy as np
 import pandas as pd
@@ -35,14 +34,14 @@ from kamgraph.errors import NotFound
 from kamgraph.settings import Settings
 
 T = "2025-07-01"
-T_MINUS_90 = "2025-04-02"
+T_MINUS_150 = "2025-02-01"
 T_MINUS_365 = "2024-07-01"
 
-S_C1_U1 = 1 - math.exp(-3 / 4)  # visit on T
-S_C1_U2 = 1 - math.exp(-2.5 * 0.5 / 4)  # meal 90 days before T
-S_C2_U2 = 1 - math.exp(-2 / 4)  # meeting on T
+S_C1_U1 = 1 - 2 / (2 + 3)  # visit on T
+S_C1_U2 = 1 - 2 / (2 + 2.5 * 2 ** (-150 / 90))  # meal 150 days before T
+S_C2_U2 = 1 - 2 / (2 + 1)  # call on T
 S_C3_U2 = 4 / 5 * 0.5  # declared 4, assessed 365 days before T, no interactions
-S_C5_U3 = 1 - math.exp(-1 / 4)  # call on T
+S_C5_U3 = 1 - 2 / (2 + 0.3)  # e-mail on T
 
 
 def _snap():
@@ -66,9 +65,9 @@ def _snap():
         ],
         interactions=[
             meeting("i1", T, "u1", "c1", kind="visit"),
-            meeting("i2", T_MINUS_90, "u2", "c1", kind="meal"),
-            meeting("i3", T, "u2", "c2", kind="meeting"),
-            meeting("i4", T, "u3", "c5", kind="call"),
+            meeting("i2", T_MINUS_150, "u2", "c1", kind="meal"),
+            meeting("i3", T, "u2", "c2", kind="call"),
+            meeting("i4", T, "u3", "c5", kind="email"),
             meeting("i5", "2025-07-15", "u1", "c4", kind="visit"),  # after T: ignored
         ],
         ties=[
@@ -121,7 +120,7 @@ def test_covered_peer_covered_and_threads(cc):
     assert cc["covered"].to_dict() == {"c1": True, "c2": True, "c3": False, "c4": False, "c5": False}
     # c1 (level 1) is covered by u1 (level 1 <= 1 + 1); c2 (level 2) only by u3 at level 5 > 3
     assert cc["peer_covered"].to_dict() == {"c1": True, "c2": False, "c3": False, "c4": False, "c5": False}
-    # threads: internal people with strength >= 0.3 (u2-c1 is 0.268, u3-c5 0.221: not threads)
+    # threads: internal people with strength >= 0.3 (u2-c2 is 0.333; u2-c1 0.2825 and u3-c5 0.130 are not)
     assert cc["threads"].to_dict() == {"c1": 1, "c2": 2, "c3": 1, "c4": 0, "c5": 0}
 
 
@@ -179,7 +178,7 @@ def test_thresholds_come_from_settings():
     cc = contact_coverage(_snap(), s).set_index("contact_id")
     assert cc.loc["c3", "covered"]  # 0.4 >= 0.35
     assert cc.loc["c2", "peer_covered"]  # u3 level 5 <= 2 + 3
-    assert cc.loc["c1", "threads"] == 2  # u2's 0.268 >= 0.25
+    assert cc.loc["c1", "threads"] == 2  # u2's 0.2825 >= 0.25
 
 
 def test_best_person_tie_break_prefers_the_senior_one():

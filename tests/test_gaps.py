@@ -178,41 +178,70 @@ def test_single_threaded_share_from_settings():
 
 # -- cooling_key_relationship -------------------------------------------------------------
 
+def _every(first: str, days: int, n: int) -> list[str]:
+    return [(pd.Timestamp(first) + pd.Timedelta(days=days * k)).strftime("%Y-%m-%d") for k in range(n)]
+
+
+CALLS = _every("2024-07-05", 45, 7)  # a call every 45 days, the last on 2025-04-01 (91 days before T)
+MONTHLY = _every("2024-07-05", 30, 13)  # a meeting every 30 days, the last on 2025-06-30
+
+
 def _cooling():
-    visits = [meeting(f"v{i}", "2025-01-01", "u1", "dm_cool", kind="visit") for i in range(10)]
+    """The history starts on 2024-07-05. Own rhythms of the pairs met on two or more days:
+    45 (calls) x 3 and 30 (monthly) x 2, typical 45, so a call pair is quiet after
+    3 x (270 + 45) / 7 = 135 days and a pair seen once after 3 x 45 = 135 days.
+
+    - dm_cool (decision-maker): u1's calls; 91 days quiet: overdue (> 45), not dormant
+      (<= 135), window-corrected slope -0.0287: cooling
+    - dm_stable: u2 every month: stable
+    - us_cool (user, not a key role): u1's calls, cooling
+    - co_dorm (coach): one meeting with u2 on 2025-01-01, 181 days ago (> 135): dormant
+    - dm_mixed: u1's undated friend tie 5 (strength 1.0) and monthly meetings is the best
+      tie, stable; u2's calls with them cool, but they are not the best tie
+    """
     return build_snapshot(
         accounts=[{"id": "A1", "name": "Acme"}],
         people=[internal("u1", 2, "Uno"), internal("u2", 2, "Duo"),
                 contact("dm_cool", "A1", 1, "decision_maker", "Cool"), contact("dm_stable", "A1", 1, "decision_maker"),
                 contact("us_cool", "A1", 4, "user"), contact("co_dorm", "A1", 3, "coach", "Dory"),
                 contact("dm_mixed", "A1", 1, "decision_maker")],
-        interactions=visits + [
-            *[meeting(f"w{i}", "2025-01-01", "u1", "us_cool", kind="visit") for i in range(10)],
-            meeting("d1", "2025-01-01", "u2", "co_dorm"),  # 181 days, strength < 0.2: dormant
-            meeting("m1", "2025-01-01", "u2", "dm_mixed"),  # a cooling second tie
+        interactions=[
+            *[meeting(f"c{i}", d, "u1", "dm_cool", kind="call") for i, d in enumerate(CALLS)],
+            *[meeting(f"s{i}", d, "u2", "dm_stable") for i, d in enumerate(MONTHLY)],
+            *[meeting(f"w{i}", d, "u1", "us_cool", kind="call") for i, d in enumerate(CALLS)],
+            meeting("d1", "2025-01-01", "u2", "co_dorm"),
+            *[meeting(f"m{i}", d, "u1", "dm_mixed") for i, d in enumerate(MONTHLY)],
+            *[meeting(f"k{i}", d, "u2", "dm_mixed", kind="call") for i, d in enumerate(CALLS)],
         ],
-        ties=[tie("u2", "dm_stable", 4), tie("u1", "dm_mixed", 5)],
+        ties=[tie("u1", "dm_mixed", 5, kind="friend")],
     )
 
 
 def test_cooling_key_relationship_fires_on_key_roles_best_tie_only():
+    labels = trends(_cooling(), S, pairs="all").set_index(["person_id", "other_id"])["label"]
+    assert (labels[("dm_cool", "u1")], labels[("u1", "us_cool")], labels[("dm_mixed", "u2")]) == ("cooling",) * 3
+    assert (labels[("dm_stable", "u2")], labels[("dm_mixed", "u1")], labels[("co_dorm", "u2")]) == (
+        "stable", "stable", "dormant")
     g = by_target(run(_cooling(), "cooling_key_relationship"))
     assert set(g.index) == {"dm_cool", "co_dorm"}
     assert g.loc["dm_cool", "actor_id"] == "u1"
-    assert g.loc["dm_cool", "evidence"].startswith("Uno – Cool (decision-maker) is cooling: strength ")
-    assert "last interaction 2025-01-01 (181 days ago)" in g.loc["dm_cool", "evidence"]
+    # window-corrected strength at 2025-02-01 (first slope point) -> plain strength now:
+    # 1 - 2 / (2 + sum 2^(-days/90)) = 0.4357
+    assert g.loc["dm_cool", "evidence"] == ("Uno – Cool (decision-maker) is cooling: strength 0.58 → 0.44 over "
+                                            "5 months; last interaction 2025-04-01 (91 days ago).")
     assert g.loc["co_dorm", "evidence"].startswith("Duo – Dory (coach) is dormant")
+    assert "last interaction 2025-01-01 (181 days ago)" in g.loc["co_dorm", "evidence"]
     assert g.loc["co_dorm", "severity"] == pytest.approx(0.8 * 1.5 / 3)
 
 
 def test_cooling_key_relationship_at_the_slope_threshold():
     pairs = pd.DataFrame({"person_id": ["u1"], "other_id": ["dm_cool"]})
     slope = trends(_cooling(), S, pairs=pairs).loc[0, "slope"]
-    assert slope < 0
+    assert slope == pytest.approx(-0.0287, abs=1e-4)
     at = run(_cooling(), "cooling_key_relationship", S.replace(trend={"slope_threshold": -slope}))
     above = run(_cooling(), "cooling_key_relationship", S.replace(trend={"slope_threshold": -slope * (1 + 1e-9)}))
     assert "dm_cool" in set(at["target_id"])
-    assert "dm_cool" not in set(above["target_id"])
+    assert "dm_cool" not in set(above["target_id"])  # stable: 91 days quiet is within its 135
 
 
 # -- unmanaged_opponent -------------------------------------------------------------------
@@ -299,10 +328,11 @@ def _tiers():
         interactions=[
             meeting("v1", "2025-04-02", "ceo", kind="visit", account_id="D1"),  # d1 absent: the tie stays 0.6
             meeting("v2", "2025-07-01", "ceo", kind="visit", account_id="D1"),
-            # exactly 3 months before T: outside the quarter; both raise ceo-d2 to
-            # 1 - exp(-(3 * 2^(-91/90) + 3 * 2^(-90/90)) / 4) = 0.526 < 0.6
+            # exactly 3 months before T: outside the quarter; v4 had three attendees (each pair
+            # gets half); both raise ceo-d2 to 1 - 2 / (2 + 3 * 2^(-91/90) + 3/2 * 2^(-90/90))
+            # = 1 - 2 / 4.2385 = 0.528 < 0.6
             meeting("v3", "2025-04-01", "ceo", "d2", kind="visit", account_id="D2"),
-            meeting("v4", "2025-04-02", "ceo", "d2", kind="visit", account_id="D2"),
+            meeting("v4", "2025-04-02", "ceo", "d2", "vp", kind="visit", account_id="D2"),
             meeting("v5", "2025-06-01", "vp", "d3", kind="visit", account_id="D3"),  # level 2: not a diamond exec
             meeting("v6", "2025-06-01", "ceo", "d3", kind="meeting", account_id="D3"),  # not a visit
             meeting("v7", "2025-06-01", "vp", "ga", kind="visit", account_id="G"),

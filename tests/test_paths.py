@@ -175,7 +175,7 @@ def test_membership_counts_from_its_start_date():
 
 
 def test_interaction_only_link_uses_the_other_factor():
-    # x met t in one meeting on the as-of date: evidence 2 -> strength 1 - exp(-2/4)
+    # x met t in one meeting on the as-of date: evidence 2 -> strength 1 - 2/(2 + 2) = 0.5
     snap = build_snapshot(
         accounts=[{"id": "A1", "name": "Acme"}],
         people=[internal("u", 2, "Us"), {"id": "x", "name": "X", "side": "external"},
@@ -184,14 +184,15 @@ def test_interaction_only_link_uses_the_other_factor():
         interactions=[meeting("i1", AS_OF, "x", "t")],
     )
     df = access_paths(snap, S, "t")
-    s_xt = 1 - math.exp(-0.5)
+    s_xt = 1 - 2 / (2 + 2)
     assert df["via_kind"].tolist() == ["other"]
     assert df["score"].tolist() == pytest.approx([1.0 * s_xt * 0.5], abs=1e-12)
-    assert df["explanation"][0] == "Us (our VP / GM) → X, acquaintance → T of Acme: 0.20"
+    assert df["score"].tolist() == pytest.approx([0.25], abs=1e-12)  # friend 1.0 x 0.5 x other 0.5
+    assert df["explanation"][0] == "Us (our VP / GM) → X, acquaintance → T of Acme: 0.25"
 
 
 def test_direct_strength_from_interactions():
-    # a visit on the as-of date: evidence 3, strength 1 - exp(-3/4)
+    # a visit on the as-of date: evidence 3, strength 1 - 2/(2 + 3) = 0.6
     snap = build_snapshot(
         accounts=[{"id": "A1", "name": "Acme"}],
         people=[internal("u", 1, "Us"), contact("t", "A1", 1, "decision_maker", "T")],
@@ -199,7 +200,8 @@ def test_direct_strength_from_interactions():
     )
     df = access_paths(snap, S, "t")
     assert df["kind"].tolist() == ["direct"]
-    assert df["score"].tolist() == pytest.approx([1 - math.exp(-0.75)], abs=1e-12)  # i2 is after as_of
+    assert df["score"].tolist() == pytest.approx([1 - 2 / (2 + 3)], abs=1e-12)  # i2 is after as_of
+    assert df["score"].tolist() == pytest.approx([0.6], abs=1e-12)
 
 
 def test_ties_broken_by_internal_id_then_via_id():
