@@ -6,10 +6,10 @@ One hand-built account, analysed on 2025-06-30::
     level 2   cfo (approver, reports to ceo)  cto (technical evaluator, champion, reports to ceo)
     level 4   fin (-> cfo)   user (user, -> cto)   xss (procurement, -> cto; hostile name and notes)
 
-Relationships on the as-of date (strength = 1 - (1 - declared) * exp(-evidence / 4)):
+Relationships on the as-of date (strength = 1 - (1 - declared) * 2 / (2 + evidence)):
 
-- vp - ceo: one meeting today (evidence 2)          -> 1 - exp(-0.5)  = 0.393
-- kam - cto: one visit today (evidence 3)            -> 1 - exp(-0.75) = 0.528
+- vp - ceo: one call today (evidence 1)              -> 1 - 2/3 = 0.333
+- kam - cto: one visit today (evidence 3)            -> 1 - 2/5 = 0.6
 - kam - user: declared friend 5/5, never met         -> 1.0 (dotted: never interacted)
 - x - ceo: declared friend 4/5                       -> 0.8
 - x - vp: declared classmate 3/5                     -> 0.6
@@ -19,7 +19,6 @@ Relationships on the as-of date (strength = 1 - (1 - declared) * exp(-evidence /
 from __future__ import annotations
 
 import json
-import math
 import re
 
 import pandas as pd
@@ -62,7 +61,7 @@ def snap():
             internal("kam", 4, name="Kim KAM"),
             {"id": "x", "name": "Xu Friend", "side": "external", "title": "Investor HREF club"},
         ],
-        interactions=[meeting("i1", AS_OF, "vp", "ceo"), meeting("i2", AS_OF, "kam", "cto", kind="visit")],
+        interactions=[meeting("i1", AS_OF, "vp", "ceo", kind="call"), meeting("i2", AS_OF, "kam", "cto", kind="visit")],
         ties=[
             {"person_id": "kam", "other_id": "user", "kind": "friend", "strength": 5, "assessed_on": AS_OF},
             {"person_id": "ceo", "other_id": "x", "kind": "friend", "strength": 4, "assessed_on": AS_OF},
@@ -113,8 +112,8 @@ def test_tie_lines_and_their_strengths(full):
     assert ties(full) == {frozenset(p) for p in
                           [("vp", "ceo"), ("kam", "cto"), ("kam", "user"), ("x", "ceo"), ("x", "vp")]}
     t = full.edges[full.edges["kind"] == "tie"].set_index(["source", "target"])["strength"]
-    assert t[("vp", "ceo")] == pytest.approx(1 - math.exp(-0.5))
-    assert t[("kam", "cto")] == pytest.approx(1 - math.exp(-0.75))
+    assert t[("vp", "ceo")] == pytest.approx(1 - 2 / 3)
+    assert t[("kam", "cto")] == pytest.approx(1 - 2 / 5)
     assert t[("kam", "user")] == pytest.approx(1.0)
     assert t[("x", "ceo")] == pytest.approx(0.8)
     assert t[("vp", "x")] == pytest.approx(0.6)  # drawn from our side to the connector
@@ -132,8 +131,8 @@ def test_reporting_lines_and_influence_links_between_contacts(full):
 
 @pytest.mark.parametrize("min_strength, expected_ties, hidden", [
     (0.0, 5, set()),
-    (0.5, 4, set()),  # vp-ceo (0.39) goes; vp stays through the connector (0.6)
-    (0.7, 2, {"vp"}),  # only kam-user (1.0) and x-ceo (0.8) are left
+    (0.5, 4, set()),  # vp-ceo (0.33) goes; vp stays through the connector (0.6)
+    (0.7, 2, {"vp"}),  # only kam-user (1.0) and x-ceo (0.8) are left (kam-cto is 0.6)
     (0.9, 1, {"vp", "x"}),  # only kam-user
 ])
 def test_raising_the_minimum_strength_removes_lines_and_people_left_without_one(snap, min_strength, expected_ties,
@@ -211,7 +210,7 @@ def test_line_width_and_colour_follow_strength_and_never_met_is_dotted(full):
     t = full.edges[full.edges["kind"] == "tie"].set_index(["source", "target"])
     assert t.loc[("kam", "user"), "width"] == pytest.approx(8.0)
     assert t.loc[("kam", "user"), "color"] == "#0b3c7d"
-    assert t.loc[("vp", "ceo"), "width"] == pytest.approx(1 + 7 * (1 - math.exp(-0.5)))
+    assert t.loc[("vp", "ceo"), "width"] == pytest.approx(1 + 7 * (1 - 2 / 3))
     assert t.loc[("kam", "user"), "dashes"] == [2, 5]  # declared, never interacted
     assert t.loc[("kam", "cto"), "dashes"] is False
 
@@ -247,9 +246,12 @@ def test_tooltips_describe_the_contact_in_plain_text(full):
     tip = node(full, "ceo")["tooltip"]
     assert tip.splitlines()[0] == "Chen CEO"
     assert "decision maker · neutral · influence 5/5" in tip
-    assert "best tie from our side: 0.39 with Vera VP, last met 2025-06-30" in tip
+    assert "best tie from our side: 0.33 with Vera VP, last met 2025-06-30" in tip
     user_line = full.edges[(full.edges["source"] == "kam") & (full.edges["target"] == "user")]["tooltip"].iloc[0]
-    assert user_line == "Kim KAM – Uma User: strength 1.00 (declared, never interacted; declared friend)"
+    # the line explains its strength (kamgraph.analysis.strength.explain): friend 5/5 assessed today
+    assert user_line == "Kim KAM – Uma User: never interacted; declared friend tie 1.00: 1.00"
+    cto_line = full.edges[(full.edges["source"] == "kam") & (full.edges["target"] == "cto")]["tooltip"].iloc[0]
+    assert cto_line == "Kim KAM – Tao CTO: 1 interaction (1 one-to-one), last today; half-life 90 days: 0.60"
 
 
 # -- safe and self-contained HTML --------------------------------------------------------------
@@ -305,7 +307,7 @@ def test_plain_text_cuts_long_text():
 
 def test_paths_map_highlights_the_best_path(snap):
     p = access_paths(snap, SETTINGS, "ceo", as_of=AS_OF)
-    assert p.iloc[0]["via_id"] == "x"  # 0.6 * 0.8 * friend 1.0 = 0.48 beats the direct 0.39
+    assert p.iloc[0]["via_id"] == "x"  # 0.6 * 0.8 * friend 1.0 = 0.48 beats the direct 0.33
     m = paths_map(snap, SETTINGS, p)
     groups = m.nodes.set_index("id")["group"].to_dict()
     assert groups == {"ceo": "target", "vp": "ours", "x": "external"}
