@@ -42,8 +42,10 @@ def test_coverage_per_account_as_csv(store_url):
     r = invoke(store_url, "coverage", "--format", "csv")
     assert r.exit_code == 0, r.output
     df = pd.read_csv(io.StringIO(r.output)).set_index("account_id")
-    # A1: c1 (DM, w3) best = Mo Yan's meal 30 days ago, c2 (approver, w2) friend 5 -> 1.0
-    meal = 1 - pow(2.718281828459045, -2.5 * 2 ** (-30 / 90) / 4)
+    # A1: c1 (DM, w3) best = Mo Yan's meal 30 days ago, 1 - 2 / (2 + 2.5 * 2^(-30/90)) = 0.4980
+    # (just under the 0.5 line), c2 (approver, w2) friend 5 -> 1.0
+    meal = 1 - 2 / (2 + 2.5 * 2 ** (-30 / 90))
+    assert meal == pytest.approx(0.4980, abs=1e-4)
     assert df.loc["A1", "coverage_score"] == pytest.approx((3 * meal / 0.5 + 2) / 5, abs=1e-9)
     assert df.loc["B1", "buying_center"] == 1
 
@@ -86,7 +88,10 @@ def test_trends_label_filter_and_as_of(store_url):
     rows = json.loads(r.output)
     assert [(x["person_id"], x["other_id"]) for x in rows] == [("u2", "c1")]  # first met 30 days ago
     dormant = json.loads(invoke(store_url, "trends", "--label", "dormant", "--format", "json").output)
-    assert [(x["person_id"], x["other_id"]) for x in dormant] == [("u1", "b1")]  # 181 days, 0.11
+    # the history starts with the visit to b1, 181 days ago; no pair met on two days, so every
+    # pair is quiet after the 180-day cap: u1-b1 (181 days since the visit) and u1-c2 (a
+    # friend never met in the 181 days of history) are dormant
+    assert [(x["person_id"], x["other_id"]) for x in dormant] == [("u1", "b1"), ("u1", "c2")]
 
 
 def test_trends_since_lists_changes(store_url):
