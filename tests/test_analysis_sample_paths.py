@@ -48,21 +48,28 @@ def rows(df: pd.DataFrame) -> list[tuple]:
 
 
 def test_a01_diamond_decision_maker_through_the_ceos_emba_classmate(snap, settings):
-    # story (a): S-01 Chen Hao -> X-01 Sun Lihua (classmate) -> C-001 Zhou Jianguo:
-    # 0.9578 * 0.8906 * 0.9 = 0.7678; then the shared EMBA class O-04 (0.30); then the
-    # regulator official X-03 (0.0854); direct paths only 0.0174
+    # story (a): S-01 Chen Hao -> X-01 Sun Lihua (classmate) -> C-001 Zhou Jianguo.
+    # S-01 - X-01: classmate 5 assessed 61 days ago, 2^(-61/365) = 0.8906, plus a meal 120
+    # days ago (2.5 * 2^(-120/90) = 0.9921), the EMBA reunion 64 days ago with 3 people
+    # (1 / 2 * 2^(-64/90) = 0.3054) and a meal 16 days ago (2.5 * 2^(-16/90) = 2.2106):
+    # 1 - (1 - 0.8906) * 2 / (2 + 3.5082) = 0.9603. X-01 - C-001: classmate 5, 61 days: 0.8906.
+    # 0.9603 * 0.8906 * 0.9 = 0.7697; then the shared EMBA class O-04 (0.30); then the
+    # regulator official X-03: S-01 - X-03 official 3 (240 days: 0.3804) and a meeting 242
+    # days ago (0.3102) -> 0.4636, X-03 - C-001 official 3 (309 days) 0.3337: 0.4636 * 0.3337
+    # * 0.6 = 0.0928; direct paths only 0.0070 (the supplier day, an event with 6 people
+    # 345 days ago: 1 / 5 * 2^(-345/90) = 0.0140 -> 1 - 2 / 2.0140)
     df = access_paths(snap, settings, "C-001", k=10)
-    assert rows(df.head(3)) == [("person", "S-01", "X-01", "classmate", 0.7678),
+    assert rows(df.head(3)) == [("person", "S-01", "X-01", "classmate", 0.7697),
                                 ("organization", "S-01", "O-04", "association", 0.3),
-                                ("person", "S-01", "X-03", "official", 0.0854)]
-    assert df["first_strength"][0] == pytest.approx(0.9578, abs=1e-4)
+                                ("person", "S-01", "X-03", "official", 0.0928)]
+    assert df["first_strength"][0] == pytest.approx(0.9603, abs=1e-4)
     assert df["second_strength"][0] == pytest.approx(0.8906, abs=1e-4)
     assert df["explanation"][0].startswith(
         "Chen Hao 陈昊 (our CEO 首席执行官) → Sun Lihua 孙丽华, classmate (EMBA 2019 classmates) → ")
     assert df["explanation"][0].endswith("Zhou Jianguo 周建国, 董事长 of Shanghai Lanxin Semiconductor 上海澜芯半导体有限公司: 0.77")
     direct = df[df["kind"] == "direct"]
     assert set(direct["internal_id"]) == {"S-03", "S-07"}
-    assert direct["score"].max() == pytest.approx(0.0174, abs=1e-4)
+    assert direct["score"].max() == pytest.approx(0.0070, abs=1e-4)
 
 
 def test_a06_decision_maker_reachable_only_through_the_association(snap, settings):
@@ -73,9 +80,12 @@ def test_a06_decision_maker_reachable_only_through_the_association(snap, setting
 
 
 def test_a02_unmanaged_opponent_only_through_a_former_colleague(snap, settings):
-    # story (e): S-06 Tobias Brandt -> X-05 Andreas Vogt (former colleague, k 0.8) -> C-020 = 0.0876
+    # story (e): S-06 Tobias Brandt -> X-05 Andreas Vogt (former colleague, k 0.8) -> C-020:
+    # S-06 - X-05 former colleague 4 assessed 401 days ago (0.8 * 2^(-401/365) = 0.3736) and a
+    # meal 402 days ago (2.5 * 2^(-402/90) = 0.1131) -> 0.4071; X-05 - C-020 former colleague 3,
+    # 401 days: 0.2802; 0.4071 * 0.2802 * 0.8 = 0.0912
     df = access_paths(snap, settings, "C-020", k=50)
-    assert rows(df.head(1)) == [("person", "S-06", "X-05", "former_colleague", 0.0876)]
+    assert rows(df.head(1)) == [("person", "S-06", "X-05", "former_colleague", 0.0912)]
     assert "direct" not in set(df["kind"])
 
 
@@ -85,8 +95,10 @@ def test_uncovered_decision_makers_of_the_portfolio(snap, settings):
     firsts = df[df["rank"] == 1].set_index("target_id")
     assert firsts["account_id"].to_dict() == {"C-001": "A-01", "C-082": "A-06", "C-137": "A-11"}
     assert firsts.loc["C-001", "via_id"] == "X-01" and firsts.loc["C-082", "via_id"] == "O-02"
-    assert firsts.loc["C-137", "best_direct"] == pytest.approx(0.0404, abs=1e-4)  # dormant S-16 tie
-    assert firsts.loc["C-001", "best_direct"] == pytest.approx(0.0174, abs=1e-4)
+    # dormant S-16 tie: meetings 545 and 496 days ago and a visit 454 days ago, all one-to-one:
+    # 2 * 2^(-545/90) + 2 * 2^(-496/90) + 3 * 2^(-454/90) = 0.1648 -> 1 - 2 / 2.1648 = 0.0761
+    assert firsts.loc["C-137", "best_direct"] == pytest.approx(0.0761, abs=1e-4)
+    assert firsts.loc["C-001", "best_direct"] == pytest.approx(0.0070, abs=1e-4)
     assert pd.isna(firsts.loc["C-082", "best_direct"])  # never interacted: absent, not 0
     assert (df["best_direct"].fillna(0) < settings.coverage.covered).all()
 
@@ -136,4 +148,4 @@ def test_scoped_snapshot_from_the_store_finds_the_same_path(settings):
     import_path(SAMPLE, store)
     one = store.snapshot(["A-01"])
     df = access_paths(one, settings, "C-001", k=1)
-    assert rows(df) == [("person", "S-01", "X-01", "classmate", 0.7678)]
+    assert rows(df) == [("person", "S-01", "X-01", "classmate", 0.7697)]

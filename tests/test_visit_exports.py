@@ -183,7 +183,7 @@ def test_csv_export(sample_plan, hostile_plan, tmp_path):
     assert df["priority"].tolist() == pytest.approx(v["priority"].round(6).tolist(), abs=1e-9)
     row = df[df["contact_id"] == "C-001"].iloc[0]
     assert row["via_id"] == "X-01" and row["access"] == "introduction"
-    assert row["known_by"].startswith("Gu Weiming 顾伟明 0.02")
+    assert row["known_by"] == "Gu Weiming 顾伟明 0.01; Xu Ying 徐颖 0.01"  # both 0.0070 (the supplier day)
     h = pd.read_csv(write_plan(hostile_plan, tmp_path / "h.csv"), keep_default_na=False)
     assert set(h["contact_name"]) == {"'" + HOSTILE_NAME, "'@Approver"}
     assert h["executive_name"].tolist() == ["'+CEO, Ursula"] * 2

@@ -240,7 +240,8 @@ def sample():
 def test_sample_story_a_ceo_visits_the_diamond_chairman_through_his_emba_classmate(sample):
     # data/sample/README.md story (a): C-001 Zhou Jianguo (A-01, diamond, decision-maker,
     # level 1) has no executive tie; S-01 Chen Hao (CEO, level 1) reaches him through X-01
-    # Sun Lihua (EMBA classmate): 0.9578 * 0.8906 * 0.9 = 0.7678
+    # Sun Lihua (EMBA classmate): 0.9603 * 0.8906 * 0.9 = 0.7697 (tests/test_analysis_sample_paths.py
+    # computes both strengths by hand)
     snap, settings = sample
     plan = plan_visits(snap, settings)
     assert plan.executives["executive_id"].tolist() == ["S-01", "S-02"]
@@ -249,9 +250,9 @@ def test_sample_story_a_ceo_visits_the_diamond_chairman_through_his_emba_classma
     v = visit.iloc[0]
     assert (v["executive_id"], v["executive_level"], v["account_id"], v["tier"]) == ("S-01", 1.0, "A-01", "diamond")
     assert (v["access"], v["via_id"]) == ("introduction", "X-01")
-    assert v["feasibility"] == pytest.approx(0.7678, abs=1e-4)
+    assert v["feasibility"] == pytest.approx(0.7697, abs=1e-4)
     assert v["introduction"].startswith("Chen Hao 陈昊 (our CEO 首席执行官) → Sun Lihua 孙丽华, classmate")
-    assert v["priority"] == pytest.approx(4 * 3 * 1.0 * 0.7678, abs=1e-3)
+    assert v["priority"] == pytest.approx(4 * 3 * 1.0 * 0.7697, abs=1e-3)
     assert "uncovered_decision_maker" in v["gaps"].split(",")
     # the most valuable visit of the quarter
     assert v["priority"] == plan.visits["priority"].max()
@@ -259,7 +260,8 @@ def test_sample_story_a_ceo_visits_the_diamond_chairman_through_his_emba_classma
     assert (b["decision_role"], b["attitude"], b["influence"]) == ("decision_maker", "neutral", 5)
     assert b["last_interaction"]["date"] == "2025-12-05"  # the Lanxin supplier day
     assert [k["id"] for k in b["known_by"]][:2] == ["S-03", "S-07"]
-    assert b["known_by"][0]["strength"] == pytest.approx(0.0174, abs=1e-4)
+    # the supplier day, an event with 6 people 345 days ago: 1 - 2 / (2 + 1 / 5 * 2^(-345/90)) = 0.0070
+    assert b["known_by"][0]["strength"] == pytest.approx(0.0070, abs=1e-4)
 
 
 def test_sample_plan_respects_capacity_and_level(sample):
