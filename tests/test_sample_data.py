@@ -432,23 +432,32 @@ def test_a_diamond_decision_maker_reachable_through_the_ceos_emba_classmate(snap
     lvl = levels(snap)
     # no tie of any strength from our level-1/2 people: they have never met him
     assert to_dm[to_dm["us"].map(lvl) <= 2].empty
-    # the best of all of us: one supplier day in December 2025
-    assert to_dm["strength"].max() == pytest.approx(0.0174, abs=1e-4)
+    # the best of all of us: one supplier day in December 2025, an event (w 1) of 6 people
+    # 345 days ago: 1 / 5 * 2^(-345/90) = 0.0140 -> 1 - 2 / 2.0140 = 0.0070
+    assert to_dm["strength"].max() == pytest.approx(1 - 2 / (2 + 2 ** (-345 / 90) / 5), abs=1e-9)
+    assert to_dm["strength"].max() == pytest.approx(0.0070, abs=1e-4)
     assert set(to_dm["us"]) == {"S-03", "S-07"} and (to_dm["n_interactions"] == 1).all()
     # the classmate holds both ends
     assert sides(snap)[SUN_LIHUA] == "external"
-    assert pair_strength(pairs, CEO, SUN_LIHUA) == pytest.approx(0.9578, abs=1e-4)
+    # S-01 - X-01: classmate 5 assessed 61 days ago (2^(-61/365) = 0.8906); a meal 120 days ago
+    # (2.5 * 2^(-120/90)), the EMBA reunion 64 days ago with 3 people (1 / 2 * 2^(-64/90)), a
+    # meal 16 days ago (2.5 * 2^(-16/90)): evidence 3.5082 -> 1 - 0.1094 * 2 / 5.5082 = 0.9603
+    declared = 2 ** (-61 / 365)
+    evidence = 2.5 * 2 ** (-120 / 90) + 0.5 * 2 ** (-64 / 90) + 2.5 * 2 ** (-16 / 90)
+    assert pair_strength(pairs, CEO, SUN_LIHUA) == pytest.approx(1 - (1 - declared) * 2 / (2 + evidence), abs=1e-9)
+    assert pair_strength(pairs, CEO, SUN_LIHUA) == pytest.approx(0.9603, abs=1e-4)
+    assert pair_strength(pairs, SUN_LIHUA, ZHOU_JIANGUO) == pytest.approx(declared, abs=1e-9)
     assert pair_strength(pairs, SUN_LIHUA, ZHOU_JIANGUO) == pytest.approx(0.8906, abs=1e-4)
     paths = access_paths(snap, settings, pairs, ZHOU_JIANGUO)
     best = paths.iloc[0]
     assert (best["us"], best["via"], best["k"]) == (CEO, SUN_LIHUA, 0.9)
-    assert best["score"] == pytest.approx(0.9578 * 0.8906 * 0.9, abs=2e-4)
-    assert best["score"] == pytest.approx(0.7678, abs=1e-4)
+    assert best["score"] == pytest.approx(0.9603 * 0.8906 * 0.9, abs=2e-4)
+    assert best["score"] == pytest.approx(0.7697, abs=1e-4)
     # the runner-up person path (the regulator official) and the best direct path are far behind
     assert paths.iloc[1][["us", "via"]].tolist() == [CEO, "X-03"]
-    assert paths.iloc[1]["score"] == pytest.approx(0.0854, abs=1e-4)
-    # everyone else at Lanxin is well covered
-    assert coverage_scores(snap, settings, pairs, roles)[LANXIN] == pytest.approx(0.8707, abs=1e-4)
+    assert paths.iloc[1]["score"] == pytest.approx(0.0928, abs=1e-4)
+    # the rest of Lanxin's buying center
+    assert coverage_scores(snap, settings, pairs, roles)[LANXIN] == pytest.approx(0.7535, abs=1e-4)
     # the CEO and Zhou also share the EMBA alumni class (k = 0.3), well below the classmate path
     mem = snap.frames["memberships"]
     shared = set(mem[mem["person_id"] == CEO]["org_id"]) & set(mem[mem["person_id"] == ZHOU_JIANGUO]["org_id"])
@@ -462,12 +471,16 @@ def test_b_jingwei_is_single_threaded_through_its_ar(snap, settings, pairs):
     assert share[YIN_HAO] >= settings.gaps.single_thread_share
     o = ours(snap, pairs)
     strong = o[(o["account_id"] == JINGWEI) & (o["strength"] >= settings.gaps.strong)]
-    assert strong["us"].value_counts().to_dict() == {YIN_HAO: 8, "S-19": 1}
-    assert share[YIN_HAO] == pytest.approx(8 / 9)
-    # no other diamond or gold account is single-threaded; Jinsha comes next
+    assert strong["us"].value_counts().to_dict() == {YIN_HAO: 7, "S-19": 1}
+    assert share[YIN_HAO] == pytest.approx(7 / 8)
+
+
+@pytest.mark.xfail(strict=True, reason="story (b)'s 'no other diamond or gold account is single-threaded' does "
+                   "not hold under the size-discounted strength: A-01 (S-03 holds 5 of 7 strong ties) and A-07 "
+                   "(S-12 holds 4 of 4) are single-threaded too; reported for a data or default change")
+def test_b_no_other_diamond_or_gold_account_is_single_threaded(snap, settings, pairs):
     others = {a: strong_tie_shares(snap, settings, pairs, a).iloc[0] for a in ["A-01", "A-02", "A-03", "A-05",
                                                                              "A-06", "A-07"]}
-    assert max(others, key=others.get) == JINSHA and others[JINSHA] == pytest.approx(6 / 11)
     assert max(others.values()) < settings.gaps.single_thread_share
 
 
@@ -483,13 +496,13 @@ def test_c_fang_zhiyuan_is_a_cooling_champion(snap, settings, pairs, roles):
     dates = month_ends(AS_OF, settings.trend.months)
     series = strength_series(snap, settings, dates, pairs=pd.DataFrame({"a": [FANG_ZHIYUAN], "b": [LAI_ZHENHUA]}))
     s = series["strength"].round(4).tolist()
-    assert s == pytest.approx([0.9583, 0.9537, 0.9358, 0.9432, 0.9622, 0.9314, 0.8877, 0.8356, 0.7745,
-                               0.7095, 0.6460, 0.5825], abs=1e-4)
+    assert s == pytest.approx([0.9185, 0.9126, 0.8980, 0.9007, 0.9039, 0.8789, 0.8484, 0.8141, 0.7739,
+                               0.7295, 0.6832, 0.6331], abs=1e-4)
     last = s[-settings.trend.slope_points:]
     assert all(x > y for x, y in zip(last, last[1:]))  # falling every month
-    assert slope_per_month(last) == pytest.approx(-0.0617, abs=1e-4)
+    assert slope_per_month(last) == pytest.approx(-0.0432, abs=1e-4)
     assert slope_per_month(last) <= -settings.trend.slope_threshold
-    assert min(s[:7]) >= 0.85  # high 6 to 12 months ago
+    assert min(s[:7]) >= 0.84  # high 6 to 12 months ago
     # Lai Zhenhua was his best relationship then, too
     then = strengths(snap, settings, as_of="2026-04-15")
     d = directed(then)
@@ -513,7 +526,9 @@ def test_d_tianmus_chairman_is_reachable_only_through_the_association(snap, pair
     o = ours(snap, pairs)
     approvers = roles[(roles["account_id"] == TIANMU) & (roles["decision_role"] == "approver")]["person_id"]
     execs = o[o["contact"].isin(approvers) & (o["us"].map(levels(snap)) <= 2)]
-    assert execs["strength"].max() == pytest.approx(0.0155, abs=1e-4)
+    # an association event of 25 people 360 days ago: 1 / 24 * 2^(-4) = 0.0026 -> 1 - 2 / 2.0026
+    assert execs["strength"].max() == pytest.approx(1 - 2 / (2 + 2 ** -4 / 24), abs=1e-9)
+    assert execs["strength"].max() == pytest.approx(0.0013, abs=1e-4)
 
 
 def test_e_kruger_is_an_unmanaged_opponent(snap, settings, pairs, roles):
@@ -534,9 +549,9 @@ def test_e_key_person_risk_where_one_departure_collapses_coverage(snap, settings
         for account, drop in (base - after).items():
             if drop >= settings.gaps.key_person_drop:
                 drops[(account, person)] = round(float(drop), 4)
-    assert drops == {("A-04", "S-09"): 0.655, ("A-07", "S-19"): 0.387, ("A-09", "S-14"): 0.5477,
-                     ("A-10", "S-15"): 0.3993, ("A-12", "S-14"): 0.4273}
-    assert base[JINGWEI] == pytest.approx(0.8300, abs=1e-4)
+    assert drops == {("A-04", "S-09"): 0.6278, ("A-07", "S-19"): 0.3218, ("A-09", "S-14"): 0.5163,
+                     ("A-10", "S-15"): 0.3789, ("A-12", "S-14"): 0.3875}
+    assert base[JINGWEI] == pytest.approx(0.8168, abs=1e-4)
 
 
 def test_e_hidden_influencer_at_jinsha(snap, settings, roles):
@@ -593,21 +608,63 @@ def test_e_liang_xiaoqing_turned_from_supporter_to_skeptic(snap):
     assert (changed > 0).sum() == 6
 
 
+def quiet_limits(pairs: pd.DataFrame, settings: Settings) -> pd.Series:
+    """Days of silence after which each pair that interacted is dormant (the trends definition):
+    3 x its rhythm ``(last - first + typical) / contact_days``, clamped to [30, 180] days, where
+    ``typical`` is the median of ``(last - first) / (contact_days - 1)`` over pairs in contact
+    on two or more days."""
+    t = settings.trend
+    met = pairs[pairs["contact_days"] > 0]
+    span = (met["last_interaction"] - met["first_interaction"]).dt.days
+    several = met["contact_days"] >= 2
+    typical = float(np.median(span[several] / (met["contact_days"][several] - 1)))
+    rhythm = (span + typical) / met["contact_days"]
+    limit = (t.dormant_factor * rhythm).clip(t.dormant_min_days, t.dormant_max_days)
+    return pd.Series(limit.to_numpy(), index=pd.MultiIndex.from_arrays([met["a"], met["b"]]))
+
+
 def test_e_dormant_and_new_relationships(snap, settings, pairs):
     t = settings.trend
-    dormant = {(ZOU_JIAYI, QIAO_LIN): 0.0162, (TANAKA_HIROSHI, KENJI_MORITA): 0.0404}
+    limits = quiet_limits(pairs, settings)
+    # S-15 - C-129: a meeting 522 days ago and a call 457 days ago (2 * 2^(-522/90) + 2^(-457/90)
+    # = 0.0655 -> 0.0317); S-16 - C-137: meetings 545 and 496 days ago and a visit 454 days ago
+    # (0.1648 -> 0.0761). Both quiet for far longer than their limit (at most the 180-day cap)
+    dormant = {(ZOU_JIAYI, QIAO_LIN): 0.0317, (TANAKA_HIROSHI, KENJI_MORITA): 0.0761}
     for (contact, us), strength in dormant.items():
         row = directed(pairs).set_index(["person_id", "other_id"]).loc[(us, contact)]
-        assert (AS_OF - row["last_interaction"]).days > t.dormant_days
-        assert row["strength"] < t.dormant_strength
+        a, b = sorted((us, contact))
+        assert (AS_OF - row["last_interaction"]).days > limits[(a, b)]
         assert row["strength"] == pytest.approx(strength, abs=1e-4)
     r = directed(pairs).set_index(["person_id", "other_id"])
+    history_start = snap.interactions["date"].min()
+    assert history_start == pd.Timestamp("2025-05-01")
     for us in ("S-17", "S-10"):
         first = r.loc[(us, PRIYA_RAMAN), "first_interaction"]
         assert first == pd.Timestamp("2026-09-08") and (AS_OF - first).days <= t.new_days
-    assert r.loc[("S-17", PRIYA_RAMAN), "strength"] == pytest.approx(0.6062, abs=1e-4)
+        assert (first - history_start).days >= t.new_after_start_days  # well inside the history
+    # S-17: the introduction meeting (3 people) 68 days ago, a call 52 days ago, a meeting (3
+    # people) 31 days ago, an e-mail to 5 people yesterday: 2.1244 -> 0.5151; S-10: the
+    # introduction, a meal 10 days ago, the e-mail: 2.9812 -> 0.5985
+    s17 = 2 / 2 * 2 ** (-68 / 90) + 2 ** (-52 / 90) + 2 / 2 * 2 ** (-31 / 90) + 0.3 / 4 * 2 ** (-1 / 90)
+    s10 = 2 / 2 * 2 ** (-68 / 90) + 2.5 * 2 ** (-10 / 90) + 0.3 / 4 * 2 ** (-1 / 90)
+    assert r.loc[("S-17", PRIYA_RAMAN), "strength"] == pytest.approx(1 - 2 / (2 + s17), abs=1e-9)
+    assert r.loc[("S-17", PRIYA_RAMAN), "strength"] == pytest.approx(0.5151, abs=1e-4)
+    assert r.loc[("S-10", PRIYA_RAMAN), "strength"] == pytest.approx(1 - 2 / (2 + s10), abs=1e-9)
+    assert r.loc[("S-10", PRIYA_RAMAN), "strength"] == pytest.approx(0.5985, abs=1e-4)
     assert snap.employment.set_index(["person_id", "org_id"]).loc[(PRIYA_RAMAN, STRAITS), "since"] == pd.Timestamp(
         "2026-08-03")
+
+
+def test_strengths_equal_the_per_pair_reference(snap, settings, pairs):
+    """Every strength the figures above stand on, recomputed pair by pair (benchmarks/naive.py)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    import naive
+
+    idx = naive.strength_index(snap)
+    got = [naive.pair_facts(idx, a, b, AS_OF, settings) for a, b in zip(pairs["a"], pairs["b"])]
+    np.testing.assert_allclose(pairs["strength"], [f["strength"] for f in got], rtol=0, atol=1e-12)
+    assert pairs["n_one_to_one"].tolist() == [f["n_one_to_one"] for f in got]
+    assert pairs["contact_days"].tolist() == [f["contact_days"] for f in got]
 
 
 def test_e_lingnan_has_no_known_decision_maker_and_naniwas_is_uncovered(snap, settings, pairs, roles):
