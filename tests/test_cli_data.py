@@ -95,6 +95,42 @@ def test_import_dry_run_writes_nothing(runner, url, tmp_path):
     assert counts(url) == {}
 
 
+def test_imports_record_where_the_history_starts(runner, url, tmp_path):
+    def history_from():
+        with open_store(url) as s:
+            return s.history_from(), s.snapshot().history_start
+
+    def period(name, rows):
+        inter = "id,date,kind,account_id\n" + "".join(f"{i},{d},call,A1\n" for i, d in rows)
+        att = "interaction_id,person_id\n" + "".join(f"{i},P2\n" for i, _ in rows)
+        return str(write(tmp_path / name, {"interactions.csv": inter, "attendance.csv": att}))
+
+    first = runner.invoke(main, ["--store", url, "import", str(write(tmp_path / "in", FILES))])
+    assert first.exit_code == 0, first.output
+    assert "history from 2024-03-01" in first.stdout  # the first interaction
+    assert history_from() == (pd.Timestamp("2024-03-01"), pd.Timestamp("2024-03-01"))
+    # a later period keeps the start, an earlier one moves it back
+    r = runner.invoke(main, ["--store", url, "import", period("q3", [("I7", "2024-08-05")])])
+    assert r.exit_code == 0 and "history from 2024-03-01" in r.stdout
+    r = runner.invoke(main, ["--store", url, "import", period("old", [("I0", "2023-11-20")])])
+    assert r.exit_code == 0 and history_from()[0] == pd.Timestamp("2023-11-20")
+    # an export that covers more than its first interaction says so
+    r = runner.invoke(main, ["--store", url, "import", "--history-from", "2023-07-01",
+                             period("q4", [("I8", "2024-10-02")])])
+    assert r.exit_code == 0, r.output
+    assert "history from 2023-07-01" in r.stdout
+    assert history_from() == (pd.Timestamp("2023-07-01"), pd.Timestamp("2023-07-01"))
+    # a later declared start, or a dry run, never moves it
+    r = runner.invoke(main, ["--store", url, "import", "--history-from", "2024-01-01",
+                             period("q5", [("I9", "2024-11-02")])])
+    assert r.exit_code == 0 and "history from 2023-07-01" in r.stdout
+    r = runner.invoke(main, ["--store", url, "import", "--dry-run", "--history-from", "2020-01-01",
+                             period("dry", [("I10", "2024-12-02")])])
+    assert r.exit_code == 0 and history_from()[0] == pd.Timestamp("2023-07-01")
+    bad = runner.invoke(main, ["--store", url, "import", "--history-from", "July 2023", period("bad", [])])
+    assert bad.exit_code == 2 and "--history-from" in bad.output
+
+
 def test_import_and_validate_help_show_the_format(runner):
     for verb in ("import", "validate"):
         out = runner.invoke(main, [verb, "--help"]).output

@@ -421,6 +421,27 @@ def test_data_version_changes_on_every_write(store, portfolio):
     assert store.snapshot().data_version == seen[-1]
 
 
+def test_the_history_starts_at_the_earliest_start_written_or_declared(store, portfolio):
+    assert store.history_from() is None  # nothing written yet
+    store.write(portfolio)  # interactions from 2026-03-01
+    assert store.history_from() == pd.Timestamp("2026-03-01")
+    later = {"interactions": pd.DataFrame([{"id": "i9", "date": "2026-09-01", "kind": "call"}]),
+             "attendance": pd.DataFrame([{"interaction_id": "i9", "person_id": "u1"}])}
+    store.write(later)  # a later period does not move the start
+    assert store.history_from() == pd.Timestamp("2026-03-01")
+    earlier = {"interactions": pd.DataFrame([{"id": "i0", "date": "2025-11-20", "kind": "call"}]),
+               "attendance": pd.DataFrame([{"interaction_id": "i0", "person_id": "u1"}])}
+    store.write(earlier)  # an earlier period does
+    assert store.history_from() == pd.Timestamp("2025-11-20")
+    store.write(later, history_from="2025-06-01")  # a declared start (import --history-from)
+    assert store.history_from() == pd.Timestamp("2025-06-01")
+    store.write(earlier, history_from="2025-10-01")  # a later declared start changes nothing
+    assert store.history_from() == pd.Timestamp("2025-06-01")
+    # snapshots know it, scoped ones too
+    assert store.snapshot().history_start == pd.Timestamp("2025-06-01")
+    assert store.snapshot(["A1"]).history_from == pd.Timestamp("2025-06-01")
+
+
 def _closed_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

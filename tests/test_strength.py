@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
-from kamgraph.analysis.strength import combine, explain, lookup, strength_series, strengths
+from kamgraph.analysis.strength import combine, explain, explain_pairs, lookup, strength_series, strengths
 from kamgraph.analysis.whatif import without_person
 from kamgraph.model import InteractionKind, TieKind
 from kamgraph.schema import normalize_frame
@@ -221,7 +221,8 @@ def test_counts_of_one_to_one_interactions_and_contact_days():
 def test_explain_says_where_each_strength_comes_from():
     t = pd.Timestamp("2026-04-01")
     snap = _snap(ties=[{"person_id": "c", "other_id": "u", "kind": "former_colleague", "strength": 4},
-                       {"person_id": "u", "other_id": "x", "kind": "friend", "strength": 3, "assessed_on": "2026-04-01"}],
+                       {"person_id": "u", "other_id": "x", "kind": "friend", "strength": 3,
+                        "assessed_on": "2026-04-01"}],
                  interactions=[meeting("i1", "2026-01-01", "u", "c", kind="visit"),
                                meeting("i2", "2026-02-15", "u", "c", "x", kind="email"),
                                meeting("i3", "2026-03-01", "u", "c", kind="meal"),
@@ -239,6 +240,9 @@ def test_explain_says_where_each_strength_comes_from():
                                  "declared friend tie 0.60: 0.62")
     yesterday = explain(strengths(snap, S, "2026-04-02"), S, "2026-04-02")
     assert "last 1 day ago" in yesterday.iloc[1]
+    # for person pairs in either order; None where two people have no relationship at all
+    got = explain_pairs(snap, S, ["u", "x", "u"], ["c", "c", "nobody"], t)
+    assert got.tolist() == [lines[("c", "u")], lines[("c", "x")], None]
 
 
 def test_explain_a_pair_known_only_by_declaration():
@@ -336,7 +340,8 @@ def test_vectorized_strengths_equal_the_per_pair_reference(interactions, ties, e
         rows.append({"person_id": key[0], "other_id": key[1], "kind": kind, "strength": level,
                      "assessed_on": None if assessed is None else _day(assessed)})
     snap = build_snapshot(people=[{"id": p, "name": p, "side": "customer"} for p in PEOPLE],
-                          interactions=[meeting(f"i{n}", _day(d), *who, kind=k) for n, (d, k, who) in enumerate(interactions)],
+                          interactions=[meeting(f"i{n}", _day(d), *who, kind=k)
+                                        for n, (d, k, who) in enumerate(interactions)],
                           ties=rows)
     s = Settings().replace(strength={"size_exponent": exponent})
     t = T - pd.Timedelta(days=as_of_shift)
