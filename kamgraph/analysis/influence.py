@@ -33,8 +33,9 @@ there on ``as_of`` (not our staff on its account team):
 - ``hidden_influencer``: level >= ``hidden_min_level`` (a director or below; not unknown)
   and rank within the top ``hidden_top_share`` of the account's people (at least one) and
   power above the account's average (1/n): high power against a low formal level.
-- ``betweenness`` / ``broker``: betweenness centrality on the account's interaction graph
-  (edge length 1 / evidence; sampled over ``broker_sample`` sources in larger accounts);
+- ``betweenness`` / ``broker``: betweenness centrality (shortest paths in hops) on the
+  account's interaction graph (:func:`betweenness_arrays`; sampled over ``broker_sample``
+  sources in larger accounts);
   a broker lies on many shortest paths between the account's people: betweenness within
   the top ``hidden_top_share`` and above the account's mean.
 - ``decision_role``, ``attitude``, ``influence`` (the assessed 1..5): from
@@ -306,13 +307,56 @@ def _interaction_scores(ids: list, edges: pd.DataFrame | None, sample: int) -> t
     u = code.get_indexer(edges["u"].to_numpy(dtype=object))
     v = code.get_indexer(edges["v"].to_numpy(dtype=object))
     w = edges["weight"].to_numpy(dtype=float)
-    share = eigenvector_shares(n, u, v, w)
-    g = nx.Graph()
-    g.add_nodes_from(range(n))
-    g.add_weighted_edges_from(zip(u.tolist(), v.tolist(), (1.0 / w).tolist()), weight="length")
-    k = None if n <= sample else sample
-    bc = nx.betweenness_centrality(g, k=k, weight="length", seed=0)
-    return share, np.array([bc[i] for i in range(n)])
+    return eigenvector_shares(n, u, v, w), betweenness_arrays(n, u, v, sample)
+
+
+def betweenness_arrays(n: int, u: np.ndarray, v: np.ndarray, sample: int | None = None,
+                       seed: int = 0) -> np.ndarray:
+    """Betweenness centrality (shortest paths in hops) of an undirected graph on ``0..n-1``.
+
+    Brandes' algorithm run for all sources at once: a breadth-first search level by level
+    counts shortest paths as a (sources x nodes) array times the sparse adjacency, then the
+    dependencies flow back level by level. Normalised like ``networkx.betweenness_centrality``
+    (by ``(n - 1)(n - 2)``). With ``sample`` < n, that many sources drawn with ``seed``, the
+    sum scaled by ``n / sample`` (networkx's ``k``).
+
+    >>> betweenness_arrays(4, np.array([0, 1, 2]), np.array([1, 2, 3])).round(4).tolist()  # a path a-b-c-d
+    [0.0, 0.6667, 0.6667, 0.0]
+    """
+    from scipy import sparse
+
+    out = np.zeros(n)
+    u, v = np.asarray(u, dtype=np.int64), np.asarray(v, dtype=np.int64)
+    keep = u != v
+    if n <= 2 or not keep.any():
+        return out
+    u, v = u[keep], v[keep]
+    A = sparse.coo_array((np.ones(2 * len(u)), (np.r_[u, v], np.r_[v, u])), shape=(n, n)).tocsr()
+    A.data[:] = 1.0  # parallel entries summed by tocsr: adjacency only
+    sources = np.arange(n)
+    if sample is not None and sample < n:
+        sources = np.sort(np.random.default_rng(seed).choice(n, size=sample, replace=False))
+    k = len(sources)
+    rows = np.arange(k)
+    sigma = np.zeros((k, n))
+    sigma[rows, sources] = 1.0
+    seen = sigma > 0
+    levels = [seen.copy()]
+    while True:
+        reach = (A.T @ (sigma * levels[-1]).T).T  # paths into each node from the last level
+        new = (reach > 0) & ~seen
+        if not new.any():
+            break
+        sigma[new] = reach[new]
+        seen |= new
+        levels.append(new)
+    delta = np.zeros((k, n))
+    for d in range(len(levels) - 1, 0, -1):
+        coef = np.where(levels[d], (1.0 + delta) / np.where(sigma > 0, sigma, 1.0), 0.0)
+        delta += levels[d - 1] * sigma * (A.T @ coef.T).T
+    delta[rows, sources] = 0.0
+    total = delta.sum(axis=0) * (n / k)
+    return total / ((n - 1) * (n - 2))
 
 
 def _chart(edges: pd.DataFrame | None) -> nx.DiGraph:
