@@ -282,3 +282,21 @@ def test_eigenvector_shares_of_two_parts_follow_their_leading_eigenvalues():
     # a triangle (eigenvalue 2) and a separate pair (eigenvalue 1)
     got = eigenvector_shares(5, np.array([0, 0, 1, 3]), np.array([1, 2, 2, 4]), np.ones(4))
     assert got.tolist() == pytest.approx([2 / 9, 2 / 9, 2 / 9, 1 / 6, 1 / 6])
+
+
+def test_array_betweenness_equals_networkx_on_random_graphs():
+    from kamgraph.analysis.influence import betweenness_arrays
+
+    rng = np.random.default_rng(5)
+    for n in (3, 4, 9, 40, 120):
+        m = rng.integers(0, 3 * n + 1)
+        u, v = rng.integers(0, n, m), rng.integers(0, n, m)
+        g = nx.Graph()
+        g.add_nodes_from(range(n))
+        g.add_edges_from((a, b) for a, b in zip(u.tolist(), v.tolist()) if a != b)
+        want = nx.betweenness_centrality(g, normalized=True)
+        assert np.allclose(betweenness_arrays(n, u, v), [want[i] for i in range(n)], rtol=0, atol=1e-12)
+    # sampled sources: an unbiased estimate, exact when every node is a source
+    assert np.allclose(betweenness_arrays(n, u, v, sample=n), [want[i] for i in range(n)])
+    est = betweenness_arrays(n, u, v, sample=60, seed=1)
+    assert np.corrcoef(est, [want[i] for i in range(n)])[0, 1] > 0.9
