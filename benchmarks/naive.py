@@ -75,7 +75,7 @@ def pair_facts(idx: StrengthIndex, a: str, b: str, as_of, settings: Settings) ->
 
     Per shared interaction on or before ``as_of`` with n attendees:
     ``w(kind) * (n - 1) ** -size_exponent * 2 ** (-(t - t_i) / H)``; declared: the largest
-    ``strength / 5 * 2 ** (-(t - assessed) / H_decl)`` of the ties known at ``t`` (undated:
+    ``(strength - 0.5) / 5 * 2 ** (-(t - assessed) / H_decl)`` of the ties known at ``t`` (undated:
     no decay); strength ``1 - (1 - declared) * scale / (scale + evidence)``. Returns
     ``strength, evidence, declared, n_interactions, n_one_to_one, contact_days, first_day,
     last_day`` (days since 1970-01-01, None without an interaction).
@@ -99,7 +99,7 @@ def pair_facts(idx: StrengthIndex, a: str, b: str, as_of, settings: Settings) ->
         days.add(day)
     declared = 0.0
     for s, day in idx.ties.get((a, b) if a < b else (b, a), ()):
-        level = (s or 0) / 5.0
+        level = (s - 0.5) / 5.0 if s else 0.0
         if day is None:
             declared = max(declared, level)
         elif day <= t:

@@ -70,7 +70,9 @@ class TrendSettings:
 
     months: int = 12  # length of the monthly series
     slope_points: int = 6  # the slope is fitted over the last N monthly points (inside the history window)
-    slope_threshold: float = 0.02  # |slope| per month (window-corrected strength) below this is "stable"
+    # the slope is the monthly relative change of the strength's odds s / (1 - s) (without a
+    # declared tie: of the evidence); complete silence is 2 ** (-30.4 / 90) - 1 = -21% a month
+    slope_threshold: float = 0.15  # |slope| below this (15% a month) is "stable"
     # dormant: silence longer than dormant_factor x the pair's usual gap between contact days,
     # never shorter than dormant_min_days nor longer than dormant_max_days; the usual gap is
     # shrunk toward the data's typical gap, so a pair seen on one day is judged by that

@@ -9,7 +9,7 @@
 //   evidence = sum over interactions both attended on or before $as_of, with n attendees, of
 //              weights[kind] * max(n - 1, 1)^(-size_exponent) * 2^(-days / half_life)
 //   declared = max over KNOWS in force (assessed_on empty or <= $as_of) of
-//              strength / 5 * 2^(-days since assessed_on / declared_half_life) (1 if undated)
+//              (strength - 0.5) / 5 * 2^(-days since assessed_on / declared_half_life) (1 if undated)
 //   strength = 1 - (1 - declared) * evidence_scale / (evidence_scale + evidence)
 // Dates are ISO strings on the graph (as the Neo4j store writes them), so string order is
 // date order and duration.inDays(date(a), date(b)) gives the age in days.
@@ -31,7 +31,7 @@ WITH t, collect(CASE WHEN x IS NULL THEN null ELSE {p: x, ev: ev, n: n, dec: 0.0
 OPTIONAL MATCH (t)-[k:KNOWS]-(y:Person)
 WHERE k.assessed_on IS NULL OR k.assessed_on <= $as_of
 WITH t, met, collect(CASE WHEN y IS NULL THEN null ELSE {p: y, ev: 0.0, n: 0, kinds: [k.kind],
-     dec: coalesce(k.strength, 0) / 5.0 * CASE WHEN k.assessed_on IS NULL THEN 1.0
+     dec: CASE WHEN k.strength IS NULL THEN 0.0 ELSE (k.strength - 0.5) / 5.0 END * CASE WHEN k.assessed_on IS NULL THEN 1.0
           ELSE 2.0 ^ (-1.0 * duration.inDays(date(k.assessed_on), date($as_of)).days / $declared_half_life) END}
      END) AS known
 UNWIND met + known AS e
@@ -61,7 +61,7 @@ OPTIONAL MATCH (x)-[k1:KNOWS]-(v:Person)
 WHERE x.side <> 'internal' AND v.side = 'internal' AND v <> t
   AND (k1.assessed_on IS NULL OR k1.assessed_on <= $as_of)
 WITH t, x, s2, factor, met1, collect(CASE WHEN v IS NULL THEN null ELSE {p: v, ev: 0.0,
-     dec: coalesce(k1.strength, 0) / 5.0 * CASE WHEN k1.assessed_on IS NULL THEN 1.0
+     dec: CASE WHEN k1.strength IS NULL THEN 0.0 ELSE (k1.strength - 0.5) / 5.0 END * CASE WHEN k1.assessed_on IS NULL THEN 1.0
           ELSE 2.0 ^ (-1.0 * duration.inDays(date(k1.assessed_on), date($as_of)).days / $declared_half_life) END}
      END) AS known1
 UNWIND CASE WHEN x.side = 'internal' THEN [{p: x, ev: 0.0, dec: 0.0, direct: true}]
@@ -108,7 +108,7 @@ WITH p, collect(CASE WHEN u IS NULL THEN null ELSE {p: u, ev: ev, dec: 0.0} END)
 OPTIONAL MATCH (p)-[k:KNOWS]-(v:Person)
 WHERE v.side = 'internal' AND (k.assessed_on IS NULL OR k.assessed_on <= $as_of)
 WITH p, met, collect(CASE WHEN v IS NULL THEN null ELSE {p: v, ev: 0.0,
-     dec: coalesce(k.strength, 0) / 5.0 * CASE WHEN k.assessed_on IS NULL THEN 1.0
+     dec: CASE WHEN k.strength IS NULL THEN 0.0 ELSE (k.strength - 0.5) / 5.0 END * CASE WHEN k.assessed_on IS NULL THEN 1.0
           ELSE 2.0 ^ (-1.0 * duration.inDays(date(k.assessed_on), date($as_of)).days / $declared_half_life) END}
      END) AS known
 UNWIND CASE WHEN size(met + known) = 0 THEN [{p: null, ev: 0.0, dec: 0.0}] ELSE met + known END AS leg

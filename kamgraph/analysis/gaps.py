@@ -356,20 +356,24 @@ def _cooling_key_relationship(ctx: _Context) -> pd.DataFrame:
     pairs = pd.DataFrame({"person_id": c["best_internal_id"].to_numpy(), "other_id": c["contact_id"].to_numpy()})
     tr = trends(ctx.snap, s, ctx.t, pairs).drop_duplicates(["person_id", "other_id"])
     tr = tr.rename(columns={"last_interaction": "pair_last"})
-    c = c.merge(tr[["person_id", "other_id", "label", "strength_start", "strength_now", "pair_last",
-                    "days_since_last"]],
+    c = c.merge(tr[["person_id", "other_id", "label", "window_start", "strength_start", "strength_now",
+                    "pair_last", "days_since_last"]],
                 left_on=["best_internal_id", "contact_id"], right_on=["person_id", "other_id"])
     c = c[c["label"].isin(["cooling", "dormant"])]
     if c.empty:
         return _frame({})
-    months = max(1, min(s.trend.slope_points, s.trend.months)) - 1
+    def since(start) -> str:
+        months = int(round((ctx.t - pd.Timestamp(start)).days / 30.44))
+        return f"since {pd.Timestamp(start).date()}" if months < 1 else \
+            f"over {months} month{'s' if months != 1 else ''}"
+
     evidence = [
-        f"{ctx.name(h)} – {n} ({_role_text(r)}) is {lab}: strength {_f(s0)} → {_f(s1)} over {months} months; "
+        f"{ctx.name(h)} – {n} ({_role_text(r)}) is {lab}: strength {_f(s0)} → {_f(s1)} {since(w)}; "
         + (f"last interaction {pd.Timestamp(li).date()} ({int(d)} days ago)." if not pd.isna(li)
            else "no interaction on record.")
-        for h, n, r, lab, s0, s1, li, d in zip(c["best_internal_id"], c["name"], c["decision_role"], c["label"],
-                                               c["strength_start"], c["strength_now"], c["pair_last"],
-                                               c["days_since_last"])]
+        for h, n, r, lab, w, s0, s1, li, d in zip(c["best_internal_id"], c["name"], c["decision_role"], c["label"],
+                                                  c["window_start"], c["strength_start"], c["strength_now"],
+                                                  c["pair_last"], c["days_since_last"])]
     return _frame({
         "account_id": c["account_id"].to_numpy(), "kind": "cooling_key_relationship",
         "severity": (s.gaps.severity["cooling_key_relationship"] * c["role_factor"]).to_numpy(),
@@ -631,8 +635,8 @@ def gaps(snap: Snapshot, settings: Settings, as_of=None, accounts: Iterable[str]
     >>> snap, settings = example_portfolio()
     >>> found = gaps(snap, settings)
     >>> found["kind"].value_counts().sort_index().to_dict()  # doctest: +NORMALIZE_WHITESPACE
-    {'cooling_key_relationship': 7, 'no_decision_maker_known': 3, 'no_peer_coverage': 9,
-     'tier_policy': 2, 'uncovered_decision_maker': 3}
+    {'cooling_key_relationship': 7, 'key_person_risk': 1, 'no_decision_maker_known': 3,
+     'no_peer_coverage': 9, 'tier_policy': 2, 'uncovered_decision_maker': 3}
     >>> found.loc[0, ["account_id", "kind", "target_name"]].tolist()
     ['A00004', 'cooling_key_relationship', 'Tao Zhu']
     """

@@ -4,11 +4,14 @@ The definition (docs/architecture.md, "Strength")::
 
     evidence(t) = sum over interactions i both attended with t_i <= t of
                   w(kind_i) * (n_i - 1) ** -size_exponent * 2 ** (-(t - t_i) / H)
-    declared(t) = strength / 5 * 2 ** (-(t - assessed_on) / H_decl)
+    declared(t) = (strength - 0.5) / 5 * 2 ** (-(t - assessed_on) / H_decl)
     strength(t) = 1 - (1 - declared(t)) * scale / (scale + evidence(t))
 
 with ``n_i`` the number of attendees of interaction ``i``, ``H = 90`` days,
-``H_decl = 365`` days and ``scale = 2`` (``settings.strength``). The size discount
+``H_decl = 365`` days and ``scale = 2`` (``settings.strength``). A declared strength ``k``
+on the 1..5 scale stands for the fifth ``[(k-1)/5, k/5]`` of the range and counts as its
+middle, ``(k - 0.5) / 5`` (0.1, 0.3, 0.5, 0.7, 0.9): a judgement, however strong, is not
+certainty, so no declaration makes a strength 1. The size discount
 (Newman's collaboration weighting, ``1 / (n - 1)`` by default) gives a one-to-one meeting
 its whole weight and each pair of a 40-person event or a mass e-mail a small share: on
 real e-mail logs, without it strength ranked pairs worse than a raw message count did.
@@ -134,11 +137,12 @@ def _recorded_sizes(snap: Snapshot, inter_ids) -> np.ndarray:
 
 @derived()
 def declared_ties(snap: Snapshot) -> pd.DataFrame:
-    """Ties as unordered pairs: ``a, b, kind, level (strength/5), day (assessed, or NaN)``."""
+    """Ties as unordered pairs: ``a, b, kind, level ((strength - 0.5) / 5; 0 without a
+    strength), day (assessed, or NaN)``."""
     t = snap.ties
     a = np.where(t["person_id"] < t["other_id"], t["person_id"], t["other_id"])
     b = np.where(t["person_id"] < t["other_id"], t["other_id"], t["person_id"])
-    level = (t["strength"].astype("float64") / 5.0).fillna(0.0).to_numpy()
+    level = ((t["strength"].astype("float64") - 0.5) / 5.0).fillna(0.0).to_numpy()
     assessed = pd.to_datetime(t["assessed_on"])
     day = np.where(assessed.isna(), np.nan, to_day(assessed.fillna(pd.Timestamp(0))).astype(float))
     return pd.DataFrame({"a": object_series(a), "b": object_series(b), "kind": object_series(t["kind"].to_numpy(dtype=object)),
@@ -165,7 +169,7 @@ class PairIndex:
     ev_new_day: np.ndarray  # the pair's first event on its day (counts distinct contact days)
     first_day: np.ndarray  # per pair: day of its first interaction (valid where it has one)
     tie_pair: np.ndarray
-    tie_level: np.ndarray  # declared strength / 5
+    tie_level: np.ndarray  # (declared strength - 0.5) / 5
     tie_day: np.ndarray  # assessed day, NaN when undated
     tie_bit: np.ndarray  # 1 << kind number
     kinds: tuple[str, ...]

@@ -7,17 +7,22 @@ Definitions (docs/architecture.md, "Trends"), thresholds from ``settings.trend``
   interaction). Before it, no data is not no contact;
 - the **monthly series** is the strength of each pair at ``months`` dates one month apart
   ending at the as-of date (:func:`kamgraph.analysis.dates.month_ends`);
-- the **slope** is the least-squares slope, per month, of the last ``slope_points`` monthly
-  values that lie at least ``min_window_days`` inside the window, computed on
-  *window-corrected* strength: the evidence at date d is divided by
-  ``1 - 2 ** (-(d - start) / H)``, the share of a steady relationship's evidence that a
-  window of ``d - start`` days can hold. A pair in touch at a steady rate then has a flat
-  series from the start of the data, instead of one that rises for months because the
-  data begins (measured on real e-mail: benchmarks/README.md, "Signal quality");
+- the **slope** is the monthly relative change of the strength's odds ``s / (1 - s)``
+  (without a declared tie, of the evidence): ``2 ** b - 1`` where ``b`` is the
+  least-squares slope of :func:`log_odds` over the last ``slope_points`` monthly values
+  that lie at least ``min_window_days`` inside the window. Relative, so a strong
+  relationship that loses a third of its evidence cools as visibly as a weak one (on the
+  strength scale itself, strong pairs barely move). The values are *window-corrected*:
+  the evidence at date d is divided by ``1 - 2 ** (-(d - start) / H)``, the share of a
+  steady relationship's evidence that a window of ``d - start`` days can hold. A pair in
+  touch at a steady rate then has a flat series from the start of the data, instead of one
+  that rises for months because the data begins (measured on real e-mail:
+  benchmarks/README.md, "Signal quality"). Complete silence is -21% a month;
 - the pair's **rhythm** is its usual gap between contact days, ``(last - first) /
-  (contact_days - 1)``, shrunk toward the typical rhythm of the data (the median over
-  pairs with two or more contact days, :func:`typical_gap`) by one pseudo-gap:
-  ``(last - first + typical) / contact_days``; its **silence** the days since its last
+  (contact_days - 1)``, shrunk toward a prior by one pseudo-gap: ``(last - first + prior)
+  / contact_days``, where the prior is the usual rhythm of the people in the pair
+  (:func:`person_rhythm`, :func:`pair_prior`); a pair seen on one day is judged by its
+  people's rhythm, a regular pair mostly by its own; its **silence** the days since its last
   interaction (for a pair that never interacted: since the history start);
 - the **label**, first rule that applies wins:
 
@@ -27,7 +32,7 @@ Definitions (docs/architecture.md, "Trends"), thresholds from ``settings.trend``
   2. ``dormant``: silence longer than ``dormant_factor`` x the rhythm, clamped to
      [``dormant_min_days``, ``dormant_max_days``] (with a Poisson rhythm, 3 x the gap is
      a silence that happens by chance about 5% of the time: e^-3);
-  3. ``warming``: slope >= ``slope_threshold``;
+  3. ``warming``: slope >= ``slope_threshold`` (15% a month);
   4. ``cooling``: slope <= -``slope_threshold`` and silence longer than
      ``cooling_factor`` x the rhythm (overdue by its own standard, and at least
      ``dormant_min_days / 2``);
@@ -52,7 +57,7 @@ from kamgraph.analysis.arrays import map_ids, object_series, sorted_lookup
 from kamgraph.analysis.coverage import internal_contact_strengths
 from kamgraph.analysis.dates import month_ends, resolve_as_of, to_day
 from kamgraph.analysis.derived import derived
-from kamgraph.analysis.people import current_employment, person_names
+from kamgraph.analysis.people import current_employment, internal_ids, person_names
 from kamgraph.analysis.strength import combine, pair_index, pair_strength_rows, pair_strengths
 from kamgraph.errors import ConfigError
 from kamgraph.model import Attitude
@@ -62,7 +67,7 @@ from kamgraph.snapshot import Snapshot
 LABELS = ("new", "dormant", "warming", "cooling", "stable")
 
 TREND_COLUMNS = ["person_id", "person_name", "other_id", "other_name", "accounts", "strength_now",
-                 "strength_start", "slope", "label", "n_interactions", "contact_days", "first_interaction",
+                 "window_start", "strength_start", "slope", "label", "n_interactions", "contact_days", "first_interaction",
                  "last_interaction", "days_since_last", "usual_gap_days", "quiet_limit_days"]
 
 CHANGE_COLUMNS = ["kind", "date", "account_id", "person_id", "person_name", "other_id", "other_name",
@@ -229,17 +234,53 @@ def slope_dates(snap: Snapshot, settings: Settings, as_of) -> list[pd.Timestamp]
 
 
 @derived("strength", dated=True)
-def typical_gap(snap: Snapshot, settings: Settings, as_of=None) -> float:
-    """The median usual gap (days between contact days) of the pairs in contact on at least
-    two days by ``as_of``: the prior a pair's own rhythm is shrunk toward (the dormancy cap,
-    ``trend.dormant_max_days``, when no pair has two contact days)."""
+def person_rhythm(snap: Snapshot, settings: Settings, as_of=None) -> pd.Series:
+    """Each person's usual rhythm: the median, over their pairs in contact on at least two
+    days by ``as_of``, of the pair's mean gap between contact days (days), by person id.
+
+    The prior a pair's own rhythm is shrunk toward. It is read from the person's own pairs,
+    so a scoped snapshot, which holds every pair of its core contacts, gives the same value
+    for them as the whole portfolio.
+    """
     s = pair_strengths(snap, settings, as_of)
     days = s["contact_days"].to_numpy()
     several = days >= 2
     if not several.any():
-        return float(settings.trend.dormant_max_days)
+        return pd.Series(dtype=float)
     span = (pd.to_datetime(s["last_interaction"]) - pd.to_datetime(s["first_interaction"])).dt.days.to_numpy()
-    return float(np.median(span[several] / (days[several] - 1)))
+    gap = span[several] / (days[several] - 1)
+    who = np.concatenate([s["a"].to_numpy(dtype=object)[several], s["b"].to_numpy(dtype=object)[several]])
+    return pd.Series(np.concatenate([gap, gap])).groupby(pd.Index(who, dtype=object), sort=True).median()
+
+
+def pair_prior(snap: Snapshot, settings: Settings, as_of, p: pd.DataFrame) -> np.ndarray:
+    """The prior rhythm of each pair of ``p`` (``person_id, other_id``): the mean of the
+    :func:`person_rhythm` of its ends that are not our staff (our staff's pairs are partial
+    in a scoped snapshot), of both ends for two of our staff; NaN when unknown."""
+    rhythm = person_rhythm(snap, settings, as_of)
+    x = pd.to_numeric(pd.Series(map_ids(p["person_id"], rhythm)), errors="coerce").to_numpy(dtype=float)
+    y = pd.to_numeric(pd.Series(map_ids(p["other_id"], rhythm)), errors="coerce").to_numpy(dtype=float)
+    ours = pd.Index(internal_ids(snap), dtype=object)
+    x_ours = ours.get_indexer(pd.Index(p["person_id"].to_numpy(dtype=object), dtype=object)) >= 0
+    y_ours = ours.get_indexer(pd.Index(p["other_id"].to_numpy(dtype=object), dtype=object)) >= 0
+    both = x_ours & y_ours
+    x = np.where(x_ours & ~both, np.nan, x)
+    y = np.where(y_ours & ~both, np.nan, y)
+    both_ends = np.vstack([x, y])
+    known = (~np.isnan(both_ends)).sum(axis=0)
+    total = np.nansum(both_ends, axis=0)
+    return np.where(known > 0, total / np.maximum(known, 1), np.nan)
+
+
+def log_odds(strength: np.ndarray) -> np.ndarray:
+    """``log2(s / (1 - s))`` of strengths clipped to [0.001, 0.999]: with no declared tie
+    this is ``log2(evidence / scale)``, so its slope is the relative change of evidence.
+
+    >>> log_odds(np.array([0.5, 0.8, 0.0])).round(3).tolist()
+    [0.0, 2.0, -9.964]
+    """
+    s = np.clip(np.asarray(strength, dtype=float), 1e-3, 1 - 1e-3)
+    return np.log2(s / (1.0 - s))
 
 
 def trends(snap: Snapshot, settings: Settings, as_of=None, pairs: pd.DataFrame | str | None = None) -> pd.DataFrame:
@@ -250,8 +291,9 @@ def trends(snap: Snapshot, settings: Settings, as_of=None, pairs: pd.DataFrame |
     ``person_id, other_id``.
 
     Columns: person_id, person_name, other_id, other_name, accounts (the other person's
-    current accounts, comma-joined), strength_now, strength_start (the first point of the
-    slope window, window-corrected), slope (per month, window-corrected), label,
+    current accounts, comma-joined), strength_now, window_start (the first monthly point of
+    the slope window), strength_start (the strength then), slope (relative change of the odds per month,
+    window-corrected), label,
     n_interactions, contact_days, first_interaction, last_interaction, days_since_last
     (NaN: never), usual_gap_days (the pair's rhythm; NaN with fewer than two contact
     days), quiet_limit_days (the silence after which it is dormant).
@@ -261,7 +303,7 @@ def trends(snap: Snapshot, settings: Settings, as_of=None, pairs: pd.DataFrame |
     >>> from kamgraph.examples import example_portfolio
     >>> snap, settings = example_portfolio()
     >>> trends(snap, settings)["label"].value_counts().to_dict()
-    {'dormant': 1560, 'stable': 588, 'warming': 328, 'new': 160, 'cooling': 75}
+    {'dormant': 1579, 'stable': 470, 'warming': 429, 'new': 160, 'cooling': 73}
     """
     tr = settings.trend
     t = resolve_as_of(settings, as_of)
@@ -286,8 +328,11 @@ def trends(snap: Snapshot, settings: Settings, as_of=None, pairs: pd.DataFrame |
     out["other_name"] = map_ids(out["other_id"], names)
     out["accounts"] = _accounts_of(snap, t, out["other_id"])
     out["strength_now"] = facts["strength"].fillna(0.0).to_numpy()
-    out["strength_start"] = window[:, 0] if len(p) and window.shape[1] else out["strength_now"].to_numpy()
-    out["slope"] = slopes(window) if window.shape[1] >= 2 else np.zeros(len(p))
+    # the plain strength where the slope window starts (the slope itself is window-corrected)
+    out["window_start"] = pd.Timestamp(points[0]) if points else t
+    out["strength_start"] = (strength_matrix(snap, settings, p, points[:1], found=found)[:, 0]
+                             if len(p) and points else out["strength_now"].to_numpy())
+    out["slope"] = np.exp2(slopes(log_odds(window))) - 1.0 if window.shape[1] >= 2 else np.zeros(len(p))
     out["n_interactions"] = facts["n_interactions"].fillna(0).astype(np.int64).to_numpy()
     out["contact_days"] = facts["contact_days"].fillna(0).astype(np.int64).to_numpy()
     out["first_interaction"] = facts["first_interaction"].to_numpy()
@@ -299,8 +344,9 @@ def trends(snap: Snapshot, settings: Settings, as_of=None, pairs: pd.DataFrame |
     days = out["contact_days"].to_numpy()
     # the pair's rhythm, shrunk toward the typical rhythm of the data by one pseudo-gap: a
     # pair seen on one or two days is judged mostly by what is usual, a regular pair by itself
-    typical = typical_gap(snap, settings, t)
-    gap = np.where(days >= 1, (np.nan_to_num(span) + typical) / np.maximum(days, 1), np.nan)
+    prior = pair_prior(snap, settings, t, out)
+    gap = np.where((days >= 1) & ~np.isnan(prior), (np.nan_to_num(span) + prior) / np.maximum(days, 1),
+                   np.where(days >= 2, span / np.maximum(days - 1, 1), np.nan))
     out["usual_gap_days"] = gap
     limit = np.clip(tr.dormant_factor * np.nan_to_num(gap, nan=np.inf), tr.dormant_min_days, tr.dormant_max_days)
     out["quiet_limit_days"] = limit

@@ -182,7 +182,7 @@ def key_person_risk(snap: Snapshot, settings: Settings, as_of=None,
     >>> snap, settings = example_portfolio()
     >>> risk = key_person_risk(snap, settings)
     >>> risk.loc[1, ["account_id", "internal_name"]].tolist(), round(float(risk.loc[1, "drop"]), 3)
-    (['A00001', 'Tao Patel'], 0.244)
+    (['A00001', 'Tao Patel'], 0.243)
     """
     t = resolve_as_of(settings, as_of)
     ids = account_ids(snap, accounts)
