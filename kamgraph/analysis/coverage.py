@@ -309,8 +309,8 @@ def account_coverage(snap: Snapshot, settings: Settings, as_of=None,
     >>> cov = account_coverage(snap, settings)
     >>> cov[["account_id", "coverage_score", "buying_center", "buying_center_covered"]].head(2).round(2)
       account_id  coverage_score  buying_center  buying_center_covered
-    0     A00000            0.43              4                      0
-    1     A00001            0.84             13                      5
+    0     A00000            0.40              4                      0
+    1     A00001            0.82             13                      5
     """
     t = resolve_as_of(settings, as_of)
     ids = account_ids(snap, accounts)
