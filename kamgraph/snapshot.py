@@ -35,7 +35,7 @@ from typing import Iterable, Mapping, Protocol, Sequence
 import numpy as np
 import pandas as pd
 
-from kamgraph.schema import ENTITIES, empty_frame
+from kamgraph.schema import ENTITIES, empty_frame, normalize_frame
 
 
 class Reader(Protocol):
@@ -270,7 +270,6 @@ def build_snapshot(reader: "Reader", scope: Sequence[str] | None, data_version: 
         "opportunities": opportunities,
         "opportunity_roles": opportunity_roles,
     }
-    from kamgraph.schema import normalize_frame
 
     frames = {name: normalize_frame(name, f) for name, f in frames.items()}
     frames["interaction_sizes"] = sizes

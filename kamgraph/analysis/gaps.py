@@ -64,9 +64,21 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
-from kamgraph.analysis.coverage import account_ids, contact_table, team_roles
-from kamgraph.analysis.people import person_levels, person_names
+from kamgraph.analysis.coverage import (
+    account_ids,
+    contact_table,
+    score_groups,
+    team_roles,
+)
 from kamgraph.analysis.dates import resolve_as_of
+from kamgraph.analysis.paths import best_path_within_level
+from kamgraph.analysis.people import person_levels, person_names
+from kamgraph.analysis.tiering import (
+    account_tiers,  # part of the analysis layer; imported lazily
+)
+from kamgraph.analysis.trends import trends
+from kamgraph.analysis.whatif import drops_from_best
+from kamgraph.errors import ConfigError
 from kamgraph.model import Attitude, DecisionRole, InteractionKind, TeamRole
 from kamgraph.settings import Settings
 from kamgraph.snapshot import Snapshot
@@ -139,7 +151,6 @@ class _Context:
 
 
 def _accounts_frame(snap: Snapshot, settings: Settings, t, ids, team: pd.DataFrame) -> pd.DataFrame:
-    from kamgraph.analysis.tiering import account_tiers  # part of the analysis layer; imported lazily
 
     acc = snap.accounts.set_index("id").reindex(ids)
     out = pd.DataFrame({"account_id": list(ids), "account_name": acc["name"].to_numpy(),
@@ -346,7 +357,6 @@ def _single_threaded(ctx: _Context) -> pd.DataFrame:
 
 
 def _cooling_key_relationship(ctx: _Context) -> pd.DataFrame:
-    from kamgraph.analysis.trends import trends
 
     s = ctx.settings
     c = ctx.contacts
@@ -544,14 +554,12 @@ def _tier_policy(ctx: _Context) -> pd.DataFrame:
 
 
 def _key_person_risk(ctx: _Context) -> pd.DataFrame:
-    from kamgraph.analysis.whatif import drops_from_best
 
     s = ctx.settings
     d = drops_from_best(s, ctx.contacts)
     d = d[d["drop"] >= s.gaps.key_person_drop].merge(ctx.accounts, on="account_id")
     if d.empty:
         return _frame({})
-    from kamgraph.analysis.coverage import score_groups
 
     scores = score_groups(s, ctx.contacts, "account_id").set_index("account_id")["coverage_score"]
     before = d["account_id"].map(scores)
@@ -595,7 +603,6 @@ assert set(_RULES) == set(GAP_KINDS)
 
 def _attach_paths(ctx: _Context, g: pd.DataFrame) -> pd.DataFrame:
     """Replace the default actor with the start of the best qualifying access path."""
-    from kamgraph.analysis.paths import best_path_within_level
 
     g = g.assign(path=None)
     want = g["path_target"].notna()
@@ -643,7 +650,6 @@ def gaps(snap: Snapshot, settings: Settings, as_of=None, accounts: Iterable[str]
     kinds = list(GAP_KINDS) if kinds is None else list(dict.fromkeys(kinds))
     unknown = sorted(set(kinds) - set(GAP_KINDS))
     if unknown:
-        from kamgraph.errors import ConfigError
 
         raise ConfigError(f"unknown gap kind {', '.join(map(repr, unknown))}; known: {', '.join(GAP_KINDS)}")
     ctx = _context(snap, settings, as_of, accounts)

@@ -50,9 +50,9 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from kamgraph.analysis.dates import resolve_as_of
 from kamgraph.analysis.people import current_employment, people_index
 from kamgraph.analysis.strength import pair_strength_codes, pair_strengths
-from kamgraph.analysis.dates import resolve_as_of
 from kamgraph.model import Side
 from kamgraph.settings import Settings
 from kamgraph.snapshot import Snapshot

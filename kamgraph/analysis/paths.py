@@ -42,11 +42,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from kamgraph.analysis.access import access_index, AccessIndex, ASSOCIATION_KIND, COLLEAGUE_KIND, INTERACTION_KIND
+from kamgraph.analysis.access import ASSOCIATION_KIND, COLLEAGUE_KIND, INTERACTION_KIND, AccessIndex, access_index
 from kamgraph.analysis.arrays import gather
+from kamgraph.analysis.dates import resolve_as_of
 from kamgraph.analysis.derived import derived
 from kamgraph.analysis.people import current_employment, org_names, people_index, person_labels
-from kamgraph.analysis.dates import resolve_as_of
 from kamgraph.errors import ConfigError, NotFound
 from kamgraph.model import DecisionRole
 from kamgraph.settings import Settings

@@ -46,7 +46,7 @@ import numpy as np
 import pandas as pd
 
 from kamgraph.analysis.arrays import object_series, sorted_codes, sorted_lookup, unique_ints, within_groups
-from kamgraph.analysis.dates import days_to_ts, month_ends, resolve_as_of, to_day
+from kamgraph.analysis.dates import days_to_ts, resolve_as_of, to_day
 from kamgraph.analysis.derived import derived
 from kamgraph.settings import Settings
 from kamgraph.snapshot import Snapshot

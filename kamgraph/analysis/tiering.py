@@ -38,8 +38,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from kamgraph.model import Tier
 from kamgraph.analysis.derived import derived
+from kamgraph.model import Tier
 from kamgraph.settings import Settings, TierPolicy
 from kamgraph.snapshot import Snapshot
 

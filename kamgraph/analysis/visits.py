@@ -60,10 +60,16 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from kamgraph.analysis.coverage import account_contacts, account_ids, internal_contact_strengths
-from kamgraph.analysis.people import internal_ids, person_levels, person_names
-from kamgraph.analysis.gaps import RULE_EXECUTIVE_VISITS
+from kamgraph.analysis.coverage import (
+    account_contacts,
+    account_ids,
+    internal_contact_strengths,
+)
 from kamgraph.analysis.dates import resolve_as_of
+from kamgraph.analysis.gaps import RULE_EXECUTIVE_VISITS, gaps
+from kamgraph.analysis.influence import influence
+from kamgraph.analysis.paths import access_paths_for
+from kamgraph.analysis.people import internal_ids, person_levels, person_names
 from kamgraph.errors import ConfigError, NotFound
 from kamgraph.settings import Settings
 from kamgraph.snapshot import Snapshot
@@ -207,7 +213,6 @@ def _accounts(snap: Snapshot, accounts, regions) -> list[str]:
 
 def _candidate_contacts(snap: Snapshot, settings: Settings, t: pd.Timestamp, ids: Sequence[str]) -> pd.DataFrame:
     """One row per contact worth a visit: account, tier, role, severity and the gaps it addresses."""
-    from kamgraph.analysis.gaps import gaps
 
     v = settings.visits
     contacts = account_contacts(snap, settings, t, ids)
@@ -248,7 +253,6 @@ def _feasibility(snap: Snapshot, settings: Settings, t: pd.Timestamp, execs: pd.
                  contacts: pd.DataFrame) -> pd.DataFrame:
     """Best access path from each executive to each candidate: ``executive_id, contact_id, score,
     kind, explanation, via_id``."""
-    from kamgraph.analysis.paths import access_paths_for
 
     if execs.empty or contacts.empty:
         return pd.DataFrame(columns=["executive_id", "contact_id", "score", "path_kind", "explanation", "via_id"])
@@ -452,7 +456,6 @@ def _briefings(snap: Snapshot, settings: Settings, t: pd.Timestamp, visits: pd.D
                cand: pd.DataFrame) -> tuple[dict, ...]:
     if visits.empty:
         return ()
-    from kamgraph.analysis.influence import influence
 
     names = person_names(snap)
     people = snap.people.drop_duplicates("id").set_index("id")

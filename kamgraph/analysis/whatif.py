@@ -25,9 +25,17 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
-from kamgraph.analysis.coverage import (account_contacts, account_coverage, account_ids, contact_best, coverage_ratio, internal_contact_strengths, role_weight)
-from kamgraph.analysis.people import person_names
+from kamgraph.analysis.coverage import (
+    account_contacts,
+    account_coverage,
+    account_ids,
+    contact_best,
+    coverage_ratio,
+    internal_contact_strengths,
+    role_weight,
+)
 from kamgraph.analysis.dates import resolve_as_of
+from kamgraph.analysis.people import person_names
 from kamgraph.errors import KamgraphError, NotFound
 from kamgraph.model import Side
 from kamgraph.schema import ENTITIES

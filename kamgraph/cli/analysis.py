@@ -86,7 +86,8 @@ def gaps_cmd(config: Config, accounts: list[str] | None, kinds: tuple[str, ...],
 def trends(config: Config, accounts: list[str] | None, labels: tuple[str, ...], since: str | None, pair_set: str,
            fmt: str) -> None:
     """How relationships are moving, month by month (labels relative to each pair's own rhythm)."""
-    from kamgraph.analysis.trends import relationship_changes, trends as trend_rows
+    from kamgraph.analysis.trends import relationship_changes
+    from kamgraph.analysis.trends import trends as trend_rows
     from kamgraph.errors import ConfigError
 
     settings, as_of = config.settings, config.as_of

@@ -54,11 +54,23 @@ from typing import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from kamgraph.analysis.coverage import (account_coverage, account_ids, contact_coverage, internal_contact_strengths, team_roles)
-from kamgraph.analysis.people import internal_ids, person_levels, person_names
+from kamgraph.analysis.coverage import (
+    account_coverage,
+    account_ids,
+    contact_coverage,
+    internal_contact_strengths,
+    team_roles,
+)
 from kamgraph.analysis.dates import resolve_as_of
+from kamgraph.analysis.gaps import gaps as gap_table
+from kamgraph.analysis.paths import PATH_COLUMNS, access_paths_for
+from kamgraph.analysis.people import internal_ids, person_levels, person_names
+from kamgraph.analysis.tiering import account_tiers, pareto, tier_policy_table
+from kamgraph.analysis.trends import monthly_series, relationship_changes, trends
 from kamgraph.errors import ConfigError
 from kamgraph.model import DecisionRole
+from kamgraph.report.relmap import MapTooLarge, account_map
+from kamgraph.report.spreadsheet import SheetBlock, csv_bytes, workbook_bytes
 from kamgraph.settings import Settings
 from kamgraph.snapshot import Snapshot
 
@@ -185,7 +197,6 @@ class CoverageReport:
     # -- Excel ------------------------------------------------------------------------------
     def excel_bytes(self) -> bytes:
         """The workbook (sheets :data:`SHEETS`), byte-identical for the same store and date."""
-        from kamgraph.report.spreadsheet import SheetBlock, workbook_bytes
 
         sheets = {}
         for sheet, names in SHEETS.items():
@@ -203,7 +214,6 @@ class CoverageReport:
     # -- CSV --------------------------------------------------------------------------------
     def csv_files(self) -> dict[str, bytes]:
         """``<table>.csv`` -> bytes, for every table."""
-        from kamgraph.report.spreadsheet import csv_bytes
 
         return {f"{n}.csv": csv_bytes(self.tables[n]) for n in TABLES}
 
@@ -238,7 +248,6 @@ class CoverageReport:
         draw gets a page saying so (and how to filter) instead of a map.
         """
         from kamgraph.report.html import esc, page, render_map_index
-        from kamgraph.report.relmap import MapTooLarge, account_map
 
         d = Path(folder)
         d.mkdir(parents=True, exist_ok=True)
@@ -280,9 +289,6 @@ def build_coverage_report(snap: Snapshot, settings: Settings, as_of=None, previo
     every account); tiers and the Pareto curve always use the whole snapshot, because
     percentiles and revenue shares are portfolio-relative.
     """
-    from kamgraph.analysis.gaps import gaps as gap_table
-    from kamgraph.analysis.tiering import account_tiers, pareto, tier_policy_table
-    from kamgraph.analysis.trends import monthly_series, relationship_changes, trends
 
     t = resolve_as_of(settings, as_of)
     prev = (t - pd.DateOffset(months=1)) if previous is None else resolve_as_of(settings, previous)
@@ -378,7 +384,6 @@ def _accounts_table(snap: Snapshot, acc_cov: pd.DataFrame, tiers: pd.DataFrame, 
 
 
 def _paths_table(snap: Snapshot, settings: Settings, t, contacts: pd.DataFrame) -> pd.DataFrame:
-    from kamgraph.analysis.paths import PATH_COLUMNS, access_paths_for
 
     targets = contacts[contacts["decision_role"].notna() & ~contacts["covered"]]
     cols = ["account_id", "account_name", "target_id", "target_name", "decision_role", "best_strength"]

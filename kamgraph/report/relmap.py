@@ -44,10 +44,10 @@ import numpy as np
 import pandas as pd
 
 from kamgraph.analysis.coverage import account_contacts, account_ids
+from kamgraph.analysis.dates import resolve_as_of
+from kamgraph.analysis.influence import influence
 from kamgraph.analysis.people import org_names, people_index
 from kamgraph.analysis.strength import directed, explain, pair_strengths
-from kamgraph.analysis.influence import influence
-from kamgraph.analysis.dates import resolve_as_of
 from kamgraph.errors import KamgraphError
 from kamgraph.model import Attitude, DecisionRole, Side
 from kamgraph.settings import Settings

@@ -22,9 +22,15 @@ from typing import Mapping
 
 import pandas as pd
 
-from kamgraph.analysis.visits import ACCESS_DIRECT, ACCESS_INTRODUCTION, VisitPlan, briefing_text
+from kamgraph.analysis.visits import (
+    ACCESS_DIRECT,
+    ACCESS_INTRODUCTION,
+    VisitPlan,
+    briefing_text,
+)
 from kamgraph.errors import ConfigError
 from kamgraph.report.html import esc, page, table_html
+from kamgraph.report.portfolio import settings_hash, settings_summary
 from kamgraph.report.spreadsheet import SheetBlock, csv_bytes, workbook_bytes
 
 __all__ = ["plan_table", "plan_about", "plan_csv_bytes", "plan_excel_bytes", "plan_ics", "plan_html",
@@ -63,7 +69,6 @@ def plan_table(plan: VisitPlan) -> pd.DataFrame:
 
 def plan_about(plan: VisitPlan) -> pd.DataFrame:
     """As-of date, period, scope, executives and settings of a plan: ``item, value, note``."""
-    from kamgraph.report.portfolio import settings_hash, settings_summary
 
     ex = plan.executives
     rows = [("report", "kamgraph executive visit plan", ""),

@@ -12,6 +12,7 @@ from typing import Callable, Mapping, Protocol, Sequence, runtime_checkable
 
 import pandas as pd
 
+from kamgraph.errors import NotFound
 from kamgraph.schema import ENTITIES, WRITE_ORDER, to_records
 from kamgraph.snapshot import Snapshot, build_snapshot
 
@@ -109,7 +110,6 @@ class BaseStore:
         return build_snapshot(self, scope, self.data_version(), self.url, self.history_from())
 
     def export_person(self, person_id: str) -> dict:
-        from kamgraph.errors import NotFound
 
         people = self.read("people", "id", [person_id])
         if people.empty:
@@ -126,7 +126,6 @@ class BaseStore:
 
     def erase_people(self, person_ids) -> int:
         """Erase several people (deleting ``people`` rows means erasure); unknown ids are skipped."""
-        from kamgraph.errors import NotFound
 
         n = 0
         for pid in person_ids:

@@ -156,8 +156,15 @@ class Neo4jStore(BaseStore):
     @contextmanager
     def _errors(self, action: str) -> Iterator[None]:
         """Turn the driver's connection and server errors into StoreUnavailable / ConfigError."""
-        from neo4j.exceptions import (AuthError, ConstraintError, DriverError, IncompleteCommit, Neo4jError,
-                                      ServiceUnavailable, SessionExpired)
+        from neo4j.exceptions import (
+            AuthError,
+            ConstraintError,
+            DriverError,
+            IncompleteCommit,
+            Neo4jError,
+            ServiceUnavailable,
+            SessionExpired,
+        )
 
         try:
             yield

@@ -10,16 +10,15 @@ import pandas as pd
 import streamlit as st
 
 from kamgraph.analysis.coverage import account_coverage, contact_coverage, internal_contact_strengths
-from kamgraph.analysis.strength import explain_pairs
 from kamgraph.analysis.gaps import gaps
 from kamgraph.analysis.paths import uncovered_decision_maker_paths
+from kamgraph.analysis.strength import explain_pairs
 from kamgraph.analysis.trends import monthly_series, trends
 from kamgraph.analysis.whatif import key_person_risk
 from kamgraph.report.relmap import MapTooLarge, account_map
 from kamgraph.ui.charts import sparkline
 from kamgraph.ui.context import PageContext
-from kamgraph.ui.format import (ROLE_ORDER, accounts_in_order, columns, date_text, md, nice, severity_band,
-                                strength_text)
+from kamgraph.ui.format import ROLE_ORDER, accounts_in_order, columns, date_text, md, nice, severity_band, strength_text
 
 DEFAULT_MIN_STRENGTH = 0.2
 

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kamgraph.analysis.people import internal_ids
-from kamgraph.analysis.people import person_labels
 from kamgraph.analysis.paths import access_paths, uncovered_decision_maker_paths
+from kamgraph.analysis.people import internal_ids, person_labels
 from kamgraph.report.relmap import paths_map
 from kamgraph.ui.context import PageContext
 from kamgraph.ui.format import columns, md

@@ -12,8 +12,8 @@ import pandas as pd
 import streamlit as st
 
 from kamgraph.analysis.coverage import account_coverage
-from kamgraph.analysis.people import person_names
 from kamgraph.analysis.gaps import gaps
+from kamgraph.analysis.people import person_names
 from kamgraph.analysis.tiering import account_tiers, pareto
 from kamgraph.ui.charts import role_heatmap
 from kamgraph.ui.context import PageContext

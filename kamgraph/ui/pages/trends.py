@@ -7,8 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from kamgraph.analysis.people import internal_ids
-from kamgraph.analysis.people import person_labels
+from kamgraph.analysis.people import internal_ids, person_labels
 from kamgraph.analysis.trends import monthly_series, relationship_changes, trends
 from kamgraph.ui.charts import strength_lines
 from kamgraph.ui.context import PageContext
