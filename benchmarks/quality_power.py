@@ -327,13 +327,7 @@ def enron_power(folder: Path, settings: Settings, candidates: bool, bootstrap: i
                                                          alpha=s.influence.damping, weight="weight")),
         "distinct_recipients": directed.groupby("a").size().reindex(ids, fill_value=0).to_numpy(float),
     }
-    kinds = dict.fromkeys(signals, "baseline")
-    signals[PRODUCT], column, columns = product_signal(d["snap"], s, ids)
-    kinds[PRODUCT] = "product"
-    if candidates:
-        cand = candidate_signals(d["snap"], s, ids)
-        signals.update(cand)
-        kinds.update(dict.fromkeys(cand, "candidate"))
+    kinds, column, columns = _add_product(signals, d["snap"], s, ids, candidates)
 
     rank = known["position"].to_numpy()
     classes = {
@@ -346,11 +340,7 @@ def enron_power(folder: Path, settings: Settings, candidates: bool, bootstrap: i
                                     "labels": np.isin(rank, [p for p in VP_AND_ABOVE if p != "Managing Director"]),
                                     "keep": rank != "Managing Director"},
     }
-    results = {}
-    for name, c in classes.items():
-        keep = c.get("keep", np.ones(len(rank), dtype=bool))
-        ev = evaluate({k: v[keep] for k, v in signals.items()}, kinds, c["labels"][keep], bootstrap, seed)
-        results[name] = {"definition": c["definition"], **ev}
+    results = _evaluate_classes(classes, signals, kinds, len(rank), bootstrap, seed)
     return {
         "status": "ok", "folder": str(folder), "as_of": str(d["as_of"].date()), "cleaning": d["cleaning"],
         "position_counts": {k: int(v) for k, v in counts.items()},
@@ -358,6 +348,29 @@ def enron_power(folder: Path, settings: Settings, candidates: bool, bootstrap: i
         "definitions": {k: DEFINITIONS.get(k, "kamgraph.analysis.influence.influence: " + column) for k in signals},
         "classes": results,
     }
+
+
+def _add_product(signals: dict, snap, settings, ids, candidates: bool) -> tuple[dict, str, list[str]]:
+    """Add the product's signal (and, with ``candidates``, the candidate definitions) to
+    ``signals``; returns the kind of every signal, the product's column and influence()'s columns."""
+    kinds = dict.fromkeys(signals, "baseline")
+    signals[PRODUCT], column, columns = product_signal(snap, settings, ids)
+    kinds[PRODUCT] = "product"
+    if candidates:
+        cand = candidate_signals(snap, settings, ids)
+        signals.update(cand)
+        kinds.update(dict.fromkeys(cand, "candidate"))
+    return kinds, column, columns
+
+
+def _evaluate_classes(classes: dict, signals: dict, kinds: dict, n: int, bootstrap: int, seed: int) -> dict:
+    """:func:`evaluate` per class (``labels``, optional ``keep`` mask, ``definition``)."""
+    results = {}
+    for name, c in classes.items():
+        keep = c.get("keep", np.ones(n, dtype=bool))
+        ev = evaluate({k: v[keep] for k, v in signals.items()}, kinds, c["labels"][keep], bootstrap, seed)
+        results[name] = {"definition": c["definition"], **ev}
+    return results
 
 
 def hospital_power(folder: Path, settings: Settings, candidates: bool, bootstrap: int, seed: int) -> tuple[dict, dict]:
@@ -373,13 +386,7 @@ def hospital_power(folder: Path, settings: Settings, candidates: bool, bootstrap
         "pagerank_contacts": _from_dict(ids, nx.pagerank(_graph(pair["a"], pair["b"], pair["n"]),
                                                          alpha=s.influence.damping, weight="weight")),
     }
-    kinds = dict.fromkeys(signals, "baseline")
-    signals[PRODUCT], column, columns = product_signal(d["snap"], s, ids)
-    kinds[PRODUCT] = "product"
-    if candidates:
-        cand = candidate_signals(d["snap"], s, ids)
-        signals.update(cand)
-        kinds.update(dict.fromkeys(cand, "candidate"))
+    kinds, column, columns = _add_product(signals, d["snap"], s, ids, candidates)
 
     status = people["status"].to_numpy()
     classes = {
@@ -388,11 +395,7 @@ def hospital_power(folder: Path, settings: Settings, candidates: bool, bootstrap
         "med_vs_other_staff": {"definition": "MED vs ADM and NUR (patients excluded)", "labels": status == "MED",
                                "keep": status != "PAT"},
     }
-    results = {}
-    for name, cl in classes.items():
-        keep = cl.get("keep", np.ones(len(status), dtype=bool))
-        ev = evaluate({k: v[keep] for k, v in signals.items()}, kinds, cl["labels"][keep], bootstrap, seed)
-        results[name] = {"definition": cl["definition"], **ev}
+    results = _evaluate_classes(classes, signals, kinds, len(status), bootstrap, seed)
     power = {
         "status": "ok", "folder": str(folder), "as_of": str(d["as_of"].date()), "cleaning": d["cleaning"],
         "position_counts": {k: int(v) for k, v in people["status"].value_counts().items()},
