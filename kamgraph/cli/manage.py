@@ -195,12 +195,14 @@ def erase_person(config: Config, person_id: str, yes: bool) -> None:
 @FORMAT_OPTION
 @pass_config
 def stats(config: Config, fmt: str) -> None:
-    """Row counts per entity."""
+    """Row counts per entity, and where the stored history starts."""
     import pandas as pd
 
     with open_store(config) as store:
         counts = store.counts()
-    output(pd.DataFrame({"entity": list(counts), "rows": list(counts.values())}), fmt, title=store.url)
+        start = store.history_from()
+    history = f"; history from {start:%Y-%m-%d}" if start is not None else ""
+    output(pd.DataFrame({"entity": list(counts), "rows": list(counts.values())}), fmt, title=store.url + history)
 
 
 def _explicit_store(click_ctx: click.Context) -> bool:
