@@ -3,7 +3,7 @@
 As-of date T = 2025-07-01. Strength (DESIGN.md section 4) with H = 90 days, H_decl = 365;
 every interaction here is one-to-one (no size discount):
     evidence = sum w(kind) * 2^(-(T - t_i)/90)      visit 3, meal 2.5, meeting 2, call 1, email 0.3
-    declared = strength/5 * 2^(-(T - assessed_on)/365)
+    declared = (strength - 0.5)/5 * 2^(-(T - assessed_on)/365)
     strength = 1 - (1 - declared) * 2 / (2 + evidence)
 
 Acme (A1), our people u1 (level 1, AR), u2 (level 3, SR until 2025-06-01: ended),
@@ -13,9 +13,9 @@ u3 (level 5, FR). Contacts on T:
 |---------|-------|----------------------|------------------------------------------|----------------------|
 | c1      | 1     | decision_maker       | u1 visit on T                            | 1-2/5       = 0.6    |
 |         |       |                      | u2 meal on T-150 (2.5*2^(-5/3) = 0.787)  | 1-2/2.787   = 0.2825 |
-| c2      | 2     | approver (was DM)    | u3 friend 5, assessed on T               | 1.0                  |
+| c2      | 2     | approver (was DM)    | u3 friend 5, assessed on T               | (5-0.5)/5   = 0.9    |
 |         |       |                      | u2 call on T                             | 1-2/3       = 0.3333 |
-| c3      | 3     | technical_evaluator  | u2 business tie 4, assessed T-365, no mtg| 0.8 * 0.5   = 0.4    |
+| c3      | 3     | technical_evaluator  | u2 business tie 4, assessed T-365, no mtg| 0.7 * 0.5   = 0.35   |
 | c4      | 5     | user (DM only after T)| nobody                                  | -                    |
 | c5      | 4     | none                 | u3 e-mail on T                           | 1-2/2.3     = 0.1304 |
 
@@ -40,7 +40,8 @@ T_MINUS_365 = "2024-07-01"
 S_C1_U1 = 1 - 2 / (2 + 3)  # visit on T
 S_C1_U2 = 1 - 2 / (2 + 2.5 * 2 ** (-150 / 90))  # meal 150 days before T
 S_C2_U2 = 1 - 2 / (2 + 1)  # call on T
-S_C3_U2 = 4 / 5 * 0.5  # declared 4, assessed 365 days before T, no interactions
+S_C2_U3 = (5 - 0.5) / 5  # declared 5, assessed on T: 0.9, never certainty
+S_C3_U2 = (4 - 0.5) / 5 * 0.5  # declared 4, assessed 365 days before T, no interactions: 0.35
 S_C5_U3 = 1 - 2 / (2 + 0.3)  # e-mail on T
 
 
@@ -97,7 +98,8 @@ def test_contacts_are_those_employed_on_the_as_of_date(cc):
 def test_best_strength_to_1e9(cc):
     assert cc.loc["c1", "best_strength"] == pytest.approx(S_C1_U1, abs=1e-9)
     assert cc.loc["c1", "best_internal_id"] == "u1"
-    assert cc.loc["c2", "best_strength"] == pytest.approx(1.0, abs=1e-9)
+    assert cc.loc["c2", "best_strength"] == pytest.approx(S_C2_U3, abs=1e-9)
+    assert cc.loc["c2", "best_strength"] == pytest.approx(0.9, abs=1e-9)
     assert cc.loc["c2", "best_internal_id"] == "u3"
     assert cc.loc["c3", "best_strength"] == pytest.approx(S_C3_U2, abs=1e-9)
     assert cc.loc["c5", "best_strength"] == pytest.approx(S_C5_U3, abs=1e-9)
@@ -133,15 +135,16 @@ def test_roles_are_those_assessed_on_the_as_of_date(cc):
 
 def test_account_coverage_score_by_hand(settings):
     a = account_coverage(_snap(), settings).set_index("account_id").loc["A1"]
-    # buying center: c1 DM (w 3) ratio 1; c2 approver (w 2) ratio 1; c3 TE (w 1.5) ratio 0.4/0.5;
-    # c4 user (w 1) ratio 0. c5 has no role: outside the buying center.
+    # buying center: c1 DM (w 3) ratio 1; c2 approver (w 2) ratio min(1, 0.9/0.5) = 1; c3 TE (w 1.5)
+    # ratio 0.35/0.5 = 0.7; c4 user (w 1) ratio 0. c5 has no role: outside the buying center.
+    # (3 + 2 + 1.05 + 0) / 7.5 = 6.05 / 7.5 = 0.80667
     expected = (3 * 1 + 2 * 1 + 1.5 * (S_C3_U2 / 0.5) + 1 * 0) / (3 + 2 + 1.5 + 1)
     assert a["coverage_score"] == pytest.approx(expected, abs=1e-9)
-    assert a["coverage_score"] == pytest.approx(6.2 / 7.5, abs=1e-9)
+    assert a["coverage_score"] == pytest.approx(6.05 / 7.5, abs=1e-9)
     assert (a["contacts"], a["covered"], a["peer_covered"], a["never_interacted"]) == (5, 2, 1, 2)
     assert (a["buying_center"], a["buying_center_covered"]) == (4, 2)
     assert a["role_decision_maker"] == 1.0 and a["role_approver"] == 1.0
-    assert a["role_technical_evaluator"] == pytest.approx(0.8)
+    assert a["role_technical_evaluator"] == pytest.approx(0.7)
     assert a["role_user"] == 0.0
     assert np.isnan(a["role_coach"])
     # threads: u1 (c1), u2 (c2, c3), u3 (c2)
@@ -164,19 +167,20 @@ def test_iron_triangle_complete_before_the_sr_left():
 
 def test_opportunity_coverage_uses_its_roles_else_the_accounts(settings):
     o = opportunity_coverage(_snap(), settings).set_index("opportunity_id")
-    # o1: its own buying center, c3 as decision-maker: 0.4 / 0.5
+    # o1: its own buying center, c3 as decision-maker: 0.35 / 0.5
     assert o.loc["o1", "roles_source"] == "opportunity"
-    assert o.loc["o1", "coverage_score"] == pytest.approx(0.8, abs=1e-9)
+    assert o.loc["o1", "coverage_score"] == pytest.approx(0.7, abs=1e-9)
     assert o.loc["o1", "buying_center"] == 1 and o.loc["o1", "threads"] == 1
     # o2: no roles of its own -> the account's buying center
     assert o.loc["o2", "roles_source"] == "account"
-    assert o.loc["o2", "coverage_score"] == pytest.approx(6.2 / 7.5, abs=1e-9)
+    assert o.loc["o2", "coverage_score"] == pytest.approx(6.05 / 7.5, abs=1e-9)
 
 
 def test_thresholds_come_from_settings():
-    s = Settings(as_of=T).replace(coverage={"covered": 0.35, "thread": 0.25, "peer_level_gap": 3})
+    s = Settings(as_of=T).replace(coverage={"covered": 0.34, "thread": 0.25, "peer_level_gap": 3})
     cc = contact_coverage(_snap(), s).set_index("contact_id")
-    assert cc.loc["c3", "covered"]  # 0.4 >= 0.35
+    assert not contact_coverage(_snap(), Settings(as_of=T)).set_index("contact_id").loc["c3", "covered"]
+    assert cc.loc["c3", "covered"]  # 0.35 >= 0.34
     assert cc.loc["c2", "peer_covered"]  # u3 level 5 <= 2 + 3
     assert cc.loc["c1", "threads"] == 2  # u2's 0.2825 >= 0.25
 

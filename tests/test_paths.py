@@ -1,7 +1,8 @@
 """Access paths on small hand-built graphs with hand-computed scores and ranking.
 
-Ties carry a declared strength and no ``assessed_on``, so strength(a, b) = strength / 5
-exactly (no decay, no interactions), and every score below is a product of those numbers
+Ties carry a declared strength k and no ``assessed_on``, so strength(a, b) = (k - 0.5) / 5
+exactly (no decay, no interactions: 1 -> 0.1, 2 -> 0.3, 3 -> 0.5, 4 -> 0.7, 5 -> 0.9), and
+every score below is a product of those numbers
 and the default kind factors (friend/relative 1.0, classmate 0.9, colleague 0.8,
 business 0.7, other 0.5, association 0.3).
 """
@@ -37,13 +38,13 @@ def tie(a, b, kind, strength, **extra):
 def acme_rows() -> dict:
     """Target Chen Jie (t), CFO and decision-maker of Acme, and every kind of way in.
 
-    - u1 Li Wei (our CEO) -friend 5- x1 Zhang Min -classmate 4 (EMBA 2012)- t: 1.0*0.8*0.9 = 0.72
-    - u2 Mo -friend 3- x2 -business 5 and relative 2- t: strength max(1.0, 0.4) = 1.0,
-      factor best(0.7, 1.0) = 1.0: 0.6*1.0*1.0 = 0.6
+    - u1 Li Wei (our CEO) -friend 5- x1 Zhang Min -classmate 4 (EMBA 2012)- t: 0.9*0.7*0.9 = 0.567
+    - u2 Mo -friend 3- x2 -business 5 and relative 2- t: strength max(0.9, 0.3) = 0.9,
+      factor best(0.7, 1.0) = 1.0: 0.5*0.9*1.0 = 0.45
     - u3 Ada and t are both members of O1: 0.3
     - u3 -friend 4- c2 (Acme colleague of t) -business 2- t: colleague 0.8 beats
-      business 0.7: 0.8*0.4*0.8 = 0.256
-    - u2 -business 1- t directly: 0.2
+      business 0.7: 0.7*0.3*0.8 = 0.168
+    - u2 -business 1- t directly: 0.1
     - u1 -friend 5- u2: an internal person is never an intermediary (no u1 -> u2 -> t)
     - c3 (another account) -former_colleague 3- t, but nobody on our side knows c3
     """
@@ -92,10 +93,10 @@ def test_columns_and_full_ranking(acme):
         (4, "person", "u3", "c2", "colleague"),
         (5, "direct", "u2", None, None),
     ]
-    assert df["score"].tolist() == pytest.approx([0.72, 0.6, 0.3, 0.256, 0.2], abs=1e-12)
+    assert df["score"].tolist() == pytest.approx([0.567, 0.45, 0.3, 0.168, 0.1], abs=1e-12)
     assert df["factor"].tolist() == pytest.approx([0.9, 1.0, 0.3, 0.8, 1.0])
-    assert df["first_strength"].tolist()[:2] == pytest.approx([1.0, 0.6])
-    assert df["second_strength"].tolist()[:2] == pytest.approx([0.8, 1.0])
+    assert df["first_strength"].tolist()[:2] == pytest.approx([0.9, 0.5])
+    assert df["second_strength"].tolist()[:2] == pytest.approx([0.7, 0.9])
     assert math.isnan(df["first_strength"][2]) and math.isnan(df["second_strength"][2])
     assert df["internal_level"].tolist() == [1, 3, 4, 4, 3]
     assert set(df["target_id"]) == {"t"}
@@ -104,11 +105,11 @@ def test_columns_and_full_ranking(acme):
 def test_one_line_explanations(acme):
     df = access_paths(acme, S, "t", k=10)
     assert df["explanation"].tolist() == [
-        "Li Wei (our CEO) → Zhang Min, classmate (EMBA 2012) → Chen Jie, CFO of Acme: 0.72",
-        "Mo (our Sales Director) → Wang Fang, relative → Chen Jie, CFO of Acme: 0.60",
+        "Li Wei (our CEO) → Zhang Min, classmate (EMBA 2012) → Chen Jie, CFO of Acme: 0.57",
+        "Mo (our Sales Director) → Wang Fang, relative → Chen Jie, CFO of Acme: 0.45",
         "Ada (our Account Manager) → Auto Association (shared membership) → Chen Jie, CFO of Acme: 0.30",
-        "Ada (our Account Manager) → Dana, colleague → Chen Jie, CFO of Acme: 0.26",
-        "Mo (our Sales Director) → Chen Jie, CFO of Acme (direct): 0.20",
+        "Ada (our Account Manager) → Dana, colleague → Chen Jie, CFO of Acme: 0.17",
+        "Mo (our Sales Director) → Chen Jie, CFO of Acme (direct): 0.10",
     ]
 
 
@@ -128,10 +129,11 @@ def test_unreached_intermediary_gives_no_path(acme):
     # c3 knows the target but nobody on our side knows c3
     df = access_paths(acme, S, "t", k=50)
     assert "c3" not in set(df["via_id"].dropna())
-    # and c3 itself is reachable only through t (u2 -business 1-> t -former_colleague 3-> c3)
+    # and c3 itself is reachable only through t (u2 -business 1-> t -former_colleague 3-> c3):
+    # 0.1 * 0.5 * 0.8 = 0.04
     c3 = access_paths(acme, S, "c3", k=50)
     assert c3[["internal_id", "via_id", "via_kind"]].values.tolist() == [["u2", "t", "former_colleague"]]
-    assert c3["score"].tolist() == pytest.approx([0.2 * 0.6 * 0.8])
+    assert c3["score"].tolist() == pytest.approx([0.1 * 0.5 * 0.8])
 
 
 def test_k_limits_paths_per_target(acme):
@@ -156,9 +158,9 @@ def test_colleague_only_while_employed():
     snap = build_snapshot(**rows)
     df = access_paths(snap, S, "t", k=10)
     via_c2 = df[df["via_id"] == "c2"]
-    # c2 left Acme before the analysis date: the business tie (0.7) is all that is left
+    # c2 left Acme before the analysis date: the business tie (factor 0.7) is all that is left
     assert via_c2["via_kind"].tolist() == ["business"]
-    assert via_c2["score"].tolist() == pytest.approx([0.8 * 0.4 * 0.7])
+    assert via_c2["score"].tolist() == pytest.approx([0.7 * 0.3 * 0.7])
     # while still employed (an earlier date) the coach factor applies
     early = access_paths(snap, S, "t", as_of="2025-01-15", k=10)
     assert early.loc[early["via_id"] == "c2", "via_kind"].tolist() == ["colleague"]
@@ -186,9 +188,9 @@ def test_interaction_only_link_uses_the_other_factor():
     df = access_paths(snap, S, "t")
     s_xt = 1 - 2 / (2 + 2)
     assert df["via_kind"].tolist() == ["other"]
-    assert df["score"].tolist() == pytest.approx([1.0 * s_xt * 0.5], abs=1e-12)
-    assert df["score"].tolist() == pytest.approx([0.25], abs=1e-12)  # friend 1.0 x 0.5 x other 0.5
-    assert df["explanation"][0] == "Us (our VP / GM) → X, acquaintance → T of Acme: 0.25"
+    assert df["score"].tolist() == pytest.approx([0.9 * s_xt * 0.5], abs=1e-12)
+    assert df["score"].tolist() == pytest.approx([0.225], abs=1e-12)  # friend 5: 0.9 x 0.5 x other 0.5
+    assert df["explanation"][0] == "Us (our VP / GM) → X, acquaintance → T of Acme: 0.23"
 
 
 def test_direct_strength_from_interactions():
@@ -205,17 +207,23 @@ def test_direct_strength_from_interactions():
 
 
 def test_ties_broken_by_internal_id_then_via_id():
+    # six paths of exactly equal score 0.25 (binary fractions, so equal to the last bit):
+    # through xa or xb, friend 3 twice: 0.5 * 0.5 * 1.0; direct, a friend 3 assessed a year
+    # before the date: 0.5 * 2^(-365/365) = 0.25
+    year_before = "2024-06-30"
     snap = build_snapshot(
         accounts=[{"id": "A1", "name": "Acme"}],
         people=[internal("ub", 2), internal("ua", 2), {"id": "xb", "name": "xb", "side": "external"},
                 {"id": "xa", "name": "xa", "side": "external"}, contact("t", "A1", 1, "decision_maker")],
-        ties=[tie("ub", "xb", "friend", 5), tie("ub", "xa", "friend", 5),
-              tie("ua", "xb", "friend", 5), tie("ua", "xa", "friend", 5),
+        ties=[tie("ub", "xb", "friend", 3), tie("ub", "xa", "friend", 3),
+              tie("ua", "xb", "friend", 3), tie("ua", "xa", "friend", 3),
               tie("xa", "t", "friend", 3), tie("xb", "t", "friend", 3),
-              tie("ua", "t", "friend", 3), tie("ub", "t", "friend", 3)],
+              tie("ua", "t", "friend", 3, assessed_on=year_before),
+              tie("ub", "t", "friend", 3, assessed_on=year_before)],
     )
+    assert (pd.Timestamp(AS_OF) - pd.Timestamp(year_before)).days == 365
     df = access_paths(snap, S, "t", k=10)
-    assert df["score"].tolist() == pytest.approx([0.6] * 6)
+    assert df["score"].tolist() == [0.25] * 6
     assert list(zip(df["internal_id"], df["via_id"])) == [
         ("ua", None), ("ua", "xa"), ("ua", "xb"), ("ub", None), ("ub", "xa"), ("ub", "xb")]
     # the same answer whatever the input order
@@ -264,18 +272,19 @@ def uncovered_rows() -> dict:
 def test_uncovered_decision_makers():
     snap = build_snapshot(**uncovered_rows())
     df = uncovered_decision_maker_paths(snap, S)
-    # t: best direct 0.2 < 0.5 -> paths; d2: best direct 0.6 -> covered; d3 left A3 -> not a DM now
+    # t: best direct 0.1 < 0.5 -> paths; d2: best direct (friend 3) 0.5 -> covered at >= 0.5;
+    # d3 left A3 -> not a DM now
     assert set(df["target_id"]) == {"t"}
     assert df["account_id"].tolist() == ["A1"] * 3
-    assert df["best_direct"].tolist() == pytest.approx([0.2] * 3)
+    assert df["best_direct"].tolist() == pytest.approx([0.1] * 3)
     assert df["via_id"].tolist() == ["x1", "x2", "O1"]
-    # covered threshold from settings: at 0.7, d2 (0.6) is uncovered too
+    # covered threshold from settings: at 0.7, d2 (0.5) is uncovered too
     more = uncovered_decision_maker_paths(snap, S.replace(coverage={"covered": 0.7}), k=1)
     assert more[["account_id", "target_id", "kind"]].values.tolist() == [["A1", "t", "person"],
                                                                          ["A2", "d2", "direct"]]
     only = uncovered_decision_maker_paths(snap, S.replace(coverage={"covered": 0.7}), accounts=["A2"])
     assert set(only["target_id"]) == {"d2"}
-    # before d3 left, they were an uncovered decision-maker of A3 (direct 0.2)
+    # before d3 left, they were an uncovered decision-maker of A3 (direct, friend 1: 0.1)
     early = uncovered_decision_maker_paths(snap, S, as_of="2025-03-01")
     assert set(early["target_id"]) == {"t", "d3"}
 
@@ -288,7 +297,8 @@ def test_decision_maker_none_of_us_knows_is_uncovered_with_no_strength():
     df = uncovered_decision_maker_paths(build_snapshot(**rows), S, accounts=["A4"])
     # never interacted with any of us: best_direct is absent (NaN), not 0 -- and uncovered
     assert df[["target_id", "internal_id", "via_id"]].values.tolist() == [["d4", "u1", "x1"]]
-    assert df["best_direct"].isna().all() and df["score"].tolist() == pytest.approx([1.0])
+    # u1 -friend 5- x1 -friend 5- d4: 0.9 * 0.9 * 1.0 = 0.81
+    assert df["best_direct"].isna().all() and df["score"].tolist() == pytest.approx([0.81])
 
 
 # -- CLI ------------------------------------------------------------------------------------
@@ -315,7 +325,7 @@ def test_cli_paths_to(store_url):
 
     df = pd.read_csv(StringIO(res.output))
     assert df["via_id"].tolist() == ["x1", "x2"]
-    assert df["score"].tolist() == pytest.approx([0.72, 0.6])
+    assert df["score"].tolist() == pytest.approx([0.567, 0.45])
     table = run(store_url, "paths", "--to", "t")
     assert table.exit_code == 0 and "Zhang Min" in table.output
 

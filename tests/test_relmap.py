@@ -10,9 +10,9 @@ Relationships on the as-of date (strength = 1 - (1 - declared) * 2 / (2 + eviden
 
 - vp - ceo: one call today (evidence 1)              -> 1 - 2/3 = 0.333
 - kam - cto: one visit today (evidence 3)            -> 1 - 2/5 = 0.6
-- kam - user: declared friend 5/5, never met         -> 1.0 (dotted: never interacted)
-- x - ceo: declared friend 4/5                       -> 0.8
-- x - vp: declared classmate 3/5                     -> 0.6
+- kam - user: declared friend 5/5, never met         -> (5 - 0.5)/5 = 0.9 (dotted: never interacted)
+- x - ceo: declared friend 4/5                       -> (4 - 0.5)/5 = 0.7
+- x - vp: declared classmate 3/5                     -> (3 - 0.5)/5 = 0.5
 - influence: cto's opinion weighs on ceo's decision (weight 4)
 """
 
@@ -114,9 +114,9 @@ def test_tie_lines_and_their_strengths(full):
     t = full.edges[full.edges["kind"] == "tie"].set_index(["source", "target"])["strength"]
     assert t[("vp", "ceo")] == pytest.approx(1 - 2 / 3)
     assert t[("kam", "cto")] == pytest.approx(1 - 2 / 5)
-    assert t[("kam", "user")] == pytest.approx(1.0)
-    assert t[("x", "ceo")] == pytest.approx(0.8)
-    assert t[("vp", "x")] == pytest.approx(0.6)  # drawn from our side to the connector
+    assert t[("kam", "user")] == pytest.approx(0.9)  # a 5/5 declaration is not certainty
+    assert t[("x", "ceo")] == pytest.approx(0.7)
+    assert t[("vp", "x")] == pytest.approx(0.5)  # drawn from our side to the connector
 
 
 def test_reporting_lines_and_influence_links_between_contacts(full):
@@ -131,9 +131,9 @@ def test_reporting_lines_and_influence_links_between_contacts(full):
 
 @pytest.mark.parametrize("min_strength, expected_ties, hidden", [
     (0.0, 5, set()),
-    (0.5, 4, set()),  # vp-ceo (0.33) goes; vp stays through the connector (0.6)
-    (0.7, 2, {"vp"}),  # only kam-user (1.0) and x-ceo (0.8) are left (kam-cto is 0.6)
-    (0.9, 1, {"vp", "x"}),  # only kam-user
+    (0.5, 4, set()),  # vp-ceo (0.33) goes; vp stays through the connector (0.5)
+    (0.65, 2, {"vp"}),  # only kam-user (0.9) and x-ceo (0.7) are left (kam-cto is 0.6)
+    (0.8, 1, {"vp", "x"}),  # only kam-user
 ])
 def test_raising_the_minimum_strength_removes_lines_and_people_left_without_one(snap, min_strength, expected_ties,
                                                                                 hidden):
@@ -208,9 +208,14 @@ def test_colour_by_attitude_shape_by_role_size_by_influence(full):
 
 def test_line_width_and_colour_follow_strength_and_never_met_is_dotted(full):
     t = full.edges[full.edges["kind"] == "tie"].set_index(["source", "target"])
-    assert t.loc[("kam", "user"), "width"] == pytest.approx(8.0)
-    assert t.loc[("kam", "user"), "color"] == "#0b3c7d"
+    # width 1 + 7 * strength; colour from #c6d4e6 (0) to #0b3c7d (1)
+    assert t.loc[("kam", "user"), "width"] == pytest.approx(1 + 7 * 0.9)
     assert t.loc[("vp", "ceo"), "width"] == pytest.approx(1 + 7 * (1 - 2 / 3))
+    # kam-cto 0.6: (198 - 187 * 0.6, 212 - 152 * 0.6, 230 - 105 * 0.6) = (85.8, 120.8, 167) -> #5679a7
+    assert t.loc[("kam", "cto"), "color"] == "#5679a7"
+    rgb = lambda c: [int(c[i:i + 2], 16) for i in (1, 3, 5)]  # noqa: E731
+    darker = zip(rgb(t.loc[("kam", "user"), "color"]), rgb(t.loc[("kam", "cto"), "color"]), rgb("#0b3c7d"))
+    assert all(strong <= user < cto for user, cto, strong in darker)  # 0.9: darker than 0.6, short of 1
     assert t.loc[("kam", "user"), "dashes"] == [2, 5]  # declared, never interacted
     assert t.loc[("kam", "cto"), "dashes"] is False
 
@@ -249,7 +254,7 @@ def test_tooltips_describe_the_contact_in_plain_text(full):
     assert "best tie from our side: 0.33 with Vera VP, last met 2025-06-30" in tip
     user_line = full.edges[(full.edges["source"] == "kam") & (full.edges["target"] == "user")]["tooltip"].iloc[0]
     # the line explains its strength (kamgraph.analysis.strength.explain): friend 5/5 assessed today
-    assert user_line == "Kim KAM – Uma User: never interacted; declared friend tie 1.00: 1.00"
+    assert user_line == "Kim KAM – Uma User: never interacted; declared friend tie 0.90: 0.90"
     cto_line = full.edges[(full.edges["source"] == "kam") & (full.edges["target"] == "cto")]["tooltip"].iloc[0]
     assert cto_line == "Kim KAM – Tao CTO: 1 interaction (1 one-to-one), last today; half-life 90 days: 0.60"
 
@@ -307,7 +312,7 @@ def test_plain_text_cuts_long_text():
 
 def test_paths_map_highlights_the_best_path(snap):
     p = access_paths(snap, SETTINGS, "ceo", as_of=AS_OF)
-    assert p.iloc[0]["via_id"] == "x"  # 0.6 * 0.8 * friend 1.0 = 0.48 beats the direct 0.33
+    assert p.iloc[0]["via_id"] == "x"  # 0.5 * 0.7 * friend 1.0 = 0.35 beats the direct 0.333
     m = paths_map(snap, SETTINGS, p)
     groups = m.nodes.set_index("id")["group"].to_dict()
     assert groups == {"ceo": "target", "vp": "ours", "x": "external"}

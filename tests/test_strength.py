@@ -1,11 +1,12 @@
 """Strength of a relationship at a date: DESIGN.md section 4, computed by hand.
 
     evidence = sum over shared interactions of w(kind) * (n - 1) ** -size_exponent * 2 ** (-(t - t_i) / H)
-    declared = max over known ties of strength / 5 * 2 ** (-(t - assessed_on) / H_decl)
+    declared = max over known ties of (strength - 0.5) / 5 * 2 ** (-(t - assessed_on) / H_decl)
     strength = 1 - (1 - declared) * scale / (scale + evidence)
 
 with n the interaction's attendees, H = 90, H_decl = 365, scale = 2, size_exponent = 1
 (Newman's 1 / (n - 1)) and w = visit 3, meal 2.5, meeting 2, event 1, call 1, email 0.3.
+A declared k of 1..5 counts as the middle of its fifth, (k - 0.5) / 5: 0.1, 0.3, 0.5, 0.7, 0.9.
 """
 
 from __future__ import annotations
@@ -95,15 +96,16 @@ def test_declared_tie_decays_and_combines_with_evidence():
                         "assessed_on": "2025-10-01"},
                        {"person_id": "c", "other_id": "u", "kind": "classmate", "strength": 2,
                         "assessed_on": "2026-03-30"}])
-    # friend: 0.8 * 2^(-182/365) = 0.5662; classmate: 0.4 * 2^(-2/365) = 0.3985; the larger counts
-    declared = max(4 / 5 * 2 ** (-(t - pd.Timestamp("2025-10-01")).days / HD),
-                   2 / 5 * 2 ** (-(t - pd.Timestamp("2026-03-30")).days / HD))
+    # friend 4: (4 - 0.5)/5 = 0.7 * 2^(-182/365) = 0.49544; classmate 2: 0.3 * 2^(-2/365) = 0.29886;
+    # the larger counts
+    declared = max((4 - 0.5) / 5 * 2 ** (-(t - pd.Timestamp("2025-10-01")).days / HD),
+                   (2 - 0.5) / 5 * 2 ** (-(t - pd.Timestamp("2026-03-30")).days / HD))
     got = _row(strengths(snap, S, t), "c", "u")
     assert got["declared"] == pytest.approx(declared, abs=1e-9)
-    assert got["declared"] == pytest.approx(0.5662, abs=1e-4)
-    # 1 - (1 - 0.5662) * 2 / (2 + 3.57509) = 0.84439
+    assert got["declared"] == pytest.approx(0.49544, abs=1e-5)
+    # 1 - (1 - 0.49544) * 2 / (2 + 3.57509) = 0.81900
     assert got["strength"] == pytest.approx(by_formula(got["evidence"], declared), abs=1e-9)
-    assert got["strength"] == pytest.approx(0.84439, abs=1e-5)
+    assert got["strength"] == pytest.approx(0.81900, abs=1e-5)
     assert got["tie_kinds"] == "classmate,friend"
 
 
@@ -113,8 +115,18 @@ def test_tie_assessed_after_the_date_is_ignored_and_undated_tie_does_not_decay()
                        {"person_id": "c", "other_id": "x", "kind": "relative", "strength": 3}])
     out = strengths(snap, S, "2026-01-10")
     assert ((out["a"] == "u") & (out["b"] == "x")).sum() == 0  # nothing known yet
-    assert _row(out, "c", "x")["declared"] == pytest.approx(0.6, abs=1e-12)
-    assert _row(out, "c", "x")["strength"] == pytest.approx(0.6, abs=1e-12)  # no evidence yet: the tie alone
+    # undated relative 3: (3 - 0.5) / 5 = 0.5, undecayed
+    assert _row(out, "c", "x")["declared"] == pytest.approx(0.5, abs=1e-12)
+    assert _row(out, "c", "x")["strength"] == pytest.approx(0.5, abs=1e-12)  # no evidence yet: the tie alone
+
+
+@pytest.mark.parametrize("k, level", [(1, 0.1), (2, 0.3), (3, 0.5), (4, 0.7), (5, 0.9)])
+def test_a_declared_k_counts_as_the_middle_of_its_fifth_so_no_declaration_is_certainty(k, level):
+    # an undated tie without any interaction: strength = declared = (k - 0.5) / 5; a 5/5 tie is 0.9
+    snap = _snap(ties=[{"person_id": "c", "other_id": "x", "kind": "friend", "strength": k}])
+    row = _row(strengths(snap, S, "2025-12-01"), "c", "x")
+    assert (row["declared"], row["strength"]) == (pytest.approx(level, abs=1e-12), pytest.approx(level, abs=1e-12))
+    assert row["strength"] < 1.0
 
 
 def test_before_anything_happened_there_are_no_pairs():
@@ -230,14 +242,15 @@ def test_explain_says_where_each_strength_comes_from():
     pairs = strengths(snap, S, t)
     lines = dict(zip(zip(pairs["a"], pairs["b"]), explain(pairs, S, t)))
     # c-u: 3 interactions (visit and meal one-to-one), last on 2026-03-01 = 31 days ago;
-    # evidence 3.57509, undated former colleague 4/5 = 0.8: 1 - 0.2 * 2 / 5.57509 = 0.9283
+    # evidence 3.57509, undated former colleague 4: (4 - 0.5)/5 = 0.7: 1 - 0.3 * 2 / 5.57509 = 0.8924
     assert lines[("c", "u")] == ("3 interactions (2 one-to-one), last 31 days ago; half-life 90 days; "
-                                 "declared former colleague tie 0.80: 0.93")
+                                 "declared former colleague tie 0.70: 0.89")
     # c-x: the e-mail (3 people) and today's call (one-to-one): 0.10607 + 1.0 -> 1 - 2/3.10607 = 0.3561
     assert lines[("c", "x")] == "2 interactions (1 one-to-one), last today; half-life 90 days: 0.36"
-    # u-x: the e-mail 45 days ago plus a friend tie 3/5 assessed today: 1 - 0.4 * 2/2.10607 = 0.6201
+    # u-x: the e-mail 45 days ago plus a friend tie 3 assessed today, (3 - 0.5)/5 = 0.5:
+    # 1 - 0.5 * 2/2.10607 = 0.5252
     assert lines[("u", "x")] == ("1 interaction (0 one-to-one), last 45 days ago; half-life 90 days; "
-                                 "declared friend tie 0.60: 0.62")
+                                 "declared friend tie 0.50: 0.53")
     yesterday = explain(strengths(snap, S, "2026-04-02"), S, "2026-04-02")
     assert "last 1 day ago" in yesterday.iloc[1]
     # for person pairs in either order; None where two people have no relationship at all
@@ -252,8 +265,8 @@ def test_explain_a_pair_known_only_by_declaration():
                          {"id": "z", "name": "Z", "side": "external"}])
     pairs = strengths(snap, S, "2026-04-01")
     row = pairs[(pairs["a"] == "c") & (pairs["b"] == "z")]
-    # 1.0 * 2^(-365/365) = 0.5
-    assert explain(row, S, "2026-04-01").tolist() == ["never interacted; declared classmate tie 0.50: 0.50"]
+    # a 5 counts as (5 - 0.5)/5 = 0.9, never certainty; a year old: 0.9 * 2^(-365/365) = 0.45
+    assert explain(row, S, "2026-04-01").tolist() == ["never interacted; declared classmate tie 0.45: 0.45"]
 
 
 # -- scoped and what-if snapshots keep each interaction's size --------------------------------

@@ -2,21 +2,32 @@
 the sample portfolio's story (a).
 
 The hand-built portfolio (as of 2026-06-30; ties without ``assessed_on`` keep their declared
-strength, so strength = declared/5 exactly):
+strength, so a declared k gives (k - 0.5)/5 exactly: 2 -> 0.3, 4 -> 0.7, 5 -> 0.9):
 
 - A1 Acme (diamond, Shanghai, region East), A2 Beta (gold, Munich, region Europe);
 - ours: u1 CEO (level 1), u2 VP (level 2), k1 KAM (level 4), u9 (no level);
 - c1 (A1, level 1, decision-maker, nobody knows him): uncovered decision-maker (severity
-  1.0). Connector x1: friend of u1 (5 -> 1.0), classmate of c1 (4 -> 0.8), so u1 -> x1 ->
-  c1 scores 1.0 * 0.8 * 0.9 = 0.72; priority 4 (diamond) * 3 (DM) * 1.0 * 0.72 = 8.64.
-- c2 (A1, level 2, approver): k1 knows him (5 -> 1.0) but k1 is level 4: no peer coverage
-  (0.7). u2 has a direct tie (2 -> 0.4): u2 -> c2 = 4 * 2 * 0.7 * 0.4 = 2.24; u1 has no path:
-  the feasibility floor 0.1 gives 4 * 2 * 0.7 * 0.1 = 0.56.
+  1.0). Connector x1: friend of u1 (5 -> 0.9), classmate of c1 (4 -> 0.7), so u1 -> x1 ->
+  c1 scores 0.9 * 0.7 * 0.9 = 0.567; priority 4 (diamond) * 3 (DM) * 1.0 * 0.567 = 6.804.
+  u2 (level 2) may visit him too, cold: 4 * 3 * 1.0 * 0.1 = 1.2.
+- c2 (A1, level 2, approver): k1 knows her (business 5 -> 0.9, and the budget review of
+  2026-03-01 with c5, 121 days ago, a 3-person meeting: 2 / 2 * 2^(-121/90) = 0.39381;
+  1 - 0.1 * 2 / 2.39381 = 0.9165) but k1 is level 4: no peer coverage (0.7). And the tie
+  is cooling (0.8): the history starts with that meeting (2026-03-01), so the slope points
+  are 2026-04-30, 05-30, 06-30 (60, 90, 121 days in; 03-30 is under 30 days). Window-
+  corrected evidence 2^(-d/90) / (1 - 2^(-d/90)) = 1 / (2^(d/90) - 1) = 1.7024, 1.0,
+  0.6496; odds (2 + e) / 0.2 - 1 = 5 * (1.8 + e) = 17.512, 14.0, 12.248; log2 4.1303,
+  3.8074, 3.6145; slope (3.6145 - 4.1303) / 2 = -0.2579 -> 2^-0.2579 - 1 = -16.4% a
+  month <= -15%, and 121 days of silence is overdue (no rhythm: more than 30 / 2 days)
+  while short of dormant (180 days without a rhythm). The strongest declaration no longer
+  hides that the contact behind it has stopped. So c2's severity is 0.8. u2 has a direct
+  tie (2 -> 0.3): u2 -> c2 = 4 * 2 * 0.8 * 0.3 = 1.92; u1 has no path: the feasibility
+  floor 0.1 gives 4 * 2 * 0.8 * 0.1 = 0.64.
 - c3 (A2, level 3, approver, unknown to everyone): no peer coverage (0.7), cold for both:
   3 * 2 * 0.7 * 0.1 = 0.42.
 - c4 (A1, level 5, user, opponent, influence 5, unknown): unmanaged opponent (0.8):
   4 * 0.5 * 0.8 * 0.1 = 0.16.
-- c5 (A1, level 3, technical evaluator, u2 knows her 5 -> 1.0, peer covered): no gap, so
+- c5 (A1, level 3, technical evaluator, u2 knows her 5 -> 0.9, peer covered): no gap, so
   no candidate.
 """
 
@@ -101,7 +112,7 @@ def test_default_executives_are_our_level_1_and_2_people(plan):
 def test_candidate_priorities_are_the_product_of_the_four_factors(plan):
     c = plan.candidates
     assert list(c.columns) == CANDIDATE_COLUMNS
-    expected = {("u1", "c1"): (4, 3, 1.0, 0.72), ("u1", "c2"): (4, 2, 0.7, 0.1), ("u2", "c2"): (4, 2, 0.7, 0.4),
+    expected = {("u1", "c1"): (4, 3, 1.0, 0.567), ("u1", "c2"): (4, 2, 0.8, 0.1), ("u2", "c2"): (4, 2, 0.8, 0.3),
                 ("u1", "c3"): (3, 2, 0.7, 0.1), ("u2", "c3"): (3, 2, 0.7, 0.1), ("u1", "c4"): (4, 0.5, 0.8, 0.1),
                 ("u2", "c4"): (4, 0.5, 0.8, 0.1)}
     for (e, k), (tw, rw, sev, feas) in expected.items():
@@ -112,15 +123,17 @@ def test_candidate_priorities_are_the_product_of_the_four_factors(plan):
     # u2 (level 2) may visit c1 (level 1): 2 <= 1 + 1; the covered c5 is no candidate
     assert set(zip(c["executive_id"], c["contact_id"])) == set(expected) | {("u2", "c1")}
     assert pair(c, "u2", "c1")["access"] == "cold"
+    assert pair(c, "u2", "c1")["priority"] == pytest.approx(4 * 3 * 1.0 * 0.1, abs=1e-12)
 
 
 def test_the_plan_is_optimal_and_within_capacity(plan):
     v = plan.visits
     assert list(v.columns) == VISIT_COLUMNS
-    # u1 (capacity 2): c1 (8.64) and c3 (0.42, beats c4's 0.16); u2 (capacity 1): c2 (2.24)
+    # u1 (capacity 2): c1 (6.804) and c3 (0.42, beats c4's 0.16); u2 (capacity 1): c2 (1.92,
+    # beats its cold visit to c1, 1.2). Giving c2 to u1 (0.64) and c3 to u2 would total 7.864.
     assert set(zip(v["executive_id"], v["contact_id"])) == {("u1", "c1"), ("u1", "c3"), ("u2", "c2")}
-    assert plan.total_priority == pytest.approx(8.64 + 0.42 + 2.24, abs=1e-9)
-    assert plan.total_scaled == 8_640_000_000 + 420_000_000 + 2_240_000_000
+    assert plan.total_priority == pytest.approx(6.804 + 0.42 + 1.92, abs=1e-9)
+    assert plan.total_scaled == 6_804_000_000 + 420_000_000 + 1_920_000_000
     assert plan.candidates["chosen"].sum() == 3
 
 
@@ -129,9 +142,9 @@ def test_access_introduction_direct_and_cold(plan):
     c1 = pair(v, "u1", "c1")
     assert (c1["access"], c1["via_id"]) == ("introduction", "x1")
     assert c1["introduction"].startswith("Ursula CEO (our CEO) → Xu Connector, classmate → Chen Chair")
-    assert c1["introduction"].endswith(": 0.72")
+    assert c1["introduction"].endswith(": 0.57")
     c2 = pair(v, "u2", "c2")
-    assert (c2["access"], c2["introduction"], c2["feasibility"]) == ("direct", None, pytest.approx(0.4))
+    assert (c2["access"], c2["introduction"], c2["feasibility"]) == ("direct", None, pytest.approx(0.3))
     c3 = pair(v, "u1", "c3")
     assert (c3["access"], c3["feasibility"]) == ("cold", 0.1)
 
@@ -148,9 +161,10 @@ def test_grouped_by_executive_then_city_with_placeholder_dates(plan):
 def test_gaps_addressed(plan):
     v = plan.visits.set_index("contact_id")
     assert v.loc["c1", "gaps"] == "uncovered_decision_maker,tier_policy"
-    assert v.loc["c2", "gaps"] == "no_peer_coverage,tier_policy"  # A1 lacks diamond executive visits
+    # A1 lacks diamond executive visits; k1's tie to c2 is cooling (see the module docstring)
+    assert v.loc["c2", "gaps"] == "cooling_key_relationship,no_peer_coverage,tier_policy"
     assert v.loc["c3", "gaps"] == "no_peer_coverage,tier_policy"  # A2 lacks its gold executive visit
-    assert (v.loc["c1", "severity"], v.loc["c2", "severity"]) == (1.0, 0.7)
+    assert (v.loc["c1", "severity"], v.loc["c2", "severity"], v.loc["c3", "severity"]) == (1.0, 0.8, 0.7)
 
 
 def test_briefings(plan):
@@ -161,7 +175,10 @@ def test_briefings(plan):
     assert c2["account_people"] == 4 and 1 <= c2["influence_rank"] <= 4
     assert c2["last_interaction"] == {"date": "2026-03-01", "kind": "meeting", "subject": "Budget review",
                                       "attendees": ["Dora Approver", "Gina Engineer", "Kim KAM"]}
-    assert [(k["id"], k["strength"]) for k in c2["known_by"]] == [("k1", 1.0), ("u2", 0.4)]
+    # k1: business 5 and the budget review, 0.9165 (module docstring); u2: business 2, 0.3
+    assert [(k["id"], k["strength"]) for k in c2["known_by"]] == [("k1", 0.9165), ("u2", 0.3)]
+    cooling = next(g for g in c2["gaps"] if g["kind"] == "cooling_key_relationship")
+    assert cooling["evidence"].startswith("Kim KAM – Dora Approver (approver) is cooling: ")
     assert c2["introduction"] is None and c2["access"] == "direct"
     c1 = b["c1"]
     assert c1["last_interaction"] is None and c1["known_by"] == []
@@ -191,7 +208,7 @@ def test_regions_and_accounts_narrow_the_candidates(snap, settings):
     assert set(plan_visits(snap, settings, accounts=["A2"]).visits["contact_id"]) == {"c3"}
     every = plan_visits(snap, settings)  # default capacity 6: every candidate is visited
     assert set(every.visits["contact_id"]) == {"c1", "c2", "c3", "c4"}
-    assert every.total_priority == pytest.approx(8.64 + 2.24 + 0.42 + 0.16)
+    assert every.total_priority == pytest.approx(6.804 + 1.92 + 0.42 + 0.16)
 
 
 def test_capacity_zero_and_custom_period(snap, settings):
@@ -240,7 +257,7 @@ def sample():
 def test_sample_story_a_ceo_visits_the_diamond_chairman_through_his_emba_classmate(sample):
     # data/sample/README.md story (a): C-001 Zhou Jianguo (A-01, diamond, decision-maker,
     # level 1) has no executive tie; S-01 Chen Hao (CEO, level 1) reaches him through X-01
-    # Sun Lihua (EMBA classmate): 0.9603 * 0.8906 * 0.9 = 0.7697 (tests/test_analysis_sample_paths.py
+    # Sun Lihua (EMBA classmate): 0.9279 * 0.8016 * 0.9 = 0.6694 (tests/test_analysis_sample_paths.py
     # computes both strengths by hand)
     snap, settings = sample
     plan = plan_visits(snap, settings)
@@ -250,9 +267,9 @@ def test_sample_story_a_ceo_visits_the_diamond_chairman_through_his_emba_classma
     v = visit.iloc[0]
     assert (v["executive_id"], v["executive_level"], v["account_id"], v["tier"]) == ("S-01", 1.0, "A-01", "diamond")
     assert (v["access"], v["via_id"]) == ("introduction", "X-01")
-    assert v["feasibility"] == pytest.approx(0.7697, abs=1e-4)
+    assert v["feasibility"] == pytest.approx(0.6694, abs=1e-4)
     assert v["introduction"].startswith("Chen Hao 陈昊 (our CEO 首席执行官) → Sun Lihua 孙丽华, classmate")
-    assert v["priority"] == pytest.approx(4 * 3 * 1.0 * 0.7697, abs=1e-3)
+    assert v["priority"] == pytest.approx(4 * 3 * 1.0 * 0.6694, abs=1e-3)
     assert "uncovered_decision_maker" in v["gaps"].split(",")
     # the most valuable visit of the quarter
     assert v["priority"] == plan.visits["priority"].max()

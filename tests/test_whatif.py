@@ -1,22 +1,22 @@
 """What-if: coverage without one person, and key-person risk by the top-2 rule.
 
 As-of T = 2025-07-01; declared ties without ``assessed_on`` do not decay, so a tie of
-declared strength s has strength s/5 exactly. Coverage threshold 0.5, so
-ratio = min(1, strength / 0.5).
+declared strength k has strength (k - 0.5)/5 exactly (1: 0.1, 2: 0.3, 3: 0.5, 4: 0.7,
+5: 0.9). Coverage threshold 0.5, so ratio = min(1, strength / 0.5).
 
 Acme (A1) buying center (weights DM 3, approver 2, technical evaluator 1.5, user 1):
 
 | contact | role      | ties (strength)            | best / second  |
 |---------|-----------|----------------------------|----------------|
-| d       | DM        | u1 1.0, u2 0.2             | u1 1.0 / 0.2   |
-| a       | approver  | u1 0.6, u2 0.6             | u1 0.6 / 0.6   |
-| t       | tech eval | u2 0.4                     | u2 0.4 / -     |
-| s       | user      | u3 0.8                     | u3 0.8 / -     |
+| d       | DM        | u1 0.9, u2 0.1             | u1 0.9 / 0.1   |
+| a       | approver  | u1 0.5, u2 0.5             | u1 0.5 / 0.5   |
+| t       | tech eval | u2 0.3                     | u2 0.3 / -     |
+| s       | user      | u3 0.7                     | u3 0.7 / -     |
 
-score = (3*1 + 2*1 + 1.5*0.8 + 1*1) / 7.5 = 7.2 / 7.5 = 0.96
-without u1: d -> 0.2 (ratio 0.4), a -> 0.6 (u2, ratio 1): (1.2 + 2 + 1.2 + 1) / 7.5 = 0.72 -> drop 0.24
-without u2: t -> nothing: (3 + 2 + 0 + 1) / 7.5 = 0.8 -> drop 0.16
-without u3: s -> nothing: (3 + 2 + 1.2 + 0) / 7.5 = 6.2/7.5 -> drop 1/7.5
+score = (3*1 + 2*1 + 1.5*0.6 + 1*1) / 7.5 = 6.9 / 7.5 = 0.92
+without u1: d -> 0.1 (ratio 0.2), a -> 0.5 (u2, ratio 1): (0.6 + 2 + 0.9 + 1) / 7.5 = 0.6 -> drop 0.32
+without u2: t -> nothing: (3 + 2 + 0 + 1) / 7.5 = 0.8 -> drop 0.12
+without u3: s -> nothing: (3 + 2 + 0.9 + 0) / 7.5 = 5.9/7.5 -> drop 1/7.5
 """
 
 from __future__ import annotations
@@ -51,15 +51,15 @@ def _snap():
 
 def test_scores_by_hand():
     a = account_coverage(_snap(), S).set_index("account_id")
-    assert a.loc["A1", "coverage_score"] == pytest.approx(0.96, abs=1e-9)
+    assert a.loc["A1", "coverage_score"] == pytest.approx(0.92, abs=1e-9)
     assert a.loc["B1", "coverage_score"] == pytest.approx(1.0, abs=1e-9)
 
 
 def test_without_internal_before_after_delta():
     w = without_internal(_snap(), S, "u1").set_index("account_id")
-    assert w.loc["A1", "coverage_score_before"] == pytest.approx(0.96, abs=1e-9)
-    assert w.loc["A1", "coverage_score_after"] == pytest.approx(0.72, abs=1e-9)
-    assert w.loc["A1", "delta"] == pytest.approx(-0.24, abs=1e-9)
+    assert w.loc["A1", "coverage_score_before"] == pytest.approx(0.92, abs=1e-9)
+    assert w.loc["A1", "coverage_score_after"] == pytest.approx(0.6, abs=1e-9)
+    assert w.loc["A1", "delta"] == pytest.approx(-0.32, abs=1e-9)
     assert (w.loc["A1", "covered_before"], w.loc["A1", "covered_after"]) == (3, 2)
     assert w.loc["A1", "missing_team_roles_after"] == "ar,sr,fr,executive_sponsor"  # u1 was the AR
     assert w.loc["A1", "changed"]
@@ -68,15 +68,15 @@ def test_without_internal_before_after_delta():
 
 def test_without_contact():
     w = without_contact(_snap(), S, "d").set_index("account_id")
-    # buying center without d: (2*1 + 1.5*0.8 + 1*1) / 4.5
-    assert w.loc["A1", "coverage_score_after"] == pytest.approx(4.2 / 4.5, abs=1e-9)
+    # buying center without d: (2*1 + 1.5*0.6 + 1*1) / 4.5
+    assert w.loc["A1", "coverage_score_after"] == pytest.approx(3.9 / 4.5, abs=1e-9)
     assert (w.loc["A1", "contacts_before"], w.loc["A1", "contacts_after"]) == (4, 3)
 
 
 def test_key_person_drops_for_every_person_at_once():
     d = key_person_drops(_snap(), S).set_index(["account_id", "internal_id"])["drop"]
-    assert d[("A1", "u1")] == pytest.approx(0.24, abs=1e-9)
-    assert d[("A1", "u2")] == pytest.approx(0.16, abs=1e-9)
+    assert d[("A1", "u1")] == pytest.approx(0.32, abs=1e-9)
+    assert d[("A1", "u2")] == pytest.approx(0.12, abs=1e-9)
     assert d[("A1", "u3")] == pytest.approx(1 / 7.5, abs=1e-9)
     assert d[("B1", "u3")] == pytest.approx(1.0, abs=1e-9)
 
@@ -94,8 +94,8 @@ def test_top2_rule_equals_recomputing_without_the_person(person):
 def test_key_person_risk_picks_the_biggest_drop():
     k = key_person_risk(_snap(), S).set_index("account_id")
     assert k.loc["A1", "internal_id"] == "u1"
-    assert k.loc["A1", "drop"] == pytest.approx(0.24, abs=1e-9)
-    assert k.loc["A1", "score_without"] == pytest.approx(0.72, abs=1e-9)
+    assert k.loc["A1", "drop"] == pytest.approx(0.32, abs=1e-9)
+    assert k.loc["A1", "score_without"] == pytest.approx(0.6, abs=1e-9)
     assert k.loc["A1", "contacts"] == "d"  # a is held by u2 just as well
     assert k.loc["B1", "internal_id"] == "u3" and k.loc["B1", "drop"] == pytest.approx(1.0)
 
