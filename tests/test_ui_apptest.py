@@ -183,7 +183,7 @@ def test_paths_search_and_ranked_paths(app_env):
     at.text_input(key="paths_query").input("Zhou Jianguo").run()
     assert at.selectbox(key="paths_target").value == "C-001"
     ranked = [plain(m.value) for m in at.markdown if m.value.startswith("**")]
-    assert ranked[0].startswith("**1.** score **0.77** · person")  # README story (a)
+    assert ranked[0].startswith("**1.** score **0.67** · person")  # README story (a): 0.6694
     assert "Sun Lihua 孙丽华, classmate" in ranked[0]
 
     at.number_input(key="paths_k").set_value(1).run()
