@@ -75,7 +75,7 @@ class TrendSettings:
     slope_threshold: float = 0.15  # |slope| below this (15% a month) is "stable"
     # dormant: silence longer than dormant_factor x the pair's usual gap between contact days,
     # never shorter than dormant_min_days nor longer than dormant_max_days; the usual gap is
-    # shrunk toward the data's typical gap, so a pair seen on one day is judged by that
+    # shrunk toward its people's own rhythm, so a pair seen on one day is judged by that
     dormant_factor: float = 3.0
     dormant_min_days: int = 30
     dormant_max_days: int = 180

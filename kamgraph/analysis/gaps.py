@@ -372,13 +372,19 @@ def _cooling_key_relationship(ctx: _Context) -> pd.DataFrame:
     c = c[c["label"].isin(["cooling", "dormant"])]
     if c.empty:
         return _frame({})
-    def since(start) -> str:
+    history = ctx.snap.history_start
+
+    def moved(start, s0, s1) -> str:
+        """``strength 0.84 → 0.61 over 5 months``; with less than a month of window, the
+        strength now and where the data starts."""
         months = int(round((ctx.t - pd.Timestamp(start)).days / 30.44))
-        return f"since {pd.Timestamp(start).date()}" if months < 1 else \
-            f"over {months} month{'s' if months != 1 else ''}"
+        if months >= 1:
+            return f"strength {_f(s0)} → {_f(s1)} over {months} month{'s' if months != 1 else ''}"
+        since = f" (the data starts {history.date()})" if history is not None else ""
+        return f"strength {_f(s1)}{since}"
 
     evidence = [
-        f"{ctx.name(h)} – {n} ({_role_text(r)}) is {lab}: strength {_f(s0)} → {_f(s1)} {since(w)}; "
+        f"{ctx.name(h)} – {n} ({_role_text(r)}) is {lab}: {moved(w, s0, s1)}; "
         + (f"last interaction {pd.Timestamp(li).date()} ({int(d)} days ago)." if not pd.isna(li)
            else "no interaction on record.")
         for h, n, r, lab, w, s0, s1, li, d in zip(c["best_internal_id"], c["name"], c["decision_role"], c["label"],
