@@ -254,6 +254,26 @@ class MapSettings:
 
 
 @dataclass(frozen=True)
+class LimitsSettings:
+    """What an import accepts, checked before the expensive work (docs/data-format.md,
+    "Limits"). The defaults take the benchmark's scale-L portfolio (5,000,000 attendance
+    rows, files of a few hundred MB) and stop a zip bomb or a 100,000-column header at once::
+
+        [limits]
+        max_rows = 20000000
+    """
+
+    max_file_bytes: int = 4 * 1024**3  # one CSV file or workbook on disk
+    max_rows: int = 10_000_000  # data rows of one file or sheet
+    max_columns: int = 1_000  # columns of one header
+    max_field_bytes: int = 16 * 1024**2  # one cell (a long note is fine; a runaway quote is not)
+    # an .xlsx is a zip: the sum of its members' uncompressed sizes, and that sum over the
+    # compressed size (ordinary workbooks compress 5-30x; a zip bomb 200x and more)
+    max_workbook_bytes: int = 512 * 1024**2
+    max_compression_ratio: float = 100.0
+
+
+@dataclass(frozen=True)
 class Settings:
     as_of: str = ""  # analysis date (YYYY-MM-DD); empty = today
     strength: StrengthSettings = field(default_factory=StrengthSettings)
@@ -266,6 +286,7 @@ class Settings:
     tier_policy: tuple[TierPolicy, ...] = DEFAULT_TIER_POLICY
     visits: VisitSettings = field(default_factory=VisitSettings)
     map: MapSettings = field(default_factory=MapSettings)
+    limits: LimitsSettings = field(default_factory=LimitsSettings)
 
     def as_of_date(self, override: str | None = None) -> "pd.Timestamp":
         """The analysis date: ``override``, else ``as_of``, else today (midnight)."""

@@ -11,10 +11,13 @@ Every cell is read as text (no type guessing: ``007`` stays ``007``), stripped o
 surrounding whitespace, with empty cells as ``None``; header names are lower-cased. Types,
 enums and references are checked later by :func:`kamgraph.ingest.validate.validate`.
 
-Problems found while reading (a file that is not UTF-8, a line with the wrong number of
-fields, a file named after no entity) do not stop the reading: they are collected in
-:attr:`ReadImport.problems` so that validation reports them together with every other
-problem of the import.
+Problems found while reading (a file that is neither UTF-8 nor Chinese GB18030, a line
+with the wrong number of fields, a file named after no entity, a formula cell without a
+saved value) do not stop the reading: they are collected in :attr:`ReadImport.problems`
+so that validation reports them together with every other problem of the import. A file
+over a limit of :class:`kamgraph.settings.LimitsSettings` (size, rows, columns, an
+inflating workbook) stops it at once, before the expensive work, with an
+:class:`~kamgraph.errors.ImportValidationError` naming the file.
 
 >>> import tempfile, pathlib
 >>> d = pathlib.Path(tempfile.mkdtemp())
@@ -37,14 +40,21 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from kamgraph.errors import KamgraphError, Problem
+from kamgraph.errors import ImportValidationError, KamgraphError, Problem
+from kamgraph.ingest.encoding import decode_text
+from kamgraph.ingest.limits import (check_csv_header, check_file_size, default_limits, file_kind_problem,
+                                    too_many_rows)
 from kamgraph.ingest.raw import RawImport, RawTable
+from kamgraph.ingest.workbook import formula_problems, open_workbook
 from kamgraph.schema import ENTITIES, FILE_ORDER
+from kamgraph.settings import LimitsSettings
 
 __all__ = ["ReadImport", "CsvRead", "read_path", "read_csv_file", "read_csv_bytes", "read_workbook",
            "close_match"]
 
-_BOM = b"\xef\xbb\xbf"
+#: pyarrow's CSV block size: a row must fit in one block, so a longer row is re-read with
+#: blocks of twice [limits] max_field_bytes
+_BLOCK = 1 << 20
 #: Files in an import folder that are documentation, settings or scripts, not data.
 _IGNORED_SUFFIXES = frozenset({".md", ".toml", ".py"})
 #: Workbook sheets that are documentation, not data.
@@ -151,32 +161,36 @@ def _tidy(frame: pd.DataFrame, rows: np.ndarray, header: list[object], source: s
 # ---------------------------------------------------------------------------------------
 
 
-def read_csv_file(path: str | Path, source: str | None = None) -> CsvRead:
-    """Read one CSV file as text cells (see :func:`read_csv_bytes`)."""
+def read_csv_file(path: str | Path, source: str | None = None, limits: LimitsSettings | None = None) -> CsvRead:
+    """Read one CSV file as text cells (see :func:`read_csv_bytes`), after checking its
+    size and its header's width against ``limits`` (default: ``Settings().limits``)."""
     p = Path(path)
-    return read_csv_bytes(p.read_bytes(), source or p.name)
+    limits = default_limits(limits)
+    source = source or p.name
+    check_file_size(p, limits, source)
+    check_csv_header(p, limits, source=source)
+    return read_csv_bytes(p.read_bytes(), source, limits)
 
 
-def read_csv_bytes(data: bytes, source: str) -> CsvRead:
-    """Read CSV bytes (UTF-8, with or without BOM) into cleaned text cells.
+def read_csv_bytes(data: bytes, source: str, limits: LimitsSettings | None = None) -> CsvRead:
+    """Read CSV bytes (UTF-8 with or without BOM, or Chinese GB18030) into cleaned text cells.
 
     Lines whose number of fields differs from the header's are left out and reported as
     problems with their row number (rows are counted as a spreadsheet shows them: the
-    header is row 1, a quoted value spanning several lines is one row).
+    header is row 1, a quoted value spanning several lines is one row). Values up to
+    ``limits.max_field_bytes`` are read whole; a longer one is a problem with its row and
+    column; more than ``limits.max_columns`` columns or ``limits.max_rows`` rows stop the
+    reading (:class:`ImportValidationError`).
     """
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    if data.startswith(_BOM):
-        data = data[len(_BOM):]
+    limits = default_limits(limits)
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line = data.count(b"\n", 0, e.start) + 1
-        bad = data[e.start:e.start + 1].hex()
-        msg = (f"not UTF-8 text: line {line} contains the byte 0x{bad}, so the file was saved in "
-               f"another encoding; save it as UTF-8 (in Excel: Save As > 'CSV UTF-8')")
-        return CsvRead(pd.DataFrame(), [], [Problem(source, None, None, None, msg)], readable=False)
+        text = decode_text(data, source)
+    except ImportValidationError as e:
+        return CsvRead(pd.DataFrame(), [], e.problems, readable=False)
+    data = text.encode("utf-8")
     if not text.strip():
         msg = "the file is empty; the first line must be the header (column names)"
         return CsvRead(pd.DataFrame(), [], [Problem(source, None, None, None, msg)], readable=False)
@@ -184,7 +198,17 @@ def read_csv_bytes(data: bytes, source: str) -> CsvRead:
         msg = "the first line is blank; the first line must be the header (column names)"
         return CsvRead(pd.DataFrame(), [], [Problem(source, 1, None, None, msg)], readable=False)
 
-    header = next(csv.reader(io.StringIO(text)))
+    first = text.split("\n", 1)[0]
+    if first.count(",") + 1 > limits.max_columns:
+        try:
+            width = len(next(csv.reader(io.StringIO(first))))
+        except csv.Error:
+            width = first.count(",") + 1
+        if width > limits.max_columns:
+            raise ImportValidationError([Problem(
+                source, 1, None, None, f"the header has {width} columns, more than the limit of "
+                f"{limits.max_columns} ([limits] max_columns); the file was not read")])
+    header = _csv_header(text, source)
     n_cols = len(header)
     bad_rows: list[tuple[int | None, int, int, str]] = []
 
@@ -193,18 +217,40 @@ def read_csv_bytes(data: bytes, source: str) -> CsvRead:
         return "skip"
 
     names = [f"f{i}" for i in range(n_cols)]
-    try:
-        table = pacsv.read_csv(
+
+    def parse(block_size: int):
+        bad_rows.clear()
+        return pacsv.read_csv(
             io.BytesIO(data),
-            read_options=pacsv.ReadOptions(column_names=names, use_threads=False),
+            read_options=pacsv.ReadOptions(column_names=names, use_threads=False, block_size=block_size),
             parse_options=pacsv.ParseOptions(newlines_in_values=True, invalid_row_handler=on_invalid,
                                               ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
                                                  strings_can_be_null=False),
         )
+
+    try:
+        try:
+            table = parse(_BLOCK)
+        except pa.ArrowInvalid as e:
+            if "straddl" not in str(e):
+                raise
+            # a row longer than one block (a long note): read again with blocks that hold
+            # any row whose values are within the limit
+            big = min(2 * limits.max_field_bytes + _BLOCK, 2**31 - 1)
+            try:
+                table = parse(big)
+            except pa.ArrowInvalid as e2:
+                if "straddl" not in str(e2):
+                    raise
+                return CsvRead(pd.DataFrame(), [], [_long_field_problem(text, header, source, limits)],
+                               readable=False)
     except (pa.ArrowInvalid, pa.ArrowException) as e:
         return CsvRead(pd.DataFrame(), [], [Problem(source, None, None, None, f"cannot read this CSV file: {e}")],
                        readable=False)
+    error = too_many_rows(table.num_rows - 1, limits, source)
+    if error is not None:
+        raise error
 
     problems: list[Problem] = []
     skipped: list[int] = []
@@ -226,6 +272,7 @@ def read_csv_bytes(data: bytes, source: str) -> CsvRead:
     kept[[n - 1 for n in skipped if 1 <= n <= total]] = False
     numbers = np.arange(1, total + 1)[kept]
     rows = numbers[1:] if len(numbers) == len(frame) else np.arange(2, len(frame) + 1)
+    problems.extend(_long_fields(table, names, header, rows, source, limits))
     head = [frame.iloc[0, i] for i in range(n_cols)] if len(frame) else header
     body = frame.iloc[1:].reset_index(drop=True)
 
@@ -237,6 +284,54 @@ def read_csv_bytes(data: bytes, source: str) -> CsvRead:
 
     out, kept_rows, header_problems = _tidy(body, np.asarray(rows), head, source)
     return CsvRead(out, kept_rows, header_problems + problems)
+
+
+def _csv_header(text: str, source: str) -> list[str]:
+    """The header fields (csv module, with room for a long header cell)."""
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
+    return next(csv.reader(io.StringIO(text)))
+
+
+def _column_name(header: list[str], i: int) -> str:
+    name = header[i].strip().lower() if i < len(header) else ""
+    return name or f"column {i + 1}"
+
+
+def _too_long(size: int, limits: LimitsSettings) -> str:
+    return (f"a value of {size:,} bytes, longer than the limit of {limits.max_field_bytes:,} "
+            f"([limits] max_field_bytes); an unclosed double quote can also cause this")
+
+
+def _long_fields(table, names: list[str], header: list[str], rows: np.ndarray, source: str,
+                 limits: LimitsSettings) -> list[Problem]:
+    """A problem for each column's first value longer than ``max_field_bytes``."""
+    import pyarrow.compute as pc
+
+    out: list[Problem] = []
+    numbers = np.concatenate([[1], np.asarray(rows)])
+    for i, n in enumerate(names):
+        lengths = pc.binary_length(table.column(n))
+        longest = pc.max(lengths).as_py()
+        if longest is None or longest <= limits.max_field_bytes:
+            continue
+        k = int(np.argmax(lengths.to_numpy(zero_copy_only=False) > limits.max_field_bytes))
+        row = int(numbers[k]) if k < len(numbers) else None
+        out.append(Problem(source, row, _column_name(header, i), None, _too_long(longest, limits)))
+    return out
+
+
+def _long_field_problem(text: str, header: list[str], source: str, limits: LimitsSettings) -> Problem:
+    """Where the first value longer than ``max_field_bytes`` is (csv module, record by record)."""
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
+    reader = csv.reader(io.StringIO(text, newline=""))
+    row = 0
+    for rec in reader:
+        row += 1
+        for i, v in enumerate(rec):
+            size = len(v.encode("utf-8"))
+            if size > limits.max_field_bytes:
+                return Problem(source, row, _column_name(header, i), None, _too_long(size, limits))
+    return Problem(source, None, None, None, "a row is too long to read; check for an unclosed double quote")
 
 
 # ---------------------------------------------------------------------------------------
@@ -267,21 +362,38 @@ def _excel_cell(v: object) -> str | None:
     return str(v)
 
 
-def read_workbook(path: str | Path) -> ReadImport:
-    """Read an ``.xlsx`` workbook with one sheet per entity (sheet name = entity name)."""
-    import openpyxl
+def _sheet_rows(ws, limits: LimitsSettings, source: str) -> list[tuple]:
+    """The sheet's rows as value tuples, counted while reading: more than ``max_rows``
+    (plus a header and a few title lines) stops at once."""
+    cap = limits.max_rows + 10
+    out: list[tuple] = []
+    for r in ws.iter_rows(min_row=1, values_only=True):
+        out.append(r)
+        if len(out) > cap:
+            raise too_many_rows(limits.max_rows + 1, limits, source)
+    return out
 
+
+def read_workbook(path: str | Path, limits: LimitsSettings | None = None) -> ReadImport:
+    """Read an ``.xlsx`` workbook with one sheet per entity (sheet name = entity name).
+
+    The workbook is checked against ``limits`` before it is opened (size, uncompressed
+    size, compression ratio; an encrypted workbook is named as such), and rows are counted
+    while reading. A formula cell without a saved value is a problem naming sheet, row and
+    column.
+    """
     p = Path(path)
+    limits = default_limits(limits)
     raw = ReadImport(source=str(p))
-    try:
-        wb = openpyxl.load_workbook(p, read_only=True, data_only=True)
-    except Exception as e:  # openpyxl raises many types for a damaged or non-xlsx file
-        raise KamgraphError(f"{p.name}: cannot open as an Excel workbook: {e}") from None
+    wb = open_workbook(p, limits, p.name)
     try:
         for ws in wb.worksheets:
             source = f"{p.name} sheet {ws.title}"
             entity = _entity_for(ws.title)
-            values = list(ws.iter_rows(min_row=1, values_only=True))
+            if entity is not None and entity not in raw.tables:
+                values = _sheet_rows(ws, limits, source)
+            else:
+                values = list(ws.iter_rows(min_row=1, max_row=limits.max_rows + 10, values_only=True))
             nonempty = [i for i, r in enumerate(values) if any(c is not None and str(c).strip() for c in r)]
             if entity is None:
                 if ws.title.strip().lower() in _IGNORED_SHEETS or not nonempty:
@@ -297,6 +409,10 @@ def read_workbook(path: str | Path) -> ReadImport:
             if not nonempty:
                 continue
             h = nonempty[0]
+            if len(values) - h - 1 > limits.max_rows:
+                raise too_many_rows(len(values) - h - 1, limits, source)
+            names = [(_excel_cell(v) or "").strip().lower() for v in values[h]]
+            raw.problems.extend(formula_problems(wb, ws, names, h + 1, source))
             width = max(len(r) for r in values)
             body_rows = values[h + 1:]
             cols = list(zip(*[tuple(r) + (None,) * (width - len(r)) for r in body_rows])) if body_rows else []
@@ -320,8 +436,8 @@ def read_workbook(path: str | Path) -> ReadImport:
 # ---------------------------------------------------------------------------------------
 
 
-def _add_csv(raw: ReadImport, path: Path, entity: str) -> None:
-    read = read_csv_file(path)
+def _add_csv(raw: ReadImport, path: Path, entity: str, limits: LimitsSettings) -> None:
+    read = read_csv_file(path, limits=limits)
     raw.problems.extend(read.problems)
     if not read.readable:
         raw.unreadable.add(entity)
@@ -329,20 +445,26 @@ def _add_csv(raw: ReadImport, path: Path, entity: str) -> None:
     raw.tables[entity] = RawTable(entity, read.frame, path.name, read.rows)
 
 
-def read_path(path: str | Path) -> ReadImport:
+def read_path(path: str | Path, limits: LimitsSettings | None = None) -> ReadImport:
     """Read a folder of ``<entity>.csv`` files, one ``.xlsx`` workbook, or one CSV file.
 
     Raises :class:`KamgraphError` when the path does not exist or is of an unsupported
-    kind; everything else wrong with the content is collected in ``problems``.
+    kind, :class:`ImportValidationError` when a file is over a limit of ``limits``
+    (default: ``Settings().limits``); everything else wrong with the content is collected
+    in ``problems``.
     """
     p = Path(path)
-    if not p.exists():
+    limits = default_limits(limits)
+    if not p.exists() and not p.is_symlink():
         raise KamgraphError(f"import path not found: {p}")
     if p.is_dir():
-        return _read_folder(p)
+        return _read_folder(p, limits)
+    kind = file_kind_problem(p, str(p))
+    if kind is not None:
+        raise ImportValidationError([kind])
     suffix = p.suffix.lower()
     if suffix in _WORKBOOK_SUFFIXES:
-        return read_workbook(p)
+        return read_workbook(p, limits)
     if suffix == ".xls":
         raise KamgraphError(f"{p.name}: the old .xls format is not supported; save the workbook as .xlsx")
     if suffix != ".csv":
@@ -352,18 +474,27 @@ def read_path(path: str | Path) -> ReadImport:
     if entity is None:
         raw.problems.append(Problem(p.name, None, None, p.name, _unknown_name_message("file", p.stem, ".csv")))
         return raw
-    _add_csv(raw, p, entity)
+    _add_csv(raw, p, entity, limits)
     return raw
 
 
-def _read_folder(folder: Path) -> ReadImport:
+def _read_folder(folder: Path, limits: LimitsSettings) -> ReadImport:
     raw = ReadImport(source=str(folder))
-    files = sorted(f for f in folder.iterdir() if f.is_file())
     by_entity: dict[str, Path] = {}
-    for f in files:
+    for f in sorted(folder.iterdir()):
         name = f.name
         low = name.lower()
         if name.startswith((".", "~$")) or low.startswith("readme") or f.suffix.lower() in _IGNORED_SUFFIXES:
+            continue
+        kind = file_kind_problem(f)
+        if kind is not None:
+            # a link to nowhere, a link loop, a folder or a pipe: said, never skipped silently
+            if f.suffix.lower() == ".csv" or _entity_for(f.stem) is not None:
+                raw.problems.append(kind)
+                if _entity_for(f.stem) is not None:
+                    raw.unreadable.add(_entity_for(f.stem))
+            else:
+                raw.warnings.append(f"ignored {name}: {kind.message}")
             continue
         if f.suffix.lower() != ".csv":
             what = ("workbooks are imported on their own: pass the .xlsx path instead of the folder"
@@ -385,5 +516,5 @@ def _read_folder(folder: Path) -> ReadImport:
                             f"ties.csv (one per entity; see docs/data-format.md)")
     for entity in FILE_ORDER:
         if entity in by_entity:
-            _add_csv(raw, by_entity[entity], entity)
+            _add_csv(raw, by_entity[entity], entity, limits)
     return raw

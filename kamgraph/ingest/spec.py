@@ -16,6 +16,7 @@ from pathlib import Path
 
 from kamgraph.ingest.validate import EMPLOYMENT_ASSESSMENT_COLUMNS, TODAY_DEFAULT_COLUMNS
 from kamgraph.schema import ENTITIES, FILE_ORDER, Column, Entity
+from kamgraph.settings import LimitsSettings
 
 __all__ = ["format_spec_markdown", "format_spec_text", "write_spec", "SPEC_PATH"]
 
@@ -31,6 +32,19 @@ _NOTES = {
     ("ties", "person_id"): "ties are undirected: either person may come first",
 }
 
+_L = LimitsSettings()
+_LIMITS_TEXT = (
+    "Checked before the expensive work, each with a message naming the file; set in `kamgraph.toml` "
+    "under `[limits]`. A file (CSV or workbook) of at most "
+    f"{_L.max_file_bytes // 1024**3} GB (`max_file_bytes`); at most {_L.max_rows:,} data rows per "
+    f"file or sheet (`max_rows`); at most {_L.max_columns:,} columns (`max_columns`, counted on the "
+    f"header line alone); a value of at most {_L.max_field_bytes // 1024**2} MB (`max_field_bytes`; a "
+    "longer one is an error with its row and column); a workbook that unpacks to at most "
+    f"{_L.max_workbook_bytes // 1024**2} MB (`max_workbook_bytes`) and to at most "
+    f"{_L.max_compression_ratio:g} times its size on disk (`max_compression_ratio`: a zip bomb is "
+    "refused from the zip directory, before anything is unpacked). The defaults take the benchmark's "
+    "largest portfolio (5,000,000 attendance rows).")
+
 _GENERAL_RULES = [
     ("Files",
      "One CSV file per entity, named `<entity>.csv` (`people.csv`, `ties.csv`, ...; names are "
@@ -44,10 +58,24 @@ _GENERAL_RULES = [
      "(`people`, `ties`, ...); the same columns and rules as the CSV files. Row numbers in messages "
      "are the workbook's own row numbers. Sheets named README or Notes are ignored."),
     ("Encoding",
-     "UTF-8, with or without a byte-order mark (Excel: Save As > \"CSV UTF-8\"). A file in another "
-     "encoding is rejected with the line where the first non-UTF-8 byte is. Comma-separated; a value "
+     "UTF-8, with or without a byte-order mark (Excel: Save As > \"CSV UTF-8\"); a file that is not "
+     "UTF-8 but reads as Chinese GB18030/GBK (as Chinese Excel saves CSV) is read as that. A file in any "
+     "other encoding (Windows-1252 ...) is rejected with the line and byte offset of the first "
+     "non-UTF-8 byte, never read as garbled text. The same rule holds for every CRM mapping. "
+     "Comma-separated; a value "
      "containing a comma, a double quote or a line break is enclosed in double quotes (`\"Smith, "
      "John\"`); a line with more or fewer fields than the header is an error naming its row."),
+    ("Workbook cells",
+     "Cells are read as Excel saved them. A formula cell without a saved value (a workbook written "
+     "by a program that does not calculate formulas, such as openpyxl or pandas) is an error naming "
+     "sheet, row and column: it would otherwise read as empty and clear the stored value. Open and "
+     "save such a workbook in Excel first. An encrypted (password-protected) workbook or an old .xls "
+     "is refused as such; remove the password and save it as .xlsx."),
+    ("Files that are not files",
+     "An entity file that is a symbolic link to nothing, a link loop, a folder or a pipe is an error "
+     "naming it, never skipped silently."),
+    ("Limits",
+     _LIMITS_TEXT),
     ("Header and columns",
      "The first line names the columns; names are case-insensitive and may come in any order. "
      "Required columns must be present. An unknown column is an error with a suggestion (a typo "

@@ -30,8 +30,11 @@ from typing import Protocol, runtime_checkable
 
 import pandas as pd
 
-from kamgraph.errors import KamgraphError
+from kamgraph.errors import ImportValidationError, KamgraphError, Problem
+from kamgraph.ingest.encoding import decode_text
+from kamgraph.ingest.limits import check_csv_header, check_file_size, default_limits, too_many_rows
 from kamgraph.ingest.raw import RawImport, RawTable
+from kamgraph.settings import LimitsSettings
 from kamgraph.schema import ENTITIES
 
 __all__ = [
@@ -187,22 +190,24 @@ class CsvData:
     warnings: tuple[str, ...] = ()
 
 
-def read_csv_file(path: Path, delimiter: str = ",") -> CsvData:
+def read_csv_file(path: Path, delimiter: str = ",", limits: LimitsSettings | None = None) -> CsvData:
     """Read a CSV export as text, tolerating what CRMs write.
 
-    UTF-8 with or without a byte-order mark; a file that is not UTF-8 is read as
-    Windows-1252 with a warning (older Excel and Data Loader defaults). Header names are
-    stripped of surrounding whitespace; field values are left untouched. Records are not
-    padded or cut to the header's width: callers decide how to treat ragged lines.
+    The encoding rule of every import (:mod:`kamgraph.ingest.encoding`): UTF-8 with or
+    without a byte-order mark, else Chinese GB18030/GBK, else an error naming the file and
+    the first byte that is not UTF-8 (never a Windows-1252 guess that stores mojibake).
+    The file's size, its header's width, its rows and each value are held to ``limits``
+    (default: ``Settings().limits``) before or while reading. Header names are stripped
+    of surrounding whitespace; field values are left untouched. Records are not padded or
+    cut to the header's width: callers decide how to treat ragged lines.
     """
-    data = path.read_bytes()
+    limits = default_limits(limits)
+    check_file_size(path, limits)
+    check_csv_header(path, limits, delimiter)
+    text = decode_text(path.read_bytes(), path.name)
     warnings: list[str] = []
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-        warnings.append(f"{path.name}: not UTF-8; read as Windows-1252 (export as UTF-8 to avoid this)")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    previous_limit = csv.field_size_limit(limits.max_field_bytes)
     try:
         header = next(reader, None)
         if header is None:
@@ -218,6 +223,15 @@ def read_csv_file(path: Path, delimiter: str = ",") -> CsvData:
                 continue
             records.append(rec)
             rows.append(start)
+            if len(records) > limits.max_rows:
+                raise too_many_rows(len(records), limits, path.name)
     except csv.Error as e:
+        if "field larger than field limit" in str(e):
+            raise ImportValidationError([Problem(
+                path.name, reader.line_num, None, None,
+                f"a value longer than the limit of {limits.max_field_bytes:,} bytes ([limits] max_field_bytes); "
+                f"an unclosed double quote can also cause this")]) from None
         raise KamgraphError(f"{path.name} line {reader.line_num}: not a readable CSV file ({e})") from e
+    finally:
+        csv.field_size_limit(previous_limit)
     return CsvData(path.name, header, records, rows, tuple(warnings))

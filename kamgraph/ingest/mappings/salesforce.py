@@ -46,6 +46,8 @@ from pathlib import Path
 import pandas as pd
 
 from kamgraph.errors import KamgraphError
+from kamgraph.ingest.encoding import decode_text
+from kamgraph.ingest.limits import check_file_size, check_regular_file, default_limits
 from kamgraph.ingest.mappings import add_tables, raw_table, read_csv_file
 from kamgraph.ingest.raw import RawImport, RawTable
 from kamgraph.model import DecisionRole, InteractionKind
@@ -163,10 +165,12 @@ def read_salesforce(path: str | Path) -> RawImport:
 
 
 def _find_file(folder: Path, names: list[str]) -> Path | None:
-    by_lower = {p.name.lower(): p for p in folder.iterdir() if p.is_file()}
+    by_lower = {p.name.lower(): p for p in folder.iterdir()}
     for n in names:
         if n.lower() in by_lower:
-            return by_lower[n.lower()]
+            found = by_lower[n.lower()]
+            check_regular_file(found)  # a dangling link, a folder or a pipe is said, not skipped
+            return found
     return None
 
 
@@ -206,7 +210,8 @@ def _read_json_objects(folder: Path) -> dict[str, _Objects]:
     records: list[_JsonRecord] = []
     for p in sorted(folder.glob("*.json")):
         try:
-            doc = json.loads(p.read_text(encoding="utf-8-sig"))
+            check_file_size(p, default_limits())
+            doc = json.loads(decode_text(p.read_bytes(), p.name))
         except (UnicodeDecodeError, json.JSONDecodeError) as e:
             raise KamgraphError(f"{p.name}: not a readable JSON file ({e})") from e
         if not isinstance(doc, dict) or not isinstance(doc.get("records"), list):

@@ -47,7 +47,10 @@ from pathlib import Path
 import pandas as pd
 
 from kamgraph.errors import KamgraphError
+from kamgraph.errors import ImportValidationError
+from kamgraph.ingest.limits import check_regular_file, default_limits, too_many_rows
 from kamgraph.ingest.mappings import add_tables, raw_table, read_csv_file, target_columns
+from kamgraph.ingest.workbook import formula_problems, open_workbook
 from kamgraph.ingest.raw import RawImport, RawTable
 from kamgraph.schema import ENTITIES
 
@@ -145,6 +148,8 @@ class TomlMapping:
             return src, spec.sheet
         p = Path(name)
         p = p if p.is_absolute() else folder / p
+        if p.exists() or p.is_symlink():
+            check_regular_file(p, f"{self._where(spec)}: {name}")
         if not p.is_file():
             raise KamgraphError(
                 f"{self._where(spec)}: file {name!r} not found in the source folder {folder} "
@@ -362,12 +367,13 @@ def _excel_cell(v: object) -> str | None:
 
 
 def _load_sheet(path: Path, sheet: str | None, where: str) -> _Source:
-    from openpyxl import load_workbook
-
+    limits = default_limits()
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as e:  # openpyxl raises several types for a broken file
-        raise KamgraphError(f"{where}: cannot read workbook {path.name} ({e})") from e
+        wb = open_workbook(path, limits, path.name)
+    except ImportValidationError:
+        raise
+    except KamgraphError as e:
+        raise KamgraphError(f"{where}: cannot read workbook {path.name} ({e})") from None
     try:
         names = wb.sheetnames
         if sheet is None:
@@ -376,16 +382,23 @@ def _load_sheet(path: Path, sheet: str | None, where: str) -> _Source:
         if sheet not in names:
             raise KamgraphError(f"{where}: {path.name} has no sheet {sheet!r}{_suggest(sheet, names)} "
                                 f"(sheets: {', '.join(names)})")
-        it = wb[sheet].iter_rows(values_only=True)
+        ws = wb[sheet]
+        source = f"{path.name} sheet {sheet}"
+        it = ws.iter_rows(values_only=True)
         first = next(it, None) or ()
         headers = [("" if h is None else str(h)).strip() for h in first]
         records, rows = [], []
         for n, row in enumerate(it, start=2):
+            if n - 1 > limits.max_rows:
+                raise too_many_rows(n - 1, limits, source)
             cells = [_excel_cell(v) for v in row]
             if all(c is None for c in cells):
                 continue
             records.append(cells)
             rows.append(n)
+        problems = formula_problems(wb, ws, headers, 1, source)
+        if problems:
+            raise ImportValidationError(problems)
     finally:
         wb.close()
     width = max([len(headers)] + [len(r) for r in records])

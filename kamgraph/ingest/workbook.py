@@ -1,0 +1,100 @@
+"""Opening an .xlsx for import: limits first, then openpyxl; formula cells without a value.
+
+openpyxl reads a workbook's *saved* values (``data_only=True``). A program that writes
+formulas without calculating them (openpyxl, pandas) saves no value, and the cell would
+read as empty, clearing a stored field. :func:`uncached_formulas` finds such cells in the
+sheet's XML so the readers refuse them, naming sheet, row and column.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from xml.etree.ElementTree import iterparse
+
+from kamgraph.errors import KamgraphError, Problem
+from kamgraph.ingest.limits import check_workbook
+from kamgraph.settings import LimitsSettings
+
+__all__ = ["column_index", "formula_problems", "open_workbook", "uncached_formulas"]
+
+_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REF = re.compile(r"^([A-Z]+)(\d+)$")
+
+
+def open_workbook(path: Path, limits: LimitsSettings, source: str | None = None):
+    """A read-only, values-only openpyxl workbook, after :func:`check_workbook`."""
+    import openpyxl
+
+    check_workbook(path, limits, source)
+    try:
+        return openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as e:  # noqa: BLE001  (openpyxl raises many types for a damaged file)
+        raise KamgraphError(f"{source or path.name}: cannot open as an Excel workbook: {e}") from None
+
+
+def column_index(letters: str) -> int:
+    """0-based index of a column's letters: ``A`` -> 0, ``AA`` -> 26.
+
+    >>> column_index("A"), column_index("Z"), column_index("AA")
+    (0, 25, 26)
+    """
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+def uncached_formulas(wb, ws) -> list[tuple[int, str, str]]:
+    """``(row, column letters, formula)`` of every formula cell of ``ws`` with no saved value.
+
+    Reads the sheet's XML from the workbook's archive (a quick byte scan first: most
+    imported sheets have no formula at all). A formula whose saved result is the empty
+    text (``t="str"``) has a value and is not reported.
+    """
+    archive = getattr(wb, "_archive", None)
+    member = getattr(ws, "_worksheet_path", None)
+    if archive is None or member is None:
+        return []
+    with archive.open(member) as f:
+        has_formula = False
+        tail = b""
+        while chunk := f.read(1 << 20):
+            if b"<f" in tail + chunk or b":f>" in tail + chunk or b":f " in tail + chunk:
+                has_formula = True
+                break
+            tail = chunk[-8:]
+    if not has_formula:
+        return []
+    out: list[tuple[int, str, str]] = []
+    with archive.open(member) as f:
+        for _, el in iterparse(f, events=("end",)):
+            if el.tag != f"{_NS}c":
+                if el.tag == f"{_NS}row":
+                    el.clear()
+                continue
+            formula = el.find(f"{_NS}f")
+            if formula is not None:
+                value = el.find(f"{_NS}v")
+                empty = value is None or not value.text
+                if empty and el.get("t") != "str":
+                    m = _REF.match(el.get("r") or "")
+                    if m:
+                        out.append((int(m.group(2)), m.group(1), formula.text or ""))
+    return out
+
+
+def formula_problems(wb, ws, header: list[object], header_row: int, source: str) -> list[Problem]:
+    """One problem per formula cell of ``ws`` without a saved value (it would read as
+    empty), naming ``source`` (file and sheet), the row and the column's header name."""
+    out = []
+    for row, letters, formula in uncached_formulas(wb, ws):
+        i = column_index(letters)
+        name = header[i] if row > header_row and i < len(header) and header[i] else None
+        column = str(name).strip() if name is not None else letters
+        shown = f" ={formula}" if formula else ""
+        out.append(Problem(source, row, column, None,
+                           f"cell {letters}{row} holds a formula{shown} without a saved value (the workbook was "
+                           f"written by a program that does not calculate formulas), so it would read as "
+                           f"empty; open and save it in Excel, or replace the formula by its value"))
+    return out
