@@ -43,6 +43,10 @@ ENV_AS_OF = "KAMGRAPH_AS_OF"
 ENV_NAMES = (ENV_STORE, ENV_SETTINGS, ENV_AS_OF)
 
 DEFAULT_STORE_URL = "sqlite:///./kamgraph.db"
+#: the dates an analysis can work with: pandas' nanosecond timestamps overflow before
+#: 1677 and after 2262, and strength decay over centuries means nothing anyway
+DATE_MIN = pd.Timestamp("1900-01-01")
+DATE_MAX = pd.Timestamp("2200-12-31")
 #: looked for in the working directory when no settings file is named
 DEFAULT_SETTINGS_FILE = "kamgraph.toml"
 
@@ -65,16 +69,23 @@ class Config:
     @cached_property
     def file_settings(self) -> Settings:
         """The settings file's values as written (defaults without a file)."""
-        return Settings.load(self.settings_path) if self.settings_path else Settings()
+        if not self.settings_path:
+            return Settings()
+        try:
+            return Settings.load(self.settings_path)
+        except OSError as e:
+            raise ConfigError(f"cannot read settings file {self.settings_path}: {e.strerror or e}") from None
 
     @cached_property
     def settings(self) -> Settings:
         """:attr:`file_settings` with ``as_of`` set to the resolved analysis date."""
         s = self.file_settings
         if self.as_of_override:
-            date = _date(self.as_of_override, "--as-of / KAMGRAPH_AS_OF")
+            date = parse_date(self.as_of_override, "--as-of / KAMGRAPH_AS_OF")
         else:
             date = s.as_of_date() if s.as_of else self.today
+            where = f"as_of in {self.settings_path}" if s.as_of else "today's date"
+            _check_range(date, where, s.as_of or date.strftime("%Y-%m-%d"))
         return s.replace(as_of=date.strftime("%Y-%m-%d"))
 
     @property
@@ -145,12 +156,32 @@ def resolve_config(store: str | None = None, settings: str | os.PathLike | None 
         raise ConfigError(f"settings file not found: {path}")
     override = as_of or env.get(ENV_AS_OF) or None
     if override is not None:
-        override = _date(override, "--as-of / KAMGRAPH_AS_OF").strftime("%Y-%m-%d")
+        override = parse_date(override, "--as-of / KAMGRAPH_AS_OF").strftime("%Y-%m-%d")
     return Config(store_url, str(Path(path).expanduser()) if path else None, override)
 
 
-def _date(value: str, what: str) -> pd.Timestamp:
+def parse_date(value: str, what: str) -> pd.Timestamp:
+    """A date given by a person (``what`` names where: an option, a variable), at midnight,
+    between :data:`DATE_MIN` and :data:`DATE_MAX`; else a :class:`ConfigError` in one line.
+
+    >>> parse_date("2026-11-15", "--as-of")
+    Timestamp('2026-11-15 00:00:00')
+    >>> parse_date("1000-01-01", "--as-of")
+    Traceback (most recent call last):
+    ...
+    kamgraph.errors.ConfigError: --as-of must be a date between 1900-01-01 and 2200-12-31, got '1000-01-01'
+    """
     try:
-        return pd.Timestamp(value).normalize()
-    except (ValueError, TypeError):
+        date = pd.Timestamp(value).normalize()
+    except (ValueError, TypeError, OverflowError, pd.errors.OutOfBoundsDatetime):
+        date = None
+    if date is None or pd.isna(date):
         raise ConfigError(f"{what} must be a date like 2026-11-15, got {value!r}") from None
+    _check_range(date, what, value)
+    return date
+
+
+def _check_range(date: pd.Timestamp, what: str, value: str) -> None:
+    if not DATE_MIN <= date <= DATE_MAX:
+        raise ConfigError(f"{what} must be a date between {DATE_MIN:%Y-%m-%d} and {DATE_MAX:%Y-%m-%d}, "
+                          f"got {value!r}")

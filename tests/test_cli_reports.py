@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from kamgraph.cli import main
 from kamgraph.ingest.pipeline import import_path
+from kamgraph.report.portfolio import map_file_name
 from kamgraph.store import open_store
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
@@ -112,7 +113,7 @@ def test_report_writes_workbook_csv_html_and_maps(run, tmp_path):
     assert {"A-01", "A-12"} <= set(gaps["account_id"])
     assert "<svg" in (out / "report.html").read_text(encoding="utf-8")
     maps = sorted(p.name for p in (out / "maps").iterdir())
-    assert maps == [f"A-{i:02d}.html" for i in range(1, 13)] + ["index.html"]
+    assert maps == sorted(map_file_name(f"A-{i:02d}") for i in range(1, 13)) + ["index.html"]
 
 
 def test_report_scoped_with_previous(run, tmp_path):

@@ -24,6 +24,7 @@ from kamgraph.report.portfolio import (
     SHEETS,
     TABLES,
     build_coverage_report,
+    map_file_name,
     settings_hash,
     settings_summary,
 )
@@ -240,12 +241,13 @@ def test_scoped_report_with_an_older_previous_date_and_maps(snap, settings, tmp_
     assert turned[["before", "after"]].values.tolist() == [["supporter", "skeptic"]]
     assert turned["date"].iloc[0] == pd.Timestamp("2026-06-18")
     paths = r.write_maps(tmp_path / "maps")
-    assert [p.name for p in paths] == ["A-03.html", "index.html"]
-    page = (tmp_path / "maps" / "A-03.html").read_text(encoding="utf-8")
+    a03 = map_file_name("A-03")  # the id made safe plus 12 hex digits of its SHA-256
+    assert a03.startswith("A-03-") and [p.name for p in paths] == [a03, "index.html"]
+    page = (tmp_path / "maps" / a03).read_text(encoding="utf-8")
     assert "<html" in page.lower() and "Fang Zhiyuan" in page
     index = _Page()
     index.feed((tmp_path / "maps" / "index.html").read_text(encoding="utf-8"))
-    assert index.refs == ["A-03.html"]
+    assert index.refs == [a03]
 
 
 def test_hostile_names_are_escaped_and_neutralized(tmp_path):

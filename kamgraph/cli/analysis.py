@@ -8,10 +8,9 @@ prints a table, or every column as ``--format csv|json``.
 from __future__ import annotations
 
 import click
-import pandas as pd
 
-from kamgraph.cli import ACCOUNT_OPTION, FORMAT_OPTION, main, open_store, output, pass_config
-from kamgraph.config import Config
+from kamgraph.cli import ACCOUNT_OPTION, FORMAT_OPTION, echo, main, open_store, output, pass_config
+from kamgraph.config import Config, parse_date
 
 
 def _snapshot(config: Config, accounts: list[str] | None):
@@ -88,15 +87,11 @@ def trends(config: Config, accounts: list[str] | None, labels: tuple[str, ...], 
     """How relationships are moving, month by month (labels relative to each pair's own rhythm)."""
     from kamgraph.analysis.trends import relationship_changes
     from kamgraph.analysis.trends import trends as trend_rows
-    from kamgraph.errors import ConfigError
 
     settings, as_of = config.settings, config.as_of
     snap = _snapshot(config, accounts)
     if since is not None:
-        try:
-            start = pd.Timestamp(since)
-        except (ValueError, TypeError):
-            raise ConfigError(f"--since must be a date like 2026-01-31, got {since!r}") from None
+        start = parse_date(since, "--since")
         df = relationship_changes(snap, settings, start, as_of)
         if accounts:
             df = df[df["account_id"].fillna("").str.split(",").map(lambda a: bool(set(a) & set(accounts)))]
@@ -138,7 +133,7 @@ def what_if(config: Config, person_id: str, accounts: list[str] | None, show_all
     if not show_all:
         df = df[df["changed"]].reset_index(drop=True)
         if df.empty and fmt == "table":
-            click.echo(f"No account's coverage changes without {person.iloc[0]['name']} ({person_id}).")
+            echo(f"No account's coverage changes without {person.iloc[0]['name']} ({person_id}).")
             return
     output(df, fmt, columns=["account_id", "account_name", "coverage_score_before", "coverage_score_after", "delta",
                              "covered_before", "covered_after", "threads_before", "threads_after",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import click
 import pandas as pd
 
-from kamgraph.cli import ACCOUNT_OPTION, FORMAT_OPTION, account_option, main, open_store, output, pass_config
+from kamgraph.cli import ACCOUNT_OPTION, FORMAT_OPTION, account_option, echo, main, open_store, output, pass_config
 from kamgraph.config import Config
 from kamgraph.errors import NotFound
 
@@ -65,7 +65,7 @@ def paths(config: Config, target: str | None, uncovered: bool, accounts: list[st
     if target:
         df = access_paths(snap, settings, target, as_of, k=k)
         if df.empty and fmt == "table":
-            click.echo(f"no access path to {target}: nobody on our side knows them or anyone who does")
+            echo(f"no access path to {target}: nobody on our side knows them or anyone who does")
             return
         output(_why(snap, settings, as_of, df), fmt, columns=_PATH_TABLE,
                title=f"access paths to {target} on {as_of.date()}")
@@ -117,12 +117,12 @@ def tiers(config: Config, show_pareto: bool, show_policy: bool, fmt: str) -> Non
         else:
             output(summary.curve, fmt, title="revenue by account")
             if fmt == "table":
-                click.echo(_pareto_line(summary))
+                echo(_pareto_line(summary))
         return
     df = account_tiers(snap, settings)
     output(df, fmt, columns=_TIER_TABLE, title="account tiers")
     if fmt == "table" and len(df):
-        click.echo(_pareto_line(pareto(snap, settings)))
+        echo(_pareto_line(pareto(snap, settings)))
 
 
 def _pareto_line(summary) -> str:

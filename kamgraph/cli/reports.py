@@ -11,21 +11,15 @@ from pathlib import Path
 import click
 import pandas as pd
 
-from kamgraph.cli import account_option, main, open_store, output, pass_config
-from kamgraph.config import Config
-from kamgraph.errors import ConfigError
+from kamgraph.cli import account_option, echo, main, open_store, output, pass_config
+from kamgraph.config import Config, parse_date
 
 _PLAN_TABLE = ["executive_name", "trip", "city", "account_name", "contact_name", "decision_role", "priority",
                "access", "placeholder_date"]
 
 
 def _date(value: str | None, option: str) -> pd.Timestamp | None:
-    if value is None:
-        return None
-    try:
-        return pd.Timestamp(value).normalize()
-    except (ValueError, TypeError):
-        raise ConfigError(f"{option} must be a date like 2026-12-01, got {value!r}") from None
+    return None if value is None else parse_date(value, option)
 
 
 @main.command("plan-visits")
@@ -47,7 +41,6 @@ def _date(value: str | None, option: str) -> pd.Timestamp | None:
 def plan_visits_cmd(config: Config, executives, start, end, capacity, regions, accounts, fmt, out) -> None:
     """Which customer executives our executives should visit, optimally, with briefings."""
     from kamgraph.analysis.visits import plan_visits
-    from kamgraph.report.spreadsheet import csv_text
     from kamgraph.report.visitplan import PLAN_FORMATS, plan_table, write_plan
 
     if out is not None and out.suffix.lower() not in PLAN_FORMATS:
@@ -58,7 +51,7 @@ def plan_visits_cmd(config: Config, executives, start, end, capacity, regions, a
                        period=(_date(start, "--from"), _date(end, "--to")), capacity=capacity,
                        regions=list(regions) or None, accounts=accounts)
     if fmt == "csv":
-        output(csv_text(plan_table(plan)))  # spreadsheet-safe, as the --out files
+        output(plan_table(plan), "csv")  # spreadsheet-safe, as the --out files
     elif fmt == "json":
         output({"as_of": plan.as_of.strftime("%Y-%m-%d"),
                    "period": [plan.period[0].strftime("%Y-%m-%d"), plan.period[1].strftime("%Y-%m-%d")],
@@ -68,10 +61,10 @@ def plan_visits_cmd(config: Config, executives, start, end, capacity, regions, a
                  f"total priority {plan.total_priority:.3f}")
         output(plan.visits, "table", columns=_PLAN_TABLE, title=title)
         for note in plan.notes:
-            click.echo(note, err=True)
+            echo(note, err=True)
     if out is not None:
         write_plan(plan, out)
-        click.echo(f"Wrote {len(plan.visits)} visits to {out}", err=fmt != "table")
+        echo(f"Wrote {len(plan.visits)} visits to {out}", err=fmt != "table")
 
 
 @main.command("report")
@@ -96,4 +89,4 @@ def report_cmd(config: Config, out: Path, previous: str | None, accounts: list[s
     written.append(report.to_html(out / "report.html"))
     if not no_maps:
         written += report.write_maps(out / "maps")
-    click.echo(f"Coverage report as of {report.as_of.date()} ({report.scope_label}): {len(written)} files in {out}")
+    echo(f"Coverage report as of {report.as_of.date()} ({report.scope_label}): {len(written)} files in {out}")

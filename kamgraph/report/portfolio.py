@@ -242,18 +242,22 @@ class CoverageReport:
 
     # -- maps -------------------------------------------------------------------------------
     def write_maps(self, folder: str | Path) -> list[Path]:
-        """One standalone relationship map per account (``<account id>.html``) and an index.
+        """One standalone relationship map per account and an index (``index.html``).
 
-        Maps come from :func:`kamgraph.report.relmap.account_map`; an account too large to
+        Each map's file name is :func:`map_file_name` of the account id: readable, unique per
+        id (also on a case-insensitive file system) and never the index's own name. Maps come from :func:`kamgraph.report.relmap.account_map`; an account too large to
         draw gets a page saying so (and how to filter) instead of a map.
         """
         from kamgraph.report.html import esc, page, render_map_index
 
         d = Path(folder)
         d.mkdir(parents=True, exist_ok=True)
-        written, entries = [], []
+        written, entries, taken = [], [], {"index.html"}
         for account_id in self.scope:
-            name = f"{safe_file_name(account_id)}.html"
+            name = map_file_name(account_id)
+            if name.lower() in taken:  # 48 bits of SHA-256: a bug, not bad luck, if it ever happens
+                raise RuntimeError(f"map file name {name} for account {account_id!r} is taken")
+            taken.add(name.lower())
             try:
                 m = account_map(self.snap, self.settings, account_id, as_of=self.as_of)
             except MapTooLarge as e:
@@ -278,6 +282,18 @@ def safe_file_name(text: str) -> str:
     ('A-01', '_x_y')
     """
     return _UNSAFE.sub("_", str(text)).strip(".") or "account"
+
+
+def map_file_name(account_id: str) -> str:
+    """The map file of one account: the id made safe (:func:`safe_file_name`, at most 60
+    characters) and 12 hex digits of the SHA-256 of the exact id, so ``X/1``, ``X 1`` and
+    ``X_1`` get three files and no account is ever ``index.html``.
+
+    >>> map_file_name("A-01")
+    'A-01-b0e360fba67f.html'
+    """
+    digest = hashlib.sha256(str(account_id).encode("utf-8")).hexdigest()[:12]
+    return f"{safe_file_name(account_id)[:60]}-{digest}.html"
 
 
 def build_coverage_report(snap: Snapshot, settings: Settings, as_of=None, previous=None,

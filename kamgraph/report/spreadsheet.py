@@ -45,8 +45,10 @@ FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r", "\0")
 #: decimals of floats in CSV files (trailing zeros are trimmed)
 FLOAT_DECIMALS = 6
 #: control characters removed from every text cell: XML 1.0 (and so xlsx) cannot hold
-#: them and CSV readers choke on NUL; tab, newline and carriage return are kept
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+#: the C0 ones and CSV readers choke on NUL; DEL and the C1 range (``\x9b`` is an 8-bit
+#: terminal escape) go too, as no name or note needs them; tab, newline and carriage return
+#: are kept
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 #: Excel's limit on the characters of one cell
 _EXCEL_CELL_MAX = 32767
 
@@ -70,15 +72,20 @@ def _is_missing(v) -> bool:
     return isinstance(v, float) and math.isnan(v)
 
 
-def format_float(x: float, decimals: int = FLOAT_DECIMALS) -> str:
-    """Fixed-format float with trailing zeros trimmed: ``0.017386``, ``236000000``, never ``-0``."""
+def format_float(x: float, decimals: int | None = FLOAT_DECIMALS) -> str:
+    """Fixed-format float with trailing zeros trimmed: ``0.017386``, ``236000000``, never ``-0``.
+
+    ``decimals=None``: the shortest text that reads back as the same float (``repr``).
+    """
+    if decimals is None:
+        return "0" if x == 0 else repr(float(x))
     s = f"{x:.{decimals}f}"
     if "." in s:
         s = s.rstrip("0").rstrip(".")
     return "0" if s in ("-0", "") else s
 
 
-def _text_cell(v) -> str | None:
+def _text_cell(v, decimals: int | None = FLOAT_DECIMALS) -> str | None:
     """One value as CSV text (None for missing)."""
     if _is_missing(v):
         return None
@@ -87,7 +94,7 @@ def _text_cell(v) -> str | None:
     if isinstance(v, (int, np.integer)):
         return str(int(v))
     if isinstance(v, (float, np.floating)):
-        return format_float(float(v)) if math.isfinite(v) else ("inf" if v > 0 else "-inf")
+        return format_float(float(v), decimals) if math.isfinite(v) else ("inf" if v > 0 else "-inf")
     if isinstance(v, (pd.Timestamp, dt.datetime)):
         ts = pd.Timestamp(v)
         return ts.strftime("%Y-%m-%d") if ts == ts.normalize() else ts.strftime("%Y-%m-%dT%H:%M:%S")
@@ -107,14 +114,19 @@ def neutralize_frame(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def csv_text(df: pd.DataFrame) -> str:
-    """``df`` as CSV text: neutralized text, fixed float format, ISO dates, CRLF line ends."""
-    cells = pd.DataFrame({str(c): [_text_cell(v) for v in df[c].tolist()] for c in df.columns},
+def csv_text(df: pd.DataFrame, *, decimals: int | None = FLOAT_DECIMALS, lineterminator: str = "\r\n") -> str:
+    """``df`` as CSV text: neutralized text, fixed float format, ISO dates, CRLF line ends.
+
+    Every CSV kamgraph writes goes through here, files and ``--format csv`` on standard
+    output alike; the CLI asks for ``decimals=None`` (floats in full, for pipes) and ``\n``
+    line ends. Text is neutralized the same way in both.
+    """
+    cells = pd.DataFrame({str(c): [_text_cell(v, decimals) for v in df[c].tolist()] for c in df.columns},
                          columns=[str(c) for c in df.columns])
     header = pd.Index([_text_cell(str(c)) for c in df.columns])
     cells.columns = header
-    # CRLF (RFC 4180): the csv module then quotes every field holding \r or \n
-    return cells.to_csv(index=False, lineterminator="\r\n")
+    # the csv module quotes every field holding \r or \n (CRLF by default, RFC 4180)
+    return cells.to_csv(index=False, lineterminator=lineterminator)
 
 
 def csv_bytes(df: pd.DataFrame) -> bytes:

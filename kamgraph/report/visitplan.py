@@ -9,14 +9,16 @@ The ``.ics`` file (RFC 5545) is written by hand: one ``VEVENT`` per visit on its
 placeholder date (all-day, ``DTSTART``/``DTEND`` as ``VALUE=DATE``), ``STATUS:TENTATIVE``,
 the briefing in ``DESCRIPTION``; ``UID`` is a hash of (executive, contact, period), so
 re-importing a re-planned period updates events instead of duplicating them; ``DTSTAMP``
-is the as-of date (not the wall clock, so the file is reproducible). Text values escape
-backslash, semicolon, comma and newline; content lines are folded at 75 octets (never
-inside a UTF-8 character) and end with CRLF.
+is the as-of date (not the wall clock, so the file is reproducible). Text values lose the
+control characters RFC 5545 forbids (every C0 one but tab, and DEL; C1 too, as terminals act
+on them), then escape backslash, semicolon, comma and newline; content lines are folded at
+75 octets (never inside a UTF-8 character) and end with CRLF.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 from typing import Mapping
 
@@ -40,6 +42,9 @@ __all__ = ["plan_table", "plan_about", "plan_csv_bytes", "plan_excel_bytes", "pl
 PLAN_FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".ics": "ics", ".html": "html", ".htm": "html"}
 
 _ICS_LINE_OCTETS = 75  # RFC 5545 section 3.1: lines SHOULD NOT be longer than 75 octets
+#: RFC 5545 section 3.1: CONTROL = %x00-08 / %x0A-1F / %x7F may not appear in a value
+#: (newlines are escaped before this applies); the C1 range goes too
+_ICS_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 # -- tables ---------------------------------------------------------------------------------
@@ -109,12 +114,12 @@ def plan_excel_bytes(plan: VisitPlan) -> bytes:
 # -- iCalendar -------------------------------------------------------------------------------
 
 def ics_escape(text: str) -> str:
-    r"""RFC 5545 TEXT escaping: ``\`` ``;`` ``,`` and newlines.
+    r"""RFC 5545 TEXT escaping: control characters removed, ``\`` ``;`` ``,`` and newlines escaped.
 
-    >>> ics_escape("a,b;c\\d\ne")
-    'a\\,b\\;c\\\\d\\ne'
+    >>> ics_escape("a,b;c\\d\ne\x1b[2J\x07")
+    'a\\,b\\;c\\\\d\\ne[2J'
     """
-    text = str(text).replace("\r\n", "\n").replace("\r", "\n")
+    text = _ICS_CONTROL.sub("", str(text).replace("\r\n", "\n").replace("\r", "\n"))
     return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 

@@ -29,7 +29,33 @@ def open_store(url: str, **options) -> Store:
     if scheme in ("neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc"):
         from kamgraph.store.neo4j import Neo4jStore
 
+        _check_server_url(url)
+
         return Neo4jStore(url, **options)
     raise ConfigError(
         f"unknown store URL {url!r}: use sqlite:///path/to/kamgraph.db, neo4j://host:7687 or bolt://host:7687"
     )
+
+
+def _check_server_url(url: str) -> None:
+    """A Neo4j URL names a host and, if any, a numeric port 1..65535; else one clear line.
+
+    >>> _check_server_url("bolt://127.0.0.1:abc")
+    Traceback (most recent call last):
+    ...
+    kamgraph.errors.ConfigError: store URL 'bolt://127.0.0.1:abc' has a bad port: use a number, e.g. bolt://host:7687
+    """
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+    except ValueError as e:
+        raise ConfigError(f"store URL {url!r} is not a valid URL: {e}") from None
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1
+    if port == -1 or port == 0:
+        raise ConfigError(f"store URL {url!r} has a bad port: use a number, e.g. bolt://host:7687")
+    if not parts.hostname:
+        raise ConfigError(f"store URL {url!r} names no host: use e.g. neo4j://host:7687")
