@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from kamgraph.errors import ImportValidationError, Problem
 
-__all__ = ["decode_text", "undecodable"]
+__all__ = ["decode_text", "decode_with_encoding"]
 
 _BOM = b"\xef\xbb\xbf"
 #: share of the non-ASCII characters that must be common Chinese (GB2312) for GB18030
@@ -42,24 +42,24 @@ def _reads_as_chinese(text: str) -> bool:
     return common >= _CHINESE_SHARE * len(others)
 
 
-def undecodable(data: bytes, source: str) -> Problem | None:
-    """The problem of ``data`` that is neither UTF-8 nor Chinese GB18030, else None."""
-    try:
-        decode_text(data, source)
-    except ImportValidationError as e:
-        return e.problems[0]
-    return None
-
-
 def decode_text(data: bytes, source: str) -> str:
     """``data`` as text by the import's encoding rule (module docstring).
 
     Raises :class:`ImportValidationError` with one problem naming ``source``, the line and
     the offset of the first byte that is not UTF-8.
     """
+    return decode_with_encoding(data, source)[0]
+
+
+def decode_with_encoding(data: bytes, source: str) -> tuple[str, str]:
+    """``(text, "utf-8" or "gb18030")``: :func:`decode_text` and the encoding it found.
+
+    >>> decode_with_encoding("张伟".encode("gb18030"), "a.csv")
+    ('张伟', 'gb18030')
+    """
     data = data.removeprefix(_BOM)
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as e:
         start = e.start
     try:
@@ -67,7 +67,7 @@ def decode_text(data: bytes, source: str) -> str:
     except UnicodeDecodeError:
         text = None
     if text is not None and _reads_as_chinese(text):
-        return text
+        return text, "gb18030"
     line = data.count(b"\n", 0, start) + 1
     bad = data[start:start + 1].hex()
     msg = (f"not UTF-8 text: line {line} contains the byte 0x{bad} (byte offset {start}), and the file does "

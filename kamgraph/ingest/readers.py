@@ -41,17 +41,18 @@ import numpy as np
 import pandas as pd
 
 from kamgraph.errors import ImportValidationError, KamgraphError, Problem
-from kamgraph.ingest.encoding import decode_text
+from kamgraph.ingest.encoding import decode_with_encoding
 from kamgraph.ingest.limits import (check_csv_header, check_file_size, default_limits, file_kind_problem,
                                     too_many_rows)
 from kamgraph.ingest.raw import RawImport, RawTable
-from kamgraph.ingest.workbook import formula_problems, open_workbook
+from kamgraph.ingest.workbook import check_sheet, formula_problems, open_workbook
 from kamgraph.schema import ENTITIES, FILE_ORDER
 from kamgraph.settings import LimitsSettings
 
 __all__ = ["ReadImport", "CsvRead", "read_path", "read_csv_file", "read_csv_bytes", "read_workbook",
            "close_match"]
 
+_BOM = b"\xef\xbb\xbf"
 #: pyarrow's CSV block size: a row must fit in one block, so a longer row is re-read with
 #: blocks of twice [limits] max_field_bytes
 _BLOCK = 1 << 20
@@ -187,10 +188,13 @@ def read_csv_bytes(data: bytes, source: str, limits: LimitsSettings | None = Non
 
     limits = default_limits(limits)
     try:
-        text = decode_text(data, source)
+        text, encoding = decode_with_encoding(data, source)
     except ImportValidationError as e:
         return CsvRead(pd.DataFrame(), [], e.problems, readable=False)
-    data = text.encode("utf-8")
+    if encoding != "utf-8":
+        data = text.encode("utf-8")  # pyarrow reads UTF-8
+    elif data.startswith(_BOM):
+        data = data[len(_BOM):]
     if not text.strip():
         msg = "the file is empty; the first line must be the header (column names)"
         return CsvRead(pd.DataFrame(), [], [Problem(source, None, None, None, msg)], readable=False)
@@ -198,7 +202,8 @@ def read_csv_bytes(data: bytes, source: str, limits: LimitsSettings | None = Non
         msg = "the first line is blank; the first line must be the header (column names)"
         return CsvRead(pd.DataFrame(), [], [Problem(source, 1, None, None, msg)], readable=False)
 
-    first = text.split("\n", 1)[0]
+    end = text.find("\n")
+    first = text if end < 0 else text[:end]
     if first.count(",") + 1 > limits.max_columns:
         try:
             width = len(next(csv.reader(io.StringIO(first))))
@@ -391,6 +396,7 @@ def read_workbook(path: str | Path, limits: LimitsSettings | None = None) -> Rea
             source = f"{p.name} sheet {ws.title}"
             entity = _entity_for(ws.title)
             if entity is not None and entity not in raw.tables:
+                check_sheet(ws, limits, source)
                 values = _sheet_rows(ws, limits, source)
             else:
                 values = list(ws.iter_rows(min_row=1, max_row=limits.max_rows + 10, values_only=True))

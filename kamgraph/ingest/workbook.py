@@ -12,8 +12,8 @@ import re
 from pathlib import Path
 from xml.etree.ElementTree import iterparse
 
-from kamgraph.errors import KamgraphError, Problem
-from kamgraph.ingest.limits import check_workbook
+from kamgraph.errors import ImportValidationError, KamgraphError, Problem
+from kamgraph.ingest.limits import check_workbook, too_many_rows
 from kamgraph.settings import LimitsSettings
 
 __all__ = ["column_index", "formula_problems", "open_workbook", "uncached_formulas"]
@@ -31,6 +31,22 @@ def open_workbook(path: Path, limits: LimitsSettings, source: str | None = None)
         return openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as e:  # noqa: BLE001  (openpyxl raises many types for a damaged file)
         raise KamgraphError(f"{source or path.name}: cannot open as an Excel workbook: {e}") from None
+
+
+def check_sheet(ws, limits: LimitsSettings, source: str) -> None:
+    """Raise when the sheet's declared size (its ``<dimension>``, read without reading a
+    row) is over ``max_rows`` data rows or ``max_columns`` columns. A sheet that declares
+    no size or a wrong one is still held to the limits by the readers' row count."""
+    rows = getattr(ws, "max_row", None)
+    cols = getattr(ws, "max_column", None)
+    if isinstance(rows, int):
+        error = too_many_rows(rows - 1, limits, source)
+        if error is not None:
+            raise error
+    if isinstance(cols, int) and cols > limits.max_columns:
+        raise ImportValidationError([Problem(
+            source, None, None, None, f"the sheet has {cols} columns, more than the limit of {limits.max_columns} "
+            f"([limits] max_columns); the sheet was not read")])
 
 
 def column_index(letters: str) -> int:

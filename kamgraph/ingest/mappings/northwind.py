@@ -36,6 +36,7 @@ from pathlib import Path
 import pandas as pd
 
 from kamgraph.errors import KamgraphError
+from kamgraph.ingest.limits import check_regular_file
 from kamgraph.ingest.mappings import CsvData, add_tables, raw_table, read_csv_file
 from kamgraph.ingest.raw import RawImport, RawTable
 from kamgraph.model import InteractionKind, OrganizationKind, Side, TeamRole
@@ -70,6 +71,9 @@ def read_northwind(path: str | Path) -> RawImport:
     if folder.is_file():
         folder = folder.parent
     needed = ("customers.csv", "employees.csv", "orders.csv")
+    for n in needed:  # a dangling link, a folder or a pipe is said, not taken for a missing file
+        if (folder / n).exists() or (folder / n).is_symlink():
+            check_regular_file(folder / n)
     missing = [n for n in needed if not (folder / n).is_file()]
     if missing:
         raise KamgraphError(f"not a Northwind export: {folder} has no {', '.join(missing)}")

@@ -50,7 +50,7 @@ from kamgraph.errors import KamgraphError
 from kamgraph.errors import ImportValidationError
 from kamgraph.ingest.limits import check_regular_file, default_limits, too_many_rows
 from kamgraph.ingest.mappings import add_tables, raw_table, read_csv_file, target_columns
-from kamgraph.ingest.workbook import formula_problems, open_workbook
+from kamgraph.ingest.workbook import check_sheet, formula_problems, open_workbook
 from kamgraph.ingest.raw import RawImport, RawTable
 from kamgraph.schema import ENTITIES
 
@@ -384,6 +384,7 @@ def _load_sheet(path: Path, sheet: str | None, where: str) -> _Source:
                                 f"(sheets: {', '.join(names)})")
         ws = wb[sheet]
         source = f"{path.name} sheet {sheet}"
+        check_sheet(ws, limits, source)
         it = ws.iter_rows(values_only=True)
         first = next(it, None) or ()
         headers = [("" if h is None else str(h)).strip() for h in first]
