@@ -16,13 +16,13 @@ import textwrap
 import time
 import zipfile
 from pathlib import Path
-from types import SimpleNamespace
 
 import pandas as pd
 import pytest
 
 from kamgraph.errors import ImportValidationError
 from kamgraph.ingest import import_path, read_path, validate
+from kamgraph.ingest.limits import set_default_limits
 from kamgraph.ingest.mappings import load_mapping
 from kamgraph.ingest.readers import ReadImport
 from kamgraph.settings import LimitsSettings, Settings
@@ -57,11 +57,12 @@ def write_mapping(tmp_path: Path, text: str) -> Path:
     return p
 
 
-def use_limits(monkeypatch, **changes) -> LimitsSettings:
-    """Default limits for readers called without ``limits`` (the CRM mappings)."""
-    limits = LimitsSettings(**changes)
-    monkeypatch.setattr("kamgraph.ingest.limits.Settings", lambda: SimpleNamespace(limits=limits))
-    return limits
+@pytest.fixture
+def use_limits():
+    """Set the default limits of readers called without ``limits`` (the CRM mappings)."""
+    previous = set_default_limits(None)
+    yield lambda **changes: set_default_limits(LimitsSettings(**changes))
+    set_default_limits(previous)
 
 
 # ---------------------------------------------------------------------------------------
@@ -283,8 +284,8 @@ def test_rows_over_the_limit_native_csv_and_workbook(tmp_path):
         read_path(book, limits=limits)
 
 
-def test_rows_over_the_limit_through_a_mapping(tmp_path, monkeypatch):
-    use_limits(monkeypatch, max_rows=5)
+def test_rows_over_the_limit_through_a_mapping(tmp_path, use_limits):
+    use_limits(max_rows=5)
     (tmp_path / "contacts.csv").write_text("id,name\n" + "".join(f"C{i},N\n" for i in range(9)), encoding="utf-8")
     m = write_mapping(tmp_path, """
         [entities.people]
@@ -424,3 +425,9 @@ def test_northwind_file_that_is_a_dangling_link(tmp_path):
     os.symlink(tmp_path / "nowhere.csv", tmp_path / "orders.csv")
     with pytest.raises(ImportValidationError, match=r"orders.csv: a symbolic link to .*nowhere.csv, which does not exist"):
         load_mapping("northwind").read(tmp_path)
+
+
+def test_limits_from_settings_reach_the_native_reader_by_default(tmp_path, use_limits):
+    use_limits(max_columns=2)
+    with pytest.raises(ImportValidationError, match=r"people.csv row 1: the header has 3 columns"):
+        read_path(folder(tmp_path, {"people.csv": "id,name,side\nP1,Ann,customer\n"}))

@@ -44,9 +44,30 @@ OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _CHUNK = 1 << 20
 
 
+_default: LimitsSettings | None = None
+
+
+def set_default_limits(limits: LimitsSettings | None) -> LimitsSettings | None:
+    """Make ``limits`` (e.g. ``Settings.load(...).limits``, from ``[limits]`` in
+    kamgraph.toml) what readers called without ``limits`` use, the CRM mappings included;
+    ``None`` goes back to the defaults. Returns the previous value (to restore it).
+
+    >>> previous = set_default_limits(LimitsSettings(max_rows=5))
+    >>> default_limits().max_rows
+    5
+    >>> _ = set_default_limits(previous)
+    """
+    global _default
+    previous, _default = _default, limits
+    return previous
+
+
 def default_limits(limits: LimitsSettings | None = None) -> LimitsSettings:
-    """``limits``, else the defaults of :class:`kamgraph.settings.Settings`."""
-    return limits if limits is not None else Settings().limits
+    """``limits``, else those set by :func:`set_default_limits`, else the defaults of
+    :class:`kamgraph.settings.Settings`."""
+    if limits is not None:
+        return limits
+    return _default if _default is not None else Settings().limits
 
 
 def _fail(source: str, message: str, row: int | None = None, column: str | None = None) -> ImportValidationError:
