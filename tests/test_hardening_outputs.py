@@ -257,6 +257,25 @@ def test_export_person_out_under_a_file_is_one_line(store_url, a_file):
     _one_line_error(r, str(a_file / "p.json"))
 
 
+@pytest.mark.parametrize("args", [
+    ["report", "--out", "{tmp}/rep", "--account", "X/1"],
+    ["plan-visits", "--out", "{tmp}/plan.xlsx", "--format", "json"],
+    ["plan-visits", "--out", "{tmp}/plan.ics", "--format", "json"],
+    ["export-person", "c0dm", "--out", "{tmp}/p.json"],
+    ["generate", "--scale", "XS", "--out", "{tmp}/gen"],
+], ids=["report", "plan-xlsx", "plan-ics", "export-person", "generate"])
+def test_permission_denied_is_one_line(store_url, tmp_path, monkeypatch, args):
+    """As root chmod blocks nothing: every way a path is created or written raises what a
+    read-only folder would."""
+    def denied(self, *a, **k):
+        raise PermissionError(13, "Permission denied", str(self))
+
+    for method in ("mkdir", "write_bytes", "write_text", "open", "touch"):
+        monkeypatch.setattr(Path, method, denied)
+    args = [a.replace("{tmp}", str(tmp_path)) for a in args]
+    _one_line_error(run(store_url, *args), "Permission denied", str(tmp_path))
+
+
 def test_unreadable_settings_file_is_one_line(store_url):
     # /proc/self/mem is a file that cannot be read with read(): EIO even for root
     _one_line_error(CliRunner().invoke(main, ["--store", store_url, "--settings", "/proc/self/mem", "config"]),
