@@ -127,7 +127,9 @@ def check_workbook(path: Path, limits: LimitsSettings, source: str | None = None
 
     An OLE2 file is an encrypted (password-protected) workbook or an old .xls; a zip
     whose members inflate beyond ``max_workbook_bytes`` or more than
-    ``max_compression_ratio`` times is refused from its directory alone.
+    ``max_compression_ratio`` times is refused from its directory alone. The directory
+    cannot understate a member: :mod:`zipfile` (which openpyxl reads through) stops
+    inflating a member at the size its directory entry declares.
     """
     source = source or path.name
     check_file_size(path, limits, source)
