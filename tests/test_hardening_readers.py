@@ -431,3 +431,16 @@ def test_limits_from_settings_reach_the_native_reader_by_default(tmp_path, use_l
     use_limits(max_columns=2)
     with pytest.raises(ImportValidationError, match=r"people.csv row 1: the header has 3 columns"):
         read_path(folder(tmp_path, {"people.csv": "id,name,side\nP1,Ann,customer\n"}))
+
+
+def test_an_unreadable_file_is_one_line(tmp_path, monkeypatch):
+    import kamgraph.ingest.limits as limits_module
+
+    def denied(path, mode="r"):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    d = folder(tmp_path, {"people.csv": PEOPLE})
+    monkeypatch.setattr(limits_module, "open", denied, raising=False)  # root reads a chmod 000 file anyway
+    with pytest.raises(ImportValidationError) as e:
+        read_path(d)
+    assert rejected(e) == ["people.csv: cannot be read (Permission denied); check its permissions"]

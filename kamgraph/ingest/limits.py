@@ -105,6 +105,28 @@ def file_kind_problem(path: Path, source: str | None = None) -> Problem | None:
     return None
 
 
+def open_binary(path: Path, source: str | None = None):
+    """``open(path, "rb")``, an unreadable file (permission denied ...) being one line naming it."""
+    try:
+        return open(path, "rb")
+    except OSError as e:
+        raise _fail(source or path.name, f"cannot be read ({e.strerror or e}); check its permissions") from None
+
+
+def read_bytes(path: Path, source: str | None = None) -> bytes:
+    """The whole file (after the size check), an unreadable file being one line naming it."""
+    with open_binary(path, source) as f:
+        return f.read()
+
+
+def list_folder(folder: Path) -> list[Path]:
+    """The folder's entries, sorted; an unreadable folder is one line naming it."""
+    try:
+        return sorted(folder.iterdir())
+    except OSError as e:
+        raise _fail(str(folder), f"the folder cannot be read ({e.strerror or e}); check its permissions") from None
+
+
 def check_regular_file(path: Path, source: str | None = None) -> None:
     """Raise when ``path`` is not a regular file (see :func:`file_kind_problem`)."""
     problem = file_kind_problem(path, source)
@@ -133,7 +155,7 @@ def check_workbook(path: Path, limits: LimitsSettings, source: str | None = None
     """
     source = source or path.name
     check_file_size(path, limits, source)
-    with open(path, "rb") as f:
+    with open_binary(path, source) as f:
         head = f.read(8)
     if head.startswith(OLE2_MAGIC[:4]):
         raise _fail(source, "the workbook is encrypted (password-protected) or in the old .xls format; "
@@ -164,7 +186,7 @@ def check_csv_header(path: Path, limits: LimitsSettings, delimiter: str = ",", s
     source = source or path.name
     delim = delimiter.encode()
     count, head = 0, bytearray()
-    with open(path, "rb") as f:
+    with open_binary(path, source) as f:
         while True:
             chunk = f.read(_CHUNK)
             if not chunk:

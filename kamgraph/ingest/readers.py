@@ -43,7 +43,7 @@ import pandas as pd
 from kamgraph.errors import ImportValidationError, KamgraphError, Problem
 from kamgraph.ingest.encoding import decode_with_encoding
 from kamgraph.ingest.limits import (check_csv_header, check_file_size, default_limits, file_kind_problem,
-                                    too_many_rows)
+                                    list_folder, read_bytes, too_many_rows)
 from kamgraph.ingest.raw import RawImport, RawTable
 from kamgraph.ingest.workbook import check_sheet, formula_problems, open_workbook
 from kamgraph.schema import ENTITIES, FILE_ORDER
@@ -170,7 +170,7 @@ def read_csv_file(path: str | Path, source: str | None = None, limits: LimitsSet
     source = source or p.name
     check_file_size(p, limits, source)
     check_csv_header(p, limits, source=source)
-    return read_csv_bytes(p.read_bytes(), source, limits)
+    return read_csv_bytes(read_bytes(p, source), source, limits)
 
 
 def read_csv_bytes(data: bytes, source: str, limits: LimitsSettings | None = None) -> CsvRead:
@@ -487,7 +487,7 @@ def read_path(path: str | Path, limits: LimitsSettings | None = None) -> ReadImp
 def _read_folder(folder: Path, limits: LimitsSettings) -> ReadImport:
     raw = ReadImport(source=str(folder))
     by_entity: dict[str, Path] = {}
-    for f in sorted(folder.iterdir()):
+    for f in list_folder(folder):
         name = f.name
         low = name.lower()
         if name.startswith((".", "~$")) or low.startswith("readme") or f.suffix.lower() in _IGNORED_SUFFIXES:

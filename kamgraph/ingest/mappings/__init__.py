@@ -32,7 +32,7 @@ import pandas as pd
 
 from kamgraph.errors import ImportValidationError, KamgraphError, Problem
 from kamgraph.ingest.encoding import decode_text
-from kamgraph.ingest.limits import check_csv_header, check_file_size, default_limits, too_many_rows
+from kamgraph.ingest.limits import check_csv_header, check_file_size, default_limits, read_bytes, too_many_rows
 from kamgraph.ingest.raw import RawImport, RawTable
 from kamgraph.settings import LimitsSettings
 from kamgraph.schema import ENTITIES
@@ -204,7 +204,7 @@ def read_csv_file(path: Path, delimiter: str = ",", limits: LimitsSettings | Non
     limits = default_limits(limits)
     check_file_size(path, limits)
     check_csv_header(path, limits, delimiter)
-    text = decode_text(path.read_bytes(), path.name)
+    text = decode_text(read_bytes(path), path.name)
     warnings: list[str] = []
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     previous_limit = csv.field_size_limit(limits.max_field_bytes)

@@ -47,7 +47,7 @@ import pandas as pd
 
 from kamgraph.errors import KamgraphError
 from kamgraph.ingest.encoding import decode_text
-from kamgraph.ingest.limits import check_file_size, check_regular_file, default_limits
+from kamgraph.ingest.limits import check_file_size, check_regular_file, default_limits, list_folder, read_bytes
 from kamgraph.ingest.mappings import add_tables, raw_table, read_csv_file
 from kamgraph.ingest.raw import RawImport, RawTable
 from kamgraph.model import DecisionRole, InteractionKind
@@ -165,7 +165,7 @@ def read_salesforce(path: str | Path) -> RawImport:
 
 
 def _find_file(folder: Path, names: list[str]) -> Path | None:
-    by_lower = {p.name.lower(): p for p in folder.iterdir()}
+    by_lower = {p.name.lower(): p for p in list_folder(folder)}
     for n in names:
         if n.lower() in by_lower:
             found = by_lower[n.lower()]
@@ -211,7 +211,7 @@ def _read_json_objects(folder: Path) -> dict[str, _Objects]:
     for p in sorted(folder.glob("*.json")):
         try:
             check_file_size(p, default_limits())
-            doc = json.loads(decode_text(p.read_bytes(), p.name))
+            doc = json.loads(decode_text(read_bytes(p), p.name))
         except (UnicodeDecodeError, json.JSONDecodeError) as e:
             raise KamgraphError(f"{p.name}: not a readable JSON file ({e})") from e
         if not isinstance(doc, dict) or not isinstance(doc.get("records"), list):
