@@ -44,3 +44,16 @@ RETURN m.history_from AS history_from
 OPTIONAL MATCH (m:KamgraphMeta {id: 'meta'})
 OPTIONAL MATCH (i:Interaction)
 RETURN m.history_from AS history_from, min(i.date) AS first_interaction
+
+// name: meta_log_write
+// Who wrote and when: appends one entry (a JSON string: at, actor, action, rows = entity ->
+// row count, never ids) to the meta node's write log. Run inside an erase's or a delete's
+// transaction, and once after an import's batches.
+MERGE (m:KamgraphMeta {id: 'meta'})
+SET m.write_log = coalesce(m.write_log, []) + [$entry]
+RETURN size(m.write_log) AS entries
+
+// name: meta_write_log
+// The write log, oldest first (an empty list for a database never written to).
+OPTIONAL MATCH (m:KamgraphMeta {id: 'meta'})
+RETURN coalesce(m.write_log, []) AS entries

@@ -14,10 +14,9 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-import kamgraph.ingest.pipeline as pipeline
 from kamgraph.cli import main
-from kamgraph.errors import KamgraphError, StoreUnavailable
-from kamgraph.ingest import import_path
+from kamgraph.errors import StoreUnavailable
+from kamgraph.ingest import import_path, pipeline
 from kamgraph.store.sqlite import SQLiteStore
 
 FILES = {
@@ -69,9 +68,8 @@ def test_erase_between_validation_and_write_leaves_no_orphans(tmp_path, monkeypa
         return checked
 
     monkeypatch.setattr(pipeline, "validate", validate_then_erase)
-    with SQLiteStore(url) as store:
-        with pytest.raises(StoreUnavailable) as err:
-            import_path(incoming, store)
+    with SQLiteStore(url) as store, pytest.raises(StoreUnavailable) as err:
+        import_path(incoming, store)
     message = str(err.value)
     assert "\n" not in message
     assert "employment.person_id" in message and "'P1'" in message and "nothing was written" in message
@@ -80,3 +78,194 @@ def test_erase_between_validation_and_write_leaves_no_orphans(tmp_path, monkeypa
     assert con.execute("PRAGMA foreign_key_check").fetchall() == []
     assert con.execute("SELECT COUNT(*) FROM attendance WHERE person_id = 'P1'").fetchone() == (0,)
     con.close()
+
+
+# -- 6. a read never writes: another application's SQLite file stays byte-identical -------------
+def test_a_read_command_leaves_a_foreign_sqlite_file_byte_identical(tmp_path):
+    foreign = tmp_path / "other-app.db"
+    con = sqlite3.connect(foreign)
+    con.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL)")
+    con.execute("INSERT INTO invoices VALUES (1, 9.5)")
+    con.commit()
+    con.close()
+    before = digest(foreign)
+    for verb in (["stats"], ["coverage"]):
+        result = CliRunner().invoke(main, ["--store", f"sqlite:///{foreign}", *verb])
+        assert result.exit_code != 0
+        assert "Traceback" not in result.output
+        lines = [line for line in result.output.splitlines() if line.strip()]
+        assert len(lines) == 1 and str(foreign) in lines[0] and "not a kamgraph store" in lines[0]
+    assert digest(foreign) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["other-app.db"]  # no -wal / -shm left either
+
+
+def test_reads_on_a_missing_store_file_do_not_create_it(tmp_path):
+    missing = tmp_path / "nothing-here.db"
+    result = CliRunner().invoke(main, ["--store", f"sqlite:///{missing}", "stats"])
+    assert result.exit_code == 0, result.output
+    assert not missing.exists()
+    with SQLiteStore(f"sqlite:///{missing}") as store:
+        assert sum(store.counts().values()) == 0 and store.data_version() == 0
+        assert not missing.exists()
+        store.init()  # the first write (or init) creates it, marked as kamgraph's
+    con = sqlite3.connect(missing)
+    from kamgraph.store.sqlite import APPLICATION_ID
+    assert con.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+    con.close()
+
+
+def test_a_store_written_before_application_ids_is_still_a_kamgraph_store(tmp_path):
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    with SQLiteStore(url) as store:
+        import_path(write_files(tmp_path / "in", FILES), store)
+    con = sqlite3.connect(tmp_path / "old.db")
+    con.execute("PRAGMA application_id = 0")
+    con.execute("DROP TABLE write_log")
+    con.commit()
+    con.close()
+    with SQLiteStore(url) as store:
+        assert store.counts()["people"] == 3
+        store.write({"people": pd.DataFrame([{"id": "P9", "name": "New", "side": "internal"}])}, actor="ann")
+        assert store.write_log()["actor"].tolist() == ["ann"]
+
+
+# -- 16. a read-only store can be read; a write says it is read-only in one line -----------------
+def _loaded(tmp_path) -> str:
+    url = f"sqlite:///{tmp_path / 'ro.db'}"
+    with SQLiteStore(url) as store:
+        import_path(write_files(tmp_path / "in", FILES), store)
+    return url
+
+
+def test_a_store_opened_read_only_reads_and_refuses_writes_in_one_line(tmp_path):
+    url = _loaded(tmp_path)
+    before = digest(tmp_path / "ro.db")
+    with SQLiteStore(url, read_only=True) as store:
+        assert store.counts()["people"] == 3
+        assert len(store.snapshot().people) == 3
+        for write in (lambda: store.write({"people": pd.DataFrame([{"id": "X", "name": "X", "side": "internal"}])}),
+                      lambda: store.erase_person("P1")):
+            with pytest.raises(StoreUnavailable) as err:
+                write()
+            assert "read-only" in str(err.value) and "\n" not in str(err.value)
+    assert digest(tmp_path / "ro.db") == before
+
+
+def test_a_read_only_store_file_is_read_by_the_cli(tmp_path, monkeypatch):
+    import os
+
+    url = _loaded(tmp_path)
+    path = tmp_path / "ro.db"
+    path.chmod(0o444)
+    tmp_path.chmod(0o555)  # no -wal / -shm can be created next to it either
+    try:
+        if os.access(path, os.W_OK):  # root: chmod does not stop writes; take the mode=ro path anyway
+            real = os.access
+            monkeypatch.setattr(os, "access",
+                                lambda p, mode, **kw: False if (Path(p) == path and mode == os.W_OK) else real(p, mode))
+        result = CliRunner().invoke(main, ["--store", url, "stats", "--format", "csv"])
+        assert result.exit_code == 0, result.output
+        assert "people,3" in result.output
+        result = CliRunner().invoke(main, ["--store", url, "erase-person", "P1", "--yes"])
+        assert result.exit_code != 0 and "Traceback" not in result.output
+        assert "read-only" in result.output
+    finally:
+        tmp_path.chmod(0o755)
+        path.chmod(0o644)
+
+
+# -- 5. erasure lists (and redacts) free-text mentions; a reader blocking the checkpoint is said --
+@pytest.fixture
+def loaded_url(tmp_path) -> str:
+    url = f"sqlite:///{tmp_path / 'k.db'}"
+    with SQLiteStore(url) as store:
+        import_path(write_files(tmp_path / "in", FILES), store)
+    return url
+
+
+def test_erase_lists_kept_free_text_mentions_of_the_name(loaded_url):
+    result = CliRunner().invoke(main, ["--store", loaded_url, "erase-person", "P1", "--yes"])
+    assert result.exit_code == 0, result.output
+    assert "erased P1:" in result.output
+    # I1 is kept (P2 attended it too): its subject and notes still hold the name; so do I2's notes
+    assert "3 free-text fields kept still mention the name" in result.output
+    assert "redact-name 'Wang Jianguo'" in result.output
+    assert "I1" in result.output and "I2" in result.output
+    with SQLiteStore(loaded_url) as store:
+        assert len(store.mentions("wang jianguo")) == 3  # I1 subject, I1 notes, I2 notes
+
+
+def test_erase_with_redact_notes_leaves_the_name_nowhere(loaded_url, tmp_path):
+    result = CliRunner().invoke(main, ["--store", loaded_url, "erase-person", "P1", "--yes", "--redact-notes"])
+    assert result.exit_code == 0, result.output
+    assert "name replaced by [erased] in 3 free-text fields" in result.output
+    assert "still mention" not in result.output
+    with SQLiteStore(loaded_url) as store:
+        inter = store.read("interactions").set_index("id")
+        assert inter.loc["I1", "subject"] == "Visit with [erased]"
+        assert inter.loc["I2", "notes"] == "Zoe said [erased] decides"
+        assert store.mentions("Wang Jianguo").empty
+    raw = b"".join(p.read_bytes() for p in tmp_path.glob("k.db*"))
+    assert b"Wang Jianguo" not in raw  # secure_delete + checkpoint: not in the file, not in the WAL
+
+
+def test_erase_says_so_when_a_reader_blocks_the_checkpoint(loaded_url, tmp_path):
+    reader = sqlite3.connect(tmp_path / "k.db")
+    reader.execute("BEGIN")
+    reader.execute("SELECT COUNT(*) FROM people").fetchone()  # holds a snapshot from before the erase
+    try:
+        result = CliRunner().invoke(main, ["--store", loaded_url, "erase-person", "P3", "--yes"])
+    finally:
+        reader.execute("COMMIT")
+        reader.close()
+    assert result.exit_code == 1, result.output
+    assert "erased P3:" not in result.output
+    assert "NOT yet from the disk" in result.output
+    assert "another program is reading" in result.output and "write-ahead log" in result.output
+    assert "Traceback" not in result.output
+    with SQLiteStore(loaded_url) as store:  # the erasure itself is done
+        assert store.read("people", "id", ["P3"]).empty
+        assert store.checkpoint()  # and with the reader gone the log empties
+
+
+# -- every write records who did it ------------------------------------------------------------
+def test_every_write_records_who_and_when_and_erasure_leaves_no_id(store, portfolio):
+    store.write(portfolio, actor="ann")
+    store.delete("accounts", pd.DataFrame([{"id": "A2"}]), actor="bob")
+    store.erase_person("u1", actor="cy")
+    log = store.write_log()
+    assert log["actor"].tolist() == ["ann", "bob", "cy"]
+    assert log["action"].tolist() == ["write", "delete", "erase_person"]
+    assert log["rows"].iloc[0]["people"] == len(portfolio["people"])
+    assert log["rows"].iloc[1] == {"accounts": 1}
+    assert log["rows"].iloc[2]["people"] == 1
+    at = pd.to_datetime(log["at"], utc=True)
+    assert (at.diff().dropna() >= pd.Timedelta(0)).all()
+    assert (pd.Timestamp.now(tz="UTC") - at).max() < pd.Timedelta(minutes=10)
+    assert "u1" not in log.to_json()
+
+
+def test_the_cli_records_the_os_user(loaded_url, monkeypatch):
+    from kamgraph.cli import manage
+
+    monkeypatch.setattr(manage.getpass, "getuser", lambda: "os-user-7")
+    result = CliRunner().invoke(main, ["--store", loaded_url, "erase-person", "P3", "--yes"])
+    assert result.exit_code == 0, result.output
+    with SQLiteStore(loaded_url) as store:
+        log = store.write_log()
+    assert log["actor"].tolist()[-1] == "os-user-7" and log["action"].tolist()[-1] == "erase_person"
+
+
+# -- 18. the demo prints the next commands on the store it used -----------------------------------
+def test_demo_prints_next_commands_with_its_store(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("KAMGRAPH_STORE", raising=False)
+    result = CliRunner().invoke(main, ["demo", "--no-ui"])
+    assert result.exit_code == 0, result.output
+    demo_db = (tmp_path / "kamgraph-demo.db").resolve()
+    commands = [line.strip() for line in result.output.splitlines() if line.strip().startswith("kamgraph --store")]
+    assert [c.split()[-1] for c in commands][:2] == ["gaps", "coverage"]
+    assert all(f"sqlite:///{demo_db}" in c for c in commands)
+    assert "plain `kamgraph` uses sqlite:///./kamgraph.db" in result.output
+    gaps = CliRunner().invoke(main, commands[0].split()[1:])
+    assert gaps.exit_code == 0, gaps.output

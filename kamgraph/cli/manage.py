@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import getpass
 import json
 import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
 
 import click
 
-from kamgraph.cli import FORMAT_OPTION, GlobalFlags, main, open_store, output, pass_config
+from kamgraph.cli import (
+    FORMAT_OPTION,
+    GlobalFlags,
+    main,
+    open_store,
+    output,
+    pass_config,
+)
 from kamgraph.config import ENV_NAMES, Config, resolve_config
 from kamgraph.errors import ConfigError, KamgraphError
 from kamgraph.ingest.spec import format_spec_text
@@ -55,13 +64,19 @@ class _ProgressBar:
 
     def __init__(self) -> None:
         from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
 
         self.progress = Progress(TextColumn("{task.description:<18}"), BarColumn(), MofNCompleteColumn(),
                                  TimeElapsedColumn(), console=Console(stderr=True), transient=False)
         self.tasks: dict[str, int] = {}
 
-    def __enter__(self) -> "_ProgressBar":
+    def __enter__(self) -> _ProgressBar:
         self.progress.start()
         return self
 
@@ -72,6 +87,15 @@ class _ProgressBar:
         if entity not in self.tasks:
             self.tasks[entity] = self.progress.add_task(entity, total=total)
         self.progress.update(self.tasks[entity], completed=done)
+
+
+def os_user() -> str | None:
+    """Who the CLI's writes are recorded as (the store's write log): the OS user, or None
+    where there is none (a container without a passwd entry)."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError, ImportError):  # no user name to be found (a container without a passwd entry)
+        return None
 
 
 def _store_exists(config: Config) -> bool:
@@ -115,7 +139,7 @@ def import_cmd(config: Config, path: Path, mapping: str | None, dry_run: bool, h
         else:
             with _ProgressBar() as bar:
                 report = import_path(path, store, mapping=_mapping(mapping), progress=bar, today=config.as_of,
-                                     history_from=history_from)
+                                     history_from=history_from, actor=os_user())
     _rows_table(dict(report.rows), "would import (dry run)" if report.dry_run else "imported")
     _echo_warnings(report.warnings)
     if report.dry_run:
@@ -169,26 +193,77 @@ def export_person(config: Config, person_id: str, out: Path | None) -> None:
 @main.command("erase-person")
 @click.argument("person_id")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--redact-notes", is_flag=True,
+              help="Also replace the person's name by [erased] in the notes and subjects that are kept "
+                   "(interactions someone else attended, other people's notes, ties).")
 @pass_config
-def erase_person(config: Config, person_id: str, yes: bool) -> None:
+def erase_person(config: Config, person_id: str, yes: bool, redact_notes: bool) -> None:
     """Hard-delete one person, their relationships and attendance (cannot be undone).
 
-    Interactions left without any attendee are deleted too.
+    Interactions left without any attendee are deleted too. Free-text fields that are kept
+    but still mention the person's name (an interaction's subject or notes, someone else's
+    notes) are listed; --redact-notes replaces the name in them. On SQLite the write-ahead
+    log is checkpointed afterwards; when another program reading the store prevents that,
+    the command says so and exits with status 1.
     """
+    import pandas as pd
+
     from kamgraph.errors import NotFound
 
+    actor = os_user()
     with open_store(config) as store:
         found = store.read("people", "id", [person_id])
         if found.empty:
             raise NotFound(f"no person with id {person_id!r}")
-        name = found["name"].iloc[0]
+        name = str(found["name"].iloc[0])
         if not yes:
             click.confirm(f"Erase {name} ({person_id}) and everything stored about them from {store.url}? "
                           f"This cannot be undone", abort=True)
-        deleted = store.erase_person(person_id)
-    click.echo(f"erased {person_id}:")
+        redacted = store.redact_mentions(name, actor=actor) if redact_notes else 0
+        deleted = store.erase_person(person_id, actor=actor)
+        kept = store.mentions(name)
+    click.echo(f"erased {person_id}:" if not deleted.wal_pending else
+               f"erased {person_id} from the tables, NOT yet from the disk:")
     for entity, n in deleted.items():
         click.echo(f"  {entity}: {n} row{'s' if n != 1 else ''} deleted")
+    if redacted:
+        click.echo(f"  name replaced by [erased] in {redacted} free-text field{'s' if redacted != 1 else ''}")
+    if len(kept):
+        click.echo(f"{len(kept)} free-text field{'s' if len(kept) != 1 else ''} kept still mention the name "
+                   f"(replace it with: kamgraph redact-name {shlex.quote(name)}):", err=True)
+        output(pd.DataFrame(kept), "table")
+    if deleted.wal_pending:
+        raise KamgraphError(
+            f"another program is reading {store.url}, so the erased rows' bytes are still in its write-ahead "
+            f"log ({store.path}-wal) until they stop: close the other readers (the app, other kamgraph "
+            f"commands); SQLite moves the log into the main file when the last one closes it")
+
+
+@main.command("redact-name")
+@click.argument("name")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@pass_config
+def redact_name(config: Config, name: str, yes: bool) -> None:
+    """Replace NAME (case-insensitive) by [erased] in every note and subject that mentions it.
+
+    For a person erased without --redact-notes whose name is still written in kept notes.
+    """
+    import pandas as pd
+
+    with open_store(config) as store:
+        found = store.mentions(name)
+        if found.empty:
+            click.echo(f"no note or subject mentions {name!r}")
+            return
+        output(pd.DataFrame(found), "table")
+        if not yes:
+            click.confirm(f"Replace {name!r} by [erased] in these {len(found)} fields of {store.url}?", abort=True)
+        n = store.redact_mentions(name, actor=os_user())
+        pending = not store.checkpoint() if hasattr(store, "checkpoint") else False
+    click.echo(f"redacted {n} field{'s' if n != 1 else ''}")
+    if pending:
+        raise KamgraphError(f"another program is reading {store.url}: the old text is still in its write-ahead log "
+                            f"until the last reader closes the store")
 
 
 @main.command()
@@ -227,6 +302,20 @@ def _fresh_store(url: str, explicit: bool):
     return store
 
 
+def demo_command(config: Config, verb: str) -> str:
+    """A command line running ``verb`` on ``config``'s store, settings and date, for copying.
+
+    >>> demo_command(Config("sqlite:///./d b.db", None, "2026-11-15"), "gaps")
+    "kamgraph --store 'sqlite:///./d b.db' --as-of 2026-11-15 gaps"
+    """
+    parts = ["kamgraph", "--store", shlex.quote(config.store_url)]
+    if config.settings_path:
+        parts += ["--settings", shlex.quote(str(Path(config.settings_path).resolve()))]
+    if config.as_of_override:
+        parts += ["--as-of", shlex.quote(config.as_of_override)]
+    return " ".join(parts + [verb])
+
+
 @main.command()
 @click.option("--no-ui", is_flag=True, help="Only load the sample and print the counts.")
 @click.option("--port", type=int, default=8501, show_default=True, help="Port of the Streamlit app.")
@@ -257,11 +346,14 @@ def demo(click_ctx: click.Context, no_ui: bool, port: int) -> None:
     today = config.as_of  # a bad --as-of or settings file stops the demo before it deletes anything
     with _fresh_store(url, explicit) as store:
         with _ProgressBar() as bar:
-            report = import_path(sample, store, progress=bar, today=today)
+            report = import_path(sample, store, progress=bar, today=today, actor=os_user())
         counts = store.counts()
     _rows_table(counts, "sample loaded")
     click.echo(f"store: {url}")
     click.echo(f"as of {config.as_of_text}; the CLI on the same store, settings and date: {config.shell_exports()}")
+    click.echo("next, on this store (plain `kamgraph` uses " + resolve_config(None, None, None).store_url + "):")
+    for verb in ("gaps", "coverage", "report --out kamgraph-report"):
+        click.echo("  " + demo_command(config, verb))
     _echo_warnings(report.warnings)
     if no_ui:
         return

@@ -11,15 +11,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Mapping, Protocol
+from typing import Protocol
 
 from kamgraph.ingest.raw import RawImport
 from kamgraph.ingest.readers import read_path
 from kamgraph.ingest.validate import validate
 
-__all__ = ["ImportReport", "ImportMapping", "import_path"]
+__all__ = ["ImportMapping", "ImportReport", "import_path"]
 
 #: the progress callback ``store.write`` takes: (entity, rows done in it, rows in it). The
 #: pipeline hands it on and imports nothing from a store (the layers in pyproject.toml).
@@ -53,7 +54,7 @@ class ImportReport:
 
 
 def import_path(path: str | Path, store, mapping: ImportMapping | None = None, progress: Progress | None = None,
-                dry_run: bool = False, today=None, history_from=None) -> ImportReport:
+                dry_run: bool = False, today=None, history_from=None, actor: str | None = None) -> ImportReport:
     """Import a folder / workbook / CSV file (native format) or a CRM export (``mapping``).
 
     Every table is validated before anything is written; the write is one
@@ -62,6 +63,9 @@ def import_path(path: str | Path, store, mapping: ImportMapping | None = None, p
     every problem found. ``today`` dates assessments that have no ``assessed_on``.
     ``history_from`` declares the first day the data covers (else its first interaction):
     the store keeps the earliest start of all imports (``store.history_from()``).
+    ``actor`` (the signed-in user; the OS user for the CLI) is recorded in the store's write
+    log with the time and the rows written. The store checks every reference again inside
+    its write transaction: a person erased after validation fails the write, it leaves no orphans.
     """
     raw = mapping.read(path) if mapping is not None else read_path(path)
     checked = validate(raw, store, today=today)
@@ -69,5 +73,6 @@ def import_path(path: str | Path, store, mapping: ImportMapping | None = None, p
     if dry_run:
         return ImportReport(rows, tuple(checked.warnings), store.data_version(), True, str(path))
     # validate() checked every reference against these tables and the store
-    result = store.write(checked.tables, progress=progress, references_checked=True, history_from=history_from)
+    result = store.write(checked.tables, progress=progress, references_checked=True, history_from=history_from,
+                         actor=actor)
     return ImportReport(rows, tuple(checked.warnings), result.data_version, False, str(path), store.history_from())

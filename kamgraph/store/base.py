@@ -7,8 +7,11 @@ export) is written once in :class:`BaseStore` on top of ``read``.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Callable, Mapping, Protocol, Sequence, runtime_checkable
+from datetime import UTC, datetime
+from typing import Protocol, runtime_checkable
 
 import pandas as pd
 
@@ -33,6 +36,28 @@ class WriteResult:
         return sum(self.rows.values())
 
 
+class Erasure(dict):
+    """What ``erase_person`` deleted: rows per entity (a dict), and ``wal_pending``: True when
+    bytes of the erased rows may still sit in a write-ahead log because a reader blocked the
+    checkpoint (SQLite; the caller must not claim the erasure is complete on disk)."""
+
+    wal_pending: bool = False
+
+
+#: Free-text columns that may mention a person by name (listed and redacted on erasure).
+FREE_TEXT: dict[str, tuple[str, ...]] = {
+    "people": ("notes",),
+    "ties": ("notes",),
+    "interactions": ("subject", "notes"),
+}
+REDACTED = "[erased]"
+
+
+def utc_now() -> str:
+    """The time a write is recorded with: UTC, ISO 8601, seconds."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
 @runtime_checkable
 class Store(Protocol):
     """A place where the stakeholder graph lives. See DESIGN.md section 3."""
@@ -43,12 +68,13 @@ class Store(Protocol):
         """Create tables / constraints if missing. Idempotent."""
 
     def write(self, tables: Mapping[str, pd.DataFrame], progress: Progress | None = None,
-              references_checked: bool = False) -> WriteResult:
+              references_checked: bool = False, actor: str | None = None) -> WriteResult:
         """Upsert rows of several entities (keyed by each entity's key), all or nothing.
 
         ``references_checked=True`` says the caller (the import pipeline) has already
         verified every reference against the incoming rows and the store, so a store may
-        skip its own per-row reference checks.
+        skip its own per-row reference checks. ``actor`` (the signed-in user, or the OS user
+        for the CLI) is recorded with the time and the rows per entity in the store's write log.
         """
 
     def upsert(self, entity: str, rows: pd.DataFrame) -> int:
@@ -67,8 +93,9 @@ class Store(Protocol):
     def export_person(self, person_id: str) -> dict:
         """Everything stored about one person, JSON-serializable."""
 
-    def erase_person(self, person_id: str) -> dict[str, int]:
-        """Hard-delete a person, their edges and attendance; drop interactions left empty."""
+    def erase_person(self, person_id: str, actor: str | None = None) -> Erasure:
+        """Hard-delete a person, their edges and attendance; drop interactions left empty.
+        The write log records ``actor`` and the counts, never the erased id."""
 
     def counts(self) -> dict[str, int]:
         """Row counts per entity."""
@@ -90,7 +117,11 @@ class BaseStore:
         raise NotImplementedError
 
     def write(self, tables: Mapping[str, pd.DataFrame], progress: Progress | None = None,
-              references_checked: bool = False, history_from=None) -> WriteResult:  # pragma: no cover
+              references_checked: bool = False, history_from=None,
+              actor: str | None = None) -> WriteResult:  # pragma: no cover
+        raise NotImplementedError
+
+    def erase_person(self, person_id: str, actor: str | None = None) -> Erasure:  # pragma: no cover
         raise NotImplementedError
 
     def data_version(self) -> int:  # pragma: no cover
@@ -124,17 +155,64 @@ class BaseStore:
         out["interactions"] = to_records("interactions", self.read("interactions", "id", ids)) if ids else []
         return out
 
-    def erase_people(self, person_ids) -> int:
+    def erase_people(self, person_ids, actor: str | None = None) -> int:
         """Erase several people (deleting ``people`` rows means erasure); unknown ids are skipped."""
 
         n = 0
         for pid in person_ids:
             try:
-                self.erase_person(pid)
+                self.erase_person(pid, actor=actor)
             except NotFound:
                 continue
             n += 1
         return n
+
+    def mentions(self, name: str) -> pd.DataFrame:
+        """Every free-text field (:data:`FREE_TEXT`) that mentions ``name``, case-insensitive:
+        one row per field with entity, key (the row's key values joined by '/'), column, text.
+        Erasure uses it to list what an erased person's name is still written in.
+
+        >>> from kamgraph.store import open_store
+        >>> s = open_store("sqlite:///:memory:")
+        >>> _ = s.write({"people": pd.DataFrame([{"id": "p1", "name": "Li", "side": "internal",
+        ...                                       "notes": "met Ann Lee at the fair"}])})
+        >>> s.mentions("ann lee")[["entity", "key", "column"]].values.tolist()
+        [['people', 'p1', 'notes']]
+        """
+        out = []
+        if name and name.strip():
+            needle = name.strip().casefold()
+            for entity, columns in FREE_TEXT.items():
+                frame = self.read(entity)
+                key = list(ENTITIES[entity].key)
+                for col in columns:
+                    text = frame[col].astype("string")
+                    hit = text.str.casefold().str.contains(needle, regex=False).fillna(False).astype(bool)
+                    for _, row in frame[hit].iterrows():
+                        out.append({"entity": entity, "key": "/".join(str(row[k]) for k in key),
+                                    "column": col, "text": row[col]})
+        return pd.DataFrame(out, columns=["entity", "key", "column", "text"])
+
+    def redact_mentions(self, name: str, actor: str | None = None) -> int:
+        """Replace ``name`` (case-insensitive) by ``[erased]`` in every free-text field that
+        mentions it; one write. Returns the number of fields changed."""
+        found = self.mentions(name)
+        if found.empty:
+            return 0
+        pattern = re.compile(re.escape(name.strip()), re.IGNORECASE)
+        tables = {}
+        for entity in found["entity"].unique():
+            frame = self.read(entity)
+            columns = FREE_TEXT[entity]
+            changed = pd.Series(False, index=frame.index)
+            for col in columns:
+                text = frame[col]
+                new = text.map(lambda t: pattern.sub(REDACTED, t) if isinstance(t, str) else t)
+                changed |= (new != text) & text.notna()
+                frame[col] = new
+            tables[entity] = frame.loc[changed]
+        self.write(tables, actor=actor)
+        return len(found)
 
     def __enter__(self):
         return self

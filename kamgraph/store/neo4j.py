@@ -26,18 +26,37 @@ completes it.
 
 from __future__ import annotations
 
+import json
 import os
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Iterator, Mapping, Sequence
+from typing import Any
 from urllib.parse import urlsplit
 
 import pandas as pd
 
 from kamgraph.errors import ConfigError, NotFound, StoreUnavailable
-from kamgraph.schema import ENTITIES, WRITE_ORDER, Entity, _to_bool, empty_frame, normalize_frame, to_records
+from kamgraph.schema import (
+    ENTITIES,
+    WRITE_ORDER,
+    Entity,
+    _to_bool,
+    empty_frame,
+    normalize_frame,
+    to_records,
+)
 from kamgraph.store import cypher_registry
-from kamgraph.store.base import BaseStore, Progress, WriteResult, check_column, check_entity, incoming_history_start
+from kamgraph.store.base import (
+    BaseStore,
+    Erasure,
+    Progress,
+    WriteResult,
+    check_column,
+    check_entity,
+    incoming_history_start,
+    utc_now,
+)
 
 ENV_USER = "KAMGRAPH_NEO4J_USER"
 ENV_PASSWORD = "KAMGRAPH_NEO4J_PASSWORD"
@@ -68,6 +87,7 @@ def required_statements() -> list[str]:
     no other statement is in the store's files, except ``schema.cypher``'s, which
     :meth:`Neo4jStore.init` runs whole (both checked when a store opens)."""
     names = ["meta_bump_data_version", "meta_data_version", "meta_lower_history_from", "meta_history_from",
+             "meta_log_write", "meta_write_log",
              "delete_opportunities_of_accounts",
              "erase_person_relationship_counts", "erase_person_attended", "erase_person_clear_assessed_by",
              "erase_person_clear_account_owner", "erase_person_delete", "erase_person_orphan_interactions"]
@@ -231,7 +251,7 @@ class Neo4jStore(BaseStore):
 
     # -- writes -----------------------------------------------------------------------
     def write(self, tables: Mapping[str, pd.DataFrame], progress: Progress | None = None,
-              references_checked: bool = False, history_from=None) -> WriteResult:
+              references_checked: bool = False, history_from=None, actor: str | None = None) -> WriteResult:
         """Upsert the rows of several entities, in :data:`~kamgraph.schema.WRITE_ORDER`.
 
         Each entity is written in batches of ``batch_size`` rows, one transaction per
@@ -280,13 +300,24 @@ class Neo4jStore(BaseStore):
                         progress(plan.entity, stop, n)
                 result.rows[plan.entity] = n
             start = incoming_history_start(tables, history_from)
-            if start is not None:  # after every batch committed; idempotent like the batches
-                with self._errors("recording where the history starts"):
-                    session.execute_write(lambda tx: tx.run(self._cypher("meta_lower_history_from"),
-                                                            {"day": start}).consume())
+            entry = _log_entry(actor, "write", result.rows)
+            with self._errors("recording the write"):  # after every batch committed
+                session.execute_write(self._finish_write_tx, start, entry)
         finally:
             session.close()
         return result
+
+    def _finish_write_tx(self, tx, start: int | None, entry: str) -> None:
+        """Where the history starts (idempotent like the batches) and the write log entry."""
+        if start is not None:
+            tx.run(self._cypher("meta_lower_history_from"), {"day": start}).consume()
+        tx.run(self._cypher("meta_log_write"), {"entry": entry}).consume()
+
+    def write_log(self) -> pd.DataFrame:
+        """Every recorded write, oldest first: at (UTC, ISO 8601), actor, action, rows (entity -> count)."""
+        entries = self._query("meta_write_log")[1][0][0] or []
+        frame = pd.DataFrame([json.loads(e) for e in entries], columns=["at", "actor", "action", "rows"])
+        return frame
 
     def _batch_tx(self, tx, entity: str, batch_no: int, steps: Sequence[_Step]) -> int:
         """One batch: its statements, then the data-version bump, in one transaction."""
@@ -347,7 +378,7 @@ class Neo4jStore(BaseStore):
         links = {c: [{"id": r["id"], "ref": r[c]} for r in records] for c in linked}
         return _Plan(entity, rows, links)
 
-    def delete(self, entity: str, keys: pd.DataFrame) -> int:
+    def delete(self, entity: str, keys: pd.DataFrame, actor: str | None = None) -> int:
         """Delete rows by key, with the SQLite store's semantics for what depends on them.
 
         Deleting a node removes its relationships (DETACH DELETE): relationship rows that
@@ -358,7 +389,7 @@ class Neo4jStore(BaseStore):
         check_entity(entity)
         ent = ENTITIES[entity]
         if entity == "people":
-            return self.erase_people(keys["id"].tolist())
+            return self.erase_people(keys["id"].tolist(), actor=actor)
         if ent.label:
             ids = sorted({str(i) for i in keys["id"].tolist() if not pd.isna(i)})
             steps = ([_Step("delete_opportunities_of_accounts", {"ids": ids}, None)] if entity == "accounts" else [])
@@ -368,16 +399,17 @@ class Neo4jStore(BaseStore):
             steps = [_Step(f"delete_{entity}", {"rows": rows}, None)]
         self._ensure_init()
         with self._errors(f"deleting {entity} from Neo4j"), self._driver.session(database=self.database) as s:
-            return s.execute_write(self._delete_tx, steps)
+            return s.execute_write(self._delete_tx, steps, entity, actor)
 
-    def _delete_tx(self, tx, steps: Sequence[_Step]) -> int:
+    def _delete_tx(self, tx, steps: Sequence[_Step], entity: str, actor: str | None) -> int:
         n = 0
         for step in steps:
             n = tx.run(self._cypher(step.statement), step.params).single()["rows"]
+        tx.run(self._cypher("meta_log_write"), {"entry": _log_entry(actor, "delete", {entity: n})}).consume()
         tx.run(self._cypher("meta_bump_data_version")).consume()
         return n  # rows of the last statement: the entity's own
 
-    def erase_person(self, person_id: str) -> dict[str, int]:
+    def erase_person(self, person_id: str, actor: str | None = None) -> Erasure:
         """Hard-delete a person in one transaction (see ``cypher/person.cypher``).
 
         Their relationships go; assessments they authored and accounts they owned stay
@@ -386,9 +418,9 @@ class Neo4jStore(BaseStore):
         """
         self._ensure_init()
         with self._errors("erasing a person in Neo4j"), self._driver.session(database=self.database) as s:
-            return s.execute_write(self._erase_tx, str(person_id))
+            return Erasure(s.execute_write(self._erase_tx, str(person_id), actor))
 
-    def _erase_tx(self, tx, person_id: str) -> dict[str, int]:
+    def _erase_tx(self, tx, person_id: str, actor: str | None = None) -> dict[str, int]:
         params = {"id": person_id}
         if not tx.run(self._cypher("existing_ids_people"), {"ids": [person_id]}).data():
             raise NotFound(f"no person with id {person_id!r}")
@@ -404,8 +436,10 @@ class Neo4jStore(BaseStore):
         counts["interactions"] = tx.run(self._cypher("erase_person_orphan_interactions"),
                                         {"ids": attended}).single()["rows"]
         counts["people"] = 1
+        counts = {k: v for k, v in counts.items() if v}
+        tx.run(self._cypher("meta_log_write"), {"entry": _log_entry(actor, "erase_person", counts)}).consume()
         tx.run(self._cypher("meta_bump_data_version")).consume()
-        return {k: v for k, v in counts.items() if v}
+        return counts
 
     # -- reads ------------------------------------------------------------------------
     def read(self, entity: str, column: str | None = None,
@@ -438,6 +472,10 @@ class Neo4jStore(BaseStore):
 
 
 # -- helpers ------------------------------------------------------------------------------
+def _log_entry(actor: str | None, action: str, rows: Mapping[str, int]) -> str:
+    """One write log entry: who, when, what (entity -> row count; never ids)."""
+    return json.dumps({"at": utc_now(), "actor": actor, "action": action, "rows": dict(rows)}, sort_keys=True)
+
 def _check_url(url: str) -> str:
     """Accept a Bolt/Neo4j URL without credentials; never echo credentials back."""
     raw = str(url).strip()

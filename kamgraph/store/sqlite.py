@@ -12,18 +12,35 @@ a ``?`` parameter.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
+import urllib.parse
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Mapping, Sequence
 
 import pandas as pd
 
 from kamgraph.errors import ConfigError, NotFound, StoreUnavailable
 from kamgraph.schema import ENTITIES, WRITE_ORDER, Entity, normalize_frame
-from kamgraph.store.base import BaseStore, Progress, WriteResult, check_column, check_entity, incoming_history_start
+from kamgraph.store.base import (
+    BaseStore,
+    Erasure,
+    Progress,
+    WriteResult,
+    check_column,
+    check_entity,
+    incoming_history_start,
+    utc_now,
+)
 
 BUSY_TIMEOUT_S = 30.0
+#: ``PRAGMA application_id`` of every kamgraph store file: "KAMG"
+APPLICATION_ID = 0x4B414D47
+#: who wrote what and when: one row per write (rows = entity -> row count, never ids)
+WRITE_LOG_SQL = ('CREATE TABLE IF NOT EXISTS "write_log" ("id" INTEGER PRIMARY KEY, "at" TEXT NOT NULL, '
+                 '"actor" TEXT, "action" TEXT NOT NULL, "rows" TEXT NOT NULL)')
+KAMGRAPH_TABLES = set(WRITE_ORDER) | {"meta", "write_log"}
 BULK_ROWS = 50_000  # writes this large into an empty table rebuild secondary indexes afterwards
 _SQL_TYPES = {"str": "TEXT", "date": "TEXT", "int": "INTEGER", "float": "REAL", "bool": "INTEGER"}
 
@@ -112,9 +129,17 @@ def _column_values(ent: Entity, df: pd.DataFrame, columns: Sequence[str]) -> lis
 
 
 class SQLiteStore(BaseStore):
-    """``sqlite:///path/to/kamgraph.db`` (relative or absolute) or ``sqlite:///:memory:``."""
+    """``sqlite:///path/to/kamgraph.db`` (relative or absolute) or ``sqlite:///:memory:``.
 
-    def __init__(self, url_or_path: str | Path = "sqlite:///./kamgraph.db"):
+    A kamgraph store carries ``PRAGMA application_id`` = :data:`APPLICATION_ID` (stores
+    written before it are recognized by their tables and marked on their next write).
+    Opening never writes: a file another application owns is refused with one line and left
+    byte-identical; a missing file is read as an empty store and created by the first write
+    (``init`` or a write); a file this process may not write (or ``read_only=True``) is opened
+    read-only (``mode=ro``) and every write says so in one line.
+    """
+
+    def __init__(self, url_or_path: str | Path = "sqlite:///./kamgraph.db", read_only: bool = False):
         raw = str(url_or_path)
         if raw.startswith("sqlite:///"):
             path = raw[len("sqlite:///"):]
@@ -126,43 +151,133 @@ class SQLiteStore(BaseStore):
             raise ConfigError("SQLite store URL has no path: use sqlite:///./kamgraph.db")
         self.path = path
         self.url = "sqlite:///" + path
+        self.read_only = read_only
         self._lock = threading.RLock()
-        if path != ":memory:":
-            parent = Path(path).expanduser().resolve().parent
-            if not parent.exists():
-                raise ConfigError(f"folder for the SQLite store does not exist: {parent}")
+        self._conn: sqlite3.Connection | None = None
+        self._read_only = read_only
+        self._placeholder = False  # reading a store file that does not exist yet: an empty in-memory one
+        self._schema_ready = False
+        if path == ":memory:":
+            self._conn = self._connect(path, read_only=False)
+            self._pragmas(self._conn)
+            self.init()
+            return
+        file = Path(path).expanduser()
+        parent = file.resolve().parent
+        if not parent.exists():
+            raise ConfigError(f"folder for the SQLite store does not exist: {parent}")
+        if file.is_dir():
+            raise StoreUnavailable(f"cannot open SQLite store {path}: it is a folder, not a database file")
+        if not self._open_file():
+            self._open_placeholder()
+
+    # -- opening ----------------------------------------------------------------------
+    def _connect(self, target: str, read_only: bool) -> sqlite3.Connection:
         try:
-            self._conn = sqlite3.connect(
-                path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
-            )
-            c = self._conn
+            if read_only:
+                uri = "file:" + urllib.parse.quote(str(Path(target).expanduser().resolve())) + "?mode=ro"
+                conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None,
+                                       check_same_thread=False)
+            else:
+                conn = sqlite3.connect(target, timeout=BUSY_TIMEOUT_S, isolation_level=None,
+                                       check_same_thread=False)
+            conn.execute("PRAGMA busy_timeout=" + str(int(BUSY_TIMEOUT_S * 1000)))
+        except sqlite3.Error as e:
+            raise StoreUnavailable(f"cannot open SQLite store {target}: {e}") from None
+        return conn
+
+    def _pragmas(self, c: sqlite3.Connection) -> None:
+        """The write-side settings; only on a connection that may write (WAL is set in the file)."""
+        try:
             c.execute("PRAGMA journal_mode=WAL")
             c.execute("PRAGMA synchronous=FULL")
-            c.execute("PRAGMA busy_timeout=" + str(int(BUSY_TIMEOUT_S * 1000)))
             c.execute("PRAGMA foreign_keys=ON")
             c.execute("PRAGMA secure_delete=ON")
             c.execute("PRAGMA cache_size=-262144")  # 256 MiB page cache: big imports build large indexes
             c.execute("PRAGMA temp_store=MEMORY")
         except sqlite3.Error as e:
-            raise StoreUnavailable(f"cannot open SQLite store {path}: {e}") from None
-        self.init()
+            raise StoreUnavailable(f"cannot open SQLite store {self.path}: {e}") from None
+
+    def _open_file(self) -> bool:
+        """Open an existing, non-empty store file; False when there is none (yet)."""
+        file = Path(self.path).expanduser()
+        if not file.is_file() or file.stat().st_size == 0:
+            return False
+        read_only = self.read_only or not os.access(file, os.W_OK)
+        conn = self._connect(self.path, read_only)
+        try:
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        except sqlite3.Error as e:
+            conn.close()
+            raise StoreUnavailable(f"cannot open SQLite store {self.path}: {e}") from None
+        if app_id != APPLICATION_ID and (app_id != 0 or (tables and not set(WRITE_ORDER) | {"meta"} <= tables)):
+            conn.close()
+            raise ConfigError(f"{self.path} is not a kamgraph store (another application's SQLite file); "
+                              f"it was left unchanged: name another file with --store sqlite:///path.db")
+        if not tables:  # an empty database: like a missing file until the first write
+            conn.close()
+            return False
+        if not read_only:
+            self._pragmas(conn)
+        else:
+            conn.execute("PRAGMA query_only=ON")
+        self._conn, self._read_only, self._placeholder = conn, read_only, False
+        self._schema_ready = app_id == APPLICATION_ID and KAMGRAPH_TABLES <= tables
+        return True
+
+    def _open_placeholder(self) -> None:
+        self._conn = self._connect(":memory:", read_only=False)
+        self._read_only, self._placeholder = self.read_only, True
+        with self._tx() as c:
+            self._create_schema(c)
+
+    def _reading(self) -> sqlite3.Connection:
+        """The connection reads use; a store file created since this store was opened is picked up."""
+        if self._placeholder and Path(self.path).expanduser().is_file():
+            old = self._conn
+            if self._open_file():
+                old.close()
+        return self._conn
+
+    def _writing(self) -> sqlite3.Connection:
+        """The connection writes use: the file created (with its schema) by the first write."""
+        if self._placeholder:
+            self._reading()
+        if self._read_only:
+            why = "opened read-only" if self.read_only else "the file is read-only"
+            raise StoreUnavailable(f"SQLite store {self.path} is read-only ({why}); nothing was written")
+        if self._placeholder:
+            old = self._conn
+            conn = self._connect(self.path, read_only=False)
+            self._pragmas(conn)
+            old.close()
+            self._conn, self._placeholder = conn, False
+        if not self._schema_ready:
+            try:
+                with self._tx() as c:
+                    self._create_schema(c)
+            except sqlite3.Error as e:
+                raise StoreUnavailable(f"SQLite store {self.path}: {e}") from None
+            self._schema_ready = True
+        return self._conn
 
     # -- schema -----------------------------------------------------------------------
     def init(self) -> None:
-        try:
-            self._init_schema()
-        except sqlite3.Error as e:
-            raise StoreUnavailable(f"SQLite store {self.path}: {e}") from None
+        """Create the store file and its tables if missing (idempotent)."""
+        with self._lock:
+            self._writing()
 
-    def _init_schema(self) -> None:
-        with self._lock, self._tx() as c:
-            c.execute('CREATE TABLE IF NOT EXISTS "meta" ("key" TEXT PRIMARY KEY, "value" INTEGER NOT NULL)')
-            c.execute('INSERT OR IGNORE INTO "meta" VALUES (?, ?)', ("data_version", 0))
-            for name in WRITE_ORDER:
-                ent = ENTITIES[name]
-                c.execute(create_table_sql(ent))
-                for stmt in index_sql(ent):
-                    c.execute(stmt)
+    def _create_schema(self, c: sqlite3.Connection) -> None:
+        c.execute("PRAGMA application_id=" + str(APPLICATION_ID))
+        c.execute('CREATE TABLE IF NOT EXISTS "meta" ("key" TEXT PRIMARY KEY, "value" INTEGER NOT NULL)')
+        c.execute('INSERT OR IGNORE INTO "meta" VALUES (?, ?)', ("data_version", 0))
+        c.execute(WRITE_LOG_SQL)
+        for name in WRITE_ORDER:
+            ent = ENTITIES[name]
+            c.execute(create_table_sql(ent))
+            for stmt in index_sql(ent):
+                c.execute(stmt)
 
     class _Tx:
         def __init__(self, conn: sqlite3.Connection):
@@ -182,7 +297,7 @@ class SQLiteStore(BaseStore):
             else:
                 self.conn.execute("ROLLBACK")
 
-    def _tx(self) -> "_Tx":
+    def _tx(self) -> _Tx:
         return SQLiteStore._Tx(self._conn)
 
     def _bump(self, c: sqlite3.Connection) -> int:
@@ -191,7 +306,8 @@ class SQLiteStore(BaseStore):
 
     # -- writes -----------------------------------------------------------------------
     def write(self, tables: Mapping[str, pd.DataFrame], progress: Progress | None = None,
-              references_checked: bool = False, history_from=None, chunk_size: int = 50_000) -> WriteResult:
+              references_checked: bool = False, history_from=None, chunk_size: int = 50_000,
+              actor: str | None = None) -> WriteResult:
         """Upsert everything in one transaction (see :meth:`Store.write`).
 
         With ``references_checked`` (the import pipeline validated every reference against
@@ -205,6 +321,7 @@ class SQLiteStore(BaseStore):
             check_entity(name)
         result = WriteResult()
         with self._lock:
+            self._writing()
             if references_checked:
                 self._conn.execute("PRAGMA foreign_keys=OFF")  # a no-op inside a transaction: set before BEGIN
             try:
@@ -244,6 +361,7 @@ class SQLiteStore(BaseStore):
                     if start is not None:  # the history starts at the earliest start ever written
                         c.execute('INSERT INTO "meta" VALUES (?, ?) ON CONFLICT("key") DO UPDATE '
                                   'SET "value" = MIN("value", excluded."value")', ("history_from", start))
+                    self._log(c, actor, "write", result.rows)
                     result.data_version = self._bump(c)
             except sqlite3.IntegrityError as e:
                 raise StoreUnavailable(f"write rejected by the store, nothing was written: {e}") from None
@@ -277,12 +395,31 @@ class SQLiteStore(BaseStore):
                         f"{' or '.join(col.references)} that no longer exist ({shown}); they were "
                         f"erased or deleted after the data was validated. Check the data and import again")
 
-    def delete(self, entity: str, keys: pd.DataFrame) -> int:
+    @staticmethod
+    def _log(c: sqlite3.Connection, actor: str | None, action: str, rows: Mapping[str, int]) -> None:
+        """Record who wrote and when (rows: entity -> count; no ids, so an erasure leaves none)."""
+        c.execute('INSERT INTO "write_log" ("at", "actor", "action", "rows") VALUES (?, ?, ?, ?)',
+                  (utc_now(), actor, action, json.dumps(dict(rows), sort_keys=True)))
+
+    def write_log(self) -> pd.DataFrame:
+        """Every recorded write, oldest first: at (UTC, ISO 8601), actor, action, rows (entity -> count)."""
+        with self._lock:
+            c = self._reading()
+            if not c.execute("SELECT 1 FROM sqlite_master WHERE name = 'write_log'").fetchone():
+                return pd.DataFrame(columns=["at", "actor", "action", "rows"])
+            rows = c.execute('SELECT "at", "actor", "action", "rows" FROM "write_log" ORDER BY "id"').fetchall()
+        frame = pd.DataFrame.from_records(rows, columns=["at", "actor", "action", "rows"])
+        frame["rows"] = frame["rows"].map(json.loads)
+        return frame
+
+    def delete(self, entity: str, keys: pd.DataFrame, actor: str | None = None) -> int:
         check_entity(entity)
         ent = ENTITIES[entity]
         if entity == "people":
-            return self.erase_people(keys["id"].tolist())
+            return self.erase_people(keys["id"].tolist(), actor=actor)
         key_values = list(zip(*_column_values(ent, keys, ent.key)))
+        with self._lock:
+            self._writing()
         with self._lock, self._tx() as c:
             if ent.key == ("id",):
                 ids = [k[0] for k in key_values]
@@ -292,6 +429,7 @@ class SQLiteStore(BaseStore):
             stmt = f"DELETE FROM {_q(entity)} WHERE {where}"
             c.executemany(stmt, key_values)
             n = c.total_changes - before
+            self._log(c, actor, "delete", {entity: n})
             self._bump(c)
         return n
 
@@ -315,7 +453,13 @@ class SQLiteStore(BaseStore):
                     stmt = f"UPDATE {_q(other)} SET {_q(col.name)} = NULL WHERE {cond}"
                 c.execute(stmt, (payload,))
 
-    def erase_person(self, person_id: str) -> dict[str, int]:
+    def erase_person(self, person_id: str, actor: str | None = None) -> Erasure:
+        """Erase one person (see :meth:`Store.erase_person`), then checkpoint the WAL so the
+        erased bytes leave the log for the secure-deleted main file. A reader holding an older
+        snapshot blocks that: the result's ``wal_pending`` says so (the bytes stay in the
+        ``-wal`` file until the readers finish and a later write or checkpoint moves them)."""
+        with self._lock:
+            self._writing()
         with self._lock, self._tx() as c:
             if c.execute('SELECT 1 FROM "people" WHERE "id" = ?', (person_id,)).fetchone() is None:
                 raise NotFound(f"no person with id {person_id!r}")
@@ -341,11 +485,28 @@ class SQLiteStore(BaseStore):
             counts["interactions"] = cur.rowcount
             c.execute('DELETE FROM "people" WHERE "id" = ?', (person_id,))
             counts["people"] = 1
+            counts = {k: v for k, v in counts.items() if v}
+            self._log(c, actor, "erase_person", counts)
             self._bump(c)
-        # move the erased pages out of the WAL into the (secure-deleted) main file
+        result = Erasure(counts)
+        result.wal_pending = not self.checkpoint()
+        return result
+
+    def checkpoint(self, wait_s: float = 2.0) -> bool:
+        """Move everything in the WAL into the main file and truncate the log; False when a
+        reader (another connection inside a read transaction) kept part of it there."""
         with self._lock:
-            self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        return {k: v for k, v in counts.items() if v}
+            c = self._conn
+            if self.path == ":memory:" or self._placeholder or self._read_only:
+                return True
+            c.execute("PRAGMA busy_timeout=" + str(int(wait_s * 1000)))
+            try:
+                busy, log, done = c.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            except sqlite3.OperationalError:
+                return False
+            finally:
+                c.execute("PRAGMA busy_timeout=" + str(int(BUSY_TIMEOUT_S * 1000)))
+        return not busy and log in (0, done)
 
     # -- reads ------------------------------------------------------------------------
     def read(self, entity: str, column: str | None = None,
@@ -360,21 +521,23 @@ class SQLiteStore(BaseStore):
             sql += f" WHERE {_q(column)} IN (SELECT value FROM json_each(?))"
             params = (json.dumps([str(v) for v in (values or [])], ensure_ascii=False),)
         with self._lock:
-            rows = self._conn.execute(sql, params).fetchall()
+            rows = self._reading().execute(sql, params).fetchall()
         return normalize_frame(entity, pd.DataFrame.from_records(rows, columns=ent.column_names))
 
     def counts(self) -> dict[str, int]:
         with self._lock:
-            return {name: self._conn.execute("SELECT COUNT(*) FROM " + _q(name)).fetchone()[0]
+            c = self._reading()
+            return {name: c.execute("SELECT COUNT(*) FROM " + _q(name)).fetchone()[0]
                     for name in WRITE_ORDER}
 
     def data_version(self) -> int:
         with self._lock:
-            return self._conn.execute('SELECT "value" FROM "meta" WHERE "key" = ?', ("data_version",)).fetchone()[0]
+            return self._reading().execute('SELECT "value" FROM "meta" WHERE "key" = ?',
+                                           ("data_version",)).fetchone()[0]
 
     def history_from(self) -> pd.Timestamp | None:
         with self._lock:
-            row = self._conn.execute('SELECT "value" FROM "meta" WHERE "key" = ?', ("history_from",)).fetchone()
+            row = self._reading().execute('SELECT "value" FROM "meta" WHERE "key" = ?', ("history_from",)).fetchone()
             if row is None:  # written before starts were recorded: the first interaction
                 first = self._conn.execute('SELECT MIN("date") FROM "interactions"').fetchone()[0]
                 return pd.Timestamp(first) if first else None
@@ -383,7 +546,7 @@ class SQLiteStore(BaseStore):
     def execute_raw(self, sql: str, params: Sequence = ()) -> list[tuple]:
         """Run a read-only statement (tests use it to check nothing is left behind)."""
         with self._lock:
-            return self._conn.execute(sql, tuple(params)).fetchall()
+            return self._reading().execute(sql, tuple(params)).fetchall()
 
     def close(self) -> None:
         with self._lock:
