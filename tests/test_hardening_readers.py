@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kamgraph.errors import ImportValidationError
+from kamgraph.errors import ImportValidationError, KamgraphError
 from kamgraph.ingest import import_path, read_path, validate
 from kamgraph.ingest.limits import set_default_limits
 from kamgraph.ingest.mappings import load_mapping
@@ -444,3 +444,14 @@ def test_an_unreadable_file_is_one_line(tmp_path, monkeypatch):
     with pytest.raises(ImportValidationError) as e:
         read_path(d)
     assert rejected(e) == ["people.csv: cannot be read (Permission denied); check its permissions"]
+
+
+def test_an_unreadable_mapping_file_is_one_line(tmp_path, monkeypatch):
+    m = write_mapping(tmp_path, '[entities.people]\nfile = "a.csv"\ncolumns = { id = "x" }\n')
+
+    def denied(self, *args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "read_text", denied)  # root reads a chmod 000 file anyway
+    with pytest.raises(KamgraphError, match=r"^m.toml: the mapping file cannot be read \(Permission denied\)$"):
+        load_mapping(m)

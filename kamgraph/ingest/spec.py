@@ -244,10 +244,12 @@ def format_spec_text(width: int = 88) -> str:
     Each paragraph starts with click's ``\\b`` marker so click prints it unwrapped.
     """
     lines = ["\b", "DATA FORMAT (full spec: docs/data-format.md; * = required)",
-             "A folder of <entity>.csv files (UTF-8, header row, any column order), or one .xlsx",
-             "workbook with a sheet per entity. Dates YYYY-MM-DD. Values of lists are",
-             "case-insensitive. Every problem is reported with file, row and column; on any",
-             "problem nothing is written. Re-importing the same files changes nothing.", "", "\b"]
+             "A folder of <entity>.csv files (UTF-8 or Chinese GBK, header row, any column order),",
+             "or one .xlsx workbook with a sheet per entity (no password, formulas saved by Excel).",
+             "Dates YYYY-MM-DD. Values of lists are case-insensitive. Every problem is reported",
+             "with file, row and column; on any problem nothing is written. Re-importing the same",
+             "files changes nothing. Limits (file size, rows, columns): [limits] in kamgraph.toml.",
+             "", "\b"]
     for name in FILE_ORDER:
         ent = ENTITIES[name]
         cols = [_in_file(name, c) for c in ent.columns]

@@ -110,6 +110,8 @@ class TomlMapping:
             doc = tomllib.loads(p.read_text(encoding="utf-8-sig"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
             raise KamgraphError(f"{p.name}: not valid TOML ({e})") from e
+        except OSError as e:  # permission denied, a folder named *.toml ...
+            raise KamgraphError(f"{p.name}: the mapping file cannot be read ({e.strerror or e})") from None
         return parse_mapping(doc, p)
 
     def read(self, path: str | Path) -> RawImport:
