@@ -2,14 +2,17 @@
 
 The store, settings and analysis date come from ``$KAMGRAPH_STORE``, ``$KAMGRAPH_CONFIG`` (else
 ``./kamgraph.toml``) and ``$KAMGRAPH_AS_OF``, resolved by :mod:`kamgraph.config` exactly as the
-CLI resolves them. Pages live in ``kamgraph/ui/pages/``.
+CLI resolves them. Pages live in ``kamgraph/ui/pages/``. When sign-in is configured
+(``kamgraph.ui.access``), nothing but the sign-in form shows until someone signs in.
 """
 
 import streamlit as st
 
+from kamgraph.ui.access import gate
 from kamgraph.ui.app import pages, sidebar
 
 st.set_page_config(page_title="kamgraph", page_icon=":material/hub:", layout="wide")
 page = st.navigation(pages())
-sidebar()
-page.run()
+if gate() is not None:
+    sidebar()
+    page.run()

@@ -235,3 +235,4 @@ from kamgraph.cli import network as _network  # noqa: E402,F401
 from kamgraph.cli import reports as _reports  # noqa: E402,F401
 from kamgraph.cli import stores as _stores  # noqa: E402,F401
 from kamgraph.cli import synthetic as _synthetic  # noqa: E402,F401
+from kamgraph.cli import users as _users  # noqa: E402,F401

@@ -5,7 +5,8 @@
 ``kamgraph/ui/pages/`` whose ``render(ctx)`` is called through :func:`run_page`, which
 builds the :class:`~kamgraph.ui.context.PageContext`, shows a friendly notice on an empty
 store and turns a :class:`~kamgraph.errors.KamgraphError` into an ``st.error`` without a
-traceback. A "Visits" page is listed when ``kamgraph.ui.pages.visits`` exists.
+traceback; it shows nothing unless :func:`~kamgraph.ui.access.current_access` says the
+person is signed in (or sign-in is off). A "Visits" page is listed when ``kamgraph.ui.pages.visits`` exists.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import streamlit as st
 
 from kamgraph.analysis.dates import month_ends
 from kamgraph.errors import KamgraphError
+from kamgraph.ui.access import current_access
 from kamgraph.ui.context import AS_OF_KEY, PageContext, app_config, current_context
 from kamgraph.ui.format import md
 
@@ -101,7 +103,11 @@ def show_error(e: KamgraphError) -> None:
 def run_page(render: Callable[[PageContext], None], needs_data: bool = True) -> None:
     """Build the context and call ``render(ctx)``; errors a user can act on show without a traceback."""
     try:
-        ctx = current_context()
+        access = current_access()
+        if not access.signed_in:  # app.py's gate shows the form; a page run any other way shows nothing
+            st.warning("Sign in first.")
+            return
+        ctx = current_context(access)
         if needs_data and ctx.empty:
             empty_notice(ctx)
             return

@@ -19,6 +19,7 @@ the app itself imports or erases, so memory is not held by stale snapshots.
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -28,10 +29,12 @@ import streamlit as st
 
 from kamgraph.analysis.paths import is_prepared, prepare
 from kamgraph.config import Config, resolve_config
+from kamgraph.errors import KamgraphError
 from kamgraph.ingest import ImportReport, import_path
 from kamgraph.settings import Settings
 from kamgraph.snapshot import Snapshot
 from kamgraph.store import open_store
+from kamgraph.ui.access import Access, current_access
 
 #: session-state key of the sidebar's "as of" slider
 AS_OF_KEY = "as_of"
@@ -76,13 +79,33 @@ def _cached(name: str, url: str, scope: tuple[str, ...] | None, version: int, se
 class PageContext:
     """What a page needs: the store, the settings, the analysis date, and cached calls.
 
-    ``as_of`` is the date chosen in the sidebar (default: the configuration's, ``config.as_of``).
+    ``as_of`` is the date chosen in the sidebar (default: the configuration's, ``config.as_of``);
+    ``access`` who is using the app (writes are recorded as theirs where the store records it).
     """
 
     config: Config
     as_of: pd.Timestamp
     data_version: int
     counts: dict
+    access: Access
+
+    def can(self, action: str) -> bool:
+        """Whether the person using the app may ``action`` (``read``, ``import``, ``erase``...)."""
+        return self.access.can(action)
+
+    def _actor(self, fn: Callable) -> dict:
+        """``{"actor": user}`` when someone is signed in and ``fn`` records who wrote, else ``{}``."""
+        if not self.access.user:
+            return {}
+        try:
+            params = inspect.signature(fn).parameters
+        except (TypeError, ValueError):
+            return {}
+        return {"actor": self.access.user} if "actor" in params else {}
+
+    def _require(self, action: str) -> None:
+        if not self.can(action):
+            raise KamgraphError(f"your role ({self.access.role}) may not {action}; ask an admin")
 
     @property
     def store_url(self) -> str:
@@ -143,7 +166,9 @@ class PageContext:
         from kamgraph.ingest.mappings import load_mapping
 
         m = load_mapping(mapping) if mapping else None
-        report = import_path(source, self._store, mapping=m, dry_run=dry_run, today=self.config.as_of)
+        self._require("import")
+        report = import_path(source, self._store, mapping=m, dry_run=dry_run, today=self.config.as_of,
+                             **self._actor(import_path))
         if not report.dry_run:
             self.clear()
         return report
@@ -154,7 +179,8 @@ class PageContext:
 
     def erase_person(self, person_id: str) -> dict[str, int]:
         """Hard-delete one person (rows deleted per entity); the caches are cleared."""
-        deleted = self._store.erase_person(person_id)
+        self._require("erase")
+        deleted = self._store.erase_person(person_id, **self._actor(self._store.erase_person))
         self.clear()
         return deleted
 
@@ -166,8 +192,11 @@ class PageContext:
         _snapshot.clear()
 
 
-def current_context() -> PageContext:
-    """The context of this rerun: store, settings, the sidebar's date, the data version."""
+def current_context(access: Access | None = None) -> PageContext:
+    """The context of this rerun: store, settings, the sidebar's date, the data version, who is
+    using it (default: :func:`~kamgraph.ui.access.current_access`)."""
+    if access is None:
+        access = current_access()
     config = app_config()
     default = config.as_of  # reads the settings: a bad file or date is a KamgraphError here
     store = _open_store(config.store_url)
@@ -175,4 +204,4 @@ def current_context() -> PageContext:
     counts = _counts(config.store_url, version)
     chosen = st.session_state.get(AS_OF_KEY)
     as_of = pd.Timestamp(chosen).normalize() if chosen is not None else default
-    return PageContext(config, as_of, version, counts)
+    return PageContext(config, as_of, version, counts, access)

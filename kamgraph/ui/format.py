@@ -3,6 +3,11 @@
 Names, titles, notes and file contents are untrusted. Streamlit renders Markdown (never raw
 HTML unless asked), but Markdown itself can restyle text or make links, so anything from the
 data that goes into ``st.markdown``/``st.error``/``st.caption`` passes :func:`md` first.
+
+Backslash escapes do not stop GFM autolinks: Streamlit's Markdown finds ``http://...``,
+``www.`` and ``name@host.tld`` in the text *after* escapes are resolved. :func:`md` puts an
+invisible WORD JOINER (U+2060) inside each of those patterns (after ``:``, after ``www``,
+after ``@``), so they show as typed but never become links.
 """
 
 from __future__ import annotations
@@ -14,6 +19,11 @@ import pandas as pd
 
 # Markdown and HTML specials: each gets a backslash so it shows literally
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'])")
+#: invisible, zero-width, and not a word character: breaks an autolink pattern without showing
+WORD_JOINER = "\u2060"
+# where GFM autolinks (remark-gfm, mdast-util-gfm-autolink-literal) are recognized: a
+# scheme's "://", "www." and the "@" of an address (mailto:/xmpp: links need the "@" too)
+_AUTOLINK = re.compile(r"(?<=:)(?=//)|(?<=www)(?=\.)|(?<=@)", re.IGNORECASE)
 
 #: display bands of gap severity (presentation only; the analysis gives a number 0..1)
 SEVERITY_BANDS: tuple[tuple[str, float], ...] = (("high", 0.8), ("medium", 0.5), ("low", 0.0))
@@ -28,10 +38,12 @@ def md(value: object) -> str:
 
     >>> md("<img src=x>")
     '\\\\<img src\\\\=x\\\\>'
+    >>> md("www.x.com") == "www\\u2060\\\\.x\\\\.com"
+    True
     """
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return ""
-    text = " ".join(str(value).split())
+    text = _AUTOLINK.sub(WORD_JOINER, " ".join(str(value).split()))
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 

@@ -4,7 +4,8 @@ Imports go through :meth:`PageContext.import_path <kamgraph.ui.context.PageConte
 which runs :func:`kamgraph.ingest.import_path` exactly like ``kamgraph import``: the
 whole upload is validated first and written in one transaction, or rejected with every
 problem (file, row, column, value) and nothing written. Erasing a person asks for their id
-to be typed as confirmation.
+to be typed as confirmation. With sign-in on, only admins see the import and erase controls;
+uploads are limited in size and server-side imports to one folder (``kamgraph.ui.access``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from kamgraph.errors import ImportValidationError, KamgraphError
+from kamgraph.ui.access import import_dir, inside_import_dir, max_upload_bytes
 from kamgraph.ui.context import PageContext
 from kamgraph.ui.format import md
 
@@ -61,14 +63,28 @@ def _safe_name(name: str) -> str:
     return base
 
 
+def _size(n: int) -> str:
+    """``3.0 kB``, ``50.0 MB``: a size as people read it."""
+    return f"{n / 1024:.1f} kB" if n < 1024**2 else f"{n / 1024**2:.1f} MB"
+
+
 def _import(ctx: PageContext) -> None:
     st.subheader("Import")
+    if not ctx.can("import"):
+        st.info(f"Importing is for admins; you are signed in as a {ctx.access.role}. Ask an admin to import "
+                "your files.")
+        return
+    limit = max_upload_bytes()
+    root = import_dir()
     st.caption("A folder's worth of `<entity>.csv` files (people.csv, ties.csv, ...) or one Excel workbook with a "
                "sheet per entity. Everything is checked first; on any problem nothing is written.")
     files = st.file_uploader("Files", type=["csv", "xlsx", "xlsm", "json"], accept_multiple_files=True,
                              key="data_files")
-    server_path = st.text_input("…or a folder or file on the server", key="data_path",
-                                placeholder="/path/to/export")
+    st.caption(f"At most {_size(limit)} per upload.")
+    server_path = ""
+    if root is not None:
+        server_path = st.text_input(f"…or a folder or file on the server, inside {root}", key="data_path",
+                                    placeholder=str(root / "export"))
     c1, c2 = st.columns(2)
     mapping = c1.selectbox("Format", list(MAPPINGS), key="data_mapping", format_func=lambda m: MAPPINGS[m])
     dry_run = c2.checkbox("Validate only (write nothing)", key="data_dry_run")
@@ -76,7 +92,13 @@ def _import(ctx: PageContext) -> None:
                      icon=":material/upload:"):
         return
     if not files and not server_path.strip():
-        st.warning("Choose files to upload or give a path on the server first.")
+        st.warning("Choose files to upload or give a path on the server first." if root is not None
+                   else "Choose files to upload first.")
+        return
+    size = sum(f.size for f in files or ())
+    if size > limit:
+        st.error(f"The upload holds {_size(size)}; at most {_size(limit)} can be uploaded "
+                 f"here. Import larger files with `kamgraph import` on the server.")
         return
     try:
         with tempfile.TemporaryDirectory(prefix="kamgraph-upload-") as tmp:
@@ -86,9 +108,7 @@ def _import(ctx: PageContext) -> None:
                 names = [_safe_name(f.name) for f in files]
                 source = Path(tmp) / names[0] if len(names) == 1 and names[0].endswith((".xlsx", ".xlsm")) else Path(tmp)
             else:
-                source = Path(server_path.strip()).expanduser()
-                if not source.exists():
-                    raise KamgraphError(f"no such file or folder on the server: {source}")
+                source = inside_import_dir(server_path.strip())
             with st.spinner("Validating and importing..."):
                 report = ctx.import_path(source, None if mapping == "native" else mapping, dry_run=dry_run)
     except ImportValidationError as e:
@@ -128,6 +148,9 @@ def _person(ctx: PageContext) -> None:
         st.download_button("Export as JSON", data=data.encode("utf-8"), file_name=f"kamgraph-person-{pid}.json",
                            mime="application/json", icon=":material/download:", key="data_export")
     with c2:
+        if not ctx.can("erase"):
+            st.caption(f"Erasing is for admins; you are signed in as a {ctx.access.role}.")
+            return
         if pending is None and st.button("Erase this person…", key="data_erase", icon=":material/delete:"):
             st.session_state[PENDING_KEY] = pid
             st.rerun()
