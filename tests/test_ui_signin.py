@@ -299,3 +299,21 @@ def test_writes_name_the_signed_in_user_where_the_store_records_it():
     viewer = PageContext(None, None, 0, {}, Access(True, "vera", "viewer"))
     with pytest.raises(KamgraphError, match="viewer"):
         viewer.erase_person("X-01")  # refused before the store is touched
+
+
+# -- single sign-on ---------------------------------------------------------------------------------
+
+def test_with_an_identity_provider_configured_nothing_shows_before_st_login(open_env):
+    import streamlit as st
+
+    if not hasattr(st, "login"):
+        pytest.skip("this Streamlit has no st.login")
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
+                          "client_id": "kamgraph", "client_secret": "s",
+                          "server_metadata_url": "https://login.example.com/.well-known/openid-configuration"}
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    shows_nothing_but_the_form(at)
+    assert [b.key for b in at.button] == ["auth_oidc_login"]  # the provider's sign-in, no password form
+    assert not at.text_input

@@ -71,6 +71,14 @@ def oidc_configured() -> bool:
     return bool(section) and "redirect_uri" in section and "cookie_secret" in section
 
 
+def _oidc_signed_in() -> bool:
+    """Whether the identity provider signed this person in (False when ``st.user`` cannot say)."""
+    try:
+        return bool(st.user.get("is_logged_in", False))
+    except Exception:  # an st.user without the field (e.g. under AppTest): not signed in
+        return False
+
+
 def _users_file() -> Path:
     from kamgraph.config import resolve_config
 
@@ -83,7 +91,7 @@ def current_access() -> Access:
     A users file that exists but cannot be read is an error (never "sign-in off")."""
     users = auth.load_users(_users_file())
     if oidc_configured():
-        if not st.user.is_logged_in:
+        if not _oidc_signed_in():
             return Access(True)
         ident = str(st.user.get("email") or st.user.get("name") or "")
         listed = users.get(ident)
@@ -121,7 +129,7 @@ def _sign_in_form() -> None:
 
 def sign_out() -> None:
     st.session_state.pop(USER_KEY, None)
-    if oidc_configured() and st.user.is_logged_in:
+    if oidc_configured() and _oidc_signed_in():
         st.logout()
     st.rerun()
 
