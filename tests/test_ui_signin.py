@@ -317,3 +317,54 @@ def test_with_an_identity_provider_configured_nothing_shows_before_st_login(open
     shows_nothing_but_the_form(at)
     assert [b.key for b in at.button] == ["auth_oidc_login"]  # the provider's sign-in, no password form
     assert not at.text_input
+
+
+def test_imports_and_erasures_from_the_app_are_recorded_as_the_signed_in_user(signin_env, tmp_path, monkeypatch):
+    db = tmp_path / "own.db"
+    src, dst = sqlite3.connect(signin_env), sqlite3.connect(db)
+    src.backup(dst)
+    src.close()
+    dst.close()
+    url = f"sqlite:///{db}"
+    monkeypatch.setenv("KAMGRAPH_STORE", url)
+    monkeypatch.setenv("KAMGRAPH_USERS", str(signin_env.parent / auth.USERS_FILE_NAME))
+    store = open_store(url)
+    if not hasattr(store, "write_log"):
+        pytest.skip("this store records no write log")
+    at = go(sign_in(app(), "alice", PASSWORDS["alice"]), "data")
+    at.file_uploader(key="data_files").set_value(
+        ("people.csv", b"id,name,side,title\nP-NEW,Ann New,customer,CEO\n", "text/csv")).run()
+    at.button(key="data_import").click().run()
+    assert any("Imported 1 rows" in s.value for s in at.success)
+    at.selectbox(key="data_person").set_value("P-NEW").run()
+    at.button(key="data_erase").click().run()
+    at.text_input(key="data_erase_typed").input("P-NEW").run()
+    at.button(key="data_erase_confirm").click().run()
+    assert store.read("people", "id", ["P-NEW"]).empty
+    log = store.write_log()
+    assert list(log["actor"].tail(2)) == ["alice", "alice"]
+    assert list(log["action"].tail(2)) == ["write", "erase_person"]
+
+
+def test_an_erasure_a_reader_keeps_in_the_write_ahead_log_says_so(signin_env, tmp_path, monkeypatch):
+    db = tmp_path / "own.db"
+    src, dst = sqlite3.connect(signin_env), sqlite3.connect(db)
+    src.backup(dst)
+    src.close()
+    dst.close()
+    monkeypatch.setenv("KAMGRAPH_STORE", f"sqlite:///{db}")
+    monkeypatch.setenv("KAMGRAPH_USERS", str(signin_env.parent / auth.USERS_FILE_NAME))
+    at = go(sign_in(app(), "alice", PASSWORDS["alice"]), "data")
+    reader = sqlite3.connect(db)
+    try:
+        reader.execute("BEGIN")
+        reader.execute("SELECT count(*) FROM people").fetchone()  # an open read blocks the checkpoint
+        at.selectbox(key="data_person").set_value("X-01").run()
+        at.button(key="data_erase").click().run()
+        at.text_input(key="data_erase_typed").input("X-01").run()
+        at.button(key="data_erase_confirm").click().run()
+    finally:
+        reader.close()
+    done = [plain(s.value) for s in at.success if "Erased Sun Lihua" in plain(s.value)]
+    assert done
+    assert "Not yet erased from the disk" in done[0] and "write-ahead log" in done[0]

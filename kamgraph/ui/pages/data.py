@@ -167,7 +167,11 @@ def _person(ctx: PageContext) -> None:
         st.session_state.pop(PENDING_KEY, None)
         st.session_state.pop("data_erase_typed", None)
         parts = ", ".join(f"{n} {e}" for e, n in deleted.items() if n)
-        st.session_state[FLASH_KEY] = ("success", f"Erased {md(name)}: {parts or 'nothing else was stored'}.")
+        text = f"Erased {md(name)}: {parts or 'nothing else was stored'}."
+        if getattr(deleted, "wal_pending", False):  # a reader blocked the checkpoint (store.base.Erasure)
+            text += ("  \nNot yet erased from the disk: another connection is reading the store, so the "
+                     "erased rows remain in its write-ahead log until the next checkpoint.")
+        st.session_state[FLASH_KEY] = ("success", text)
         st.rerun()
     if b2.button("Cancel", key="data_erase_cancel"):
         st.session_state.pop(PENDING_KEY, None)
