@@ -269,3 +269,39 @@ def test_demo_prints_next_commands_with_its_store(tmp_path, monkeypatch):
     assert "plain `kamgraph` uses sqlite:///./kamgraph.db" in result.output
     gaps = CliRunner().invoke(main, commands[0].split()[1:])
     assert gaps.exit_code == 0, gaps.output
+
+
+# -- 17b. a dead Bolt server: the store's one line, not the driver's retry messages --------------
+def test_the_neo4j_drivers_retry_warnings_are_quiet_while_the_store_works(caplog):
+    import logging
+    import socket
+
+    from kamgraph.store.neo4j import Neo4jStore
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    store = Neo4jStore(f"bolt://127.0.0.1:{port}", user="neo4j", password="x")
+    try:
+        caplog.set_level(logging.DEBUG)
+        before = logging.getLogger("neo4j").level
+        with store._errors("writing to Neo4j"):  # what every read and write runs inside
+            logging.getLogger("neo4j.session").warning("Transaction failed and will be retried in 1.1s (...)")
+            logging.getLogger("neo4j").error("a real error still shows")
+        assert [r.getMessage() for r in caplog.records if r.name.startswith("neo4j")] == ["a real error still shows"]
+        assert logging.getLogger("neo4j").level == before
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("verb", [["gaps"], ["coverage"], ["report", "--out", "REPORT"]])
+def test_analysis_on_an_empty_store_says_so_in_one_line(tmp_path, verb):
+    store_file = tmp_path / "kamgraph.db"
+    args = [a.replace("REPORT", str(tmp_path / "report")) for a in verb]
+    result = CliRunner().invoke(main, ["--store", f"sqlite:///{store_file}", *args])
+    assert result.exit_code != 0
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1, result.output
+    assert "is empty" in lines[0] and "kamgraph import" in lines[0] and "kamgraph demo" in lines[0]
+    assert not store_file.exists()  # and the read created nothing

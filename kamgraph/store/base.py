@@ -15,7 +15,7 @@ from typing import Protocol, runtime_checkable
 
 import pandas as pd
 
-from kamgraph.errors import NotFound
+from kamgraph.errors import KamgraphError, NotFound
 from kamgraph.schema import ENTITIES, WRITE_ORDER, to_records
 from kamgraph.snapshot import Snapshot, build_snapshot
 
@@ -34,6 +34,10 @@ class WriteResult:
     @property
     def total(self) -> int:
         return sum(self.rows.values())
+
+
+class EmptyStore(KamgraphError):
+    """An analysis or report was asked of a store that holds nothing."""
 
 
 class Erasure(dict):
@@ -138,7 +142,14 @@ class BaseStore:
         return self.write({entity: rows}).rows.get(entity, 0)
 
     def snapshot(self, scope: Sequence[str] | None = None) -> Snapshot:
-        return build_snapshot(self, scope, self.data_version(), self.url, self.history_from())
+        """The snapshot of ``scope`` (or of everything). The whole of a store holding no
+        account and no person raises :class:`EmptyStore`: there is nothing to analyse, and
+        every caller (the CLI's analysis verbs, reports) says so in one line."""
+        snap = build_snapshot(self, scope, self.data_version(), self.url, self.history_from())
+        if scope is None and snap.people.empty and snap.accounts.empty:
+            raise EmptyStore(f"the store {self.url} is empty: import your data (kamgraph import PATH) "
+                             f"or load the sample (kamgraph demo)")
+        return snap
 
     def export_person(self, person_id: str) -> dict:
 

@@ -27,7 +27,9 @@ completes it.
 from __future__ import annotations
 
 import json
+import logging
 import os
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -187,7 +189,8 @@ class Neo4jStore(BaseStore):
         )
 
         try:
-            yield
+            with _quiet_driver_log():
+                yield
         except AuthError:
             raise StoreUnavailable(f"{action}: Neo4j at {self.url} rejected the credentials "
                                    f"(check {ENV_USER} and {ENV_PASSWORD})") from None
@@ -472,6 +475,33 @@ class Neo4jStore(BaseStore):
 
 
 # -- helpers ------------------------------------------------------------------------------
+_QUIET_LOCK = threading.Lock()
+_quiet_depth = 0
+_saved_level = logging.NOTSET
+
+
+@contextmanager
+def _quiet_driver_log() -> Iterator[None]:
+    """Silence the driver's own warnings while the store talks to the server: when a server
+    dies the driver logs a multi-line "will be retried" message per retry before giving up,
+    and the store's one-line StoreUnavailable already says what happened. Errors still log.
+    Nested and concurrent uses keep the level raised until the last one ends."""
+    global _quiet_depth, _saved_level
+    driver_log = logging.getLogger("neo4j")
+    with _QUIET_LOCK:
+        if _quiet_depth == 0:
+            _saved_level = driver_log.level
+            driver_log.setLevel(max(logging.ERROR, _saved_level))
+        _quiet_depth += 1
+    try:
+        yield
+    finally:
+        with _QUIET_LOCK:
+            _quiet_depth -= 1
+            if _quiet_depth == 0:
+                driver_log.setLevel(_saved_level)
+
+
 def _log_entry(actor: str | None, action: str, rows: Mapping[str, int]) -> str:
     """One write log entry: who, when, what (entity -> row count; never ids)."""
     return json.dumps({"at": utc_now(), "actor": actor, "action": action, "rows": dict(rows)}, sort_keys=True)
