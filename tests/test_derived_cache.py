@@ -34,6 +34,7 @@ CHANGES = {
     "tiers": {"pareto_share": 0.3},
     "visits": {"capacity": 2},
     "map": {"max_nodes": 50},
+    "limits": {"max_rows": 1000},  # import limits: no derived table reads them
 }
 
 
