@@ -368,3 +368,31 @@ def test_an_erasure_a_reader_keeps_in_the_write_ahead_log_says_so(signin_env, tm
     done = [plain(s.value) for s in at.success if "Erased Sun Lihua" in plain(s.value)]
     assert done
     assert "Not yet erased from the disk" in done[0] and "write-ahead log" in done[0]
+
+
+def test_erasing_lists_the_notes_that_mention_the_name_and_can_redact_them(signin_env, tmp_path, monkeypatch):
+    db = tmp_path / "own.db"
+    src, dst = sqlite3.connect(signin_env), sqlite3.connect(db)
+    src.backup(dst)
+    src.close()
+    dst.close()
+    url = f"sqlite:///{db}"
+    monkeypatch.setenv("KAMGRAPH_STORE", url)
+    monkeypatch.setenv("KAMGRAPH_USERS", str(signin_env.parent / auth.USERS_FILE_NAME))
+    store = open_store(url)
+    if not hasattr(store, "mentions"):
+        pytest.skip("this store cannot search free text")
+    kept = len(store.mentions("Sun Lihua"))
+    assert kept >= 3  # a dinner, a lunch, someone else's notes (data/sample)
+    at = go(sign_in(app(), "alice", PASSWORDS["alice"]), "data")
+    at.selectbox(key="data_person").set_value("X-01").run()
+    at.button(key="data_erase").click().run()
+    assert any(f"written in {kept} notes or subjects" in m.value for m in at.markdown)
+    assert len(at.dataframe[-1].value) == kept
+    at.checkbox(key="data_erase_redact").check().run()
+    at.text_input(key="data_erase_typed").input("X-01").run()
+    at.button(key="data_erase_confirm").click().run()
+    assert store.read("people", "id", ["X-01"]).empty
+    assert store.mentions("Sun Lihua").empty
+    subjects = set(store.read("interactions")["subject"].dropna())
+    assert "Dinner with [erased]" in subjects

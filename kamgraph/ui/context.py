@@ -177,9 +177,27 @@ class PageContext:
         """Everything stored about one person (JSON-serializable)."""
         return self._store.export_person(person_id)
 
-    def erase_person(self, person_id: str) -> dict[str, int]:
-        """Hard-delete one person (rows deleted per entity); the caches are cleared."""
+    def mentions(self, name: str) -> pd.DataFrame:
+        """Every note or subject that mentions ``name`` or one of its scripts' parts
+        (:func:`name_variants`): entity, key, column, text; empty when the store cannot search
+        free text."""
+        find = getattr(self._store, "mentions", None)
+        empty = pd.DataFrame(columns=["entity", "key", "column", "text"])
+        if find is None:
+            return empty
+        found = [find(v) for v in name_variants(name)]
+        found = [f for f in found if len(f)]
+        return pd.concat(found).drop_duplicates(["entity", "key", "column"]) if found else empty
+
+    def erase_person(self, person_id: str, redact_name: str | None = None) -> dict[str, int]:
+        """Hard-delete one person (rows deleted per entity); the caches are cleared.
+
+        ``redact_name``: first replace this name by ``[erased]`` in every note and subject
+        that mentions it (as ``kamgraph erase-person --redact-notes``)."""
         self._require("erase")
+        if redact_name and hasattr(self._store, "redact_mentions"):
+            for variant in name_variants(redact_name):  # the full name first, then its parts
+                self._store.redact_mentions(variant, **self._actor(self._store.redact_mentions))
         deleted = self._store.erase_person(person_id, **self._actor(self._store.erase_person))
         self.clear()
         return deleted
@@ -190,6 +208,24 @@ class PageContext:
         _counts.clear()
         _read.clear()
         _snapshot.clear()
+
+
+def name_variants(name: str) -> list[str]:
+    """How notes may write a name: in full, and its Latin and its other-script part apart
+    (at least 4 and 2 characters, so a short part does not match every note).
+
+    >>> name_variants("Sun Lihua 孙丽华")
+    ['Sun Lihua 孙丽华', 'Sun Lihua', '孙丽华']
+    >>> name_variants("Ann Lee")
+    ['Ann Lee']
+    """
+    words = str(name or "").split()
+    latin = " ".join(w for w in words if w.isascii())
+    other = " ".join(w for w in words if not w.isascii())
+    out = [" ".join(words)]
+    if latin and other:
+        out += [v for v, least in ((latin, 4), (other, 2)) if len(v) >= least]
+    return [v for v in dict.fromkeys(out) if v]
 
 
 def current_context(access: Access | None = None) -> PageContext:

@@ -137,6 +137,7 @@ def _person(ctx: PageContext) -> None:
         return
     people = people.sort_values(["name", "id"], kind="mergesort")
     label = {i: f"{n} ({i}, {s})" for i, n, s in zip(people["id"], people["name"].fillna(""), people["side"].fillna(""))}
+    label_names = {i: n for i, n in zip(people["id"], people["name"]) if isinstance(n, str) and n.strip()}
     pending = st.session_state.get(PENDING_KEY)
     pid = st.selectbox("Person", list(label), key="data_person", format_func=lambda i: label[i],
                        disabled=pending is not None)
@@ -160,12 +161,21 @@ def _person(ctx: PageContext) -> None:
     st.warning(f"Erase **{md(name)}** and everything stored about them: their ties, roles, assessments, "
                f"memberships and attendance (interactions left without anyone are deleted too). "
                f"This cannot be undone. Type the id `{md(pending)}` to confirm.")
+    person_name = label_names.get(pending)
+    mentions = ctx.mentions(person_name) if person_name else None
+    redact = False
+    if mentions is not None and len(mentions):
+        st.markdown(f"Their name is also written in {len(mentions)} note{'s' if len(mentions) != 1 else ''} or "
+                    f"subject{'s' if len(mentions) != 1 else ''} that erasing keeps (someone else's record):")
+        st.dataframe(mentions, hide_index=True, width="stretch")
+        redact = st.checkbox("Also replace their name by [erased] in these", key="data_erase_redact")
     typed = st.text_input("Id of the person to erase", key="data_erase_typed")
     b1, b2 = st.columns(2)
     if b1.button("Erase permanently", type="primary", key="data_erase_confirm", disabled=typed.strip() != pending):
-        deleted = ctx.erase_person(pending)
+        deleted = ctx.erase_person(pending, redact_name=person_name if redact else None)
         st.session_state.pop(PENDING_KEY, None)
         st.session_state.pop("data_erase_typed", None)
+        st.session_state.pop("data_erase_redact", None)
         parts = ", ".join(f"{n} {e}" for e, n in deleted.items() if n)
         text = f"Erased {md(name)}: {parts or 'nothing else was stored'}."
         if getattr(deleted, "wal_pending", False):  # a reader blocked the checkpoint (store.base.Erasure)
@@ -176,6 +186,7 @@ def _person(ctx: PageContext) -> None:
     if b2.button("Cancel", key="data_erase_cancel"):
         st.session_state.pop(PENDING_KEY, None)
         st.session_state.pop("data_erase_typed", None)
+        st.session_state.pop("data_erase_redact", None)
         st.rerun()
 
 
