@@ -107,6 +107,10 @@ class Store(Protocol):
     def data_version(self) -> int:
         """A number that changes on every write (for cache keys)."""
 
+    def write_log(self) -> pd.DataFrame:
+        """Who wrote and when, oldest first: at (UTC, ISO 8601), actor, action (write, delete,
+        erase_person), rows (entity -> row count; never ids, so an erasure leaves none)."""
+
     def close(self) -> None: ...
 
 
