@@ -455,3 +455,23 @@ def test_an_unreadable_mapping_file_is_one_line(tmp_path, monkeypatch):
     monkeypatch.setattr(Path, "read_text", denied)  # root reads a chmod 000 file anyway
     with pytest.raises(KamgraphError, match=r"^m.toml: the mapping file cannot be read \(Permission denied\)$"):
         load_mapping(m)
+
+
+def test_limits_in_the_settings_file_apply_to_imports_and_validation(tmp_path):
+    from click.testing import CliRunner
+
+    from kamgraph.cli import main
+
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "people.csv").write_text("id,name,side\nP1,A,customer\nP2,B,customer\nP3,C,customer\n")
+    settings = tmp_path / "kamgraph.toml"
+    settings.write_text("[limits]\nmax_rows = 2\n")
+    store = f"sqlite:///{tmp_path / 'k.db'}"
+    runner = CliRunner()
+    for verb in ("import", "validate"):
+        res = runner.invoke(main, ["--store", store, "--settings", str(settings), verb, str(data)])
+        assert res.exit_code == 1, res.output
+        assert "more than 2 data rows ([limits] max_rows)" in res.output
+    ok = runner.invoke(main, ["--store", store, "import", str(data)])  # default limits: accepted
+    assert ok.exit_code == 0, ok.output

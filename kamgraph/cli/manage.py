@@ -135,10 +135,12 @@ def import_cmd(config: Config, path: Path, mapping: str | None, dry_run: bool, h
 
     with open_store(config) as store:
         if dry_run:
-            report = import_path(path, store, mapping=_mapping(mapping), dry_run=True, today=config.as_of)
+            report = import_path(path, store, mapping=_mapping(mapping), dry_run=True, today=config.as_of,
+                                 limits=config.settings.limits)
         else:
             with _ProgressBar() as bar:
                 report = import_path(path, store, mapping=_mapping(mapping), progress=bar, today=config.as_of,
+                                     limits=config.settings.limits,
                                      history_from=history_from, actor=os_user())
     _rows_table(dict(report.rows), "would import (dry run)" if report.dry_run else "imported")
     _echo_warnings(report.warnings)
@@ -160,10 +162,11 @@ def validate_cmd(config: Config, path: Path, mapping: str | None) -> None:
     References to ids already in the store count as known (when the store exists).
     Exit status 1 with the full problem list when the data would be rejected.
     """
-    from kamgraph.ingest import read_path, validate
+    from kamgraph.ingest import validate
+    from kamgraph.ingest.pipeline import read_source
 
     m = _mapping(mapping)
-    raw = m.read(path) if m is not None else read_path(path)
+    raw = read_source(path, m, config.settings.limits)
     if _store_exists(config):
         with open_store(config) as store:
             checked = validate(raw, store, today=config.as_of)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from kamgraph.ingest.limits import set_default_limits
 from kamgraph.ingest.raw import RawImport
 from kamgraph.ingest.readers import read_path
 from kamgraph.ingest.validate import validate
@@ -53,8 +54,22 @@ class ImportReport:
         return sum(self.rows.values())
 
 
+def read_source(path: str | Path, mapping: ImportMapping | None = None, limits=None) -> RawImport:
+    """Read ``path`` in the native format or through a CRM ``mapping``, held to ``limits``
+    (``[limits]`` of the settings; default: the settings' defaults)."""
+    if mapping is None:
+        return read_path(path, limits=limits)
+    previous = set_default_limits(limits) if limits is not None else None
+    try:
+        return mapping.read(path)
+    finally:
+        if limits is not None:
+            set_default_limits(previous)
+
+
 def import_path(path: str | Path, store, mapping: ImportMapping | None = None, progress: Progress | None = None,
-                dry_run: bool = False, today=None, history_from=None, actor: str | None = None) -> ImportReport:
+                dry_run: bool = False, today=None, history_from=None, actor: str | None = None,
+                limits=None) -> ImportReport:
     """Import a folder / workbook / CSV file (native format) or a CRM export (``mapping``).
 
     Every table is validated before anything is written; the write is one
@@ -67,7 +82,7 @@ def import_path(path: str | Path, store, mapping: ImportMapping | None = None, p
     log with the time and the rows written. The store checks every reference again inside
     its write transaction: a person erased after validation fails the write, it leaves no orphans.
     """
-    raw = mapping.read(path) if mapping is not None else read_path(path)
+    raw = read_source(path, mapping, limits)
     checked = validate(raw, store, today=today)
     rows = checked.rows
     if dry_run:

@@ -168,6 +168,7 @@ class PageContext:
         m = load_mapping(mapping) if mapping else None
         self._require("import")
         report = import_path(source, self._store, mapping=m, dry_run=dry_run, today=self.config.as_of,
+                             limits=self.settings.limits,
                              **self._actor(import_path))
         if not report.dry_run:
             self.clear()
