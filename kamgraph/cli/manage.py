@@ -15,6 +15,7 @@ import click
 from kamgraph.cli import (
     FORMAT_OPTION,
     GlobalFlags,
+    echo,
     main,
     open_store,
     output,
@@ -50,7 +51,7 @@ def _mapping(name: str | None):
 
 def _echo_warnings(warnings) -> None:
     for w in warnings:
-        click.echo(f"warning: {w}", err=True)
+        echo(f"warning: {w}", err=True)
 
 
 def _rows_table(rows: dict[str, int], title: str) -> None:
@@ -113,7 +114,7 @@ def init(config: Config) -> None:
     """Create the store's tables or constraints (safe to run again)."""
     with open_store(config) as store:
         store.init()
-    click.echo(f"initialized {store.url}")
+    echo(f"initialized {store.url}")
 
 
 @main.command("import", epilog=format_spec_text())
@@ -145,11 +146,11 @@ def import_cmd(config: Config, path: Path, mapping: str | None, dry_run: bool, h
     _rows_table(dict(report.rows), "would import (dry run)" if report.dry_run else "imported")
     _echo_warnings(report.warnings)
     if report.dry_run:
-        click.echo(f"dry run: {report.total} rows checked, nothing written")
+        echo(f"dry run: {report.total} rows checked, nothing written")
     else:
-        click.echo(f"{report.total} rows written to {store.url}; data version {report.data_version}")
+        echo(f"{report.total} rows written to {store.url}; data version {report.data_version}")
         if report.history_from is not None:
-            click.echo(f"history from {report.history_from:%Y-%m-%d}")
+            echo(f"history from {report.history_from:%Y-%m-%d}")
 
 
 @main.command("validate", epilog=format_spec_text())
@@ -174,7 +175,7 @@ def validate_cmd(config: Config, path: Path, mapping: str | None) -> None:
         checked = validate(raw, None, today=config.as_of)
     _rows_table(checked.rows, f"valid: {path}")
     _echo_warnings(checked.warnings)
-    click.echo(f"OK: {sum(checked.rows.values())} rows would be imported")
+    echo(f"OK: {sum(checked.rows.values())} rows would be imported")
 
 
 @main.command("export-person")
@@ -190,7 +191,7 @@ def export_person(config: Config, person_id: str, out: Path | None) -> None:
         output(data)
         return
     out.write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
-    click.echo(f"wrote {out}", err=True)
+    echo(f"wrote {out}", err=True)
 
 
 @main.command("erase-person")
@@ -225,14 +226,14 @@ def erase_person(config: Config, person_id: str, yes: bool, redact_notes: bool) 
         redacted = store.redact_mentions(name, actor=actor) if redact_notes else 0
         deleted = store.erase_person(person_id, actor=actor)
         kept = store.mentions(name)
-    click.echo(f"erased {person_id}:" if not deleted.wal_pending else
+    echo(f"erased {person_id}:" if not deleted.wal_pending else
                f"erased {person_id} from the tables, NOT yet from the disk:")
     for entity, n in deleted.items():
-        click.echo(f"  {entity}: {n} row{'s' if n != 1 else ''} deleted")
+        echo(f"  {entity}: {n} row{'s' if n != 1 else ''} deleted")
     if redacted:
-        click.echo(f"  name replaced by [erased] in {redacted} free-text field{'s' if redacted != 1 else ''}")
+        echo(f"  name replaced by [erased] in {redacted} free-text field{'s' if redacted != 1 else ''}")
     if len(kept):
-        click.echo(f"{len(kept)} free-text field{'s' if len(kept) != 1 else ''} kept still mention the name "
+        echo(f"{len(kept)} free-text field{'s' if len(kept) != 1 else ''} kept still mention the name "
                    f"(replace it with: kamgraph redact-name {shlex.quote(name)}):", err=True)
         output(pd.DataFrame(kept), "table")
     if deleted.wal_pending:
@@ -256,14 +257,14 @@ def redact_name(config: Config, name: str, yes: bool) -> None:
     with open_store(config) as store:
         found = store.mentions(name)
         if found.empty:
-            click.echo(f"no note or subject mentions {name!r}")
+            echo(f"no note or subject mentions {name!r}")
             return
         output(pd.DataFrame(found), "table")
         if not yes:
             click.confirm(f"Replace {name!r} by [erased] in these {len(found)} fields of {store.url}?", abort=True)
         n = store.redact_mentions(name, actor=os_user())
         pending = not store.checkpoint() if hasattr(store, "checkpoint") else False
-    click.echo(f"redacted {n} field{'s' if n != 1 else ''}")
+    echo(f"redacted {n} field{'s' if n != 1 else ''}")
     if pending:
         raise KamgraphError(f"another program is reading {store.url}: the old text is still in its write-ahead log "
                             f"until the last reader closes the store")
@@ -352,17 +353,17 @@ def demo(click_ctx: click.Context, no_ui: bool, port: int) -> None:
             report = import_path(sample, store, progress=bar, today=today, actor=os_user())
         counts = store.counts()
     _rows_table(counts, "sample loaded")
-    click.echo(f"store: {url}")
-    click.echo(f"as of {config.as_of_text}; the CLI on the same store, settings and date: {config.shell_exports()}")
-    click.echo("next, on this store (plain `kamgraph` uses " + resolve_config(None, None, None).store_url + "):")
+    echo(f"store: {url}")
+    echo(f"as of {config.as_of_text}; the CLI on the same store, settings and date: {config.shell_exports()}")
+    echo("next, on this store (plain `kamgraph` uses " + resolve_config(None, None, None).store_url + "):")
     for verb in ("gaps", "coverage", "report --out kamgraph-report"):
-        click.echo("  " + demo_command(config, verb))
+        echo("  " + demo_command(config, verb))
     _echo_warnings(report.warnings)
     if no_ui:
         return
     env = {k: v for k, v in os.environ.items() if k not in ENV_NAMES} | config.environ()
     cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.headless", "true",
            "--server.port", str(port)]
-    click.echo(f"starting the app on http://localhost:{port} (Ctrl+C to stop)")
+    echo(f"starting the app on http://localhost:{port} (Ctrl+C to stop)")
     result = subprocess.run(cmd, env=env, check=False)
     sys.exit(result.returncode)

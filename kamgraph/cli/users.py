@@ -15,7 +15,7 @@ import click
 import pandas as pd
 
 from kamgraph import auth
-from kamgraph.cli import FORMAT_OPTION, main, output, pass_config
+from kamgraph.cli import FORMAT_OPTION, echo, main, output, pass_config
 from kamgraph.config import Config
 
 FILE_OPTION = click.option("--file", "users_file", default=None, metavar="FILE",
@@ -57,9 +57,9 @@ def add(config: Config, name: str, role: str, password_stdin: bool, users_file: 
     existed = name in current
     updated = auth.add_user(current, name, _password(password_stdin), role)
     auth.save_users(path, updated)
-    click.echo(f"{'Updated' if existed else 'Added'} {name} ({role}) in {path}")
+    echo(f"{'Updated' if existed else 'Added'} {name} ({role}) in {path}")
     if not current:
-        click.echo("Sign-in is now on: the app asks for a user and password.")
+        echo("Sign-in is now on: the app asks for a user and password.")
 
 
 @users.command("remove")
@@ -71,9 +71,9 @@ def remove(config: Config, name: str, users_file: str | None) -> None:
     path = _path(config, users_file)
     updated = auth.remove_user(auth.load_users(path), name)
     auth.save_users(path, updated)
-    click.echo(f"Removed {name} from {path}")
+    echo(f"Removed {name} from {path}")
     if not updated:
-        click.echo("No users left: sign-in is off and anyone who reaches the app reads everything.")
+        echo("No users left: sign-in is off and anyone who reaches the app reads everything.")
 
 
 @users.command("set-role")
@@ -85,7 +85,7 @@ def set_role(config: Config, name: str, role: str, users_file: str | None) -> No
     """Give user NAME the role ROLE (viewer, editor or admin)."""
     path = _path(config, users_file)
     auth.save_users(path, auth.set_role(auth.load_users(path), name, role))
-    click.echo(f"{name} is now {role}")
+    echo(f"{name} is now {role}")
 
 
 @users.command("list")
@@ -100,4 +100,4 @@ def list_users(config: Config, fmt: str, users_file: str | None) -> None:
                          columns=["user", "role"]).sort_values("user", kind="mergesort")
     output(frame, fmt, title=f"Users in {path}")
     if fmt == "table" and not found:
-        click.echo("No users: sign-in is off (kamgraph users add NAME --role admin turns it on).")
+        echo("No users: sign-in is off (kamgraph users add NAME --role admin turns it on).")
