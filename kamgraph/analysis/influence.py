@@ -191,8 +191,9 @@ def influence(snap: Snapshot, settings: Settings, account_ids=None, as_of=None) 
         n = len(ids)
         ip, between = _interaction_scores(ids, contacts.get(account_id), s.broker_sample)
         restart = (1.0 - s.uniform_restart) * ip + s.uniform_restart / n if ip.sum() > 0 else None
-        power = _pagerank_edges(ids, combined.get(account_id), damping, restart)
         pr = _pagerank_edges(ids, combined.get(account_id), damping)
+        # without interactions the restart is uniform: power is the declared PageRank itself
+        power = pr if restart is None else _pagerank_edges(ids, combined.get(account_id), damping, restart)
         ipr = _pagerank_edges(ids, informal.get(account_id), damping)
         sub = _chart(chart.get(account_id))
         reports = [len(nx.ancestors(sub, p)) if p in sub else 0 for p in ids]

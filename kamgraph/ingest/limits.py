@@ -32,6 +32,7 @@ __all__ = [
     "OLE2_MAGIC",
     "check_csv_header",
     "check_file_size",
+    "check_header_line",
     "check_regular_file",
     "check_workbook",
     "default_limits",
@@ -197,13 +198,19 @@ def check_csv_header(path: Path, limits: LimitsSettings, delimiter: str = ",", s
             head += part
             if end >= 0 or len(head) > limits.max_field_bytes:
                 break
-    if count + 1 <= limits.max_columns:
-        return  # a quoted delimiter only over-counts
+    if count + 1 > limits.max_columns:  # else within the limit: a quoted delimiter only over-counts
+        check_header_line(head.decode("utf-8", errors="replace"), limits, source, delimiter)
+
+
+def check_header_line(line: str, limits: LimitsSettings, source: str, delimiter: str = ",") -> None:
+    """Raise when the header ``line`` has more than ``max_columns`` columns (quotes respected;
+    the delimiters are counted first, so a short header costs nothing)."""
+    if line.count(delimiter) + 1 <= limits.max_columns:
+        return
     try:
-        fields = next(csv.reader(io.StringIO(head.decode("utf-8", errors="replace")), delimiter=delimiter))
-        n = len(fields)
+        n = len(next(csv.reader(io.StringIO(line), delimiter=delimiter)))
     except (csv.Error, StopIteration):
-        n = count + 1
+        n = line.count(delimiter) + 1
     if n > limits.max_columns:
         raise _fail(source, f"the header has {n} columns, more than the limit of {limits.max_columns} "
                             f"([limits] max_columns); the file was not read", row=1)

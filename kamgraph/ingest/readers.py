@@ -42,8 +42,16 @@ import pandas as pd
 
 from kamgraph.errors import ImportValidationError, KamgraphError, Problem
 from kamgraph.ingest.encoding import decode_with_encoding
-from kamgraph.ingest.limits import (check_csv_header, check_file_size, default_limits, file_kind_problem,
-                                    list_folder, read_bytes, too_many_rows)
+from kamgraph.ingest.limits import (
+    check_csv_header,
+    check_file_size,
+    check_header_line,
+    default_limits,
+    file_kind_problem,
+    list_folder,
+    read_bytes,
+    too_many_rows,
+)
 from kamgraph.ingest.raw import RawImport, RawTable
 from kamgraph.ingest.workbook import check_sheet, formula_problems, open_workbook
 from kamgraph.schema import ENTITIES, FILE_ORDER
@@ -204,15 +212,7 @@ def read_csv_bytes(data: bytes, source: str, limits: LimitsSettings | None = Non
 
     end = text.find("\n")
     first = text if end < 0 else text[:end]
-    if first.count(",") + 1 > limits.max_columns:
-        try:
-            width = len(next(csv.reader(io.StringIO(first))))
-        except csv.Error:
-            width = first.count(",") + 1
-        if width > limits.max_columns:
-            raise ImportValidationError([Problem(
-                source, 1, None, None, f"the header has {width} columns, more than the limit of "
-                f"{limits.max_columns} ([limits] max_columns); the file was not read")])
+    check_header_line(first, limits, source)
     header = _csv_header(text, source)
     n_cols = len(header)
     bad_rows: list[tuple[int | None, int, int, str]] = []
