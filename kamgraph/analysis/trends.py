@@ -106,15 +106,25 @@ def strength_matrix(snap: Snapshot, settings: Settings, pairs: pd.DataFrame, dat
                     found: np.ndarray | None = None, window_corrected: bool = False) -> np.ndarray:
     """Strength of each pair (rows of ``pairs``, columns ``a, b`` with a < b) at each date.
 
-    The formula of :func:`kamgraph.analysis.strength.strengths`, evaluated for the requested
-    pairs only and for all dates at once: the pair events and declared ties of those pairs
-    are gathered once, then evidence is an (events x dates) array summed per pair and
-    declared strength a (ties x dates) array maximised per pair. Calling ``strengths`` once
-    per date would aggregate every pair of the snapshot 12 times.
+    The formula of :func:`kamgraph.analysis.strength.strengths` on the parts of
+    :func:`evidence_matrix`. ``window_corrected``: divide each date's evidence by the share
+    of a steady relationship's evidence the history window holds at that date
+    (:func:`window_share`; see the module docstring).
+    """
+    evidence, declared = evidence_matrix(snap, settings, pairs, dates, found)
+    if window_corrected and evidence.size:
+        evidence = evidence / window_share(snap, settings, to_day(list(dates)))
+    return combine(evidence, declared, settings)
 
-    ``window_corrected``: divide each date's evidence by the share of a steady
-    relationship's evidence the history window holds at that date (see the module
-    docstring); dates before the window start keep their raw evidence.
+
+def evidence_matrix(snap: Snapshot, settings: Settings, pairs: pd.DataFrame, dates,
+                    found: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Evidence and declared strength of each pair (rows of ``pairs``) at each date.
+
+    Evaluated for the requested pairs only and for all dates at once: the pair events and
+    declared ties of those pairs are gathered once, then evidence is an (events x dates)
+    array summed per pair and declared strength a (ties x dates) array maximised per pair.
+    Calling ``strengths`` once per date would aggregate every pair of the snapshot 12 times.
     """
     st = settings.strength
     t = to_day(list(dates)) if len(dates) else np.zeros(0, dtype=np.int64)
@@ -122,7 +132,7 @@ def strength_matrix(snap: Snapshot, settings: Settings, pairs: pd.DataFrame, dat
     evidence = np.zeros((n, len(t)))
     declared = np.zeros((n, len(t)))
     if n == 0 or len(t) == 0:
-        return evidence
+        return evidence, declared
     ix = pair_index(snap, settings)
     if found is None:
         found = ix.find(pairs["a"].to_numpy(dtype=object), pairs["b"].to_numpy(dtype=object))
@@ -138,8 +148,6 @@ def strength_matrix(snap: Snapshot, settings: Settings, pairs: pd.DataFrame, dat
         if k:
             evidence[:, j] = np.bincount(er[:k], weights=ew[:k] * np.exp2(-(tj - eday[:k]) / st.half_life_days),
                                          minlength=n)
-    if window_corrected:
-        evidence = evidence / window_share(snap, settings, t)
     tr = row_of[ix.tie_pair]
     tsel = tr >= 0
     if tsel.any():
@@ -151,7 +159,7 @@ def strength_matrix(snap: Snapshot, settings: Settings, pairs: pd.DataFrame, dat
             col = np.zeros(n)
             np.maximum.at(col, tr[active], (level * decay)[active])
             declared[:, j] = col
-    return combine(evidence, declared, settings)
+    return evidence, declared
 
 
 def window_share(snap: Snapshot, settings: Settings, days: np.ndarray) -> np.ndarray:
@@ -310,7 +318,9 @@ def trends(snap: Snapshot, settings: Settings, as_of=None, pairs: pd.DataFrame |
     p = _pairs_or_default(snap, settings, t, pairs)
     found = pair_index(snap, settings).find(p["a"].to_numpy(dtype=object), p["b"].to_numpy(dtype=object))
     points = slope_dates(snap, settings, t)
-    window = strength_matrix(snap, settings, p, points, found=found, window_corrected=True)
+    evidence, declared = evidence_matrix(snap, settings, p, points, found)
+    share = window_share(snap, settings, to_day(points)) if points else np.ones(0)
+    window = combine(evidence / share, declared, settings)  # window-corrected
 
     # today's facts of each pair: its row in pair_strengths (rows are in pair-number order)
     now = pair_strengths(snap, settings, t)
@@ -330,7 +340,7 @@ def trends(snap: Snapshot, settings: Settings, as_of=None, pairs: pd.DataFrame |
     out["strength_now"] = facts["strength"].fillna(0.0).to_numpy()
     # the plain strength where the slope window starts (the slope itself is window-corrected)
     out["window_start"] = pd.Timestamp(points[0]) if points else t
-    out["strength_start"] = (strength_matrix(snap, settings, p, points[:1], found=found)[:, 0]
+    out["strength_start"] = (combine(evidence[:, 0], declared[:, 0], settings)
                              if len(p) and points else out["strength_now"].to_numpy())
     out["slope"] = np.exp2(slopes(log_odds(window))) - 1.0 if window.shape[1] >= 2 else np.zeros(len(p))
     out["n_interactions"] = facts["n_interactions"].fillna(0).astype(np.int64).to_numpy()
@@ -342,7 +352,7 @@ def trends(snap: Snapshot, settings: Settings, as_of=None, pairs: pd.DataFrame |
     days_since_first = (t - first).dt.days.astype(float).to_numpy()
     span = (pd.to_datetime(out["last_interaction"]) - first).dt.days.astype(float).to_numpy()
     days = out["contact_days"].to_numpy()
-    # the pair's rhythm, shrunk toward the typical rhythm of the data by one pseudo-gap: a
+    # the pair's rhythm, shrunk toward its people's own rhythm by one pseudo-gap: a
     # pair seen on one or two days is judged mostly by what is usual, a regular pair by itself
     prior = pair_prior(snap, settings, t, out)
     gap = np.where((days >= 1) & ~np.isnan(prior), (np.nan_to_num(span) + prior) / np.maximum(days, 1),
