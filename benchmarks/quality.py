@@ -40,9 +40,8 @@ days 120 and 180 are four and six months after the log starts.
 2. Dormancy: target = no contact in ``(c, c+90]``. Precision and recall of the product's
    trend labels ``dormant``, ``cooling`` and dormant-or-cooling, of the rule "no contact in
    the last 60 days before ``c``" (and 30/90/180 days in the JSON), and the base rate.
-   When the product's settings have ``trend.dormant_factor`` / ``dormant_min_days`` /
-   ``dormant_max_days``, a small grid of them is evaluated too (sensitivity); without them,
-   a grid of the older ``dormant_days`` x ``dormant_strength``.
+   A small grid of ``trend.dormant_factor`` / ``dormant_min_days`` / ``dormant_max_days``
+   is evaluated too (sensitivity).
 3. Warming bias: among *steady* pairs, the share of each trend label. Steady (``steady_60``,
    every cut from day 120): at least one contact in each of the four 30-day windows
    ``(c-120, c]``, and the contacts in ``(c-60, c]`` within +-33% of those in
@@ -99,33 +98,21 @@ RULE_DAYS = (30, 60, 90, 180)  # "no contact in the last N days" rules; 60 is th
 HEADLINE_RULE = 60
 STEADY_TOLERANCE = 1 / 3  # +-33%
 SENSITIVITY_GRID = {"dormant_factor": (2, 3, 4), "dormant_min_days": (30, 60), "dormant_max_days": (120, 180)}
-#: used while the product's settings do not have the new dormancy settings yet
-LEGACY_SENSITIVITY_GRID = {"dormant_days": (60, 90, 120, 180), "dormant_strength": (0.2, 0.5, 1.0)}
 LABELS = ("new", "dormant", "warming", "cooling", "stable")
 
 
-# -- the product's functions (looked up, so a moved module is found) ---------------------
-
-def _product_function(name: str, modules: Sequence[str]) -> Callable:
-    errors = []
-    for mod in modules:
-        try:
-            fn = getattr(importlib.import_module(mod), name, None)
-        except ImportError as e:  # pragma: no cover - a module being renamed
-            errors.append(f"{mod}: {e}")
-            continue
-        if fn is not None:
-            return fn
-        errors.append(f"{mod} has no {name}")
-    raise ImportError(f"kamgraph's {name}() not found ({'; '.join(errors)})")
-
+# -- the product's functions ----------------------------------------------------------
 
 def product_strengths() -> Callable:
-    return _product_function("strengths", ["kamgraph.analysis.strength", "kamgraph.analysis"])
+    from kamgraph.analysis.strength import strengths
+
+    return strengths
 
 
 def product_trends() -> Callable:
-    return _product_function("trends", ["kamgraph.analysis.trends", "kamgraph.analysis"])
+    from kamgraph.analysis.trends import trends
+
+    return trends
 
 
 # -- data -------------------------------------------------------------------------------
@@ -220,8 +207,10 @@ def load_email(path: Path) -> EmailData:
 
 def _shared_events(data: EmailData) -> tuple[np.ndarray, np.ndarray]:
     """Every (pair, day) of two people attending the same message (sender-recipient or
-    co-recipients: all the product sees), for the pairs evaluated (``data.pair_key`` rows);
-    independent of the product's code."""
+    co-recipients: all the product sees), for the pairs evaluated (``data.pair_key`` rows),
+    counted here, not by the product's strength code."""
+    from kamgraph.analysis.arrays import within_groups
+
     att = data.snapshot.attendance[["interaction_id", "person_id"]]
     inter = data.snapshot.interactions[["id", "date"]].rename(columns={"id": "interaction_id"})
     a = att.merge(inter, on="interaction_id")
@@ -230,11 +219,7 @@ def _shared_events(data: EmailData) -> tuple[np.ndarray, np.ndarray]:
     day = ((a["date"] - START).dt.days).to_numpy()
     order = np.lexsort((p, i))
     i, p, day = i[order], p[order], day[order]
-    starts = np.flatnonzero(np.r_[True, i[1:] != i[:-1]])
-    sizes = np.diff(np.r_[starts, len(i)])
-    after = np.repeat(starts + sizes, sizes) - np.arange(len(i)) - 1
-    left = np.repeat(np.arange(len(i)), after)
-    right = left + (np.arange(int(after.sum())) - np.repeat(np.cumsum(after) - after, after)) + 1
+    left, right = within_groups(i)  # the generic array helper, no product definition
     key = np.minimum(p[left], p[right]) * data.P + np.maximum(p[left], p[right])
     pos = np.minimum(np.searchsorted(data.pair_key, key), len(data.pair_key) - 1)
     hit = data.pair_key[pos] == key
@@ -251,12 +236,7 @@ def _spearman(x: np.ndarray, y: np.ndarray) -> float | None:
 
 def _pr(flag: np.ndarray, target: np.ndarray) -> dict:
     """Precision and recall of ``flag`` for ``target`` (None where undefined)."""
-    tp = int((flag & target).sum())
-    n_flag, n_pos = int(flag.sum()), int(target.sum())
-    p = tp / n_flag if n_flag else None
-    r = tp / n_pos if n_pos else None
-    f1 = 2 * p * r / (p + r) if p is not None and r is not None and p + r > 0 else None
-    return {"precision": p, "recall": r, "f1": f1, "flagged": n_flag, "true_positives": tp}
+    return _scores(int((flag & target).sum()), int(flag.sum()), int(target.sum()))
 
 
 def _share_table(labels: np.ndarray, mask: np.ndarray) -> dict:
@@ -372,9 +352,7 @@ def email_quality(datasets: Path, cuts: Sequence[int] = DEFAULT_CUTS, settings=N
 
     shared_pair, shared_day = _shared_events(data)
     tr_set = settings.trend
-    dormancy_settings = {k: getattr(tr_set, k) for k in
-                         ("dormant_days", "dormant_strength", "dormant_factor", "dormant_min_days",
-                          "dormant_max_days") if hasattr(tr_set, k)}
+    dormancy_settings = {k: getattr(tr_set, k) for k in SENSITIVITY_GRID}
     out_cuts = []
     timings.update({"product_strengths_s": 0.0, "product_trends_s": 0.0, "baselines_s": 0.0, "figures_s": 0.0})
     per_cut_rows: dict[int, np.ndarray] = {}
@@ -530,20 +508,13 @@ def email_quality(datasets: Path, cuts: Sequence[int] = DEFAULT_CUTS, settings=N
 
 
 def _sensitivity(trends_fn, data: EmailData, settings, cuts, rows_of, quiet_of, rule_of) -> dict:
-    """Dormant (and dormant-or-cooling) precision/recall over a small grid of the new
-    dormancy settings, where the product has them."""
+    """Dormant (and dormant-or-cooling) precision/recall over a small grid of the dormancy
+    settings."""
     tr = settings.trend
-    present = {k: v for k, v in SENSITIVITY_GRID.items() if hasattr(tr, k)}
-    missing = [k for k in SENSITIVITY_GRID if k not in present]
-    which = "new"
-    if not present:  # the product has not got the new settings yet: the older pair of them
-        present = {k: v for k, v in LEGACY_SENSITIVITY_GRID.items() if hasattr(tr, k)}
-        which = "legacy"
-        if not present:
-            return {"available": False, "reason": "settings.trend has none of "
-                    + ", ".join([*SENSITIVITY_GRID, *LEGACY_SENSITIVITY_GRID])}
+    present = SENSITIVITY_GRID
     names = list(present)
     defaults = {k: getattr(tr, k) for k in names}
+    positives = sum(int(quiet_of[c].sum()) for c in cuts)
     rows = []
     for combo in itertools.product(*present.values()):
         over = dict(zip(names, combo))
@@ -555,36 +526,30 @@ def _sensitivity(trends_fn, data: EmailData, settings, cuts, rows_of, quiet_of, 
             per_cut.append({"day": int(c), **_dormancy_block(labels, q)})
 
         def pooled(kind: str) -> dict:
-            tp = sum(p[kind]["true_positives"] for p in per_cut)
-            flagged = sum(p[kind]["flagged"] for p in per_cut)
-            positives = sum(int(quiet_of[c].sum()) for c in cuts)
-            pr, rc = (tp / flagged if flagged else None), (tp / positives if positives else None)
-            f1 = 2 * pr * rc / (pr + rc) if pr is not None and rc is not None and pr + rc > 0 else None
-            return {"precision": pr, "recall": rc, "f1": f1, "flagged": flagged, "true_positives": tp}
+            return _scores(sum(p[kind]["true_positives"] for p in per_cut),
+                           sum(p[kind]["flagged"] for p in per_cut), positives)
 
         rows.append({**over, "is_default": over == defaults, "pooled_dormant": pooled("dormant"),
                      "pooled_dormant_or_cooling": pooled("dormant_or_cooling"),
                      "per_cut": per_cut})
         log.info("sensitivity %s: dormant P %s R %s", over, _f(rows[-1]["pooled_dormant"]["precision"]),
                  _f(rows[-1]["pooled_dormant"]["recall"]))
-    ref = {"true_positives": 0, "flagged": 0}
-    positives = 0
-    for c in cuts:
-        r = rule_of[c]
-        ref["true_positives"] += r["true_positives"]
-        ref["flagged"] += r["flagged"]
-        positives += int(quiet_of[c].sum())
-    pr = ref["true_positives"] / ref["flagged"] if ref["flagged"] else None
-    rc = ref["true_positives"] / positives if positives else None
-    ref.update(precision=pr, recall=rc,
-               f1=2 * pr * rc / (pr + rc) if pr is not None and rc is not None and pr + rc > 0 else None)
+    ref = _scores(sum(rule_of[c]["true_positives"] for c in cuts), sum(rule_of[c]["flagged"] for c in cuts),
+                  positives)
     varies = len({(r["pooled_dormant"]["flagged"], r["pooled_dormant_or_cooling"]["flagged"]) for r in rows}) > 1
     if not varies:
         log.warning("the dormancy labels are the same for every setting of %s: the product does not read them",
                     ", ".join(names))
-    return {"available": True, "settings_kind": which, "reference_rule": ref, "labels_vary": varies, "grid": {k: list(v) for k, v in present.items()},
-            "missing_settings": missing,
-            "defaults": defaults, "rows": rows}
+    return {"available": True, "reference_rule": ref, "labels_vary": varies,
+            "grid": {k: list(v) for k, v in present.items()}, "defaults": defaults, "rows": rows}
+
+
+def _scores(true_positives: int, flagged: int, positives: int) -> dict:
+    """Precision, recall and F1 from counts (None where undefined)."""
+    pr = true_positives / flagged if flagged else None
+    rc = true_positives / positives if positives else None
+    f1 = 2 * pr * rc / (pr + rc) if pr is not None and rc is not None and pr + rc > 0 else None
+    return {"precision": pr, "recall": rc, "f1": f1, "flagged": flagged, "true_positives": true_positives}
 
 
 # -- the power checks of benchmarks/quality_power.py ----------------------------------------
@@ -724,9 +689,7 @@ def email_markdown(email: dict) -> str:
     lines.append("")
     if sens.get("available"):
         names = list(sens["grid"])
-        note = ("" if sens.get("settings_kind") == "new" else
-                f" — the product has no {', '.join(sens['missing_settings'])} yet, so the older settings")
-        lines += [f"Dormancy settings sensitivity (pooled over the cuts; `*` = defaults {sens['defaults']}{note}):",
+        lines += [f"Dormancy settings sensitivity (pooled over the cuts; `*` = defaults {sens['defaults']}):",
                   "",
                   "| " + " | ".join(names) + " | dormant P / R (flagged) | dormant F1 | dormant or cooling P / R (flagged) |",
                   "|" + "---:|" * (len(names) + 3)]

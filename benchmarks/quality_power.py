@@ -48,11 +48,9 @@ from scipy import stats
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # a checkout without installing
 
-try:  # the modules the brief names; the package re-exports both if they move
-    from kamgraph.analysis.influence import influence  # noqa: E402
-    from kamgraph.analysis.strength import strengths  # noqa: E402
-except ImportError:  # pragma: no cover - a rename in progress
-    from kamgraph.analysis import influence, strengths  # noqa: E402
+from kamgraph.analysis.arrays import within_groups  # noqa: E402
+from kamgraph.analysis.influence import influence  # noqa: E402
+from kamgraph.analysis.strength import strengths  # noqa: E402
 from kamgraph.schema import normalize_frame  # noqa: E402
 from kamgraph.settings import Settings  # noqa: E402
 from kamgraph.snapshot import Snapshot  # noqa: E402
@@ -175,19 +173,6 @@ def load_hospital(folder: Path) -> dict:
 
 # -- signals -------------------------------------------------------------------------------
 
-def _within_groups(group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Every (i, j), i < j, with ``group[i] == group[j]`` for a sorted ``group`` array."""
-    n = len(group)
-    if n == 0:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
-    sizes = np.diff(np.r_[starts, n])
-    after = np.repeat(starts + sizes, sizes) - np.arange(n) - 1
-    left = np.repeat(np.arange(n), after)
-    offsets = np.arange(int(after.sum())) - np.repeat(np.cumsum(after) - after, after)
-    return left, left + offsets + 1
-
-
 def attendance_pairs(att: pd.DataFrame) -> pd.DataFrame:
     """Unordered pairs who attended an interaction together, from ``interaction_id,
     person_id``: columns ``a, b`` (a < b), ``newman`` (sum over shared interactions of
@@ -198,7 +183,7 @@ def attendance_pairs(att: pd.DataFrame) -> pd.DataFrame:
     order = np.lexsort((pcode, icode))
     i, p = icode[order].astype(np.int64), pcode[order].astype(np.int64)
     size = np.bincount(i)
-    left, right = _within_groups(i)
+    left, right = within_groups(i)
     w = 1.0 / (size[i[left]] - 1)
     P = max(len(people), 1)
     key = p[left] * P + p[right]  # p is sorted within each interaction: a < b
