@@ -537,9 +537,10 @@ class SQLiteStore(BaseStore):
 
     def history_from(self) -> pd.Timestamp | None:
         with self._lock:
-            row = self._reading().execute('SELECT "value" FROM "meta" WHERE "key" = ?', ("history_from",)).fetchone()
+            conn = self._reading()
+            row = conn.execute('SELECT "value" FROM "meta" WHERE "key" = ?', ("history_from",)).fetchone()
             if row is None:  # written before starts were recorded: the first interaction
-                first = self._conn.execute('SELECT MIN("date") FROM "interactions"').fetchone()[0]
+                first = conn.execute('SELECT MIN("date") FROM "interactions"').fetchone()[0]
                 return pd.Timestamp(first) if first else None
         return pd.Timestamp("1970-01-01") + pd.Timedelta(days=int(row[0]))
 
