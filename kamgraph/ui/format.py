@@ -80,6 +80,16 @@ def option_labels(ids: Iterable[str], labels: pd.Series) -> dict[str, str]:
     return {i: (str(labels.get(i)) if isinstance(labels.get(i), str) else str(i)) for i in ids}
 
 
+#: how a trend slope (the monthly relative change of a relationship's odds) is shown: as % a month
+SLOPE_LABEL = "change a month"
+SLOPE_FORMAT = "%+.0f%%"
+
+
+def slope_percent(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with its ``slope`` (a fraction a month) in percent, for :data:`SLOPE_FORMAT`."""
+    return df.assign(slope=df["slope"] * 100.0) if "slope" in df.columns else df
+
+
 def columns(df: pd.DataFrame, mapping: dict[str, str]) -> pd.DataFrame:
     """The columns of ``mapping`` that ``df`` has, renamed for display."""
     keep = [c for c in mapping if c in df.columns]

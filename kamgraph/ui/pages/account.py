@@ -18,7 +18,19 @@ from kamgraph.analysis.whatif import key_person_risk
 from kamgraph.report.relmap import MapTooLarge, account_map
 from kamgraph.ui.charts import sparkline
 from kamgraph.ui.context import PageContext
-from kamgraph.ui.format import ROLE_ORDER, accounts_in_order, columns, date_text, md, nice, severity_band, strength_text
+from kamgraph.ui.format import (
+    ROLE_ORDER,
+    SLOPE_FORMAT,
+    SLOPE_LABEL,
+    accounts_in_order,
+    columns,
+    date_text,
+    md,
+    nice,
+    severity_band,
+    slope_percent,
+    strength_text,
+)
 
 DEFAULT_MIN_STRENGTH = 0.2
 
@@ -193,13 +205,13 @@ def _card(ctx: PageContext, account_id: str, scope) -> None:
         table = who.sort_values("strength_now", ascending=False)
         why = ctx.compute(explain_pairs, tuple(table["person_id"]), tuple(table["other_id"]), scope=scope,
                           as_of=ctx.as_of_text)
-        table = table.assign(why=why)
+        table = slope_percent(table.assign(why=why))
         st.dataframe(columns(table, {"person_name": "our person", "strength_now": "strength", "label": "trend",
-                                     "slope": "per month", "n_interactions": "interactions",
+                                     "slope": SLOPE_LABEL, "n_interactions": "interactions",
                                      "last_interaction": "last interaction", "why": "where the strength comes from"}),
                      hide_index=True, width="stretch",
                      column_config={"strength": st.column_config.NumberColumn(format="%.2f"),
-                                    "per month": st.column_config.NumberColumn(format="%+.3f"),
+                                    SLOPE_LABEL: st.column_config.NumberColumn(format=SLOPE_FORMAT),
                                     "last interaction": st.column_config.DateColumn(format="YYYY-MM-DD")})
     else:
         st.caption("Nobody yet.")

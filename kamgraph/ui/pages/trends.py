@@ -11,17 +11,17 @@ from kamgraph.analysis.people import internal_ids, person_labels
 from kamgraph.analysis.trends import monthly_series, relationship_changes, trends
 from kamgraph.ui.charts import strength_lines
 from kamgraph.ui.context import PageContext
-from kamgraph.ui.format import accounts_in_order, columns, md
+from kamgraph.ui.format import SLOPE_FORMAT, SLOPE_LABEL, accounts_in_order, columns, md, slope_percent
 
 MODES = ("Account", "Person", "Pair")
 CHANGE_WINDOWS = (1, 3, 6, 12)  # months offered for "what changed"
 
 TREND_COLUMNS = {"person_name": "our person", "other_name": "contact", "accounts": "accounts",
-                 "strength_now": "strength", "strength_start": "at window start", "slope": "per month",
+                 "strength_now": "strength", "strength_start": "at window start", "slope": SLOPE_LABEL,
                  "label": "trend", "last_interaction": "last interaction"}
 TREND_CONFIG = {"strength": st.column_config.NumberColumn(format="%.2f"),
                 "at window start": st.column_config.NumberColumn(format="%.2f"),
-                "per month": st.column_config.NumberColumn(format="%+.3f"),
+                SLOPE_LABEL: st.column_config.NumberColumn(format=SLOPE_FORMAT),
                 "last interaction": st.column_config.DateColumn(format="YYYY-MM-DD")}
 
 
@@ -34,8 +34,8 @@ def render(ctx: PageContext) -> None:
     asof = ctx.as_of_text
     all_trends = ctx.compute(trends, as_of=asof)
     labels = ctx.compute(person_labels, with_settings=False, as_of=asof)
-    st.caption(f"Monthly strength over {ctx.settings.trend.months} months up to {asof}; the trend is the slope "
-               f"of the last {ctx.settings.trend.slope_points} months. Pairs: each of our people with each "
+    st.caption(f"Monthly strength over {ctx.settings.trend.months} months up to {asof}; the trend is how fast it "
+               f"changes a month over the last {ctx.settings.trend.slope_points} months. Pairs: each of our people with each "
                "customer contact they have a tie or an interaction with.")
     mode = st.segmented_control("Trends for", MODES, default="Account", key="tr_mode") or "Account"
 
@@ -101,10 +101,10 @@ def _lists(rows: pd.DataFrame, mode: str) -> None:
     left, right = st.columns(2, gap="medium")
     with left:
         st.subheader(f"Warming ({len(warming)})")
-        st.dataframe(columns(warming, TREND_COLUMNS), hide_index=True, width="stretch", column_config=TREND_CONFIG)
+        st.dataframe(columns(slope_percent(warming), TREND_COLUMNS), hide_index=True, width="stretch", column_config=TREND_CONFIG)
     with right:
         st.subheader(f"Cooling or dormant ({len(cooling)})")
-        st.dataframe(columns(cooling, TREND_COLUMNS), hide_index=True, width="stretch", column_config=TREND_CONFIG)
+        st.dataframe(columns(slope_percent(cooling), TREND_COLUMNS), hide_index=True, width="stretch", column_config=TREND_CONFIG)
     st.caption(f"{len(rows)} relationships · {len(warming)} warming · {len(cooling)} cooling or dormant")
 
 
