@@ -1,0 +1,1 @@
+"""``kamgraph audit``: the audit trail of changes (being built for issue 13)."""

@@ -1,0 +1,1 @@
+"""``kamgraph edit``: record what you learn without a spreadsheet (being built for issue 13)."""

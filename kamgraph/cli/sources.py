@@ -1,0 +1,1 @@
+"""``kamgraph import-calendar`` / ``import-mail`` (being built for issue 13)."""
