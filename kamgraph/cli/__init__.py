@@ -230,9 +230,12 @@ def _cell(v: Any) -> str:
 
 # register verbs (import for side effects)
 from kamgraph.cli import analysis as _analysis  # noqa: E402,F401
+from kamgraph.cli import audit as _audit  # noqa: E402,F401
+from kamgraph.cli import edit as _edit  # noqa: E402,F401
 from kamgraph.cli import manage as _manage  # noqa: E402,F401
 from kamgraph.cli import network as _network  # noqa: E402,F401
 from kamgraph.cli import reports as _reports  # noqa: E402,F401
+from kamgraph.cli import sources as _sources  # noqa: E402,F401
 from kamgraph.cli import stores as _stores  # noqa: E402,F401
 from kamgraph.cli import synthetic as _synthetic  # noqa: E402,F401
 from kamgraph.cli import users as _users  # noqa: E402,F401
