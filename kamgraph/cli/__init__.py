@@ -239,3 +239,4 @@ from kamgraph.cli import sources as _sources  # noqa: E402,F401
 from kamgraph.cli import stores as _stores  # noqa: E402,F401
 from kamgraph.cli import synthetic as _synthetic  # noqa: E402,F401
 from kamgraph.cli import users as _users  # noqa: E402,F401
+from kamgraph.cli import visits as _visits  # noqa: E402,F401
