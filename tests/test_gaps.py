@@ -532,3 +532,46 @@ def test_tier_policy_rows_name_the_rule_that_fired():
     assert d2.loc["executive_tie", "target_id"] == "d2"
     other = run(_tiers(), "missing_team_role")
     assert (other["rule"] == other["kind"]).all()
+
+
+# -- who is assigned: every account-team member counts ------------------------------------
+
+def _sales_rep_teams():
+    """S1 has twelve sales reps on its team as ``sr`` (no AR, no owner, no sponsor), like the
+    accounts of a CRM export whose opportunity owners land on the account team; N1 has nobody.
+    Neither has a decision-maker assessed."""
+    reps = [internal(f"r{i:02d}", 4, f"Rep {i:02d}") for i in range(1, 13)]
+    emp = [{"person_id": p["id"], "org_id": "S1", "team_role": "sr"} for p in reps]
+    return build_snapshot(
+        accounts=[{"id": "S1", "name": "Sales One", "tier": "silver"}, {"id": "N1", "name": "Nobody Inc", "tier": "silver"}],
+        people=reps + [contact("c1", "S1", 3, "approver", "Cai"), contact("c2", "N1", 3, "approver", "Dee")],
+        employment=emp,
+    )
+
+
+def test_an_account_with_only_sales_reps_on_its_team_has_someone_assigned():
+    g = gaps(_sales_rep_teams(), S, kinds=["no_decision_maker_known", "missing_team_role"])
+    s1 = g[g["account_id"] == "S1"]
+    # hand-computed: the silver policy needs an AR (missing) and nobody is a decision-maker;
+    # the first SR by id (r01, "Rep 01") stands in for the account team in both actions
+    assert sorted(s1["kind"]) == ["missing_team_role", "no_decision_maker_known"]
+    assert set(s1["actor_id"]) == {"r01"}
+    dm = s1.set_index("kind").loc["no_decision_maker_known"]
+    assert dm["action"] == ("Rep 01 (solution responsible (SR)) should find out who makes the final decision "
+                            "at Sales One.")
+    role = s1.set_index("kind").loc["missing_team_role"]
+    assert role["action"] == "Rep 01 (solution responsible (SR)) should assign an account responsible (AR) to Sales One."
+    assert not s1["action"].str.contains("Nobody is assigned").any()
+    # an account with nobody on its team and no owner still says so
+    n1 = g[g["account_id"] == "N1"]
+    assert n1["action"].str.startswith("Nobody is assigned to this account").all() and len(n1) == 2
+
+
+def test_an_ended_team_membership_no_longer_counts_as_assigned():
+    snap = _sales_rep_teams()
+    emp = snap.employment.copy()
+    emp.loc[emp["org_id"] == "S1", "until"] = pd.Timestamp("2025-06-30")
+    ended = build_snapshot(accounts=snap.accounts, people=snap.people, employment=emp,
+                           assessments=snap.assessments)
+    g = gaps(ended, S, kinds=["no_decision_maker_known"]).set_index("account_id")
+    assert g.loc["S1", "action"].startswith("Nobody is assigned to this account")

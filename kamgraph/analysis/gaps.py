@@ -53,7 +53,10 @@ tie) and an access path exists (:func:`kamgraph.analysis.paths.access_paths_for`
 actor is the internal person at the start of the best path (for peer and executive gaps,
 the best path starting from someone senior enough) and ``path`` is its one-line
 explanation. Otherwise the actor comes from the account team: the executive sponsor for
-executive matters, the account responsible (AR) for the rest, then the account owner.
+executive matters, the account responsible (AR) for the rest, then the account owner, then
+any other member of the account team (SR, FR, other: every current internal employment at
+the account with a ``team_role`` counts as assigned). Only an account with no owner and
+nobody on its team gets "Nobody is assigned to this account".
 """
 
 from __future__ import annotations
@@ -150,6 +153,24 @@ class _Context:
         return f"{self.name(pid)} ({role})" if role else self.name(pid)
 
 
+#: team roles in the order their holder stands in for the account team (first found acts)
+TEAM_ROLE_ORDER: tuple[str, ...] = (
+    TeamRole.AR.value, TeamRole.EXECUTIVE_SPONSOR.value, TeamRole.SR.value, TeamRole.FR.value, TeamRole.OTHER.value)
+
+
+def _first_of(*candidates) -> tuple[pd.Series, pd.Series]:
+    """Row by row, the first ``(ids, role label)`` candidate whose id is given: the actor
+    and how to name their role. A label is a string or a Series aligned with the ids."""
+    index = candidates[0][0].index
+    ids = pd.Series([None] * len(index), index=index, dtype=object)
+    roles = pd.Series([None] * len(index), index=index, dtype=object)
+    for cand, label in candidates:
+        fill = ids.isna() & cand.notna()
+        ids = ids.where(~fill, cand)
+        roles = roles.where(~fill, label)
+    return ids.astype(object).where(ids.notna(), None), roles
+
+
 def _accounts_frame(snap: Snapshot, settings: Settings, t, ids, team: pd.DataFrame) -> pd.DataFrame:
 
     acc = snap.accounts.set_index("id").reindex(ids)
@@ -158,21 +179,30 @@ def _accounts_frame(snap: Snapshot, settings: Settings, t, ids, team: pd.DataFra
     tiers = account_tiers(snap, settings).drop_duplicates("account_id").set_index("account_id")["tier"]
     out["tier"] = out["account_id"].map(tiers)
     first = team.drop_duplicates(["account_id", "team_role"]).set_index(["account_id", "team_role"])["internal_id"]
-    for role in (TeamRole.AR.value, TeamRole.EXECUTIVE_SPONSOR.value):
+    for role in TEAM_ROLE_ORDER:
         col = first.xs(role, level="team_role") if role in team["team_role"].values else pd.Series(dtype=object)
         out[role] = out["account_id"].map(col)
     owner = out["owner_id"].where(out["owner_id"].notna(), None)
     ar, sponsor = out[TeamRole.AR.value], out[TeamRole.EXECUTIVE_SPONSOR.value]
-    # who acts: the AR for account work, the sponsor for executive work; the owner stands in
-    out["lead_id"] = ar.where(ar.notna(), owner).where(ar.notna() | owner.notna(), sponsor)
-    out["lead_role"] = np.where(ar.notna(), TEAM_ROLE_LABELS["ar"],
-                                np.where(owner.notna(), "account owner", TEAM_ROLE_LABELS["executive_sponsor"]))
-    out["exec_id"] = sponsor.where(sponsor.notna(), out["lead_id"])
-    out["exec_role"] = np.where(sponsor.notna(), TEAM_ROLE_LABELS["executive_sponsor"], out["lead_role"])
-    out["assign_id"] = owner.where(owner.notna(), sponsor).where(owner.notna() | sponsor.notna(), ar)
-    out["assign_role"] = np.where(owner.notna(), "account owner",
-                                  np.where(sponsor.notna(), TEAM_ROLE_LABELS["executive_sponsor"],
-                                           TEAM_ROLE_LABELS["ar"]))
+    # any other member of the account team (SR, then FR, then other): an account with
+    # members on its team has someone assigned, whatever their role
+    member = pd.Series([None] * len(out), index=out.index, dtype=object)
+    member_role = pd.Series([None] * len(out), index=out.index, dtype=object)
+    for role in (TeamRole.SR.value, TeamRole.FR.value, TeamRole.OTHER.value):
+        fill = member.isna() & out[role].notna()
+        member = member.where(~fill, out[role])
+        member_role = member_role.where(~fill, TEAM_ROLE_LABELS[role])
+    # who acts: the AR for account work, the sponsor for executive work; the owner, then
+    # the sponsor, then any other team member stands in
+    out["lead_id"], out["lead_role"] = _first_of(
+        (ar, TEAM_ROLE_LABELS["ar"]), (owner, "account owner"),
+        (sponsor, TEAM_ROLE_LABELS["executive_sponsor"]), (member, member_role))
+    out["exec_id"], out["exec_role"] = _first_of(
+        (sponsor, TEAM_ROLE_LABELS["executive_sponsor"]), (out["lead_id"], out["lead_role"]))
+    # who assigns missing roles: the owner, the sponsor, the AR, else whoever is on the team
+    out["assign_id"], out["assign_role"] = _first_of(
+        (owner, "account owner"), (sponsor, TEAM_ROLE_LABELS["executive_sponsor"]), (ar, TEAM_ROLE_LABELS["ar"]),
+        (member, member_role))
     tw = dict(settings.tiers.weights)
     top = max(tw.values()) if tw else 1.0
     out["tier_factor"] = out["tier"].map(tw).astype(float).fillna(min(tw.values()) if tw else 1.0) / top
