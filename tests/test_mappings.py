@@ -212,6 +212,23 @@ def test_dataloader_opportunities_and_roles(dataloader):
     assert any("several roles on one opportunity" in w for w in raw.warnings)
 
 
+def test_dataloader_contact_roles_become_account_level_assessments(dataloader):
+    """The buying center is account-level: each contact gets the heaviest of their roles on the
+    account's opportunities (decision_maker > approver > technical_evaluator > influencer ...)."""
+    raw = load_mapping("salesforce").read(dataloader)
+    got = {(r["person_id"], r["account_id"]): (r["decision_role"], r["source"])
+           for r in records(raw, "assessments")}
+    src = "Salesforce OpportunityContactRole"
+    assert got == {
+        (CLAIRE, ACME): ("decision_maker", src),  # Economic Buyer on RETROFIT beats Executive Sponsor on SPARES
+        (MARC, ACME): ("technical_evaluator", src),  # Technical Buyer beats the blank role (influencer)
+        (INGRID, BORE): ("decision_maker", src),  # the primary role of the two on PILOT
+    }
+    t = raw.tables["assessments"]
+    assert t.source == "OpportunityContactRole.csv" and t.rows == [2, 3, 7]
+    assert column(raw, "assessments", "assessed_on") == [None, None, None]  # no dates exported: the import date
+
+
 def test_dataloader_tasks_and_events_become_interactions(dataloader):
     raw = load_mapping("salesforce").read(dataloader)
     inter = {r["id"]: r for r in records(raw, "interactions")}
@@ -678,7 +695,7 @@ def test_e2e_dataloader_into_sqlite(dataloader, store):
     import_path(dataloader, store, mapping=load_mapping("salesforce"))
     assert nonzero(store.counts()) == {
         "accounts": 2, "people": 6, "employment": 5, "reports_to": 2, "opportunities": 3,
-        "opportunity_roles": 5, "interactions": 5, "attendance": 10}
+        "opportunity_roles": 5, "assessments": 3, "interactions": 5, "attendance": 10}
     assert stored(store, "people", "id", "level") >= {(CLAIRE, 1), (SAM, 4), (DANA, 2)}  # level from title
     assert stored(store, "opportunity_roles", "person_id", "opportunity_id", "role") >= {
         (CLAIRE, RETROFIT, "decision_maker"), (CLAIRE, SPARES, "approver")}

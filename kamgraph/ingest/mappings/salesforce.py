@@ -27,7 +27,9 @@ What maps to what, and why (full table in docs/crm-mappings.md):
   owners but not exported become placeholders "Salesforce user <id>" (one warning).
 * Opportunity -> ``opportunities``; status from IsWon/IsClosed, else from StageName
   ("Closed Won"/"Closed Lost").
-* OpportunityContactRole -> ``opportunity_roles`` via :data:`ROLE_MAP`.
+* OpportunityContactRole -> ``opportunity_roles`` via :data:`ROLE_MAP`, and the contact's
+  account-level decision role (``assessments`` at the opportunity's account, the heaviest
+  of their roles there: :data:`ROLE_PRECEDENCE`), so the account's buying center is known.
 * Task/Event -> ``interactions`` (kind via :data:`KIND_MAP`; open Tasks are skipped) and
   ``attendance`` (WhoId contact, OwnerId user, EventRelation invitees).
 
@@ -52,7 +54,7 @@ from kamgraph.ingest.mappings import add_tables, raw_table, read_csv_file
 from kamgraph.ingest.raw import RawImport, RawTable
 from kamgraph.model import DecisionRole, InteractionKind
 
-__all__ = ["SalesforceMapping", "ROLE_MAP", "KIND_MAP", "read_salesforce"]
+__all__ = ["SalesforceMapping", "ROLE_MAP", "ROLE_PRECEDENCE", "KIND_MAP", "read_salesforce"]
 
 #: OpportunityContactRole.Role (lower case) -> kamgraph decision role.
 #: Blank roles and "Other" become ``influencer``: the contact is in the buying center but
@@ -403,7 +405,9 @@ def _map(objects: dict[str, _Objects], warnings: list[str]) -> list[RawTable]:
         }, o))
 
     if (r := objects.get("OpportunityContactRole")) is not None:
-        tables.append(_opportunity_roles(r, warnings))
+        roles = _opportunity_roles(r, warnings)
+        tables.append(roles)
+        tables.append(_account_assessments(roles, r, objects.get("Opportunity")))
 
     opp_account = {}
     if (o := objects.get("Opportunity")) is not None:
@@ -525,6 +529,56 @@ def _opportunity_roles(r: _Objects, warnings: list[str]) -> RawTable:
     frame = frame[~dup].sort_values("_row", kind="mergesort")
     return raw_table("opportunity_roles", frame[["person_id", "opportunity_id", "role"]].reset_index(drop=True),
                      r.source, frame["_row"].tolist())
+
+
+#: Which opportunity role a contact holds at the account when their roles on its
+#: opportunities differ: the heaviest in the buying center, in the order of the default
+#: coverage role weights (decision_maker 3, approver 2, technical_evaluator / influencer /
+#: coach 1.5, procurement / user 1; docs/crm-mappings.md).
+ROLE_PRECEDENCE: tuple[str, ...] = (
+    DecisionRole.DECISION_MAKER.value, DecisionRole.APPROVER.value, DecisionRole.TECHNICAL_EVALUATOR.value,
+    DecisionRole.INFLUENCER.value, DecisionRole.COACH.value, DecisionRole.PROCUREMENT.value, DecisionRole.USER.value,
+)
+#: ``assessments.source`` of the account-level roles read from contact roles
+ROLE_SOURCE = "Salesforce OpportunityContactRole"
+
+
+def _account_assessments(roles: RawTable, r: _Objects, opportunities: _Objects | None) -> RawTable:
+    """Contact roles on opportunities -> the contact's decision role at the opportunity's account.
+
+    The buying center of an account is its contacts with an account-level decision role
+    (docs/architecture.md); Salesforce records roles per opportunity only, so without this
+    every account of a Salesforce import had an empty buying center and "no decision maker
+    known". A contact with roles on several opportunities of one account gets the heaviest
+    (:data:`ROLE_PRECEDENCE`). The assessment is dated by the contact role's
+    LastModifiedDate, else CreatedDate, else (empty) the import date; validation keeps it
+    only when it changes the role in force, so re-importing adds nothing.
+    """
+    frame = roles.frame
+    opp_account: dict[str, str | None] = {}
+    if opportunities is not None:
+        opp_account = dict(zip(_col(opportunities, "id").tolist(), _col(opportunities, "accountid").tolist()))
+    # the same row order as ``roles`` (which dropped a contact's duplicate roles on one opportunity)
+    by_row = pd.Series(range(len(r.rows)), index=r.rows)
+    pos = by_row.reindex(roles.rows).to_numpy()
+    dated = _date_part(_first(r, "lastmodifieddate", "createddate")).to_numpy(dtype=object)[pos]
+    out = pd.DataFrame({
+        "person_id": frame["person_id"].to_numpy(dtype=object),
+        "account_id": frame["opportunity_id"].map(opp_account).to_numpy(dtype=object),
+        "decision_role": frame["role"].to_numpy(dtype=object),
+        "assessed_on": dated,
+        "_rank": frame["role"].map({k: i for i, k in enumerate(ROLE_PRECEDENCE)}).fillna(len(ROLE_PRECEDENCE)),
+        "_row": roles.rows,
+    })
+    # a role on an opportunity that is not exported has no account: opportunity_roles
+    # reports the missing opportunity; the assessment is left out
+    out = out[out["person_id"].notna() & out["account_id"].notna()]
+    out = out.sort_values(["_rank", "assessed_on", "_row"], ascending=[True, False, True], kind="mergesort",
+                          na_position="last")
+    out = out.drop_duplicates(["person_id", "account_id"], keep="first").sort_values("_row", kind="mergesort")
+    out["source"] = ROLE_SOURCE
+    return raw_table("assessments", out[["person_id", "account_id", "assessed_on", "decision_role", "source"]]
+                     .reset_index(drop=True), r.source, out["_row"].tolist())
 
 
 def _task_closed(t: _Objects) -> pd.Series:
