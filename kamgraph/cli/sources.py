@@ -1,1 +1,117 @@
-"""``kamgraph import-calendar`` / ``import-mail`` (being built for issue 13)."""
+"""``kamgraph import-calendar`` / ``import-mail``: calendars and mail headers as interactions.
+
+Both call :func:`kamgraph.ingest.messages.import_messages` and print the rows written, what
+was skipped (counted by reason) and the addresses that matched nobody (the first 20).
+Names and addresses come from the data: they print through :func:`~kamgraph.cli.echo` and
+:func:`~kamgraph.cli.output`, never raw.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+import pandas as pd
+
+from kamgraph.cli import echo, main, open_store, output, pass_config
+from kamgraph.cli.manage import os_user
+from kamgraph.config import Config
+from kamgraph.ingest.messages import DEFAULT_WINDOW_DAYS, UNKNOWN_LISTED, MessagesReport, MessageSourceError
+
+_DATE = click.DateTime(formats=["%Y-%m-%d"])
+_COMMON = [
+    click.option("--from", "start", type=_DATE, default=None, metavar="YYYY-MM-DD",
+                 help="First day imported (included)."),
+    click.option("--to", "end", type=_DATE, default=None, metavar="YYYY-MM-DD",
+                 help="Last day imported (included)."),
+    click.option("--add-unknown", is_flag=True,
+                 help="Add addresses that match nobody as external people (name from the display name)."),
+    click.option("--dry-run", is_flag=True, help="Read and validate; show what would be written; write nothing."),
+]
+
+
+def _options(fn):
+    for opt in reversed(_COMMON):
+        fn = opt(fn)
+    return fn
+
+
+@main.command("import-calendar")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_options
+@pass_config
+def import_calendar(config: Config, file: Path, start, end, add_unknown: bool, dry_run: bool) -> None:
+    """Import the events of FILE (an iCalendar .ics export) as interactions.
+
+    Attendees and the organizer are matched to people by e-mail address (the email column
+    of people; several addresses per person separated by ; or ,). Recurring events are
+    expanded inside the window; cancelled events and declined attendees are skipped; the
+    date is the event's local date in its own time zone. Default window: the 365 days up
+    to today (--as-of). Re-importing the same file writes the
+    same rows.
+    """
+    from kamgraph.ingest.messages import is_calendar_file
+
+    if not is_calendar_file(file):
+        raise MessageSourceError(f"{file}: not an iCalendar file (.ics); for mail use kamgraph import-mail")
+    _run(config, file, start, end, add_unknown, dry_run)
+
+
+@main.command("import-mail")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@_options
+@pass_config
+def import_mail(config: Config, path: Path, start, end, add_unknown: bool, dry_run: bool) -> None:
+    """Import the messages of PATH (an .mbox file, an .eml file, or a folder of them) as interactions.
+
+    Only the headers From, To, Cc, Date, Subject and Message-ID are read; bodies never.
+    Senders and recipients are matched to people by e-mail address. Default: every message
+    (--from/--to limit the dates). Re-importing the same mail writes the same rows.
+    """
+    from kamgraph.ingest.messages import is_calendar_file
+
+    if path.is_file() and is_calendar_file(path):
+        raise MessageSourceError(f"{path}: a calendar, not mail; use kamgraph import-calendar")
+    _run(config, path, start, end, add_unknown, dry_run)
+
+
+def _run(config: Config, path: Path, start, end, add_unknown: bool, dry_run: bool) -> None:
+    from kamgraph.ingest.messages import import_messages
+
+    with open_store(config) as store:
+        report = import_messages(path, store, start=start, end=end, add_unknown=add_unknown, dry_run=dry_run,
+                                 actor=None if dry_run else os_user(), today=config.as_of)
+        url = store.url
+    _print(report, url, default_window=start is None and end is None, add_unknown=add_unknown)
+
+
+def _print(report: MessagesReport, url: str, *, default_window: bool, add_unknown: bool) -> None:
+    rows = dict(report.rows)
+    output(pd.DataFrame({"entity": list(rows), "rows": list(rows.values())}), "table",
+           title="would import (dry run)" if report.dry_run else "imported")
+    s, e = report.window
+    if s is not None or e is not None:
+        span = f"{s or '...'} to {e or '...'}"
+        how = f" (default: the {DEFAULT_WINDOW_DAYS} days up to today; --from/--to to change it)" \
+            if default_window else ""
+        echo(f"window: {span}{how}")
+    echo(f"{report.interactions} interaction{'s' if report.interactions != 1 else ''} from {report.source}")
+    if report.skipped:
+        echo("skipped:")
+        for line in report.skipped:
+            echo(f"  {line}")
+    unknown = report.unknown
+    if len(unknown):
+        verb = f"{rows.get('people', 0)} added as external people" if add_unknown else "matching nobody"
+        output(unknown.head(UNKNOWN_LISTED), "table", title=f"{len(unknown)} unknown addresses ({verb})")
+        more = len(unknown) - UNKNOWN_LISTED
+        if not add_unknown:
+            echo((f"{more} more; " if more > 0 else "") + "--add-unknown adds them as external people")
+        elif more > 0:
+            echo(f"{more} more")
+    for w in report.warnings:
+        echo(f"warning: {w}", err=True)
+    if report.dry_run:
+        echo(f"dry run: {report.total} rows checked, nothing written")
+    else:
+        echo(f"{report.total} rows written to {url}; data version {report.data_version}")
