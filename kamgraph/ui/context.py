@@ -14,7 +14,13 @@ Everything a page shows comes through a :class:`PageContext`:
 
 The store's data version changes on every write, so a write made anywhere (the CLI, another
 session) is seen on the next rerun; :meth:`PageContext.clear` also empties the caches after
-the app itself imports or erases, so memory is not held by stale snapshots.
+the app itself imports, edits or erases, so memory is not held by stale snapshots.
+
+Edits (:mod:`kamgraph.ingest.edit`: a person, a job change, an assessment, an interaction,
+a tie, an influence link, a membership) need the ``edit`` permission (editors and admins;
+everyone when sign-in is off), are recorded as the signed-in user, and return an
+:class:`~kamgraph.ingest.edit.EditResult`; a refused one raises
+:class:`~kamgraph.ingest.edit.EditRejected` with the validator's message and writes nothing.
 """
 
 from __future__ import annotations
@@ -31,6 +37,8 @@ from kamgraph.analysis.paths import is_prepared, prepare
 from kamgraph.config import Config, resolve_config
 from kamgraph.errors import KamgraphError
 from kamgraph.ingest import ImportReport, import_path
+from kamgraph.ingest import edit as edits
+from kamgraph.ingest.edit import EditResult
 from kamgraph.settings import Settings
 from kamgraph.snapshot import Snapshot
 from kamgraph.store import open_store
@@ -64,6 +72,11 @@ def _counts(url: str, version: int) -> dict:
 @st.cache_data(show_spinner=False, max_entries=64)
 def _read(url: str, entity: str, version: int) -> pd.DataFrame:
     return _open_store(url).read(entity)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _audit(url: str, person_id: str | None, account_id: str | None, version: int) -> pd.DataFrame:
+    return _open_store(url).audit(person_id=person_id, account_id=account_id)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -203,12 +216,85 @@ class PageContext:
         self.clear()
         return deleted
 
+    # -- edits: one change each, validated like an import, one transaction --------------------
+    def _edit(self, fn: Callable, *args, **kwargs) -> EditResult:
+        self._require("edit")
+        result = fn(self._store, *args, actor=self.access.user, **kwargs)
+        if result.changed:
+            self.clear()
+        return result
+
+    @property
+    def user_person_id(self) -> str | None:
+        """The person the signed-in user is (by e-mail or name), for ``assessed_by``; else None."""
+        return edits.person_for_user(self._store, self.access.user)
+
+    def add_person(self, *, name: str, side: str, **fields) -> EditResult:
+        """A new person, and with ``org_id`` their job there (see :func:`kamgraph.ingest.edit.add_person`)."""
+        if any(fields.get(k) not in (None, "") for k in ("decision_role", "attitude", "influence")):
+            fields.setdefault("assessed_by", self.user_person_id)
+            fields.setdefault("source", "app")
+        return self._edit(edits.add_person, fields.pop("person_id", None), name=name, side=side,
+                          today=self.config.as_of, **fields)
+
+    def edit_person(self, person_id: str, **fields) -> EditResult:
+        """Change a person's fields (None: keep, "": clear) and employment (:func:`~kamgraph.ingest.edit.edit_person`)."""
+        return self._edit(edits.edit_person, person_id, today=self.config.as_of, **fields)
+
+    def job_change(self, person_id: str, to_org: str, on, **fields) -> EditResult:
+        """End the person's current job on ``on`` and start one at ``to_org`` (history kept)."""
+        return self._edit(edits.job_change, person_id, to_org, on, today=self.config.as_of, **fields)
+
+    def assess(self, person_id: str, account_id: str, **fields) -> EditResult:
+        """Append a dated assessment (role, attitude, influence); ``assessed_by`` defaults to the
+        signed-in user's person, ``assessed_on`` to the configured analysis date."""
+        fields.setdefault("assessed_by", self.user_person_id)
+        fields["source"] = fields.get("source") or "app"
+        return self._edit(edits.assess, person_id, account_id, today=self.config.as_of, **fields)
+
+    def log_interaction(self, **fields) -> EditResult:
+        """Log an interaction with its attendees (:func:`~kamgraph.ingest.edit.log_interaction`)."""
+        return self._edit(edits.log_interaction, **fields)
+
+    def add_tie(self, person_id: str, other_id: str, kind: str, **fields) -> EditResult:
+        return self._edit(edits.add_tie, person_id, other_id, kind, today=self.config.as_of, **fields)
+
+    def end_tie(self, person_id: str, other_id: str, kind: str | None = None) -> EditResult:
+        return self._edit(edits.end_tie, person_id, other_id, kind)
+
+    def add_influence(self, source_id: str, target_id: str, weight=None) -> EditResult:
+        return self._edit(edits.add_influence, source_id, target_id, weight=weight)
+
+    def end_influence(self, source_id: str, target_id: str) -> EditResult:
+        return self._edit(edits.end_influence, source_id, target_id)
+
+    def add_membership(self, person_id: str, org_id: str, role=None, since=None) -> EditResult:
+        return self._edit(edits.add_membership, person_id, org_id, role=role, since=since)
+
+    def end_membership(self, person_id: str, org_id: str) -> EditResult:
+        return self._edit(edits.end_membership, person_id, org_id)
+
+    # -- the audit trail -------------------------------------------------------------------------
+    @property
+    def has_audit(self) -> bool:
+        """Whether the store keeps an audit trail (``store.audit``)."""
+        return callable(getattr(self._store, "audit", None))
+
+    def audit(self, person_id: str | None = None, account_id: str | None = None) -> pd.DataFrame | None:
+        """Every recorded change touching a person or an account (oldest first: seq, at, actor,
+        source, action, entity, key, before, after); None when the store keeps no audit trail."""
+        if not self.has_audit:
+            return None
+        self._require("read")
+        return _audit(self.store_url, person_id, account_id, self.data_version)
+
     def clear(self) -> None:
-        """Forget every cached snapshot and result (after an import or an erasure)."""
+        """Forget every cached snapshot and result (after an import, an edit or an erasure)."""
         _cached.clear()
         _counts.clear()
         _read.clear()
         _snapshot.clear()
+        _audit.clear()
 
 
 def name_variants(name: str) -> list[str]:

@@ -102,3 +102,90 @@ def accounts_in_order(accounts: pd.DataFrame) -> pd.DataFrame:
     key = accounts.assign(_t=accounts["tier"].map(rank).fillna(len(rank)),
                           _r=-pd.to_numeric(accounts["revenue"], errors="coerce").fillna(0.0))
     return key.sort_values(["_t", "_r", "name", "id"], kind="mergesort").drop(columns=["_t", "_r"])
+
+
+def person_labels(people: pd.DataFrame, employment: pd.DataFrame, org_names: dict[str, str]) -> dict[str, str]:
+    """``{person id: "Name — title, organization"}`` for pickers: the title and organization of
+    the person's current job (else their latest, else their own title).
+
+    >>> people = pd.DataFrame({"id": ["C1", "S1"], "name": ["Ann Lee", "Li Wei"], "title": ["CFO", None]})
+    >>> jobs = pd.DataFrame({"person_id": ["C1"], "org_id": ["A1"], "title": ["CFO"],
+    ...                      "since": [pd.Timestamp("2020-01-01")], "until": [pd.NaT]})
+    >>> person_labels(people, jobs, {"A1": "Acme"})
+    {'C1': 'Ann Lee — CFO, Acme', 'S1': 'Li Wei'}
+    """
+    jobs = employment.assign(_ended=employment["until"].notna())
+    jobs = jobs.sort_values(["person_id", "_ended", "since"], ascending=[True, True, False], kind="mergesort",
+                            na_position="last").drop_duplicates("person_id").set_index("person_id")
+    out = {}
+    for pid, name, title in zip(people["id"], people["name"], people["title"]):
+        job = jobs.loc[pid] if pid in jobs.index else None
+        job_title = job["title"] if job is not None and isinstance(job["title"], str) else title
+        org = org_names.get(job["org_id"]) if job is not None else None
+        rest = ", ".join(" ".join(str(v).split()) for v in (job_title, org) if isinstance(v, str) and v.strip())
+        shown = " ".join(str(name).split()) if isinstance(name, str) and name.strip() else str(pid)
+        out[str(pid)] = f"{shown} — {rest}" if rest else shown
+    return out
+
+
+#: what an audit entry's entity is called in the history of changes
+ENTITY_LABELS = {"people": "person", "accounts": "account", "organizations": "organization",
+                 "employment": "job", "assessments": "assessment", "reports_to": "reporting line",
+                 "ties": "tie", "influence": "influence link", "memberships": "membership",
+                 "interactions": "interaction", "attendance": "attendance", "opportunities": "opportunity",
+                 "opportunity_roles": "opportunity role"}
+#: columns an audit entry's key may name someone or something by
+_ID_COLUMNS = ("id", "person_id", "other_id", "manager_id", "source_id", "target_id", "org_id", "account_id",
+               "interaction_id", "opportunity_id", "assessed_by", "owner_id")
+
+
+def audit_value(value: object) -> str:
+    """One value of an audit entry as shown: missing is ``—`` (never ``None``)."""
+    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and pd.isna(value)):
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return " ".join(str(value).split())
+
+
+def audit_view(audit: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """The audit trail as people read it, newest first: when, who, source, what, change.
+
+    ``what`` names the entity and its key with names for ids (``names``); ``change`` lists the
+    fields as ``field: before → after`` (a new row: ``field: value``; a deleted row: ``deleted``).
+
+    >>> a = pd.DataFrame([{"seq": 1, "at": "2026-11-20T09:00:00+00:00", "actor": None, "source": "edit: assess",
+    ...     "action": "insert", "entity": "assessments",
+    ...     "key": {"person_id": "C1", "account_id": "A1", "assessed_on": "2026-11-20"},
+    ...     "before": {"attitude": "neutral"}, "after": {"attitude": "skeptic"}}])
+    >>> audit_view(a, {"C1": "Ann Lee", "A1": "Acme"}).iloc[0].to_dict()
+    {'when': '2026-11-20 09:00 UTC', 'who': 'not signed in', 'source': 'edit: assess', 'what': 'assessment: Ann Lee, Acme, 2026-11-20', 'change': 'attitude: neutral → skeptic'}
+    """
+    rows = []
+    for r in audit.sort_values("seq", ascending=False, kind="mergesort").itertuples(index=False):
+        key = r.key if isinstance(r.key, dict) else {}
+        before = r.before if isinstance(r.before, dict) else None
+        after = r.after if isinstance(r.after, dict) else None
+        shown_key = [names.get(str(v), audit_value(v)) if k in _ID_COLUMNS else audit_value(v)
+                     for k, v in key.items()]
+        what = f"{ENTITY_LABELS.get(r.entity, str(r.entity))}: {', '.join(shown_key)}"
+        if after is None:
+            change = "deleted" if before is not None or str(r.action).startswith(("delete", "erase")) else "—"
+        else:
+            fields = [f for f in after if f not in key]
+            parts = []
+            for f in fields:
+                new = audit_value(after.get(f))
+                if before is None:
+                    if new != "—":
+                        parts.append(f"{f}: {new}")
+                elif audit_value(before.get(f)) != new:
+                    parts.append(f"{f}: {audit_value(before.get(f))} → {new}")
+            change = "; ".join(parts) if parts else ("added" if before is None else "no field changed")
+        at = pd.Timestamp(r.at) if isinstance(r.at, str) and r.at else None
+        when = at.strftime("%Y-%m-%d %H:%M UTC") if at is not None else audit_value(r.at)
+        rows.append({"when": when, "who": audit_value(r.actor) if isinstance(r.actor, str) else "not signed in",
+                     "source": audit_value(r.source), "what": what, "change": change})
+    return pd.DataFrame(rows, columns=["when", "who", "source", "what", "change"])

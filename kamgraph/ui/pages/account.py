@@ -1,5 +1,10 @@
 """Account: the relationship map, the gap list and access paths, and a card per contact.
 
+Editors record what they learn here (:mod:`kamgraph.ui.forms`): the side panel logs an
+interaction at the account or adds a contact; the person card assesses role, attitude and
+influence, edits the person, records a job change, logs an interaction with them or adds a
+tie. "History of changes" shows who changed what about the account and about the person.
+
 Query parameters ``?account=<id>&person=<id>`` open an account and a contact's card directly
 (links from other pages and e-mails). The map filters live in the sidebar.
 """
@@ -16,6 +21,7 @@ from kamgraph.analysis.strength import explain_pairs
 from kamgraph.analysis.trends import monthly_series, trends
 from kamgraph.analysis.whatif import key_person_risk
 from kamgraph.report.relmap import MapTooLarge, account_map
+from kamgraph.ui import forms
 from kamgraph.ui.charts import sparkline
 from kamgraph.ui.context import PageContext
 from kamgraph.ui.format import (
@@ -79,6 +85,7 @@ def render(ctx: PageContext) -> None:
     st.header(md(row["account_name"]))
     where = " · ".join(md(v) for v in (acc.get("industry"), acc.get("city"), acc.get("region")) if isinstance(v, str))
     st.caption(f"{nice(row['tier'])} account · {where} · as of {asof}")
+    forms.flash()
 
     account_gaps = ctx.compute(gaps, scope=scope, as_of=asof, accounts=scope)
     risk = ctx.compute(key_person_risk, scope=scope, as_of=asof, accounts=scope)
@@ -99,9 +106,23 @@ def render(ctx: PageContext) -> None:
     with right:
         _gaps(account_gaps)
         _paths(ctx, account_id, scope)
+        _record(ctx, account_id)
 
     st.divider()
     _card(ctx, account_id, scope)
+    with st.expander("History of changes at this account"):
+        forms.history(ctx, f"acc_{account_id}", account_id=account_id)
+
+
+def _record(ctx: PageContext, account_id: str) -> None:
+    """The side panel's edits: log an interaction here, add a contact here."""
+    st.subheader("Record")
+    if not forms.can_edit(ctx):
+        return
+    with st.expander("Log an interaction at this account", icon=":material/event_note:"):
+        forms.log_form(ctx, f"acc_{account_id}", account_id=account_id)
+    with st.expander("Add a contact", icon=":material/person_add:"):
+        forms.person_form(ctx, f"acc_{account_id}_new", account_id=account_id, side="customer")
 
 
 def _map(ctx: PageContext, account_id: str, scope, min_strength: float, roles, external: bool) -> None:
@@ -216,6 +237,8 @@ def _card(ctx: PageContext, account_id: str, scope) -> None:
     else:
         st.caption("Nobody yet.")
 
+    _card_edits(ctx, account_id, pid, c)
+
     with st.expander(f"All {len(contacts)} contacts"):
         st.dataframe(columns(contacts, {"name": "name", "title": "title", "level": "level",
                                         "decision_role": "role", "attitude": "attitude", "influence": "influence",
@@ -225,6 +248,28 @@ def _card(ctx: PageContext, account_id: str, scope) -> None:
                      hide_index=True, width="stretch",
                      column_config={"best strength": st.column_config.NumberColumn(format="%.2f"),
                                     "last interaction": st.column_config.DateColumn(format="YYYY-MM-DD")})
+
+
+def _card_edits(ctx: PageContext, account_id: str, pid: str, c: pd.Series) -> None:
+    """What can be recorded about this contact, and what was."""
+    st.markdown(f"**Record what you learned about {md(c['name'])}**")
+    if forms.can_edit(ctx):
+        prefix = f"card_{pid}"
+        assess, log, tie, person, job = st.tabs(["Role and attitude", "Log an interaction", "Add a tie",
+                                                  "Edit person", "Job change"])
+        with assess:
+            forms.assess_form(ctx, prefix, pid, account_id, {k: c.get(k) for k in
+                                                            ("decision_role", "attitude", "influence")})
+        with log:
+            forms.log_form(ctx, prefix, account_id=account_id, attendees=[pid])
+        with tie:
+            forms.tie_form(ctx, prefix, person_id=pid)
+        with person:
+            forms.person_form(ctx, prefix, person_id=pid)
+        with job:
+            forms.job_change_form(ctx, prefix, pid)
+    with st.expander(f"History of changes about {md(c['name'])}"):
+        forms.history(ctx, f"card_{pid}", person_id=pid)
 
 
 if __name__ == "__main__":

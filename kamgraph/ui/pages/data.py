@@ -6,6 +6,9 @@ whole upload is validated first and written in one transaction, or rejected with
 problem (file, row, column, value) and nothing written. Erasing a person asks for their id
 to be typed as confirmation. With sign-in on, only admins see the import and erase controls;
 uploads are limited in size and server-side imports to one folder (``kamgraph.ui.access``).
+
+"Record a change" offers every edit operation (:mod:`kamgraph.ui.forms`, validated like an
+import, one transaction each) to editors and admins; viewers see a note instead.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import streamlit as st
 
 from kamgraph.errors import ImportValidationError, KamgraphError
 from kamgraph.ui.access import import_dir, inside_import_dir, max_upload_bytes
+from kamgraph.ui import forms
 from kamgraph.ui.context import PageContext
 from kamgraph.ui.format import md
 
@@ -26,6 +30,11 @@ MAPPINGS = {"native": "kamgraph format (docs/data-format.md)", "salesforce": "Sa
             "northwind": "Northwind sample database"}
 FLASH_KEY = "data_flash"
 PENDING_KEY = "data_erase_pending"
+#: the Data page's edit operations (key -> label)
+EDITS = {"person_new": "Add a person", "person_edit": "Edit a person", "job": "Job change",
+         "assess": "Role, attitude, influence", "log": "Log an interaction", "tie_add": "Add a tie",
+         "tie_end": "End a tie", "influence_add": "Add an influence link", "influence_end": "End an influence link",
+         "membership_add": "Add a membership", "membership_end": "End a membership"}
 
 
 def _flash() -> None:
@@ -52,7 +61,64 @@ def render(ctx: PageContext) -> None:
         _import(ctx)
 
     st.divider()
+    _edit(ctx)
+    st.divider()
     _person(ctx)
+
+
+def _edit(ctx: PageContext) -> None:
+    """Every edit operation, one form at a time."""
+    st.subheader("Record a change")
+    forms.flash()
+    if not forms.can_edit(ctx):
+        return
+    op = st.selectbox("What", list(EDITS), key="data_edit_op", format_func=lambda k: EDITS[k])
+    prefix = "data_edit"
+    if op == "person_new":
+        forms.person_form(ctx, f"{prefix}_new")
+    elif op in ("person_edit", "job", "assess"):
+        labels = forms.people_labels(ctx)
+        pid = st.selectbox("Person", list(labels), key=f"{prefix}_{op}_who", format_func=lambda i: labels[i],
+                           index=None, placeholder="pick a person")
+        if pid is None:
+            return
+        if op == "person_edit":
+            forms.person_form(ctx, f"{prefix}_{pid}", person_id=pid)
+        elif op == "job":
+            forms.job_change_form(ctx, f"{prefix}_{pid}", pid)
+        else:
+            _assess(ctx, prefix, pid)
+    elif op == "log":
+        forms.log_form(ctx, prefix)
+    elif op == "tie_add":
+        forms.tie_form(ctx, prefix)
+    elif op == "influence_add":
+        forms.influence_form(ctx, prefix)
+    elif op == "membership_add":
+        forms.membership_form(ctx, prefix)
+    else:
+        forms.end_form(ctx, prefix, {"tie_end": "ties", "influence_end": "influence",
+                                     "membership_end": "memberships"}[op])
+
+
+def _assess(ctx: PageContext, prefix: str, pid: str) -> None:
+    """The assessment form at one of the person's accounts, preset to what is in force there."""
+    names = forms.org_names(ctx)
+    accounts = set(ctx.read("accounts")["id"])
+    jobs = ctx.read("employment")
+    at = [o for o in jobs.loc[jobs["person_id"] == pid, "org_id"] if o in accounts]
+    if not at:
+        st.info("This person works at no account: assessments are of contacts at an account.")
+        return
+    account_id = st.selectbox("At account", at, key=f"{prefix}_assess_{pid}_account",
+                              format_func=lambda i: names.get(i, i))
+    stored = ctx.read("assessments")
+    stored = stored[(stored["person_id"] == pid) & (stored["account_id"] == account_id)]
+    current = {}
+    for col in ("decision_role", "attitude", "influence"):  # the latest value of each field
+        given = stored.sort_values("assessed_on")[col].dropna()
+        current[col] = given.iloc[-1] if len(given) else None
+    forms.assess_form(ctx, f"{prefix}_{pid}_{account_id}", pid, account_id, current)
 
 
 def _safe_name(name: str) -> str:

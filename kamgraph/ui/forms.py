@@ -1,0 +1,315 @@
+"""Edit forms: record what you learn where you are (person card, account side panel, Data page).
+
+Each form is one ``st.form`` calling one :class:`~kamgraph.ui.context.PageContext` edit
+method. On success the page reruns at once (the caches were cleared, so it shows the
+change) and a line says what was written; a refused edit shows the validator's message in
+the form (``st.error``) and nothing is written. People are picked by name
+("Name — title, organization"). Someone who may not edit (a viewer) sees a note instead.
+
+Widget keys are ``<prefix>_<form>_<field>`` with the prefix the caller gives (it includes
+the person or account id where the form belongs to one), so tests can fill them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Callable
+
+import pandas as pd
+import streamlit as st
+
+from kamgraph.errors import KamgraphError
+from kamgraph.model import Attitude, InteractionKind, Side, TeamRole, TieKind
+from kamgraph.report.spreadsheet import csv_bytes
+from kamgraph.ui.context import PageContext
+from kamgraph.ui.format import ROLE_ORDER, audit_view, md, nice, person_labels
+
+#: session-state key of the line saying what the last edit wrote (shown after the rerun)
+FLASH_KEY = "edit_flash"
+ATTITUDES = Attitude.values()
+LEVELS = [1, 2, 3, 4, 5]
+
+
+def can_edit(ctx: PageContext, what: str = "Recording changes") -> bool:
+    """True when the user may edit; else a note saying who may."""
+    if ctx.can("edit"):
+        return True
+    st.caption(f"{what} is for editors; you are signed in as a {ctx.access.role or 'viewer'}.")
+    return False
+
+
+def flash() -> None:
+    """The line the last edit left, once."""
+    text = st.session_state.pop(FLASH_KEY, None)
+    if text:
+        st.success(text, icon=":material/check:")
+
+
+def _run(ctx: PageContext, action: Callable[[], object], done: str) -> None:
+    """Run an edit; success: remember what it wrote and rerun; refusal: the message, here."""
+    try:
+        result = action()
+    except KamgraphError as e:
+        st.error(md(str(e)), icon=":material/error:")
+        return
+    text = f"{done}: {md(result.summary().split(': ', 1)[1])}"
+    if result.warnings:
+        text += "".join(f"  \n⚠ {md(w)}" for w in result.warnings)
+    st.session_state[FLASH_KEY] = text
+    st.rerun()
+
+
+# -- what pickers need --------------------------------------------------------------------------
+
+def org_names(ctx: PageContext) -> dict[str, str]:
+    """Account and organization names by id."""
+    out = {}
+    for entity in ("accounts", "organizations"):
+        f = ctx.read(entity)
+        out.update({i: (n if isinstance(n, str) else i) for i, n in zip(f["id"], f["name"])})
+    return out
+
+
+def people_labels(ctx: PageContext) -> dict[str, str]:
+    """``{id: "Name — title, organization"}``, by name."""
+    people = ctx.read("people").sort_values(["name", "id"], kind="mergesort")
+    return person_labels(people, ctx.read("employment"), org_names(ctx))
+
+
+def _date(ctx: PageContext) -> dt.date:
+    """The default date of a record: the configured analysis date (as imports date undated rows)."""
+    return ctx.config.as_of.date()
+
+
+def _pick(label: str, options: list, key: str, current=None, fmt: Callable = nice, **kw):
+    index = options.index(current) if current in options else None
+    return st.selectbox(label, options, index=index, key=key, format_func=fmt, placeholder="—", **kw)
+
+
+# -- assess ---------------------------------------------------------------------------------------
+
+def assess_form(ctx: PageContext, prefix: str, person_id: str, account_id: str, current: dict) -> None:
+    """Decision role, attitude and influence at the account, preset to those in force."""
+    with st.form(f"{prefix}_assess"):
+        c1, c2, c3 = st.columns(3)
+        roles = ROLE_ORDER
+        role = c1.selectbox("Decision role", roles, key=f"{prefix}_assess_role", format_func=nice,
+                            index=roles.index(current["decision_role"]) if current.get("decision_role") in roles
+                            else None, placeholder="—")
+        attitude = c2.selectbox("Attitude", ATTITUDES, key=f"{prefix}_assess_attitude", format_func=nice,
+                                index=ATTITUDES.index(current["attitude"]) if current.get("attitude") in ATTITUDES
+                                else None, placeholder="—")
+        inf = current.get("influence")
+        influence = c3.selectbox("Influence (1-5)", LEVELS, key=f"{prefix}_assess_influence",
+                                 index=LEVELS.index(int(inf)) if pd.notna(inf) and int(inf) in LEVELS else None,
+                                 placeholder="—")
+        d1, d2 = st.columns([1, 2])
+        on = d1.date_input("Assessed on", value=_date(ctx), key=f"{prefix}_assess_on")
+        source = d2.text_input("Source", key=f"{prefix}_assess_source", placeholder="e.g. dinner with the CFO")
+        if st.form_submit_button("Record assessment", key=f"{prefix}_assess_submit", icon=":material/save:"):
+            _run(ctx, lambda: ctx.assess(person_id, account_id, decision_role=role, attitude=attitude,
+                                         influence=influence, assessed_on=on, source=source),
+                 "Assessment recorded")
+
+
+# -- people -------------------------------------------------------------------------------------
+
+def person_form(ctx: PageContext, prefix: str, person_id: str | None = None, account_id: str | None = None,
+                side: str | None = None) -> None:
+    """Edit a person (``person_id``) or add one (at ``account_id`` when given, as a contact there)."""
+    stored: dict = {}
+    if person_id is not None:
+        people = ctx.read("people")
+        found = people[people["id"] == person_id]
+        stored = found.iloc[0].to_dict() if len(found) else {}
+    name = f"{prefix}_person"
+    with st.form(name):
+        c1, c2, c3 = st.columns([2, 1, 1])
+        values = {"name": c1.text_input("Name", value=_str(stored.get("name")), key=f"{name}_name")}
+        sides = Side.values()
+        values["side"] = c2.selectbox("Side", sides, key=f"{name}_side",
+                                      index=sides.index(stored.get("side") or side or "customer"))
+        lvl = stored.get("level")
+        level = c3.selectbox("Level", ["from title", *LEVELS], key=f"{name}_level",
+                             index=int(lvl) if pd.notna(lvl) and int(lvl) in LEVELS else 0,
+                             help="1 = board/CEO .. 5 = staff; 'from title' derives it.")
+        values["level"] = "" if level == "from title" else level
+        c1, c2 = st.columns(2)
+        values["title"] = c1.text_input("Title", value=_str(stored.get("title")), key=f"{name}_title")
+        values["email"] = c2.text_input("E-mail", value=_str(stored.get("email")), key=f"{name}_email")
+        c1, c2, c3 = st.columns(3)
+        values["phone"] = c1.text_input("Phone", value=_str(stored.get("phone")), key=f"{name}_phone")
+        values["city"] = c2.text_input("City", value=_str(stored.get("city")), key=f"{name}_city")
+        values["country"] = c3.text_input("Country", value=_str(stored.get("country")), key=f"{name}_country")
+        values["notes"] = st.text_area("Notes", value=_str(stored.get("notes")), key=f"{name}_notes", height=68)
+        role = None
+        org = account_id
+        if person_id is None and account_id is None:
+            orgs = org_names(ctx)
+            org = _pick("Works at", sorted(orgs, key=lambda i: orgs[i]), f"{name}_org", fmt=lambda i: orgs[i])
+        if person_id is None:
+            role = _pick("Decision role there (contacts at an account)", ROLE_ORDER, f"{name}_role")
+        label = "Save changes" if person_id is not None else "Add person"
+        if st.form_submit_button(label, key=f"{name}_submit", icon=":material/save:"):
+            if person_id is not None:
+                _run(ctx, lambda: ctx.edit_person(person_id, **values), "Person saved")
+            else:
+                _run(ctx, lambda: ctx.add_person(org_id=org, decision_role=role, **values), "Person added")
+
+
+def _str(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def job_change_form(ctx: PageContext, prefix: str, person_id: str) -> None:
+    """End the person's current job and start one elsewhere (their history stays)."""
+    orgs = org_names(ctx)
+    jobs = ctx.read("employment")
+    jobs = jobs[jobs["person_id"] == person_id]
+    current = sorted(jobs.loc[jobs["until"].isna(), "org_id"], key=lambda i: orgs.get(i, i))
+    name = f"{prefix}_job"
+    with st.form(name):
+        c1, c2 = st.columns(2)
+        old = c1.selectbox("Leaves", current, key=f"{name}_from", format_func=lambda i: orgs.get(i, i),
+                           index=0 if current else None, placeholder="no current job")
+        new = _pick("Joins", sorted(set(orgs) - set(jobs["org_id"]), key=lambda i: orgs[i]), f"{name}_to",
+                    fmt=lambda i: orgs[i])
+        c1, c2, c3 = st.columns(3)
+        on = c1.date_input("On", value=_date(ctx), key=f"{name}_on")
+        title = c2.text_input("New title", key=f"{name}_title")
+        team_role = c3.selectbox("Team role (our staff)", TeamRole.values(), key=f"{name}_team_role", index=None,
+                                 format_func=nice, placeholder="—")
+        if st.form_submit_button("Record job change", key=f"{name}_submit", icon=":material/work_history:"):
+            _run(ctx, lambda: ctx.job_change(person_id, new, on, from_org=old, title=title or None,
+                                             team_role=team_role), "Job change recorded")
+
+
+# -- interactions -------------------------------------------------------------------------------
+
+def log_form(ctx: PageContext, prefix: str, account_id: str | None = None, attendees: list[str] | None = None) -> None:
+    """Log an interaction: kind, date, attendees by name (both sides), account, opportunity, notes."""
+    labels = people_labels(ctx)
+    orgs = org_names(ctx)
+    accounts = ctx.read("accounts")
+    opps = ctx.read("opportunities")
+    opp_label = {i: f"{n} ({orgs.get(a, a)})" for i, n, a in zip(opps["id"], opps["name"], opps["account_id"])}
+    if account_id is not None:
+        opp_ids = opps.loc[opps["account_id"] == account_id, "id"].tolist()
+    else:
+        opp_ids = opps["id"].tolist()
+    name = f"{prefix}_log"
+    with st.form(name):
+        c1, c2 = st.columns(2)
+        kind = c1.selectbox("Kind", InteractionKind.values(), key=f"{name}_kind", index=None, placeholder="—")
+        day = c2.date_input("Date", value=_date(ctx), key=f"{name}_date")
+        who = st.multiselect("Who was there (both sides)", list(labels), default=[a for a in attendees or []
+                                                                                   if a in labels],
+                             key=f"{name}_attendees", format_func=lambda i: labels[i])
+        c1, c2 = st.columns(2)
+        if account_id is None:
+            acc = _pick("Account", accounts["id"].tolist(), f"{name}_account", fmt=lambda i: orgs.get(i, i))
+        else:
+            acc = account_id
+            c1.caption(f"At {md(orgs.get(account_id, account_id))}")
+        opp = c2.selectbox("Opportunity", opp_ids, key=f"{name}_opportunity", index=None, placeholder="—",
+                           format_func=lambda i: opp_label.get(i, i))
+        subject = st.text_input("Subject", key=f"{name}_subject")
+        notes = st.text_area("Notes", key=f"{name}_notes", height=68)
+        if st.form_submit_button("Log interaction", key=f"{name}_submit", icon=":material/event_note:"):
+            _run(ctx, lambda: ctx.log_interaction(kind=kind, date=day, attendees=who, account_id=acc,
+                                                  opportunity_id=opp, subject=subject, notes=notes),
+                 "Interaction logged")
+
+
+# -- ties, influence, memberships ---------------------------------------------------------------
+
+def tie_form(ctx: PageContext, prefix: str, person_id: str | None = None) -> None:
+    """Add (or re-assess) a declared tie; from the person card, ``person_id`` is one end."""
+    labels = people_labels(ctx)
+    name = f"{prefix}_tie"
+    with st.form(name):
+        if person_id is None:
+            a = _pick("Person", list(labels), f"{name}_person", fmt=lambda i: labels[i])
+        else:
+            a = person_id
+        b = _pick("Knows", [i for i in labels if i != person_id], f"{name}_other", fmt=lambda i: labels[i])
+        c1, c2, c3 = st.columns(3)
+        kind = c1.selectbox("Kind", TieKind.values(), key=f"{name}_kind", index=None, format_func=nice,
+                            placeholder="—")
+        strength = c2.selectbox("Strength (1-5)", LEVELS, key=f"{name}_strength", index=None, placeholder="—")
+        on = c3.date_input("Assessed on", value=_date(ctx), key=f"{name}_on")
+        notes = st.text_input("Notes", key=f"{name}_notes")
+        if st.form_submit_button("Add tie", key=f"{name}_submit", icon=":material/handshake:"):
+            _run(ctx, lambda: ctx.add_tie(a, b, kind, strength=strength, assessed_on=on, notes=notes or None),
+                 "Tie recorded")
+
+
+def end_form(ctx: PageContext, prefix: str, entity: str) -> None:
+    """End (delete) one tie, influence link or membership, picked from those stored."""
+    labels = people_labels(ctx)
+    orgs = org_names(ctx)
+    rows = ctx.read(entity)
+    who = lambda i: labels.get(i, i)  # noqa: E731
+    if entity == "ties":
+        options = {f"{r.person_id}|{r.other_id}|{r.kind}": f"{who(r.person_id)} ↔ {who(r.other_id)} ({nice(r.kind)})"
+                   for r in rows.itertuples(index=False)}
+    elif entity == "influence":
+        options = {f"{r.source_id}|{r.target_id}": f"{who(r.source_id)} → {who(r.target_id)}"
+                   for r in rows.itertuples(index=False)}
+    else:
+        options = {f"{r.person_id}|{r.org_id}": f"{who(r.person_id)} in {orgs.get(r.org_id, r.org_id)}"
+                   for r in rows.itertuples(index=False)}
+    name = f"{prefix}_end_{entity}"
+    with st.form(name):
+        chosen = _pick("Which", sorted(options, key=options.get), f"{name}_which", fmt=lambda k: options[k])
+        if st.form_submit_button("End it", key=f"{name}_submit", icon=":material/link_off:"):
+            if chosen is None:
+                st.error("Pick one first.")
+                return
+            parts = chosen.split("|")
+            action = {"ties": lambda: ctx.end_tie(*parts), "influence": lambda: ctx.end_influence(*parts),
+                      "memberships": lambda: ctx.end_membership(*parts)}[entity]
+            _run(ctx, action, "Ended")
+
+
+def influence_form(ctx: PageContext, prefix: str) -> None:
+    labels = people_labels(ctx)
+    name = f"{prefix}_influence"
+    with st.form(name):
+        a = _pick("Whose opinion", list(labels), f"{name}_source", fmt=lambda i: labels[i])
+        b = _pick("weighs on", list(labels), f"{name}_target", fmt=lambda i: labels[i])
+        weight = st.selectbox("Weight (1-5)", LEVELS, key=f"{name}_weight", index=None, placeholder="—")
+        if st.form_submit_button("Add influence link", key=f"{name}_submit"):
+            _run(ctx, lambda: ctx.add_influence(a, b, weight=weight), "Influence link recorded")
+
+
+def membership_form(ctx: PageContext, prefix: str) -> None:
+    labels = people_labels(ctx)
+    orgs = org_names(ctx)
+    name = f"{prefix}_membership"
+    with st.form(name):
+        a = _pick("Person", list(labels), f"{name}_person", fmt=lambda i: labels[i])
+        org = _pick("Member of", sorted(orgs, key=lambda i: orgs[i]), f"{name}_org", fmt=lambda i: orgs[i])
+        c1, c2 = st.columns(2)
+        role = c1.text_input("Role", key=f"{name}_role", placeholder="e.g. alumnus, board member")
+        since = c2.date_input("Since", value=None, key=f"{name}_since")
+        if st.form_submit_button("Add membership", key=f"{name}_submit"):
+            _run(ctx, lambda: ctx.add_membership(a, org, role=role or None, since=since), "Membership recorded")
+
+
+# -- the audit trail ----------------------------------------------------------------------------
+
+def history(ctx: PageContext, prefix: str, person_id: str | None = None, account_id: str | None = None) -> None:
+    """"History of changes": who changed what, when, before → after; a CSV download."""
+    audit = ctx.audit(person_id=person_id, account_id=account_id)
+    if audit is None:
+        st.caption("This store keeps no history of changes.")
+        return
+    names = {**org_names(ctx), **dict(zip(ctx.read("people")["id"], ctx.read("people")["name"]))}
+    view = audit_view(audit, {k: v for k, v in names.items() if isinstance(v, str)})
+    if view.empty:
+        st.caption("No recorded changes yet.")
+        return
+    st.dataframe(view, hide_index=True, width="stretch")
+    st.download_button("Download as CSV", data=csv_bytes(view), file_name=f"kamgraph-history-{prefix}.csv",
+                       mime="text/csv", key=f"{prefix}_history_csv", icon=":material/download:")
