@@ -490,7 +490,8 @@ def test_toml_dates_kinds_and_skip_blank(example):
     assert {(r["person_id"], r["manager_id"]) for r in records(example, "reports_to")} == {
         ("P-2", "P-1"), ("P-4", "P-3"), ("P-5", "P-3")}
     assert example.tables["reports_to"].rows == [3, 5, 6]
-    assert example.warnings == ["contacts.csv: 2 row(s) without manager_id skipped for reports_to"]
+    assert example.warnings[0] == "contacts.csv: 2 rows without manager_id skipped for reports_to (skip_blank): rows 2, 4"
+    assert example.warnings[0].rows == (2, 4)
     assert len(example.tables["attendance"].frame) == 7
 
 

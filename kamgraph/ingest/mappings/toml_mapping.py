@@ -46,22 +46,50 @@ from pathlib import Path
 
 import pandas as pd
 
-from kamgraph.errors import KamgraphError
-from kamgraph.errors import ImportValidationError
+from kamgraph.errors import ImportValidationError, KamgraphError, Problem
 from kamgraph.ingest.limits import check_regular_file, default_limits, too_many_rows
 from kamgraph.ingest.mappings import add_tables, raw_table, read_csv_file, target_columns
-from kamgraph.ingest.workbook import check_sheet, formula_problems, open_workbook
+from kamgraph.ingest.notices import Notice
 from kamgraph.ingest.raw import RawImport, RawTable
+from kamgraph.ingest.readers import ReadImport
+from kamgraph.ingest.workbook import check_sheet, formula_problems, open_workbook
+from kamgraph.model import TeamRole
 from kamgraph.schema import ENTITIES
 
-__all__ = ["TomlMapping", "EntitySpec", "parse_mapping"]
+__all__ = ["TomlMapping", "EntitySpec", "Aggregate", "parse_mapping", "AGGREGATE_FUNCTIONS",
+           "DEFAULT_OWNER_TEAM_ROLE"]
 
 _ENTITY_KEYS = (
     "file", "sheet", "columns", "concat", "constants", "values",
-    "date_format", "delimiter", "skip_blank", "drop_duplicates",
+    "date_format", "delimiter", "skip_blank", "drop_duplicates", "aggregate", "owner",
 )
+_AGGREGATE_KEYS = ("file", "sheet", "by", "where", "delimiter") + ("sum", "mean", "min", "max", "count")
+#: what ``aggregate`` can compute per id; sum and count of nothing are 0, the others empty
+AGGREGATE_FUNCTIONS: tuple[str, ...] = ("sum", "mean", "min", "max", "count")
+#: team role an opportunity's owner gets on the account team unless ``owner.team_role`` says
+#: otherwise: owning a deal does not make someone the account responsible (AR), solution
+#: (SR) or fulfilment (FR) lead, so the mapping has to say so to claim it
+DEFAULT_OWNER_TEAM_ROLE = "other"
 _TOP_KEYS = ("name", "description", "date_format", "delimiter", "workbook", "entities")
 _EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+
+
+@dataclass(frozen=True)
+class Aggregate:
+    """``aggregate.<target>``: a column computed per id from the rows of another file."""
+
+    target: str  # the kamgraph column filled, e.g. "revenue"
+    file: str | None
+    sheet: str | None
+    by: str  # source header holding the id of this entity's row (e.g. "account")
+    function: str  # one of AGGREGATE_FUNCTIONS
+    column: str  # source header aggregated
+    where: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (header, accepted values)
+    delimiter: str = ","
+
+    @property
+    def headers(self) -> list[str]:
+        return list(dict.fromkeys([self.by, self.column] + [h for h, _ in self.where]))
 
 
 @dataclass(frozen=True)
@@ -80,13 +108,17 @@ class EntitySpec:
     delimiter: str = ","
     skip_blank: tuple[str, ...] = ()
     drop_duplicates: bool = False
+    aggregates: tuple[Aggregate, ...] = ()
+    owner: tuple[str, str] | None = None  # (source header of the owner's person id, team role)
 
     @property
     def headers(self) -> list[str]:
-        """Every source header this spec reads, in mapping order."""
+        """Every source header this spec reads from its own file, in mapping order."""
         out = [h for _, h in self.columns]
         for _, hs, _ in self.concat:
             out.extend(hs)
+        if self.owner is not None:
+            out.append(self.owner[0])
         return list(dict.fromkeys(out))
 
 
@@ -115,49 +147,75 @@ class TomlMapping:
         return parse_mapping(doc, p)
 
     def read(self, path: str | Path) -> RawImport:
-        """Read the export at ``path`` (a folder, a CSV file or a workbook)."""
+        """Read the export at ``path`` (a folder, a CSV file or a workbook).
+
+        Besides the tables: a warning per file listing the source columns no part of the
+        mapping reads, a warning per ``skip_blank`` rule naming the rows it skipped, and a
+        problem per non-numeric value an ``aggregate`` has to add up.
+        """
         src = Path(path)
         if not src.exists():
             raise KamgraphError(f"import source not found: {src}")
         folder = src if src.is_dir() else src.parent
         cache: dict[tuple[Path, str | None, str], _Source] = {}
+        used: dict[tuple[Path, str | None, str], set[int]] = {}
         warnings: list[str] = []
-        loaded: list[tuple[EntitySpec, _Source]] = []
-        for spec in self.specs:
-            file_path, sheet = self._locate(spec, src, folder)
-            key = (file_path, sheet, spec.delimiter)
+        missing: list[str] = []
+
+        def load(file: str | None, sheet: str | None, delimiter: str, where: str, headers: list[str]) -> _Source:
+            file_path, sheet = self._locate(file, sheet, src, folder, where)
+            key = (file_path, sheet, delimiter)
             if key not in cache:
-                cache[key] = _load(file_path, sheet, spec.delimiter, self._where(spec))
+                cache[key] = _load(file_path, sheet, delimiter, where)
                 warnings.extend(cache[key].warnings)
-            loaded.append((spec, cache[key]))
-        missing = [m for spec, source in loaded for m in _missing_headers(spec, source, self.path.name)]
+            source = cache[key]
+            missing.extend(_missing_headers(headers, source, where))
+            used.setdefault(key, set()).update(
+                i for i in (_header_index(h, source.headers) for h in headers) if i is not None)
+            return source
+
+        loaded: list[tuple[EntitySpec, _Source, dict[str, _Source]]] = []
+        for spec in self.specs:
+            source = load(spec.file, spec.sheet, spec.delimiter, self._where(spec), spec.headers)
+            aggs = {a.target: load(a.file, a.sheet, a.delimiter, f"{self._where(spec)} aggregate.{a.target}",
+                                   a.headers) for a in spec.aggregates}
+            loaded.append((spec, source, aggs))
         if missing:
             raise KamgraphError("\n".join(missing))
-        raw = RawImport(source=str(src), warnings=warnings)
-        add_tables(raw, [_apply(spec, source, warnings) for spec, source in loaded])
+        raw = ReadImport(source=str(src), warnings=warnings)
+        parts = [part for spec, source, aggs in loaded for part in _apply(spec, source, aggs, warnings, raw.problems)]
+        tables = _without_repeated_owners(parts)
+        for key, source in cache.items():
+            unused = [h for i, h in enumerate(source.headers) if h and i not in used.get(key, set())]
+            if unused:
+                n = len(unused)
+                warnings.append(Notice.at(
+                    source.name, f"{n} column{'s' if n != 1 else ''} not used by the mapping {self.path.name}: "
+                    + ", ".join(repr(h) for h in unused), value=", ".join(unused)))
+        add_tables(raw, tables)
         return raw
 
     def _where(self, spec: EntitySpec) -> str:
         return f"{self.path.name} {spec.label}"
 
-    def _locate(self, spec: EntitySpec, src: Path, folder: Path) -> tuple[Path, str | None]:
-        name = spec.file or (self.workbook if spec.sheet else None)
+    def _locate(self, file: str | None, sheet: str | None, src: Path, folder: Path, where: str) -> tuple[Path, str | None]:
+        name = file or (self.workbook if sheet else None)
         if name is None:
             if src.is_dir():
                 raise KamgraphError(
-                    f"{self._where(spec)}: no file = ... given, and the import source {src} is a folder"
+                    f"{where}: no file = ... given, and the import source {src} is a folder"
                 )
-            return src, spec.sheet
+            return src, sheet
         p = Path(name)
         p = p if p.is_absolute() else folder / p
         if p.exists() or p.is_symlink():
-            check_regular_file(p, f"{self._where(spec)}: {name}")
+            check_regular_file(p, f"{where}: {name}")
         if not p.is_file():
             raise KamgraphError(
-                f"{self._where(spec)}: file {name!r} not found in the source folder {folder} "
+                f"{where}: file {name!r} not found in the source folder {folder} "
                 "(file paths are relative to the imported folder, not to the mapping file)"
             )
-        return p, spec.sheet
+        return p, sheet
 
 
 # ---------------------------------------------------------------------------- parsing
@@ -288,12 +346,86 @@ def _parse_entity(entity: str, label: str, b: dict, f: str, default_fmt: str | N
     delim = b.get("delimiter", default_delim)
     if len(delim) != 1:
         raise KamgraphError(f"{where}: delimiter must be one character, not {delim!r}")
+    aggregates = tuple(_parse_aggregate(entity, where, target, body, seen, default_delim)
+                       for target, body in str_table("aggregate").items())
+    for a in aggregates:
+        check_target(a.target, "aggregate")
+    owner = _parse_owner(entity, where, b.get("owner"), seen)
     return EntitySpec(
         entity=entity, label=label, file=b.get("file"), sheet=b.get("sheet"), columns=tuple(columns),
         concat=tuple(concat), constants=tuple(constants), values=tuple(values),
         date_format=b.get("date_format", default_fmt), delimiter=delim, skip_blank=tuple(skip_blank),
-        drop_duplicates=drop,
+        drop_duplicates=drop, aggregates=aggregates, owner=owner,
     )
+
+
+def _parse_aggregate(entity: str, where: str, target: str, body: object, seen: dict[str, str],
+                     default_delim: str) -> Aggregate:
+    """``aggregate.revenue = { file = "deals.csv", by = "account", sum = "value", where = { stage = "Won" } }``."""
+    here = f"{where}: aggregate.{target}"
+    example = ('e.g. aggregate.revenue = { file = "deals.csv", by = "Account", sum = "Value", '
+               'where = { Stage = "Won" } }')
+    if not isinstance(body, dict):
+        raise KamgraphError(f"{here} must be a table, {example}")
+    for k in body:
+        if k not in _AGGREGATE_KEYS:
+            raise KamgraphError(f"{here}: unknown key {k!r}{_suggest(k, _AGGREGATE_KEYS)} "
+                                f"(allowed: {', '.join(_AGGREGATE_KEYS)})")
+    if "id" not in ENTITIES[entity].key or "id" not in seen:
+        raise KamgraphError(f"{here}: aggregates are matched to this entity's id, so columns must give id")
+    if target in seen:
+        raise KamgraphError(f"{here}: {target!r} is also given by {seen[target]}; give it once")
+    functions = [f for f in AGGREGATE_FUNCTIONS if f in body]
+    if len(functions) != 1:
+        raise KamgraphError(f"{here}: give exactly one of {', '.join(AGGREGATE_FUNCTIONS)} "
+                            f"(the source header to aggregate), {example}")
+    fn = functions[0]
+    for k in ("by", fn, "file", "sheet", "delimiter"):
+        v = body.get(k)
+        if v is not None and not isinstance(v, str):
+            raise KamgraphError(f"{here}: {k} must be a string (a source header or file name), not {v!r}")
+    if not body.get("by"):
+        raise KamgraphError(f"{here}: by = \"...\" must name the source column holding the {entity} id")
+    if not body.get("file") and not body.get("sheet"):
+        raise KamgraphError(f"{here}: name the file (or sheet) to aggregate, {example}")
+    cond = body.get("where", {})
+    if not isinstance(cond, dict):
+        raise KamgraphError(f"{here}: where must be a table of source header = value(s), e.g. where = {{ Stage = \"Won\" }}")
+    conditions = []
+    for h, v in cond.items():
+        vs = v if isinstance(v, list) else [v]
+        if not vs or not all(isinstance(x, (str, int, float)) and not isinstance(x, bool) for x in vs):
+            raise KamgraphError(f"{here}: where.{h} must be a value or a list of values, not {v!r}")
+        conditions.append((h, tuple(str(x) for x in vs)))
+    delim = body.get("delimiter", default_delim)
+    if len(delim) != 1:
+        raise KamgraphError(f"{here}: delimiter must be one character, not {delim!r}")
+    return Aggregate(target, body.get("file"), body.get("sheet"), body["by"], fn, body[fn], tuple(conditions), delim)
+
+
+def _parse_owner(entity: str, where: str, value: object, seen: dict[str, str]) -> tuple[str, str] | None:
+    """``owner = "Sales Agent"`` or ``owner = { column = "Sales Agent", team_role = "ar" }``."""
+    if value is None:
+        return None
+    if entity != "opportunities":
+        raise KamgraphError(f"{where}: owner is read for opportunities only (the person who owns the deal)")
+    if "account_id" not in seen:
+        raise KamgraphError(f"{where}: owner puts the owner on the account team, so columns must give account_id")
+    role = DEFAULT_OWNER_TEAM_ROLE
+    if isinstance(value, dict):
+        unknown = [k for k in value if k not in ("column", "team_role")]
+        if unknown:
+            raise KamgraphError(f"{where}: owner has unknown key {unknown[0]!r} (allowed: column, team_role)")
+        role = value.get("team_role", role)
+        value = value.get("column")
+    roles = TeamRole.values()
+    if not isinstance(value, str) or not value:
+        raise KamgraphError(f"{where}: owner must name the source column of the owner's person id, e.g. "
+                            f"owner = \"Sales Agent\" or owner = {{ column = \"Sales Agent\", team_role = \"ar\" }}")
+    if role not in roles:
+        raise KamgraphError(f"{where}: owner.team_role {role!r} is not a team role{_suggest(str(role), roles)} "
+                            f"(team roles: {', '.join(roles)})")
+    return value, role
 
 
 # ---------------------------------------------------------------------------- reading
@@ -328,12 +460,12 @@ def _header_index(header: str, headers: list[str]) -> int | None:
     return hits[0] if len(hits) == 1 else None
 
 
-def _missing_headers(spec: EntitySpec, source: _Source, toml_name: str) -> list[str]:
+def _missing_headers(headers: list[str], source: _Source, where: str) -> list[str]:
     out = []
-    for h in spec.headers:
+    for h in headers:
         if _header_index(h, source.headers) is None:
             out.append(
-                f"{toml_name} {spec.label}: column {h!r} not found in {source.name}"
+                f"{where}: column {h!r} not found in {source.name}"
                 f"{_suggest(h, [x for x in source.headers if x])} "
                 f"(its headers: {', '.join(repr(x) for x in source.headers)})"
             )
@@ -429,7 +561,46 @@ def _parse_dates(s: pd.Series, fmt: str) -> pd.Series:
     return iso.where(parsed.notna(), s).astype(object)
 
 
-def _apply(spec: EntitySpec, source: _Source, warnings: list[str]) -> RawTable:
+def _norm_value(s: pd.Series) -> pd.Series:
+    """Cells compared by ``where``: case and surrounding spaces ignored ("Won" = " won")."""
+    return s.map(lambda x: x.strip().casefold() if isinstance(x, str) else x)
+
+
+def _aggregate(spec: EntitySpec, a: Aggregate, source: _Source, ids: pd.Series,
+               problems: list[Problem]) -> pd.Series:
+    """``a`` computed per id of ``ids`` over the rows of ``source`` (vectorized groupby).
+
+    Rows whose ``by`` cell is empty or whose ``where`` cells do not match are left out;
+    a non-numeric value to sum, average, or compare is a problem naming its file, row and
+    column. Ids without rows get 0 for sum and count, empty for mean, min and max.
+    """
+    by = source.column(a.by)
+    vals = source.column(a.column)
+    keep = by.notna()
+    for header, accepted in a.where:
+        keep &= _norm_value(source.column(header)).isin({v.strip().casefold() for v in accepted})
+    rows = pd.Series(source.rows, dtype="int64")
+    if a.function == "count":
+        per = vals[keep].notna().groupby(by[keep]).sum()
+    else:
+        num = pd.to_numeric(vals.map(lambda x: x.strip() if isinstance(x, str) else x), errors="coerce")
+        bad = keep & vals.notna() & num.isna()
+        for r, v in zip(rows[bad.values].tolist(), vals[bad].tolist()):
+            problems.append(Problem(source.name, int(r), a.column, v,
+                                    f"{a.column} {v!r} is not a number; {spec.entity}.{a.target} is the "
+                                    f"{a.function} of {a.column} (use a decimal point and no thousands separators)"))
+        per = num[keep].groupby(by[keep]).agg(a.function)
+    out = ids.map(per)
+    if a.function in ("sum", "count"):
+        out = out.where(out.notna() | ids.isna(), 0)
+    return out.astype(object).where(out.notna(), None)
+
+
+def _apply(spec: EntitySpec, source: _Source, aggs: dict[str, _Source], warnings: list[str],
+           problems: list[Problem]) -> list[tuple[RawTable, bool]]:
+    """The tables ``spec`` makes of ``source``: its entity's, and (for ``owner``) employment
+    rows flagged ``True`` (derived: an explicit employment row of the same person and
+    account wins)."""
     n = len(source.frame)
     data: dict[str, pd.Series] = {}
     for col, header in spec.columns:
@@ -448,16 +619,54 @@ def _apply(spec: EntitySpec, source: _Source, warnings: list[str]) -> RawTable:
             data[col] = _parse_dates(data[col], spec.date_format)
     for col, value in spec.constants:
         data[col] = pd.Series([value] * n, dtype=object)
+    for a in spec.aggregates:
+        data[a.target] = _aggregate(spec, a, aggs[a.target], data["id"], problems)
     frame = pd.DataFrame(data, index=range(n), dtype=object)
+    owner = source.column(spec.owner[0]) if spec.owner is not None else None
     rows = pd.Series(source.rows, dtype="int64")
     if spec.skip_blank:
         keep = frame[list(spec.skip_blank)].notna().all(axis=1)
         if (~keep).any():
-            warnings.append(f"{source.name}: {int((~keep).sum())} row(s) without {', '.join(spec.skip_blank)} "
-                            f"skipped for {spec.entity}")
+            k = int((~keep).sum())
+            warnings.append(Notice.at(
+                source.name, f"{k} row{'s' if k != 1 else ''} without {', '.join(spec.skip_blank)} skipped for "
+                f"{spec.entity} (skip_blank)", rows[~keep.values].tolist(), column=spec.skip_blank[0]))
         frame, rows = frame[keep.values], rows[keep.values]
+        owner = owner[keep.values] if owner is not None else None
+    out: list[tuple[RawTable, bool]] = []
+    if owner is not None:
+        out.append((_owner_table(owner, frame["account_id"], rows, spec.owner[1], source.name), True))
     if spec.drop_duplicates:
         mapped = [c for c in frame.columns if c not in dict(spec.constants)]
         dup = frame.duplicated(subset=mapped or None, keep="first")
         frame, rows = frame[~dup.values], rows[~dup.values]
-    return raw_table(spec.entity, frame.reset_index(drop=True), source.name, rows.tolist())
+    out.insert(0, (raw_table(spec.entity, frame.reset_index(drop=True), source.name, rows.tolist()), False))
+    return out
+
+
+def _owner_table(owner: pd.Series, account: pd.Series, rows: pd.Series, team_role: str, name: str) -> RawTable:
+    """Each opportunity owner on the account team of the opportunity's account, once per
+    (owner, account), at the first row that says so."""
+    emp = pd.DataFrame({"person_id": owner.to_numpy(dtype=object), "org_id": account.to_numpy(dtype=object),
+                        "team_role": team_role, "_row": rows.to_numpy()})
+    emp = emp[emp["person_id"].notna() & emp["org_id"].notna()]
+    emp = emp.drop_duplicates(["person_id", "org_id"], keep="first")
+    return raw_table("employment", emp[["person_id", "org_id", "team_role"]].reset_index(drop=True), name,
+                     emp["_row"].tolist())
+
+
+def _without_repeated_owners(parts: list[tuple[RawTable, bool]]) -> list[RawTable]:
+    """Owner-derived employment rows, less those an explicit employment row (or an earlier
+    owner table) already gives for the same person and account."""
+    seen = {(p, o) for t, derived in parts if t.entity == "employment" and not derived
+            for p, o in zip(t.frame["person_id"].tolist(), t.frame["org_id"].tolist())}
+    out: list[RawTable] = []
+    for t, derived in parts:
+        if derived:
+            keys = list(zip(t.frame["person_id"].tolist(), t.frame["org_id"].tolist()))
+            keep = [k not in seen for k in keys]
+            seen.update(keys)
+            t = RawTable(t.entity, t.frame[keep].reset_index(drop=True), t.source,
+                         [r for r, k in zip(t.rows, keep) if k])
+        out.append(t)
+    return out

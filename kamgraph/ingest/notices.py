@@ -1,0 +1,106 @@
+"""Warnings that know where they point, and the full problem list of an import as a table.
+
+An import's warnings are lines of text (``RawImport.warnings``, ``ValidatedImport.warnings``,
+``ImportReport.warnings``). A :class:`Notice` is such a line that also carries the file,
+the rows, the column and the value it is about, so ``kamgraph import --problems FILE`` can
+write one spreadsheet row per affected row while the console shows one line:
+
+>>> n = Notice.at("accounts.csv", "rows without id skipped for accounts", rows=[12, 13, 14, 15, 40], column="id")
+>>> str(n)
+'accounts.csv: rows without id skipped for accounts: rows 12-15, 40'
+>>> n.rows, n.column
+((12, 13, 14, 15, 40), 'id')
+
+:func:`problem_table` turns problems (errors) and warnings into the one table the problems
+file holds: ``severity, file, row, column, value, message``, errors first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["Notice", "row_ranges", "problem_table", "PROBLEM_COLUMNS", "RANGES_SHOWN"]
+
+#: columns of the problems file (``kamgraph import/validate --problems FILE``)
+PROBLEM_COLUMNS: tuple[str, ...] = ("severity", "file", "row", "column", "value", "message")
+#: row ranges a console line lists before it says how many more there are (the problems
+#: file has every row): 20 ranges keep a line readable on a terminal
+RANGES_SHOWN = 20
+
+
+def row_ranges(rows: Iterable[int], limit: int | None = RANGES_SHOWN) -> str:
+    """Row numbers as compressed ranges: ``rows 12-15, 40`` (``row 7`` for one).
+
+    Consecutive numbers collapse into ranges; after ``limit`` ranges the rest is counted.
+
+    >>> row_ranges([40, 12, 13, 14, 15, 13])
+    'rows 12-15, 40'
+    >>> row_ranges([7])
+    'row 7'
+    >>> row_ranges(range(2, 100, 2), limit=3)
+    'rows 2, 4, 6 and 46 more rows'
+    """
+    r = np.unique(np.fromiter((int(x) for x in rows), dtype=np.int64))
+    if not len(r):
+        return "no rows"
+    breaks = np.flatnonzero(np.diff(r) != 1) + 1
+    starts = np.concatenate(([0], breaks))
+    ends = np.concatenate((breaks, [len(r)])) - 1
+    parts = [str(r[s]) if s == e else f"{r[s]}-{r[e]}" for s, e in zip(starts, ends)]
+    text = ", ".join(parts if limit is None else parts[:limit])
+    if limit is not None and len(parts) > limit:
+        rest = int(ends[-1] - ends[limit - 1])
+        text += f" and {rest} more row{'s' if rest != 1 else ''}"
+    return ("row " if len(r) == 1 else "rows ") + text
+
+
+class Notice(str):
+    """A warning line (a ``str``, so every list of warnings stays a list of lines) that also
+    says which ``file``, ``rows``, ``column`` and ``value`` it is about."""
+
+    file: str | None
+    rows: tuple[int, ...]
+    column: str | None
+    value: object
+    message: str
+
+    def __new__(cls, text: str, *, file: str | None = None, rows: Sequence[int] = (), column: str | None = None,
+                value: object = None, message: str | None = None) -> "Notice":
+        self = super().__new__(cls, text)
+        self.file = file
+        self.rows = tuple(int(r) for r in rows)
+        self.column = column
+        self.value = value
+        self.message = message if message is not None else text
+        return self
+
+    @classmethod
+    def at(cls, file: str, message: str, rows: Sequence[int] = (), column: str | None = None,
+           value: object = None) -> "Notice":
+        """``file: message: rows 12-15, 40`` (the rows compressed; all of them kept)."""
+        text = f"{file}: {message}" + (f": {row_ranges(rows)}" if len(rows) else "")
+        return cls(text, file=file, rows=rows, column=column, value=value, message=message)
+
+
+def problem_table(problems: Iterable = (), warnings: Iterable[str] = ()) -> pd.DataFrame:
+    """Every problem and warning of an import, one row per affected spreadsheet row.
+
+    ``problems`` are :class:`~kamgraph.errors.Problem` (severity ``error``); ``warnings``
+    are lines, :class:`Notice` ones expanded into a row per row number (severity
+    ``warning``). Plain lines get one row with only the message.
+    """
+    records: list[tuple] = [("error", p.file, p.row, p.column, p.value, p.message) for p in problems]
+    for w in warnings:
+        if isinstance(w, Notice):
+            rows = w.rows or (None,)
+            records.extend(("warning", w.file, r, w.column, w.value, w.message) for r in rows)
+        else:
+            records.append(("warning", None, None, None, None, str(w)))
+    df = pd.DataFrame.from_records(records, columns=list(PROBLEM_COLUMNS))
+    df["row"] = df["row"].astype("Int64")
+    for c in ("file", "column", "value", "message"):
+        df[c] = df[c].astype(object).where(df[c].notna(), None)
+    return df
