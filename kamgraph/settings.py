@@ -236,7 +236,19 @@ class VisitSettings:
     # for a meeting on the company's standing; also the minimum of any feasibility, so a
     # weak path never scores below having none
     feasibility_floor: float = 0.1
-    period_months: int = 3  # default planning period: the as-of date and this many months after
+    # default planning period: "next" calendar quarter after the as-of date ("this": from the
+    # as-of date to the end of its quarter; "after": the quarter after next). Executives plan
+    # a quarter ahead, and visits are counted per quarter by the tier policy.
+    quarter: str = "next"
+    # at most this many visits per executive per calendar week (Monday to Sunday): a visit
+    # is a day out of the office (travel, the meeting, the meal), and three leave the
+    # executive two working days for everything else; a trip of more contacts continues the
+    # next week
+    week_cap: int = 3
+    # the currency opportunity amounts are recorded in (e.g. "CNY"); empty: not stated, and
+    # briefings show the bare amount. The import format has no currency column yet.
+    currency: str = ""
+    briefing_meetings: int = 3  # the briefing lists this many of the contact's latest meetings
     # gap kinds (kamgraph.analysis.gaps) that make a contact worth an executive visit
     gap_kinds: tuple[str, ...] = ("uncovered_decision_maker", "no_peer_coverage", "cooling_key_relationship",
                                   "unmanaged_opponent", "tier_policy")

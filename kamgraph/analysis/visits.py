@@ -44,15 +44,50 @@ to integers first: ``round(priority * PRIORITY_SCALE)``. The plan is optimal for
 problem; each rounding moves a priority by at most ``0.5 / PRIORITY_SCALE``, so its total
 is within ``n_visits / PRIORITY_SCALE`` of the best unscaled total (``1e-9`` per visit).
 
-Visits are grouped by executive (most senior first), then city (one trip covers several
-contacts in a city), then account. Each visit has a **briefing**: the contact's role,
-attitude, influence and power rank in the account, the last interaction and who
-attended, who on our side knows them and how well (top 3), the introduction path when the
-executive does not know them directly, and the open gaps the visit addresses.
+**Order.** Each executive's visits (executives most senior first) come in priority order,
+numbered ``order`` 1, 2, ...; each briefing says in one line why the visit ranks where it does.
+
+**Dates** are scheduled after the assignment (so the plan stays optimal) and stay proposals
+(``placeholder_date``; calendars mark them TENTATIVE):
+
+- the period is a calendar quarter: by default the next one after the as-of date
+  (``visits.quarter``: ``"this"`` runs from the as-of date to the end of its quarter,
+  ``"after"`` is the quarter after next), or explicit dates;
+- an executive's visits to one city form a **trip** on consecutive working days; trips
+  are taken in the order of their most important visit, the first trip early in the
+  period and the others spread evenly after it;
+- only **working days of the account's country** (``accounts.country`` as an ISO code or
+  a name: "CN", "China", "中国"; else the contact's country) are proposed: weekends and
+  public holidays of the ``holidays`` library are skipped, and adjusted working weekends
+  (China's 调休 Saturdays, ``weekend_workdays``) are used where the library has them. An
+  unknown country gets Monday to Friday, with a note;
+- at most one visit a day and ``visits.week_cap`` visits a calendar week per executive;
+  a trip that hits the cap continues on the next free working day. When the period has no
+  free working day left, the visit goes to the first working day of its slot anyway and the
+  plan says so in ``notes``.
+
+What the ``holidays`` library (0.109) knows for China: 2026 in full, with the published
+adjusted working days (2026-01-04, 02-14, 02-28, 05-09, 09-20, 10-10); for 2027 only the
+statutory days (Spring Festival eve 02-05 to 02-08, plus 02-09 and 02-10 in lieu of the
+weekend days) and no adjusted working weekend, as the State Council had not published the
+2027 arrangement when that release was made. A newer ``holidays`` release adds it.
+
+Each visit has a **briefing** in plain words (:func:`briefing_text`): who the contact is and
+why they matter (role, say in the decision, influence links and reporting lines in words,
+their standing among the account's people), where the relationship stands and how it
+moved (strength in words, its trend, the attitude history of the dated assessments), the
+account's open opportunities (amount in ``visits.currency`` when set, stage, close date),
+the contact's own notes, the last ``visits.briefing_meetings`` meetings with their notes,
+who on our side knows them, who introduces the executive and what to ask them, the gaps
+the visit closes, and two or three talking points derived from those facts. Nothing in a
+briefing is invented: every sentence is built from a row of the data.
 """
 
 from __future__ import annotations
 
+import functools
+import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
 
@@ -70,12 +105,14 @@ from kamgraph.analysis.gaps import RULE_EXECUTIVE_VISITS, gaps
 from kamgraph.analysis.influence import influence
 from kamgraph.analysis.paths import access_paths_for
 from kamgraph.analysis.people import internal_ids, person_levels, person_names
+from kamgraph.analysis.trends import trends
 from kamgraph.errors import ConfigError, NotFound
 from kamgraph.settings import Settings
 from kamgraph.snapshot import Snapshot
 
-__all__ = ["PRIORITY_SCALE", "VISIT_COLUMNS", "CANDIDATE_COLUMNS", "VisitPlan", "plan_visits",
-           "solve_assignment", "scaled_priorities", "briefing_text", "default_period"]
+__all__ = ["PRIORITY_SCALE", "VISIT_COLUMNS", "CANDIDATE_COLUMNS", "QUARTERS", "VisitPlan", "plan_visits",
+           "solve_assignment", "scaled_priorities", "briefing_text", "default_period", "quarter_period",
+           "country_code", "working_days", "schedule_visits", "first_email"]
 
 #: priorities are multiplied by this and rounded to integers before the exact min-cost flow
 PRIORITY_SCALE = 10**9
@@ -88,7 +125,7 @@ VISIT_COLUMNS = [
     "executive_id", "executive_name", "executive_level", "trip", "city", "account_id", "account_name", "tier",
     "contact_id", "contact_name", "contact_title", "contact_level", "decision_role", "attitude", "influence",
     "priority", "tier_weight", "role_weight", "severity", "feasibility", "access", "introduction", "via_id",
-    "gaps", "placeholder_date",
+    "gaps", "placeholder_date", "country", "order",
 ]
 
 CANDIDATE_COLUMNS = [
@@ -135,25 +172,211 @@ class VisitPlan:
 
 # -- inputs ---------------------------------------------------------------------------------
 
-def default_period(settings: Settings, as_of=None) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """The as-of date and the day before the same date ``visits.period_months`` later."""
-    t = resolve_as_of(settings, as_of)
-    return t, t + pd.DateOffset(months=settings.visits.period_months) - pd.Timedelta(days=1)
+#: the quarters a plan can cover, relative to the as-of date
+QUARTERS = ("this", "next", "after")
 
 
-def _period(settings: Settings, t: pd.Timestamp, period) -> tuple[pd.Timestamp, pd.Timestamp]:
+def quarter_period(t, which: str = "next") -> tuple[pd.Timestamp, pd.Timestamp]:
+    """First and last day of a calendar quarter relative to the date ``t``.
+
+    ``which``: ``"this"`` (from ``t`` to the end of its quarter), ``"next"`` or ``"after"``
+    (the quarter after next).
+
+    >>> [f"{d:%Y-%m-%d}" for d in quarter_period("2026-11-15")]
+    ['2027-01-01', '2027-03-31']
+    >>> [f"{d:%Y-%m-%d}" for w in ("this", "after") for d in quarter_period("2026-11-15", w)]
+    ['2026-11-15', '2026-12-31', '2027-04-01', '2027-06-30']
+    """
+    if which not in QUARTERS:
+        raise ConfigError(f"the quarter must be one of {', '.join(QUARTERS)}, got {which!r}")
+    t = pd.Timestamp(t).normalize()
+    q = pd.Period(t, freq="Q") + QUARTERS.index(which)
+    start = t if which == "this" else q.start_time.normalize()
+    return start, q.end_time.normalize()
+
+
+def default_period(settings: Settings, as_of=None, quarter: str | None = None) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The planning period: the calendar quarter ``quarter`` (default ``visits.quarter``,
+    ``"next"``) relative to the as-of date (:func:`quarter_period`)."""
+    return quarter_period(resolve_as_of(settings, as_of), quarter or settings.visits.quarter)
+
+
+def _period(settings: Settings, t: pd.Timestamp, period, quarter=None) -> tuple[pd.Timestamp, pd.Timestamp]:
+    d0, d1 = default_period(settings, t, quarter)
     if period is None:
-        return default_period(settings, t)
+        return d0, d1
     start, end = period
-    d0, d1 = default_period(settings, t)
     try:
-        start = d0 if start is None else pd.Timestamp(start).normalize()
-        end = (start + (d1 - d0)) if end is None else pd.Timestamp(end).normalize()
+        start = None if start is None else pd.Timestamp(start).normalize()
+        end = None if end is None else pd.Timestamp(end).normalize()
     except (ValueError, TypeError):
         raise ConfigError(f"the period must be two dates like 2026-12-01, got {period!r}") from None
+    if start is None and end is None:
+        return d0, d1
+    if end is None:  # to the end of the start's quarter
+        end = pd.Period(start, freq="Q").end_time.normalize()
+    if start is None:  # from the start of the end's quarter, never before the as-of date
+        start = max(t, pd.Period(end, freq="Q").start_time.normalize()) if end >= t else \
+            pd.Period(end, freq="Q").start_time.normalize()
     if end < start:
         raise ConfigError(f"the period ends ({end.date()}) before it starts ({start.date()})")
     return start, end
+
+
+# -- working days ---------------------------------------------------------------------------
+
+#: account country names people write, to ISO 3166 codes (anything else: the code itself,
+#: or the English name as the ``holidays`` library spells its country classes)
+_COUNTRY_ALIASES = {
+    "china": "CN", "中国": "CN", "prc": "CN", "people's republic of china": "CN", "中华人民共和国": "CN",
+    "mainland china": "CN", "中国大陆": "CN", "germany": "DE", "deutschland": "DE", "德国": "DE",
+    "singapore": "SG", "新加坡": "SG", "france": "FR", "法国": "FR", "japan": "JP", "日本": "JP",
+    "usa": "US", "us": "US", "united states": "US", "united states of america": "US", "美国": "US",
+    "uk": "GB", "united kingdom": "GB", "great britain": "GB", "england": "GB", "英国": "GB",
+    "hong kong": "HK", "香港": "HK", "taiwan": "TW", "台湾": "TW", "macau": "MO", "macao": "MO", "澳门": "MO",
+    "korea": "KR", "south korea": "KR", "韩国": "KR", "italy": "IT", "意大利": "IT", "spain": "ES",
+    "西班牙": "ES", "netherlands": "NL", "荷兰": "NL", "switzerland": "CH", "瑞士": "CH", "austria": "AT",
+    "奥地利": "AT", "india": "IN", "印度": "IN", "vietnam": "VN", "越南": "VN", "thailand": "TH", "泰国": "TH",
+    "malaysia": "MY", "马来西亚": "MY", "indonesia": "ID", "印度尼西亚": "ID", "mexico": "MX", "墨西哥": "MX",
+    "brazil": "BR", "巴西": "BR", "canada": "CA", "加拿大": "CA", "australia": "AU", "澳大利亚": "AU",
+}
+
+
+@functools.lru_cache(maxsize=1)
+def _holiday_countries() -> dict[str, str]:
+    import holidays
+    from holidays.registry import COUNTRIES
+
+    supported = set(holidays.list_supported_countries())
+    names = {}
+    for class_name, code, *rest in COUNTRIES.values():
+        names[class_name.casefold()] = code
+        names[code.casefold()] = code
+        for alias in rest:
+            if isinstance(alias, str) and len(alias) == 3:
+                names[alias.casefold()] = code
+    return {k: v for k, v in names.items() if v in supported}
+
+
+def country_code(country) -> str | None:
+    """The ISO 3166 code of a country written as a code or a name, None when unknown.
+
+    >>> country_code("中国"), country_code("China"), country_code(" cn "), country_code("Germany")
+    ('CN', 'CN', 'CN', 'DE')
+    >>> country_code("Atlantis"), country_code(None)
+    (None, None)
+    """
+    if not isinstance(country, str) or not country.strip():
+        return None
+    key = " ".join(country.strip().casefold().split())
+    known = _holiday_countries()
+    code = _COUNTRY_ALIASES.get(key) or known.get(key) or known.get(key.replace(" ", ""))
+    return code if code is not None and code.casefold() in known else None
+
+
+@functools.lru_cache(maxsize=512)
+def _working_days(code: str | None, start: pd.Timestamp, end: pd.Timestamp) -> pd.DatetimeIndex:
+    days = pd.date_range(start, end, freq="D")
+    if code is None:
+        return days[days.day_of_week < 5]
+    import holidays
+
+    cal = holidays.country_holidays(code, years=range(start.year, end.year + 1))
+    weekend = days.day_of_week.isin(sorted(cal.weekend))
+    # adjusted working weekends (China's 调休 Saturdays and Sundays) where the library has them
+    extra = pd.DatetimeIndex(sorted(getattr(cal, "weekend_workdays", None) or ()))
+    off = days.isin(pd.DatetimeIndex(sorted(cal.keys())))
+    return days[(~weekend | days.isin(extra)) & ~off]
+
+
+def working_days(country, start, end) -> pd.DatetimeIndex:
+    """The working days from ``start`` to ``end`` (inclusive) in ``country`` (a code or a
+    name, :func:`country_code`): not a weekend day, not a public holiday, or an adjusted
+    working weekend day. An unknown country works Monday to Friday.
+
+    China around the 2026 Spring Festival: Saturday 02-14 is an adjusted working day, 02-15
+    to 02-23 are the holiday and its weekends.
+
+    >>> [f"{d:%a %m-%d}" for d in working_days("CN", "2026-02-13", "2026-02-24")]
+    ['Fri 02-13', 'Sat 02-14', 'Tue 02-24']
+    >>> len(working_days("Atlantis", "2026-02-13", "2026-02-24"))
+    8
+    """
+    start, end = pd.Timestamp(start).normalize(), pd.Timestamp(end).normalize()
+    if end < start:
+        return pd.DatetimeIndex([])
+    return _working_days(country_code(country), start, end)
+
+
+def schedule_visits(visits: pd.DataFrame, start, end, week_cap: int) -> tuple[pd.DataFrame, list[str]]:
+    """Proposed dates for the chosen visits (see "Dates" in the module docstring).
+
+    ``visits`` has columns ``executive_id, contact_id, city, country, priority`` (any index).
+    Returns a frame on the same index with ``trip`` (1, 2, ... per executive, in the order
+    of the trips' most important visits) and ``placeholder_date``, and the notes for
+    visits that found no free working day.
+
+    >>> v = pd.DataFrame({"executive_id": ["e", "e", "e"], "contact_id": ["a", "b", "c"],
+    ...                   "city": ["Shanghai", "Munich", "Shanghai"], "country": ["CN", "DE", "CN"],
+    ...                   "priority": [3.0, 2.0, 1.0]})
+    >>> out, notes = schedule_visits(v, "2027-01-01", "2027-03-31", week_cap=3)
+    >>> out.assign(day=out["placeholder_date"].dt.strftime("%a %m-%d"))[["trip", "day"]].values.tolist()
+    [[1, 'Mon 01-04'], [2, 'Mon 02-15'], [1, 'Tue 01-05']]
+    """
+    start, end = pd.Timestamp(start).normalize(), pd.Timestamp(end).normalize()
+    n_days = (end - start).days + 1
+    trip = pd.Series(0, index=visits.index, dtype=np.int64)
+    when = pd.Series(pd.NaT, index=visits.index, dtype="datetime64[ns]")
+    notes: list[str] = []
+    v = visits.assign(_city=visits["city"].where(visits["city"].notna(), "").astype(str),
+                      _country=visits["country"].where(visits["country"].notna(), "").astype(str))
+    for ex, grp in v.groupby("executive_id", sort=False):
+        top = grp.groupby("_city", sort=True)["priority"].max()
+        cities = sorted(top.index, key=lambda c: (-top[c], c))
+        busy: set[pd.Timestamp] = set()
+        per_week: Counter = Counter()
+        for k, city in enumerate(cities):
+            stops = grp[grp["_city"] == city].sort_values(["priority", "contact_id"], ascending=[False, True],
+                                                          kind="mergesort")
+            slot = start + pd.Timedelta(days=k * n_days // len(cities))
+            work = working_days(stops["_country"].iloc[0] or None, start, end)
+            days = list(work[work >= slot]) + list(work[work < slot])  # from the slot on, then wrap
+            pos = 0
+            for i in stops.index:
+                placed = None
+                while pos < len(days):
+                    d = days[pos]
+                    pos += 1
+                    week = d.isocalendar()[:2]
+                    if d not in busy and per_week[week] < week_cap:
+                        placed = d
+                        break
+                if placed is None:
+                    placed = days[0] if days else slot
+                    notes.append(f"{v.at[i, 'executive_name'] if 'executive_name' in v else ex} has more visits "
+                                 "than free working days in the period: "
+                                 f"the visit to {v.at[i, 'contact_name'] if 'contact_name' in v else i} shares "
+                                 f"{placed:%Y-%m-%d} with another visit or goes over the weekly limit.")
+                busy.add(placed)
+                per_week[placed.isocalendar()[:2]] += 1
+                trip.at[i] = k + 1
+                when.at[i] = placed
+    return pd.DataFrame({"trip": trip, "placeholder_date": when}), notes
+
+
+def first_email(value) -> str | None:
+    """The first e-mail address of a field that may hold several (``;`` or ``,`` between).
+
+    >>> first_email("a.b@x.example; c@y.example"), first_email(" , c@z.example"), first_email("n/a")
+    ('a.b@x.example', 'c@z.example', None)
+    """
+    if not isinstance(value, str):
+        return None
+    for part in re.split(r"[;,\s]+", value):
+        part = part.strip().strip("<>")
+        if re.fullmatch(r"[^@\s<>\"();:,]+@[^@\s<>\"();:,]+\.[^@\s<>\"();:,]+", part):
+            return part
+    return None
 
 
 def _executives(snap: Snapshot, settings: Settings, executives, capacity) -> pd.DataFrame:
@@ -224,7 +447,7 @@ def _candidate_contacts(snap: Snapshot, settings: Settings, t: pd.Timestamp, ids
     quota = g[g["target_id"].isna() & (g["kind"] == "tier_policy") & (g["rule"] == RULE_EXECUTIVE_VISITS)]
     senior = contacts[contacts["decision_role"].isin(v.exec_visit_roles)]
     by_quota = quota.drop(columns=["target_id"]).merge(senior[["account_id", "contact_id"]], on="account_id")
-    cols = ["account_id", "contact_id", "tier", "kind", "base", "evidence", "action"]
+    cols = ["account_id", "contact_id", "tier", "kind", "rule", "base", "evidence", "action", "actor_name"]
     rows = pd.concat([personal[cols], by_quota[cols]], ignore_index=True)
     if rows.empty:
         return pd.DataFrame(columns=["account_id", "contact_id", "tier", "severity", "gaps", "gap_rows"])
@@ -233,8 +456,10 @@ def _candidate_contacts(snap: Snapshot, settings: Settings, t: pd.Timestamp, ids
     grouped = rows.groupby(["account_id", "contact_id"], sort=True)
     out = grouped.agg(tier=("tier", "first"), severity=("base", "max"),
                       gaps=("kind", lambda k: ",".join(dict.fromkeys(k)))).reset_index()
-    details = {key: [{"kind": k, "severity": float(b), "evidence": e, "action": a}
-                     for k, b, e, a in zip(grp["kind"], grp["base"], grp["evidence"], grp["action"])]
+    details = {key: [{"kind": k, "rule": r, "severity": float(b), "evidence": e, "action": a,
+                      "actor_name": n if isinstance(n, str) else None}
+                     for k, r, b, e, a, n in zip(grp["kind"], grp["rule"], grp["base"], grp["evidence"], grp["action"],
+                                                 grp["actor_name"])]
                for key, grp in grouped}
     out["gap_rows"] = [details[(a, c)] for a, c in zip(out["account_id"], out["contact_id"])]
     out = out.merge(contacts, on=["account_id", "contact_id"], how="left")
@@ -255,7 +480,8 @@ def _feasibility(snap: Snapshot, settings: Settings, t: pd.Timestamp, execs: pd.
     kind, explanation, via_id``."""
 
     if execs.empty or contacts.empty:
-        return pd.DataFrame(columns=["executive_id", "contact_id", "score", "path_kind", "explanation", "via_id"])
+        return pd.DataFrame(columns=["executive_id", "contact_id", "score", "path_kind", "explanation", "via_id",
+                                     "via_kind"])
     # every path to these targets, so the best one of each executive is never cut off by top-k
     k = max(settings.paths.top_k, len(snap.people) + len(snap.organizations))
     paths = access_paths_for(snap, settings, contacts["contact_id"].unique(), as_of=t, k=k)
@@ -263,7 +489,7 @@ def _feasibility(snap: Snapshot, settings: Settings, t: pd.Timestamp, execs: pd.
     best = paths.sort_values(["target_id", "internal_id", "rank"], kind="mergesort").drop_duplicates(
         ["target_id", "internal_id"])
     return best.rename(columns={"target_id": "contact_id", "internal_id": "executive_id", "kind": "path_kind"})[
-        ["executive_id", "contact_id", "score", "path_kind", "explanation", "via_id"]]
+        ["executive_id", "contact_id", "score", "path_kind", "explanation", "via_id", "via_kind"]]
 
 
 def _pairs(settings: Settings, execs: pd.DataFrame, cand: pd.DataFrame, best: pd.DataFrame) -> pd.DataFrame:
@@ -283,6 +509,7 @@ def _pairs(settings: Settings, execs: pd.DataFrame, cand: pd.DataFrame, best: pd
     intro = pairs["access"] == ACCESS_INTRODUCTION
     pairs["introduction"] = pairs["explanation"].where(intro, None).astype(object)
     pairs["via_id"] = pairs["via_id"].where(intro, None).astype(object)
+    pairs["via_kind"] = pairs["via_kind"].where(intro, None).astype(object)
     pairs["priority"] = pairs["tier_weight"] * pairs["role_weight"] * pairs["severity"] * pairs["feasibility"]
     return pairs.reset_index(drop=True)
 
@@ -346,11 +573,13 @@ def solve_assignment(edges: pd.DataFrame, capacity: Mapping[str, int]) -> np.nda
 
 def plan_visits(snap: Snapshot, settings: Settings, as_of=None, executives: Iterable[str] | None = None,
                 period=None, capacity: int | Mapping[str, int] | None = None,
-                regions: Iterable[str] | None = None, accounts: Iterable[str] | None = None) -> VisitPlan:
+                regions: Iterable[str] | None = None, accounts: Iterable[str] | None = None,
+                quarter: str | None = None) -> VisitPlan:
     """The optimal executive visit plan (see the module docstring).
 
-    ``period`` is ``(start, end)`` (dates; either may be None), default
-    :func:`default_period`. ``capacity`` is a number of visits per executive or a mapping
+    ``period`` is ``(start, end)`` (dates; a missing end is the end of the start's quarter),
+    default :func:`default_period` of ``quarter`` (``"this"``, ``"next"`` or ``"after"``;
+    default ``visits.quarter``). ``capacity`` is a number of visits per executive or a mapping
     executive id -> visits (others get ``visits.capacity``). Raises
     :class:`~kamgraph.errors.NotFound` for unknown people or accounts and
     :class:`~kamgraph.errors.ConfigError` for bad arguments.
@@ -368,7 +597,7 @@ def plan_visits(snap: Snapshot, settings: Settings, as_of=None, executives: Iter
     (14, ['Elena Wang', 'Arjun Xu', 'introduction'])
     """
     t = resolve_as_of(settings, as_of)
-    start, end = _period(settings, t, period)
+    start, end = _period(settings, t, period, quarter)
     execs = _executives(snap, settings, None if executives is None else list(executives), capacity)
     regions = None if regions is None else tuple(regions)
     ids = _accounts(snap, None if accounts is None else list(accounts), regions)
@@ -382,20 +611,30 @@ def plan_visits(snap: Snapshot, settings: Settings, as_of=None, executives: Iter
     if len(cand):
         cand["contact_name"] = cand["contact_id"].map(person_names(snap))
         acc = snap.accounts.drop_duplicates("id").set_index("id")
+        people = snap.people.drop_duplicates("id").set_index("id")
         cand["account_name"] = cand["account_id"].map(acc["name"])
-        pcity = cand["contact_id"].map(snap.people.drop_duplicates("id").set_index("id")["city"])
+        pcity = cand["contact_id"].map(people["city"])
         cand["city"] = pcity.where(pcity.notna(), cand["account_id"].map(acc["city"])).astype(object)
+        # the account's country decides the working days; the contact's when the account has none
+        raw = cand["account_id"].map(acc["country"])
+        raw = raw.where(raw.notna(), cand["contact_id"].map(people["country"]))
+        codes = raw.map(country_code)
+        cand["country"] = codes.where(codes.notna(), raw).astype(object)
+        unknown = sorted({str(r) for r, c in zip(raw, codes) if c is None and isinstance(r, str)})
+        if unknown:
+            notes.append(f"No public-holiday calendar for {', '.join(unknown)}: visits there avoid weekends only.")
     best = _feasibility(snap, settings, t, execs, cand)
     pairs = _pairs(settings, execs, cand, best)
     chosen = solve_assignment(pairs[["executive_id", "contact_id", "priority"]],
                               dict(zip(execs["executive_id"], execs["capacity"])))
     pairs["chosen"] = chosen
-    visits = _visit_frame(pairs[chosen].copy(), execs, start, end)
+    visits, overflow = _visit_frame(pairs[chosen].copy(), execs, start, end, settings.visits.week_cap)
+    notes += overflow
     total_scaled = int(scaled_priorities(visits["priority"].to_numpy()).sum()) if len(visits) else 0
     execs = execs.assign(planned=execs["executive_id"].map(visits["executive_id"].value_counts())
                          .fillna(0).astype(np.int64))
     candidates = _candidate_frame(pairs)
-    briefings = _briefings(snap, settings, t, visits, cand)
+    briefings = _briefings(snap, settings, t, visits, cand, pairs[chosen])
     return VisitPlan(visits=visits, candidates=candidates, executives=execs[EXECUTIVE_COLUMNS],
                      briefings=briefings, total_priority=float(visits["priority"].sum()) if len(visits) else 0.0,
                      total_scaled=total_scaled, as_of=t, period=(start, end), accounts=tuple(ids), regions=regions,
@@ -429,89 +668,419 @@ def _candidate_frame(pairs: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _visit_frame(v: pd.DataFrame, execs: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
+def _visit_frame(v: pd.DataFrame, execs: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp,
+                 week_cap: int) -> tuple[pd.DataFrame, list[str]]:
     if v.empty:
         out = _typed(v, VISIT_COLUMNS)
         out["trip"] = out["trip"].astype(np.int64)
+        out["order"] = out["order"].astype(np.int64)
         out["placeholder_date"] = pd.Series(dtype="datetime64[ns]")
-        return out
+        return out, []
     v = v.rename(columns={"level": "contact_level", "title": "contact_title"})
     order = {e: i for i, e in enumerate(execs["executive_id"])}
     v["_e"] = v["executive_id"].map(order)
-    v["_city"] = v["city"].fillna("").astype(str)
-    v = v.sort_values(["_e", "_city", "account_name", "priority", "contact_id"],
-                      ascending=[True, True, True, False, True], kind="mergesort")
-    v["trip"] = v.groupby("_e", sort=False)["_city"].transform(lambda s: pd.factorize(s)[0] + 1).astype(np.int64)
-    # placeholder dates: each executive's trips spread evenly over the period, mid-slot
-    n_trips = v.groupby("_e", sort=False)["trip"].transform("max")
-    days = (end - start).days + 1
-    offset = np.floor((2 * (v["trip"] - 1) + 1) * days / (2 * n_trips)).astype(np.int64)
-    v["placeholder_date"] = start + pd.to_timedelta(offset, unit="D")
-    return _typed(v, VISIT_COLUMNS)
+    # each executive's visits in priority order: the most important first
+    v = v.sort_values(["_e", "priority", "contact_id"], ascending=[True, False, True], kind="mergesort")
+    v["order"] = (v.groupby("_e", sort=False).cumcount() + 1).astype(np.int64)
+    dates, notes = schedule_visits(v, start, end, week_cap)
+    v["trip"] = dates["trip"]
+    v["placeholder_date"] = dates["placeholder_date"]
+    return _typed(v, VISIT_COLUMNS), notes
 
 
 # -- briefings ------------------------------------------------------------------------------
+#
+# Every sentence below is built from rows of the data; words come from these tables.
+
+_ROLE_WORDS = {
+    "decision_maker": ("the decision-maker", "has the final say on what {account} buys"),
+    "approver": ("an approver", "signs off major purchases at {account}"),
+    "technical_evaluator": ("a technical evaluator", "judges suppliers' technical proposals at {account}"),
+    "influencer": ("an influencer", "shapes buying decisions at {account}"),
+    "procurement": ("the procurement gatekeeper", "runs supplier selection and terms at {account}"),
+    "coach": ("our coach", "guides us inside {account}"),
+    "user": ("a user", "works with what we supply to {account}"),
+}
+_SAY_WORDS = {5: "a decisive say", 4: "a strong say", 3: "a real say", 2: "a small say", 1: "little say"}
+_WEIGHT_WORDS = {5: "carries great weight with", 4: "carries a lot of weight with", 3: "carries weight with",
+                 2: "has some say with", 1: "has a little say with"}
+_TREND_WORDS = {"warming": "warming", "stable": "steady", "cooling": "cooling", "dormant": "gone quiet",
+                "new": "new"}
+_TIE_WORDS = {"friend": "friends", "classmate": "classmates", "former_colleague": "former colleagues",
+              "relative": "relatives", "comrade": "comrades (served together)",
+              "official": "connected through official duties", "business": "business contacts",
+              "other": "acquainted"}
+_KIND_WORDS = {"visit": "visit", "meeting": "meeting", "meal": "meal", "call": "call", "email": "e-mail",
+               "event": "event"}
+_ACCESS_SHORT = {ACCESS_DIRECT: "you know them already", ACCESS_COLD: "nobody can introduce you"}
+_GAP_SHORT = {
+    "uncovered_decision_maker": "nobody on our side really knows them yet",
+    "no_peer_coverage": "nobody at their level on our side knows them",
+    "cooling_key_relationship": "our best relationship with them is fading",
+    "unmanaged_opponent": "an influential opponent nobody manages",
+    "tier_policy": "the account is behind what its tier asks of us",
+}
+
+
+def role_words(role) -> str:
+    """A decision role in words: ``decision_maker`` -> ``decision-maker``.
+
+    >>> role_words("technical_evaluator"), role_words(None)
+    ('technical evaluator', 'no assessed role')
+    """
+    if not isinstance(role, str):
+        return "no assessed role"
+    return _ROLE_WORDS.get(role, (role.replace("_", " "),))[0].split(" ", 1)[-1] if role in _ROLE_WORDS \
+        else role.replace("_", " ")
+
+
+def strength_words(strength, settings: Settings) -> str:
+    """A relationship strength in words, on the coverage thresholds.
+
+    >>> s = Settings()
+    >>> [strength_words(x, s) for x in (0.9, 0.55, 0.35, 0.1, 0.01, None)]
+    ['strong', 'solid', 'moderate', 'weak', 'barely there', 'no contact on record']
+    """
+    if strength is None or pd.isna(strength):
+        return "no contact on record"
+    cov = settings.coverage
+    for limit, word in ((max(0.7, cov.covered), "strong"), (cov.covered, "solid"), (cov.thread, "moderate"),
+                        (0.05, "weak")):
+        if strength >= limit:
+            return word
+    return "barely there"
+
+
+def _who(name, title) -> str:
+    return f"{name} ({title})" if isinstance(title, str) and title else str(name)
+
+
+def money(amount, currency: str = "") -> str | None:
+    """An amount in words: ``CNY 38 million``; without a currency, the bare amount.
+
+    >>> money(38_000_000, "CNY"), money(12_500_000), money(950_000, "EUR"), money(None)
+    ('CNY 38 million', '12.5 million', 'EUR 950,000', None)
+    """
+    if amount is None or pd.isna(amount):
+        return None
+    a = float(amount)
+    if abs(a) >= 1e9:
+        text = f"{a / 1e9:.2f}".rstrip("0").rstrip(".") + " billion"
+    elif abs(a) >= 1e6:
+        text = f"{a / 1e6:.1f}".rstrip("0").rstrip(".") + " million"
+    else:
+        text = f"{a:,.0f}"
+    return f"{currency} {text}" if currency else text
+
+
+def _day(v) -> str | None:
+    return None if v is None or pd.isna(v) else f"{pd.Timestamp(v):%Y-%m-%d}"
+
+
+def _month(v) -> str:
+    return f"{pd.Timestamp(v):%B %Y}"
+
+
+def _attitude_history(rows: pd.DataFrame) -> tuple[list[dict], str]:
+    """Dated attitudes (changes only) and a sentence: ``neutral since May 2025 ...``."""
+    rows = rows[rows["attitude"].notna()].sort_values("assessed_on", kind="mergesort")
+    if rows.empty:
+        return [], "Attitude toward us: not assessed yet."
+    changes = rows[rows["attitude"] != rows["attitude"].shift()]
+    history = [{"date": _day(d), "attitude": a} for d, a in zip(changes["assessed_on"], changes["attitude"])]
+    last = _day(rows["assessed_on"].iloc[-1])
+    if len(history) == 1:
+        return history, (f"Attitude toward us: {history[0]['attitude']} since {_month(history[0]['date'])} "
+                         f"(last assessed {last}).")
+    steps = " → ".join(f"{h['attitude']} ({_month(h['date'])})" for h in history)
+    return history, f"Attitude toward us: {steps}; last assessed {last}."
+
 
 def _briefings(snap: Snapshot, settings: Settings, t: pd.Timestamp, visits: pd.DataFrame,
-               cand: pd.DataFrame) -> tuple[dict, ...]:
+               cand: pd.DataFrame, chosen: pd.DataFrame) -> tuple[dict, ...]:
     if visits.empty:
         return ()
-
+    v = settings.visits
     names = person_names(snap)
     people = snap.people.drop_duplicates("id").set_index("id")
+    orgs = snap.organizations.drop_duplicates("id").set_index("id")
+    accounts = snap.accounts.drop_duplicates("id").set_index("id")
     ids = visits["contact_id"].unique()
+    title = people["title"]
 
-    # who on our side knows them, best first (top 3)
+    # who on our side knows them, best first (top 3), and how the best relationship moves
     pairs = internal_contact_strengths(snap, settings, t, ids)
     pairs = pairs.assign(_lvl=pairs["internal_level"].fillna(np.inf)).sort_values(
         ["contact_id", "strength", "_lvl", "internal_id"], ascending=[True, False, True, True], kind="mergesort")
     top = pairs.groupby("contact_id", sort=False).head(3)
-    known = {c: [{"id": i, "name": names.get(i, i), "title": people["title"].get(i),
-                  "strength": round(float(s), 4), "last_interaction": _date(li)}
-                 for i, s, li in zip(grp["internal_id"], grp["strength"], grp["last_interaction"])]
+    label = {}
+    if len(top):
+        tr = trends(snap, settings, t, pairs=top.rename(columns={"internal_id": "person_id", "contact_id": "other_id"})[
+            ["person_id", "other_id"]])
+        label = dict(zip(zip(tr["person_id"], tr["other_id"]), tr["label"]))
+    known = {c: [{"id": i, "name": names.get(i, i), "title": title.get(i), "strength": round(float(st), 4),
+                  "words": strength_words(st, settings), "trend": _TREND_WORDS.get(label.get((i, c))),
+                  "last_interaction": _day(li)}
+                 for i, st, li in zip(grp["internal_id"], grp["strength"], grp["last_interaction"])]
              for c, grp in top.groupby("contact_id", sort=False)}
 
-    # the last interaction each contact attended, with everyone who was there
+    # their latest meetings (every kind but e-mail), with who was there and the notes
     att = snap.attendance
-    inter = snap.interactions[snap.interactions["date"] <= t]
-    mine = att[att["person_id"].isin(ids)].merge(inter[["id", "date", "kind", "subject", "account_id"]],
-                                                 left_on="interaction_id", right_on="id")
-    mine = mine.sort_values(["person_id", "date", "interaction_id"], ascending=[True, False, False],
-                            kind="mergesort").drop_duplicates("person_id").set_index("person_id")
+    inter = snap.interactions[(snap.interactions["date"] <= t) & (snap.interactions["kind"] != "email")]
+    mine = att[att["person_id"].isin(ids)].merge(
+        inter[["id", "date", "kind", "subject", "notes", "account_id"]], left_on="interaction_id", right_on="id")
+    mine = mine.sort_values(["person_id", "date", "interaction_id"], ascending=[True, False, False], kind="mergesort")
+    mine = mine.groupby("person_id", sort=False).head(max(1, v.briefing_meetings))
     who = att[att["interaction_id"].isin(mine["interaction_id"])]
     who = who.assign(name=who["person_id"].map(names)).sort_values(["interaction_id", "person_id"], kind="mergesort")
-    attendees = who.groupby("interaction_id")["name"].agg(lambda s: [str(x) for x in s])
+    attendees = who.groupby("interaction_id")[["person_id", "name"]].apply(
+        lambda g: list(zip(g["person_id"], g["name"].astype(str)))).to_dict() if len(who) else {}
+    meetings = {c: [{"date": _day(d), "kind": k, "subject": sj if isinstance(sj, str) else None,
+                     "notes": n if isinstance(n, str) and n.strip() else None,
+                     "attendees": [nm for p, nm in attendees.get(i, []) if p != c]}
+                    for i, d, k, sj, n in zip(g["interaction_id"], g["date"], g["kind"], g["subject"], g["notes"])]
+                for c, g in mine.groupby("person_id", sort=False)}
 
+    # the political picture: standing, influence links, reporting lines, attitude history
     rank = influence(snap, settings, account_ids=sorted(visits["account_id"].unique()), as_of=t)
     rank_n = rank.groupby("account_id").size()
     rank = rank.set_index(["account_id", "person_id"])["rank"]
+    links = snap.influence
+    reports = snap.reports_to
+    assess = snap.frames["assessments"]
+    assess = assess[assess["assessed_on"] <= t]
+
+    # the accounts' open opportunities and the contact's part in them
+    opps = snap.opportunities
+    opps = opps[(opps["status"] == "open") & opps["account_id"].isin(visits["account_id"])]
+    opps = opps.sort_values(["account_id", "amount", "close_date", "id"], ascending=[True, False, True, True],
+                            kind="mergesort", na_position="last")
+    plays = snap.opportunity_roles
+    plays = plays[plays["opportunity_id"].isin(opps["id"])].set_index(["opportunity_id", "person_id"])
+    currency = v.currency.strip()
+    if not currency and "currency" in accounts.columns:  # a per-account currency, when the data has one
+        currency = None
+
+    ties = snap.ties
     gap_rows = cand.set_index("contact_id")["gap_rows"]
+    via_kind = {(e, c): k for e, c, k in zip(chosen["executive_id"], chosen["contact_id"], chosen["via_kind"])}
+    n_of = visits.groupby("executive_id")["contact_id"].transform("size")
+
+    def tie_between(a, b):
+        m = ties[((ties["person_id"] == a) & (ties["other_id"] == b)) | ((ties["person_id"] == b) & (ties["other_id"] == a))]
+        if m.empty:
+            return None
+        r = m.sort_values("strength", ascending=False, kind="mergesort").iloc[0]
+        return {"kind": r["kind"], "notes": r["notes"] if isinstance(r.get("notes"), str) and r["notes"] else None}
 
     out = []
-    for row in visits.itertuples(index=False):
-        last = None
-        if row.contact_id in mine.index:
-            m = mine.loc[row.contact_id]
-            last = {"date": _date(m["date"]), "kind": m["kind"],
-                    "subject": m["subject"] if isinstance(m["subject"], str) else None,
-                    "attendees": attendees.get(m["interaction_id"], [])}
-        r = rank.get((row.account_id, row.contact_id))
+    for row, n_exec in zip(visits.itertuples(index=False), n_of):
+        c, acc_id, name = row.contact_id, row.account_id, str(row.contact_name)
+        acc_name = str(row.account_name)
+        first = name
+        # -- who they are and why they matter
+        standing = []
+        role = row.decision_role if isinstance(row.decision_role, str) else None
+        if role in _ROLE_WORDS:
+            what, does = _ROLE_WORDS[role]
+            standing.append(f"{what[0].upper() + what[1:]}: {does.format(account=acc_name)}.")
+        elif role:
+            standing.append(f"Role in buying decisions: {role.replace('_', ' ')}.")
+        else:
+            standing.append("No role in buying decisions assessed yet.")
+        infl = None if pd.isna(row.influence) else int(row.influence)
+        if infl in _SAY_WORDS:
+            standing.append(f"Has {_SAY_WORDS[infl]} in the buying decision ({infl} of 5).")
+        out_links = links[links["source_id"] == c].sort_values(["weight", "target_id"], ascending=[False, True],
+                                                                kind="mergesort")
+        for tgt, w in list(zip(out_links["target_id"], out_links["weight"]))[:2]:
+            rivals = links[(links["target_id"] == tgt) & (links["source_id"] != c)]["weight"]
+            tname = _who(names.get(tgt, tgt), title.get(tgt))
+            if len(rivals) and w > rivals.max() or not len(rivals) and w >= 4:
+                standing.append(f"The most trusted voice of {tname}.")
+            else:
+                standing.append(f"{_WEIGHT_WORDS.get(int(w), 'has some say with').capitalize()} {tname}.")
+        in_links = links[links["target_id"] == c].sort_values(["weight", "source_id"], ascending=[False, True],
+                                                               kind="mergesort")
+        if len(in_links):
+            src = in_links.iloc[0]
+            others = len(in_links) - 1
+            more = (f" (and {'one other' if others == 1 else f'{others} others'})") if others else ""
+            standing.append(f"Listens most to {_who(names.get(src['source_id'], src['source_id']), title.get(src['source_id']))}"
+                            f"{more}.")
+        boss = reports.loc[reports["person_id"] == c, "manager_id"]
+        staff = int((reports["manager_id"] == c).sum())
+        if len(boss):
+            b = boss.iloc[0]
+            standing.append(f"Reports to {_who(names.get(b, b), title.get(b))}"
+                            + (f"; {staff} {'person reports' if staff == 1 else 'people report'} to them." if staff else "."))
+        elif staff:
+            standing.append(f"Heads the reporting line: {staff} {'person reports' if staff == 1 else 'people report'} "
+                            "to them directly.")
+        r = rank.get((acc_id, c))
+        n_people = int(rank_n.get(acc_id, 0))
+        if r is not None and not pd.isna(r) and n_people > 3 and int(r) <= 3:  # lower ranks say little
+            where = "the most influential" if int(r) == 1 else "among the three most influential"
+            standing.append(f"On influence links, reporting lines and who seeks them out: {where} of the "
+                            f"{n_people} people we know at {acc_name}.")
+
+        # -- relationship: strength in words, trend, attitude history
+        kb = known.get(c, [])
+        if kb:
+            k0 = kb[0]
+            trend = f", {k0['trend']}" if k0.get("trend") else ""
+            last = f"; last contact {k0['last_interaction']}" if k0.get("last_interaction") else ""
+            relationship = f"Our strongest relationship: {k0['name']}, {k0['words']}{trend}{last}."
+        else:
+            relationship = f"Nobody on our side has met {first} or declared a relationship with them."
+        history, attitude_text = _attitude_history(assess[(assess["person_id"] == c) & (assess["account_id"] == acc_id)])
+
+        # -- open opportunities
+        cur = currency if currency is not None else (
+            accounts["currency"].get(acc_id) if isinstance(accounts["currency"].get(acc_id), str) else "")
+        opportunities = []
+        for oid, oname, stage, amount, close in zip(*(opps.loc[opps["account_id"] == acc_id, k] for k in
+                                                      ("id", "name", "stage", "amount", "close_date"))):
+            part = None
+            if (oid, c) in plays.index:
+                pr = plays.loc[(oid, c)]
+                pr = pr.iloc[0] if isinstance(pr, pd.DataFrame) else pr
+                part = _ROLE_WORDS.get(pr["role"], (role_words(pr["role"]),))[0] if isinstance(pr["role"], str) \
+                    else None
+            opportunities.append({"name": oname, "stage": stage if isinstance(stage, str) else None,
+                                  "amount": None if pd.isna(amount) else float(amount), "currency": cur or None,
+                                  "value": money(amount, cur), "close_date": _day(close), "contact_role": part})
+
+        # -- access: direct, introduction (and what to ask), or cold
+        access = row.access
+        introducer = None
+        if access == ACCESS_INTRODUCTION and isinstance(row.via_id, str):
+            via = row.via_id
+            if via in people.index:
+                rel = tie_between(via, c)
+                rel_text = (f"they are {_TIE_WORDS.get(rel['kind'], 'acquainted')}"
+                            + (f": {rel['notes']}" if rel and rel.get("notes") else "")) if rel else \
+                    f"they work together at {acc_name}" if via_kind.get((row.executive_id, c)) == "colleague" \
+                    else "they know each other"
+                opp = opportunities[0]["name"] if opportunities else None
+                ask = (f"Ask {names.get(via, via)} to introduce you to {first} ({rel_text}), and beforehand what "
+                       "they care about most this year"
+                       + (f" and how they see our {opp} proposal." if opp else "."))
+                introducer = {"id": via, "name": str(names.get(via, via)), "title": title.get(via),
+                              "email": first_email(people["email"].get(via)), "kind": "person",
+                              "relation": rel_text, "ask": ask}
+            else:
+                oname = orgs["name"].get(via, via) if len(orgs) else via
+                ask = (f"You and {first} are both members of {oname}: ask its secretariat to seat you together at "
+                       "its next event, or to pass on your request for a meeting.")
+                introducer = {"id": via, "name": str(oname), "title": None, "email": None, "kind": "organization",
+                              "relation": "shared membership", "ask": ask}
+            access_text = f"Introduction through {introducer['name']}. {introducer['ask']}"
+        elif access == ACCESS_DIRECT:
+            mine_kb = next((k for k in kb if k["id"] == row.executive_id), None)
+            words = f" ({mine_kb['words']})" if mine_kb else ""
+            access_text = f"You know {first} yourself{words}: ask for the meeting directly."
+        else:
+            helper = next((k for k in kb if k["id"] != row.executive_id), None)
+            if helper:
+                access_text = (f"Nobody can introduce you. {helper['name']} knows {first} best on our side: ask "
+                               f"{helper['name']} to request the meeting and to brief you.")
+                introducer = {"id": helper["id"], "name": helper["name"], "title": helper.get("title"),
+                              "email": first_email(people["email"].get(helper["id"])), "kind": "colleague",
+                              "relation": "our colleague", "ask": f"Ask {helper['name']} to request the meeting "
+                                                                   f"with {first} and to brief you."}
+            else:
+                access_text = (f"Nobody can introduce you: request the meeting with {first} on the company's "
+                               "standing, through the account team.")
+
+        # -- the gaps this visit closes, in plain words
+        closes = []
+        tier = row.tier if isinstance(row.tier, str) else None
+        policy = settings.policy_for(tier)
+        for g in gap_rows.get(c, []):
+            kind, rule, actor = g["kind"], g.get("rule"), g.get("actor_name")
+            if kind == "uncovered_decision_maker":
+                text = f"Nobody on our side has a solid relationship with {first} yet: this visit starts one."
+            elif kind == "no_peer_coverage":
+                text = f"Nobody at a comparable level on our side knows {first}: you become the peer-level contact."
+            elif kind == "cooling_key_relationship":
+                holder = actor or (kb[0]["name"] if kb else "our side")
+                text = f"{holder}'s relationship with {first} is fading: this visit renews it."
+            elif kind == "unmanaged_opponent":
+                text = f"{first} opposes us, has a strong say, and nobody on our side manages that: this visit opens a channel."
+            elif kind == "tier_policy" and rule == RULE_EXECUTIVE_VISITS:
+                n_q = policy.min_exec_visits_per_quarter if policy else None
+                text = (f"{acc_name} is a {tier or 'key'} account and is short of the "
+                        f"{n_q if n_q else ''}{' ' if n_q else ''}executive visit{'s' if n_q != 1 else ''} a quarter "
+                        "its tier asks for: this visit counts.")
+            elif kind == "tier_policy":
+                text = (f"{acc_name} is a {tier or 'key'} account without the strong executive relationship with its "
+                        "decision-makers that its tier asks for: this visit builds it.")
+            else:
+                text = f"Open issue: {kind.replace('_', ' ')}."
+            if text not in closes:
+                closes.append(text)
+
+        # -- talking points, from the facts above
+        points = []
+        if opportunities:
+            o = opportunities[0]
+            facts = ", ".join(x for x in (o["value"], o["stage"], f"decision due {o['close_date']}" if o["close_date"]
+                                          else None) if x)
+            part = f", where {first} is {o['contact_role']}" if o.get("contact_role") else ""
+            points.append(f"The {o['name']} ({facts}){part}: ask where it stands and what they need from us "
+                          "to decide.")
+        if len(history) >= 2 and history[-1]["attitude"] != history[-2]["attitude"]:
+            points.append(f"{first}'s attitude moved from {history[-2]['attitude']} to {history[-1]['attitude']} "
+                          f"in {_month(history[-1]['date'])}: ask what changed.")
+        elif history and history[-1]["attitude"] in ("skeptic", "opponent"):
+            points.append(f"{first} is assessed as {history[-1]['attitude']}: hear out the concerns before "
+                          "presenting anything.")
+        notes = people["notes"].get(c) if "notes" in people.columns else None
+        notes = notes.strip() if isinstance(notes, str) and notes.strip() else None
+        if notes:
+            points.append(f"Common ground from our notes: {notes}")
+        last = meetings.get(c, [])
+        if last and (last[0]["subject"] or last[0]["notes"]):
+            what = last[0]["subject"] or _KIND_WORDS.get(last[0]["kind"], last[0]["kind"])
+            points.append(f"Follow up on the last contact ({what}, {last[0]['date']}).")
+        if len(points) < 3:
+            points.append(f"Propose a regular executive-to-executive exchange with {first}, so the relationship "
+                          "does not rest on one meeting.")
+        points = points[:3]
+
+        # -- why this visit ranks where it does, in one line
+        what = _ROLE_WORDS[role][0] if role in _ROLE_WORDS else "a contact"
+        reason = [f"{what} at {'an' if (tier or '')[:1] in 'aeiou' else 'a'} {tier or 'untiered'} account"]
+        if opportunities and opportunities[0]["value"]:
+            reason[0] += f" with {opportunities[0]['value']} in open business"
+        main = max(gap_rows.get(c, []), key=lambda g: g["severity"], default=None)
+        if main is not None:
+            reason.append(_GAP_SHORT.get(main["kind"], main["kind"].replace("_", " ")))
+        reason.append(f"{introducer['name']} can introduce you" if access == ACCESS_INTRODUCTION and introducer
+                      else _ACCESS_SHORT.get(access, ""))
+        why = (f"Visit {row.order} of {n_exec} for {row.executive_name}"
+               f"{' (the most important)' if row.order == 1 and n_exec > 1 else ''}: " + "; ".join(reason) + ".")
+
+        p = people.loc[c] if c in people.index else None
         out.append({
             "executive_id": row.executive_id, "executive_name": row.executive_name,
-            "contact_id": row.contact_id, "contact_name": row.contact_name, "title": row.contact_title,
+            "executive_email": first_email(people["email"].get(row.executive_id)),
+            "contact_id": c, "contact_name": name, "title": row.contact_title,
+            "contact_email": first_email(p["email"]) if p is not None else None,
             "level": None if pd.isna(row.contact_level) else int(row.contact_level),
-            "account_id": row.account_id, "account_name": row.account_name, "tier": row.tier, "city": row.city,
-            "date": _date(row.placeholder_date),
-            "decision_role": row.decision_role, "attitude": row.attitude,
-            "influence": None if pd.isna(row.influence) else int(row.influence),
-            "influence_rank": None if r is None or pd.isna(r) else int(r),
-            "account_people": int(rank_n.get(row.account_id, 0)),
-            "last_interaction": last,
-            "known_by": known.get(row.contact_id, []),
-            "access": row.access, "feasibility": round(float(row.feasibility), 4),
-            "introduction": row.introduction,
+            "account_id": acc_id, "account_name": acc_name, "tier": row.tier, "city": row.city,
+            "country": row.country, "date": _day(row.placeholder_date), "order": int(row.order),
+            "visits_of_executive": int(n_exec), "trip": int(row.trip),
+            "decision_role": row.decision_role, "attitude": row.attitude, "influence": infl,
+            "influence_rank": None if r is None or pd.isna(r) else int(r), "account_people": n_people,
+            "why": why, "standing": standing, "relationship": relationship, "attitude_history": history,
+            "attitude_text": attitude_text, "opportunities": opportunities, "notes": notes,
+            "meetings": last, "last_interaction": last[0] if last else None,
+            "known_by": kb, "access": access, "access_text": access_text, "feasibility": round(float(row.feasibility), 4),
+            "introduction": row.introduction, "introducer": introducer,
             "priority": round(float(row.priority), 6),
-            "gaps": list(gap_rows.get(row.contact_id, [])),
+            "gaps": list(gap_rows.get(c, [])), "closes": closes, "talking_points": points,
         })
     return tuple(out)
 
@@ -520,39 +1089,55 @@ def _date(v) -> str | None:
     return None if v is None or pd.isna(v) else pd.Timestamp(v).strftime("%Y-%m-%d")
 
 
-def _role(v) -> str:
-    return v.replace("_", " ") if isinstance(v, str) else "no assessed role"
+def proposed_day(date) -> str:
+    """A proposed date for people: ``Mon 4 Jan 2027``.
+
+    >>> proposed_day("2027-01-04")
+    'Mon 4 Jan 2027'
+    """
+    d = pd.Timestamp(date)
+    return f"{d:%a} {d.day} {d:%b %Y}"
+
+
+def meeting_line(m: Mapping) -> str:
+    """One past meeting in words: date, kind, subject, who was there, notes."""
+    kind = _KIND_WORDS.get(m["kind"], str(m["kind"]))
+    subject = f" “{m['subject']}”" if m.get("subject") else ""
+    with_ = f" with {', '.join(m['attendees'])}" if m.get("attendees") else ""
+    notes = f" Notes: {m['notes']}" if m.get("notes") else ""
+    return f"{m['date']} {kind}{subject}{with_}.{notes}"
+
+
+def opportunity_line(o: Mapping) -> str:
+    """An open opportunity in words: name, value, stage, close date, the contact's part."""
+    facts = [x for x in (o.get("value"), o.get("stage"), f"close {o['close_date']}" if o.get("close_date") else None)
+             if x]
+    part = f"; {o['contact_role']} on it" if o.get("contact_role") else ""
+    return f"{o['name']}" + (f" ({', '.join(facts)}{part})" if facts or part else "")
 
 
 def briefing_text(b: Mapping) -> str:
-    """A plain-text briefing (for calendar descriptions and printouts), one fact per line."""
-    lines = [f"Visit: {b['contact_name']}" + (f", {b['title']}" if b.get("title") else "")
-             + f" ({b['account_name']}, {b.get('tier') or 'no tier'}, {b.get('city') or 'city unknown'})",
-             f"Executive: {b['executive_name']}"]
-    infl = f"influence {b['influence']}/5" if b.get("influence") is not None else "influence not assessed"
-    rank = (f"; power rank #{b['influence_rank']} of {b['account_people']} in the account"
-            if b.get("influence_rank") is not None else "")
-    lines.append(f"Role: {_role(b.get('decision_role'))}; attitude: {b.get('attitude') or 'not assessed'}; "
-                 f"{infl}{rank}")
-    last = b.get("last_interaction")
-    if last:
-        subject = f" \"{last['subject']}\"" if last.get("subject") else ""
-        lines.append(f"Last interaction: {last['date']} {last['kind']}{subject} with {', '.join(last['attendees'])}")
-    else:
-        lines.append("Last interaction: none on record")
+    """A plain-text briefing (calendar descriptions, spreadsheets, printouts): short headed
+    paragraphs in plain words, no codes."""
+    title = f", {b['title']}" if b.get("title") else ""
+    date = f"Proposed {proposed_day(b['date'])} (tentative: agree the date with {b['contact_name']})" \
+        if b.get("date") else "Date to be agreed"
+    lines = [f"{b['contact_name']}{title} – {b['account_name']}, {b.get('city') or 'city not recorded'}",
+             f"{date}. Visited by {b['executive_name']}.",
+             f"Why: {b['why']}", "",
+             "WHO THEY ARE", *(f"- {x}" for x in b["standing"]),
+             "", "WHERE WE STAND", f"- {b['relationship']}", f"- {b['attitude_text']}"]
     if b.get("known_by"):
-        lines.append("Who knows them on our side: " + "; ".join(
-            f"{k['name']} {k['strength']:.2f}" for k in b["known_by"]))
-    else:
-        lines.append("Who knows them on our side: nobody yet")
-    if b.get("access") == ACCESS_INTRODUCTION:
-        lines.append(f"Introduction: {b['introduction']}")
-    elif b.get("access") == ACCESS_DIRECT:
-        lines.append(f"Access: {b['executive_name']} knows them directly ({b['feasibility']:.2f})")
-    else:
-        helper = f"; {b['known_by'][0]['name']} can help arrange it" if b.get("known_by") else ""
-        lines.append(f"Access: no path known; request the meeting directly (cold visit){helper}")
-    for gp in b.get("gaps", []):
-        lines.append(f"Gap ({gp['kind'].replace('_', ' ')}): {gp['evidence']}")
-    lines.append(f"Priority: {b['priority']:.3f}")
+        lines.append("- Who knows them on our side: " + "; ".join(
+            f"{k['name']} ({k['words']}{', ' + k['trend'] if k.get('trend') else ''})" for k in b["known_by"]))
+    lines += ["", "OPEN OPPORTUNITIES"]
+    lines += [f"- {opportunity_line(o)}" for o in b["opportunities"]] or ["- None open at this account."]
+    if b.get("notes"):
+        lines += ["", "OUR NOTES", b["notes"]]
+    lines += ["", "LAST MEETINGS"]
+    lines += [f"- {meeting_line(m)}" for m in b["meetings"]] or ["- None on record."]
+    lines += ["", "GETTING IN", b["access_text"]]
+    if b.get("closes"):
+        lines += ["", "WHAT THIS VISIT CLOSES", *(f"- {x}" for x in b["closes"])]
+    lines += ["", "TALKING POINTS", *(f"{i}. {x}" for i, x in enumerate(b["talking_points"], 1))]
     return "\n".join(lines)
