@@ -1,0 +1,136 @@
+"""What period the data covers, and the one sentence that says when a view cannot show much.
+
+Two situations make an analysis look broken when it is not:
+
+* **The data ends long before the analysis date.** A CRM export from 1998 analysed today
+  shows every relationship as decayed to nothing, every trend as dormant. :func:`data_ends_note`
+  says so in one sentence, with the date to look at instead. It speaks when the last
+  interaction is more than ``settings.strength.half_life_days`` (default 90) days before
+  the analysis date: after one half-life with no data, every strength built from
+  interactions has lost at least half its evidence to the calendar alone, so strengths,
+  trends and "cooling" gaps describe the silence of the export, not the relationships.
+* **An empty result.** :func:`empty_reason` names what is missing ("no customer contacts
+  imported", "no interactions in the window 2025-07-01 to 2026-07-01") instead of an empty
+  table.
+
+Both return text (or None) for any front end: the CLI prints it, the app can show it.
+
+>>> from kamgraph.examples import example_portfolio
+>>> snap, settings = example_portfolio()
+>>> print(data_ends_note(snap, settings, "2030-01-01"))  # doctest: +NORMALIZE_WHITESPACE
+The data ends on 2026-06-30: 1,281 days before the analysis date 2030-01-01, more than the
+90-day strength half-life, so relationships read as faded and trends as dormant. To look at
+the data's own period, use --as-of 2026-06-30.
+>>> data_ends_note(snap, settings, snap.interactions["date"].max()) is None
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from kamgraph.analysis.dates import resolve_as_of
+from kamgraph.analysis.people import current_employment, internal_ids
+from kamgraph.model import Side
+from kamgraph.settings import Settings
+from kamgraph.snapshot import Snapshot
+
+__all__ = ["DataPeriod", "data_period", "data_ends_note", "empty_reason", "NEEDS", "AS_OF_HINT"]
+
+#: how the CLI tells a user to move the analysis date ({date} is filled in); the app passes its own
+AS_OF_HINT = "use --as-of {date}"
+#: what a view may need, in the order :func:`empty_reason` checks it
+NEEDS: tuple[str, ...] = ("accounts", "internal", "contacts", "decision_roles", "interactions")
+
+
+@dataclass(frozen=True)
+class DataPeriod:
+    """The interactions' first and last dates (None without interactions) and their count."""
+
+    first: pd.Timestamp | None
+    last: pd.Timestamp | None
+    interactions: int
+
+
+def data_period(snap: Snapshot) -> DataPeriod:
+    """First and last interaction dates of ``snap``."""
+    dates = snap.interactions["date"].dropna()
+    if dates.empty:
+        return DataPeriod(None, None, 0)
+    return DataPeriod(pd.Timestamp(dates.min()).normalize(), pd.Timestamp(dates.max()).normalize(), len(dates))
+
+
+def data_ends_note(snap: Snapshot, settings: Settings, as_of=None, hint: str = AS_OF_HINT) -> str | None:
+    """One sentence when the data's last interaction is more than one strength half-life
+    (``settings.strength.half_life_days``) before ``as_of``; None otherwise.
+
+    ``hint`` says how to look at the data's own period, with ``{date}`` standing for the
+    last interaction's date (the CLI: ``use --as-of {date}``).
+    """
+    t = resolve_as_of(settings, as_of)
+    period = data_period(snap)
+    if period.last is None:
+        return None
+    gap = int((t - period.last).days)
+    half_life = settings.strength.half_life_days
+    if gap <= half_life:
+        return None
+    date = f"{period.last:%Y-%m-%d}"
+    return (f"The data ends on {date}: {gap:,} days before the analysis date {t:%Y-%m-%d}, more than the "
+            f"{half_life:g}-day strength half-life, so relationships read as faded and trends as dormant. "
+            f"To look at the data's own period, {hint.format(date=date)}.")
+
+
+def empty_reason(snap: Snapshot, settings: Settings, as_of=None, needs: Iterable[str] = NEEDS,
+                 window_days: int | None = None) -> str | None:
+    """Why a view that needs ``needs`` (names of :data:`NEEDS`) has nothing to show, or None
+    when everything it needs is there (then the result is empty on its own merits).
+
+    ``interactions`` checks the window of ``window_days`` days up to ``as_of`` (default: the
+    trend window, ``settings.trend.months`` months) and says when there are interactions,
+    but none in it.
+
+    >>> from kamgraph.examples import example_portfolio
+    >>> snap, settings = example_portfolio()
+    >>> empty_reason(snap, settings, "2040-01-01", ["interactions"])  # doctest: +ELLIPSIS
+    'no interactions in the window 2039-01-01 to 2040-01-01 (the data runs from ... to ...)'
+    """
+    t = resolve_as_of(settings, as_of)
+    wanted = set(needs)
+    unknown = wanted - set(NEEDS)
+    if unknown:
+        raise ValueError(f"unknown needs {sorted(unknown)}; known: {', '.join(NEEDS)}")
+    people = snap.people
+    if "accounts" in wanted and snap.accounts.empty:
+        return "no accounts imported"
+    if "internal" in wanted and not len(internal_ids(snap)):
+        return "no internal people (our staff, side = internal) imported"
+    if "contacts" in wanted or "decision_roles" in wanted:
+        customers = set(people.loc[people["side"] == Side.CUSTOMER.value, "id"])
+        if not customers:
+            return "no customer contacts imported"
+        emp = current_employment(snap, t)
+        at_accounts = emp[emp["person_id"].isin(customers) & emp["org_id"].isin(snap.accounts["id"])]
+        if at_accounts.empty:
+            return f"no customer contact works at an account on {t:%Y-%m-%d} (check employment and its dates)"
+        if "decision_roles" in wanted:
+            roles = snap.roles(t)
+            if roles.empty or not roles["decision_role"].notna().any():
+                return ("no customer contact has a decision role (import assessments, employment.decision_role, "
+                        "or opportunity contact roles)")
+    if "interactions" in wanted:
+        period = data_period(snap)
+        if period.last is None:
+            return "no interactions imported"
+        if window_days is None:
+            start = t - pd.DateOffset(months=settings.trend.months)
+        else:
+            start = t - pd.Timedelta(days=window_days)
+        dates = snap.interactions["date"]
+        if not ((dates > start) & (dates <= t)).any():
+            return (f"no interactions in the window {start:%Y-%m-%d} to {t:%Y-%m-%d} "
+                    f"(the data runs from {period.first:%Y-%m-%d} to {period.last:%Y-%m-%d})")
+    return None
