@@ -22,7 +22,7 @@ from kamgraph.cli import (
     pass_config,
 )
 from kamgraph.config import ENV_NAMES, Config, resolve_config
-from kamgraph.errors import ConfigError, KamgraphError
+from kamgraph.errors import ConfigError, ImportValidationError, KamgraphError
 from kamgraph.ingest.spec import format_spec_text
 
 #: Where ``kamgraph demo`` loads into unless ``--store`` is given on the command line.
@@ -32,6 +32,17 @@ MAPPING_OPTION = click.option(
     "--mapping", metavar="salesforce|northwind|FILE.toml", default=None,
     help="Read a CRM export instead of the native format: a built-in mapping name or a TOML "
          "column-mapping file (docs/crm-mappings.md).")
+
+
+PROBLEMS_OPTION = click.option(
+    "--problems", "problems_path", type=click.Path(dir_okay=False, writable=True, path_type=Path), default=None,
+    metavar="FILE.csv",
+    help="Write every problem and warning (severity, file, row, column, value, message; one line per row "
+         "concerned) to this CSV file, whether or not the import fails. The console shows the first "
+         "200.")
+
+#: problems (and warnings) the console lists before it points at the rest
+CONSOLE_PROBLEMS = 200
 
 
 def project_root() -> Path:
@@ -49,9 +60,46 @@ def _mapping(name: str | None):
     return load_mapping(name)
 
 
-def _echo_warnings(warnings) -> None:
-    for w in warnings:
+def _more_text(n: int, problems_path: Path | None) -> str:
+    """``... and N more: all of them in FILE`` (or how to get them)."""
+    where = f"all of them in {problems_path}" if problems_path is not None else "use --problems FILE to get all of them"
+    return f"... and {n} more: {where}"
+
+
+def _echo_warnings(warnings, problems_path: Path | None = None) -> None:
+    warnings = list(warnings)
+    for w in warnings[:CONSOLE_PROBLEMS]:
         echo(f"warning: {w}", err=True)
+    if len(warnings) > CONSOLE_PROBLEMS:
+        echo(f"warning: {_more_text(len(warnings) - CONSOLE_PROBLEMS, problems_path)}", err=True)
+
+
+def _write_problems(problems_path: Path | None, problems=(), warnings=()) -> None:
+    """The full problem list as CSV through the one formula-neutralizing writer."""
+    if problems_path is None:
+        return
+    from kamgraph.ingest.notices import problem_table
+    from kamgraph.report.spreadsheet import write_csv
+
+    table = problem_table(problems, warnings)
+    write_csv(table, problems_path)
+    echo(f"{len(table)} problem and warning line{'s' if len(table) != 1 else ''} written to {problems_path}", err=True)
+
+
+def _rejected(e: ImportValidationError, problems_path: Path | None) -> ImportValidationError:
+    """``e`` with its problems written to ``problems_path`` and a console message that shows
+    the first :data:`CONSOLE_PROBLEMS` and says where the rest are."""
+    _write_problems(problems_path, e.problems, getattr(e, "warnings", ()))
+    n = len(e.problems)
+    lines = [f"import rejected, nothing was written: {n} problem{'s' if n != 1 else ''}"]
+    lines += [f"  - {p}" for p in e.problems[:CONSOLE_PROBLEMS]]
+    if n > CONSOLE_PROBLEMS:
+        lines.append("  " + _more_text(n - CONSOLE_PROBLEMS, problems_path))
+    elif problems_path is not None:
+        lines.append(f"  (all of them in {problems_path})")
+    out = ImportValidationError(e.problems)
+    out.args = ("\n".join(lines),)
+    return out
 
 
 def _rows_table(rows: dict[str, int], title: str) -> None:
@@ -120,44 +168,59 @@ def init(config: Config) -> None:
 @main.command("import", epilog=format_spec_text())
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 @MAPPING_OPTION
+@PROBLEMS_OPTION
 @click.option("--dry-run", is_flag=True, help="Validate and show what would be written; write nothing.")
 @click.option("--history-from", "history_from", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="The first day this data covers (YYYY-MM-DD), when it starts before its first interaction: "
                    "trends never read the start of the data as relationships warming up.")
 @pass_config
-def import_cmd(config: Config, path: Path, mapping: str | None, dry_run: bool, history_from=None) -> None:
+def import_cmd(config: Config, path: Path, mapping: str | None, dry_run: bool, history_from=None,
+               problems_path: Path | None = None) -> None:
     """Import PATH: a folder of <entity>.csv files, one .xlsx workbook, or one CSV file.
 
     Everything is validated first; on any problem every problem is listed (file, row,
     column, value), nothing is written and the exit status is 1. Re-importing the same
     files changes nothing. Assessments without a date are dated with the analysis date.
+    The console lists the first 200 problems; --problems FILE.csv writes all of them, and
+    every warning row by row (near-duplicate spellings, rows a mapping skipped), whether or
+    not the import fails.
     """
     from kamgraph.ingest import import_path
 
-    with open_store(config) as store:
-        if dry_run:
-            report = import_path(path, store, mapping=_mapping(mapping), dry_run=True, today=config.as_of,
-                                 limits=config.settings.limits)
-        else:
-            with _ProgressBar() as bar:
-                report = import_path(path, store, mapping=_mapping(mapping), progress=bar, today=config.as_of,
-                                     limits=config.settings.limits,
-                                     history_from=history_from, actor=os_user())
+    try:
+        with open_store(config) as store:
+            if dry_run:
+                report = import_path(path, store, mapping=_mapping(mapping), dry_run=True, today=config.as_of,
+                                     limits=config.settings.limits)
+            else:
+                with _ProgressBar() as bar:
+                    report = import_path(path, store, mapping=_mapping(mapping), progress=bar, today=config.as_of,
+                                         limits=config.settings.limits,
+                                         history_from=history_from, actor=os_user())
+    except ImportValidationError as e:
+        raise _rejected(e, problems_path) from None
     _rows_table(dict(report.rows), "would import (dry run)" if report.dry_run else "imported")
-    _echo_warnings(report.warnings)
+    _echo_warnings(report.warnings, problems_path)
+    _write_problems(problems_path, (), report.warnings)
+    # another change makes ``rows`` the rows actually written and adds ``unchanged``
+    unchanged = getattr(report, "unchanged", None) or {}
     if report.dry_run:
         echo(f"dry run: {report.total} rows checked, nothing written")
+    elif report.total == 0 and unchanged:
+        echo(f"nothing changed: all {sum(unchanged.values())} rows are already in {store.url}; "
+             f"data version {report.data_version}")
     else:
         echo(f"{report.total} rows written to {store.url}; data version {report.data_version}")
-        if report.history_from is not None:
-            echo(f"history from {report.history_from:%Y-%m-%d}")
+    if not report.dry_run and report.history_from is not None:
+        echo(f"history from {report.history_from:%Y-%m-%d}")
 
 
 @main.command("validate", epilog=format_spec_text())
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 @MAPPING_OPTION
+@PROBLEMS_OPTION
 @pass_config
-def validate_cmd(config: Config, path: Path, mapping: str | None) -> None:
+def validate_cmd(config: Config, path: Path, mapping: str | None, problems_path: Path | None = None) -> None:
     """Check PATH as `import` would, without writing anything.
 
     References to ids already in the store count as known (when the store exists).
@@ -167,14 +230,18 @@ def validate_cmd(config: Config, path: Path, mapping: str | None) -> None:
     from kamgraph.ingest.pipeline import read_source
 
     m = _mapping(mapping)
-    raw = read_source(path, m, config.settings.limits)
-    if _store_exists(config):
-        with open_store(config) as store:
-            checked = validate(raw, store, today=config.as_of)
-    else:
-        checked = validate(raw, None, today=config.as_of)
+    try:
+        raw = read_source(path, m, config.settings.limits)
+        if _store_exists(config):
+            with open_store(config) as store:
+                checked = validate(raw, store, today=config.as_of)
+        else:
+            checked = validate(raw, None, today=config.as_of)
+    except ImportValidationError as e:
+        raise _rejected(e, problems_path) from None
     _rows_table(checked.rows, f"valid: {path}")
-    _echo_warnings(checked.warnings)
+    _echo_warnings(checked.warnings, problems_path)
+    _write_problems(problems_path, (), checked.warnings)
     echo(f"OK: {sum(checked.rows.values())} rows would be imported")
 
 
