@@ -101,13 +101,16 @@ def read_calendar(path: Path, start: date, end: date) -> SourceRead:
             raise MessageSourceError(f"{path}: the events cannot be expanded ({reason})") from None
         seen: set[str] = set()
         for occ in occurrences:
+            day = _local_day(occ)
+            if not start <= day <= end:
+                continue
             uid = str(occ.get("UID", "")).strip()
             seen.add(uid)
             where = f"{name} event {first.get(uid, '?')}"
             tp = _touchpoint(occ, uid, uid in recurring, where, cancelling, out)
             if tp is not None:
                 out.touchpoints.append(tp)
-        # series with no occurrence in the window at all (occurrences near it are counted later)
+        # events (a whole series counts once) with no occurrence in the window
         out.skipped[OUTSIDE] += len(set(first) - seen)
     return out
 
@@ -142,7 +145,7 @@ def _touchpoint(occ, uid: str, recurring: bool, where: str, cancelling: bool, ou
         return None
     start = occ.get("DTSTART").dt
     all_day = not isinstance(start, datetime)
-    day = start if all_day else start.date()
+    day = _local_day(occ)
 
     organizer = occ.get("ORGANIZER")
     attendees = occ.get("ATTENDEE")
@@ -174,6 +177,12 @@ def _touchpoint(occ, uid: str, recurring: bool, where: str, cancelling: bool, ou
     else:
         key = uid
     return Touchpoint("ics-" + digest(key), day, "event" if all_day else "meeting", summary, tuple(people), where)
+
+
+def _local_day(occ) -> date:
+    """The occurrence's date in its own time zone (an aware DTSTART is already in it)."""
+    start = occ.get("DTSTART").dt
+    return start.date() if isinstance(start, datetime) else start
 
 
 def _instant(value) -> str:

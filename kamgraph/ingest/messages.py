@@ -430,8 +430,10 @@ def _interactions(kept: list[Touchpoint], attendance: pd.DataFrame, people: pd.D
     if len(stored):  # a correction made in the app survives a re-import
         kind = dict(zip(stored["id"], stored["kind"]))
         acct = dict(zip(stored["id"], stored["account_id"]))
-        f["kind"] = f["id"].map(kind).fillna(f["kind"])
-        f["account_id"] = f["account_id"].fillna(f["id"].map(acct))
+        stored_kind = f["id"].map(kind).astype(object)
+        f["kind"] = stored_kind.where(stored_kind.notna(), f["kind"])
+        derived = f["account_id"].astype(object)
+        f["account_id"] = derived.where(derived.notna(), f["id"].map(acct).astype(object))
     f = f[cols].astype(object)
     return f.where(f.notna(), None)
 
