@@ -7,8 +7,9 @@ export) is written once in :class:`BaseStore` on top of ``read``.
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol, runtime_checkable
@@ -25,11 +26,14 @@ Progress = Callable[[str, int, int], None]
 
 @dataclass
 class WriteResult:
-    """What a write did: rows received per entity, and the data version afterwards."""
+    """What a write did: rows inserted or changed per entity (``rows``; entities with none
+    left out), rows received identical to the stored ones (``unchanged``, likewise), and
+    the data version afterwards (not bumped when nothing changed)."""
 
     rows: dict[str, int] = field(default_factory=dict)
     data_version: int = 0
     batches: int = 0
+    unchanged: dict[str, int] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
@@ -57,6 +61,77 @@ FREE_TEXT: dict[str, tuple[str, ...]] = {
 REDACTED = "[erased]"
 
 
+#: The columns of :meth:`BaseStore.audit`'s frame.
+AUDIT_COLUMNS = ["seq", "at", "actor", "source", "action", "entity", "key", "before", "after"]
+
+
+def audit_ref_columns(entity: str) -> list[tuple[str, tuple[str, ...]]]:
+    """(column, entities it names) of the columns an audit entry of ``entity`` is found by:
+    a node entity's own ``id`` and every column referencing another entity. An entry's refs
+    are ``"<entity>:<id>"`` strings built from them (key, before and after).
+
+    >>> audit_ref_columns("accounts")
+    [('id', ('accounts',)), ('owner_id', ('people',))]
+    """
+    ent = ENTITIES[entity]
+    out = [("id", (entity,))] if ent.key == ("id",) else []
+    return out + [(c.name, c.references) for c in ent.columns if c.references]
+
+
+def audit_refs(entity: str, *parts: Mapping | None) -> list[str]:
+    """The refs of an audit entry whose key, before and after are ``parts``.
+
+    >>> audit_refs("employment", {"person_id": "P1", "org_id": "A1"}, None, {"title": "CEO"})
+    ['people:P1', 'accounts:A1', 'organizations:A1']
+    """
+    out: list[str] = []
+    for col, targets in audit_ref_columns(entity):
+        for part in parts:
+            v = part.get(col) if part else None
+            if v is not None:
+                out += [f"{t}:{v}" for t in targets if f"{t}:{v}" not in out]
+    return out
+
+
+def audit_json(values: Mapping | None) -> str | None:
+    """How an audit entry's key / before / after is stored: a JSON object (or None)."""
+    return None if values is None else json.dumps(dict(values), ensure_ascii=False, allow_nan=False)
+
+
+def _audit_value(entity: str, column: str, v):
+    """A stored audit value in its column's type (SQLite keeps bools as 0/1)."""
+    if v is None or column not in ENTITIES[entity].column_names:
+        return v
+    kind = ENTITIES[entity].column(column).type
+    if kind == "bool":
+        return bool(v)
+    if kind == "int":
+        return int(v)
+    if kind == "float":
+        return float(v)
+    return v
+
+
+def _audit_dict(entity: str, text) -> dict | None:
+    if text is None:
+        return None
+    values = json.loads(text) if isinstance(text, str) else dict(text)
+    return {k: _audit_value(entity, k, v) for k, v in values.items()}
+
+
+def audit_frame(entries: Iterable[Sequence]) -> pd.DataFrame:
+    """Audit rows (seq, at, actor, source, action, entity, key, before, after as JSON text)
+    as the frame :meth:`BaseStore.audit` returns, oldest first, values in their column types."""
+    rows = []
+    for seq, at, actor, source, action, entity, key, before, after in entries:
+        rows.append([int(seq), at, actor, source, action, entity, _audit_dict(entity, key),
+                     _audit_dict(entity, before), _audit_dict(entity, after)])
+    rows.sort(key=lambda r: r[0])
+    frame = pd.DataFrame(rows, columns=AUDIT_COLUMNS, dtype=object)
+    frame["seq"] = frame["seq"].astype("int64")
+    return frame
+
+
 def utc_now() -> str:
     """The time a write is recorded with: UTC, ISO 8601, seconds."""
     return datetime.now(UTC).isoformat(timespec="seconds")
@@ -72,8 +147,15 @@ class Store(Protocol):
         """Create tables / constraints if missing. Idempotent."""
 
     def write(self, tables: Mapping[str, pd.DataFrame], progress: Progress | None = None,
-              references_checked: bool = False, actor: str | None = None) -> WriteResult:
+              references_checked: bool = False, actor: str | None = None,
+              source: str | None = None) -> WriteResult:
         """Upsert rows of several entities (keyed by each entity's key), all or nothing.
+
+        Only rows that are new or differ from the stored ones in a supplied column are
+        written; each is recorded in the audit trail (:meth:`audit`) with ``actor`` and
+        ``source`` (an import's path, ``"edit: <operation>"``, ``"app"``, ``"cli"``...). A
+        write that changes nothing writes nothing: no audit entry, no write-log entry, the
+        data version stays.
 
         ``references_checked=True`` says the caller (the import pipeline) has already
         verified every reference against the incoming rows and the store, so a store may
@@ -82,10 +164,15 @@ class Store(Protocol):
         """
 
     def upsert(self, entity: str, rows: pd.DataFrame) -> int:
-        """Upsert rows of one entity. Returns the number of rows received."""
+        """Upsert rows of one entity. Returns the number of rows inserted or changed."""
 
-    def delete(self, entity: str, keys: pd.DataFrame) -> int:
-        """Delete rows by key; deleting a node also removes its relationships."""
+    def delete(self, entity: str, keys: pd.DataFrame, actor: str | None = None,
+               source: str | None = None) -> int:
+        """Delete rows by key; deleting a node also removes its relationships. Each deleted
+        row is recorded in the audit trail (``before``: the stored row)."""
+
+    def audit(self, person_id: str | None = None, account_id: str | None = None) -> pd.DataFrame:
+        """The audit trail, oldest first (see :meth:`BaseStore.audit`)."""
 
     def read(self, entity: str, column: str | None = None,
              values: Sequence[str] | None = None) -> pd.DataFrame:
@@ -135,6 +222,19 @@ class BaseStore:
     def data_version(self) -> int:  # pragma: no cover
         raise NotImplementedError
 
+    def _audit_rows(self, refs: Sequence[str] | None) -> list[tuple]:  # pragma: no cover
+        """Audit entries (seq, at, actor, source, action, entity, key, before, after; the
+        last three JSON text) with any of ``refs``, or all of them for None."""
+        raise NotImplementedError
+
+    def _audit_text_rows(self, entities: Sequence[str]) -> list[tuple]:  # pragma: no cover
+        """Audit entries of ``entities`` (as :meth:`_audit_rows`), for :meth:`mentions`."""
+        raise NotImplementedError
+
+    def _set_audit_texts(self, rows: Sequence[tuple[int, str | None, str | None]]) -> None:  # pragma: no cover
+        """Replace the before / after JSON of audit entries by seq (redaction)."""
+        raise NotImplementedError
+
     def history_from(self) -> pd.Timestamp | None:  # pragma: no cover
         """The first day the stored history covers (the earliest start any import recorded
         or declared, else the first interaction); None for a store without interactions."""
@@ -144,6 +244,58 @@ class BaseStore:
     def upsert(self, entity: str, rows: pd.DataFrame) -> int:
         check_entity(entity)
         return self.write({entity: rows}).rows.get(entity, 0)
+
+    def audit(self, person_id: str | None = None, account_id: str | None = None) -> pd.DataFrame:
+        """The audit trail of every change, oldest first: columns :data:`AUDIT_COLUMNS` (seq,
+        at, actor, source, action = insert / update / delete, entity, key, before, after; the
+        last three dicts or None). An update's before / after hold only the changed columns,
+        an insert's ``after`` the supplied row, a delete's ``before`` the stored row.
+
+        ``person_id``: entries whose key or any person column (before or after) is that
+        person. ``account_id``: entries naming the account (its row, or any column
+        referencing it), entries of the people employed there (now or in the past) and of its
+        interactions and opportunities. Both given: entries matching both.
+
+        >>> from kamgraph.store import open_store
+        >>> s = open_store("sqlite:///:memory:")
+        >>> _ = s.write({"people": pd.DataFrame([{"id": "p1", "name": "Li", "side": "internal"}])},
+        ...             actor="ann", source="cli")
+        >>> _ = s.write({"people": pd.DataFrame([{"id": "p1", "name": "Li Wei", "side": "internal"}])})
+        >>> s.audit("p1")[["seq", "action", "before", "after"]].values.tolist()
+        [[1, 'insert', None, {'id': 'p1', 'name': 'Li', 'side': 'internal'}], [2, 'update', {'name': 'Li'}, {'name': 'Li Wei'}]]
+        """
+        if person_id is None and account_id is None:
+            return audit_frame(self._audit_rows(None))
+        if person_id is None:
+            return audit_frame(self._audit_rows(sorted(self._account_refs(str(account_id)))))
+        frame = audit_frame(self._audit_rows([f"people:{person_id}"]))
+        if account_id is not None:  # entries matching both
+            want = self._account_refs(str(account_id))
+            keep = [bool(set(audit_refs(e, k, b, a)) & want)
+                    for e, k, b, a in zip(frame["entity"], frame["key"], frame["before"], frame["after"])]
+            frame = frame[keep].reset_index(drop=True)
+        return frame
+
+    def _account_refs(self, account_id: str) -> set[str]:
+        """The refs of an account's audit trail: the account, the people employed there (now
+        or ever, per the trail), its interactions and opportunities (stored or in the trail)."""
+        refs = {f"accounts:{account_id}"}
+        own = audit_frame(self._audit_rows([f"accounts:{account_id}"]))
+        people = set(self.read("employment", "org_id", [account_id])["person_id"])
+        opportunities = set(self.read("opportunities", "account_id", [account_id])["id"])
+        inter = self.read("interactions")
+        interactions = set(inter.loc[(inter["account_id"] == account_id).fillna(False).astype(bool), "id"])
+        for entity, key in zip(own["entity"], own["key"]):
+            if entity == "employment":
+                people.add(key["person_id"])
+            elif entity == "interactions":
+                interactions.add(key["id"])
+            elif entity == "opportunities":
+                opportunities.add(key["id"])
+        refs |= {f"people:{p}" for p in people}
+        refs |= {f"interactions:{i}" for i in interactions}
+        refs |= {f"opportunities:{o}" for o in opportunities}
+        return refs
 
     def snapshot(self, scope: Sequence[str] | None = None) -> Snapshot:
         """The snapshot of ``scope`` (or of everything). The whole of a store holding no
@@ -185,6 +337,8 @@ class BaseStore:
     def mentions(self, name: str) -> pd.DataFrame:
         """Every free-text field (:data:`FREE_TEXT`) that mentions ``name``, case-insensitive:
         one row per field with entity, key (the row's key values joined by '/'), column, text.
+        Audit entries whose before / after free text mentions it are listed too, as entity
+        ``audit``, key the entry's seq, column ``<entity>.<column> before|after``.
         Erasure uses it to list what an erased person's name is still written in.
 
         >>> from kamgraph.store import open_store
@@ -206,17 +360,35 @@ class BaseStore:
                     for _, row in frame[hit].iterrows():
                         out.append({"entity": entity, "key": "/".join(str(row[k]) for k in key),
                                     "column": col, "text": row[col]})
+            for seq, entity, col, side, text in self._audit_mentions(needle):
+                out.append({"entity": "audit", "key": str(seq), "column": f"{entity}.{col} {side}", "text": text})
         return pd.DataFrame(out, columns=["entity", "key", "column", "text"])
 
-    def redact_mentions(self, name: str, actor: str | None = None) -> int:
+    def _audit_mentions(self, needle: str) -> list[tuple]:
+        """(seq, entity, column, before|after, text) of audit free text containing ``needle``
+        (already casefolded)."""
+        out = []
+        for seq, _at, _actor, _source, _action, entity, _key, before, after in self._audit_text_rows(list(FREE_TEXT)):
+            for side, text in (("before", before), ("after", after)):
+                values = json.loads(text) if text else {}
+                for col in FREE_TEXT[entity]:
+                    v = values.get(col)
+                    if isinstance(v, str) and needle in v.casefold():
+                        out.append((seq, entity, col, side, v))
+        return out
+
+    def redact_mentions(self, name: str, actor: str | None = None, source: str | None = "redact") -> int:
         """Replace ``name`` (case-insensitive) by ``[erased]`` in every free-text field that
-        mentions it; one write. Returns the number of fields changed."""
+        mentions it (one write), then in the audit trail's before / after texts (the entries
+        of that write too). Returns the number of fields found (:meth:`mentions`)."""
         found = self.mentions(name)
         if found.empty:
             return 0
         pattern = re.compile(re.escape(name.strip()), re.IGNORECASE)
         tables = {}
         for entity in found["entity"].unique():
+            if entity == "audit":
+                continue
             frame = self.read(entity)
             columns = FREE_TEXT[entity]
             changed = pd.Series(False, index=frame.index)
@@ -226,7 +398,25 @@ class BaseStore:
                 changed |= (new != text) & text.notna()
                 frame[col] = new
             tables[entity] = frame.loc[changed]
-        self.write(tables, actor=actor)
+        self.write(tables, actor=actor, source=source)
+        # then the audit trail, including the entries the write above just made
+        needle = name.strip().casefold()
+        seqs = sorted({seq for seq, *_ in self._audit_mentions(needle)})
+        if seqs:
+            rows = {r[0]: r for r in self._audit_text_rows(list(FREE_TEXT))}
+            updates = []
+            for seq in seqs:
+                _s, _at, _actor, _source, _action, entity, _key, before, after = rows[seq]
+                texts = []
+                for text in (before, after):
+                    values = json.loads(text) if text else None
+                    if values:
+                        for col in FREE_TEXT[entity]:
+                            if isinstance(values.get(col), str):
+                                values[col] = pattern.sub(REDACTED, values[col])
+                    texts.append(audit_json(values))
+                updates.append((seq, texts[0], texts[1]))
+            self._set_audit_texts(updates)
         return len(found)
 
     def __enter__(self):

@@ -28,6 +28,8 @@ from kamgraph.store.base import (
     Erasure,
     Progress,
     WriteResult,
+    audit_ref_columns,
+    audit_refs,
     check_column,
     check_entity,
     incoming_history_start,
@@ -40,7 +42,19 @@ APPLICATION_ID = 0x4B414D47
 #: who wrote what and when: one row per write (rows = entity -> row count, never ids)
 WRITE_LOG_SQL = ('CREATE TABLE IF NOT EXISTS "write_log" ("id" INTEGER PRIMARY KEY, "at" TEXT NOT NULL, '
                  '"actor" TEXT, "action" TEXT NOT NULL, "rows" TEXT NOT NULL)')
-KAMGRAPH_TABLES = set(WRITE_ORDER) | {"meta", "write_log"}
+#: the audit trail: one row per inserted, changed or deleted row (key / before / after are
+#: JSON objects), and its refs ("people:P1", "accounts:A1"...) for per-person and
+#: per-account reads and for erasure, without parsing the JSON of every entry
+AUDIT_SQL = (
+    'CREATE TABLE IF NOT EXISTS "audit" ("seq" INTEGER PRIMARY KEY AUTOINCREMENT, "at" TEXT NOT NULL, '
+    '"actor" TEXT, "source" TEXT, "action" TEXT NOT NULL, "entity" TEXT NOT NULL, "key" TEXT NOT NULL, '
+    '"before" TEXT, "after" TEXT)',
+    'CREATE TABLE IF NOT EXISTS "audit_ref" ("ref" TEXT NOT NULL, "seq" INTEGER NOT NULL, '
+    'PRIMARY KEY ("ref", "seq")) WITHOUT ROWID',
+)
+KAMGRAPH_TABLES = set(WRITE_ORDER) | {"meta", "write_log", "audit", "audit_ref"}
+_AUDIT_SELECT = ('SELECT a."seq", a."at", a."actor", a."source", a."action", a."entity", a."key", a."before", '
+                 'a."after" FROM "audit" a')
 BULK_ROWS = 50_000  # writes this large into an empty table rebuild secondary indexes afterwards
 _SQL_TYPES = {"str": "TEXT", "date": "TEXT", "int": "INTEGER", "float": "REAL", "bool": "INTEGER"}
 
@@ -91,6 +105,40 @@ def index_sql(ent: Entity) -> list[str]:
 
 def drop_index_sql(ent: Entity) -> list[str]:
     return [f"DROP INDEX IF EXISTS {_q(name)}" for name, _ in index_names(ent)]
+
+
+def _lit(identifier: str, prefix: str = "") -> str:
+    """A schema identifier (after ``prefix``, e.g. ``$.`` for a JSON path) as an SQL string literal."""
+    _q(identifier)
+    return "'" + prefix + identifier + "'"
+
+
+def _json_object(alias: str, columns: Sequence[str]) -> str:
+    """``json_object('c', alias."c", ...)`` of schema columns."""
+    return "json_object(" + ", ".join(f"{_lit(c)}, {alias}.{_q(c)}" for c in columns) + ")"
+
+
+def _changed_only(alias: str, others: Sequence[str]) -> str:
+    """The JSON object of ``alias``'s ``others`` columns less those equal in s and t (an
+    update's before / after hold only the changed columns)."""
+    paths = ", ".join(f"CASE WHEN s.{_q(c)} IS t.{_q(c)} THEN {_lit(c, '$.')} ELSE '$.none' END" for c in others)
+    return f"json_remove({_json_object(alias, others)}, {paths})"
+
+
+def stage_sql(ent: Entity, columns: Sequence[str]) -> list[str]:
+    """A TEMP table holding a write's incoming rows (same column types, keyed like the entity)."""
+    cols = [f"{_q(c)} {_SQL_TYPES[ent.column(c).type]}" for c in columns]
+    cols.append("PRIMARY KEY (" + ", ".join(_q(k) for k in ent.key) + ")")
+    return ['DROP TABLE IF EXISTS temp."_stage"',
+            'CREATE TEMP TABLE "_stage" (' + ", ".join(cols) + ") WITHOUT ROWID"]
+
+
+STAGE = '"_stage"'
+REFS = '"_refs"'
+
+
+def _key_match(left: str, right: str, ent: Entity) -> str:
+    return " AND ".join(f"{left}.{_q(k)} = {right}.{_q(k)}" for k in ent.key)
 
 
 def _exists_sql(ent: Entity) -> str:
@@ -273,6 +321,8 @@ class SQLiteStore(BaseStore):
         c.execute('CREATE TABLE IF NOT EXISTS "meta" ("key" TEXT PRIMARY KEY, "value" INTEGER NOT NULL)')
         c.execute('INSERT OR IGNORE INTO "meta" VALUES (?, ?)', ("data_version", 0))
         c.execute(WRITE_LOG_SQL)
+        for stmt in AUDIT_SQL:
+            c.execute(stmt)
         for name in WRITE_ORDER:
             ent = ENTITIES[name]
             c.execute(create_table_sql(ent))
@@ -300,6 +350,10 @@ class SQLiteStore(BaseStore):
     def _tx(self) -> _Tx:
         return SQLiteStore._Tx(self._conn)
 
+    @staticmethod
+    def _version(c: sqlite3.Connection) -> int:
+        return c.execute('SELECT "value" FROM "meta" WHERE "key" = ?', ("data_version",)).fetchone()[0]
+
     def _bump(self, c: sqlite3.Connection) -> int:
         c.execute('UPDATE "meta" SET "value" = "value" + 1 WHERE "key" = ?', ("data_version",))
         return c.execute('SELECT "value" FROM "meta" WHERE "key" = ?', ("data_version",)).fetchone()[0]
@@ -307,8 +361,16 @@ class SQLiteStore(BaseStore):
     # -- writes -----------------------------------------------------------------------
     def write(self, tables: Mapping[str, pd.DataFrame], progress: Progress | None = None,
               references_checked: bool = False, history_from=None, chunk_size: int = 50_000,
-              actor: str | None = None) -> WriteResult:
-        """Upsert everything in one transaction (see :meth:`Store.write`).
+              actor: str | None = None, source: str | None = None) -> WriteResult:
+        """Write what is new or changed, in one transaction (see :meth:`Store.write`).
+
+        Per entity, set-based: into an empty table the rows go straight in (a bulk load of
+        :data:`BULK_ROWS` or more rebuilds the secondary indexes afterwards) and every row is
+        audited as an insert; otherwise the rows are staged in a TEMP table, rows equal to the
+        stored ones in every supplied column are dropped from it, and one ``INSERT ... SELECT``
+        audits the rest (an update's before / after: the changed columns only) and one
+        ``INSERT ... SELECT ... ON CONFLICT DO UPDATE`` writes them. Nothing changed: no
+        write-log entry and the data version stays.
 
         With ``references_checked`` (the import pipeline validated every reference against
         the incoming rows and the store) per-row foreign-key enforcement is off for this
@@ -326,43 +388,36 @@ class SQLiteStore(BaseStore):
                 self._conn.execute("PRAGMA foreign_keys=OFF")  # a no-op inside a transaction: set before BEGIN
             try:
                 with self._tx() as c:
+                    at = utc_now()
+                    self._begin_refs(c)
                     for name in WRITE_ORDER:
                         df = tables.get(name)
                         if df is None or len(df) == 0:
                             continue
-                        ent = ENTITIES[name]
-                        columns = [col for col in ent.column_names if col in df.columns]
-                        missing_key = [k for k in ent.key if k not in columns]
-                        if missing_key:
-                            raise ValueError(f"{name}: missing key columns {missing_key}")
-                        sql = upsert_sql(ent, columns)
-                        n = len(df)
-                        # inserting in key order keeps B-tree writes local
-                        df = df.sort_values(list(ent.key), kind="stable")
-                        # a bulk load into an empty table builds its indexes once, afterwards
-                        bulk = n >= BULK_ROWS and c.execute(_exists_sql(ent)).fetchone() is None
-                        if bulk:
-                            for stmt in drop_index_sql(ent):
-                                c.execute(stmt)
-                        for start in range(0, n, chunk_size):
-                            part = df.iloc[start:start + chunk_size]
-                            c.executemany(sql, zip(*_column_values(ent, part, columns)))
-                            result.batches += 1
-                            if progress:
-                                progress(name, min(start + chunk_size, n), n)
-                        if bulk:
-                            for stmt in index_sql(ent):
-                                c.execute(stmt)
-                        result.rows[name] = n
+                        written, received = self._write_entity(c, name, df, progress, chunk_size, result,
+                                                               (at, actor, source))
+                        if written:
+                            result.rows[name] = written
+                        if received - written:
+                            result.unchanged[name] = received - written
+                    c.execute(f"DROP TABLE IF EXISTS temp.{STAGE}")
+                    self._end_refs(c)
                     # references are checked here, inside the write lock, whatever the caller
                     # validated before: a person erased since then must not leave orphans
                     self._check_references(c, [n for n in WRITE_ORDER if result.rows.get(n)])
                     start = incoming_history_start(tables, history_from)
+                    moved = False
                     if start is not None:  # the history starts at the earliest start ever written
-                        c.execute('INSERT INTO "meta" VALUES (?, ?) ON CONFLICT("key") DO UPDATE '
-                                  'SET "value" = MIN("value", excluded."value")', ("history_from", start))
-                    self._log(c, actor, "write", result.rows)
-                    result.data_version = self._bump(c)
+                        old = c.execute('SELECT "value" FROM "meta" WHERE "key" = ?', ("history_from",)).fetchone()
+                        if old is None or start < old[0]:
+                            c.execute('INSERT INTO "meta" VALUES (?, ?) ON CONFLICT("key") DO UPDATE '
+                                      'SET "value" = MIN("value", excluded."value")', ("history_from", start))
+                            moved = True
+                    if result.rows or moved:
+                        self._log(c, actor, "write", result.rows)
+                        result.data_version = self._bump(c)
+                    else:  # an identical write writes nothing
+                        result.data_version = self._version(c)
             except sqlite3.IntegrityError as e:
                 raise StoreUnavailable(f"write rejected by the store, nothing was written: {e}") from None
             except sqlite3.OperationalError as e:
@@ -371,6 +426,110 @@ class SQLiteStore(BaseStore):
                 if references_checked:
                     self._conn.execute("PRAGMA foreign_keys=ON")
         return result
+
+    def _write_entity(self, c: sqlite3.Connection, name: str, df: pd.DataFrame, progress: Progress | None,
+                      chunk_size: int, result: WriteResult, who: tuple) -> tuple[int, int]:
+        """Write one entity's new and changed rows and audit them; (rows written, rows received)."""
+        ent = ENTITIES[name]
+        columns = [col for col in ent.column_names if col in df.columns]
+        missing_key = [k for k in ent.key if k not in columns]
+        if missing_key:
+            raise ValueError(f"{name}: missing key columns {missing_key}")
+        key = list(ent.key)
+        others = [col for col in columns if col not in ent.key]
+        n = len(df)
+        # inserting in key order keeps B-tree writes local
+        df = df.sort_values(key, kind="stable")
+        order = ", ".join(f"s.{_q(k)}" for k in key)
+        first_seq = c.execute('SELECT COALESCE(MAX("seq"), 0) FROM "audit"').fetchone()[0]
+        audit_head = ('INSERT INTO "audit" ("at", "actor", "source", "action", "entity", "key", "before", "after") ')
+        if c.execute(_exists_sql(ent)).fetchone() is None:
+            # an empty table: every row is new. Straight in, then audited from the table itself;
+            # a bulk load builds its indexes once, afterwards
+            sql = upsert_sql(ent, columns)
+            bulk = n >= BULK_ROWS
+            if bulk:
+                for stmt in drop_index_sql(ent):
+                    c.execute(stmt)
+            for start in range(0, n, chunk_size):
+                part = df.iloc[start:start + chunk_size]
+                c.executemany(sql, zip(*_column_values(ent, part, columns)))
+                result.batches += 1
+                if progress:
+                    progress(name, min(start + chunk_size, n), n)
+            if bulk:
+                for stmt in index_sql(ent):
+                    c.execute(stmt)
+            written = c.execute(
+                audit_head + f"SELECT ?, ?, ?, 'insert', ?, {_json_object('s', key)}, NULL, "
+                f"{_json_object('s', columns)} FROM {_q(name)} s ORDER BY {order}", (*who, name)).rowcount
+            self._audit_refs(c, name, first_seq, others)
+            return written, n
+        for stmt in stage_sql(ent, columns):
+            c.execute(stmt)
+        marks = ", ".join("?" for _ in columns)
+        stage = f'INSERT OR REPLACE INTO temp."_stage" ({", ".join(_q(col) for col in columns)}) VALUES ({marks})'
+        for start in range(0, n, chunk_size):
+            part = df.iloc[start:start + chunk_size]
+            c.executemany(stage, zip(*_column_values(ent, part, columns)))
+            result.batches += 1
+            if progress:
+                progress(name, min(start + chunk_size, n), n)
+        received = c.execute('SELECT COUNT(*) FROM temp."_stage"').fetchone()[0]
+        # rows equal to the stored ones in every supplied column: nothing to write
+        same = " AND ".join(f"t.{_q(col)} IS {STAGE}.{_q(col)}" for col in others) or "1"
+        c.execute(f"DELETE FROM temp.{STAGE} WHERE EXISTS (SELECT 1 FROM main.{_q(name)} t "
+                  f"WHERE {_key_match('t', STAGE, ent)} AND {same})")
+        new = f"t.{_q(key[0])} IS NULL"
+        before = f"CASE WHEN {new} THEN NULL ELSE {_changed_only('t', others)} END" if others else "NULL"
+        after = (f"CASE WHEN {new} THEN {_json_object('s', columns)} ELSE {_changed_only('s', others)} END"
+                 if others else _json_object("s", columns))
+        written = c.execute(
+            audit_head + f"SELECT ?, ?, ?, CASE WHEN {new} THEN 'insert' ELSE 'update' END, ?, "
+            f"{_json_object('s', key)}, {before}, {after} FROM temp.{STAGE} s "
+            f"LEFT JOIN main.{_q(name)} t ON {_key_match('t', 's', ent)} ORDER BY {order}", (*who, name)).rowcount
+        if written:
+            self._audit_refs(c, name, first_seq, others)
+            cols = ", ".join(_q(col) for col in columns)
+            conflict = ", ".join(_q(k) for k in key)
+            action = ("DO UPDATE SET " + ", ".join(f"{_q(col)} = excluded.{_q(col)}" for col in others)
+                      if others else "DO NOTHING")
+            c.execute(f'INSERT INTO main.{_q(name)} ({cols}) SELECT {cols} FROM temp."_stage" WHERE 1 '
+                      f"ORDER BY {', '.join(_q(k) for k in key)} ON CONFLICT ({conflict}) {action}")
+        return written, received
+
+    @staticmethod
+    def _audit_refs(c: sqlite3.Connection, name: str, after_seq: int, others: Sequence[str]) -> None:
+        """Index the audit entries of ``name`` written after ``after_seq`` by the ids they name
+        (``audit_ref``): one pass of ``json_each`` per JSON column, inserted in ref order."""
+        parts, params = [], []
+        for side in ("key", "before", "after"):
+            pairs = [(col, target + ":") for col, targets in audit_ref_columns(name)
+                     if (col in ENTITIES[name].key) == (side == "key") and (side == "key" or col in others)
+                     for target in targets]
+            if not pairs:
+                continue
+            values = ", ".join("(?, ?)" for _ in pairs)
+            parts.append(f'SELECT m."column2" || j."value" AS "ref", a."seq" AS "seq" FROM "audit" a, '
+                         f'json_each(a.{_q(side)}) j, (VALUES {values}) m '
+                         f'WHERE a."seq" > ? AND j."key" = m."column1" AND j."value" IS NOT NULL')
+            params += [v for pair in pairs for v in pair] + [after_seq]
+        if parts:
+            c.execute(f'INSERT INTO temp.{REFS} ("ref", "seq") ' + " UNION ALL ".join(parts), params)
+
+    @staticmethod
+    def _begin_refs(c: sqlite3.Connection) -> None:
+        """A TEMP table collecting a write's audit refs (:meth:`_audit_refs`)."""
+        c.execute(f"DROP TABLE IF EXISTS temp.{REFS}")
+        c.execute(f'CREATE TEMP TABLE {REFS} ("ref" TEXT NOT NULL, "seq" INTEGER NOT NULL)')
+
+    @staticmethod
+    def _end_refs(c: sqlite3.Connection) -> None:
+        """Move the collected refs into ``audit_ref`` in one sorted pass: B-tree appends in
+        key order instead of one random insert per ref (the bulk of an audited import's cost)."""
+        c.execute(f'INSERT OR IGNORE INTO "audit_ref" ("ref", "seq") SELECT "ref", "seq" FROM temp.{REFS} '
+                  'ORDER BY "ref", "seq"')
+        c.execute(f"DROP TABLE temp.{REFS}")
 
     @staticmethod
     def _check_references(c: sqlite3.Connection, written: Sequence[str]) -> None:
@@ -412,25 +571,42 @@ class SQLiteStore(BaseStore):
         frame["rows"] = frame["rows"].map(json.loads)
         return frame
 
-    def delete(self, entity: str, keys: pd.DataFrame, actor: str | None = None) -> int:
+    def delete(self, entity: str, keys: pd.DataFrame, actor: str | None = None,
+               source: str | None = None) -> int:
+        """Delete rows by key (see :meth:`Store.delete`); each deleted row is audited with
+        the stored row as ``before``. Deleting nothing writes nothing."""
         check_entity(entity)
         ent = ENTITIES[entity]
         if entity == "people":
             return self.erase_people(keys["id"].tolist(), actor=actor)
-        key_values = list(zip(*_column_values(ent, keys, ent.key)))
+        key = list(ent.key)
+        key_values = list(zip(*_column_values(ent, keys, key)))
         with self._lock:
             self._writing()
         with self._lock, self._tx() as c:
-            if ent.key == ("id",):
-                ids = [k[0] for k in key_values]
-                self._detach(c, entity, ids)
-            where = " AND ".join(f"{_q(k)} = ?" for k in ent.key)
-            before = c.total_changes
-            stmt = f"DELETE FROM {_q(entity)} WHERE {where}"
-            c.executemany(stmt, key_values)
-            n = c.total_changes - before
-            self._log(c, actor, "delete", {entity: n})
-            self._bump(c)
+            for stmt in stage_sql(ent, key):
+                c.execute(stmt)
+            marks = ", ".join("?" for _ in key)
+            c.executemany(f'INSERT OR REPLACE INTO temp.{STAGE} ({", ".join(_q(k) for k in key)}) VALUES ({marks})',
+                          key_values)
+            found = f"EXISTS (SELECT 1 FROM temp.{STAGE} k WHERE {_key_match('k', 's', ent)})"
+            first_seq = c.execute('SELECT COALESCE(MAX("seq"), 0) FROM "audit"').fetchone()[0]
+            n = c.execute(
+                'INSERT INTO "audit" ("at", "actor", "source", "action", "entity", "key", "before", "after") '
+                f"SELECT ?, ?, ?, 'delete', ?, {_json_object('s', key)}, {_json_object('s', ent.column_names)}, "
+                f"NULL FROM main.{_q(entity)} s WHERE {found} ORDER BY {', '.join('s.' + _q(k) for k in key)}",
+                (utc_now(), actor, source, entity)).rowcount
+            if n:
+                self._begin_refs(c)
+                self._audit_refs(c, entity, first_seq, ent.column_names)
+                self._end_refs(c)
+                if ent.key == ("id",):
+                    ids = [r[0] for r in c.execute(f'SELECT "id" FROM temp.{STAGE}')]
+                    self._detach(c, entity, ids)
+                c.execute(f"DELETE FROM main.{_q(entity)} AS s WHERE {found}")
+                self._log(c, actor, "delete", {entity: n})
+                self._bump(c)
+            c.execute(f"DROP TABLE temp.{STAGE}")
         return n
 
     def _detach(self, c: sqlite3.Connection, entity: str, ids: list[str]) -> None:
@@ -485,6 +661,15 @@ class SQLiteStore(BaseStore):
             counts["interactions"] = cur.rowcount
             c.execute('DELETE FROM "people" WHERE "id" = ?', (person_id,))
             counts["people"] = 1
+            # the audit trail forgets them: every entry naming them goes, with its refs
+            # (their entries' other refs are found from the entries themselves: audit_ref is
+            # keyed by ref, so each goes by its primary key, no scan)
+            entries = c.execute(_AUDIT_SELECT + ' WHERE a."seq" IN (SELECT r."seq" FROM "audit_ref" r '
+                                'WHERE r."ref" = ?)', ("people:" + person_id,)).fetchall()
+            refs = [(ref, seq) for seq, *_, entity, key, before, after in entries
+                    for ref in audit_refs(entity, *(json.loads(t) if t else None for t in (key, before, after)))]
+            c.executemany('DELETE FROM "audit_ref" WHERE "ref" = ? AND "seq" = ?', refs)
+            c.executemany('DELETE FROM "audit" WHERE "seq" = ?', [(e[0],) for e in entries])
             counts = {k: v for k, v in counts.items() if v}
             self._log(c, actor, "erase_person", counts)
             self._bump(c)
@@ -543,6 +728,37 @@ class SQLiteStore(BaseStore):
                 first = conn.execute('SELECT MIN("date") FROM "interactions"').fetchone()[0]
                 return pd.Timestamp(first) if first else None
         return pd.Timestamp("1970-01-01") + pd.Timedelta(days=int(row[0]))
+
+    def _has_audit(self, c: sqlite3.Connection) -> bool:
+        """False for a store file written before the audit trail (opened read-only)."""
+        return c.execute("SELECT 1 FROM sqlite_master WHERE name = 'audit'").fetchone() is not None
+
+    def _audit_rows(self, refs: Sequence[str] | None) -> list[tuple]:
+        with self._lock:
+            c = self._reading()
+            if not self._has_audit(c):
+                return []
+            if refs is None:
+                return c.execute(_AUDIT_SELECT + ' ORDER BY a."seq"').fetchall()
+            return c.execute(
+                _AUDIT_SELECT + ' WHERE a."seq" IN (SELECT r."seq" FROM "audit_ref" r WHERE r."ref" IN '
+                '(SELECT value FROM json_each(?))) ORDER BY a."seq"',
+                (json.dumps([str(r) for r in refs], ensure_ascii=False),)).fetchall()
+
+    def _audit_text_rows(self, entities: Sequence[str]) -> list[tuple]:
+        with self._lock:
+            c = self._reading()
+            if not self._has_audit(c):
+                return []
+            return c.execute(_AUDIT_SELECT + ' WHERE a."entity" IN (SELECT value FROM json_each(?)) '
+                             'ORDER BY a."seq"', (json.dumps(list(entities)),)).fetchall()
+
+    def _set_audit_texts(self, rows: Sequence[tuple[int, str | None, str | None]]) -> None:
+        with self._lock:
+            self._writing()
+            with self._tx() as c:
+                c.executemany('UPDATE "audit" SET "before" = ?, "after" = ? WHERE "seq" = ?',
+                              [(before, after, seq) for seq, before, after in rows])
 
     def execute_raw(self, sql: str, params: Sequence = ()) -> list[tuple]:
         """Run a read-only statement (tests use it to check nothing is left behind)."""
