@@ -43,7 +43,7 @@ __all__ = ["DataPeriod", "data_period", "data_ends_note", "empty_reason", "NEEDS
 #: how the CLI tells a user to move the analysis date ({date} is filled in); the app passes its own
 AS_OF_HINT = "use --as-of {date}"
 #: what a view may need, in the order :func:`empty_reason` checks it
-NEEDS: tuple[str, ...] = ("accounts", "internal", "contacts", "decision_roles", "interactions")
+NEEDS: tuple[str, ...] = ("accounts", "internal", "contacts", "decision_roles", "opportunities", "interactions")
 
 
 @dataclass(frozen=True)
@@ -121,6 +121,8 @@ def empty_reason(snap: Snapshot, settings: Settings, as_of=None, needs: Iterable
             if roles.empty or not roles["decision_role"].notna().any():
                 return ("no customer contact has a decision role (import assessments, employment.decision_role, "
                         "or opportunity contact roles)")
+    if "opportunities" in wanted and snap.opportunities.empty:
+        return "no opportunities imported"
     if "interactions" in wanted:
         period = data_period(snap)
         if period.last is None:

@@ -3,11 +3,20 @@
 Each verb reads a snapshot of the store (scoped to ``--account`` when given), runs one
 analysis at the global ``--as-of`` date (default: the settings' ``as_of``, else today) and
 prints a table, or every column as ``--format csv|json``.
+
+When the data ends long before the analysis date, every analysis verb (here, in
+``network`` and ``reports``) first prints one line on standard error saying so and which
+``--as-of`` shows the data's own period; an empty table is replaced by the reason it is
+empty (:func:`kamgraph.analysis.data_period.empty_reason`). Both sentences come from
+:mod:`kamgraph.analysis.data_period`, so the app can say the same.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import click
+import pandas as pd
 
 from kamgraph.cli import ACCOUNT_OPTION, FORMAT_OPTION, echo, main, open_store, output, pass_config
 from kamgraph.config import Config, parse_date
@@ -15,7 +24,37 @@ from kamgraph.config import Config, parse_date
 
 def _snapshot(config: Config, accounts: list[str] | None):
     with open_store(config) as store:
-        return store.snapshot(accounts)
+        snap = store.snapshot(accounts)
+    note_data_period(snap, config)
+    return snap
+
+
+def note_data_period(snap, config: Config) -> None:
+    """One line on standard error when the data ends long before the analysis date."""
+    from kamgraph.analysis.data_period import data_ends_note
+
+    note = data_ends_note(snap, config.settings, config.as_of)
+    if note:
+        echo(f"note: {note}", err=True)
+
+
+def output_or_reason(df: pd.DataFrame, fmt: str, snap, config: Config, needs: Iterable[str], empty: str,
+                     **kwargs) -> None:
+    """``output(df, fmt, **kwargs)``; for an empty table, one line saying why instead:
+    what the view needs and the data lacks, else ``empty`` (the result is empty on its
+    own merits). CSV and JSON stay machine-readable (the reason goes to standard error)."""
+    from kamgraph.analysis.data_period import empty_reason
+
+    if len(df):
+        output(df, fmt, **kwargs)
+        return
+    reason = empty_reason(snap, config.settings, config.as_of, needs)
+    text = f"nothing to show: {reason}" if reason else empty
+    if fmt == "table":
+        echo(text)
+    else:
+        output(df, fmt, **kwargs)
+        echo(text, err=True)
 
 
 @main.command()
@@ -44,7 +83,9 @@ def coverage(config: Config, accounts: list[str] | None, contacts: bool, opportu
         df = account_coverage(snap, settings, as_of, accounts)
         cols = ["account_id", "account_name", "tier", "contacts", "buying_center", "buying_center_covered",
                 "coverage_score", "threads", "iron_triangle_complete", "missing_team_roles"]
-    output(df, fmt, columns=cols, title=f"Coverage on {as_of.date()}")
+    needs = ["accounts", "contacts"] + (["opportunities"] if opportunities else [])
+    output_or_reason(df, fmt, snap, config, needs, f"no coverage rows on {as_of.date()}", columns=cols,
+                     title=f"Coverage on {as_of.date()}")
 
 
 @main.command(name="gaps")
@@ -66,8 +107,10 @@ def gaps_cmd(config: Config, accounts: list[str] | None, kinds: tuple[str, ...],
     settings, as_of = config.settings, config.as_of
     snap = _snapshot(config, accounts)
     df = gaps(snap, settings, as_of, accounts, kinds=list(kinds) or None)
-    output(df, fmt, columns=["account_id", "kind", "priority", "target_name", "evidence", "action"],
-           title=f"Gaps on {as_of.date()}")
+    output_or_reason(df, fmt, snap, config, ["accounts"],
+                     f"no gaps on {as_of.date()} for the {len(snap.accounts)} account(s) checked",
+                     columns=["account_id", "kind", "priority", "target_name", "evidence", "action"],
+                     title=f"Gaps on {as_of.date()}")
 
 
 @main.command()
@@ -95,8 +138,9 @@ def trends(config: Config, accounts: list[str] | None, labels: tuple[str, ...], 
         df = relationship_changes(snap, settings, start, as_of)
         if accounts:
             df = df[df["account_id"].fillna("").str.split(",").map(lambda a: bool(set(a) & set(accounts)))]
-        output(df.reset_index(drop=True), fmt, columns=["date", "kind", "description"],
-               title=f"Changes {start.date()} → {as_of.date()}")
+        output_or_reason(df.reset_index(drop=True), fmt, snap, config, [],
+                         f"no changes between {start.date()} and {as_of.date()}",
+                         columns=["date", "kind", "description"], title=f"Changes {start.date()} → {as_of.date()}")
         return
     df = trend_rows(snap, settings, as_of, pairs=pair_set)
     if accounts:
@@ -105,10 +149,13 @@ def trends(config: Config, accounts: list[str] | None, labels: tuple[str, ...], 
         df = df[df["label"].isin(labels)]
     start = snap.history_start
     history = f"; history from {start:%Y-%m}" if start is not None else "; no interactions yet"
-    output(df.reset_index(drop=True), fmt,
-           columns=["person_name", "other_name", "accounts", "strength_now", "slope", "label", "last_interaction",
-                    "usual_gap_days"],
-           title=f"Trends on {as_of.date()}{history}")
+    needs = ["internal", "contacts", "interactions"] if pair_set == "staff-contact" else ["interactions"]
+    output_or_reason(df.reset_index(drop=True), fmt, snap, config, needs,
+                     "no relationship matches" + (f" the label(s) {', '.join(labels)}" if labels else "")
+                     + f" on {as_of.date()}",
+                     columns=["person_name", "other_name", "accounts", "strength_now", "slope", "label",
+                              "last_interaction", "usual_gap_days"],
+                     title=f"Trends on {as_of.date()}{history}")
 
 
 @main.command(name="what-if")

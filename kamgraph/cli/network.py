@@ -11,6 +11,7 @@ import click
 import pandas as pd
 
 from kamgraph.cli import ACCOUNT_OPTION, FORMAT_OPTION, account_option, echo, main, open_store, output, pass_config
+from kamgraph.cli.analysis import note_data_period, output_or_reason
 from kamgraph.config import Config
 from kamgraph.errors import NotFound
 
@@ -62,6 +63,7 @@ def paths(config: Config, target: str | None, uncovered: bool, accounts: list[st
     settings, as_of = config.settings, config.as_of
     with open_store(config) as store:
         snap = store.snapshot(_target_scope(store, target) if target else accounts)
+    note_data_period(snap, config)
     if target:
         df = access_paths(snap, settings, target, as_of, k=k)
         if df.empty and fmt == "table":
@@ -71,11 +73,10 @@ def paths(config: Config, target: str | None, uncovered: bool, accounts: list[st
                title=f"access paths to {target} on {as_of.date()}")
         return
     df = uncovered_decision_maker_paths(snap, settings, as_of, k=k, accounts=accounts)
-    if df.empty and fmt == "table":
-        click.echo("no path to an uncovered decision-maker (all covered, or none reachable)")
-        return
-    output(_why(snap, settings, as_of, df), fmt, columns=["account_id", "best_direct"] + _PATH_TABLE,
-           title=f"paths to uncovered decision-makers on {as_of.date()}")
+    output_or_reason(_why(snap, settings, as_of, df), fmt, snap, config, ["internal", "decision_roles"],
+                     "no path to an uncovered decision-maker (all covered, or none reachable)",
+                     columns=["account_id", "best_direct"] + _PATH_TABLE,
+                     title=f"paths to uncovered decision-makers on {as_of.date()}")
 
 
 @main.command("influence")
@@ -89,8 +90,10 @@ def influence_cmd(config: Config, accounts: list[str] | None, fmt: str) -> None:
 
     with open_store(config) as store:
         snap = store.snapshot(accounts)
+    note_data_period(snap, config)
     df = influence(snap, config.settings, account_ids=accounts, as_of=config.as_of)
-    output(df, fmt, columns=_INFLUENCE_TABLE, title="influence")
+    output_or_reason(df, fmt, snap, config, ["accounts", "contacts"], "no one to rank", columns=_INFLUENCE_TABLE,
+                     title="influence")
 
 
 @main.command()
@@ -110,6 +113,9 @@ def tiers(config: Config, show_pareto: bool, show_policy: bool, fmt: str) -> Non
         return
     with open_store(config) as store:
         snap = store.snapshot(None)
+    if snap.accounts.empty and fmt == "table":
+        echo("nothing to show: no accounts imported")
+        return
     if show_pareto:
         summary = pareto(snap, settings)
         if fmt == "json":

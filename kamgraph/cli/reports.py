@@ -31,8 +31,11 @@ def report_cmd(config: Config, out: Path, previous: str | None, accounts: list[s
     """The coverage report: Excel workbook, CSV folder, offline HTML report and relationship maps."""
     from kamgraph.report.portfolio import build_coverage_report
 
+    from kamgraph.cli.analysis import note_data_period
+
     with open_store(config) as store:
         snap = store.snapshot(None)
+    note_data_period(snap, config)
     report = build_coverage_report(snap, config.settings, config.as_of, previous=_date(previous, "--previous"),
                                    accounts=accounts)
     out.mkdir(parents=True, exist_ok=True)
