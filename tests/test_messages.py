@@ -18,7 +18,11 @@ from click.testing import CliRunner
 
 from kamgraph.cli import main
 from kamgraph.errors import KamgraphError
-from kamgraph.ingest.messages import MessageSourceError, external_person_id, import_messages
+from kamgraph.ingest.messages import (
+    MessageSourceError,
+    external_person_id,
+    import_messages,
+)
 from kamgraph.store import open_store
 
 WINDOW = {"start": date(2026, 1, 1), "end": date(2026, 3, 31)}
@@ -434,8 +438,8 @@ def test_cli_import_calendar_and_mail(store, tmp_path):
     bad.write_text("not mail\n")
     out = runner.invoke(main, ["--store", url, "import-mail", str(bad)])
     assert out.exit_code == 1 and "Traceback" not in out.output
-    assert out.output.strip().splitlines() == [f"Error: {bad}: not an mbox file (it does not start with a 'From ' "
-                                               f"line); give an .mbox, an .eml or a folder of them"]
+    assert out.output.strip().splitlines() == [(f"Error: {bad}: not an mbox file (it does not start with a 'From ' "
+                                               f"line); give an .mbox, an .eml or a folder of them")]
 
 
 def test_cli_lists_twenty_unknown_addresses_then_says_how_many_more(store, tmp_path):

@@ -9,14 +9,16 @@ Names and addresses come from the data: they print through :func:`~kamgraph.cli.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-import pandas as pd
 
 from kamgraph.cli import echo, main, open_store, output, pass_config
 from kamgraph.cli.manage import os_user
 from kamgraph.config import Config
-from kamgraph.ingest.messages import DEFAULT_WINDOW_DAYS, UNKNOWN_LISTED, MessagesReport, MessageSourceError
+
+if TYPE_CHECKING:  # the ingest modules load when a verb runs, not with every command
+    from kamgraph.ingest.messages import MessagesReport
 
 _DATE = click.DateTime(formats=["%Y-%m-%d"])
 _COMMON = [
@@ -50,7 +52,7 @@ def import_calendar(config: Config, file: Path, start, end, add_unknown: bool, d
     to today (--as-of). Re-importing the same file writes the
     same rows.
     """
-    from kamgraph.ingest.messages import is_calendar_file
+    from kamgraph.ingest.messages import MessageSourceError, is_calendar_file
 
     if not is_calendar_file(file):
         raise MessageSourceError(f"{file}: not an iCalendar file (.ics); for mail use kamgraph import-mail")
@@ -68,7 +70,7 @@ def import_mail(config: Config, path: Path, start, end, add_unknown: bool, dry_r
     Senders and recipients are matched to people by e-mail address. Default: every message
     (--from/--to limit the dates). Re-importing the same mail writes the same rows.
     """
-    from kamgraph.ingest.messages import is_calendar_file
+    from kamgraph.ingest.messages import MessageSourceError, is_calendar_file
 
     if path.is_file() and is_calendar_file(path):
         raise MessageSourceError(f"{path}: a calendar, not mail; use kamgraph import-calendar")
@@ -86,6 +88,10 @@ def _run(config: Config, path: Path, start, end, add_unknown: bool, dry_run: boo
 
 
 def _print(report: MessagesReport, url: str, *, default_window: bool, add_unknown: bool) -> None:
+    import pandas as pd
+
+    from kamgraph.ingest.messages import DEFAULT_WINDOW_DAYS, UNKNOWN_LISTED
+
     rows = dict(report.rows)
     output(pd.DataFrame({"entity": list(rows), "rows": list(rows.values())}), "table",
            title="would import (dry run)" if report.dry_run else "imported")

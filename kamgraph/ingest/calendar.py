@@ -35,7 +35,7 @@ error.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import icalendar
@@ -188,7 +188,7 @@ def _local_day(occ) -> date:
 def _instant(value) -> str:
     """A stable text for an occurrence's start: UTC for an aware time, as written otherwise."""
     if isinstance(value, datetime) and value.tzinfo is not None:
-        return value.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        return value.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
     if isinstance(value, datetime):
         return value.strftime("%Y%m%dT%H%M%S")
     return value.strftime("%Y%m%d")

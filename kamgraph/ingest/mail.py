@@ -31,9 +31,15 @@ from email.parser import BytesParser
 from email.utils import getaddresses
 from pathlib import Path
 
-from kamgraph.ingest.messages import MessageSourceError, SourceRead, Touchpoint, digest, normalize_address
+from kamgraph.ingest.messages import (
+    MessageSourceError,
+    SourceRead,
+    Touchpoint,
+    digest,
+    normalize_address,
+)
 
-__all__ = ["read_mail", "MAIL_SUFFIXES"]
+__all__ = ["MAIL_SUFFIXES", "read_mail"]
 
 #: the files a folder is searched for (in sub-folders too)
 MAIL_SUFFIXES = (".eml", ".mbox")

@@ -65,8 +65,19 @@ from kamgraph.errors import KamgraphError
 from kamgraph.ingest.raw import RawImport, RawTable
 from kamgraph.ingest.validate import validate
 
-__all__ = ["MessagesReport", "MessageSourceError", "Touchpoint", "SourceRead", "import_messages",
-           "external_person_id", "split_addresses", "DEFAULT_WINDOW_DAYS", "DOC_SECTION", "EMAIL_COLUMN_NOTE"]
+__all__ = [
+    "DEFAULT_WINDOW_DAYS",
+    "DOC_SECTION",
+    "EMAIL_COLUMN_NOTE",
+    "MessageSourceError",
+    "MessagesReport",
+    "SourceRead",
+    "Touchpoint",
+    "doc_section_markdown",
+    "external_person_id",
+    "import_messages",
+    "split_addresses",
+]
 
 #: The default calendar window: the days up to ``today`` (both ends included).
 DEFAULT_WINDOW_DAYS = 365
@@ -339,8 +350,8 @@ def import_messages(path, store, *, start=None, end=None, add_unknown: bool = Fa
 def _capped(warnings: list[str]) -> list[str]:
     if len(warnings) <= WARNINGS_LISTED:
         return list(warnings)
-    return list(warnings[:WARNINGS_LISTED]) + [f"... and {len(warnings) - WARNINGS_LISTED} more malformed "
-                                               f"events or messages"]
+    return list(warnings[:WARNINGS_LISTED]) + [(f"... and {len(warnings) - WARNINGS_LISTED} more malformed "
+                                               f"events or messages")]
 
 
 def _in_window(tps: list[Touchpoint], window, skipped: Counter) -> list[Touchpoint]:
@@ -473,42 +484,57 @@ EMAIL_COLUMN_NOTE = ("one or more e-mail addresses, separated by `;` or `,` (`an
 
 DOC_SECTION: tuple[tuple[str, str], ...] = (
     ("Commands",
-     "`kamgraph import-calendar FILE.ics [--from DATE] [--to DATE] [--add-unknown] [--dry-run]` and "
+     ("`kamgraph import-calendar FILE.ics [--from DATE] [--to DATE] [--add-unknown] [--dry-run]` and "
      "`kamgraph import-mail PATH [--from DATE] [--to DATE] [--add-unknown] [--dry-run]` (PATH: an `.mbox` "
      "file, an `.eml` file, or a folder whose `.mbox` and `.eml` files, in sub-folders too, are read). Each "
      "event occurrence or message becomes an interaction with its attendees; the same validation and the "
-     "same all-or-nothing write as `kamgraph import`."),
+     "same all-or-nothing write as `kamgraph import`.")),
     ("Window",
-     "Only events and messages dated from `--from` to `--to` (both included) are imported. Calendars: by "
+     ("Only events and messages dated from `--from` to `--to` (both included) are imported. Calendars: by "
      "default the 365 days up to today (the analysis date, `--as-of`); recurring events are expanded inside "
-     "the window only. Mail: by default every message."),
+     "the window only. Mail: by default every message.")),
     ("Matching people",
-     "An attendee, organizer, sender or recipient is matched to the person whose `email` column holds "
+     ("An attendee, organizer, sender or recipient is matched to the person whose `email` column holds "
      "that address (several addresses per person, separated by `;` or `,`; case is ignored). An address "
      "given for two people matches neither, with a warning. Addresses matching nobody are listed with a "
      "display name and the number of events or messages they appear on (only those that involve at least "
      "one known person); `--add-unknown` adds them as `external` people (id `ext-` followed by 12 "
-     "characters derived from the address, name from the display name, else the address)."),
+     "characters derived from the address, name from the display name, else the address).")),
     ("Kept",
-     "An event or message becomes an interaction when at least two different known (or added) people "
+     ("An event or message becomes an interaction when at least two different known (or added) people "
      "attended it; its account is the one account at which all its customer attendees work on its date, "
      "else empty. The event's title (SUMMARY) or the message's Subject is stored as `subject`; "
-     "descriptions, locations and message bodies are never read into the store."),
+     "descriptions, locations and message bodies are never read into the store.")),
     ("Calendars",
-     "Attendees and the organizer are attendees; an attendee who declined (PARTSTAT=DECLINED) and rooms "
-     "or resources (CUTYPE=ROOM/RESOURCE) are left out. Cancelled events and occurrences "
+     ("The organizer and the attendees are the interaction's attendees, except an attendee who declined "
+     "(PARTSTAT=DECLINED) and rooms or resources (CUTYPE=ROOM/RESOURCE). Cancelled events and occurrences "
      "(STATUS:CANCELLED, a cancelling calendar METHOD:CANCEL) and dates removed by EXDATE are skipped. "
      "The date is the event's local date in its own time zone (TZID); a UTC time is taken in the "
      "calendar's X-WR-TIMEZONE when it has one, else in UTC; a floating time as written. Kind: `event` for "
-     "an all-day event, `meeting` otherwise."),
+     "an all-day event, `meeting` otherwise. An event whose start or recurrence rule cannot be read is "
+     "skipped and named (its number in the file and its UID) in the warnings.")),
     ("Mail",
-     "Only the headers From, To, Cc, Date, Subject and Message-ID are read (RFC 2047 encoded names, "
+     ("Only the headers From, To, Cc, Date, Subject and Message-ID are read (RFC 2047 encoded names, "
      "Chinese included, are decoded). Kind: `email`; the date is the Date header's day in the sender's "
      "own time zone. A message without a valid Date is skipped and named (file and message number) in "
-     "the warnings."),
+     "the warnings.")),
     ("Re-importing",
-     "Interaction ids come from the event's UID (and the occurrence, for a recurring event) or the "
+     ("Interaction ids come from the event's UID (and the occurrence, for a recurring event) or the "
      "message's Message-ID (else From, Date and recipients), so importing the same file again writes the "
      "same rows; the same message in two mailboxes is one interaction. An interaction already stored "
-     "keeps its kind (a correction made in the app survives) and its account when none can be derived."),
+     "keeps its kind (a correction made in the app survives) and its account when none can be derived. "
+     "Re-importing adds and updates, it never deletes: an attendee who declines after an earlier import "
+     "stays in the interaction's attendance until removed in the app.")),
+    ("Errors",
+     ("A missing or unreadable file, a file that is not a calendar (`import-calendar`) or not mail (an mbox "
+     "starts with a `From ` line; an .eml with no headers) is refused with one line naming it; nothing is "
+     "written.")),
 )
+
+
+def doc_section_markdown() -> list[str]:
+    """The "Calendars and mail" section of docs/data-format.md, as lines (for kamgraph.ingest.spec)."""
+    lines = ["## Calendars and mail", "",
+             ("What `kamgraph import-calendar` and `kamgraph import-mail` read. People are matched by the "
+             "addresses in `people.email`, so import or edit those first."), ""]
+    return lines + [f"- **{title}.** {text}" for title, text in DOC_SECTION]
