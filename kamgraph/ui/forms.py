@@ -28,6 +28,8 @@ from kamgraph.ui.format import ROLE_ORDER, audit_view, md, nice, person_labels
 FLASH_KEY = "edit_flash"
 ATTITUDES = Attitude.values()
 LEVELS = [1, 2, 3, 4, 5]
+#: the range of every date field (Streamlit's default is ten years either side of the value)
+_DATES = {"min_value": dt.date(1900, 1, 1), "max_value": dt.date(2100, 12, 31)}
 
 
 def can_edit(ctx: PageContext, what: str = "Recording changes") -> bool:
@@ -104,7 +106,7 @@ def assess_form(ctx: PageContext, prefix: str, person_id: str, account_id: str, 
                                  index=LEVELS.index(int(inf)) if pd.notna(inf) and int(inf) in LEVELS else None,
                                  placeholder="—")
         d1, d2 = st.columns([1, 2])
-        on = d1.date_input("Assessed on", value=_date(ctx), key=f"{prefix}_assess_on")
+        on = d1.date_input("Assessed on", value=_date(ctx), key=f"{prefix}_assess_on", **_DATES)
         source = d2.text_input("Source", key=f"{prefix}_assess_source", placeholder="e.g. dinner with the CFO")
         if st.form_submit_button("Record assessment", key=f"{prefix}_assess_submit", icon=":material/save:"):
             _run(ctx, lambda: ctx.assess(person_id, account_id, decision_role=role, attitude=attitude,
@@ -116,7 +118,8 @@ def assess_form(ctx: PageContext, prefix: str, person_id: str, account_id: str, 
 
 def person_form(ctx: PageContext, prefix: str, person_id: str | None = None, account_id: str | None = None,
                 side: str | None = None) -> None:
-    """Edit a person (``person_id``) or add one (at ``account_id`` when given, as a contact there)."""
+    """Edit a person (``person_id``; with ``account_id``, the title is also their job's there) or
+    add one (at ``account_id`` when given, as a contact there)."""
     stored: dict = {}
     if person_id is not None:
         people = ctx.read("people")
@@ -151,7 +154,10 @@ def person_form(ctx: PageContext, prefix: str, person_id: str | None = None, acc
             role = _pick("Decision role there (contacts at an account)", ROLE_ORDER, f"{name}_role")
         label = "Save changes" if person_id is not None else "Add person"
         if st.form_submit_button(label, key=f"{name}_submit", icon=":material/save:"):
-            if person_id is not None:
+            if person_id is not None and account_id is not None:  # their title here is their job's too
+                _run(ctx, lambda: ctx.edit_person(person_id, org_id=account_id, employment_title=values["title"],
+                                                  **values), "Person saved")
+            elif person_id is not None:
                 _run(ctx, lambda: ctx.edit_person(person_id, **values), "Person saved")
             else:
                 _run(ctx, lambda: ctx.add_person(org_id=org, decision_role=role, **values), "Person added")
@@ -175,7 +181,7 @@ def job_change_form(ctx: PageContext, prefix: str, person_id: str) -> None:
         new = _pick("Joins", sorted(set(orgs) - set(jobs["org_id"]), key=lambda i: orgs[i]), f"{name}_to",
                     fmt=lambda i: orgs[i])
         c1, c2, c3 = st.columns(3)
-        on = c1.date_input("On", value=_date(ctx), key=f"{name}_on")
+        on = c1.date_input("On", value=_date(ctx), key=f"{name}_on", **_DATES)
         title = c2.text_input("New title", key=f"{name}_title")
         team_role = c3.selectbox("Team role (our staff)", TeamRole.values(), key=f"{name}_team_role", index=None,
                                  format_func=nice, placeholder="—")
@@ -201,7 +207,7 @@ def log_form(ctx: PageContext, prefix: str, account_id: str | None = None, atten
     with st.form(name):
         c1, c2 = st.columns(2)
         kind = c1.selectbox("Kind", InteractionKind.values(), key=f"{name}_kind", index=None, placeholder="—")
-        day = c2.date_input("Date", value=_date(ctx), key=f"{name}_date")
+        day = c2.date_input("Date", value=_date(ctx), key=f"{name}_date", **_DATES)
         who = st.multiselect("Who was there (both sides)", list(labels), default=[a for a in attendees or []
                                                                                    if a in labels],
                              key=f"{name}_attendees", format_func=lambda i: labels[i])
@@ -237,7 +243,7 @@ def tie_form(ctx: PageContext, prefix: str, person_id: str | None = None) -> Non
         kind = c1.selectbox("Kind", TieKind.values(), key=f"{name}_kind", index=None, format_func=nice,
                             placeholder="—")
         strength = c2.selectbox("Strength (1-5)", LEVELS, key=f"{name}_strength", index=None, placeholder="—")
-        on = c3.date_input("Assessed on", value=_date(ctx), key=f"{name}_on")
+        on = c3.date_input("Assessed on", value=_date(ctx), key=f"{name}_on", **_DATES)
         notes = st.text_input("Notes", key=f"{name}_notes")
         if st.form_submit_button("Add tie", key=f"{name}_submit", icon=":material/handshake:"):
             _run(ctx, lambda: ctx.add_tie(a, b, kind, strength=strength, assessed_on=on, notes=notes or None),
@@ -292,7 +298,7 @@ def membership_form(ctx: PageContext, prefix: str) -> None:
         org = _pick("Member of", sorted(orgs, key=lambda i: orgs[i]), f"{name}_org", fmt=lambda i: orgs[i])
         c1, c2 = st.columns(2)
         role = c1.text_input("Role", key=f"{name}_role", placeholder="e.g. alumnus, board member")
-        since = c2.date_input("Since", value=None, key=f"{name}_since")
+        since = c2.date_input("Since", value=None, key=f"{name}_since", **_DATES)
         if st.form_submit_button("Add membership", key=f"{name}_submit"):
             _run(ctx, lambda: ctx.add_membership(a, org, role=role or None, since=since), "Membership recorded")
 

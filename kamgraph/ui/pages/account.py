@@ -265,7 +265,7 @@ def _card_edits(ctx: PageContext, account_id: str, pid: str, c: pd.Series) -> No
         with tie:
             forms.tie_form(ctx, prefix, person_id=pid)
         with person:
-            forms.person_form(ctx, prefix, person_id=pid)
+            forms.person_form(ctx, prefix, person_id=pid, account_id=account_id)
         with job:
             forms.job_change_form(ctx, prefix, pid)
     with st.expander(f"History of changes about {md(c['name'])}"):
