@@ -594,7 +594,7 @@ def plan_visits(snap: Snapshot, settings: Settings, as_of=None, executives: Iter
     >>> snap, settings = example_portfolio()
     >>> plan = plan_visits(snap, settings)
     >>> len(plan.visits), plan.visits.loc[0, ["executive_name", "contact_name", "access"]].tolist()
-    (14, ['Elena Wang', 'Arjun Xu', 'introduction'])
+    (14, ['Elena Wang', 'Elena Xu', 'introduction'])
     """
     t = resolve_as_of(settings, as_of)
     start, end = _period(settings, t, period, quarter)
@@ -730,8 +730,7 @@ def role_words(role) -> str:
     """
     if not isinstance(role, str):
         return "no assessed role"
-    return _ROLE_WORDS.get(role, (role.replace("_", " "),))[0].split(" ", 1)[-1] if role in _ROLE_WORDS \
-        else role.replace("_", " ")
+    return "decision-maker" if role == "decision_maker" else role.replace("_", " ")
 
 
 def strength_words(strength, settings: Settings) -> str:

@@ -1,9 +1,11 @@
 """Visits: the executive visit planner.
 
-Pick the executives, the period, their capacity and optionally regions or accounts; the page
-shows the optimal plan (:func:`kamgraph.analysis.visits.plan_visits`) grouped by executive,
-trip (city) and account, a briefing per visit, every candidate pair, and downloads of the
-plan as CSV, Excel, an ``.ics`` calendar and a printable HTML briefing pack.
+Pick the quarter (this, next, the one after: one click; or your own dates), the
+executives, their capacity and optionally regions or accounts; the page shows the optimal
+plan (:func:`kamgraph.analysis.visits.plan_visits`) per executive in priority order, with
+tentative dates on working days, a plain-word briefing per visit and every candidate pair;
+downloads: Excel, CSV, one calendar for everyone, one calendar per executive, and the
+printable HTML briefing pack.
 """
 
 from __future__ import annotations
@@ -14,14 +16,18 @@ import pandas as pd
 import streamlit as st
 
 from kamgraph.analysis.people import internal_ids, person_levels, person_names
-from kamgraph.analysis.visits import VisitPlan, default_period, plan_visits
+from kamgraph.analysis.visits import VisitPlan, default_period, plan_visits, proposed_day, role_words
 from kamgraph.ui.context import PageContext
 from kamgraph.ui.format import accounts_in_order, md, nice
 
 CANDIDATE_VIEW = {"executive_name": "executive", "contact_name": "contact", "account_name": "account", "tier": "tier",
                   "decision_role": "role", "priority": "priority", "tier_weight": "tier weight",
-                  "role_weight": "role weight", "severity": "severity", "feasibility": "feasibility",
-                  "access": "access", "gaps": "gaps", "chosen": "planned"}
+                  "role_weight": "role weight", "severity": "gap severity", "feasibility": "ease of access",
+                  "access": "way in", "gaps": "gaps", "chosen": "planned"}
+
+#: the period choice: one click for this, the next or the following quarter
+PERIODS = {"this": "This quarter", "next": "Next quarter", "after": "The quarter after", "custom": "Other dates"}
+_WAY_IN = {"direct": "knows them", "introduction": "introduction", "cold": "direct request"}
 
 
 def plan_for_cache(snap, settings, **kwargs) -> VisitPlan:
@@ -40,18 +46,25 @@ def _inputs(ctx: PageContext) -> dict:
     accounts = accounts_in_order(ctx.read("accounts"))
     account_names = dict(zip(accounts["id"], accounts["name"].fillna(accounts["id"])))
     regions = sorted(r for r in accounts["region"].dropna().unique())
-    start, end = default_period(ctx.settings, ctx.as_of)
 
     def person_label(i: str) -> str:
         lvl = levels.get(i)
         return f"{names.get(i, i)} (level {int(lvl)})" if pd.notna(lvl) else str(names.get(i, i))
 
+    default_q = v.quarter if v.quarter in PERIODS else "next"
+    which = st.radio("Period", list(PERIODS), index=list(PERIODS).index(default_q), format_func=PERIODS.get,
+                     horizontal=True, key="vp_quarter",
+                     help="Proposed dates fall on working days of each account's country.")
+    start, end = default_period(ctx.settings, ctx.as_of, None if which == "custom" else which)
     with st.form("vp_form"):
         c1, c2 = st.columns([3, 2])
         execs = c1.multiselect("Executives", ours, default=default_execs, format_func=person_label, key="vp_execs",
                                help=f"Default: our people at level {v.executive_max_level} or above.")
-        period = c2.date_input("Period", value=(start.date(), end.date()), key="vp_period",
-                               help="Visit dates in the plan are placeholders spread over this period.")
+        if which == "custom":
+            period = c2.date_input("Dates", value=(start.date(), end.date()), key="vp_period")
+        else:
+            c2.markdown(f"**{PERIODS[which]}**: {start:%Y-%m-%d} – {end:%Y-%m-%d}")
+            period = None
         c3, c4, c5 = st.columns([1, 2, 2])
         capacity = c3.number_input("Visits per executive", min_value=0, max_value=500, value=int(v.capacity),
                                    step=1, key="vp_capacity")
@@ -63,7 +76,8 @@ def _inputs(ctx: PageContext) -> dict:
                 pd.DataFrame({"executive": [person_label(e) for e in execs], "id": execs,
                               "visits": [int(capacity)] * len(execs)}),
                 disabled=["executive", "id"], hide_index=True, key="vp_caps", width="stretch",
-                column_config={"visits": st.column_config.NumberColumn(min_value=0, max_value=500, step=1)})
+                column_config={"visits": st.column_config.NumberColumn(min_value=0, max_value=500, step=1),
+                               "id": None})
         st.form_submit_button("Plan visits", type="primary", icon=":material/event:")
     if isinstance(period, (tuple, list)) and len(period) == 2:
         period = (pd.Timestamp(period[0]).strftime("%Y-%m-%d"), pd.Timestamp(period[1]).strftime("%Y-%m-%d"))
@@ -74,33 +88,29 @@ def _inputs(ctx: PageContext) -> dict:
             "regions": tuple(chosen_regions) or None, "accounts": tuple(chosen_accounts) or None}
 
 
+def _bullets(items) -> str:
+    return "\n".join(f"- {md(x)}" for x in items if x)
+
+
 def _briefing(b: dict) -> None:
-    infl = f"{b['influence']}/5" if b.get("influence") is not None else "not assessed"
-    if b.get("influence_rank") is not None:
-        infl += f", power rank #{b['influence_rank']} of {b['account_people']} at the account"
-    st.markdown(f"**Role** {md(nice(b.get('decision_role')))} · **attitude** {md(b.get('attitude') or 'not assessed')}"
-                f" · **influence** {md(infl)}")
-    last = b.get("last_interaction")
-    if last:
-        subject = f" “{md(last['subject'])}”" if last.get("subject") else ""
-        st.markdown(f"**Last interaction** {md(last['date'])} {md(last['kind'])}{subject} with "
-                    f"{md(', '.join(last['attendees']))}")
-    else:
-        st.markdown("**Last interaction** none on record")
-    if b["known_by"]:
-        st.markdown("**Who knows them on our side**\n\n" + "\n".join(
-            f"- {md(k['name'])}: {k['strength']:.2f}" for k in b["known_by"]))
-    else:
-        st.markdown("**Who knows them on our side** nobody yet")
-    if b["access"] == "introduction":
-        st.markdown(f"**Introduction** {md(b['introduction'])}")
-    elif b["access"] == "direct":
-        st.markdown(f"**Access** {md(b['executive_name'])} knows them directly ({b['feasibility']:.2f})")
-    else:
-        helper = f"; {md(b['known_by'][0]['name'])} can help arrange it" if b["known_by"] else ""
-        st.markdown(f"**Access** no path for the executive: ask for the meeting directly (cold visit){helper}")
-    st.markdown("**Gaps this visit addresses**\n\n" + "\n".join(
-        f"- *{md(nice(g['kind']))}*: {md(g['evidence'])}" for g in b["gaps"]))
+    """One briefing in plain words (the same facts as the printed card)."""
+    st.markdown(f"*{md(b['why'])}*")
+    c1, c2 = st.columns(2)
+    c1.markdown("**Who they are**\n\n" + _bullets(b["standing"]))
+    known = [f"{k['name']}: {k['words']}" + (f", {k['trend']}" if k.get("trend") else "") for k in b["known_by"]]
+    c2.markdown("**Where we stand**\n\n" + _bullets([b["relationship"], b["attitude_text"]])
+                + ("\n\nWho knows them on our side:\n\n" + _bullets(known) if known else ""))
+    from kamgraph.analysis.visits import meeting_line, opportunity_line
+
+    c1.markdown("**Open opportunities**\n\n" + (_bullets(opportunity_line(o) for o in b["opportunities"])
+                                                  or "None open at this account."))
+    c2.markdown("**Last meetings**\n\n" + (_bullets(meeting_line(m) for m in b["meetings"]) or "None on record."))
+    if b.get("notes"):
+        c1.markdown(f"**Our notes** {md(b['notes'])}")
+    c2.markdown(f"**Getting in** {md(b['access_text'])}")
+    if b.get("closes"):
+        st.markdown("**What this visit closes**\n\n" + _bullets(b["closes"]))
+    st.markdown("**Talking points**\n\n" + "\n".join(f"{i}. {md(x)}" for i, x in enumerate(b["talking_points"], 1)))
 
 
 def _downloads(plan: VisitPlan) -> None:
@@ -108,15 +118,24 @@ def _downloads(plan: VisitPlan) -> None:
 
     stem = f"kamgraph-visits-{plan.period[0]:%Y-%m-%d}"
     d = st.columns(4)
-    d[0].download_button("Excel", data=lambda: plan_excel_bytes(plan), file_name=f"{stem}.xlsx",
+    d[0].download_button("Briefings to print (HTML)", data=lambda: plan_html(plan).encode("utf-8"),
+                         file_name=f"{stem}.html", mime="text/html", icon=":material/print:", key="vp_html")
+    d[1].download_button("Calendar, every executive (.ics)", data=lambda: plan_ics(plan).encode("utf-8"),
+                         file_name=f"{stem}.ics", mime="text/calendar", icon=":material/calendar_month:",
+                         key="vp_ics")
+    d[2].download_button("Excel", data=lambda: plan_excel_bytes(plan), file_name=f"{stem}.xlsx",
                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                          icon=":material/download:", key="vp_xlsx")
-    d[1].download_button("CSV", data=lambda: plan_csv_bytes(plan), file_name=f"{stem}.csv", mime="text/csv",
+    d[3].download_button("CSV", data=lambda: plan_csv_bytes(plan), file_name=f"{stem}.csv", mime="text/csv",
                          icon=":material/download:", key="vp_csv")
-    d[2].download_button("Calendar (.ics)", data=lambda: plan_ics(plan).encode("utf-8"), file_name=f"{stem}.ics",
-                         mime="text/calendar", icon=":material/calendar_month:", key="vp_ics")
-    d[3].download_button("Briefing pack (HTML)", data=lambda: plan_html(plan).encode("utf-8"),
-                         file_name=f"{stem}.html", mime="text/html", icon=":material/print:", key="vp_html")
+
+
+def _executive_calendar(plan: VisitPlan, ex_id: str, name: str, n: int) -> None:
+    from kamgraph.report.visitplan import calendar_file_name, plan_ics
+
+    st.download_button(f"Calendar for {name} (.ics)", data=lambda: plan_ics(plan, ex_id).encode("utf-8"),
+                       file_name=calendar_file_name(name), mime="text/calendar", icon=":material/calendar_month:",
+                       key=f"vp_ics_{n}")
 
 
 def render(ctx: PageContext | None = None) -> None:
@@ -141,8 +160,10 @@ def render(ctx: PageContext | None = None) -> None:
     m[1].metric("Total priority", f"{plan.total_priority:.2f}")
     m[2].metric("Candidate contacts", plan.candidates["contact_id"].nunique())
     m[3].metric("Executives", int((plan.executives["planned"] > 0).sum()))
-    st.caption(f"As of {ctx.as_of_text}; period {plan.period[0]:%Y-%m-%d} – {plan.period[1]:%Y-%m-%d}. Visit dates "
-               "are placeholders spread over the period: agree the real ones.")
+    st.caption(f"As of {ctx.as_of_text}; period {plan.period[0]:%Y-%m-%d} – {plan.period[1]:%Y-%m-%d}. Proposed "
+               "dates are working days of each account's country (public holidays skipped, a city's visits on "
+               "consecutive days, at most "
+               f"{ctx.settings.visits.week_cap} a week per executive): tentative until agreed with each contact.")
     for note in plan.notes:
         st.warning(md(note))
     if plan.visits.empty:
@@ -152,24 +173,25 @@ def render(ctx: PageContext | None = None) -> None:
 
     v = plan.visits
     ex = plan.executives.set_index("executive_id")
-    for ex_id in dict.fromkeys(v["executive_id"]):
+    for n, ex_id in enumerate(dict.fromkeys(v["executive_id"])):
         rows = [(r, b) for r, b in zip(v.itertuples(index=False), plan.briefings) if r.executive_id == ex_id]
-        st.subheader(md(rows[0][0].executive_name))
-        st.caption(f"{ex.loc[ex_id, 'planned']} of {ex.loc[ex_id, 'capacity']} visits planned")
-        for trip in dict.fromkeys(r.trip for r, _ in rows):
-            stops = [(r, b) for r, b in rows if r.trip == trip]
-            first = stops[0][0]
-            st.markdown(f"**Trip {int(trip)}: {md(first.city or 'city unknown')}** · placeholder "
-                        f"{pd.Timestamp(first.placeholder_date):%Y-%m-%d}")
-            for r, b in stops:
-                label = (f"{md(r.contact_name)} · {md(r.account_name)} · {md(nice(r.decision_role))} · "
-                         f"priority {r.priority:.2f}")
-                with st.expander(label, expanded=False):
-                    _briefing(b)
+        name = rows[0][0].executive_name
+        st.subheader(md(name))
+        st.caption(f"{ex.loc[ex_id, 'planned']} of {ex.loc[ex_id, 'capacity']} visits planned, most important first; "
+                   "dates are tentative, on working days")
+        _executive_calendar(plan, ex_id, str(name), n)
+        for r, b in rows:
+            label = (f"{r.order}. {md(r.contact_name)} · {md(r.account_name)} · {md(r.city or 'city not recorded')} · "
+                     f"{proposed_day(r.placeholder_date)}")
+            with st.expander(label, expanded=False):
+                _briefing(b)
 
     with st.expander(f"All {len(plan.candidates)} candidate pairs (executive, contact)"):
-        view = plan.candidates[[c for c in CANDIDATE_VIEW if c in plan.candidates.columns]].rename(
-            columns=CANDIDATE_VIEW)
+        view = plan.candidates[[c for c in CANDIDATE_VIEW if c in plan.candidates.columns]].assign(
+            decision_role=plan.candidates["decision_role"].map(role_words),
+            access=plan.candidates["access"].map(_WAY_IN),
+            gaps=plan.candidates["gaps"].map(lambda g: ", ".join(nice(x) for x in str(g).split(",")) if g else "")
+        ).rename(columns=CANDIDATE_VIEW)
         st.dataframe(view, hide_index=True, width="stretch",
                      column_config={c: st.column_config.NumberColumn(format="%.3f")
                                     for c in ("priority", "severity", "feasibility")})
