@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import base64
 import mailbox
+import tempfile
 from datetime import date, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import icalendar
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kamgraph.cli import main
 from kamgraph.errors import KamgraphError
@@ -315,6 +319,9 @@ def test_reimporting_calendar_and_mail_yields_identical_store_contents(store, tm
     for entity in before:
         pd.testing.assert_frame_equal(before[entity], after[entity])
     assert (second_cal.interactions, second_mail.interactions) == (first_cal.interactions, first_mail.interactions)
+    # an identical re-import writes nothing and keeps the data version (caches stay valid)
+    assert second_cal.rows == {} and second_mail.rows == {}
+    assert second_mail.data_version == first_mail.data_version
     assert len(before["interactions"]) == first_cal.interactions + first_mail.interactions
 
     # the same ids from a fresh store
@@ -431,6 +438,13 @@ def test_cli_import_calendar_and_mail(store, tmp_path):
 
     added = runner.invoke(main, ["--store", url, "import-mail", str(mbox), "--add-unknown"])
     assert added.exit_code == 0 and "3 added as external people" in added.output
+    again = runner.invoke(main, ["--store", url, "import-mail", str(mbox), "--add-unknown"])
+    assert again.exit_code == 0 and "nothing changed: the 3 interactions are already in" in again.output
+
+    reversed_window = runner.invoke(main, ["--store", url, "import-mail", str(mbox), "--from", "2026-03-31",
+                                           "--to", "2026-03-01"])
+    assert reversed_window.exit_code == 1
+    assert "the window starts (2026-03-31) after it ends (2026-03-01)" in reversed_window.output
 
     wrong = runner.invoke(main, ["--store", url, "import-calendar", str(mbox)])
     assert wrong.exit_code == 1 and "not an iCalendar file" in wrong.output and "Traceback" not in wrong.output
@@ -451,3 +465,26 @@ def test_cli_lists_twenty_unknown_addresses_then_says_how_many_more(store, tmp_p
     assert out.exit_code == 0, out.output
     assert "p19@many.example" in out.output and "p20@many.example" not in out.output
     assert "5 more; --add-unknown adds them as external people" in out.output
+
+
+# ---------------------------------------------------------------------------------------
+# property: any display name survives RFC 2047 encoding and header parsing
+# ---------------------------------------------------------------------------------------
+
+_NAMES = st.text(st.characters(blacklist_categories=("Cc", "Cs", "Co", "Cn", "Zl", "Zp")), min_size=1, max_size=24)
+
+
+@settings(max_examples=60, deadline=None)
+@given(name=_NAMES.filter(lambda n: n.strip() and "=?" not in n), charset=st.sampled_from(["utf-8", "gb18030"]))
+def test_any_display_name_is_decoded_as_written(name, charset):
+    from email.utils import formataddr
+
+    from kamgraph.ingest.mail import read_mail
+
+    header = formataddr((name, "someone@example.com"), charset=charset)
+    with tempfile.TemporaryDirectory() as d:
+        eml = Path(d) / "m.eml"
+        eml.write_bytes(message({"From": header, "To": "ann@us.example",
+                                 "Date": "Mon, 02 Mar 2026 09:00:00 +0800"}))
+        (tp,) = read_mail(eml).touchpoints
+    assert tp.people[0] == ("someone@example.com", " ".join(name.split()))

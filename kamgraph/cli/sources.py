@@ -93,8 +93,9 @@ def _print(report: MessagesReport, url: str, *, default_window: bool, add_unknow
     from kamgraph.ingest.messages import DEFAULT_WINDOW_DAYS, UNKNOWN_LISTED
 
     rows = dict(report.rows)
-    output(pd.DataFrame({"entity": list(rows), "rows": list(rows.values())}), "table",
-           title="would import (dry run)" if report.dry_run else "imported")
+    if rows:
+        output(pd.DataFrame({"entity": list(rows), "rows": list(rows.values())}), "table",
+               title="would import (dry run)" if report.dry_run else "imported")
     s, e = report.window
     if s is not None or e is not None:
         span = f"{s or '...'} to {e or '...'}"
@@ -119,5 +120,9 @@ def _print(report: MessagesReport, url: str, *, default_window: bool, add_unknow
         echo(f"warning: {w}", err=True)
     if report.dry_run:
         echo(f"dry run: {report.total} rows checked, nothing written")
+    elif report.total == 0:
+        what = (f"the {report.interactions} interaction{'s are' if report.interactions != 1 else ' is'} already in"
+                if report.interactions else "no interaction to write to")
+        echo(f"nothing changed: {what} {url}; data version {report.data_version}")
     else:
         echo(f"{report.total} rows written to {url}; data version {report.data_version}")
