@@ -161,7 +161,7 @@ def audit_view(audit: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
     ...     "key": {"person_id": "C1", "account_id": "A1", "assessed_on": "2026-11-20"},
     ...     "before": {"attitude": "neutral"}, "after": {"attitude": "skeptic"}}])
     >>> audit_view(a, {"C1": "Ann Lee", "A1": "Acme"}).iloc[0].to_dict()
-    {'when': '2026-11-20 09:00 UTC', 'who': 'not signed in', 'source': 'edit: assess', 'what': 'assessment: Ann Lee, Acme, 2026-11-20', 'change': 'attitude: neutral → skeptic'}
+    {'when': '2026-11-20 09:00 UTC', 'who': 'not recorded', 'source': 'edit: assess', 'what': 'assessment: Ann Lee, Acme, 2026-11-20', 'change': 'attitude: neutral → skeptic'}
     """
     rows = []
     for r in audit.sort_values("seq", ascending=False, kind="mergesort").itertuples(index=False):
@@ -186,6 +186,6 @@ def audit_view(audit: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
             change = "; ".join(parts) if parts else ("added" if before is None else "no field changed")
         at = pd.Timestamp(r.at) if isinstance(r.at, str) and r.at else None
         when = at.strftime("%Y-%m-%d %H:%M UTC") if at is not None else audit_value(r.at)
-        rows.append({"when": when, "who": audit_value(r.actor) if isinstance(r.actor, str) else "not signed in",
+        rows.append({"when": when, "who": audit_value(r.actor) if isinstance(r.actor, str) else "not recorded",
                      "source": audit_value(r.source), "what": what, "change": change})
     return pd.DataFrame(rows, columns=["when", "who", "source", "what", "change"])
