@@ -188,6 +188,20 @@ def test_an_event_at_0730_in_shanghai_is_dated_on_its_local_day(store, tmp_path)
     assert got.loc["trade fair", "kind"] == "event" and got.loc["breakfast", "kind"] == "meeting"
 
 
+def test_an_outlook_windows_time_zone_name_is_honoured(store, tmp_path):
+    ics = tmp_path / "outlook.ics"
+    ics.write_text("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:Microsoft Exchange Server 2010\r\n"
+                   "BEGIN:VTIMEZONE\r\nTZID:China Standard Time\r\nBEGIN:STANDARD\r\nDTSTART:16010101T000000\r\n"
+                   "TZOFFSETFROM:+0800\r\nTZOFFSETTO:+0800\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n"
+                   "BEGIN:VEVENT\r\nUID:040000008200E00074C5B7101A82E008\r\n"
+                   "DTSTART;TZID=China Standard Time:20260310T073000\r\nSUMMARY:early visit\r\n"
+                   "ORGANIZER;CN=Ann:mailto:ann@us.example\r\n"
+                   "ATTENDEE;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE;CN=Bob:mailto:bob@acme.example\r\n"
+                   "END:VEVENT\r\nEND:VCALENDAR\r\n")
+    import_messages(ics, store, **WINDOW)
+    assert list(store.read("interactions")["date"]) == [pd.Timestamp("2026-03-10")]
+
+
 def test_x_wr_timezone_turns_utc_times_into_the_calendars_local_day(store, tmp_path):
     ics = tmp_path / "google.ics"
     ics.write_text("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nX-WR-TIMEZONE:Asia/Shanghai\r\n"
