@@ -113,6 +113,7 @@ def tiers(config: Config, show_pareto: bool, show_policy: bool, fmt: str) -> Non
         return
     with open_store(config) as store:
         snap = store.snapshot(None)
+    note_data_period(snap, config)
     if snap.accounts.empty and fmt == "table":
         echo("nothing to show: no accounts imported")
         return
