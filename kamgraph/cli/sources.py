@@ -109,7 +109,8 @@ def _print(report: MessagesReport, url: str, *, default_window: bool, add_unknow
             echo(f"  {line}")
     unknown = report.unknown
     if len(unknown):
-        verb = f"{rows.get('people', 0)} added as external people" if add_unknown else "matching nobody"
+        added = "would be added" if report.dry_run else "added"
+        verb = f"{rows.get('people', 0)} {added} as external people" if add_unknown else "matching nobody"
         output(unknown.head(UNKNOWN_LISTED), "table", title=f"{len(unknown)} unknown addresses ({verb})")
         more = len(unknown) - UNKNOWN_LISTED
         if not add_unknown:
