@@ -196,6 +196,12 @@ def test_logging_an_interaction_in_the_side_panel_updates_the_last_touch(store):
     assert any("**Last touch** 2026-11-15" in c for c in card(at))
     inter = store.read("interactions")
     assert len(inter[(inter["subject"] == "Dinner") & (inter["account_id"] == ACCOUNT)]) == 1
+    if callable(getattr(store, "audit", None)):  # the account's history of changes names the edit
+        histories = [d.value for d in at.dataframe if {"who", "change"} <= set(d.value.columns)]
+        account_history = histories[-1]
+        logged = account_history[account_history["source"] == "edit: log interaction"]
+        assert any(w.startswith("interaction: I-20261115-") for w in logged["what"])
+        assert any("subject: Dinner" in c for c in logged["change"])
 
 
 def test_adding_a_contact_in_the_side_panel(store):
@@ -293,3 +299,36 @@ def test_an_editor_records_as_themselves(users):
     if callable(getattr(store, "audit", None)):
         entry = store.audit(person_id=CFO).iloc[-1]
         assert (entry["actor"], entry["source"]) == (EDITOR, "edit: assess")
+
+
+# -- the history of changes, as shown and downloaded ---------------------------------------------
+
+def test_the_history_reads_as_before_and_after_and_its_csv_is_formula_neutral():
+    import pandas as pd
+
+    from kamgraph.report.spreadsheet import csv_bytes
+    from kamgraph.ui.format import audit_view
+
+    audit = pd.DataFrame([
+        {"seq": 1, "at": "2026-11-20T09:00:00+00:00", "actor": "ann", "source": "people.csv", "action": "insert",
+         "entity": "people", "key": {"id": "C1"}, "before": None,
+         "after": {"id": "C1", "name": "=HYPERLINK(\"http://x\",\"y\")", "side": "customer", "phone": None}},
+        {"seq": 2, "at": "2026-11-21T10:30:00+00:00", "actor": None, "source": None, "action": "update",
+         "entity": "assessments", "key": {"person_id": "C1", "account_id": "A1", "assessed_on": "2026-11-21"},
+         "before": {"attitude": "champion", "influence": None}, "after": {"attitude": "skeptic", "influence": 4}},
+        {"seq": 3, "at": "2026-11-22T08:00:00+00:00", "actor": "ann", "source": "edit: end tie", "action": "delete",
+         "entity": "ties", "key": {"person_id": "C1", "other_id": "S1", "kind": "friend"},
+         "before": {"person_id": "C1", "other_id": "S1", "kind": "friend", "strength": 4}, "after": None},
+    ])
+    view = audit_view(audit, {"C1": "Ann Lee", "A1": "Acme", "S1": "Li Wei"})
+    assert list(view["when"]) == ["2026-11-22 08:00 UTC", "2026-11-21 10:30 UTC", "2026-11-20 09:00 UTC"]
+    assert list(view["change"]) == ["deleted", "attitude: champion → skeptic; influence: — → 4",
+                                    'name: =HYPERLINK("http://x","y"); side: customer']
+    assert list(view["what"]) == ["tie: Ann Lee, Li Wei, friend", "assessment: Ann Lee, Acme, 2026-11-21",
+                                  "person: Ann Lee"]
+    assert list(view["who"]) == ["ann", "not recorded", "ann"] and list(view["source"])[1] == "—"
+    assert "None" not in view.to_string()
+    text = csv_bytes(view).decode("utf-8-sig")
+    assert "'name: =HYPERLINK" not in text  # the cell starts with "name", not a formula: left as is
+    hostile = csv_bytes(view.assign(change=["=1+1", "@SUM(A1)", "-2"])).decode("utf-8-sig")
+    assert "'=1+1" in hostile and "'@SUM(A1)" in hostile and "'-2" in hostile
