@@ -149,13 +149,17 @@ def test_access_introduction_direct_and_cold(plan):
     assert (c3["access"], c3["feasibility"]) == ("cold", 0.1)
 
 
-def test_grouped_by_executive_then_city_with_placeholder_dates(plan):
+def test_priority_order_per_executive_and_working_day_dates(plan):
     v = plan.visits
-    # period 2026-06-30 .. 2026-09-29 (92 days); u1's two trips at days 23 and 69, u2's one at day 46
-    assert plan.period == (pd.Timestamp("2026-06-30"), pd.Timestamp("2026-09-29"))
-    assert list(zip(v["executive_id"], v["trip"], v["city"], v["contact_id"])) == [
-        ("u1", 1, "Munich", "c3"), ("u1", 2, "Shanghai", "c1"), ("u2", 1, "Shanghai", "c2")]
-    assert v["placeholder_date"].dt.strftime("%Y-%m-%d").tolist() == ["2026-07-23", "2026-09-07", "2026-08-15"]
+    # the next quarter after 2026-06-30: 2026-07-01 .. 2026-09-30 (92 days). u1's visits in
+    # priority order (c1 6.804, then c3 0.42), one trip per city, the most important trip first;
+    # the second trip's slot starts 92 // 2 = 46 days in, Sunday 2026-08-16, so Monday 08-17
+    # (the accounts have no country: Monday to Friday)
+    assert plan.period == (pd.Timestamp("2026-07-01"), pd.Timestamp("2026-09-30"))
+    assert list(zip(v["executive_id"], v["order"], v["trip"], v["city"], v["contact_id"])) == [
+        ("u1", 1, 1, "Shanghai", "c1"), ("u1", 2, 2, "Munich", "c3"), ("u2", 1, 1, "Shanghai", "c2")]
+    assert v["placeholder_date"].dt.strftime("%Y-%m-%d").tolist() == ["2026-07-01", "2026-08-17", "2026-07-01"]
+    assert plan.notes == ()
 
 
 def test_gaps_addressed(plan):
@@ -173,21 +177,32 @@ def test_briefings(plan):
     c2 = b["c2"]
     assert (c2["decision_role"], c2["attitude"], c2["influence"]) == ("approver", "supporter", 4)
     assert c2["account_people"] == 4 and 1 <= c2["influence_rank"] <= 4
-    assert c2["last_interaction"] == {"date": "2026-03-01", "kind": "meeting", "subject": "Budget review",
-                                      "attendees": ["Dora Approver", "Gina Engineer", "Kim KAM"]}
+    # the contact's own meetings, with the others who were there
+    assert c2["meetings"] == [{"date": "2026-03-01", "kind": "meeting", "subject": "Budget review", "notes": None,
+                               "attendees": ["Gina Engineer", "Kim KAM"]}]
+    assert c2["last_interaction"] == c2["meetings"][0]
     # k1: business 5 and the budget review, 0.9165 (module docstring); u2: business 2, 0.3
-    assert [(k["id"], k["strength"]) for k in c2["known_by"]] == [("k1", 0.9165), ("u2", 0.3)]
+    assert [(k["id"], k["strength"], k["words"]) for k in c2["known_by"]] == [("k1", 0.9165, "strong"),
+                                                                              ("u2", 0.3, "moderate")]
+    assert c2["known_by"][0]["trend"] == "cooling"
     cooling = next(g for g in c2["gaps"] if g["kind"] == "cooling_key_relationship")
     assert cooling["evidence"].startswith("Kim KAM – Dora Approver (approver) is cooling: ")
+    assert "Kim KAM's relationship with Dora Approver is fading: this visit renews it." in c2["closes"]
     assert c2["introduction"] is None and c2["access"] == "direct"
+    assert c2["access_text"] == "You know Dora Approver yourself (moderate): ask for the meeting directly."
+    assert c2["why"] == ("Visit 1 of 1 for Victor VP: an approver at a diamond account; our best relationship "
+                         "with them is fading; you know them already.")
     c1 = b["c1"]
-    assert c1["last_interaction"] is None and c1["known_by"] == []
+    assert c1["last_interaction"] is None and c1["known_by"] == [] and c1["meetings"] == []
     assert [g["kind"] for g in c1["gaps"]] == ["uncovered_decision_maker", "tier_policy", "tier_policy"]
+    assert c1["introducer"]["name"] == "Xu Connector" and c1["introducer"]["relation"] == "they are classmates"
     text = briefing_text(c1)
-    assert "Introduction: Ursula CEO (our CEO) → Xu Connector" in text
-    assert "Last interaction: none on record" in text and "nobody yet" in text
-    assert "Gap (uncovered decision maker): Nobody on our side has a tie to or has met Chen Chair" in text
-    assert "Access: no path known; request the meeting directly (cold visit)\n" in briefing_text(b["c3"])
+    assert "Introduction through Xu Connector. Ask Xu Connector to introduce you to Chen Chair" in text
+    assert "LAST MEETINGS\n- None on record." in text
+    assert "Nobody on our side has met Chen Chair or declared a relationship with them." in text
+    assert "- Nobody on our side has a solid relationship with Chen Chair yet: this visit starts one." in text
+    assert ("Nobody can introduce you: request the meeting with Emil Approver on the company's standing"
+            in briefing_text(b["c3"]))
 
 
 def test_level_matching_for_a_junior_executive(snap, settings):
@@ -219,8 +234,17 @@ def test_capacity_zero_and_custom_period(snap, settings):
     assert p.visits["placeholder_date"].between("2026-09-01", "2026-09-10").all()
 
 
-def test_default_period_is_a_quarter(settings):
-    assert default_period(settings) == (pd.Timestamp("2026-06-30"), pd.Timestamp("2026-09-29"))
+def test_default_period_is_the_next_calendar_quarter(snap, settings):
+    assert default_period(settings) == (pd.Timestamp("2026-07-01"), pd.Timestamp("2026-09-30"))
+    assert default_period(settings, quarter="this") == (pd.Timestamp("2026-06-30"), pd.Timestamp("2026-06-30"))
+    assert default_period(settings, quarter="after") == (pd.Timestamp("2026-10-01"), pd.Timestamp("2026-12-31"))
+    assert plan_visits(snap, settings, quarter="after").period == (pd.Timestamp("2026-10-01"),
+                                                                   pd.Timestamp("2026-12-31"))
+    # a start without an end runs to the end of the start's quarter
+    assert plan_visits(snap, settings, period=("2026-08-10", None)).period == (pd.Timestamp("2026-08-10"),
+                                                                               pd.Timestamp("2026-09-30"))
+    with pytest.raises(ConfigError, match="the quarter must be one of this, next, after"):
+        plan_visits(snap, settings, quarter="soon")
 
 
 @pytest.mark.parametrize("kwargs, error, message", [
@@ -317,11 +341,19 @@ def test_streamlit_page_plans_groups_and_offers_downloads(tmp_path, monkeypatch)
     assert not at.exception
     assert [m.value for m in at.metric][:2] == [str(len(expected.visits)), f"{expected.total_priority:.2f}"]
     assert [s.value for s in at.subheader] == ["Chen Hao 陈昊", "Margaret Lin 林美玲"]
-    labels = [e.label for e in at.expander]
-    assert any(lbl.startswith("Zhou Jianguo 周建国 · Shanghai Lanxin Semiconductor") for lbl in labels)
-    assert len(at.get("download_button")) == 4
+    labels = [e.label for e in at.expander if e.label != "Capacity per executive"]
+    # the most important visit comes first, with its proposed working day
+    assert labels[0] == ("1 · Zhou Jianguo 周建国 · Shanghai Lanxin Semiconductor 上海澜芯半导体有限公司 · Shanghai · "
+                         "Mon 4 Jan 2027")
+    # four downloads for the plan and one calendar per executive
+    assert len(at.get("download_button")) == 4 + 2
     markdown = " ".join(m.value for m in at.markdown)
-    assert "**Introduction** Chen Hao 陈昊 \\(our CEO 首席执行官\\) → Sun Lihua 孙丽华" in markdown
+    assert "**Getting in** Introduction through Sun Lihua 孙丽华" in markdown
+    assert "**Next quarter**: 2027-01-01 – 2027-03-31" in markdown
+    # one click for the quarter after
+    at.radio(key="vp_quarter").set_value("after").run()
+    assert not at.exception
+    assert "**The quarter after**: 2027-04-01 – 2027-06-30" in " ".join(m.value for m in at.markdown)
     at.number_input(key="vp_capacity").set_value(1)
     at.button[0].click().run()  # the form's "Plan visits"
     assert not at.exception

@@ -181,7 +181,7 @@ def render(ctx: PageContext | None = None) -> None:
                    "dates are tentative, on working days")
         _executive_calendar(plan, ex_id, str(name), n)
         for r, b in rows:
-            label = (f"{r.order}. {md(r.contact_name)} · {md(r.account_name)} · {md(r.city or 'city not recorded')} · "
+            label = (f"{r.order} · {md(r.contact_name)} · {md(r.account_name)} · {md(r.city or 'city not recorded')} · "
                      f"{proposed_day(r.placeholder_date)}")
             with st.expander(label, expanded=False):
                 _briefing(b)
