@@ -32,6 +32,12 @@ _NOTES = {
     ("ties", "person_id"): "ties are undirected: either person may come first",
 }
 
+
+def _email_note() -> str:
+    from kamgraph.ingest.messages import EMAIL_COLUMN_NOTE
+
+    return EMAIL_COLUMN_NOTE
+
 _L = LimitsSettings()
 _LIMITS_TEXT = (
     "Checked before the expensive work, each with a message naming the file; set in `kamgraph.toml` "
@@ -150,7 +156,8 @@ def _refs(col: Column) -> str:
 
 
 def _notes(ent: Entity, col: Column) -> str:
-    parts = [p for p in (col.doc, _NOTES.get((ent.name, col.name), "")) if p]
+    note = _email_note() if (ent.name, col.name) == ("people", "email") else _NOTES.get((ent.name, col.name), "")
+    parts = [p for p in (col.doc, note) if p]
     return "; ".join(parts)
 
 
@@ -208,6 +215,10 @@ def format_spec_markdown() -> str:
                     "decision role, attitude or influence becomes an `assessments` row "
                     "(`account_id` = `org_id`, which must then be an account):", ""]
             out += _table(assess, extra)
+    # the other ways in: calendars and mail (kamgraph/ingest/messages.py documents its own rules)
+    from kamgraph.ingest.messages import doc_section_markdown
+
+    out += [""] + doc_section_markdown()
     return "\n".join(out) + "\n"
 
 
