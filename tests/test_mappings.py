@@ -251,8 +251,9 @@ def test_dataloader_tasks_and_events_become_interactions(dataloader):
         ("00U1", CLAIRE), ("00U1", DANA), ("00U1", MARC), ("00U2", INGRID), ("00U2", GHOST),
     }
     assert len(raw.tables["attendance"].frame) == len(att)  # Claire via WhoId and EventRelation: once
-    assert any("skipped 1 open task" in w for w in raw.warnings)
-    assert any("1 WhoId(s) are Leads" in w for w in raw.warnings)
+    # skipped rows are named: 00T3 (open) and 00T4 (a Lead) are Task.csv rows 4 and 5
+    assert "Task.csv: skipped 1 open task(s) (not completed): a to-do is not a touchpoint: row 4" in raw.warnings
+    assert "Task.csv: 1 WhoId(s) are Leads, not Contacts; those attendees were skipped: row 5" in raw.warnings
 
 
 def test_dataloader_unknown_roles_and_kinds_are_warned(tmp_path):

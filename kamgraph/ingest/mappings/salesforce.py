@@ -51,6 +51,7 @@ from kamgraph.errors import KamgraphError
 from kamgraph.ingest.encoding import decode_text
 from kamgraph.ingest.limits import check_file_size, check_regular_file, default_limits, list_folder, read_bytes
 from kamgraph.ingest.mappings import add_tables, raw_table, read_csv_file
+from kamgraph.ingest.notices import Notice
 from kamgraph.ingest.raw import RawImport, RawTable
 from kamgraph.model import DecisionRole, InteractionKind
 
@@ -412,8 +413,9 @@ def _map(objects: dict[str, _Objects], warnings: list[str]) -> list[RawTable]:
     opp_account = {}
     if (o := objects.get("Opportunity")) is not None:
         opp_account = dict(zip(_col(o, "id").tolist(), _col(o, "accountid").tolist()))
-    open_tasks = 0
-    leads = 0
+    open_tasks: list[int] = []
+    open_source = ""
+    leads: dict[str, list[int]] = {}  # file -> rows whose WhoId is a Lead
     unknown_kinds: dict[str, int] = {}
     for typ in ("Task", "Event"):
         t = objects.get(typ)
@@ -422,7 +424,8 @@ def _map(objects: dict[str, _Objects], warnings: list[str]) -> list[RawTable]:
         keep = pd.Series([True] * len(t.frame))
         if typ == "Task":
             closed = _task_closed(t)
-            open_tasks += int((~closed).sum())
+            open_tasks.extend(pd.Series(t.rows)[~closed.values].tolist())
+            open_source = t.source
             keep = closed
         kind = _interaction_kind(t, typ, unknown_kinds)
         what = _col(t, "whatid")
@@ -438,7 +441,9 @@ def _map(objects: dict[str, _Objects], warnings: list[str]) -> list[RawTable]:
         }, t, keep))
         who = _col(t, "whoid")
         is_lead = _kind_of(who, set(), "Lead")
-        leads += int((is_lead & keep).sum())
+        lead_rows = pd.Series(t.rows)[(is_lead & keep).values].tolist()
+        if lead_rows:
+            leads.setdefault(t.source, []).extend(lead_rows)
         who_ok = who.notna() & ~is_lead & keep
         tables.append(_table("attendance", {"interaction_id": _col(t, "id"), "person_id": who}, t, who_ok))
         owner = _col(t, "ownerid")
@@ -476,9 +481,11 @@ def _map(objects: dict[str, _Objects], warnings: list[str]) -> list[RawTable]:
             "people named 'Salesforce user <id>' (export User.csv to get their names and titles)"
         )
     if open_tasks:
-        warnings.append(f"Task: skipped {open_tasks} open task(s) (not completed): a to-do is not a touchpoint")
-    if leads:
-        warnings.append(f"Task/Event: {leads} WhoId(s) are Leads, not Contacts; those attendees were skipped")
+        warnings.append(Notice.at(open_source, f"skipped {len(open_tasks)} open task(s) (not completed): a to-do is "
+                                  "not a touchpoint", open_tasks, column="IsClosed"))
+    for source, rows in leads.items():
+        warnings.append(Notice.at(source, f"{len(rows)} WhoId(s) are Leads, not Contacts; those attendees were "
+                                  "skipped", rows, column="WhoId"))
     if unknown_kinds:
         listed = ", ".join(f"{k!r} ({n})" for k, n in sorted(unknown_kinds.items()))
         warnings.append(

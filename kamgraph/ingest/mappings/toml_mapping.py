@@ -29,7 +29,16 @@ imported workbook itself), ``columns``, ``concat``, ``constants``, ``values``,
 ``date_format``, ``delimiter``, ``skip_blank`` (target columns; rows where one is empty
 are skipped, e.g. report exports with one row per account and optional contact) and
 ``drop_duplicates`` (drop rows identical in every mapped column, e.g. accounts repeated
-on every contact row). The full reference is docs/crm-mappings.md.
+on every contact row), ``aggregate`` (a column computed per id from another file, e.g.
+``aggregate.revenue = { file = "deals.csv", by = "Account", sum = "Value", where = { Stage
+= "Won" } }``) and, for opportunities, ``owner`` (the column holding the internal owner,
+who is put on the account's team: ``owner = { column = "Owner", team_role = "sr" }``).
+The full reference is docs/crm-mappings.md.
+
+Besides the tables, reading reports what a dirty export needs to show: the rows each
+``skip_blank`` rule skipped (by row number), the source columns no part of the mapping
+reads (one warning per file), and non-numeric values an aggregate has to add up (as
+problems naming file, row and column).
 
 Values are passed through untouched (no trimming or case folding) except where a
 ``values`` map or ``date_format`` says otherwise; validation then checks them like any
