@@ -19,7 +19,6 @@ from click.testing import CliRunner
 from kamgraph.cli import main
 from kamgraph.errors import ImportValidationError, KamgraphError, NotFound
 from kamgraph.ingest import edit, import_path
-from kamgraph.ingest.edit import EditRejected
 from kamgraph.settings import Settings
 from kamgraph.store import open_store
 
@@ -336,8 +335,8 @@ def test_cli_an_ambiguous_name_is_one_line_listing_the_candidates(store):
     version = store.data_version()
     r = cli(store, "assess", "Jin Tianyi 金天翼", "--attitude", "skeptic")
     assert r.exit_code == 1
-    assert r.output.strip().splitlines() == ["Error: 2 people are called 'Jin Tianyi 金天翼': C-003 (customer, CFO); "
-                                             "C-900 (external); give the id"]
+    assert r.output.strip().splitlines() == [
+        "Error: 2 people are called 'Jin Tianyi 金天翼': C-003 (customer, CFO); C-900 (external); give the id"]
     assert store.data_version() == version
 
 

@@ -13,9 +13,23 @@ from pathlib import Path
 import pytest
 
 try:
-    from test_ui_browser import CHROMIUM, VIEWPORT, app_server, launch_chromium, load_sample, wait_rendered
+    from test_ui_browser import (
+        CHROMIUM,
+        VIEWPORT,
+        app_server,
+        launch_chromium,
+        load_sample,
+        wait_rendered,
+    )
 except ImportError:  # pragma: no cover - tests/ imported as a package
-    from tests.test_ui_browser import CHROMIUM, VIEWPORT, app_server, launch_chromium, load_sample, wait_rendered
+    from tests.test_ui_browser import (
+        CHROMIUM,
+        VIEWPORT,
+        app_server,
+        launch_chromium,
+        load_sample,
+        wait_rendered,
+    )
 
 ACCOUNT, CFO = "A-01", "C-003"
 TIMEOUT_MS = 180_000

@@ -74,7 +74,8 @@ def person_cmd(config: Config, person, new_id, name, side, title, level, email, 
                org, job_title, team_role, since) -> None:
     """Add a person (no PERSON: --name and --side needed) or change one (PERSON: only the
     options given change; '' clears a field)."""
-    fields = dict(title=title, level=level, email=email, phone=phone, city=city, country=country, notes=notes)
+    fields = {"title": title, "level": level, "email": email, "phone": phone, "city": city, "country": country,
+              "notes": notes}
     with open_store(config) as store:
         org_id = ops.find_organization(store, org) if org else None
         if person is None:

@@ -77,10 +77,26 @@ from kamgraph.ingest.validate import validate
 from kamgraph.schema import ENTITIES, WRITE_ORDER, to_records
 
 __all__ = [
-    "EditResult", "EditRejected", "FieldProblem", "OPERATIONS", "PERSON_FIELDS",
-    "add_person", "edit_person", "job_change", "assess", "log_interaction",
-    "add_tie", "end_tie", "add_influence", "end_influence", "add_membership", "end_membership",
-    "find_person", "find_organization", "person_for_user", "interaction_id",
+    "OPERATIONS",
+    "PERSON_FIELDS",
+    "EditRejected",
+    "EditResult",
+    "FieldProblem",
+    "add_influence",
+    "add_membership",
+    "add_person",
+    "add_tie",
+    "assess",
+    "edit_person",
+    "end_influence",
+    "end_membership",
+    "end_tie",
+    "find_organization",
+    "find_person",
+    "interaction_id",
+    "job_change",
+    "log_interaction",
+    "person_for_user",
 ]
 
 #: the operations, as recorded in the audit trail's source (``edit: <operation>``)
@@ -276,8 +292,8 @@ def _person(store, person_id: str) -> dict:
 
 def _new_person_id(store, name: str, side: str) -> str:
     """``P-<8 hex>`` from the name and side, made unique against the store."""
-    base = hashlib.sha1(f"{name}\x1f{side}".encode("utf-8")).hexdigest()
-    for i in range(0, len(base) - 8):
+    base = hashlib.sha1(f"{name}\x1f{side}".encode()).hexdigest()
+    for i in range(len(base) - 8):
         pid = f"P-{base[i:i + 8].upper()}"
         if store.read("people", "id", [pid]).empty:
             return pid
@@ -299,11 +315,12 @@ def add_person(store, person_id: str | None = None, *, name: str, side: str, tit
         extra.append(("id", pid, f"a person with id {pid!r} already exists: edit them instead"))
     if pid is None:
         pid = _new_person_id(store, _text(name) or "", _text(side) or "")
-    return _save_person(store, op, pid, dict(name=name, side=side, title=title, level=level, email=email,
-                                             phone=phone, city=city, country=country, notes=notes),
-                        org_id, employment_title, team_role, since,
-                        dict(decision_role=decision_role, attitude=attitude, influence=influence,
-                             assessed_by=assessed_by, source=source), actor, today, extra, new=True)
+    person = {"name": name, "side": side, "title": title, "level": level, "email": email, "phone": phone,
+              "city": city, "country": country, "notes": notes}
+    first = {"decision_role": decision_role, "attitude": attitude, "influence": influence,
+             "assessed_by": assessed_by, "source": source}
+    return _save_person(store, op, pid, person, org_id, employment_title, team_role, since, first, actor, today,
+                        extra, new=True)
 
 
 def edit_person(store, person_id: str, *, name=None, side=None, title=None, level=None, email=None,
@@ -313,8 +330,8 @@ def edit_person(store, person_id: str, *, name=None, side=None, title=None, leve
     """Change some fields of a person (None: keep; ``""``: clear), and with ``org_id`` add or
     change their employment there. An empty ``level`` is derived from the title again."""
     stored = _person(store, person_id)
-    values = dict(name=name, side=side, title=title, level=level, email=email, phone=phone, city=city,
-                  country=country, notes=notes)
+    values = {"name": name, "side": side, "title": title, "level": level, "email": email, "phone": phone,
+              "city": city, "country": country, "notes": notes}
     for required in ("name", "side"):  # a file must carry them; an edit keeps the stored ones
         if values[required] is None:
             values[required] = stored[required]
@@ -365,8 +382,8 @@ def job_change(store, person_id: str, to_org: str, on, *, from_org: str | None =
             old = current["org_id"].iloc[0]
         elif len(current) > 1:
             listed = ", ".join(sorted(current["org_id"]))
-            problems.append(("from_org", None, f"{person['name']} has {len(current)} current jobs ({listed}): "
-                                               f"say which one ends"))
+            problems.append(("from_org", None, (f"{person['name']} has {len(current)} current jobs ({listed}): "
+                                                "say which one ends")))
     elif old not in set(jobs["org_id"]):
         problems.append(("from_org", old, f"{person['name']} has no job at {old!r}"))
     if to is not None and to == old:
@@ -374,9 +391,9 @@ def job_change(store, person_id: str, to_org: str, on, *, from_org: str | None =
     elif to is not None and to in set(jobs["org_id"]):
         was = jobs[jobs["org_id"] == to].iloc[0]
         period = " to ".join(x.strftime("%Y-%m-%d") for x in (was["since"], was["until"]) if pd.notna(x))
-        problems.append(("org_id", to, f"{person['name']} already has an employment at {to!r}"
-                                       f"{' (' + period + ')' if period else ''}; the store keeps one per person "
-                                       f"and organization: edit that one instead"))
+        problems.append(("org_id", to, (f"{person['name']} already has an employment at {to!r}"
+                                        f"{' (' + period + ')' if period else ''}; the store keeps one per person "
+                                        "and organization: edit that one instead")))
     rows: dict[str, list] = {"employment": []}
     if old is not None and day is not None:
         was = jobs[jobs["org_id"] == old]
@@ -405,7 +422,7 @@ def assess(store, person_id: str, account_id: str, *, decision_role=None, attitu
     assessed (they keep their value in force). Nothing is added when nothing changes."""
     op = "assess"
     fields = {k: (None if _text(v) is None else v) for k, v in
-              dict(decision_role=decision_role, attitude=attitude, influence=influence).items()}
+              {"decision_role": decision_role, "attitude": attitude, "influence": influence}.items()}
     row = _row(person_id=person_id, account_id=account_id, assessed_on=assessed_on or None,
                assessed_by=_text(assessed_by), source=_text(source) or "edit", **fields)
     for k in fields:  # the three columns are always there, so "needs at least one" can be said
@@ -463,8 +480,8 @@ def log_interaction(store, *, kind: str, date, attendees: Sequence[str], account
             if account is None:
                 account = opp_account
             elif account != opp_account:
-                problems.append(("opportunity_id", opp, f"opportunity {opp!r} is at account {opp_account!r}, "
-                                                        f"not {account!r}"))
+                problems.append(("opportunity_id", opp, (f"opportunity {opp!r} is at account {opp_account!r}, "
+                                                         f"not {account!r}")))
     day = _cell(date)
     iid = interaction_id(day or "", _text(kind) or "", people, account, opp, _text(subject), _text(notes))
     rows = {"interactions": [_row(id=iid, date=day or "", kind=kind or "", account_id=account,

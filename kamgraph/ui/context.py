@@ -238,7 +238,8 @@ class PageContext:
                           today=self.config.as_of, **fields)
 
     def edit_person(self, person_id: str, **fields) -> EditResult:
-        """Change a person's fields (None: keep, "": clear) and employment (:func:`~kamgraph.ingest.edit.edit_person`)."""
+        """Change a person's fields (None: keep, "": clear) and their employment
+        (:func:`~kamgraph.ingest.edit.edit_person`)."""
         return self._edit(edits.edit_person, person_id, today=self.config.as_of, **fields)
 
     def job_change(self, person_id: str, to_org: str, on, **fields) -> EditResult:

@@ -13,7 +13,7 @@ the person or account id where the form belongs to one), so tests can fill them.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Callable
+from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
@@ -255,7 +255,7 @@ def end_form(ctx: PageContext, prefix: str, entity: str) -> None:
     labels = people_labels(ctx)
     orgs = org_names(ctx)
     rows = ctx.read(entity)
-    who = lambda i: labels.get(i, i)  # noqa: E731
+    who = lambda i: labels.get(i, i)
     if entity == "ties":
         options = {f"{r.person_id}|{r.other_id}|{r.kind}": f"{who(r.person_id)} ↔ {who(r.other_id)} ({nice(r.kind)})"
                    for r in rows.itertuples(index=False)}

@@ -21,8 +21,8 @@ import pandas as pd
 import streamlit as st
 
 from kamgraph.errors import ImportValidationError, KamgraphError
-from kamgraph.ui.access import import_dir, inside_import_dir, max_upload_bytes
 from kamgraph.ui import forms
+from kamgraph.ui.access import import_dir, inside_import_dir, max_upload_bytes
 from kamgraph.ui.context import PageContext
 from kamgraph.ui.format import md
 
