@@ -57,3 +57,10 @@ RETURN size(m.write_log) AS entries
 // The write log, oldest first (an empty list for a database never written to).
 OPTIONAL MATCH (m:KamgraphMeta {id: 'meta'})
 RETURN coalesce(m.write_log, []) AS entries
+
+// name: audit_reserve_seq
+// Reserves $n audit sequence numbers for one transaction's audit entries and returns the
+// last one (the transaction holds the meta node's lock, so writers never share a number).
+MERGE (m:KamgraphMeta {id: 'meta'})
+SET m.audit_seq = coalesce(m.audit_seq, 0) + $n
+RETURN m.audit_seq AS last

@@ -54,3 +54,10 @@ RETURN labels(n) AS labels, n.id AS id
 MATCH (a)-[r]->(b)
 WHERE any(k IN keys(r) WHERE r[k] = $value)
 RETURN type(r) AS type, a.id AS from_id, b.id AS to_id
+
+// name: erase_person_audit
+// Every audit entry naming the person ($ref = "people:<id>") goes: the trail forgets them.
+MATCH (a:AuditEntry)
+WHERE $ref IN a.refs
+DETACH DELETE a
+RETURN count(*) AS rows

@@ -54,3 +54,8 @@ FOR ()-[r:ASSESSED]-() ON (r.assessed_by)
 // Date-range queries over interactions (cypher/analysis).
 CREATE INDEX interaction_date IF NOT EXISTS
 FOR (n:Interaction) ON (n.date)
+
+// name: index_audit_entry_seq
+// The audit trail is read in seq order, and redaction finds entries by seq.
+CREATE INDEX audit_entry_seq IF NOT EXISTS
+FOR (n:AuditEntry) ON (n.seq)

@@ -8,6 +8,7 @@ bug in a store, not a reason to special-case the test.
 
 from __future__ import annotations
 
+import json
 import socket
 
 import pandas as pd
@@ -51,10 +52,22 @@ def person_traces(store, value: str) -> list[str]:
                 n = store.execute_raw(f'SELECT COUNT(*) FROM "{entity}" WHERE "{col}" = ?', (value,))[0][0]
                 if n:
                     found.append(f"{entity}.{col}")
+        # the audit trail: any value of an entry's key, before or after, and its refs
+        for col in ("key", "before", "after"):
+            n = store.execute_raw(f'SELECT COUNT(*) FROM "audit" a WHERE EXISTS '
+                                  f'(SELECT 1 FROM json_each(a."{col}") j WHERE j.value = ?)', (value,))[0][0]
+            if n:
+                found.append(f"audit.{col}")
+        n = store.execute_raw('SELECT COUNT(*) FROM "audit_ref" WHERE substr("ref", instr("ref", \':\') + 1) = ?',
+                              (value,))[0][0]
+        if n:
+            found.append("audit_ref.ref")
     else:
         found += [f"node {r['labels']} {r['id']}" for r in store.run_statement("trace_value_in_nodes", {"value": value})]
         found += [f"rel {r['type']} {r['from_id']}->{r['to_id']}"
                   for r in store.run_statement("trace_value_in_relationships", {"value": value})]
+        found += [f"audit {r['entity']} {r['seq']}" for r in store.run_statement(
+            "trace_value_in_audit", {"suffix": ":" + value, "json": json.dumps(value, ensure_ascii=False)})]
     return found
 
 
@@ -281,7 +294,9 @@ def test_erase_leaves_no_node_or_relationship_behind_in_neo4j(neo4j_store, portf
     neo4j_store.erase_person("u1")
     nodes = {tuple(r["labels"]): r["n"] for r in neo4j_store.run_statement("count_all_nodes")}
     rels = {r["type"]: r["n"] for r in neo4j_store.run_statement("count_all_relationships")}
-    # 7 people - 1, 3 interactions - 1 (i3), plus the one bookkeeping node
+    # 7 people - 1, 3 interactions - 1 (i3), plus the one bookkeeping node and the audit
+    # entries that do not name u1
+    assert nodes.pop(("AuditEntry",)) == len(neo4j_store.audit()) > 0
     assert nodes == {("Account",): 2, ("Organization",): 3, ("Person",): 6, ("Interaction",): 2,
                      ("Opportunity",): 2, ("KamgraphMeta",): 1}
     assert rels == {"WORKS_AT": 4, "ASSESSED": 4, "REPORTS_TO": 1, "KNOWS": 4, "INFLUENCES": 1,
@@ -411,7 +426,7 @@ def test_data_version_changes_on_every_write(store, portfolio):
     seen = [store.data_version()]
     store.write(portfolio)
     seen.append(store.data_version())
-    store.write({"people": portfolio["people"]})  # same rows again: still a write
+    store.write({"people": pd.DataFrame([{"id": "c1", "name": "Chen", "side": "customer", "title": "Chair"}])})
     seen.append(store.data_version())
     store.delete("ties", pd.DataFrame([{"person_id": "c1", "other_id": "x1", "kind": "classmate"}]))
     seen.append(store.data_version())
@@ -419,6 +434,147 @@ def test_data_version_changes_on_every_write(store, portfolio):
     seen.append(store.data_version())
     assert len(set(seen)) == len(seen), seen
     assert store.snapshot().data_version == seen[-1]
+
+
+# -- identical writes, the audit trail ----------------------------------------------------------
+
+def test_an_identical_write_writes_nothing(store, portfolio):
+    first = store.write(portfolio, actor="ann", source="import one")
+    assert first.unchanged == {}
+    version, log, trail = store.data_version(), store.write_log(), store.audit()
+    assert len(trail) == sum(len(df) for df in portfolio.values())
+    again = store.write(portfolio_again := {e: df.copy() for e, df in portfolio.items()}, actor="bob", source="again")
+    assert again.rows == {}
+    assert again.unchanged == {e: len(df) for e, df in portfolio_again.items()}
+    assert again.data_version == version == store.data_version()
+    assert_frame_equal(store.write_log(), log)
+    assert_frame_equal(store.audit(), trail)
+    # a delete of nothing writes nothing either
+    assert store.delete("ties", pd.DataFrame([{"person_id": "c1", "other_id": "x1", "kind": "friend"}])) == 0
+    assert store.data_version() == version and len(store.write_log()) == len(log)
+    # one changed row among identical ones: only it is written
+    people = portfolio["people"].copy()
+    people.loc[people["id"] == "c2", "title"] = "CIO"
+    result = store.write({"people": people})
+    assert (result.rows, result.unchanged) == ({"people": 1}, {"people": 6})
+    assert store.data_version() == version + 1 and len(store.write_log()) == len(log) + 1
+    assert store.write_log().iloc[-1]["rows"] == {"people": 1}
+
+
+def test_partial_column_updates_audit_only_the_changed_columns(store, portfolio):
+    store.write(portfolio)
+    n = len(store.audit())
+    # title changes, name and side are supplied but the same, the email is cleared
+    store.write({"people": pd.DataFrame([{"id": "c1", "name": "Chen", "side": "customer", "title": "Chairman",
+                                          "email": None}])}, actor="ann", source="edit: person")
+    trail = store.audit("c1")
+    last = trail.iloc[-1]
+    assert len(store.audit()) == n + 1
+    assert (last["action"], last["entity"], last["key"], last["actor"], last["source"]) == (
+        "update", "people", {"id": "c1"}, "ann", "edit: person")
+    assert last["before"] == {"title": "CEO", "email": "chen@acme.example"}
+    assert last["after"] == {"title": "Chairman", "email": None}
+    assert list(trail["seq"]) == sorted(trail["seq"]) and trail["seq"].is_unique
+    # a relationship row: only its strength, typed as stored (int), the rest kept
+    store.write({"ties": pd.DataFrame([{"person_id": "c1", "other_id": "x1", "kind": "classmate", "strength": 2,
+                                        "notes": "EMBA"}])})
+    last = store.audit("x1").iloc[-1]
+    assert (last["action"], last["before"], last["after"]) == ("update", {"strength": 4}, {"strength": 2})
+    assert last["key"] == {"person_id": "c1", "other_id": "x1", "kind": "classmate"}
+    # an account's bool and float columns
+    store.write({"accounts": pd.DataFrame([{"id": "A1", "name": "Acme", "problem": True, "revenue": 1.5e8}])})
+    last = store.audit(account_id="A1").iloc[-1]
+    assert (last["before"], last["after"]) == ({"problem": False, "revenue": 1.2e8}, {"problem": True, "revenue": 1.5e8})
+
+
+def _audit_story(store, portfolio) -> None:
+    """Insert, update, delete and erase, as both stores must record them."""
+    store.write(portfolio, actor="ann", source="portfolio.xlsx")
+    store.write({"accounts": pd.DataFrame([{"id": "A1", "name": "Acme", "owner_id": "u2"}])},
+                actor="bob", source="edit: account")
+    store.write({"employment": pd.DataFrame([{"person_id": "b1", "org_id": "A1", "title": "Buyer",
+                                              "since": "2026-05-01"}])}, actor="bob", source="edit: job change")
+    store.delete("employment", pd.DataFrame([{"person_id": "b1", "org_id": "A2"}]), actor="bob",
+                 source="edit: job change")
+    store.delete("interactions", pd.DataFrame([{"id": "i2"}]), actor="bob", source="cli")
+    store.erase_person("x2", actor="admin")
+
+
+def test_audit_of_insert_update_delete_and_erase_per_person_and_account(store, portfolio):
+    _audit_story(store, portfolio)
+    b1 = store.audit("b1")
+    assert list(b1["action"]) == ["insert"] * 7 + ["delete"]
+    # (the tie b1-x2 went with x2's erasure)
+    assert list(b1["entity"]) == ["people", "employment", "assessments", "memberships", "attendance",
+                                  "opportunity_roles", "employment", "employment"]
+    job = b1.iloc[-2]
+    assert (job["actor"], job["source"], job["key"]) == ("bob", "edit: job change", {"person_id": "b1", "org_id": "A1"})
+    assert job["after"] == {"person_id": "b1", "org_id": "A1", "title": "Buyer", "since": "2026-05-01"}
+    gone = b1.iloc[-1]
+    assert gone["before"] == {"person_id": "b1", "org_id": "A2", "title": None, "team_role": None, "since": None,
+                              "until": None} and gone["after"] is None
+    # the owner change names both owners: u1 (before) and u2 (after)
+    change = store.audit("u1")
+    change = change[change["action"] == "update"].iloc[0]
+    assert (change["entity"], change["before"], change["after"]) == ("accounts", {"owner_id": "u1"},
+                                                                     {"owner_id": "u2"})
+    assert (store.audit("u2")["seq"] == change["seq"]).any()
+    # the account: its row, its people (b1 now too, and c2 who left in 2027), interactions, opportunities
+    a1 = store.audit(account_id="A1")
+    keys = {(e, tuple(k.values())) for e, k in zip(a1["entity"], a1["key"])}
+    assert {("accounts", ("A1",)), ("people", ("b1",)), ("employment", ("b1", "A2")), ("people", ("c2",)),
+            ("interactions", ("i1",)), ("attendance", ("i1", "c1")), ("opportunities", ("op1",)),
+            ("opportunity_roles", ("c1", "op1")), ("interactions", ("i3",))} <= keys
+    assert ("accounts", ("A2",)) not in keys and ("opportunities", ("op2",)) not in keys
+    a2 = store.audit(account_id="A2")
+    assert ("interactions", ("i2",)) in set(zip(a2["entity"], (tuple(k.values()) for k in a2["key"])))
+    assert list(a2["action"])[-1] == "delete" and a2.iloc[-1]["entity"] == "interactions"
+    # both filters: u1's entries that concern A2 (the assessment u1 made of b1 there, the call i2)
+    both = store.audit("u1", account_id="A2")
+    assert [(e, tuple(k.values())) for e, k in zip(both["entity"], both["key"])] == [
+        ("assessments", ("b1", "A2", "2026-03-01")), ("attendance", ("i2", "u1"))]
+    assert store.audit("c1", account_id="A2").empty
+    # erased: x2 is in no entry; the erasure is in the write log, with counts only
+    assert store.audit("x2").empty
+    assert all("x2" not in json.dumps([k, b, a]) for k, b, a in store.audit()[["key", "before", "after"]].values)
+    assert store.write_log().iloc[-1]["action"] == "erase_person"
+    assert list(store.audit()["seq"]) == sorted(store.audit()["seq"])
+
+
+def test_erasure_leaves_no_trace_in_the_audit_trail(store, portfolio):
+    _audit_story(store, portfolio)
+    assert person_traces(store, "u1")  # the check can find something: u1 is all over the trail
+    assert len(store.audit("u1")) > 5
+    store.erase_person("u1")
+    assert store.audit("u1").empty
+    assert person_traces(store, "u1") == []
+    assert person_traces(store, "Li") == []
+    assert not store.audit().empty  # the others' entries stay
+
+
+def test_mentions_and_redaction_cover_the_audit_trail(store, portfolio):
+    store.write(portfolio)
+    store.write({"interactions": pd.DataFrame([{"id": "i2", "date": "2026-03-02", "kind": "call",
+                                                "notes": "Bob said ANN LEE decides"}])})
+    store.write({"interactions": pd.DataFrame([{"id": "i2", "date": "2026-03-02", "kind": "call",
+                                                "notes": "call again"}])})
+    found = store.mentions("Ann Lee")
+    assert found[["entity", "column"]].values.tolist() == [["audit", "interactions.notes after"],
+                                                           ["audit", "interactions.notes before"]]
+    assert store.redact_mentions("ann lee") == 2
+    assert store.mentions("Ann Lee").empty
+    notes = [d.get("notes") for d in store.audit()["after"].tolist() + store.audit()["before"].tolist() if d]
+    assert "Bob said [erased] decides" in notes and not any("ANN" in n for n in notes if n)
+
+
+@pytest.mark.bolt
+def test_sqlite_and_neo4j_record_the_same_audit_trail(sqlite_store, neo4j_store, portfolio):
+    for s in (sqlite_store, neo4j_store):
+        _audit_story(s, {e: df.copy() for e, df in portfolio.items()})
+    for args in ((None, None), ("b1", None), ("u1", None), (None, "A1"), (None, "A2"), ("c1", "A1")):
+        a, b = sqlite_store.audit(*args), neo4j_store.audit(*args)
+        assert len(a) > 0, args
+        assert_frame_equal(a.drop(columns="at"), b.drop(columns="at"), obj=str(args))
 
 
 def test_the_history_starts_at_the_earliest_start_written_or_declared(store, portfolio):

@@ -40,8 +40,10 @@ from kamgraph.schema import NODE_LABELS, REL_TYPES
 
 #: The label of the one bookkeeping node (``{id: 'meta'}``, holding the data version).
 META_LABEL = "KamgraphMeta"
-#: Node labels a statement may use: the schema's, plus the meta label.
-ALLOWED_LABELS: frozenset[str] = frozenset(NODE_LABELS | {META_LABEL})
+#: The label of the audit trail's entries (cypher/audit.cypher).
+AUDIT_LABEL = "AuditEntry"
+#: Node labels a statement may use: the schema's, plus the meta and audit labels.
+ALLOWED_LABELS: frozenset[str] = frozenset(NODE_LABELS | {META_LABEL, AUDIT_LABEL})
 #: Relationship types a statement may use: the schema's (including ABOUT and FOR).
 ALLOWED_TYPES: frozenset[str] = frozenset(REL_TYPES)
 

@@ -54,6 +54,8 @@ from kamgraph.store.base import (
     Erasure,
     Progress,
     WriteResult,
+    audit_json,
+    audit_refs,
     check_column,
     check_entity,
     incoming_history_start,
@@ -80,7 +82,7 @@ _ENTITY_OF_TYPE = {e.rel_type: name for name, e in ENTITIES.items() if e.rel_typ
 #: everything, the server's schema, emptying a test database, tracing an erased value)
 ADMIN_STATEMENTS: tuple[str, ...] = (
     "count_all_nodes", "count_all_relationships", "show_constraints", "show_indexes", "clear_database",
-    "trace_value_in_nodes", "trace_value_in_relationships",
+    "trace_value_in_nodes", "trace_value_in_relationships", "trace_value_in_audit",
 )
 
 
@@ -92,7 +94,9 @@ def required_statements() -> list[str]:
              "meta_log_write", "meta_write_log",
              "delete_opportunities_of_accounts",
              "erase_person_relationship_counts", "erase_person_attended", "erase_person_clear_assessed_by",
-             "erase_person_clear_account_owner", "erase_person_delete", "erase_person_orphan_interactions"]
+             "erase_person_clear_account_owner", "erase_person_delete", "erase_person_orphan_interactions",
+             "erase_person_audit", "audit_reserve_seq", "audit_append", "audit_all", "audit_by_refs",
+             "audit_of_entities", "audit_set_texts"]
     for name in WRITE_ORDER:
         ent = ENTITIES[name]
         names += [f"upsert_{name}", f"read_{name}", f"count_{name}"]
@@ -120,11 +124,12 @@ class _Step:
 
 @dataclass(frozen=True)
 class _Plan:
-    """One entity's rows, prepared for batching."""
+    """One entity's new and changed rows, prepared for batching, with their audit entries."""
 
     entity: str
     rows: list[dict]  # one parameter map per row (see cypher/upsert.cypher)
     links: dict[str, list[dict]]  # linked column -> [{id, ref}] aligned with rows
+    audit: list[dict]  # one audit entry per row (see cypher/audit.cypher), aligned with rows
 
     def steps(self, start: int, stop: int) -> list[_Step]:
         rows = self.rows[start:stop]
@@ -134,7 +139,17 @@ class _Plan:
             out.append(_Step(f"unlink_{self.entity}_{col}", {"rows": part}, None))
             out.append(_Step(f"link_{self.entity}_{col}", {"rows": part},
                              sum(1 for r in part if r["ref"] is not None)))
+        entries = self.audit[start:stop]
+        out.append(_Step("audit_append", {"entries": entries}, len(entries)))
         return out
+
+
+def _entry(who: tuple, action: str, entity: str, key: dict, before: dict | None, after: dict | None) -> dict:
+    """One audit entry's parameter map (seq is added inside the transaction)."""
+    at, actor, source = who
+    return {"at": at, "actor": actor, "source": source, "action": action, "entity": entity,
+            "key": audit_json(key), "before": audit_json(before), "after": audit_json(after),
+            "refs": audit_refs(entity, key, before, after)}
 
 
 class Neo4jStore(BaseStore):
@@ -254,8 +269,14 @@ class Neo4jStore(BaseStore):
 
     # -- writes -----------------------------------------------------------------------
     def write(self, tables: Mapping[str, pd.DataFrame], progress: Progress | None = None,
-              references_checked: bool = False, history_from=None, actor: str | None = None) -> WriteResult:
-        """Upsert the rows of several entities, in :data:`~kamgraph.schema.WRITE_ORDER`.
+              references_checked: bool = False, history_from=None, actor: str | None = None,
+              source: str | None = None) -> WriteResult:
+        """Upsert the new and changed rows of several entities, in :data:`~kamgraph.schema.WRITE_ORDER`.
+
+        Each entity's rows are first compared with the stored ones (read by the entity's
+        first key column, a filter column): rows equal in every supplied column are left
+        out, the others are written with their audit entries (:meth:`audit`) in the same
+        batch transactions. Nothing changed: nothing is written, the version stays.
 
         Each entity is written in batches of ``batch_size`` rows, one transaction per
         batch. Frames are checked before anything is written (key and required columns
@@ -265,12 +286,26 @@ class Neo4jStore(BaseStore):
         """
         for name in tables:
             check_entity(name)
-        plans = [self._plan(name, tables[name]) for name in WRITE_ORDER
-                 if tables.get(name) is not None and len(tables[name])]
+        checked = [(name, *self._records(name, tables[name])) for name in WRITE_ORDER
+                   if tables.get(name) is not None and len(tables[name])]
         result = WriteResult()
-        if not plans:
+        if not checked:
             return result
         self._ensure_init()
+        who = (utc_now(), actor, source)
+        plans = []
+        for name, present, records in checked:
+            plan = self._diff(name, present, records, who)
+            if len(records) - len(plan.rows):
+                result.unchanged[name] = len(records) - len(plan.rows)
+            if plan.rows:
+                plans.append(plan)
+        history_start = incoming_history_start(tables, history_from)
+        if not plans:  # nothing new: nothing written, unless the history now starts earlier
+            recorded = self._query("meta_history_from")[1][0][0]
+            if history_start is None or (recorded is not None and history_start >= recorded):
+                result.data_version = self.data_version()
+                return result
         committed: list[tuple[str, int]] = []
         sizes: dict[str, int] = {}
         with self._errors("writing to Neo4j"):
@@ -302,19 +337,24 @@ class Neo4jStore(BaseStore):
                     if progress:
                         progress(plan.entity, stop, n)
                 result.rows[plan.entity] = n
-            start = incoming_history_start(tables, history_from)
             entry = _log_entry(actor, "write", result.rows)
             with self._errors("recording the write"):  # after every batch committed
-                session.execute_write(self._finish_write_tx, start, entry)
+                version = session.execute_write(self._finish_write_tx, history_start, entry, not plans)
+                if not plans:
+                    result.data_version = version
         finally:
             session.close()
         return result
 
-    def _finish_write_tx(self, tx, start: int | None, entry: str) -> None:
-        """Where the history starts (idempotent like the batches) and the write log entry."""
+    def _finish_write_tx(self, tx, start: int | None, entry: str, bump: bool) -> int | None:
+        """Where the history starts (idempotent like the batches) and the write log entry;
+        ``bump``: a write that only moved the history's start bumps the version here."""
         if start is not None:
             tx.run(self._cypher("meta_lower_history_from"), {"day": start}).consume()
         tx.run(self._cypher("meta_log_write"), {"entry": entry}).consume()
+        if bump:
+            return tx.run(self._cypher("meta_bump_data_version")).single()["data_version"]
+        return None
 
     def write_log(self) -> pd.DataFrame:
         """Every recorded write, oldest first: at (UTC, ISO 8601), actor, action, rows (entity -> count)."""
@@ -325,10 +365,22 @@ class Neo4jStore(BaseStore):
     def _batch_tx(self, tx, entity: str, batch_no: int, steps: Sequence[_Step]) -> int:
         """One batch: its statements, then the data-version bump, in one transaction."""
         for step in steps:
+            if step.statement == "audit_append":
+                self._append_audit(tx, step.params["entries"])
+                continue
             got = tx.run(self._cypher(step.statement), step.params).single()["rows"]
             if step.expected is not None and got != step.expected:
                 raise _BatchRejected(self._describe_missing(tx, entity, step, got))
         return tx.run(self._cypher("meta_bump_data_version")).single()["data_version"]
+
+    def _append_audit(self, tx, entries: Sequence[dict]) -> None:
+        """Number ``entries`` (seq numbers reserved on the meta node) and create them."""
+        if not entries:
+            return
+        last = tx.run(self._cypher("audit_reserve_seq"), {"n": len(entries)}).single()["last"]
+        first = int(last) - len(entries) + 1
+        numbered = [{**e, "seq": first + i} for i, e in enumerate(entries)]
+        tx.run(self._cypher("audit_append"), {"entries": numbered}).consume()
 
     def _describe_missing(self, tx, entity: str, step: _Step, got: int) -> str:
         """Name the ids a short batch points at that do not exist."""
@@ -353,8 +405,9 @@ class Neo4jStore(BaseStore):
         head = f"{expected - got} of {expected} {entity} rows point at nodes that do not exist"
         return head + (": " + "; ".join(problems) if problems else "")
 
-    def _plan(self, entity: str, df: pd.DataFrame) -> _Plan:
-        """Check a frame like SQLite's NOT NULL / primary key would, and build row maps."""
+    def _records(self, entity: str, df: pd.DataFrame) -> tuple[list[str], list[dict]]:
+        """Check a frame like SQLite's NOT NULL / primary key would: (supplied columns, rows
+        as plain values, the last of duplicate keys kept)."""
         ent = ENTITIES[entity]
         present = [c for c in ent.column_names if c in df.columns]
         missing = [c.name for c in ent.columns if c.required and c.name not in df.columns]
@@ -371,45 +424,92 @@ class Neo4jStore(BaseStore):
                 first = {k: empty[0][k] for k in ent.key}
                 raise StoreUnavailable(f"write rejected by the store, nothing was written: {len(empty)} {entity} "
                                        f"row(s) have no value in required column {col.name!r} (first: {first})")
+        return present, [{c: r[c] for c in present} for r in records]
+
+    def _stored(self, entity: str, key_values: Sequence[str]) -> dict[tuple, dict]:
+        """The stored rows whose first key column is in ``key_values``, by key, as plain values."""
+        ent = ENTITIES[entity]
+        out: dict[tuple, dict] = {}
+        values = sorted(set(key_values))
+        for start in range(0, len(values), self.batch_size):
+            frame = self.read(entity, ent.key[0], values[start:start + self.batch_size])
+            for r in to_records(entity, frame):
+                out[tuple(r[k] for k in ent.key)] = r
+        return out
+
+    def _diff(self, entity: str, present: list[str], records: list[dict], who: tuple) -> _Plan:
+        """Compare ``records`` with the stored rows (read by the entity's first key column)
+        and plan the new and changed ones, in key order, each with its audit entry: an
+        insert's ``after`` is the supplied row, an update's before / after the changed columns."""
+        ent = ENTITIES[entity]
+        key = list(ent.key)
+        others = [c for c in present if c not in ent.key]
+        stored = self._stored(entity, [r[key[0]] for r in records])
+        changed, audit = [], []
+        for r in sorted(records, key=lambda r: tuple(r[k] for k in key)):
+            k = {c: r[c] for c in key}
+            old = stored.get(tuple(k.values()))
+            if old is None:
+                audit.append(_entry(who, "insert", entity, k, None, r))
+            else:
+                diff = [c for c in others if old[c] != r[c]]
+                if not diff:
+                    continue
+                audit.append(_entry(who, "update", entity, k, {c: old[c] for c in diff}, {c: r[c] for c in diff}))
+            changed.append(r)
         linked = [c for c in LINKED_COLUMNS.get(entity, ()) if c in present]
         if ent.label:
             props = [c for c in present if c != "id" and c not in LINKED_COLUMNS.get(entity, ())]
-            rows = [{"id": r["id"], "props": {c: r[c] for c in props}} for r in records]
+            rows = [{"id": r["id"], "props": {c: r[c] for c in props}} for r in changed]
         else:
             props = [c for c in present if c not in ent.key]
-            rows = [{**{k: r[k] for k in ent.key}, "props": {c: r[c] for c in props}} for r in records]
-        links = {c: [{"id": r["id"], "ref": r[c]} for r in records] for c in linked}
-        return _Plan(entity, rows, links)
+            rows = [{**{k: r[k] for k in ent.key}, "props": {c: r[c] for c in props}} for r in changed]
+        links = {c: [{"id": r["id"], "ref": r[c]} for r in changed] for c in linked}
+        return _Plan(entity, rows, links, audit)
 
-    def delete(self, entity: str, keys: pd.DataFrame, actor: str | None = None) -> int:
+    def delete(self, entity: str, keys: pd.DataFrame, actor: str | None = None,
+               source: str | None = None) -> int:
         """Delete rows by key, with the SQLite store's semantics for what depends on them.
 
         Deleting a node removes its relationships (DETACH DELETE): relationship rows that
         require it go, and edge-held references (an interaction's account or opportunity)
         become empty. An account's opportunities go with it; people are erased with
-        :meth:`erase_person`. Returns the number of ``entity`` rows deleted.
+        :meth:`erase_person`. Each deleted row is audited (``before``: the stored row, read
+        first); deleting nothing writes nothing. Returns the number of ``entity`` rows deleted.
         """
         check_entity(entity)
         ent = ENTITIES[entity]
         if entity == "people":
             return self.erase_people(keys["id"].tolist(), actor=actor)
+        wanted = {tuple(r[k] for k in ent.key) for r in to_records(entity, keys)
+                  if all(r[k] is not None for k in ent.key)}
+        if not wanted:
+            return 0
+        self._ensure_init()
+        stored = self._stored(entity, [k[0] for k in wanted])
+        who = (utc_now(), actor, source)
+        entries = [_entry(who, "delete", entity, dict(zip(ent.key, k)), stored[k], None)
+                   for k in sorted(wanted) if k in stored]
+        if not entries:
+            return 0
         if ent.label:
-            ids = sorted({str(i) for i in keys["id"].tolist() if not pd.isna(i)})
+            ids = sorted(k[0] for k in wanted)
             steps = ([_Step("delete_opportunities_of_accounts", {"ids": ids}, None)] if entity == "accounts" else [])
             steps.append(_Step(f"delete_{entity}", {"ids": ids}, None))
         else:
-            rows = [{k: r[k] for k in ent.key} for r in to_records(entity, keys)]
+            rows = [dict(zip(ent.key, k)) for k in sorted(wanted)]
             steps = [_Step(f"delete_{entity}", {"rows": rows}, None)]
-        self._ensure_init()
         with self._errors(f"deleting {entity} from Neo4j"), self._driver.session(database=self.database) as s:
-            return s.execute_write(self._delete_tx, steps, entity, actor)
+            return s.execute_write(self._delete_tx, steps, entity, actor, entries)
 
-    def _delete_tx(self, tx, steps: Sequence[_Step], entity: str, actor: str | None) -> int:
+    def _delete_tx(self, tx, steps: Sequence[_Step], entity: str, actor: str | None, entries: Sequence[dict]) -> int:
         n = 0
         for step in steps:
             n = tx.run(self._cypher(step.statement), step.params).single()["rows"]
-        tx.run(self._cypher("meta_log_write"), {"entry": _log_entry(actor, "delete", {entity: n})}).consume()
-        tx.run(self._cypher("meta_bump_data_version")).consume()
+        if n:
+            self._append_audit(tx, entries)
+            tx.run(self._cypher("meta_log_write"), {"entry": _log_entry(actor, "delete", {entity: n})}).consume()
+            tx.run(self._cypher("meta_bump_data_version")).consume()
         return n  # rows of the last statement: the entity's own
 
     def erase_person(self, person_id: str, actor: str | None = None) -> Erasure:
@@ -439,6 +539,8 @@ class Neo4jStore(BaseStore):
         counts["interactions"] = tx.run(self._cypher("erase_person_orphan_interactions"),
                                         {"ids": attended}).single()["rows"]
         counts["people"] = 1
+        # the audit trail forgets them: every entry naming them goes
+        tx.run(self._cypher("erase_person_audit"), {"ref": f"people:{person_id}"}).consume()
         counts = {k: v for k, v in counts.items() if v}
         tx.run(self._cypher("meta_log_write"), {"entry": _log_entry(actor, "erase_person", counts)}).consume()
         tx.run(self._cypher("meta_bump_data_version")).consume()
@@ -460,6 +562,28 @@ class Neo4jStore(BaseStore):
 
     def counts(self) -> dict[str, int]:
         return {name: self._query(f"count_{name}")[1][0][0] for name in WRITE_ORDER}
+
+    # -- the audit trail (kamgraph/store/base.py builds audit() and mentions() on these) ----
+    _AUDIT_FIELDS = ("seq", "at", "actor", "source", "action", "entity", "key", "before", "after")
+
+    def _audit_tuples(self, name: str, params: Mapping[str, Any] | None = None) -> list[tuple]:
+        keys, rows = self._query(name, params)
+        if not rows:  # (a server may name no columns for an empty result)
+            return []
+        at = [keys.index(f) for f in self._AUDIT_FIELDS]
+        return [tuple(r[i] for i in at) for r in rows]
+
+    def _audit_rows(self, refs: Sequence[str] | None) -> list[tuple]:
+        if refs is None:
+            return self._audit_tuples("audit_all")
+        return self._audit_tuples("audit_by_refs", {"refs": [str(r) for r in refs]})
+
+    def _audit_text_rows(self, entities: Sequence[str]) -> list[tuple]:
+        return self._audit_tuples("audit_of_entities", {"entities": list(entities)})
+
+    def _set_audit_texts(self, rows: Sequence[tuple[int, str | None, str | None]]) -> None:
+        self._query("audit_set_texts", {"rows": [{"seq": seq, "before": b, "after": a} for seq, b, a in rows]},
+                    write=True, action="redacting the audit trail in Neo4j")
 
     def data_version(self) -> int:
         return int(self._query("meta_data_version")[1][0][0])
