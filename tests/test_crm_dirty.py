@@ -404,3 +404,56 @@ def test_salesforce_contact_roles_give_accounts_a_buying_center(tmp_path):
     before = len(store.read("assessments"))
     import_path(sf, store, mapping=load_mapping("salesforce"), today="2025-07-02")
     assert len(store.read("assessments")) == before == 6
+
+
+# ---------------------------------------------------------------------------------------
+# mistakes in aggregate / owner
+# ---------------------------------------------------------------------------------------
+
+
+def test_an_aggregate_value_that_is_not_a_number_is_a_problem_at_its_row(tmp_path, mapping_file):
+    folder = write_export(tmp_path / "crm")
+    pipeline = folder / "sales_pipeline.csv"
+    lines = pipeline.read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].replace(",100", ',"1,000"')  # row 2: OPP0000, won, worth 100 -> "1,000"
+    pipeline.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    raw = load_mapping(mapping_file).read(folder)
+    with pytest.raises(ImportValidationError) as e:
+        validate(raw, None, today="2017-06-30")
+    problems = [p for p in e.value.problems if p.column == "close_value"]
+    assert [(p.file, p.row, p.value) for p in problems] == [("sales_pipeline.csv", 2, "1,000")]
+    assert "accounts.revenue is the sum of close_value" in problems[0].message
+
+
+@pytest.mark.parametrize("change, message", [
+    (('owner = { column = "sales_agent", team_role = "sr" }', 'owner = { column = "sales_agent", team_role = "s r" }'),
+     "owner.team_role 's r' is not a team role; did you mean 'sr'?"),
+    (("[entities.reports_to]\n", '[entities.reports_to]\nowner = "manager"\n'),
+     "owner is read for opportunities only"),
+    (("sum = \"close_value\"", "total = \"close_value\""), "unknown key 'total'"),
+    (('columns = { id = "account", name = "account",', 'columns = { name = "account",'),
+     "aggregates are matched to this entity's id, so columns must give id"),
+])
+def test_mistakes_in_aggregate_and_owner_are_reported_when_the_mapping_loads(tmp_path, change, message):
+    from kamgraph.errors import KamgraphError
+
+    p = tmp_path / "m.toml"
+    assert change[0] in MAPPING
+    p.write_text(MAPPING.replace(change[0], change[1], 1), encoding="utf-8")
+    with pytest.raises(KamgraphError) as e:
+        load_mapping(p)
+    assert message in str(e.value)
+
+
+def test_an_explicit_team_row_wins_over_the_owner_rule(tmp_path):
+    folder = write_export(tmp_path / "crm")
+    (folder / "teams.csv").write_text(f"person,account,role\n{agent(0)},{account(0)},ar\n", encoding="utf-8")
+    p = tmp_path / "m.toml"
+    p.write_text(MAPPING + textwrap.dedent("""
+        [entities.employment]
+        file = "teams.csv"
+        columns = { person_id = "person", org_id = "account", team_role = "role" }
+        """), encoding="utf-8")
+    emp = load_mapping(p).read(folder).tables["employment"].frame
+    rows = emp[(emp["person_id"] == agent(0)) & (emp["org_id"] == account(0))]
+    assert rows["team_role"].tolist() == ["ar"]  # once, as the explicit row says
