@@ -19,6 +19,7 @@ from click.testing import CliRunner
 from kamgraph.cli import main
 from kamgraph.errors import ImportValidationError, KamgraphError, NotFound
 from kamgraph.ingest import edit, import_path
+from kamgraph.ingest.edit import EditRejected
 from kamgraph.settings import Settings
 from kamgraph.store import open_store
 
@@ -383,3 +384,28 @@ def test_cli_ending_what_does_not_exist_is_one_line(store):
     r = cli(store, "influence", "C-003", "S-03", "--end")
     assert r.exit_code == 1
     assert r.output.strip() == "Error: no influence link from 'C-003' to 'S-03'"
+
+
+# -- the same edits on the Neo4j store -----------------------------------------------------------
+
+@pytest.mark.bolt
+def test_edits_on_the_neo4j_store(neo4j_store, portfolio):
+    """The edit operations use only the Store protocol: the small portfolio of tests/conftest.py on Neo4j."""
+    s = neo4j_store
+    s.write(portfolio)
+    r = edit.assess(s, "c1", "A1", attitude="champion", assessed_on="2026-07-01", actor="ann")
+    assert r.rows == {"assessments": 1}
+    assert not edit.assess(s, "c1", "A1", attitude="champion", assessed_on="2026-07-02").changed
+    before = state(s)
+    with pytest.raises(EditRejected, match="attitude 'fan' is not one of"):
+        edit.assess(s, "c1", "A1", attitude="fan")
+    assert state(s) == before
+    iid = edit.log_interaction(s, kind="meal", date="2026-07-03", attendees=["c1", "u2"], account_id="A1").ids
+    assert set(s.read("attendance", "interaction_id", [iid["interaction_id"]])["person_id"]) == {"c1", "u2"}
+    edit.job_change(s, "c2", "A2", "2026-07-04")
+    jobs = s.read("employment", "person_id", ["c2"]).set_index("org_id")
+    assert str(jobs.loc["A1", "until"].date()) == "2026-07-04" and "A2" in jobs.index
+    assert edit.end_tie(s, "u1", "c1", "business").deleted == {"ties": 1}
+    if callable(getattr(s, "audit", None)):
+        last = s.audit(person_id="u1").iloc[-1]
+        assert (last["source"], last["entity"], last["after"]) == ("edit: end tie", "ties", None)

@@ -361,7 +361,7 @@ def _save_person(store, op, pid, values, org_id, employment_title, team_role, si
 
 def job_change(store, person_id: str, to_org: str, on, *, from_org: str | None = None, title=None,
                team_role=None, level=None, side=None, actor: str | None = None, today=None) -> EditResult:
-    """End the person's job at ``from_org`` on ``on`` (default: their one current job) and start
+    """End the person's job at ``from_org`` on ``on`` (default: their one job not ended by then) and start
     one at ``to_org`` the same day. ``title`` (the new job's) also becomes the person's title
     and, unless ``level`` is given, their level is derived from it again."""
     op = "job change"
@@ -370,7 +370,9 @@ def job_change(store, person_id: str, to_org: str, on, *, from_org: str | None =
     to = _text(to_org)
     day = _text(_cell(on))
     jobs = store.read("employment", "person_id", [pid])
-    current = jobs[jobs["until"].isna()]
+    when = pd.to_datetime(day, errors="coerce") if day is not None else pd.NaT
+    # current on the day of the change: not ended, or ending after it
+    current = jobs[jobs["until"].isna() | (jobs["until"] > when if pd.notna(when) else False)]
     problems = []
     if day is None:
         problems.append(("since", None, "since is required but empty (the date of the change)"))
