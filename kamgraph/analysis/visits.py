@@ -831,7 +831,8 @@ def _briefings(snap: Snapshot, settings: Settings, t: pd.Timestamp, visits: pd.D
     mine = mine.sort_values(["person_id", "date", "interaction_id"], ascending=[True, False, False], kind="mergesort")
     mine = mine.groupby("person_id", sort=False).head(max(1, v.briefing_meetings))
     who = att[att["interaction_id"].isin(mine["interaction_id"])]
-    who = who.assign(name=who["person_id"].map(names)).sort_values(["interaction_id", "person_id"], kind="mergesort")
+    who = who.assign(name=who["person_id"].map(names).astype(str)).sort_values(["interaction_id", "name", "person_id"],
+                                                                               kind="mergesort")
     attendees = who.groupby("interaction_id")[["person_id", "name"]].apply(
         lambda g: list(zip(g["person_id"], g["name"].astype(str)))).to_dict() if len(who) else {}
     meetings = {c: [{"date": _day(d), "kind": k, "subject": sj if isinstance(sj, str) else None,
