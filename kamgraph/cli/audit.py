@@ -1,1 +1,103 @@
-"""``kamgraph audit``: the audit trail of changes (being built for issue 13)."""
+"""``kamgraph audit``: the audit trail of changes, by import or by hand.
+
+Every row an import or an edit inserted, changed or deleted is recorded by the store with
+who, when and from where (:meth:`kamgraph.store.base.BaseStore.audit`). This verb prints it,
+oldest first: for people as a table with the change in one column (``title: CEO ->
+Chairman``), for pipes as CSV (key / before / after as JSON text, formula-neutralized like
+every CSV kamgraph writes) or JSON (key / before / after as objects).
+"""
+
+from __future__ import annotations
+
+import json
+
+import click
+import pandas as pd
+
+from kamgraph.cli import FORMAT_OPTION, echo, main, open_store, output, pass_config
+from kamgraph.config import Config
+
+#: the columns of the table for people (``change``: before -> after in one column)
+TABLE_COLUMNS = ["seq", "at (UTC)", "actor", "source", "action", "entity", "key", "change"]
+ARROW = "\u2192"
+
+
+def _value(v) -> str:
+    return "(empty)" if v is None else str(v)
+
+
+def key_text(key: dict | None) -> str:
+    """An entry's key as its values joined by '/', as ``mentions`` shows keys.
+
+    >>> key_text({"person_id": "P1", "org_id": "A1"})
+    'P1/A1'
+    """
+    return "/".join(_value(v) for v in (key or {}).values())
+
+
+def change_text(action: str, key: dict | None, before: dict | None, after: dict | None) -> str:
+    """What an entry changed, in one line: an update's columns as ``col: old -> new``, an
+    insert's (or a delete's) non-empty, non-key values as ``col=value``.
+
+    >>> change_text("update", {"id": "c1"}, {"title": "CEO", "email": "a@b"}, {"title": "Chair", "email": None})
+    'title: CEO → Chair; email: a@b → (empty)'
+    >>> change_text("insert", {"id": "c1"}, None, {"id": "c1", "name": "Chen", "notes": None})
+    '+ name=Chen'
+    """
+    key = key or {}
+    if action == "update":
+        cols = list(dict.fromkeys([*(before or {}), *(after or {})]))
+        return "; ".join(f"{c}: {_value((before or {}).get(c))} {ARROW} {_value((after or {}).get(c))}" for c in cols)
+    values = after if action == "insert" else before
+    sign = "+" if action == "insert" else "-"
+    shown = [f"{c}={v}" for c, v in (values or {}).items() if c not in key and v is not None]
+    return f"{sign} " + ", ".join(shown) if shown else sign
+
+
+def table_frame(trail: pd.DataFrame) -> pd.DataFrame:
+    """The trail as the table for people: key joined, before -> after in ``change``."""
+    out = trail[["seq", "at", "actor", "source", "action", "entity"]].copy()
+    out.insert(1, "at (UTC)", [str(a).replace("T", " ").removesuffix("+00:00") for a in trail["at"]])
+    out["key"] = [key_text(k) for k in trail["key"]]
+    out["change"] = [change_text(a, k, b, f) for a, k, b, f in
+                     zip(trail["action"], trail["key"], trail["before"], trail["after"])]
+    return out[TABLE_COLUMNS]
+
+
+def csv_frame(trail: pd.DataFrame) -> pd.DataFrame:
+    """The trail for CSV: key / before / after as JSON text (empty for none)."""
+    out = trail.copy()
+    for col in ("key", "before", "after"):
+        out[col] = [None if v is None else json.dumps(v, ensure_ascii=False, sort_keys=False) for v in trail[col]]
+    return out
+
+
+@main.command("audit")
+@click.option("--person", "person_id", default=None, metavar="ID",
+              help="Only changes naming this person (their rows, and rows pointing at them).")
+@click.option("--account", "account_id", default=None, metavar="ID",
+              help="Only changes of this account: its row, rows pointing at it, the people employed "
+                   "there (now or in the past), its interactions and opportunities.")
+@FORMAT_OPTION
+@pass_config
+def audit_cmd(config: Config, person_id: str | None, account_id: str | None, fmt: str) -> None:
+    """The audit trail: every row imports and edits inserted, changed or deleted, oldest first.
+
+    Who (actor), when (UTC), from where (source: the imported path, "edit: ...", "cli"...),
+    what (action, entity, key) and the values before and after (an update shows only the
+    columns it changed). With --person and --account, the changes matching both.
+    An erased person is in no entry.
+    """
+    with open_store(config) as store:
+        trail = store.audit(person_id, account_id)
+    scope = " and ".join(p for p in (f"person {person_id}" if person_id is not None else "",
+                                     f"account {account_id}" if account_id is not None else "") if p)
+    if fmt == "table":
+        if trail.empty:
+            echo(f"No changes recorded{' for ' + scope if scope else ''}.")
+            return
+        output(table_frame(trail), fmt, title=f"Audit trail{' of ' + scope if scope else ''} ({len(trail)} changes)")
+    elif fmt == "csv":
+        output(csv_frame(trail), fmt)
+    else:
+        output(trail, fmt)

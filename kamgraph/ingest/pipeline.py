@@ -4,15 +4,19 @@
 >>> from kamgraph.store import open_store
 >>> d = pathlib.Path(tempfile.mkdtemp())
 >>> _ = (d / "people.csv").write_text("id,name,side,title\\nP1,Ann,customer,CEO\\n")
->>> report = import_path(d, open_store("sqlite:///:memory:"))
+>>> store = open_store("sqlite:///:memory:")
+>>> report = import_path(d, store)
 >>> report.rows, report.dry_run
 ({'people': 1}, False)
+>>> again = import_path(d, store)  # identical: nothing written, the data version stays
+>>> again.rows, dict(again.unchanged), again.data_version == report.data_version
+({'people': 0}, {'people': 1}, True)
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
@@ -38,8 +42,11 @@ class ImportMapping(Protocol):
 class ImportReport:
     """What an import did (or, with ``dry_run``, would do).
 
-    ``rows``: rows written per entity (assessments that changed nothing are not counted);
-    ``data_version``: the store's version after the write (unchanged for a dry run).
+    ``rows``: rows written (inserted or changed) per imported entity, 0 where nothing
+    changed; for a dry run, the validated rows (assessments that changed nothing are not
+    counted). ``unchanged``: rows received identical to the stored ones, per entity (none
+    for a dry run). ``data_version``: the store's version after the write (unchanged for a
+    dry run, and for an import that changed nothing).
     """
 
     rows: Mapping[str, int]
@@ -48,6 +55,7 @@ class ImportReport:
     dry_run: bool = False
     source: str = ""
     history_from: object = None  # where the store's history starts after the import (a Timestamp)
+    unchanged: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
@@ -69,7 +77,7 @@ def read_source(path: str | Path, mapping: ImportMapping | None = None, limits=N
 
 def import_path(path: str | Path, store, mapping: ImportMapping | None = None, progress: Progress | None = None,
                 dry_run: bool = False, today=None, history_from=None, actor: str | None = None,
-                limits=None) -> ImportReport:
+                limits=None, source: str | None = None) -> ImportReport:
     """Import a folder / workbook / CSV file (native format) or a CRM export (``mapping``).
 
     Every table is validated before anything is written; the write is one
@@ -81,6 +89,9 @@ def import_path(path: str | Path, store, mapping: ImportMapping | None = None, p
     ``actor`` (the signed-in user; the OS user for the CLI) is recorded in the store's write
     log with the time and the rows written. The store checks every reference again inside
     its write transaction: a person erased after validation fails the write, it leaves no orphans.
+    Only rows that are new or changed are written, each recorded in the store's audit trail
+    with ``actor`` and ``source`` (default: ``path`` as given); re-importing identical files
+    writes nothing and keeps the data version.
     """
     raw = read_source(path, mapping, limits)
     checked = validate(raw, store, today=today)
@@ -89,5 +100,8 @@ def import_path(path: str | Path, store, mapping: ImportMapping | None = None, p
         return ImportReport(rows, tuple(checked.warnings), store.data_version(), True, str(path))
     # validate() checked every reference against these tables and the store
     result = store.write(checked.tables, progress=progress, references_checked=True, history_from=history_from,
-                         actor=actor)
-    return ImportReport(rows, tuple(checked.warnings), result.data_version, False, str(path), store.history_from())
+                         actor=actor, source=str(path) if source is None else source)
+    written = {entity: result.rows.get(entity, 0) for entity in rows}
+    written.update(result.rows)
+    return ImportReport(written, tuple(checked.warnings), result.data_version, False, str(path),
+                        store.history_from(), dict(result.unchanged))

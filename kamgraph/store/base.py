@@ -346,7 +346,7 @@ class BaseStore:
         >>> _ = s.write({"people": pd.DataFrame([{"id": "p1", "name": "Li", "side": "internal",
         ...                                       "notes": "met Ann Lee at the fair"}])})
         >>> s.mentions("ann lee")[["entity", "key", "column"]].values.tolist()
-        [['people', 'p1', 'notes']]
+        [['people', 'p1', 'notes'], ['audit', '1', 'people.notes after']]
         """
         out = []
         if name and name.strip():
