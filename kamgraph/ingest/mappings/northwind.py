@@ -30,7 +30,7 @@ it is, so validation reports it with the file and line.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -38,6 +38,7 @@ import pandas as pd
 from kamgraph.errors import KamgraphError
 from kamgraph.ingest.limits import check_regular_file
 from kamgraph.ingest.mappings import CsvData, add_tables, raw_table, read_csv_file
+from kamgraph.ingest.notices import Notice
 from kamgraph.ingest.raw import RawImport, RawTable
 from kamgraph.model import InteractionKind, OrganizationKind, Side, TeamRole
 
@@ -85,6 +86,12 @@ def read_northwind(path: str | Path) -> RawImport:
     known = (set(_col(customers, "customerID").dropna()), set(_col(employees, "employeeID").dropna()))
     tables = _customers(customers) + _employees(employees) + _orders_tables(orders, *known)
     add_tables(raw, tables)
+    for f in (customers, employees, orders):
+        unused = [h for h in f.headers if h and h not in f.used]
+        if unused:
+            n = len(unused)
+            warnings.append(Notice.at(f.source, f"{n} column{'s' if n != 1 else ''} not used by the northwind "
+                                      "mapping: " + ", ".join(repr(h) for h in unused), value=", ".join(unused)))
     return raw
 
 
@@ -96,6 +103,8 @@ class _Frame:
     frame: pd.DataFrame  # header names as in the file, str|None cells ("NULL" -> None)
     source: str
     rows: list[int]
+    headers: list[str] = field(default_factory=list)  # every header of the file
+    used: set[str] = field(default_factory=set)  # headers the mapping read
 
 
 def _null(frame: pd.DataFrame) -> pd.DataFrame:
@@ -112,7 +121,7 @@ def _frame(data: CsvData, warnings: list[str]) -> _Frame:
         warnings.append(f"{data.name}: {ragged} lines did not have {width} fields; read by position")
     records = [(r + [""] * width)[:width] for r in data.records]
     frame = pd.DataFrame(records, columns=data.header, dtype=object)
-    return _Frame(_null(frame), data.name, list(data.rows))
+    return _Frame(_null(frame), data.name, list(data.rows), list(data.header))
 
 
 def _orders(data: CsvData, warnings: list[str]) -> _Frame:
@@ -136,13 +145,14 @@ def _orders(data: CsvData, warnings: list[str]) -> _Frame:
     head = data.header[:4]
     records = [(r + [""] * 4)[:4] for r in data.records]
     frame = pd.DataFrame(records, columns=head, dtype=object) if records else pd.DataFrame(columns=head, dtype=object)
-    return _Frame(_null(frame), data.name, list(data.rows))
+    return _Frame(_null(frame), data.name, list(data.rows), list(data.header))
 
 
 # ---------------------------------------------------------------------------- mapping
 
 
 def _col(f: _Frame, name: str) -> pd.Series:
+    f.used.add(name)
     if name in f.frame.columns:
         return f.frame[name].reset_index(drop=True)
     return pd.Series([None] * len(f.frame), dtype=object)

@@ -129,6 +129,17 @@ class _Objects:
     frame: pd.DataFrame
     source: str
     rows: list[int]
+    names: dict[str, str] = field(default_factory=dict)  # lower-case field -> as exported
+    used: set[str] = field(default_factory=set)  # fields the mapping read
+
+
+#: audit and system fields every Salesforce object carries and no kamgraph column needs;
+#: they are left out of the "not used" warning so it lists what a user could care about
+_SYSTEM_FIELDS = frozenset({
+    "isdeleted", "createdbyid", "lastmodifieddate", "lastmodifiedbyid", "systemmodstamp", "lastactivitydate",
+    "lastvieweddate", "lastreferenceddate", "masterrecordid", "cleanstatus", "jigsaw", "jigsawcontactid",
+    "jigsawcompanyid", "photourl", "isarchived", "recordtypeid", "currencyisocode",
+})
 
 
 @dataclass
@@ -161,7 +172,22 @@ def read_salesforce(path: str | Path) -> RawImport:
     _repair_ids(objects)
     raw = RawImport(source=str(path), warnings=warnings)
     add_tables(raw, _map(objects, warnings))
+    warnings.extend(_unused_fields(objects))
     return raw
+
+
+def _unused_fields(objects: dict[str, _Objects]) -> list[Notice]:
+    """One warning per exported object listing the fields no kamgraph column reads
+    (system fields left out: :data:`_SYSTEM_FIELDS`)."""
+    out = []
+    for o in objects.values():
+        unused = [o.names.get(c, c) for c in o.frame.columns
+                  if c not in o.used and c not in _SYSTEM_FIELDS and c != "id"]
+        if unused:
+            n = len(unused)
+            out.append(Notice.at(o.source, f"{n} field{'s' if n != 1 else ''} not used by the salesforce mapping: "
+                                 + ", ".join(repr(f) for f in unused), value=", ".join(unused)))
+    return out
 
 
 # ---------------------------------------------------------------------------- reading
@@ -195,7 +221,7 @@ def _read_csv_objects(folder: Path, warnings: list[str]) -> dict[str, _Objects]:
         frame = pd.DataFrame(records, columns=header, dtype=object) if records else pd.DataFrame(columns=header, dtype=object)
         frame = frame.loc[:, ~frame.columns.duplicated()]
         frame = frame.where(frame != "", None)
-        out[obj] = _Objects(frame, p.name, list(data.rows))
+        out[obj] = _Objects(frame, p.name, list(data.rows), {h.lower(): h for h in reversed(data.header)})
     return out
 
 
@@ -247,7 +273,8 @@ def _read_json_objects(folder: Path) -> dict[str, _Objects]:
         frame = pd.DataFrame(rows_out, dtype=object)
         frame = frame.astype(object).where(frame.notna() & (frame != ""), None)
         sources = list(dict.fromkeys(r.source for r in recs))
-        out[typ] = _Objects(frame, " + ".join(sources), [r.row for r in recs])
+        names = {k.lower(): k for r in reversed(recs) for k in r.fields}
+        out[typ] = _Objects(frame, " + ".join(sources), [r.row for r in recs], names)
     return out
 
 
@@ -313,6 +340,7 @@ def _repair_ids(objects: dict[str, _Objects]) -> None:
 
 def _col(o: _Objects, name: str) -> pd.Series:
     """Field ``name`` (lower case) as an object Series of str|None; all None if absent."""
+    o.used.add(name)
     if name in o.frame.columns:
         return o.frame[name].reset_index(drop=True)
     return pd.Series([None] * len(o.frame), dtype=object)
