@@ -440,3 +440,26 @@ def test_raw_tables_from_a_mapping_are_cleaned_the_same_way():
     with pytest.raises(ImportValidationError) as err:
         validate(bad)
     assert [str(p) for p in err.value.problems] == ["Contact.json row 7 column 'level': level 'x' is not a whole number"]
+
+
+# -- near-duplicate spellings (kamgraph/ingest/near_duplicates.py) ---------------------------
+
+def test_near_duplicate_countries_in_a_native_import_are_warned_with_rows():
+    countries = ["Philippines"] * 8 + ["Philipines", "Kenya", "Kenya", "Kenya"]
+    frame = pd.DataFrame({"id": [f"A{i}" for i in range(12)], "name": [f"Acct {i}" for i in range(12)],
+                          "country": countries}, dtype=object)
+    v = validate(RawImport({"accounts": RawTable("accounts", frame, "accounts.csv")}))
+    near = [w for w in v.warnings if "near-duplicate" in w]
+    # 'Philipines' is the 9th data row: spreadsheet row 10; 'Acct 1' .. 'Acct 11' (names) are never compared
+    assert near == ["accounts.csv: column 'country': 'Philipines' (1 row) is probably 'Philippines' (8 rows), a "
+                    "near-duplicate spelling; correct it in the source or keep it if it is a different value: row 10"]
+    assert (near[0].file, near[0].rows, near[0].column, near[0].value) == ("accounts.csv", (10,), "country", "Philipines")
+
+
+def test_a_rejected_import_keeps_its_warnings_for_the_problems_file():
+    frame = pd.DataFrame({"id": [f"A{i}" for i in range(12)] + ["A0"], "name": ["x"] * 13,
+                          "country": ["Philippines"] * 8 + ["Philipines"] + ["Kenya"] * 4}, dtype=object)
+    with pytest.raises(ImportValidationError) as e:
+        validate(RawImport({"accounts": RawTable("accounts", frame, "accounts.csv")}))
+    assert any("duplicate" in p.message for p in e.value.problems)
+    assert any("'Philipines'" in w for w in e.value.warnings)

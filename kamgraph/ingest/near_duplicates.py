@@ -125,7 +125,9 @@ def near_duplicates(values: pd.Series, rows: pd.Series | np.ndarray, column: str
     intended = key.argmax(axis=1)
     order = np.argsort(distinct[suspects].astype(str), kind="stable")
     suspects, intended = suspects[order], intended[order]
-    rows_of = pd.Series(r).groupby(s.to_numpy()).agg(lambda x: tuple(sorted(int(v) for v in x)))
+    # rows of the suspect spellings only (a few cells of many)
+    wanted = s.isin(distinct[suspects]).to_numpy()
+    rows_of = pd.Series(r[wanted]).groupby(s.to_numpy()[wanted]).agg(lambda x: tuple(sorted(int(v) for v in x)))
     return [NearDuplicate(column, str(distinct[i]), str(distinct[j]), int(freq[i]), int(freq[j]),
                           float(score[i, j]), rows_of[distinct[i]]) for i, j in zip(suspects, intended)]
 
