@@ -163,3 +163,43 @@ def test_reference_columns_are_indexed():
         for col in ent.columns:
             if col.references:
                 assert col.name in first_columns, f"{ent.name}.{col.name} has no index"
+
+
+def _as_written_before_the_audit_trail(path) -> None:
+    """Turn a store file into one written before the audit trail existed (no audit tables)."""
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    conn.execute('DROP TABLE "audit"')
+    conn.execute('DROP TABLE "audit_ref"')
+    conn.commit()
+    conn.close()
+
+
+def test_a_store_file_written_before_the_audit_trail_keeps_working(tmp_path):
+    path = tmp_path / "old.db"
+    with SQLiteStore(f"sqlite:///{path}") as s:
+        s.write(portfolio())
+        version = s.data_version()
+    _as_written_before_the_audit_trail(path)
+    with SQLiteStore(f"sqlite:///{path}", read_only=True) as s:  # reading never writes
+        assert s.audit().empty and s.audit("P1").empty and s.mentions("Cy Park").empty
+        assert s.counts()["people"] == 4
+    with SQLiteStore(f"sqlite:///{path}") as s:
+        assert s.write(portfolio()).rows == {}  # the rows are there: nothing to write
+        assert s.data_version() == version
+        s.write({"people": frame(id=["P3"], name=["Di Wu"], side=["customer"], title=["CFO"])}, actor="ann")
+        trail = s.audit("P3")
+        assert trail[["action", "before", "after"]].values.tolist() == [["update", {"title": None},
+                                                                          {"title": "CFO"}]]
+        assert s.data_version() == version + 1
+
+
+def test_identical_write_is_set_based_and_leaves_no_temp_tables(store):
+    """The diff runs in SQL inside the write: an identical write changes no row, and the staging
+    tables are gone afterwards."""
+    result = store.write(portfolio())
+    assert result.rows == {} and sum(result.unchanged.values()) == sum(len(df) for df in portfolio().values())
+    assert store.execute_raw("SELECT name FROM sqlite_temp_master WHERE type = 'table'") == []
+    assert store.execute_raw("SELECT COUNT(*) FROM audit")[0][0] == sum(len(df) for df in portfolio().values())
+    assert store.execute_raw("SELECT COUNT(*) FROM write_log")[0][0] == 1
