@@ -159,7 +159,7 @@ def test_priority_order_per_executive_and_working_day_dates(plan):
     assert list(zip(v["executive_id"], v["order"], v["trip"], v["city"], v["contact_id"])) == [
         ("u1", 1, 1, "Shanghai", "c1"), ("u1", 2, 2, "Munich", "c3"), ("u2", 1, 1, "Shanghai", "c2")]
     assert v["placeholder_date"].dt.strftime("%Y-%m-%d").tolist() == ["2026-07-01", "2026-08-17", "2026-07-01"]
-    assert plan.notes == ()
+    assert plan.notes == ("No country recorded for Acme, Beta: visits there avoid weekends only.",)
 
 
 def test_gaps_addressed(plan):
@@ -245,6 +245,8 @@ def test_default_period_is_the_next_calendar_quarter(snap, settings):
                                                                                pd.Timestamp("2026-09-30"))
     with pytest.raises(ConfigError, match="the quarter must be one of this, next, after"):
         plan_visits(snap, settings, quarter="soon")
+    with pytest.raises(ConfigError, match="visits.week_cap must be at least 1"):
+        plan_visits(snap, settings.replace(visits={"week_cap": 0}))
 
 
 @pytest.mark.parametrize("kwargs, error, message", [

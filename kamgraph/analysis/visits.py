@@ -620,15 +620,22 @@ def plan_visits(snap: Snapshot, settings: Settings, as_of=None, executives: Iter
         raw = raw.where(raw.notna(), cand["contact_id"].map(people["country"]))
         codes = raw.map(country_code)
         cand["country"] = codes.where(codes.notna(), raw).astype(object)
-        unknown = sorted({str(r) for r, c in zip(raw, codes) if c is None and isinstance(r, str)})
-        if unknown:
-            notes.append(f"No public-holiday calendar for {', '.join(unknown)}: visits there avoid weekends only.")
     best = _feasibility(snap, settings, t, execs, cand)
     pairs = _pairs(settings, execs, cand, best)
     chosen = solve_assignment(pairs[["executive_id", "contact_id", "priority"]],
                               dict(zip(execs["executive_id"], execs["capacity"])))
     pairs["chosen"] = chosen
+    if settings.visits.week_cap < 1:
+        raise ConfigError(f"visits.week_cap must be at least 1 visit a week, got {settings.visits.week_cap}")
     visits, overflow = _visit_frame(pairs[chosen].copy(), execs, start, end, settings.visits.week_cap)
+    if len(visits):
+        country = visits["country"]
+        missing = sorted(set(visits.loc[country.isna(), "account_name"].astype(str)))
+        unknown = sorted({str(c) for c in country.dropna() if country_code(c) is None})
+        if missing:
+            notes.append(f"No country recorded for {', '.join(missing)}: visits there avoid weekends only.")
+        if unknown:
+            notes.append(f"No public-holiday calendar for {', '.join(unknown)}: visits there avoid weekends only.")
     notes += overflow
     total_scaled = int(scaled_priorities(visits["priority"].to_numpy()).sum()) if len(visits) else 0
     execs = execs.assign(planned=execs["executive_id"].map(visits["executive_id"].value_counts())
