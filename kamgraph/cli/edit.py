@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import click
 
-from kamgraph.cli import echo, main, open_store, output, pass_config
+from kamgraph.cli import echo, main, open_store, pass_config
 from kamgraph.cli.manage import os_user
 from kamgraph.config import Config
 from kamgraph.ingest import edit as ops
@@ -222,5 +222,3 @@ def membership_cmd(config: Config, person, org, role, since, end) -> None:
                   else ops.add_membership(store, pid, oid, role=role, since=since, actor=os_user()))
     _report(result)
 
-
-__all__ = ["edit_group", "output"]

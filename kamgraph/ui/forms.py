@@ -83,6 +83,11 @@ def _date(ctx: PageContext) -> dt.date:
     return ctx.config.as_of.date()
 
 
+def _columns(spec, compact: bool) -> list:
+    """``st.columns(spec)``, or (``compact``: a narrow side panel) the form itself once per column."""
+    return [st] * (spec if isinstance(spec, int) else len(spec)) if compact else st.columns(spec)
+
+
 def _pick(label: str, options: list, key: str, current=None, fmt: Callable = nice, **kw):
     index = options.index(current) if current in options else None
     return st.selectbox(label, options, index=index, key=key, format_func=fmt, placeholder="—", **kw)
@@ -117,7 +122,7 @@ def assess_form(ctx: PageContext, prefix: str, person_id: str, account_id: str, 
 # -- people -------------------------------------------------------------------------------------
 
 def person_form(ctx: PageContext, prefix: str, person_id: str | None = None, account_id: str | None = None,
-                side: str | None = None) -> None:
+                side: str | None = None, compact: bool = False) -> None:
     """Edit a person (``person_id``; with ``account_id``, the title is also their job's there) or
     add one (at ``account_id`` when given, as a contact there)."""
     stored: dict = {}
@@ -127,7 +132,7 @@ def person_form(ctx: PageContext, prefix: str, person_id: str | None = None, acc
         stored = found.iloc[0].to_dict() if len(found) else {}
     name = f"{prefix}_person"
     with st.form(name):
-        c1, c2, c3 = st.columns([2, 1, 1])
+        c1, c2, c3 = _columns([2, 1, 1], compact)
         values = {"name": c1.text_input("Name", value=_str(stored.get("name")), key=f"{name}_name")}
         sides = Side.values()
         values["side"] = c2.selectbox("Side", sides, key=f"{name}_side",
@@ -137,10 +142,10 @@ def person_form(ctx: PageContext, prefix: str, person_id: str | None = None, acc
                              index=int(lvl) if pd.notna(lvl) and int(lvl) in LEVELS else 0,
                              help="1 = board/CEO .. 5 = staff; 'from title' derives it.")
         values["level"] = "" if level == "from title" else level
-        c1, c2 = st.columns(2)
+        c1, c2 = _columns(2, compact)
         values["title"] = c1.text_input("Title", value=_str(stored.get("title")), key=f"{name}_title")
         values["email"] = c2.text_input("E-mail", value=_str(stored.get("email")), key=f"{name}_email")
-        c1, c2, c3 = st.columns(3)
+        c1, c2, c3 = _columns(3, compact)
         values["phone"] = c1.text_input("Phone", value=_str(stored.get("phone")), key=f"{name}_phone")
         values["city"] = c2.text_input("City", value=_str(stored.get("city")), key=f"{name}_city")
         values["country"] = c3.text_input("Country", value=_str(stored.get("country")), key=f"{name}_country")
@@ -192,7 +197,8 @@ def job_change_form(ctx: PageContext, prefix: str, person_id: str) -> None:
 
 # -- interactions -------------------------------------------------------------------------------
 
-def log_form(ctx: PageContext, prefix: str, account_id: str | None = None, attendees: list[str] | None = None) -> None:
+def log_form(ctx: PageContext, prefix: str, account_id: str | None = None, attendees: list[str] | None = None,
+             compact: bool = False) -> None:
     """Log an interaction: kind, date, attendees by name (both sides), account, opportunity, notes."""
     labels = people_labels(ctx)
     orgs = org_names(ctx)
@@ -205,13 +211,13 @@ def log_form(ctx: PageContext, prefix: str, account_id: str | None = None, atten
         opp_ids = opps["id"].tolist()
     name = f"{prefix}_log"
     with st.form(name):
-        c1, c2 = st.columns(2)
+        c1, c2 = _columns(2, compact)
         kind = c1.selectbox("Kind", InteractionKind.values(), key=f"{name}_kind", index=None, placeholder="—")
         day = c2.date_input("Date", value=_date(ctx), key=f"{name}_date", **_DATES)
         who = st.multiselect("Who was there (both sides)", list(labels), default=[a for a in attendees or []
                                                                                    if a in labels],
                              key=f"{name}_attendees", format_func=lambda i: labels[i])
-        c1, c2 = st.columns(2)
+        c1, c2 = _columns(2, compact)
         if account_id is None:
             acc = _pick("Account", accounts["id"].tolist(), f"{name}_account", fmt=lambda i: orgs.get(i, i))
         else:

@@ -120,9 +120,9 @@ def _record(ctx: PageContext, account_id: str) -> None:
     if not forms.can_edit(ctx):
         return
     with st.expander("Log an interaction at this account", icon=":material/event_note:"):
-        forms.log_form(ctx, f"acc_{account_id}", account_id=account_id)
+        forms.log_form(ctx, f"acc_{account_id}", account_id=account_id, compact=True)
     with st.expander("Add a contact", icon=":material/person_add:"):
-        forms.person_form(ctx, f"acc_{account_id}_new", account_id=account_id, side="customer")
+        forms.person_form(ctx, f"acc_{account_id}_new", account_id=account_id, side="customer", compact=True)
 
 
 def _map(ctx: PageContext, account_id: str, scope, min_strength: float, roles, external: bool) -> None:
