@@ -95,6 +95,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from kamgraph.analysis.access import COLLEAGUE_KIND
 from kamgraph.analysis.coverage import (
     account_contacts,
     account_ids,
@@ -819,6 +820,7 @@ def _briefings(snap: Snapshot, settings: Settings, t: pd.Timestamp, visits: pd.D
     pairs = pairs.assign(_lvl=pairs["internal_level"].fillna(np.inf)).sort_values(
         ["contact_id", "strength", "_lvl", "internal_id"], ascending=[True, False, True, True], kind="mergesort")
     top = pairs.groupby("contact_id", sort=False).head(3)
+    strength_of = dict(zip(zip(pairs["internal_id"], pairs["contact_id"]), pairs["strength"].astype(float)))
     label = {}
     if len(top):
         tr = trends(snap, settings, t, pairs=top.rename(columns={"internal_id": "person_id", "contact_id": "other_id"})[
@@ -967,8 +969,8 @@ def _briefings(snap: Snapshot, settings: Settings, t: pd.Timestamp, visits: pd.D
                 rel = tie_between(via, c)
                 rel_text = (f"they are {_TIE_WORDS.get(rel['kind'], 'acquainted')}"
                             + (f": {rel['notes']}" if rel and rel.get("notes") else "")) if rel else \
-                    f"they work together at {acc_name}" if via_kind.get((row.executive_id, c)) == "colleague" \
-                    else "they know each other"
+                    f"they work together at {acc_name}" if via_kind.get((row.executive_id, c)) == COLLEAGUE_KIND \
+                    else "they have met"
                 opp = opportunities[0]["name"] if opportunities else None
                 ask = (f"Ask {names.get(via, via)} to introduce you to {first} ({rel_text}), and beforehand what "
                        "they care about most this year"
@@ -982,10 +984,11 @@ def _briefings(snap: Snapshot, settings: Settings, t: pd.Timestamp, visits: pd.D
                        "its next event, or to pass on your request for a meeting.")
                 introducer = {"id": via, "name": str(oname), "title": None, "email": None, "kind": "organization",
                               "relation": "shared membership", "ask": ask}
-            access_text = f"Introduction through {introducer['name']}. {introducer['ask']}"
+            access_text = (f"Introduction through {introducer['name']}. {introducer['ask']}"
+                           if introducer["kind"] == "person" else introducer["ask"])
         elif access == ACCESS_DIRECT:
-            mine_kb = next((k for k in kb if k["id"] == row.executive_id), None)
-            words = f" ({mine_kb['words']})" if mine_kb else ""
+            own = strength_of.get((row.executive_id, c))
+            words = f" ({strength_words(own, settings)})" if own is not None else ""
             access_text = f"You know {first} yourself{words}: ask for the meeting directly."
         else:
             helper = next((k for k in kb if k["id"] != row.executive_id), None)
