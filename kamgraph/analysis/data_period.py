@@ -38,7 +38,7 @@ from kamgraph.model import Side
 from kamgraph.settings import Settings
 from kamgraph.snapshot import Snapshot
 
-__all__ = ["DataPeriod", "data_period", "data_ends_note", "empty_reason", "NEEDS", "AS_OF_HINT"]
+__all__ = ["DataPeriod", "data_period", "data_ends_note", "period_note", "dates_period", "empty_reason", "NEEDS", "AS_OF_HINT"]
 
 #: how the CLI tells a user to move the analysis date ({date} is filled in); the app passes its own
 AS_OF_HINT = "use --as-of {date}"
@@ -57,7 +57,16 @@ class DataPeriod:
 
 def data_period(snap: Snapshot) -> DataPeriod:
     """First and last interaction dates of ``snap``."""
-    dates = snap.interactions["date"].dropna()
+    return dates_period(snap.interactions["date"])
+
+
+def dates_period(dates: pd.Series) -> DataPeriod:
+    """First and last of some interaction dates (missing ones ignored), and how many there are.
+
+    >>> dates_period(pd.Series(pd.to_datetime(["2025-03-01", None, "2025-01-02"]))).last
+    Timestamp('2025-03-01 00:00:00')
+    """
+    dates = pd.to_datetime(dates, errors="coerce").dropna()
     if dates.empty:
         return DataPeriod(None, None, 0)
     return DataPeriod(pd.Timestamp(dates.min()).normalize(), pd.Timestamp(dates.max()).normalize(), len(dates))
@@ -70,8 +79,21 @@ def data_ends_note(snap: Snapshot, settings: Settings, as_of=None, hint: str = A
     ``hint`` says how to look at the data's own period, with ``{date}`` standing for the
     last interaction's date (the CLI: ``use --as-of {date}``).
     """
+    return period_note(data_period(snap), settings, as_of, hint)
+
+
+def period_note(period: DataPeriod, settings: Settings, as_of=None, hint: str = AS_OF_HINT) -> str | None:
+    """:func:`data_ends_note` from the period alone (a front end that has the interactions'
+    dates but no snapshot at hand, e.g. the app on an account page).
+
+    >>> from kamgraph.settings import Settings
+    >>> p = DataPeriod(pd.Timestamp("1996-07-04"), pd.Timestamp("1998-05-06"), 830)
+    >>> period_note(p, Settings(), "1998-06-01") is None  # 26 days: within one half-life
+    True
+    >>> period_note(p, Settings(), "2026-11-26", hint="pick {date}").endswith("pick 1998-05-06.")
+    True
+    """
     t = resolve_as_of(settings, as_of)
-    period = data_period(snap)
     if period.last is None:
         return None
     gap = int((t - period.last).days)

@@ -18,6 +18,7 @@ from typing import Callable
 import pandas as pd
 import streamlit as st
 
+from kamgraph.analysis.data_period import dates_period, period_note
 from kamgraph.analysis.dates import month_ends
 from kamgraph.errors import KamgraphError
 from kamgraph.ui.access import current_access
@@ -28,6 +29,8 @@ PAGES_DIR = Path(__file__).resolve().parent / "pages"
 
 #: how far back the sidebar's "as of" slider reaches, in months
 AS_OF_MONTHS = 24
+#: session key: the data's last day, offered on the slider once the user asks to look at it
+DATA_END_KEY = "kamgraph_data_end"
 
 #: (file in pages/, title, icon, url path); the first is the default page
 PAGE_FILES: tuple[tuple[str, str, str, str], ...] = (
@@ -63,9 +66,19 @@ def pages() -> list:
     return out
 
 
-def as_of_options(default: pd.Timestamp) -> list:
-    """Month steps back from the default analysis date (oldest first), as dates."""
-    return [d.date() for d in month_ends(default, AS_OF_MONTHS + 1)]
+def as_of_options(default: pd.Timestamp, extra=None) -> list:
+    """Month steps back from the default analysis date (oldest first), as dates, plus
+    ``extra`` (the data's last day, when the user chose to look at it) in its place.
+
+    >>> [d.isoformat() for d in as_of_options(pd.Timestamp("2026-03-31"))][-2:]
+    ['2026-02-28', '2026-03-31']
+    >>> as_of_options(pd.Timestamp("2026-03-31"), pd.Timestamp("1998-05-06").date())[0].isoformat()
+    '1998-05-06'
+    """
+    options = [d.date() for d in month_ends(default, AS_OF_MONTHS + 1)]
+    if extra is not None and extra not in options:
+        options = sorted([*options, extra])
+    return options
 
 
 def sidebar() -> None:
@@ -76,7 +89,7 @@ def sidebar() -> None:
     except KamgraphError as e:
         st.sidebar.error(md(e))
         return
-    options = as_of_options(default)
+    options = as_of_options(default, st.session_state.get(DATA_END_KEY))
     if st.session_state.get(AS_OF_KEY) not in options:
         st.session_state.pop(AS_OF_KEY, None)
     st.sidebar.select_slider("As of", options=options, value=options[-1], key=AS_OF_KEY,
@@ -90,6 +103,24 @@ def empty_notice(ctx: PageContext) -> None:
             "or run `kamgraph demo` to load the sample portfolio and open the app on it.")
     st.page_link(PAGES_DIR / "data.py", label="Go to the Data page", icon=":material/database:")
     st.caption(f"Store: `{ctx.store_url}`")
+
+
+def _look_at(day) -> None:
+    st.session_state[DATA_END_KEY] = day
+    st.session_state[AS_OF_KEY] = day
+
+
+def data_ends_notice(ctx: PageContext) -> None:
+    """When the data ends more than a strength half-life before the analysis date, say so
+    (the same sentence as the CLI's) with one button that moves the "As of" slider there."""
+    period = dates_period(ctx.read("interactions")["date"])
+    note = period_note(period, ctx.settings, ctx.as_of, hint="choose its last day as the analysis date")
+    if note is None:
+        return
+    st.warning(md(note), icon=":material/history:")
+    day = period.last.date()
+    st.button(f"Show the data as of {day:%Y-%m-%d}", key="kamgraph_look_at_data_end", on_click=_look_at,
+              args=(day,), help="Moves the sidebar's As of to the data's last day (every page follows).")
 
 
 def show_error(e: KamgraphError) -> None:
@@ -114,6 +145,8 @@ def run_page(render: Callable[[PageContext], None], needs_data: bool = True) -> 
         start = ctx.history_from
         if start is not None:
             st.sidebar.caption(f"History from {start:%Y-%m}: before it, no data is not no contact.")
+        if needs_data:
+            data_ends_notice(ctx)
         render(ctx)
     except KamgraphError as e:
         show_error(e)
