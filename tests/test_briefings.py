@@ -223,7 +223,7 @@ def sample():
 
 
 def test_sample_visits_in_priority_order_on_working_days(sample):
-    snap, settings, plan = sample
+    _, settings, plan = sample
     v = plan.visits
     assert plan.period == (pd.Timestamp("2027-01-01"), pd.Timestamp("2027-03-31"))
     for ex, grp in v.groupby("executive_id"):
@@ -245,7 +245,7 @@ def test_sample_visits_in_priority_order_on_working_days(sample):
 
 
 def test_sample_briefing_of_the_lanxin_chairman(sample):
-    snap, _, plan = sample
+    _, _, plan = sample
     b = next(x for x in plan.briefings if x["contact_id"] == "C-001")
     o = b["opportunities"][0]
     assert o["name"].startswith("Fab 3 motion-control retrofit")

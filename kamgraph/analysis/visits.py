@@ -144,8 +144,10 @@ _SRC, _SNK = ("source",), ("sink",)
 class VisitPlan:
     """The chosen visits, every allowed candidate pair, and a briefing per visit.
 
-    ``visits``: :data:`VISIT_COLUMNS`, grouped by executive, city (``trip`` numbers the
-    executive's cities), account. ``candidates``: :data:`CANDIDATE_COLUMNS`, one row per
+    ``visits``: :data:`VISIT_COLUMNS`, per executive (most senior first) in priority order
+    (``order`` 1, 2, ...), with the ``trip`` (the executive's cities, most important first),
+    the proposed working day (``placeholder_date``, tentative) and the ``country`` whose
+    calendar was used (an ISO code when known). ``candidates``: :data:`CANDIDATE_COLUMNS`, one row per
     level-matched (executive, contact) pair with its priority and ``chosen``.
     ``executives``: :data:`EXECUTIVE_COLUMNS`. ``briefings``: one dict per visit, in the
     order of ``visits`` (see :func:`briefing_text`). ``total_priority``: the sum of the
@@ -1109,11 +1111,22 @@ def proposed_day(date) -> str:
     return f"{d:%a} {d.day} {d:%b %Y}"
 
 
-def meeting_line(m: Mapping) -> str:
-    """One past meeting in words: date, kind, subject, who was there, notes."""
+def meeting_line(m: Mapping, max_names: int = 5) -> str:
+    """One past meeting in words: date, kind, subject, who was there (the first
+    ``max_names``, then how many more), notes.
+
+    >>> meeting_line({"date": "2026-03-01", "kind": "meal", "subject": "Dinner", "notes": "Talked about rowing.",
+    ...               "attendees": ["Ann", "Bo", "Cy"]}, max_names=2)
+    '2026-03-01 meal “Dinner” with Ann, Bo and 1 other. Notes: Talked about rowing.'
+    """
     kind = _KIND_WORDS.get(m["kind"], str(m["kind"]))
     subject = f" “{m['subject']}”" if m.get("subject") else ""
-    with_ = f" with {', '.join(m['attendees'])}" if m.get("attendees") else ""
+    names = list(m.get("attendees") or [])
+    more = len(names) - max_names
+    if more > 0:
+        names = names[:max_names] + [f"{more} other{'s' if more > 1 else ''}"]
+    with_ = (f" with {', '.join(names[:-1])} and {names[-1]}" if more > 0 else f" with {', '.join(names)}") \
+        if names else ""
     notes = f" Notes: {m['notes']}" if m.get("notes") else ""
     return f"{m['date']} {kind}{subject}{with_}.{notes}"
 
