@@ -71,3 +71,21 @@ def test_no_note_while_the_data_is_current(monkeypatch, sample_db):
     at = _app(monkeypatch, db, f"{last:%Y-%m-%d}")
     assert not at.exception
     assert not [w for w in at.warning if "The data ends on" in plain(w.value)]
+
+
+def test_an_empty_view_says_what_is_missing(monkeypatch, tmp_path):
+    """A store with accounts and our staff but no customer contact: the Trends and Portfolio
+    pages name what is missing instead of showing empty tables."""
+    db = tmp_path / "thin.db"
+    store = open_store(f"sqlite:///{db}")
+    store.write({"people": pd.DataFrame([{"id": "U1", "name": "Our Rep", "side": "internal", "title": "Sales"}]),
+                 "accounts": pd.DataFrame([{"id": "A1", "name": "Acme", "owner_id": "U1"}])})
+    store.close()
+    at = _app(monkeypatch, db, "2026-11-26")
+    assert not at.exception
+    infos = [plain(i.value) for i in at.info]
+    assert any("Nothing to show: no customer contacts imported" in i for i in infos), infos
+    at.switch_page("kamgraph/ui/pages/trends.py").run()
+    assert not at.exception
+    infos = [plain(i.value) for i in at.info]
+    assert any("Nothing to show: no customer contacts imported" in i for i in infos), infos

@@ -12,8 +12,8 @@ person is signed in (or sign-in is off). A "Visits" page is listed when ``kamgra
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 import streamlit as st

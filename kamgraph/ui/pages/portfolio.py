@@ -17,6 +17,7 @@ from kamgraph.analysis.people import person_names
 from kamgraph.analysis.tiering import account_tiers, pareto
 from kamgraph.ui.charts import role_heatmap
 from kamgraph.ui.context import PageContext
+from kamgraph.ui.explain import explain_empty
 from kamgraph.ui.format import ROLE_ORDER, TIER_ORDER, columns, nice, severity_band
 
 
@@ -109,8 +110,10 @@ def render(ctx: PageContext) -> None:
         st.subheader("Coverage by role")
         st.caption("How well our best tie covers each decision role (100% = tie of at least "
                    f"{ctx.settings.coverage.covered:.2f}); blank = nobody in that role.")
-        if len(c):
+        if len(c) and c["buying_center"].fillna(0).sum() > 0:
             st.altair_chart(role_heatmap(c, ROLE_ORDER), width="stretch")
+        else:
+            explain_empty(ctx, ["contacts", "decision_roles"], "No buying center in these accounts.")
     with right:
         st.subheader("Gaps by kind and severity")
         if len(g):

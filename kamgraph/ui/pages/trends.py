@@ -11,7 +11,15 @@ from kamgraph.analysis.people import internal_ids, person_labels
 from kamgraph.analysis.trends import monthly_series, relationship_changes, trends
 from kamgraph.ui.charts import strength_lines
 from kamgraph.ui.context import PageContext
-from kamgraph.ui.format import SLOPE_FORMAT, SLOPE_LABEL, accounts_in_order, columns, md, slope_percent
+from kamgraph.ui.explain import explain_empty
+from kamgraph.ui.format import (
+    SLOPE_FORMAT,
+    SLOPE_LABEL,
+    accounts_in_order,
+    columns,
+    md,
+    slope_percent,
+)
 
 MODES = ("Account", "Person", "Pair")
 CHANGE_WINDOWS = (1, 3, 6, 12)  # months offered for "what changed"
@@ -26,7 +34,8 @@ TREND_CONFIG = {"strength": st.column_config.NumberColumn(format="%.2f"),
 
 
 def _has_account(accounts: pd.Series, account_id: str) -> pd.Series:
-    return accounts.fillna("").str.split(",").map(lambda ids: account_id in ids)
+    """A boolean mask (bool dtype even when empty: an empty object mask would select columns)."""
+    return accounts.fillna("").astype(str).str.split(",").map(lambda ids: account_id in ids).astype(bool)
 
 
 def render(ctx: PageContext) -> None:
@@ -49,7 +58,7 @@ def render(ctx: PageContext) -> None:
     elif mode == "Person":
         people = sorted(set(all_trends["person_id"]) | set(all_trends["other_id"]), key=lambda i: str(labels.get(i, i)))
         if not people:
-            st.info("No relationships to show yet.")
+            explain_empty(ctx, ["internal", "contacts", "interactions"], "No relationships to show yet.")
             return
         pid = st.selectbox("Person", people, key="tr_person", format_func=lambda i: str(labels.get(i, i)))
         rows = all_trends[(all_trends["person_id"] == pid) | (all_trends["other_id"] == pid)]
@@ -72,15 +81,17 @@ def render(ctx: PageContext) -> None:
                     "tie: there is no relationship to follow (which is not the same as a strength of 0).")
             return
 
-    _chart(ctx, rows, scope_ids, mode)
-    _lists(rows, mode)
+    if _chart(ctx, rows, scope_ids, mode):
+        _lists(rows, mode)
     _changes(ctx, changes_filter)
 
 
-def _chart(ctx: PageContext, rows: pd.DataFrame, pair: pd.DataFrame | None, mode: str) -> None:
+def _chart(ctx: PageContext, rows: pd.DataFrame, pair: pd.DataFrame | None, mode: str) -> bool:
+    """The strength lines; False (after saying why) when there is no relationship to draw."""
     if rows.empty:
-        st.info("No relationships here yet.")
-        return
+        explain_empty(ctx, ["internal", "contacts", "interactions"],
+                      "No relationships here yet: none of our people has a tie or an interaction with its contacts.")
+        return False
     if pair is None:
         n = st.slider("Lines", 1, 20, min(8, len(rows)) if len(rows) > 1 else 1, key="tr_lines",
                       help="The strongest relationships now") if len(rows) > 1 else 1
@@ -93,6 +104,7 @@ def _chart(ctx: PageContext, rows: pd.DataFrame, pair: pd.DataFrame | None, mode
                                                                names["other_name"].reindex(key))])
     st.subheader("Strength over time")
     st.altair_chart(strength_lines(series), width="stretch")
+    return True
 
 
 def _lists(rows: pd.DataFrame, mode: str) -> None:
