@@ -26,9 +26,10 @@ everyone when sign-in is off), are recorded as the signed-in user, and return an
 from __future__ import annotations
 
 import inspect
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -184,6 +185,21 @@ class PageContext:
                              limits=self.settings.limits,
                              **self._actor(import_path))
         if not report.dry_run:
+            self.clear()
+        return report
+
+    def import_messages(self, source: Path, start=None, end=None, add_unknown: bool = False,
+                        dry_run: bool = False):
+        """Import a calendar (.ics) or mail (.mbox/.eml, or a folder of them) exactly as
+        ``kamgraph import-calendar`` / ``import-mail`` do (admins only, like every import);
+        the caches are cleared after a write. Returns the
+        :class:`~kamgraph.ingest.messages.MessagesReport`."""
+        from kamgraph.ingest.messages import import_messages
+
+        self._require("import")
+        report = import_messages(source, self._store, start=start, end=end, add_unknown=add_unknown,
+                                 dry_run=dry_run, today=self.config.as_of, **self._actor(import_messages))
+        if not report.dry_run and report.rows:
             self.clear()
         return report
 

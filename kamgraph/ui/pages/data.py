@@ -59,6 +59,7 @@ def render(ctx: PageContext) -> None:
         st.caption(f"{int(counts['rows'].sum())} rows in all")
     with right:
         _import(ctx)
+        _messages(ctx)
 
     st.divider()
     _edit(ctx)
@@ -192,6 +193,65 @@ def _import(ctx: PageContext) -> None:
     st.session_state[FLASH_KEY] = ("success", f"Imported {report.total} rows ({rows or 'nothing new'}); "
                                               f"data version {report.data_version}." + warnings)
     st.rerun()
+
+
+def _messages(ctx: PageContext) -> None:
+    """Calendars and mail: touchpoints matched to people by e-mail address (admins, like imports)."""
+    st.subheader("Calendars and mail")
+    if not ctx.can("import"):
+        st.caption("Importing calendars and mail is for admins.")
+        return
+    st.caption("A calendar export (`.ics`) or mail (`.mbox`, `.eml`): meetings and messages between people "
+               "whose e-mail addresses are in the store become interactions. Only headers are read; message "
+               "bodies are never stored. Importing the same file again changes nothing.")
+    files = st.file_uploader("Calendar or mail files", type=["ics", "mbox", "eml"], accept_multiple_files=True,
+                             key="msg_files")
+    c1, c2 = st.columns(2)
+    start = c1.date_input("From", value=(ctx.config.as_of - pd.DateOffset(days=365)).date(), key="msg_from",
+                          min_value=pd.Timestamp("1900-01-01").date(),
+                          help="Calendars: recurring events are expanded from this day on.")
+    end = c2.date_input("To", value=ctx.config.as_of.date(), key="msg_to",
+                        min_value=pd.Timestamp("1900-01-01").date())
+    add_unknown = st.checkbox("Add unknown addresses as external people", key="msg_add_unknown",
+                              help="Otherwise they are listed and their touchpoints kept only between known people.")
+    dry_run = st.checkbox("Check only (write nothing)", key="msg_dry_run")
+    if not st.button("Check" if dry_run else "Import touchpoints", key="msg_import", icon=":material/event:"):
+        return
+    if not files:
+        st.warning("Choose a calendar or mail file first.")
+        return
+    limit = max_upload_bytes()
+    size = sum(f.size for f in files)
+    if size > limit:
+        st.error(f"The upload holds {_size(size)}; at most {_size(limit)} can be uploaded here. Import larger "
+                 "files with `kamgraph import-calendar` / `kamgraph import-mail` on the server.")
+        return
+    reports = []
+    try:
+        with (tempfile.TemporaryDirectory(prefix="kamgraph-messages-") as tmp,
+              st.spinner("Reading and matching addresses...")):
+            for f in files:
+                path = Path(tmp) / _safe_name(f.name)
+                path.write_bytes(f.getvalue())
+                reports.append((f.name, ctx.import_messages(path, start=pd.Timestamp(start), end=pd.Timestamp(end),
+                                                            add_unknown=add_unknown, dry_run=dry_run)))
+    except ImportValidationError as e:
+        lines = "\n".join(f"- {md(p)}" for p in e.problems[:200])
+        st.error(f"**Not imported, nothing was written from this file: {len(e.problems)} problem(s)**\n\n{lines}")
+        return
+    for name, report in reports:
+        rows = ", ".join(f"{v} {k}" for k, v in report.rows.items() if v) or "nothing new"
+        verb = "would be written" if report.dry_run else "written"
+        text = f"**{md(name)}**: {report.interactions} touchpoints; rows {verb}: {md(rows)}."
+        text += "".join(f"  \n{md(line)}" for line in report.skipped)
+        text += "".join(f"  \n⚠ {md(w)}" for w in report.warnings)
+        st.success(text)
+        if len(report.unknown):
+            st.caption(f"{len(report.unknown)} addresses match nobody in the store"
+                       + ("" if add_unknown else " (tick 'Add unknown addresses' to add them as external people)"))
+            st.dataframe(report.unknown, hide_index=True, width="stretch")
+    if not dry_run and any(r.rows for _, r in reports):
+        st.caption(f"Data version {ctx.data_version} before this import; the pages show the new touchpoints now.")
 
 
 def _person(ctx: PageContext) -> None:

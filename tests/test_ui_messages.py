@@ -1,0 +1,91 @@
+"""Calendars and mail from the app's Data page (AppTest): an .ics upload becomes interactions
+between the people its addresses match, unknown addresses are listed, and importing the same
+file again changes nothing."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from kamgraph.ingest import import_path
+from kamgraph.settings import Settings
+from kamgraph.store import open_store
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "data" / "sample"
+SAMPLE_SETTINGS = SAMPLE / "kamgraph.toml"
+
+pytestmark = pytest.mark.slow
+
+ICS = """BEGIN:VCALENDAR\r
+VERSION:2.0\r
+PRODID:-//kamgraph tests//EN\r
+BEGIN:VEVENT\r
+UID:ui-test-dinner-1@example\r
+DTSTAMP:20261101T000000Z\r
+DTSTART;TZID=Asia/Shanghai:20261110T190000\r
+DTEND;TZID=Asia/Shanghai:20261110T210000\r
+SUMMARY:Dinner with the chairman\r
+ORGANIZER;CN=Our Exec:mailto:{ours}\r
+ATTENDEE;CN=Zhou Jianguo;PARTSTAT=ACCEPTED:mailto:{theirs}\r
+ATTENDEE;CN=Stranger;PARTSTAT=ACCEPTED:mailto:stranger@unknown.example\r
+END:VEVENT\r
+END:VCALENDAR\r
+"""
+
+
+@pytest.fixture
+def own_store(monkeypatch, tmp_path_factory, tmp_path) -> str:
+    base = tmp_path_factory.mktemp("ui_msg") / "sample.db"
+    store = open_store(f"sqlite:///{base}")
+    import_path(SAMPLE, store, today=Settings.load(SAMPLE_SETTINGS).as_of_date())
+    store.close()
+    db = tmp_path / "copy.db"
+    src, dst = sqlite3.connect(base), sqlite3.connect(db)
+    src.backup(dst)
+    src.close()
+    dst.close()
+    url = f"sqlite:///{db}"
+    monkeypatch.setenv("KAMGRAPH_STORE", url)
+    monkeypatch.setenv("KAMGRAPH_CONFIG", str(SAMPLE_SETTINGS))
+    monkeypatch.delenv("KAMGRAPH_AS_OF", raising=False)
+    return url
+
+
+def _upload(at: AppTest, ics: bytes) -> AppTest:
+    at.file_uploader(key="msg_files").set_value(("calendar.ics", ics, "text/calendar")).run()
+    return at.button(key="msg_import").click().run()
+
+
+def test_a_calendar_upload_becomes_interactions_and_a_second_one_changes_nothing(own_store):
+    store = open_store(own_store)
+    people = store.read("people")
+    ours = people[(people["side"] == "internal") & people["email"].notna()].iloc[0]
+    theirs = people[people["id"] == "C-001"].iloc[0]
+    ics = ICS.format(ours=ours["email"].split(";")[0].strip(), theirs=theirs["email"]).encode()
+    before, version = store.counts(), store.data_version()
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=240)
+    at.run()
+    at.switch_page("kamgraph/ui/pages/data.py").run()
+    _upload(at, ics)
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert any("1 touchpoints" in s.value for s in at.success), [s.value for s in at.success]
+    after = store.counts()
+    assert after["interactions"] == before["interactions"] + 1
+    assert after["attendance"] == before["attendance"] + 2  # the stranger is listed, not added
+    unknown = at.dataframe[-1].value
+    assert list(unknown["address"]) == ["stranger@unknown.example"]
+    inter = store.read("interactions")
+    new = inter[inter["subject"] == "Dinner with the chairman"]
+    assert len(new) == 1 and str(new["date"].iloc[0].date()) == "2026-11-10"
+    assert store.data_version() > version
+
+    version = store.data_version()
+    _upload(at, ics)
+    assert not at.exception and not at.error
+    assert store.counts() == after and store.data_version() == version
+    assert any("nothing new" in s.value for s in at.success), [s.value for s in at.success]
