@@ -318,3 +318,12 @@ def test_every_printed_briefing_fits_one_a4_page(sample, tmp_path):
             out.parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(out), clip={"x": 0, "y": 0, "width": 794, "height": 1123})
         browser.close()
+
+
+def test_an_opportunity_closing_before_the_visit_is_followed_up(sample):
+    _, _, plan = sample
+    b = next(x for x in plan.briefings if x["contact_id"] == "C-020")  # Dr. Stefan Krüger, Munich
+    assert b["date"] > "2026-12-20"  # the Line 7 servo upgrade closes 2026-12-20, before the next quarter
+    assert b["talking_points"][0] == (
+        "The Line 7 servo upgrade (CNY 12.5 million, negotiation, decision due 2026-12-20), where Dr. Stefan Krüger "
+        "is an approver, is due to close before this visit: ask how the decision went and what comes next.")

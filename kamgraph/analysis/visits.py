@@ -1040,8 +1040,13 @@ def _briefings(snap: Snapshot, settings: Settings, t: pd.Timestamp, visits: pd.D
             facts = ", ".join(x for x in (o["value"], o["stage"], f"decision due {o['close_date']}" if o["close_date"]
                                           else None) if x)
             part = f", where {first} is {o['contact_role']}" if o.get("contact_role") else ""
-            points.append(f"The {o['name']} ({facts}){part}: ask where it stands and what they need from us "
-                          "to decide.")
+            visit_day = _day(row.placeholder_date)
+            if o["close_date"] and visit_day and o["close_date"] < visit_day:  # decided before the visit
+                points.append(f"The {o['name']} ({facts}){part + ',' if part else ''} is due to close before this "
+                              "visit: ask how the decision went and what comes next.")
+            else:
+                points.append(f"The {o['name']} ({facts}){part}: ask where it stands and what they need from us "
+                              "to decide.")
         if len(history) >= 2 and history[-1]["attitude"] != history[-2]["attitude"]:
             points.append(f"{first}'s attitude moved from {history[-2]['attitude']} to {history[-1]['attitude']} "
                           f"in {_month(history[-1]['date'])}: ask what changed.")
