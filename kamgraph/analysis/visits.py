@@ -367,17 +367,24 @@ def schedule_visits(visits: pd.DataFrame, start, end, week_cap: int) -> tuple[pd
     return pd.DataFrame({"trip": trip, "placeholder_date": when}), notes
 
 
+#: one plain address: no space, quote, bracket, separator or control character
+_EMAIL = re.compile(r"[^@\s<>\"();:,\x00-\x1f\x7f-\x9f]+@[^@\s<>\"();:,\x00-\x1f\x7f-\x9f]+"
+                    r"\.[^@\s<>\"();:,\x00-\x1f\x7f-\x9f]+")
+
+
 def first_email(value) -> str | None:
-    """The first e-mail address of a field that may hold several (``;`` or ``,`` between).
+    r"""The first e-mail address of a field that may hold several (``;`` or ``,`` between).
 
     >>> first_email("a.b@x.example; c@y.example"), first_email(" , c@z.example"), first_email("n/a")
     ('a.b@x.example', 'c@z.example', None)
+    >>> first_email("bad\x07@x.example, good@y.example")
+    'good@y.example'
     """
     if not isinstance(value, str):
         return None
     for part in re.split(r"[;,\s]+", value):
         part = part.strip().strip("<>")
-        if re.fullmatch(r"[^@\s<>\"();:,]+@[^@\s<>\"();:,]+\.[^@\s<>\"();:,]+", part):
+        if _EMAIL.fullmatch(part):
             return part
     return None
 
