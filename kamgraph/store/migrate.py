@@ -1,7 +1,8 @@
 """Copy a whole store into another one (SQLite <-> Neo4j, or any two stores).
 
 Reads every entity of the source with ``store.read`` and writes them with one
-``target.write`` call, so each store applies its own rules: SQLite lands everything in
+``target.write`` call (rows already in the target identical are left alone), so each
+store applies its own rules: SQLite lands everything in
 one transaction, Neo4j in batches that are safe to re-run. The counts of both sides are
 compared afterwards; a migration whose counts differ is not a success.
 
@@ -64,7 +65,10 @@ def migrate(source: Store, target: Store, progress: Progress | None = None) -> M
     """
     frames = {name: source.read(name) for name in WRITE_ORDER}
     frames = {name: f for name, f in frames.items() if len(f)}
-    result = target.write(frames, progress=progress, history_from=source.history_from())
+    # the target's audit trail records the copied rows as inserts from this source (the
+    # source's own trail stays with it)
+    result = target.write(frames, progress=progress, history_from=source.history_from(),
+                          source=f"migrate from {source.url}")
     return MigrationResult(
         source_url=source.url,
         target_url=target.url,

@@ -580,7 +580,7 @@ class SQLiteStore(BaseStore):
         if entity == "people":
             return self.erase_people(keys["id"].tolist(), actor=actor)
         key = list(ent.key)
-        key_values = list(zip(*_column_values(ent, keys, key)))
+        key_values = [k for k in zip(*_column_values(ent, keys, key)) if None not in k]  # no key: no row
         with self._lock:
             self._writing()
         with self._lock, self._tx() as c:
