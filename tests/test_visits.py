@@ -360,3 +360,7 @@ def test_streamlit_page_plans_groups_and_offers_downloads(tmp_path, monkeypatch)
     at.button[0].click().run()  # the form's "Plan visits"
     assert not at.exception
     assert [m.value for m in at.metric][0] == "2"
+    # other dates: a date picker, starting from the quarter shown before
+    at.radio(key="vp_quarter").set_value("custom").run()
+    assert not at.exception
+    assert at.date_input(key="vp_period").value == (pd.Timestamp("2027-01-01").date(), pd.Timestamp("2027-03-31").date())
