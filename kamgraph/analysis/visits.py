@@ -863,10 +863,15 @@ def _briefings(snap: Snapshot, settings: Settings, t: pd.Timestamp, visits: pd.D
     rank = influence(snap, settings, account_ids=sorted(visits["account_id"].unique()), as_of=t)
     rank_n = rank.groupby("account_id").size()
     rank = rank.set_index(["account_id", "person_id"])["rank"]
+    # every table narrowed to rows about the visited contacts first, so the per-visit lookups
+    # below scan a handful of rows, not the portfolio
     links = snap.influence
+    links = links[links["source_id"].isin(ids) | links["target_id"].isin(ids)]
+    rivals_of = snap.influence[snap.influence["target_id"].isin(links["target_id"])]
     reports = snap.reports_to
+    reports = reports[reports["person_id"].isin(ids) | reports["manager_id"].isin(ids)]
     assess = snap.frames["assessments"]
-    assess = assess[assess["assessed_on"] <= t]
+    assess = assess[(assess["assessed_on"] <= t) & assess["person_id"].isin(ids)]
 
     # the accounts' open opportunities and the contact's part in them
     opps = snap.opportunities
@@ -880,6 +885,7 @@ def _briefings(snap: Snapshot, settings: Settings, t: pd.Timestamp, visits: pd.D
         currency = None
 
     ties = snap.ties
+    ties = ties[ties["person_id"].isin(ids) | ties["other_id"].isin(ids)]
     gap_rows = cand.set_index("contact_id")["gap_rows"]
     via_kind = {(e, c): k for e, c, k in zip(chosen["executive_id"], chosen["contact_id"], chosen["via_kind"])}
     n_of = visits.groupby("executive_id")["contact_id"].transform("size")
@@ -912,7 +918,7 @@ def _briefings(snap: Snapshot, settings: Settings, t: pd.Timestamp, visits: pd.D
         out_links = links[links["source_id"] == c].sort_values(["weight", "target_id"], ascending=[False, True],
                                                                 kind="mergesort")
         for tgt, w in list(zip(out_links["target_id"], out_links["weight"]))[:2]:
-            rivals = links[(links["target_id"] == tgt) & (links["source_id"] != c)]["weight"]
+            rivals = rivals_of[(rivals_of["target_id"] == tgt) & (rivals_of["source_id"] != c)]["weight"]
             tname = _who(names.get(tgt, tgt), title.get(tgt))
             if len(rivals) and w > rivals.max() or not len(rivals) and w >= 4:
                 standing.append(f"The most trusted voice of {tname}.")
