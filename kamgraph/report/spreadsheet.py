@@ -30,6 +30,7 @@ import datetime as dt
 import io
 import math
 import re
+import unicodedata
 import zipfile
 from pathlib import Path
 from typing import Mapping, Sequence
@@ -38,7 +39,8 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["FORMULA_PREFIXES", "FLOAT_DECIMALS", "neutralize", "clean_text", "neutralize_frame", "csv_text", "csv_bytes",
-           "write_csv", "SheetBlock", "workbook_bytes", "write_workbook", "format_float"]
+           "write_csv", "SheetBlock", "workbook_bytes", "write_workbook", "format_float", "display_width",
+           "WRAP_WIDTH"]
 
 #: text starting with one of these is neutralized (OWASP CSV injection)
 FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r", "\0")
@@ -147,15 +149,64 @@ def write_csv(df: pd.DataFrame, path: str | Path) -> Path:
 class SheetBlock:
     """A titled table inside a sheet (a sheet may stack several, e.g. KPIs, tiers, Pareto).
 
-    ``notes`` are lines written above the table (as-of date, scope...).
+    ``notes`` are lines written above the table (as-of date, scope...). The keyword options
+    make a table for people; without them a block is written exactly as before:
+
+    ``formats``
+        Excel number formats by column name: one format for the column (``"0.0%"``,
+        ``"#,##0"``, ``"yyyy-mm-dd"``) or one per row (e.g. each account's currency,
+        ``'#,##0 "CNY"'``; None leaves a cell in the General format).
+    ``autofilter``
+        filter buttons on the header row (one table per sheet: Excel allows one filter).
+    ``freeze``
+        keep the header row (and this many leading columns) in view while scrolling; None
+        keeps the default (a lone, untitled block without notes freezes its header).
+    ``wrap``
+        columns of long text: a fixed width (:data:`WRAP_WIDTH`) and wrapped lines instead of
+        one line running off to the right.
+
+    >>> SheetBlock(pd.DataFrame({"Share": [0.25]}), formats={"Share": "0.0%"}, autofilter=True).autofilter
+    True
     """
 
-    __slots__ = ("title", "frame", "notes")
+    __slots__ = ("title", "frame", "notes", "formats", "autofilter", "freeze", "wrap")
 
-    def __init__(self, frame: pd.DataFrame, title: str | None = None, notes: Sequence[str] = ()):
+    def __init__(self, frame: pd.DataFrame, title: str | None = None, notes: Sequence[str] = (), *,
+                 formats: Mapping[str, str | Sequence[str | None] | None] | None = None, autofilter: bool = False,
+                 freeze: int | None = None, wrap: Sequence[str] = ()):
         self.frame = frame
         self.title = title
         self.notes = tuple(notes)
+        self.formats = dict(formats or {})
+        self.autofilter = bool(autofilter)
+        self.freeze = freeze
+        self.wrap = frozenset(wrap)
+
+    @property
+    def styled(self) -> bool:
+        """Whether any option for people was asked for (header fill, formats, filter...)."""
+        return bool(self.formats or self.autofilter or self.freeze is not None or self.wrap)
+
+    def column_formats(self) -> list[list[str | None]]:
+        """One number format per cell, column by column (None: General)."""
+        n = len(self.frame)
+        out = []
+        for c in self.frame.columns:
+            f = self.formats.get(c)
+            if f is None or isinstance(f, str):
+                out.append([f] * n)
+            else:
+                f = list(f)
+                if len(f) != n:
+                    raise ValueError(f"column {c!r}: {len(f)} formats for {n} rows")
+                out.append(f)
+        return out
+
+
+#: width (characters) of a wrapped text column
+WRAP_WIDTH = 60
+#: the widest a column gets, in characters
+MAX_WIDTH = 60
 
 
 def _excel_value(v):
@@ -178,18 +229,57 @@ def _excel_value(v):
     return text[:_EXCEL_CELL_MAX]
 
 
-def _cell(ws, v, bold: bool = False):
+def display_width(text: str) -> int:
+    """Columns a text takes on screen: East Asian wide characters count two, the longest line counts.
+
+    >>> display_width("Gu Weiming"), display_width("顾伟明"), display_width("ab\\nabcd")
+    (10, 6, 4)
+    """
+    lines = str(text).split("\n")
+    return max(sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line) for line in lines)
+
+
+_QUOTED = re.compile(r'"([^"]*)"')
+
+
+def _shown_width(v, fmt: str | None) -> int:
+    """Roughly how many characters a number shows with its format (for column widths)."""
+    if isinstance(v, bool):
+        return 5
+    if isinstance(v, (dt.datetime, dt.date)):
+        return 10
+    if not isinstance(v, (int, float)):
+        return display_width(v) if isinstance(v, str) else 0
+    literal = sum(len(x) + 1 for x in _QUOTED.findall(fmt or ""))
+    if fmt and "%" in fmt:
+        return len(f"{v * 100:.1f}%")
+    if fmt and "#,##0" in fmt:
+        return len(f"{v:,.0f}") + literal
+    if fmt and fmt.startswith("0.0"):
+        decimals = len(fmt.split(".")[1].split()[0]) if "." in fmt else 0
+        return len(f"{v:.{decimals}f}") + literal
+    return len(str(v)) if isinstance(v, int) else max(10, len(format_float(v, 4)))
+
+
+def _cell(ws, v, bold: bool = False, number_format: str | None = None, wrap: bool = False, header: bool = False):
     """A write-only cell for an already converted value (see :func:`_excel_value`)."""
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font, PatternFill
 
     cell = WriteOnlyCell(ws, value=v)
     if isinstance(v, str):
         cell.data_type = "s"  # text is text: never let openpyxl read it as a formula
     elif isinstance(v, (dt.datetime, dt.date)):
-        cell.number_format = "yyyy-mm-dd"
-    if bold:
+        cell.number_format = number_format or "yyyy-mm-dd"
+    elif number_format and isinstance(v, (int, float)) and not isinstance(v, bool):
+        cell.number_format = number_format
+    if bold or header:
         cell.font = Font(bold=True)
+    if header:
+        cell.fill = PatternFill("solid", fgColor="DDE4EE")
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    elif wrap:
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
     return cell
 
 
@@ -200,30 +290,52 @@ def _write_sheet(ws, blocks: Sequence[SheetBlock]) -> None:
     from openpyxl.utils import get_column_letter
 
     widths: dict[int, int] = {}
+    wrapped: set[int] = set()
     converted = []
     for b in blocks:
         columns = [[_excel_value(v) for v in b.frame[c].tolist()] for c in b.frame.columns]
-        for j, (name, values) in enumerate(zip(b.frame.columns, columns), start=1):
-            w = max(widths.get(j, 0), len(str(name)))
-            longest = max((len(v) for v in values if isinstance(v, str)), default=None)
-            if longest is not None:
-                w = max(w, min(60, longest))
-            if any(isinstance(v, float) for v in values):
-                w = max(w, 10)
+        formats = b.column_formats()
+        for j, (name, values, fmts) in enumerate(zip(b.frame.columns, columns, formats), start=1):
+            if name in b.wrap:
+                wrapped.add(j)
+            if b.styled:  # what the cells show, wide characters counted twice
+                head = max(display_width(w) for w in str(name).split()) if str(name).split() else 0
+                w = max(widths.get(j, 0), head, min(display_width(name), 24))
+                w = max([w] + [_shown_width(v, f) for v, f in zip(values, fmts)])
+            else:
+                w = max(widths.get(j, 0), len(str(name)))
+                longest = max((len(v) for v in values if isinstance(v, str)), default=None)
+                if longest is not None:
+                    w = max(w, min(MAX_WIDTH, longest))
+                if any(isinstance(v, float) for v in values):
+                    w = max(w, 10)
             widths[j] = w
-        converted.append(columns)
+        converted.append((columns, formats))
     for j, w in widths.items():
-        ws.column_dimensions[get_column_letter(j)].width = max(8, min(60, w + 2))
-    if len(blocks) == 1 and not blocks[0].notes and not blocks[0].title:
+        width = WRAP_WIDTH if j in wrapped and w > WRAP_WIDTH else max(8, min(MAX_WIDTH, w + 2))
+        ws.column_dimensions[get_column_letter(j)].width = width
+    # where each block's header row falls: the panes precede the rows in the file, the filter follows them
+    headers, row = [], 0
+    for b in blocks:
+        row += len(b.notes) + (1 if b.title else 0) + 1
+        headers.append(row)
+        row += len(b.frame) + 1  # the rows and a blank line
+    for b, header_row in zip(blocks, headers):
+        if b.freeze is not None:
+            ws.freeze_panes = f"{get_column_letter(b.freeze + 1)}{header_row + 1}"
+        if b.autofilter and len(b.frame.columns):
+            ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(b.frame.columns))}{header_row + len(b.frame)}"
+    if len(blocks) == 1 and not blocks[0].notes and not blocks[0].title and blocks[0].freeze is None:
         ws.freeze_panes = "A2"
-    for b, columns in zip(blocks, converted):
+    for b, (columns, formats) in zip(blocks, converted):
         for note in b.notes:
             ws.append([_cell(ws, _excel_value(note))])
         if b.title:
             ws.append([_cell(ws, _excel_value(b.title), bold=True)])
-        ws.append([_cell(ws, _excel_value(str(c)), bold=True) for c in b.frame.columns])
-        for values in zip(*columns):
-            ws.append([_cell(ws, v) for v in values])
+        ws.append([_cell(ws, _excel_value(str(c)), bold=True, header=b.styled) for c in b.frame.columns])
+        wrap_cols = [c in b.wrap for c in b.frame.columns]
+        for values, fmts in zip(zip(*columns), zip(*formats)):
+            ws.append([_cell(ws, v, number_format=f, wrap=w) for v, f, w in zip(values, fmts, wrap_cols)])
         ws.append([])  # a blank line between blocks
 
 
