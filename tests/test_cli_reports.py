@@ -43,14 +43,14 @@ def run(base):
 def test_plan_visits_table(run):
     r = run("plan-visits")
     assert r.exit_code == 0, r.output
-    assert "Visit plan 2026-11-15 – 2027-02-14: 12 visits" in r.output
+    assert "Visit plan 2027-01-01 – 2027-03-31: 12 visits" in r.output
 
 
 def test_plan_visits_json_has_the_briefings(run):
     r = run("plan-visits", "--format", "json")
     assert r.exit_code == 0, r.output
     data = json.loads(r.output)
-    assert data["as_of"] == "2026-11-15" and data["period"] == ["2026-11-15", "2027-02-14"]
+    assert data["as_of"] == "2026-11-15" and data["period"] == ["2027-01-01", "2027-03-31"]  # the next calendar quarter
     assert len(data["visits"]) == 12
     c001 = next(v for v in data["visits"] if v["contact_id"] == "C-001")
     assert c001["executive_id"] == "S-01" and c001["access"] == "introduction"
