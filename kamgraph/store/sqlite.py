@@ -503,17 +503,19 @@ class SQLiteStore(BaseStore):
         """Index the audit entries of ``name`` written after ``after_seq`` by the ids they name
         (``audit_ref``): one pass of ``json_each`` per JSON column, inserted in ref order."""
         parts, params = [], []
+        refs = audit_ref_columns(name)
         for side in ("key", "before", "after"):
-            pairs = [(col, target + ":") for col, targets in audit_ref_columns(name)
-                     if (col in ENTITIES[name].key) == (side == "key") and (side == "key" or col in others)
-                     for target in targets]
-            if not pairs:
-                continue
-            values = ", ".join("(?, ?)" for _ in pairs)
-            parts.append(f'SELECT m."column2" || j."value" AS "ref", a."seq" AS "seq" FROM "audit" a, '
-                         f'json_each(a.{_q(side)}) j, (VALUES {values}) m '
-                         f'WHERE a."seq" > ? AND j."key" = m."column1" AND j."value" IS NOT NULL')
-            params += [v for pair in pairs for v in pair] + [after_seq]
+            cols = [(col, targets) for col, targets in refs
+                    if (col in ENTITIES[name].key) == (side == "key") and (side == "key" or col in others)]
+            # one scan of the JSON per side and target rank (org_id names an account or an organization)
+            for rank in range(max((len(t) for _, t in cols), default=0)):
+                pairs = [(col, targets[rank] + ":") for col, targets in cols if len(targets) > rank]
+                cases = " ".join("WHEN ? THEN ?" for _ in pairs)
+                marks = ", ".join("?" for _ in pairs)
+                parts.append(f'SELECT (CASE j."key" {cases} END) || j."value" AS "ref", a."seq" AS "seq" '
+                             f'FROM "audit" a, json_each(a.{_q(side)}) j '
+                             f'WHERE a."seq" > ? AND j."key" IN ({marks}) AND j."value" IS NOT NULL')
+                params += [v for pair in pairs for v in pair] + [after_seq] + [col for col, _ in pairs]
         if parts:
             c.execute(f'INSERT INTO temp.{REFS} ("ref", "seq") ' + " UNION ALL ".join(parts), params)
 
