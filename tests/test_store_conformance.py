@@ -115,6 +115,15 @@ def test_duplicate_keys_in_one_write_last_row_wins(store, portfolio):
     assert store.counts()["people"] == 7
 
 
+def test_duplicate_keys_count_once_in_a_write_result(store):
+    rows = pd.DataFrame([{"id": "p1", "name": "A", "side": "customer"}, {"id": "p1", "name": "B", "side": "customer"},
+                         {"id": "p2", "name": "C", "side": "customer"}])
+    assert (store.write({"people": rows}).rows, store.audit()["after"].map(lambda d: d["name"]).tolist()) == (
+        {"people": 2}, ["B", "C"])
+    again = store.write({"people": rows})
+    assert (again.rows, again.unchanged) == ({}, {"people": 2})
+
+
 def test_partial_column_upsert_keeps_the_other_columns(store, portfolio):
     store.write(portfolio)
     # people: only id + required columns + title; email, level, notes... stay

@@ -464,7 +464,7 @@ class SQLiteStore(BaseStore):
                 audit_head + f"SELECT ?, ?, ?, 'insert', ?, {_json_object('s', key)}, NULL, "
                 f"{_json_object('s', columns)} FROM {_q(name)} s ORDER BY {order}", (*who, name)).rowcount
             self._audit_refs(c, name, first_seq, others)
-            return written, n
+            return written, written  # (rows repeating a key count once, as in the staged path)
         for stmt in stage_sql(ent, columns):
             c.execute(stmt)
         marks = ", ".join("?" for _ in columns)
