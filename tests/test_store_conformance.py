@@ -512,14 +512,15 @@ def _audit_story(store, portfolio) -> None:
 def test_audit_of_insert_update_delete_and_erase_per_person_and_account(store, portfolio):
     _audit_story(store, portfolio)
     b1 = store.audit("b1")
-    assert list(b1["action"]) == ["insert"] * 7 + ["delete"]
-    # (the tie b1-x2 went with x2's erasure)
+    assert list(b1["action"]) == ["insert"] * 7 + ["delete", "delete"]
+    # (the tie b1-x2 went with x2's erasure; b1's attendance of i2 with i2's delete)
     assert list(b1["entity"]) == ["people", "employment", "assessments", "memberships", "attendance",
-                                  "opportunity_roles", "employment", "employment"]
-    job = b1.iloc[-2]
+                                  "opportunity_roles", "employment", "employment", "attendance"]
+    job = b1.iloc[-3]
     assert (job["actor"], job["source"], job["key"]) == ("bob", "edit: job change", {"person_id": "b1", "org_id": "A1"})
     assert job["after"] == {"person_id": "b1", "org_id": "A1", "title": "Buyer", "since": "2026-05-01"}
-    gone = b1.iloc[-1]
+    assert b1.iloc[-1]["key"] == {"interaction_id": "i2", "person_id": "b1"} and b1.iloc[-1]["source"] == "cli"
+    gone = b1.iloc[-2]
     assert gone["before"] == {"person_id": "b1", "org_id": "A2", "title": None, "team_role": None, "since": None,
                               "until": None} and gone["after"] is None
     # the owner change names both owners: u1 (before) and u2 (after)
@@ -537,17 +538,40 @@ def test_audit_of_insert_update_delete_and_erase_per_person_and_account(store, p
     assert ("accounts", ("A2",)) not in keys and ("opportunities", ("op2",)) not in keys
     a2 = store.audit(account_id="A2")
     assert ("interactions", ("i2",)) in set(zip(a2["entity"], (tuple(k.values()) for k in a2["key"])))
-    assert list(a2["action"])[-1] == "delete" and a2.iloc[-1]["entity"] == "interactions"
-    # both filters: u1's entries that concern A2 (the assessment u1 made of b1 there, the call i2)
+    # deleting i2: its row, then its attendance (b1, u1)
+    assert [(a, e) for a, e in zip(a2["action"], a2["entity"])][-3:] == [
+        ("delete", "interactions"), ("delete", "attendance"), ("delete", "attendance")]
+    # both filters: u1's entries that concern A2 (the assessment u1 made of b1 there, the call
+    # i2 attended, then deleted)
     both = store.audit("u1", account_id="A2")
-    assert [(e, tuple(k.values())) for e, k in zip(both["entity"], both["key"])] == [
-        ("assessments", ("b1", "A2", "2026-03-01")), ("attendance", ("i2", "u1"))]
+    assert [(a, e, tuple(k.values())) for a, e, k in zip(both["action"], both["entity"], both["key"])] == [
+        ("insert", "assessments", ("b1", "A2", "2026-03-01")), ("insert", "attendance", ("i2", "u1")),
+        ("delete", "attendance", ("i2", "u1"))]
     assert store.audit("c1", account_id="A2").empty
     # erased: x2 is in no entry; the erasure is in the write log, with counts only
     assert store.audit("x2").empty
     assert all("x2" not in json.dumps([k, b, a]) for k, b, a in store.audit()[["key", "before", "after"]].values)
     assert store.write_log().iloc[-1]["action"] == "erase_person"
     assert list(store.audit()["seq"]) == sorted(store.audit()["seq"])
+
+
+def test_a_delete_audits_what_it_takes_with_it(store, portfolio):
+    store.write(portfolio)
+    n = len(store.audit())
+    assert store.delete("accounts", pd.DataFrame([{"id": "A2"}]), actor="ann", source="cli") == 1
+    new = store.audit().iloc[n:]
+    got = [(a, e, "/".join(k.values())) for a, e, k in zip(new["action"], new["entity"], new["key"])]
+    # the account first, then (as SQLite's detach walks them) op2 with its role, the call i2
+    # losing its account, b1's job, assessment and x2's membership
+    assert got == [("delete", "accounts", "A2"), ("delete", "opportunity_roles", "b1/op2"),
+                   ("delete", "opportunities", "op2"), ("update", "interactions", "i2"),
+                   ("delete", "employment", "b1/A2"), ("delete", "assessments", "b1/A2/2026-03-01"),
+                   ("delete", "memberships", "x2/A2")]
+    i2 = new[new["entity"] == "interactions"].iloc[0]
+    assert (i2["before"], i2["after"], i2["source"]) == ({"account_id": "A2"}, {"account_id": None}, "cli")
+    assert new.iloc[2]["before"]["name"] == "Other"
+    # found per account afterwards, though the rows are gone
+    assert set(store.audit(account_id="A2")["seq"]) >= set(new["seq"])
 
 
 def test_erasure_leaves_no_trace_in_the_audit_trail(store, portfolio):

@@ -475,7 +475,8 @@ class Neo4jStore(BaseStore):
         require it go, and edge-held references (an interaction's account or opportunity)
         become empty. An account's opportunities go with it; people are erased with
         :meth:`erase_person`. Each deleted row is audited (``before``: the stored row, read
-        first); deleting nothing writes nothing. Returns the number of ``entity`` rows deleted.
+        first), and so is what it takes with it (:meth:`_cascade`); deleting nothing writes
+        nothing. Returns the number of ``entity`` rows deleted.
         """
         check_entity(entity)
         ent = ENTITIES[entity]
@@ -493,6 +494,8 @@ class Neo4jStore(BaseStore):
         if not entries:
             return 0
         if ent.label:
+            entries += self._cascade(entity, sorted(k[0] for k in wanted if k in stored), who)
+        if ent.label:
             ids = sorted(k[0] for k in wanted)
             steps = ([_Step("delete_opportunities_of_accounts", {"ids": ids}, None)] if entity == "accounts" else [])
             steps.append(_Step(f"delete_{entity}", {"ids": ids}, None))
@@ -501,6 +504,32 @@ class Neo4jStore(BaseStore):
             steps = [_Step(f"delete_{entity}", {"rows": rows}, None)]
         with self._errors(f"deleting {entity} from Neo4j"), self._driver.session(database=self.database) as s:
             return s.execute_write(self._delete_tx, steps, entity, actor, entries)
+
+    def _cascade(self, entity: str, ids: Sequence[str], who: tuple) -> list[dict]:
+        """The audit entries of what deleting the ``entity`` nodes ``ids`` takes with it, in
+        the order the SQLite store records them (its ``_detach``): rows requiring them are
+        deleted (an opportunity's own dependents first), optional references are emptied."""
+        out: list[dict] = []
+        wanted = set(ids)
+        for other in WRITE_ORDER:
+            ent = ENTITIES[other]
+            for col in ent.columns:
+                if entity not in col.references:
+                    continue
+                if col.name in ent.filter_columns:
+                    frame = self.read(other, col.name, sorted(wanted))
+                else:
+                    frame = self.read(other)
+                rows = [r for r in to_records(other, frame) if r[col.name] in wanted]
+                rows.sort(key=lambda r: tuple(r[k] for k in ent.key))
+                if col.required:
+                    if ent.key == ("id",) and rows:
+                        out += self._cascade(other, [r["id"] for r in rows], who)
+                    out += [_entry(who, "delete", other, {k: r[k] for k in ent.key}, r, None) for r in rows]
+                else:
+                    out += [_entry(who, "update", other, {k: r[k] for k in ent.key}, {col.name: r[col.name]},
+                                   {col.name: None}) for r in rows]
+        return out
 
     def _delete_tx(self, tx, steps: Sequence[_Step], entity: str, actor: str | None, entries: Sequence[dict]) -> int:
         n = 0

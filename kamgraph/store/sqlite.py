@@ -592,27 +592,44 @@ class SQLiteStore(BaseStore):
             c.executemany(f'INSERT OR REPLACE INTO temp.{STAGE} ({", ".join(_q(k) for k in key)}) VALUES ({marks})',
                           key_values)
             found = f"EXISTS (SELECT 1 FROM temp.{STAGE} k WHERE {_key_match('k', 's', ent)})"
-            first_seq = c.execute('SELECT COALESCE(MAX("seq"), 0) FROM "audit"').fetchone()[0]
-            n = c.execute(
-                'INSERT INTO "audit" ("at", "actor", "source", "action", "entity", "key", "before", "after") '
-                f"SELECT ?, ?, ?, 'delete', ?, {_json_object('s', key)}, {_json_object('s', ent.column_names)}, "
-                f"NULL FROM main.{_q(entity)} s WHERE {found} ORDER BY {', '.join('s.' + _q(k) for k in key)}",
-                (utc_now(), actor, source, entity)).rowcount
+            who = (utc_now(), actor, source)
+            self._begin_refs(c)
+            n = self._audit_rows_of(c, entity, "delete", found, who)
             if n:
-                self._begin_refs(c)
-                self._audit_refs(c, entity, first_seq, ent.column_names)
-                self._end_refs(c)
                 if ent.key == ("id",):
                     ids = [r[0] for r in c.execute(f'SELECT "id" FROM temp.{STAGE}')]
-                    self._detach(c, entity, ids)
+                    self._detach(c, entity, ids, who)
                 c.execute(f"DELETE FROM main.{_q(entity)} AS s WHERE {found}")
                 self._log(c, actor, "delete", {entity: n})
                 self._bump(c)
+            self._end_refs(c)
             c.execute(f"DROP TABLE temp.{STAGE}")
         return n
 
-    def _detach(self, c: sqlite3.Connection, entity: str, ids: list[str]) -> None:
-        """Remove or null every row pointing at the node rows about to be deleted."""
+    def _audit_rows_of(self, c: sqlite3.Connection, entity: str, action: str, where: str, who: tuple,
+                       params: Sequence = (), column: str | None = None) -> int:
+        """Audit the rows of ``entity`` (alias ``s``) matching ``where``, in key order, before they
+        are deleted (``before``: the stored row) or, with ``column``, before that column is
+        emptied (an update of it); returns how many."""
+        ent = ENTITIES[entity]
+        first_seq = c.execute('SELECT COALESCE(MAX("seq"), 0) FROM "audit"').fetchone()[0]
+        if column is None:
+            before, after, cols = _json_object("s", ent.column_names), "NULL", ent.column_names
+        else:
+            before, after, cols = _json_object("s", [column]), f"json_object({_lit(column)}, NULL)", [column]
+        n = c.execute(
+            'INSERT INTO "audit" ("at", "actor", "source", "action", "entity", "key", "before", "after") '
+            f"SELECT ?, ?, ?, ?, ?, {_json_object('s', list(ent.key))}, {before}, {after} "
+            f"FROM main.{_q(entity)} s WHERE {where} ORDER BY {', '.join('s.' + _q(k) for k in ent.key)}",
+            (*who, action, entity, *params)).rowcount
+        if n:
+            self._audit_refs(c, entity, first_seq, [col for col in cols if col not in ent.key])
+        return n
+
+    def _detach(self, c: sqlite3.Connection, entity: str, ids: list[str], who: tuple | None = None) -> None:
+        """Remove or null every row pointing at the node rows about to be deleted; with
+        ``who`` (at, actor, source), each such row is audited first (a delete, or an update
+        emptying the column)."""
         payload = json.dumps(ids)
         for other in WRITE_ORDER:
             ent = ENTITIES[other]
@@ -625,9 +642,13 @@ class SQLiteStore(BaseStore):
                         select = f"SELECT \"id\" FROM {_q(other)} WHERE {cond}"
                         sub = [r[0] for r in c.execute(select, (payload,))]
                         if sub:
-                            self._detach(c, other, sub)
+                            self._detach(c, other, sub, who)
+                    if who is not None:
+                        self._audit_rows_of(c, other, "delete", f"s.{cond}", who, (payload,))
                     stmt = f"DELETE FROM {_q(other)} WHERE {cond}"
                 else:
+                    if who is not None:
+                        self._audit_rows_of(c, other, "update", f"s.{cond}", who, (payload,), column=col.name)
                     stmt = f"UPDATE {_q(other)} SET {_q(col.name)} = NULL WHERE {cond}"
                 c.execute(stmt, (payload,))
 
