@@ -105,10 +105,10 @@ def test_report_writes_workbook_csv_html_and_maps(run, tmp_path):
     out = tmp_path / "rep"
     r = run("report", "--out", str(out))
     assert r.exit_code == 0, r.output
-    assert "Coverage report as of 2026-11-15 (all accounts)" in r.output
+    assert "Coverage report as of 2026-11-15" in r.output and "Scope: All accounts (12)" in r.output
     wb = openpyxl.load_workbook(out / "coverage.xlsx")
-    assert wb.sheetnames[:3] == ["Summary", "Accounts", "Buying centers"]
-    assert len(list(wb["Accounts"].iter_rows())) == 13
+    assert wb.sheetnames[:4] == ["README", "Summary", "Accounts", "Buying centers"]
+    assert len(list(wb["Accounts"].iter_rows())) == 14  # the scope line, the header, 12 accounts
     gaps = pd.read_csv(out / "csv" / "gaps.csv")
     assert {"A-01", "A-12"} <= set(gaps["account_id"])
     assert "<svg" in (out / "report.html").read_text(encoding="utf-8")
@@ -121,7 +121,45 @@ def test_report_scoped_with_previous(run, tmp_path):
     r = run("report", "--out", str(out), "--previous", "2026-06-01", "--account", "A-03", "--no-maps")
     assert r.exit_code == 0, r.output
     about = pd.read_csv(out / "csv" / "about.csv", keep_default_na=False).set_index("item")["value"]
-    assert (about["previous"], about["scope"]) == ("2026-06-01", "A-03")
+    assert (about["previous"], about["scope"]) == (
+        "2026-06-01", "Shenzhen Pengcheng Electronics 深圳鹏城电子股份有限公司 (A-03): 1 of 12 accounts")
     assert not (out / "maps").exists()
     r = run("report", "--out", str(out), "--previous", "later")
     assert r.exit_code == 1 and "--previous must be a date" in r.output
+
+
+def test_report_by_region_and_tier_writes_only_those_accounts_and_says_the_scope(run, tmp_path):
+    out = tmp_path / "east"
+    r = run("report", "--out", str(out), "--region", "East China", "--tier", "gold", "--no-maps")
+    assert r.exit_code == 0, r.output
+    sentence = "East China, gold accounts: 1 of 12 accounts"
+    assert f"Scope: {sentence}" in r.output
+    wb = openpyxl.load_workbook(out / "coverage.xlsx")
+    rows = list(wb["Accounts"].iter_rows(values_only=True))
+    assert rows[0][0] == f"Scope: {sentence}. As of 2026-11-15."
+    assert [row[1] for row in rows[2:]] == ["A-06"]  # Hangzhou Tianmu, the one East China gold account
+    assert {row[1] for row in list(wb["Gaps"].iter_rows(values_only=True))[2:]} == {"A-06"}
+    pareto = pd.read_csv(out / "csv" / "pareto.csv")
+    assert pareto["account_id"].tolist() == ["A-06"] and pareto["cum_revenue_share"].tolist() == [1.0]
+    assert pd.read_csv(out / "csv" / "accounts.csv")["account_id"].tolist() == ["A-06"]
+    assert sentence in (out / "csv" / "README.txt").read_text(encoding="utf-8-sig")
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert f"Scope: {sentence}" in html and "Shanghai Lanxin" not in html
+
+
+def test_report_repeatable_filters_and_owner(run, tmp_path):
+    out = tmp_path / "owner"
+    r = run("report", "--out", str(out), "--owner", "S-14", "--tier", "silver", "--tier", "gold", "--no-maps")
+    assert r.exit_code == 0, r.output
+    assert "Scope: Silver and gold accounts owned by Shi Jiawei 史家伟 (S-14): 2 of 12 accounts" in r.output
+    assert pd.read_csv(out / "csv" / "accounts.csv")["account_id"].tolist() == ["A-09", "A-12"]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--region", "Mars"], "--region: no account has 'Mars'; known: East China, Europe"),
+    (["--tier", "platinum"], "--tier: no account has 'platinum'"),
+    (["--region", "Japan", "--tier", "diamond"], "no account is in the scope: Japan, diamond accounts"),
+])
+def test_report_scope_errors(run, tmp_path, args, message):
+    r = run("report", "--out", str(tmp_path / "x"), "--no-maps", *args)
+    assert r.exit_code == 1 and message in r.output

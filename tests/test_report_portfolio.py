@@ -23,6 +23,7 @@ from kamgraph.report.portfolio import (
     KEY_SETTINGS,
     SHEETS,
     TABLES,
+    ReportScope,
     build_coverage_report,
     map_file_name,
     settings_hash,
@@ -73,7 +74,9 @@ def test_about_states_date_scope_and_settings(report, settings):
     about = dict(zip(report.about["item"], report.about["value"]))
     assert about["as_of"] == "2026-11-15"
     assert about["previous"] == "2026-10-15"  # default: one month before
-    assert about["scope"] == "all accounts"
+    assert about["scope"] == "All accounts (12)"
+    assert about["scope_filters"] == "none"
+    assert about["tiers"] == "portfolio-relative"
     assert about["settings_hash"] == settings_hash(settings)
     for name in KEY_SETTINGS:
         assert f"setting {name}" in about
@@ -156,30 +159,104 @@ def test_previous_must_be_before_as_of(snap, settings):
 
 # -- files ------------------------------------------------------------------------------------
 
+def _sheet(wb, name):
+    """(scope line, header, rows) of a data sheet: the scope in words above the header row."""
+    rows = list(wb[name].iter_rows(values_only=True))
+    return rows[0][0], list(rows[1]), rows[2:]
+
+
 def test_excel_sheets_match_the_tables(files, report):
     wb = openpyxl.load_workbook(files["xlsx"])
-    assert wb.sheetnames == list(SHEETS)
+    assert wb.sheetnames == list(SHEETS) and wb.sheetnames[0] == "README"
     assert "f" not in {c.data_type for ws in wb.worksheets for row in ws.iter_rows() for c in row}
-    ws = wb["Gaps"]
-    rows = list(ws.iter_rows(values_only=True))
-    assert list(rows[0]) == list(report.gaps.columns)
-    assert len(rows) == 1 + len(report.gaps)
-    col = {name: i for i, name in enumerate(rows[0])}
-    kinds = [r[col["kind"]] for r in rows[1:]]
-    assert kinds == report.gaps["kind"].tolist()
-    assert [r[col["priority"]] for r in rows[1:]] == pytest.approx(report.gaps["priority"].tolist())
-    summary = list(wb["Summary"].iter_rows(values_only=True))
-    assert summary[0][0] == "About this report"
-    assert ("as_of", "2026-11-15", "every figure is as of this date") in [tuple(r[:3]) for r in summary]
-    acc = list(wb["Accounts"].iter_rows(values_only=True))
-    header = list(acc[0])
-    a01 = next(r for r in acc if r[0] == "A-01")
-    assert a01[header.index("coverage_score")] == pytest.approx(0.7535, abs=1e-4)
+    scope, header, rows = _sheet(wb, "Gaps")
+    assert scope == "Scope: All accounts (12). As of 2026-11-15."
+    assert header[:8] == ["Account", "Account id", "Tier", "Gap", "Priority", "Severity", "Who", "Suggested action"]
+    assert len(rows) == len(report.gaps)
+    col = {name: i for i, name in enumerate(header)}
+    assert [r[col["Gap"]] for r in rows] == report.gaps["kind"].str.replace("_", " ").tolist()
+    assert [r[col["Priority"]] for r in rows] == pytest.approx(report.gaps["priority"].tolist())
+    assert rows[0][col["Who"]] == "Zhou Jianguo 周建国 (C-001)"  # names beside ids
+    assert rows[0][col["Who acts"]] == "Chen Hao 陈昊 (S-01)"
+    readme = [r for r in wb["README"].iter_rows(values_only=True)]
+    assert readme[0][0] == "kamgraph coverage report, 2026-11-15"
+    assert readme[1][0] == "Scope: All accounts (12). As of 2026-11-15."
+    assert any(r[:3] == ("as_of", "2026-11-15", "every figure is as of this date") for r in readme)
+    _, acc_header, acc = _sheet(wb, "Accounts")
+    a01 = next(r for r in acc if r[1] == "A-01")
+    assert a01[acc_header.index("Coverage score")] == pytest.approx(0.7535, abs=1e-4)
     assert wb.properties.created == pd.Timestamp("2026-11-15").to_pydatetime()
 
 
+def test_excel_is_for_people_headers_names_formats_filters(files, report):
+    wb = openpyxl.load_workbook(files["xlsx"])
+    for name in list(SHEETS)[2:]:  # every data sheet: the scope, then a header in words, filtered and frozen
+        ws = wb[name]
+        scope, header, rows = _sheet(wb, name)
+        assert scope.startswith("Scope: All accounts (12).")
+        assert all(h and "_" not in h for h in header), (name, header)
+        assert ws.auto_filter.ref == f"A2:{openpyxl.utils.get_column_letter(len(header))}{len(rows) + 2}", name
+        assert ws.freeze_panes is not None and ws.freeze_panes.endswith("3"), name
+    ws = wb["Accounts"]
+    _, header, rows = _sheet(wb, "Accounts")
+    assert ws.freeze_panes == "B3"  # the header row and the account names stay in view
+    col = {h: i + 1 for i, h in enumerate(header)}
+    row_of = {r[col["Account id"] - 1]: i + 3 for i, r in enumerate(rows)}
+
+    def cell(account, column):
+        return ws.cell(row=row_of[account], column=col[column])
+
+    assert cell("A-01", "Revenue").value == 236_000_000 and cell("A-01", "Revenue").number_format == '#,##0 "CNY"'
+    assert cell("A-02", "Revenue").number_format == '#,##0 "EUR"' and cell("A-02", "Currency").value == "EUR"
+    assert cell("A-05", "Currency").value == "SGD" and cell("A-11", "Currency").value == "JPY"
+    assert cell("A-01", "Coverage score").number_format == "0.0%"
+    assert cell("A-01", "Decision maker coverage").number_format == "0.0%"
+    assert cell("A-01", "Value score").number_format == "0.00"
+    assert cell("A-01", "Gaps").number_format == "0"
+    assert cell("A-01", "Account responsible (AR)").value == "Gu Weiming 顾伟明 (S-03)"
+    assert cell("A-01", "Executive sponsor").value == "Chen Hao 陈昊 (S-01)"
+    assert cell("A-01", "Owner").value == "Gu Weiming 顾伟明 (S-03)"
+    assert cell("A-01", "Tier").value == "diamond"
+    # widths fit: the account names (wide characters count twice) and short ids
+    assert ws.column_dimensions["A"].width >= 50 and ws.column_dimensions["B"].width <= 14
+    gaps = wb["Gaps"]
+    _, g_header, _ = _sheet(wb, "Gaps")
+    action = openpyxl.utils.get_column_letter(g_header.index("Suggested action") + 1)
+    assert gaps.column_dimensions[action].width == 60 and gaps[f"{action}3"].alignment.wrap_text
+    team = wb["Team"]
+    _, t_header, t_rows = _sheet(wb, "Team")
+    s01 = next(i for i, r in enumerate(t_rows) if r[0] == "Chen Hao 陈昊 (S-01)")
+    assert team.cell(row=s01 + 3, column=t_header.index("Share of strong ties") + 1).number_format == "0.0%"
+    assert "A-01: executive sponsor" in t_rows[s01][t_header.index("Team roles")]
+    summary = [r for r in wb["Summary"].iter_rows()]
+    share = next(r for r in summary if r[0].value == "Share of revenue from the top 20% of accounts")
+    assert share[1].value == pytest.approx(0.7183, abs=1e-4) and share[1].number_format == "0.0%"
+    count = next(r for r in summary if r[0].value == "Decision-makers")
+    assert count[1].value == 11 and count[1].number_format == "0"
+    tiers_header = next(i for i, r in enumerate(summary) if r[0].value == "Tier")
+    diamond = summary[tiers_header + 1]
+    assert diamond[0].value == "diamond" and diamond[3].number_format == "0.0%"  # share of revenue
+
+
+def test_readme_sheet_says_what_each_sheet_and_column_means(files):
+    wb = openpyxl.load_workbook(files["xlsx"])
+    rows = [r for r in wb["README"].iter_rows(values_only=True)]
+    text = [str(r[0]) for r in rows if r[0]]
+    assert any("portfolio-relative" in t for t in text)  # why tiers are the exception
+    sheets = {r[0]: r[1] for r in rows if r[0] in SHEETS and r[1]}
+    assert set(sheets) == set(SHEETS) - {"README"}
+    meaning = {(r[0], r[1]): r[2] for r in rows if r[0] in SHEETS and r[2]}
+    assert "role-weighted" in meaning[("Accounts", "Coverage score")]
+    assert meaning[("Gaps", "Suggested action")]
+    for sheet in list(SHEETS)[2:]:  # every header of every data sheet is explained
+        _, header, _ = _sheet(wb, sheet)
+        assert {(sheet, h) for h in header} <= set(meaning), sheet
+
+
 def test_csv_folder_matches_the_tables(files, report):
-    assert sorted(p.name for p in files["csv_paths"]) == sorted(f"{t}.csv" for t in TABLES)
+    assert sorted(p.name for p in files["csv_paths"]) == sorted([f"{t}.csv" for t in TABLES] + ["README.txt"])
+    readme = (files["csv"] / "README.txt").read_text(encoding="utf-8-sig")
+    assert "Scope: All accounts (12). As of 2026-11-15." in readme and "  coverage_score: role-weighted" in readme
     g = pd.read_csv(files["csv"] / "gaps.csv", keep_default_na=False)
     assert g["kind"].tolist() == report.gaps["kind"].tolist()
     assert g["target_id"].tolist() == report.gaps["target_id"].fillna("").tolist()
@@ -216,7 +293,9 @@ def test_html_report_is_self_contained_with_charts(files, report):
     assert "script" not in p.tags and "link" not in p.tags and "img" not in p.tags
     assert all(r.startswith("#") for r in p.refs)  # in-page anchors only: opens offline
     text = "".join(p.text)
-    assert "As of 2026-11-15" in text and "scope: all accounts" in text
+    assert "As of 2026-11-15" in text and "Scope: All accounts (12)" in text
+    assert "portfolio-relative" in text
+    assert "236,000,000 CNY" in text and "71.8%" in text  # revenue with its currency, shares as %
     assert settings_hash(report.settings) in text
     assert "Mean coverage score by tier" in text and "Open gaps by kind" in text
     assert "Zhou Jianguo 周建国" in text
@@ -234,7 +313,8 @@ def test_reproducible_byte_identical(report, settings):
 
 def test_scoped_report_with_an_older_previous_date_and_maps(snap, settings, tmp_path):
     r = build_coverage_report(snap, settings, previous="2026-06-01", accounts=["A-03"])
-    assert r.scope == ("A-03",) and r.scope_label == "A-03"
+    assert r.scope == ("A-03",)
+    assert r.scope_label == "Shenzhen Pengcheng Electronics 深圳鹏城电子股份有限公司 (A-03): 1 of 12 accounts"
     assert set(r.accounts["account_id"]) == {"A-03"} and set(r.gaps["account_id"]) == {"A-03"}
     # story: C-042 Liang Xiaoqing turned supporter -> skeptic on 2026-06-18
     turned = r.trends[(r.trends["kind"] == "attitude") & (r.trends["person_id"] == "C-042")]
@@ -271,7 +351,7 @@ def test_hostile_names_are_escaped_and_neutralized(tmp_path):
     cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row]
     assert "f" not in {c.data_type for c in cells}
     texts = {c.value for c in cells if isinstance(c.value, str)}
-    assert "'=HYPERLINK(\"http://x\",\"y\")" in texts and "'=cmd|' /C calc'!A0" in texts
+    assert "'=HYPERLINK(\"http://x\",\"y\") (c1)" in texts and "'=cmd|' /C calc'!A0" in texts
     assert not any(t.startswith(("=", "+", "-", "@")) for t in texts)
 
 
@@ -284,3 +364,84 @@ def test_settings_summary_lists_key_and_changed_settings():
     assert len(summary) == len(KEY_SETTINGS) + 1
     assert settings_hash(s) != settings_hash(Settings())
     assert settings_hash(Settings(as_of="2026-01-01")) != settings_hash(Settings())
+
+
+# -- scoped reports: every figure on the scope, the scope in words -----------------------------
+
+def _five_accounts():
+    """Five accounts, revenue 50, 30, 10, 6, 4 (total 100); four of them in the East."""
+    acc = [("A1", "West", 50.0, "gold", "CN"), ("A2", "East", 30.0, "gold", "US"), ("A3", "East", 10.0, "silver", "CN"),
+           ("A4", "East", 6.0, "silver", "DE"), ("A5", "East", 4.0, "silver", "JP")]
+    return build_snapshot(
+        accounts=[{"id": i, "name": f"Account {i}", "region": r, "revenue": v, "tier": t, "country": c,
+                   "owner_id": "u1" if i in ("A2", "A3") else "u2"} for i, r, v, t, c in acc],
+        people=[{"id": "u1", "name": "Ann Owner", "side": "internal", "level": 2},
+                {"id": "u2", "name": "Bo Owner", "side": "internal", "level": 2}]
+        + [{"id": f"c{i}", "name": f"Contact {i}", "side": "customer", "level": 1, "org_id": f"A{i}",
+            "decision_role": "decision_maker", "attitude": "neutral"} for i in range(1, 6)],
+        ties=[{"person_id": "u1", "other_id": "c2", "kind": "friend", "strength": 5}],
+    )
+
+
+def test_pareto_tier_shares_and_kpis_are_computed_on_the_scope():
+    snap, settings = _five_accounts(), Settings(as_of="2026-06-30")
+    whole = build_coverage_report(snap, settings)
+    assert whole.pareto["in_top"].tolist() == [True, False, False, False, False]  # ceil(0.2 * 5) = 1
+    assert dict(zip(whole.summary["kpi"], whole.summary["value"]))["revenue_share_top_20%"] == pytest.approx(0.5)
+
+    east = build_coverage_report(snap, settings, scope=ReportScope(regions=("East",)))
+    assert east.scope == ("A2", "A3", "A4", "A5")
+    # by hand: the East's revenue is 30 + 10 + 6 + 4 = 50; its top 20% is ceil(0.8) = 1 account, A2: 30 / 50
+    assert east.pareto["account_id"].tolist() == ["A2", "A3", "A4", "A5"]
+    assert east.pareto["cum_revenue_share"].tolist() == pytest.approx([0.6, 0.8, 0.92, 1.0])
+    assert east.pareto["cum_account_share"].tolist() == pytest.approx([0.25, 0.5, 0.75, 1.0])
+    assert east.pareto["in_top"].tolist() == [True, False, False, False]
+    assert east.pareto["currency"].tolist() == ["USD", "CNY", "EUR", "JPY"]
+    kpi = dict(zip(east.summary["kpi"], east.summary["value"]))
+    assert kpi["revenue_share_top_20%"] == pytest.approx(0.6) and kpi["accounts"] == 4
+    assert kpi["decision_makers"] == 4 and kpi["decision_makers_covered"] == 1
+    tiers = east.tiers.set_index("tier")
+    assert tiers.loc["gold", "revenue"] == 30 and tiers.loc["gold", "revenue_share"] == pytest.approx(0.6)
+    assert tiers.loc["silver", "revenue_share"] == pytest.approx(0.4)
+    # tiers themselves stay portfolio-relative: the same tier and value score as in the whole report
+    w = whole.accounts.set_index("account_id")
+    e = east.accounts.set_index("account_id")
+    assert e["value_score"].to_dict() == w["value_score"].reindex(e.index).to_dict()
+    assert "A1" not in set(east.gaps["account_id"]) and set(east.team["internal_id"]) == {"u1"}
+    assert set(east.strength_trend["tier"]) <= {"gold", "silver", "all in scope"}
+
+
+def test_the_scope_in_words(snap, settings):
+    scope = ReportScope(regions=("East China",), tiers=("gold", "diamond"))
+    assert scope.account_ids(snap, settings) == ["A-01", "A-06"]
+    assert scope.describe(snap, 2) == "East China, gold and diamond accounts: 2 of 12 accounts"
+    assert ReportScope(tiers=("silver",)).describe(snap, 5) == "Silver accounts: 5 of 12 accounts"
+    assert ReportScope(owners=("S-14",)).describe(snap, 2) == "Accounts owned by Shi Jiawei 史家伟 (S-14): 2 of 12 accounts"
+    assert ReportScope(owners=("S-14",)).account_ids(snap, settings) == ["A-09", "A-12"]
+    assert ReportScope().describe(snap) == "All accounts (12)"
+    assert scope.filters_text() == "tier=gold,diamond; region=East China"
+    with pytest.raises(ConfigError, match="no account is in the scope: Japan, diamond and gold accounts"):
+        build_coverage_report(snap, settings, scope=ReportScope(regions=("Japan",), tiers=("diamond", "gold")))
+
+
+def test_every_output_of_a_scoped_report_holds_only_its_accounts_and_says_so(snap, settings, tmp_path):
+    r = build_coverage_report(snap, settings, scope=ReportScope(regions=("East China",), tiers=("gold", "diamond")))
+    sentence = "Scope: East China, gold and diamond accounts: 2 of 12 accounts. As of 2026-11-15."
+    wb = openpyxl.load_workbook(io.BytesIO(r.excel_bytes()))
+    assert [c.value for c in next(wb["README"].iter_rows(min_row=2, max_row=2))][0] == sentence
+    for sheet, column in (("Accounts", "Account id"), ("Gaps", "Account id"), ("Buying centers", "Account id"),
+                          ("Pareto", "Account id")):
+        scope, header, rows = _sheet(wb, sheet)
+        assert scope == sentence
+        assert {row[header.index(column)] for row in rows} == {"A-01", "A-06"}, sheet
+    with zipfile.ZipFile(io.BytesIO(r.csv_zip_bytes())) as z:
+        assert z.namelist()[0] == "README.txt"
+        assert sentence in z.read("README.txt").decode("utf-8-sig")
+        acc = pd.read_csv(io.BytesIO(z.read("accounts.csv")))
+        assert acc["account_id"].tolist() == ["A-01", "A-06"]
+        assert pd.read_csv(io.BytesIO(z.read("pareto.csv")))["cum_revenue_share"].iloc[-1] == 1
+    page = _Page()
+    page.feed(r.html())
+    text = "".join(page.text)
+    assert "Scope: East China, gold and diamond accounts: 2 of 12 accounts" in text
+    assert "Hangzhou Tianmu" in text and "Bayern" not in text and "Shenzhen" not in text

@@ -35,6 +35,7 @@ h1 { font-size: 1.6em; margin-bottom: .2em; }
 h2 { font-size: 1.25em; margin-top: 1.8em; border-bottom: 1px solid #ccc; padding-bottom: .2em; }
 h3 { font-size: 1.05em; margin-top: 1.2em; }
 .meta { color: #555; font-size: .9em; }
+.scope { font-size: 1.1em; margin: .3em 0; }
 table { border-collapse: collapse; font-size: .82em; margin: .6em 0 1em 0; }
 th, td { border: 1px solid #ddd; padding: 3px 6px; vertical-align: top; text-align: left; }
 th { background: #f3f3f3; }
@@ -184,41 +185,86 @@ def _defs(items: Iterable[tuple[str, str]]) -> str:
 # -- the coverage report --------------------------------------------------------------------
 
 _SECTIONS = (
-    ("accounts", "Accounts", ["account_id", "account_name", "tier", "region", "contacts", "buying_center",
-                              "buying_center_covered", "coverage_score", "threads", "iron_triangle_complete",
-                              "missing_team_roles", "gaps", "top_gap_priority"]),
-    ("gaps", "Gaps", ["account_name", "tier", "kind", "priority", "target_name", "evidence", "action"]),
-    ("buying_centers", "Buying centers", ["account_name", "name", "title", "decision_role", "attitude", "influence",
-                                          "best_strength", "best_internal_name", "covered", "peer_covered",
+    ("accounts", "Accounts", ["account_name", "account_id", "tier", "region", "owner_id", "revenue", "currency",
+                              "contacts", "buying_center", "buying_center_covered", "coverage_score", "threads",
+                              "iron_triangle_complete", "missing_team_roles", "gaps", "top_gap_priority"]),
+    ("gaps", "Gaps", ["account_name", "tier", "kind", "priority", "target_id", "action", "evidence"]),
+    ("buying_centers", "Buying centers", ["account_name", "contact_id", "title", "decision_role", "attitude",
+                                          "influence", "best_strength", "best_internal_id", "covered", "peer_covered",
                                           "threads", "trend"]),
-    ("access_paths", "Access paths", ["account_name", "target_name", "decision_role", "rank", "score",
+    ("access_paths", "Access paths", ["account_name", "target_id", "decision_role", "rank", "score",
                                       "explanation"]),
     ("trends", "Changes since the previous period", ["date", "kind", "description"]),
-    ("team", "Team", ["name", "title", "level", "team_roles", "accounts", "threads", "strong_ties", "best_tie_to",
-                      "sole_thread_to", "load_share", "key_person_risk"]),
+    ("team", "Team", ["internal_id", "title", "level", "team_roles", "accounts", "threads", "strong_ties",
+                      "best_tie_to", "sole_thread_to", "load_share", "key_person_risk"]),
 )
 
 
+def _html_frame(report: "CoverageReport", key: str, cols: Sequence[str] | None = None) -> pd.DataFrame:
+    """A report table as people read it (:meth:`CoverageReport.readable`), numbers written
+    with their format: shares as %, revenue with its currency, strengths with two decimals."""
+    r = report.readable(key)
+    keep = [c.header for c in r.columns if cols is None or c.name in cols]
+    if cols is not None:  # the order of ``cols``
+        order = {name: i for i, name in enumerate(cols)}
+        keep = [c.header for c in sorted((c for c in r.columns if c.name in order), key=lambda c: order[c.name])]
+    out = r.frame[keep].copy()
+    for h in keep:
+        fmt = r.formats.get(h)
+        if fmt is None:
+            continue
+        fmts = [fmt] * len(out) if isinstance(fmt, str) else list(fmt)
+        out[h] = [_formatted(v, f) for v, f in zip(out[h].tolist(), fmts)]
+    return out
+
+
+def _formatted(v, fmt: str | None):
+    """``v`` as text in the spirit of its Excel number format (other values as they are)."""
+    if fmt is None or v is None or isinstance(v, (bool, np.bool_, str)) or (isinstance(v, float) and math.isnan(v)):
+        return v
+    if isinstance(v, pd.Timestamp) or hasattr(v, "strftime"):
+        return pd.Timestamp(v).strftime("%Y-%m" if fmt == "yyyy-mm" else "%Y-%m-%d")
+    if not isinstance(v, (int, float, np.integer, np.floating)):
+        return v
+    v = float(v)
+    if fmt.startswith("+0%"):
+        return f"{v:+.0%}"
+    if "%" in fmt:
+        return f"{v:.1%}" if fmt == "0.0%" else f"{v:.0%}"
+    if fmt.startswith("+0.00"):
+        return f"{v:+.2f}"
+    if "#,##0" in fmt:
+        literal = fmt.split('"')[1] if '"' in fmt else ""
+        return f"{v:,.0f}" + (f" {literal}" if literal else "")
+    if fmt == "0.00":
+        return f"{v:.2f}"
+    if fmt == "0":
+        return f"{v:.0f}"
+    return v
+
+
 def render_coverage_report(report: "CoverageReport") -> str:
-    """The report as one offline HTML page: about, KPIs, three charts, every table."""
+    """The report as one offline HTML page: the scope in words, KPIs, three charts, every table."""
     t = report.tables
     about = t["about"]
     body = [f"<h1>{esc(report.title)}</h1>",
+            f'<p class="scope"><strong>Scope: {esc(report.scope_label)}</strong></p>',
             f'<p class="meta">As of <strong>{esc(report.as_of.date())}</strong> · scope: {esc(report.scope_label)}'
             f" · previous period from {esc(report.previous.date())} · settings "
             f"{esc(about.loc[about['item'] == 'settings_hash', 'value'].iloc[0])}</p>",
+            f'<p class="note">{esc(report.tiers_note)}</p>',
             "<nav>" + "".join(f'<a href="#{k}">{esc(label)}</a>' for k, label, _ in
                               (("summary", "Summary", None), ("charts", "Charts", None), *_SECTIONS)) + "</nav>"]
 
     body.append('<h2 id="summary">Summary</h2>')
-    body.append(table_html(t["summary"]))
-    body.append("<h3>Tiers</h3>" + table_html(t["tiers"]))
-    body.append("<h3>Pareto</h3>" + table_html(t["pareto"]))
+    body.append(table_html(_html_frame(report, "summary")))
+    body.append("<h3>Tiers</h3>" + table_html(_html_frame(report, "tiers")))
+    body.append("<h3>Pareto</h3>" + table_html(_html_frame(report, "pareto")))
 
     body.append('<h2 id="charts">Charts</h2><div class="charts">')
     tiers = t["tiers"]
     body.append(bar_chart_svg([(str(r.tier), float(r.mean_coverage_score)) for r in tiers.itertuples()],
-                              "Mean coverage score by tier", max_value=1.0))
+                              "Mean coverage score by tier", max_value=1.0, value_format="{:.0%}"))
     counts = t["gaps"]["kind"].value_counts()
     from kamgraph.analysis.gaps import GAP_KINDS
 
@@ -238,7 +284,7 @@ def render_coverage_report(report: "CoverageReport") -> str:
     for key, label, cols in _SECTIONS:
         df = t[key]
         body.append(f'<h2 id="{key}">{esc(label)} <span class="note">({len(df)} rows)</span></h2>')
-        body.append(table_html(df[[c for c in cols if c in df.columns]]))
+        body.append(table_html(_html_frame(report, key, [c for c in cols if c in df.columns])))
 
     body.append('<h2 id="about">About this report</h2>')
     body.append(_defs((str(i), f"{v} ({n})" if n else str(v)) for i, v, n in about.itertuples(index=False)))

@@ -6,11 +6,11 @@ tables in a :class:`CoverageReport`:
 ``summary``
     portfolio KPIs (one row each: ``kpi, value, detail``);
 ``tiers``
-    per tier: accounts, revenue and its share, problem accounts, mean coverage score,
-    decision-makers covered, gaps, and the tier policy;
+    per tier: accounts, revenue and its share of the report's revenue, problem accounts,
+    mean coverage score, decision-makers covered, gaps, and the tier policy;
 ``pareto``
-    accounts by revenue with cumulative shares and ``in_top`` (the top
-    ``tiers.pareto_share``);
+    the report's accounts by revenue (and its currency) with cumulative shares of the
+    report's accounts and revenue, and ``in_top`` (the top ``tiers.pareto_share``);
 ``accounts``
     :func:`~kamgraph.analysis.coverage.account_coverage` with the account's tier, value
     score, problem flag, region and gap counts;
@@ -32,9 +32,18 @@ tables in a :class:`CoverageReport`:
     the best tie to, contacts only they reach, share of the portfolio's strong ties (load),
     key-person risks.
 
-Every output states its as-of date, scope and settings (:func:`settings_summary`: the key
-thresholds, every non-default value and a hash of all settings), in the ``about`` table
-(the top of the Summary sheet, ``about.csv``, the HTML header).
+A report covers a :class:`ReportScope` (tiers, regions, owners, accounts: the portfolio
+page's filters, ``kamgraph report --tier --region --owner --account``) and every figure is
+computed on its accounts, except tiers, which rank an account against the whole portfolio
+by definition (:data:`TIERS_NOTE`). Every output states its scope in words at the top
+(``East China, gold and diamond accounts: 5 of 12 accounts``), its as-of date and settings
+(:func:`settings_summary`: the key thresholds, every non-default value and a hash of all
+settings), in the ``about`` table (the README sheet, ``about.csv``, the HTML header).
+
+The workbook is for people (:mod:`kamgraph.report.columns`): a README sheet first saying
+what each sheet and column means, headers in words, names beside ids, % and currency
+formats, filters and frozen headers. The CSV files keep the tables' own column names (for
+pipes), with a README.txt in the zip (:meth:`CoverageReport.csv_zip_bytes`).
 
 Reproducible: rows are sorted on explicit keys, CSV floats have a fixed format, and the
 workbook carries the as-of date instead of the wall clock, so the same store and as-of
@@ -69,29 +78,67 @@ from kamgraph.analysis.tiering import account_tiers, pareto, tier_policy_table
 from kamgraph.analysis.trends import monthly_series, relationship_changes, trends
 from kamgraph.errors import ConfigError
 from kamgraph.model import DecisionRole
+from kamgraph.report.columns import CATALOGUE, Readable, readable
+from kamgraph.report.currency import account_currencies
 from kamgraph.report.relmap import MapTooLarge, account_map
-from kamgraph.report.spreadsheet import SheetBlock, csv_bytes, workbook_bytes
+from kamgraph.report.spreadsheet import (
+    SheetBlock,
+    csv_bytes,
+    strip_control,
+    workbook_bytes,
+    zip_bytes,
+)
 from kamgraph.settings import Settings
 from kamgraph.snapshot import Snapshot
 
-__all__ = ["CoverageReport", "build_coverage_report", "settings_summary", "settings_hash", "settings_items",
-           "KEY_SETTINGS", "TABLES"]
+__all__ = ["CoverageReport", "ReportScope", "build_coverage_report", "settings_summary", "settings_hash",
+           "settings_items", "KEY_SETTINGS", "TABLES", "SHEETS", "TIERS_NOTE"]
 
 #: the tables of a report, in the order of the CSV files and the workbook
 TABLES: tuple[str, ...] = ("about", "summary", "tiers", "pareto", "accounts", "buying_centers", "gaps",
                            "access_paths", "trends", "strength_trend", "team")
 
-#: sheet name per table (Summary stacks about, KPIs, tiers and Pareto)
+#: sheet name -> the tables it holds (README first; Summary stacks the KPIs and the tiers)
 SHEETS: Mapping[str, tuple[str, ...]] = MappingProxyType({
-    "Summary": ("about", "summary", "tiers", "pareto"),
+    "README": ("about",),
+    "Summary": ("summary", "tiers"),
     "Accounts": ("accounts",),
     "Buying centers": ("buying_centers",),
     "Gaps": ("gaps",),
     "Access paths": ("access_paths",),
-    "Trends": ("trends",),
+    "What changed": ("trends",),
     "Strength trend": ("strength_trend",),
     "Team": ("team",),
+    "Pareto": ("pareto",),
 })
+
+#: what each sheet holds (the README sheet and the CSV zip's README.txt)
+SHEET_MEANING: Mapping[str, str] = MappingProxyType({
+    "Summary": "Key figures of the report's accounts, then one row per tier with its policy.",
+    "Accounts": "One row per account: tier, revenue, coverage of its buying center by role, team, gaps.",
+    "Buying centers": "One row per current customer contact: role, attitude, influence, our best tie and its trend.",
+    "Gaps": "Every open gap, most urgent first within each account, with the evidence and a suggested action.",
+    "Access paths": "The best ways to reach each buying-center contact nobody covers yet (at most one intermediary).",
+    "What changed": "Relationships whose strength or trend changed, and assessments of role, attitude or "
+                    "influence that changed, since the previous date.",
+    "Strength trend": "Month by month, the mean strength of the buying centers' best relationships, per tier.",
+    "Team": "One row per person of ours involved: team roles, threads, strong ties, load and key-person risks.",
+    "Pareto": "Accounts by revenue with cumulative shares: how concentrated the report's revenue is.",
+})
+
+#: leading columns kept in view on each data sheet (account or person name)
+_FREEZE = {"accounts": 1, "buying_centers": 1, "gaps": 1, "access_paths": 1, "trends": 0, "strength_trend": 1,
+           "team": 1, "pareto": 2}
+
+#: why tiers are the one figure not computed on a report's scope
+TIERS_NOTE = ("Tiers and value scores rank each account against the whole portfolio ({total} accounts): they "
+              "are portfolio-relative by definition. Every other figure (KPIs, Pareto, revenue shares, coverage, "
+              "team load) is computed on this report's accounts only.")
+
+#: how revenue is shown and added up
+CURRENCY_NOTE = ("Revenue is shown in each account's currency (its own, else its country's). Totals and shares "
+                 "add the amounts as recorded: compare them across accounts only when the data records revenue "
+                 "in one currency.")
 
 #: the thresholds every report states, whatever their value
 KEY_SETTINGS: tuple[str, ...] = (
@@ -101,7 +148,7 @@ KEY_SETTINGS: tuple[str, ...] = (
 )
 
 _TITLES = {
-    "about": "About this report", "summary": "Portfolio KPIs", "tiers": "Tiers", "pareto": "Pareto",
+    "about": "About this report", "summary": "Key figures", "tiers": "Tiers", "pareto": "Pareto",
     "accounts": "Accounts", "buying_centers": "Buying centers", "gaps": "Gaps", "access_paths": "Access paths",
     "trends": "Changes since the previous period", "strength_trend": "Strength trend", "team": "Team",
 }
@@ -170,6 +217,90 @@ def settings_summary(settings: Settings) -> pd.DataFrame:
     })
 
 
+# -- scope ----------------------------------------------------------------------------------
+
+def _join(items: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    items = [str(i) for i in items]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+@dataclass(frozen=True)
+class ReportScope:
+    """Which accounts a report covers: the portfolio page's filters, or ``kamgraph report``'s
+    options. Filters combine with *and*; the values of one filter with *or*; an empty
+    filter does not filter.
+
+    >>> ReportScope(regions=("East China",), tiers=("gold", "diamond")).is_everything
+    False
+    """
+
+    tiers: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    owners: tuple[str, ...] = ()
+    accounts: tuple[str, ...] = ()
+
+    def __post_init__(self):
+        for f in ("tiers", "regions", "owners", "accounts"):
+            object.__setattr__(self, f, tuple(dict.fromkeys(str(v) for v in (getattr(self, f) or ()))))
+
+    @property
+    def is_everything(self) -> bool:
+        return not (self.tiers or self.regions or self.owners or self.accounts)
+
+    def account_ids(self, snap: Snapshot, settings: Settings) -> list[str]:
+        """The ids of the accounts in scope, sorted (:class:`~kamgraph.errors.NotFound` for an
+        unknown ``accounts`` id)."""
+        if self.is_everything:
+            return account_ids(snap, None)
+        acc = snap.accounts.drop_duplicates("id")
+        mask = pd.Series(True, index=acc.index)
+        if self.accounts:
+            mask &= acc["id"].isin(account_ids(snap, list(self.accounts)))
+        if self.tiers:
+            tier = account_tiers(snap, settings).set_index("account_id")["tier"]
+            mask &= acc["id"].map(tier).isin(self.tiers)
+        if self.regions:
+            mask &= acc["region"].isin(self.regions)
+        if self.owners:
+            mask &= acc["owner_id"].isin(self.owners)
+        return sorted(acc.loc[mask, "id"].tolist())
+
+    def describe(self, snap: Snapshot, n: int | None = None) -> str:
+        """The scope in words, with how many of the portfolio's accounts it holds:
+        ``East China, gold and diamond accounts: 5 of 12 accounts``."""
+        total = int(snap.accounts["id"].nunique())
+        if self.is_everything:
+            return f"All accounts ({total})"
+        names = person_names(snap)
+        acc_names = snap.accounts.drop_duplicates("id").set_index("id")["name"]
+        head = ", ".join(p for p in (_join(list(self.regions)) if self.regions else "",
+                                     _join(list(self.tiers)) if self.tiers else "") if p)
+        text = f"{head} accounts" if head else "accounts"
+        if self.owners:
+            text += " owned by " + _join([f"{names.get(o, o)} ({o})" if names.get(o) else o for o in self.owners])
+        if self.accounts:
+            listed = [f"{acc_names.get(a, a)} ({a})" for a in self.accounts[:5]]
+            if len(self.accounts) > 5:
+                listed.append(f"{len(self.accounts) - 5} more")
+            text = (text + " among " if (head or self.owners) else "") + _join(listed)
+        text = text[:1].upper() + text[1:]
+        return f"{text}: {n} of {total} accounts" if n is not None else text
+
+    def filters_text(self) -> str:
+        """The filters for machines (the About table): ``tier=gold,diamond; region=East China``."""
+        parts = [f"{k}={','.join(v)}" for k, v in (("tier", self.tiers), ("region", self.regions),
+                                                   ("owner", self.owners), ("account", self.accounts)) if v]
+        return "; ".join(parts) or "none"
+
+
+class _Accounts:
+    """Just the accounts of a scope, for the analyses that read nothing else (the Pareto curve)."""
+
+    def __init__(self, accounts: pd.DataFrame):
+        self.accounts = accounts
+
+
 # -- the report ---------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -183,6 +314,7 @@ class CoverageReport:
     tables: Mapping[str, pd.DataFrame]
     settings: Settings = field(repr=False, compare=False)
     snap: Snapshot = field(repr=False, compare=False)
+    filters: ReportScope = field(default=ReportScope(), compare=False)
 
     def __getattr__(self, name: str) -> pd.DataFrame:
         tables = object.__getattribute__(self, "tables")
@@ -194,14 +326,81 @@ class CoverageReport:
     def title(self) -> str:
         return f"kamgraph coverage report, {self.as_of.date()}"
 
+    @property
+    def scope_sentence(self) -> str:
+        """The scope and the date in one line, at the top of every output."""
+        return f"Scope: {self.scope_label}. As of {self.as_of.date()}."
+
+    @property
+    def tiers_note(self) -> str:
+        return TIERS_NOTE.format(total=int(self.snap.accounts["id"].nunique()))
+
+    # -- for people -------------------------------------------------------------------------
+    def readable(self, table: str) -> Readable:
+        """One table with headers in words, names beside ids and number formats
+        (:func:`kamgraph.report.columns.readable`)."""
+        return readable(table, self.tables[table], self._names(), currencies=self._currencies(),
+                        percent_kpis=self._percent_kpis())
+
+    def _names(self) -> pd.Series:
+        names = person_names(self.snap)
+        orgs = self.snap.frames.get("organizations")
+        if orgs is not None and len(orgs):
+            names = pd.concat([names, orgs.drop_duplicates("id").set_index("id")["name"]])
+        return names[~names.index.duplicated()]
+
+    def _currencies(self) -> pd.Series:
+        acc = self.snap.accounts.drop_duplicates("id")
+        return pd.Series(account_currencies(acc).to_numpy(), index=acc["id"].to_numpy(), dtype=object)
+
+    def _percent_kpis(self) -> frozenset[str]:
+        kpis = self.tables["summary"]["kpi"]
+        return frozenset(k for k in kpis if "share" in k or k == "mean_coverage_score")
+
+    def readme_frames(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """What each sheet holds (``Sheet, What it holds``) and what each column means
+        (``Sheet, Column, Meaning, CSV file, CSV column``)."""
+        sheets = pd.DataFrame({"Sheet": list(SHEET_MEANING), "What it holds": list(SHEET_MEANING.values())})
+        rows = []
+        for sheet, names in SHEETS.items():
+            if sheet == "README":
+                continue
+            for n in names:
+                for c in self.readable(n).columns:
+                    rows.append((sheet, c.header, c.meaning, f"{n}.csv", c.name))
+        cols = pd.DataFrame(rows, columns=["Sheet", "Column", "Meaning", "CSV file", "CSV column"])
+        return sheets, cols
+
     # -- Excel ------------------------------------------------------------------------------
     def excel_bytes(self) -> bytes:
-        """The workbook (sheets :data:`SHEETS`), byte-identical for the same store and date."""
-
-        sheets = {}
+        """The workbook for people (sheets :data:`SHEETS`, README first): headers in words,
+        % and currency formats, filters and frozen headers; byte-identical for the same store
+        and date."""
+        top = [self.scope_sentence]
+        sheets: dict[str, list[SheetBlock]] = {}
+        sheet_list, columns = self.readme_frames()
+        about = self.readable("about")
+        sheets["README"] = [
+            SheetBlock(sheet_list, title="Sheets", notes=[self.title, *top, self.tiers_note, CURRENCY_NOTE, ""],
+                       formats={"Sheet": None}, wrap=("What it holds",)),
+            SheetBlock(columns, title="Columns", wrap=("Meaning",), formats={"Sheet": None}),
+            SheetBlock(about.frame, title="About this report", formats={"Item": None}),
+        ]
         for sheet, names in SHEETS.items():
-            stacked = len(names) > 1
-            sheets[sheet] = [SheetBlock(self.tables[n], title=_TITLES[n] if stacked else None) for n in names]
+            if sheet == "README":
+                continue
+            if len(names) > 1:
+                blocks = []
+                for i, n in enumerate(names):
+                    r = self.readable(n)
+                    blocks.append(SheetBlock(r.frame, title=_TITLES[n], notes=top + [self.tiers_note] if i == 0 else (),
+                                             formats=r.formats, wrap=r.wrap))
+                sheets[sheet] = blocks
+            else:
+                n = names[0]
+                r = self.readable(n)
+                sheets[sheet] = [SheetBlock(r.frame, notes=top, formats=r.formats, wrap=r.wrap, autofilter=True,
+                                            freeze=_FREEZE.get(n, 0))]
         return workbook_bytes(sheets, self.as_of, title=self.title,
                               subject=f"as of {self.as_of.date()}; scope: {self.scope_label}")
 
@@ -211,21 +410,44 @@ class CoverageReport:
         p.write_bytes(self.excel_bytes())
         return p
 
-    # -- CSV --------------------------------------------------------------------------------
+    # -- CSV ------------------------------------------------------------------------------
     def csv_files(self) -> dict[str, bytes]:
-        """``<table>.csv`` -> bytes, for every table."""
+        """``<table>.csv`` -> bytes, for every table (column names as in the tables, for pipes)."""
 
         return {f"{n}.csv": csv_bytes(self.tables[n]) for n in TABLES}
 
     def to_csv_folder(self, folder: str | Path) -> list[Path]:
-        """Write one CSV per table into ``folder`` (created); returns the paths."""
+        """Write one CSV per table and README.txt into ``folder`` (created); returns the paths."""
         d = Path(folder)
         d.mkdir(parents=True, exist_ok=True)
         out = []
-        for name, data in self.csv_files().items():
+        files = {"README.txt": self.readme_text().encode("utf-8-sig")}
+        files.update(self.csv_files())
+        for name, data in files.items():
             (d / name).write_bytes(data)
             out.append(d / name)
         return out
+
+    def readme_text(self) -> str:
+        """README.txt of the CSV files: the scope, then what each file and column means."""
+        lines = [self.title, "", self.scope_sentence, "", self.tiers_note, "", CURRENCY_NOTE, "",
+                 "One CSV file per table (UTF-8 with a byte-order mark; dates YYYY-MM-DD; shares as fractions,"
+                 " 0.25 = 25%). The Excel workbook holds the same tables for reading.", ""]
+        for sheet, names in SHEETS.items():
+            for n in names:
+                lines.append(f"{n}.csv" + (f" ({sheet} sheet): {SHEET_MEANING[sheet]}" if sheet in SHEET_MEANING
+                                           else ": the as-of date, the scope and the settings of this report"))
+                for c in CATALOGUE.get(n, ()):
+                    if c.name in self.tables[n].columns and c.meaning:
+                        lines.append(f"  {c.name}: {c.meaning}")
+                lines.append("")
+        return "\r\n".join(strip_control(line) for line in lines)
+
+    def csv_zip_bytes(self) -> bytes:
+        """A zip of ``README.txt`` and every CSV file, byte-identical for the same store and date."""
+        files = {"README.txt": self.readme_text().encode("utf-8-sig")}
+        files.update(self.csv_files())
+        return zip_bytes(files, self.as_of)
 
     # -- HTML -------------------------------------------------------------------------------
     def html(self) -> str:
@@ -297,22 +519,35 @@ def map_file_name(account_id: str) -> str:
 
 
 def build_coverage_report(snap: Snapshot, settings: Settings, as_of=None, previous=None,
-                          accounts: Iterable[str] | None = None) -> CoverageReport:
+                          accounts: Iterable[str] | None = None, *, scope: ReportScope | None = None) -> CoverageReport:
     """Run every analysis of the report at ``as_of`` (see the module docstring).
 
     ``previous`` (default: one month before ``as_of``) is the start of the Trends table.
-    ``accounts`` limits the rows to these accounts (default: the snapshot's scope, else
-    every account); tiers and the Pareto curve always use the whole snapshot, because
-    percentiles and revenue shares are portfolio-relative.
+    ``scope`` (tiers, regions, owners, accounts) and ``accounts`` choose the accounts (both:
+    the accounts of the scope among ``accounts``; neither: the snapshot's scope, else every
+    account). Every figure is computed on those accounts: KPIs, the Pareto curve and its
+    share, tier revenue shares, coverage, the team's load. Tiers and value scores are the
+    exception, by definition: they rank an account against the whole snapshot, so pass the
+    whole portfolio's snapshot (:data:`TIERS_NOTE`, stated in every output).
+
+    Raises :class:`~kamgraph.errors.ConfigError` when no account is in scope.
     """
 
     t = resolve_as_of(settings, as_of)
     prev = (t - pd.DateOffset(months=1)) if previous is None else resolve_as_of(settings, previous)
     if prev >= t:
         raise ConfigError(f"the previous date ({prev.date()}) must be before the as-of date ({t.date()})")
-    ids = account_ids(snap, None if accounts is None else list(accounts))
-    all_ids = sorted(snap.accounts["id"].tolist())
-    scope_label = "all accounts" if sorted(ids) == all_ids else ", ".join(ids)
+    scope = scope or ReportScope()
+    if accounts is not None:
+        scope = dataclasses.replace(scope, accounts=tuple(accounts))
+    ids = scope.account_ids(snap, settings)
+    if not ids:
+        raise ConfigError(f"no account is in the scope: {scope.describe(snap)}")
+    whole = sorted(ids) == sorted(snap.accounts["id"].unique().tolist())
+    if scope.is_everything and whole:
+        scope_label = scope.describe(snap)
+    else:  # no filter on a scoped snapshot: its accounts by name
+        scope_label = (scope if not scope.is_everything else ReportScope(accounts=tuple(ids))).describe(snap, len(ids))
     names = person_names(snap)
 
     tiers = account_tiers(snap, settings)
@@ -340,14 +575,18 @@ def build_coverage_report(snap: Snapshot, settings: Settings, as_of=None, previo
     changes = _sorted(changes, ["date", "kind", "account_id", "person_id", "other_id"])
 
     tier_of = tiers.set_index("account_id")["tier"]
-    strength_trend = _strength_trend(snap, settings, t, contacts, tier_of, monthly_series)
-    team = _team_table(snap, settings, t, ids, contacts, gaps, names)
+    strength_trend = _strength_trend(snap, settings, t, contacts, tier_of, monthly_series,
+                                     overall="portfolio" if whole else "all in scope")
+    team = _team_table(snap, settings, t, ids, contacts, gaps, names, involved_only=not whole)
+    in_scope = snap.accounts.drop_duplicates("id")
+    in_scope = in_scope[in_scope["id"].isin(ids)]
     tier_table = _tier_table(settings, tiers, acc_cov, contacts, gaps, tier_policy_table(settings), ids)
-    par = pareto(snap, settings)
-    pareto_t = par.curve.assign(in_top=par.curve["rank"] <= par.n_top)[
-        ["rank", "account_id", "name", "revenue", "cum_account_share", "cum_revenue_share", "in_top"]]
+    par = pareto(_Accounts(in_scope), settings)  # the scope's revenue only
+    currency = pd.Series(account_currencies(in_scope).to_numpy(), index=in_scope["id"].to_numpy(), dtype=object)
+    pareto_t = par.curve.assign(in_top=par.curve["rank"] <= par.n_top, currency=par.curve["account_id"].map(currency))[
+        ["rank", "account_id", "name", "revenue", "currency", "cum_account_share", "cum_revenue_share", "in_top"]]
     summary = _kpis(settings, acc_cov, contacts, gaps, buying, changes, team, par, ids)
-    about = _about(snap, settings, t, prev, scope_label)
+    about = _about(snap, settings, t, prev, scope_label, scope)
 
     tables = {"about": about, "summary": summary, "tiers": tier_table, "pareto": pareto_t.reset_index(drop=True),
               "accounts": accounts_t, "buying_centers": buying.reset_index(drop=True),
@@ -355,7 +594,7 @@ def build_coverage_report(snap: Snapshot, settings: Settings, as_of=None, previo
               "strength_trend": strength_trend, "team": team}
     assert tuple(tables) == TABLES
     return CoverageReport(as_of=t, previous=prev, scope=tuple(ids), scope_label=scope_label,
-                          tables=MappingProxyType(tables), settings=settings, snap=snap)
+                          tables=MappingProxyType(tables), settings=settings, snap=snap, filters=scope)
 
 
 # -- tables ---------------------------------------------------------------------------------
@@ -365,11 +604,13 @@ def _sorted(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     return df.sort_values(keys, kind="mergesort", na_position="first").reset_index(drop=True)
 
 
-def _about(snap: Snapshot, settings: Settings, t, prev, scope_label: str) -> pd.DataFrame:
+def _about(snap: Snapshot, settings: Settings, t, prev, scope_label: str, scope: ReportScope) -> pd.DataFrame:
     rows = [("report", "kamgraph coverage report", ""),
             ("as_of", t.strftime("%Y-%m-%d"), "every figure is as of this date"),
             ("previous", prev.strftime("%Y-%m-%d"), "start of the Trends table"),
-            ("scope", scope_label, ""),
+            ("scope", scope_label, "every figure is computed on these accounts, except tiers"),
+            ("scope_filters", scope.filters_text(), "tier, region, owner and account filters"),
+            ("tiers", "portfolio-relative", TIERS_NOTE.format(total=int(snap.accounts["id"].nunique()))),
             ("data_version", str(snap.data_version), "store data version the report was built from"),
             ("settings_hash", settings_hash(settings), "SHA-256 prefix of every setting")]
     s = settings_summary(settings)
@@ -390,6 +631,9 @@ def _accounts_table(snap: Snapshot, acc_cov: pd.DataFrame, tiers: pd.DataFrame, 
     out.insert(6, "region", ids.map(acc["region"]).astype(object))
     out.insert(7, "city", ids.map(acc["city"]).astype(object))
     out.insert(8, "revenue", ids.map(acc["revenue"]).astype(float))
+    out.insert(9, "currency", ids.map(pd.Series(account_currencies(acc).to_numpy(), index=acc.index)).astype(object))
+    out.insert(10, "country", ids.map(acc["country"]).astype(object) if "country" in acc.columns else None)
+    out.insert(11, "owner_id", ids.map(acc["owner_id"]).astype(object))
     g = gaps.groupby("account_id")
     out["gaps"] = ids.map(g.size()).fillna(0).astype(np.int64)
     out["top_gap_priority"] = ids.map(g["priority"].max()).astype(float)
@@ -413,7 +657,7 @@ def _paths_table(snap: Snapshot, settings: Settings, t, contacts: pd.DataFrame) 
 
 
 def _strength_trend(snap: Snapshot, settings: Settings, t, contacts: pd.DataFrame, tier_of: pd.Series,
-                    monthly_series) -> pd.DataFrame:
+                    monthly_series, overall: str = "portfolio") -> pd.DataFrame:
     """Monthly mean strength of the buying centers' best relationships (as of ``t``), per tier."""
     bc = contacts[contacts["decision_role"].notna() & contacts["best_internal_id"].notna()]
     cols = ["month", "tier", "relationships", "mean_strength"]
@@ -425,7 +669,7 @@ def _strength_trend(snap: Snapshot, settings: Settings, t, contacts: pd.DataFram
     series = series.merge(pairs, on=["person_id", "other_id"])
     series["tier"] = series["account_id"].map(tier_of).fillna("standard")
     by_tier = series.groupby(["date", "tier"])["strength"].agg(["size", "mean"]).reset_index()
-    overall = series.groupby("date")["strength"].agg(["size", "mean"]).reset_index().assign(tier="portfolio")
+    overall = series.groupby("date")["strength"].agg(["size", "mean"]).reset_index().assign(tier=overall)
     out = pd.concat([by_tier, overall], ignore_index=True).rename(
         columns={"date": "month", "size": "relationships", "mean": "mean_strength"})
     order = {k: i for i, k in enumerate(sorted(settings.tiers.weights, key=lambda k: -settings.tiers.weights[k]))}
@@ -435,7 +679,9 @@ def _strength_trend(snap: Snapshot, settings: Settings, t, contacts: pd.DataFram
 
 
 def _team_table(snap: Snapshot, settings: Settings, t, ids, contacts: pd.DataFrame, gaps: pd.DataFrame,
-                names: pd.Series) -> pd.DataFrame:
+                names: pd.Series, involved_only: bool = False) -> pd.DataFrame:
+    """Per internal person (every one; with ``involved_only``, those on a team of ``ids`` or
+    holding a thread or a best tie there), figures on the contacts of ``ids``."""
     p = snap.people.drop_duplicates("id").set_index("id")
     ours = sorted(internal_ids(snap))
     levels = person_levels(snap)
@@ -476,6 +722,9 @@ def _team_table(snap: Snapshot, settings: Settings, t, ids, contacts: pd.DataFra
     out["key_person_risk"] = i.map(risk).astype(object)
     for c in ("name", "title", "city", "team_roles", "key_person_risk"):
         out[c] = out[c].where(out[c].notna(), None)
+    if involved_only:
+        out = out[(out["team_roles"].notna()) | (out["threads"] > 0) | (out["best_tie_to"] > 0)
+                  | (out["strong_ties"] > 0)]
     out["_l"] = out["level"].fillna(np.inf)
     return out.sort_values(["_l", "internal_id"], kind="mergesort").drop(columns="_l").reset_index(drop=True)
 
@@ -483,7 +732,7 @@ def _team_table(snap: Snapshot, settings: Settings, t, ids, contacts: pd.DataFra
 def _tier_table(settings: Settings, tiers: pd.DataFrame, acc_cov: pd.DataFrame, contacts: pd.DataFrame,
                 gaps: pd.DataFrame, policy: pd.DataFrame, ids) -> pd.DataFrame:
     t = tiers[tiers["account_id"].isin(ids)]
-    total_rev = float(tiers["revenue"].sum())
+    total_rev = float(t["revenue"].sum())  # the scope's revenue
     tier_of = tiers.set_index("account_id")["tier"]
     cov = acc_cov.assign(tier=acc_cov["account_id"].map(tier_of))
     dm = contacts[contacts["decision_role"] == DecisionRole.DECISION_MAKER.value]

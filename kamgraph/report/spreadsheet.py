@@ -40,7 +40,7 @@ import pandas as pd
 
 __all__ = ["FORMULA_PREFIXES", "FLOAT_DECIMALS", "neutralize", "clean_text", "neutralize_frame", "csv_text", "csv_bytes",
            "write_csv", "SheetBlock", "workbook_bytes", "write_workbook", "format_float", "display_width",
-           "WRAP_WIDTH"]
+           "WRAP_WIDTH", "zip_bytes", "strip_control"]
 
 #: text starting with one of these is neutralized (OWASP CSV injection)
 FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r", "\0")
@@ -396,6 +396,27 @@ def workbook_bytes(sheets: Mapping[str, SheetBlock | pd.DataFrame | Sequence[She
     archive = _FixedTimeZip(buf, (max(ts.year, 1980), ts.month, ts.day, 0, 0, 0))
     ExcelWriter(wb, archive).save()  # (openpyxl's save_workbook would stamp "modified" with now)
     return buf.getvalue()
+
+
+def zip_bytes(files: Mapping[str, bytes], when) -> bytes:
+    """A zip of ``name -> bytes`` (in the order given), every entry dated ``when``: the same
+    files give the same bytes.
+
+    >>> import io; zipfile.ZipFile(io.BytesIO(zip_bytes({"a.csv": b"x"}, "2026-11-15"))).namelist()
+    ['a.csv']
+    """
+    ts = pd.Timestamp(when)
+    buf = io.BytesIO()
+    with _FixedTimeZip(buf, (max(ts.year, 1980), ts.month, ts.day, 0, 0, 0)) as z:
+        for name, data in files.items():
+            z.writestr(name, data)
+    return buf.getvalue()
+
+
+def strip_control(text: str) -> str:
+    """``text`` without the control characters no spreadsheet, CSV or text file should hold
+    (tab and line breaks kept)."""
+    return _CONTROL.sub("", str(text))
 
 
 def write_workbook(path: str | Path, sheets, when, title: str | None = None, subject: str | None = None) -> Path:
