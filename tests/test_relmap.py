@@ -1,14 +1,16 @@
-"""The relationship map builder (kamgraph.report.relmap): what is drawn, where, how, and safely.
+"""The relationship map builder (kamgraph.report.relmap): an org chart with our coverage on it.
 
 One hand-built account, analysed on 2025-06-30::
 
-    level 1   ceo (decision-maker, neutral, influence 5)        vp (ours, level 2) ... x (external)
-    level 2   cfo (approver, reports to ceo)  cto (technical evaluator, champion, reports to ceo)
-    level 4   fin (-> cfo)   user (user, -> cto)   xss (procurement, -> cto; hostile name and notes)
+    ceo (decision-maker, neutral, influence 5)
+    ├── cfo (approver, supporter)          └── fin (no role: outside the buying center)
+    └── cto (technical evaluator, champion)
+        ├── user (user, supporter)
+        └── xss (procurement, skeptic; hostile name and notes)
 
 Relationships on the as-of date (strength = 1 - (1 - declared) * 2 / (2 + evidence)):
 
-- vp - ceo: one call today (evidence 1)              -> 1 - 2/3 = 0.333
+- vp - ceo: one call today (evidence 1)              -> 1 - 2/3 = 0.333 (ceo stays uncovered: < 0.5)
 - kam - cto: one visit today (evidence 3)            -> 1 - 2/5 = 0.6
 - kam - user: declared friend 5/5, never met         -> (5 - 0.5)/5 = 0.9 (dotted: never interacted)
 - x - ceo: declared friend 4/5                       -> (4 - 0.5)/5 = 0.7
@@ -21,6 +23,7 @@ from __future__ import annotations
 import json
 import re
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -28,14 +31,18 @@ from analysis_fixtures import build_snapshot, contact, internal, meeting
 from kamgraph.errors import KamgraphError, NotFound
 from kamgraph.report.relmap import (
     ATTITUDE_COLORS,
+    BOX,
+    COOLING_COLOR,
     EXTERNAL_COLOR,
     OURS_COLOR,
     PATH_HIGHLIGHT,
-    MapTooLarge,
+    UNCOVERED_COLOR,
     RelationshipMap,
     account_map,
+    org_tree,
     paths_map,
     plain_text,
+    segment_box_hits,
 )
 from kamgraph.analysis.paths import access_paths
 from kamgraph.settings import Settings
@@ -100,151 +107,240 @@ def vis_options(html: str) -> dict:
     return json.loads(found.group(1))
 
 
-# -- what is drawn -----------------------------------------------------------------------------
-
-def test_every_contact_our_people_with_a_line_and_the_connector_are_drawn(full):
-    groups = full.nodes.set_index("id")["group"].to_dict()
-    assert groups == {"ceo": "contact", "cfo": "contact", "cto": "contact", "fin": "contact", "user": "contact",
-                      "xss": "contact", "vp": "ours", "kam": "ours", "x": "external"}
-
-
-def test_tie_lines_and_their_strengths(full):
-    assert ties(full) == {frozenset(p) for p in
-                          [("vp", "ceo"), ("kam", "cto"), ("kam", "user"), ("x", "ceo"), ("x", "vp")]}
-    t = full.edges[full.edges["kind"] == "tie"].set_index(["source", "target"])["strength"]
-    assert t[("vp", "ceo")] == pytest.approx(1 - 2 / 3)
-    assert t[("kam", "cto")] == pytest.approx(1 - 2 / 5)
-    assert t[("kam", "user")] == pytest.approx(0.9)  # a 5/5 declaration is not certainty
-    assert t[("x", "ceo")] == pytest.approx(0.7)
-    assert t[("vp", "x")] == pytest.approx(0.5)  # drawn from our side to the connector
+def boxes(m: RelationshipMap, with_hidden: bool = True) -> pd.DataFrame:
+    """Every box the map draws or may draw (the people of collapsed branches at their reserved
+    places): id, left, top, right, bottom."""
+    xy = [(r.id, r.x, r.y) for r in m.nodes.itertuples()]
+    if with_hidden:
+        xy += [(n["id"], n["x"], n["y"]) for items in (m.hidden or {}).values() for n in items]
+    f = pd.DataFrame(xy, columns=["id", "x", "y"])
+    return f.assign(left=f["x"] - BOX["w"] / 2, top=f["y"] - BOX["h"] / 2,
+                    right=f["x"] + BOX["w"] / 2, bottom=f["y"] + BOX["h"] / 2)
 
 
-def test_reporting_lines_and_influence_links_between_contacts(full):
-    e = full.edges
-    rep = e[e["kind"] == "reports_to"]
-    assert set(zip(rep["source"], rep["target"])) == {("cfo", "ceo"), ("cto", "ceo"), ("fin", "cfo"),
-                                                      ("user", "cto"), ("xss", "cto")}
-    inf = e[e["kind"] == "influence"]
-    assert list(zip(inf["source"], inf["target"], inf["weight"])) == [("cto", "ceo", 4.0)]
-    assert inf["dashes"].iloc[0] == [8, 6]
+def crossings(m: RelationshipMap) -> list[tuple]:
+    """(edge source, edge target, box id) for every route segment crossing a box it does not join."""
+    b = boxes(m)
+    arr = b[["left", "top", "right", "bottom"]].to_numpy()
+    out = []
+    for r in m.edges.itertuples():
+        pts = np.array(r.route, dtype=float)
+        hits = segment_box_hits(pts[:-1], pts[1:], arr, pad=1.0)
+        for _, j in zip(*np.nonzero(hits)):
+            if b["id"].iloc[j] not in (r.source, r.target):
+                out.append((r.source, r.target, b["id"].iloc[j]))
+    return out
 
 
-@pytest.mark.parametrize("min_strength, expected_ties, hidden", [
-    (0.0, 5, set()),
-    (0.5, 4, set()),  # vp-ceo (0.33) goes; vp stays through the connector (0.5)
-    (0.65, 2, {"vp"}),  # only kam-user (0.9) and x-ceo (0.7) are left (kam-cto is 0.6)
-    (0.8, 1, {"vp", "x"}),  # only kam-user
+def overlaps(m: RelationshipMap) -> list[tuple]:
+    b = boxes(m)
+    l, t, r, btm = (b[c].to_numpy() for c in ("left", "top", "right", "bottom"))
+    hit = (l[:, None] < r[None, :] - 1) & (l[None, :] < r[:, None] - 1) & (t[:, None] < btm[None, :] - 1) \
+        & (t[None, :] < btm[:, None] - 1)
+    np.fill_diagonal(hit, False)
+    i, j = np.nonzero(np.triu(hit))
+    return list(zip(b["id"].iloc[i], b["id"].iloc[j]))
+
+
+# -- the org chart -----------------------------------------------------------------------------
+
+def test_org_tree_managers_roots_and_broken_cycles():
+    rt = pd.DataFrame({"person_id": ["b", "c", "d", "e", "f"], "manager_id": ["a", "b", "zz", "f", "e"]})
+    assert org_tree(["a", "b", "c", "d", "e", "f"], rt) == {"a": None, "b": "a", "c": "b", "d": None,
+                                                              "e": None, "f": "e"}
+
+
+def test_the_chart_runs_top_down_from_reporting_lines(full):
+    row = full.nodes.set_index("id")["row"]
+    col = full.nodes.set_index("id")["col"]
+    assert row["ceo"] < row["cfo"] == row["cto"] < min(row["user"], row["xss"])
+    # reports sit in their manager's columns; the CEO over the middle of them
+    assert col["cfo"] < col["cto"]
+    assert col["cfo"] <= col["ceo"] <= col["cto"]
+    assert col["user"] == col["xss"] == col["cto"]  # leaf reports stacked under their manager
+    assert {row["xss"], row["user"]} == {row["cto"] + 1, row["cto"] + 2}  # procurement before user
+    parent = full.nodes.set_index("id")["parent"]
+    assert parent[["cfo", "cto", "user", "xss"]].tolist() == ["ceo", "ceo", "cto", "cto"]
+    rep = full.edges[full.edges["kind"] == "reports_to"]
+    assert {("cfo", "ceo"), ("cto", "ceo"), ("user", "cto"), ("xss", "cto")} <= set(zip(rep["source"], rep["target"]))
+
+
+def test_our_people_sit_above_the_chart_and_connectors_only_in_a_focus_that_needs_them(snap, full):
+    row = full.nodes.set_index("id")["row"]
+    groups = full.nodes.set_index("id")["group"]
+    assert set(groups[groups == "ours"].index) == {"vp", "kam"}
+    assert "x" not in groups  # the buying-center focus draws our direct lines only
+    assert row[["vp", "kam"]].max() < row[groups == "contact"].min()
+    m = account_map(snap, SETTINGS, "A1", focus="contact", focus_id="ceo")
+    r = m.nodes.set_index("id")
+    assert r.loc["x", "group"] == "external"
+    assert r.loc["vp", "row"] < r.loc["x", "row"] < r.loc["ceo", "row"]
+
+
+# -- what a focus draws ------------------------------------------------------------------------
+
+def test_buying_center_focus_collapses_the_branch_without_a_role(full):
+    n = full.nodes.set_index("id")
+    assert set(n.index[n["group"] == "contact"]) == {"ceo", "cfo", "cto", "user", "xss"}
+    more = n[n["group"] == "more"]
+    assert list(more.index) == ["~more:cfo"] and more.loc["~more:cfo", "hidden"] == 1
+    assert more.loc["~more:cfo", "label"].startswith("+1 person")
+    assert more.loc["~more:cfo", "parent"] == "cfo"
+    assert [h["id"] for h in full.hidden["~more:cfo"]] == ["fin"]
+    # the lines: our people's ties of at least 0.2 to the buying center, strongest per contact
+    assert ties(full) == {frozenset(p) for p in [("vp", "ceo"), ("kam", "cto"), ("kam", "user")]}
+    assert full.message.startswith("5 of 6 contacts shown; 1 grey boxes")
+
+
+def test_contact_focus_draws_everyone_who_can_reach_them(snap):
+    m = account_map(snap, SETTINGS, "A1", focus="contact", focus_id="ceo")
+    assert ties(m) == {frozenset(p) for p in [("vp", "ceo"), ("vp", "x"), ("x", "ceo")]}
+    e = m.edges[m.edges["kind"] == "tie"].set_index(["source", "target"])["strength"]
+    assert e[("vp", "x")] == pytest.approx(0.5) and e[("x", "ceo")] == pytest.approx(0.7)
+    assert e[("vp", "ceo")] == pytest.approx(1 - 2 / 3)
+    # a contact outside the buying center is brought onto the chart with their managers
+    fin = account_map(snap, SETTINGS, "A1", focus="contact", focus_id="fin")
+    assert {"fin", "cfo", "ceo"} <= set(fin.nodes["id"]) and "~more:cfo" not in set(fin.nodes["id"])
+    assert fin.message == "Nobody on our side can reach this contact yet."
+
+
+def test_ours_focus_draws_one_person_and_everyone_they_reach(snap):
+    m = account_map(snap, SETTINGS, "A1", focus="ours", focus_id="kam")
+    assert set(m.nodes.loc[m.nodes["group"] == "ours", "id"]) == {"kam"}
+    assert ties(m) == {frozenset(p) for p in [("kam", "cto"), ("kam", "user")]}
+    vp = account_map(snap, SETTINGS, "A1", focus="ours", focus_id="vp")
+    assert ties(vp) == {frozenset(p) for p in [("vp", "ceo"), ("vp", "x"), ("x", "ceo")]}
+    assert ties(account_map(snap, SETTINGS, "A1", focus="ours", focus_id="vp", show_external=False)) == \
+        {frozenset(("vp", "ceo"))}
+
+
+@pytest.mark.parametrize("min_strength, expected", [
+    (0.0, {("vp", "ceo"), ("kam", "cto"), ("kam", "user")}),
+    (0.5, {("kam", "cto"), ("kam", "user")}),
+    (0.65, {("kam", "user")}),
+    (0.95, set()),
 ])
-def test_raising_the_minimum_strength_removes_lines_and_people_left_without_one(snap, min_strength, expected_ties,
-                                                                                hidden):
+def test_raising_the_minimum_strength_removes_lines_and_people_left_without_one(snap, min_strength, expected):
     m = account_map(snap, SETTINGS, "A1", min_strength=min_strength)
-    assert (m.edges["kind"] == "tie").sum() == expected_ties
-    assert (m.edges.loc[m.edges["kind"] == "tie", "strength"] >= min_strength).all()
-    assert {"vp", "kam", "x"} - set(m.nodes["id"]) == hidden
-    assert {"ceo", "cfo", "cto", "fin", "user", "xss"} <= set(m.nodes["id"])  # contacts always stay
+    assert ties(m) == {frozenset(p) for p in expected}
+    assert set(m.nodes.loc[m.nodes["group"] == "ours", "id"]) == {p for p, _ in expected}
+    assert {"ceo", "cfo", "cto", "user", "xss"} <= set(m.nodes["id"])  # the chart always stays
 
 
-def test_hiding_external_connectors(snap):
-    m = account_map(snap, SETTINGS, "A1", show_external=False)
-    assert "x" not in set(m.nodes["id"])
-    assert ties(m) == {frozenset(p) for p in [("vp", "ceo"), ("kam", "cto"), ("kam", "user")]}
-
-
-def test_roles_filter_keeps_only_those_contacts_and_their_lines(snap):
+def test_roles_narrow_the_buying_center(snap):
     m = account_map(snap, SETTINGS, "A1", roles=["decision_maker"])
-    assert set(m.nodes["id"]) == {"ceo", "vp", "x"}
-    assert ties(m) == {frozenset(p) for p in [("vp", "ceo"), ("x", "ceo"), ("x", "vp")]}
-    assert set(m.edges["kind"]) == {"tie"}  # reporting and influence need both contacts shown
+    assert set(m.nodes.loc[m.nodes["group"] == "contact", "id"]) == {"ceo"}
+    assert ties(m) == {frozenset(("vp", "ceo"))}
+    none = account_map(snap, SETTINGS, "A1", roles=["coach"])
+    assert none.message == "No contact at this account has the chosen roles."
 
 
-def test_no_contact_with_the_roles_says_so(snap):
-    m = account_map(snap, SETTINGS, "A1", roles=["coach"])
-    assert m.message == "No contact at this account has the chosen roles."
-    assert m.nodes.empty
-
-
-def test_an_unknown_account_is_not_found(snap):
+def test_unknown_account_focus_or_person_is_refused(snap):
     with pytest.raises(NotFound):
         account_map(snap, SETTINGS, "nope")
+    with pytest.raises(NotFound):
+        account_map(snap, SETTINGS, "A1", focus="contact", focus_id="vp")
+    with pytest.raises(NotFound):
+        account_map(snap, SETTINGS, "A1", focus="ours", focus_id="ceo")
+    with pytest.raises(KamgraphError):
+        account_map(snap, SETTINGS, "A1", focus="everyone")
 
 
-# -- how it is drawn ---------------------------------------------------------------------------
+# -- collapse counts on a bigger chart ---------------------------------------------------------
 
-def test_layout_rows_by_level_our_side_left_customer_right_connector_between(full):
-    x = full.nodes.set_index("id")["x"]
-    y = full.nodes.set_index("id")["y"]
-    assert (x[["ceo", "cfo", "cto", "fin", "user", "xss"]] > 0).all()
-    assert (x[["vp", "kam"]] < 0).all()
-    assert x["x"] == 0
-    assert y["ceo"] < y["cfo"] == y["cto"] < y["fin"] == y["user"] == y["xss"]
-    assert y["vp"] == y["cto"]  # our level-2 person on the customer's level-2 row
-    assert y["kam"] == y["user"]
-
-
-def test_contacts_sit_under_their_managers(full):
-    x = full.nodes.set_index("id")["x"]
-    # level 2: the approver before the technical evaluator; level 4 follows its managers
-    assert x["cfo"] < x["cto"]
-    assert x["fin"] < x["user"] and x["fin"] < x["xss"]
+def _branchy(n_branches: int = 4, per_branch: int = 5):
+    """A CEO (decision-maker) over ``n_branches`` VPs, each over ``per_branch`` staff; only the
+    first VP's first report has a decision role."""
+    people = [contact("root", "A1", 1, "decision_maker", attitude="neutral", influence=5), internal("u", 1)]
+    rt = []
+    for b in range(n_branches):
+        people.append(contact(f"v{b}", "A1", 2))
+        rt.append({"person_id": f"v{b}", "manager_id": "root"})
+        for k in range(per_branch):
+            people.append(contact(f"s{b}{k}", "A1", 5, "influencer" if (b, k) == (0, 0) else None))
+            rt.append({"person_id": f"s{b}{k}", "manager_id": f"v{b}"})
+    return build_snapshot(accounts=[{"id": "A1", "name": "Branchy"}], people=people, reports_to=rt,
+                          interactions=[meeting("i", AS_OF, "u", "s00", kind="visit")])
 
 
-def test_colour_by_attitude_shape_by_role_size_by_influence(full):
-    n = full.nodes.set_index("id")
-    assert n.loc["cto", "color"] == ATTITUDE_COLORS["champion"]
-    assert n.loc["ceo", "color"] == ATTITUDE_COLORS["neutral"]
-    assert n.loc["fin", "color"] == ATTITUDE_COLORS[None]
-    assert n.loc["vp", "color"] == OURS_COLOR and n.loc["x", "color"] == EXTERNAL_COLOR
-    assert n[["shape"]].loc[["ceo", "cfo", "cto", "fin", "user", "xss"], "shape"].tolist() == \
-        ["star", "diamond", "square", "dot", "dot", "hexagon"]
-    # the CTO has two reports and the CEO, who has the final say, defers to their opinion:
-    # the highest power, drawn largest
-    contacts = n[n["group"] == "contact"]
-    assert contacts["power"].idxmax() == "cto"
-    assert n.loc["cto", "size"] == pytest.approx(34.0)
-    assert n.loc["ceo", "size"] > n.loc["cfo", "size"] > n.loc["fin", "size"]
-    assert contacts["size"].between(12.0, 34.0).all()
-    assert n.loc["vp", "size"] == 16.0
+def test_branches_without_anyone_in_focus_collapse_to_counts():
+    m = account_map(_branchy(), SETTINGS, "A1")
+    n = m.nodes.set_index("id")
+    assert set(n.index[n["group"] == "contact"]) == {"root", "v0", "s00"}
+    more = n.loc[n["group"] == "more", "hidden"].to_dict()
+    # under v0: its 4 other reports; under root: the 3 other VPs with their 5 reports each
+    assert more == {"~more:v0": 4, "~more:root": 18}
+    assert sum(more.values()) + 3 == 25  # every contact is shown or counted
+    listed = [h["id"] for h in m.hidden["~more:root"]]
+    assert listed[:6] == ["v1", "s10", "s11", "s12", "s13", "s14"]  # preorder: a VP, then their reports
+    assert m.hidden["~more:root"][0]["label"].startswith("└ v1")
+    assert m.hidden["~more:root"][1]["label"].startswith("  └ s10")  # indented under v1
+    assert not overlaps(m) and not crossings(m)
+
+
+def test_nobody_in_the_buying_center_shows_the_top_of_the_chart():
+    s = _branchy()
+    s = s.with_frames(assessments=s.assessments.iloc[:0])
+    m = account_map(s, SETTINGS, "A1")
+    assert set(m.nodes.loc[m.nodes["group"] == "contact", "id"]) == {"root", "v0", "v1", "v2", "v3"}
+    assert "Nobody at this account has a decision role yet" in m.message
+
+
+def test_contacts_without_reporting_lines_are_grouped_under_a_note(snap):
+    s = snap.with_frames(reports_to=snap.reports_to.iloc[:0])
+    m = account_map(s, SETTINGS, "A1")
+    n = m.nodes.set_index("id")
+    assert n.loc["~no-reporting-line", "group"] == "header"
+    assert set(n.loc[n["parent"] == "~no-reporting-line"].index) == {"ceo", "cfo", "cto", "user", "xss",
+                                                                       "~more:~no-reporting-line"}
+    assert not overlaps(m) and not crossings(m)
+
+
+# -- badges and alarms -------------------------------------------------------------------------
+
+def test_each_box_shows_role_attitude_influence_and_our_best_tie(full):
+    cto = node(full, "cto")["label"].split("\n")
+    assert cto == ["■ Tao CTO", "level 2", "technical evaluator", "champion · influence 4/5", "✔ 0.60 Kim KAM"]
+    assert node(full, "cto")["color"] == ATTITUDE_COLORS["champion"]
+    assert node(full, "cto")["best_name"] == "Kim KAM" and node(full, "cto")["best_strength"] == pytest.approx(0.6)
+    assert node(full, "cfo")["label"].split("\n")[-1] == "– nobody on our side"
+    assert node(full, "vp")["color"] == OURS_COLOR
+
+
+def test_an_uncovered_decision_maker_is_unmistakable(full):
+    ceo = node(full, "ceo")
+    assert ceo["uncovered_dm"] is True or ceo["uncovered_dm"] == True  # noqa: E712
+    assert ceo["label"].split("\n")[-1] == "✖ UNCOVERED · best 0.33"
+    v = {n["id"]: n for n in vis_data(full.html, "nodes")}["ceo"]
+    assert v["color"]["border"] == UNCOVERED_COLOR and v["borderWidth"] >= 4
+    assert v["shapeProperties"]["borderDashes"]  # dashed: not colour alone
+    assert "UNCOVERED decision-maker" in ceo["tooltip"]
+    assert "UNCOVERED" in full.html.split('id="kg-legend"')[1]  # and in the legend
+    assert not node(full, "cto")["uncovered_dm"]
+
+
+def test_a_cooling_key_relationship_is_marked(snap):
+    # the CTO's only relationship (kam) went quiet: a visit long ago, nothing since
+    old = snap.with_frames(ties=snap.ties.iloc[:0])
+    s = Settings(as_of="2026-03-31")
+    m = account_map(old, s, "A1", min_strength=0.0, roles=["technical_evaluator", "approver", "decision_maker"])
+    s2 = s.replace(gaps={"cooling_key_roles": ["technical_evaluator"]})
+    m2 = account_map(old, s2, "A1", min_strength=0.0)
+    cto = node(m2, "cto")
+    assert cto["cooling"] in ("cooling", "dormant")
+    assert cto["label"].split("\n")[-1].startswith("↘ ")
+    v = {n["id"]: n for n in vis_data(m2.html, "nodes")}["cto"]
+    assert v["color"]["border"] == COOLING_COLOR and v["borderWidth"] >= 4
+    assert node(m, "cto")["cooling"] is None  # not a key role by default
 
 
 def test_line_width_and_colour_follow_strength_and_never_met_is_dotted(full):
     t = full.edges[full.edges["kind"] == "tie"].set_index(["source", "target"])
-    # width 1 + 7 * strength; colour from #c6d4e6 (0) to #0b3c7d (1)
-    assert t.loc[("kam", "user"), "width"] == pytest.approx(1 + 7 * 0.9)
-    assert t.loc[("vp", "ceo"), "width"] == pytest.approx(1 + 7 * (1 - 2 / 3))
-    # kam-cto 0.6: (198 - 187 * 0.6, 212 - 152 * 0.6, 230 - 105 * 0.6) = (85.8, 120.8, 167) -> #5679a7
-    assert t.loc[("kam", "cto"), "color"] == "#5679a7"
-    rgb = lambda c: [int(c[i:i + 2], 16) for i in (1, 3, 5)]  # noqa: E731
-    darker = zip(rgb(t.loc[("kam", "user"), "color"]), rgb(t.loc[("kam", "cto"), "color"]), rgb("#0b3c7d"))
-    assert all(strong <= user < cto for user, cto, strong in darker)  # 0.9: darker than 0.6, short of 1
+    assert t.loc[("kam", "user"), "width"] == pytest.approx(1 + 6 * 0.9)
     assert t.loc[("kam", "user"), "dashes"] == [2, 5]  # declared, never interacted
     assert t.loc[("kam", "cto"), "dashes"] is False
-
-
-def test_physics_only_for_small_maps(snap):
-    small = account_map(snap, SETTINGS, "A1")
-    assert small.physics and small.message is None
-    fixed = account_map(snap, SETTINGS, "A1", physics_max_nodes=8)
-    assert not fixed.physics
-    assert "physics is off above 8 people" in fixed.message
-    assert vis_options(fixed.html)["physics"]["enabled"] is False
-    assert vis_options(small.html)["physics"]["enabled"] is True
-    data = vis_data(fixed.html, "nodes")
-    assert all(isinstance(d["x"], float) and isinstance(d["y"], float) for d in data)
-
-
-def test_too_many_people_raise_with_advice_instead_of_drawing(snap):
-    with pytest.raises(MapTooLarge, match="9 people, more than the 5") as err:
-        account_map(snap, SETTINGS, "A1", max_nodes=5)
-    assert isinstance(err.value, KamgraphError)
-    assert "minimum strength" in str(err.value)
-    # filtering brings it under the limit
-    assert len(account_map(snap, SETTINGS, "A1", max_nodes=5, roles=["decision_maker"]).nodes) == 3
-
-
-def test_the_limits_come_from_settings(snap):
-    s = SETTINGS.replace(map={"max_nodes": 4})
-    with pytest.raises(MapTooLarge):
-        account_map(snap, s, "A1")
+    rgb = lambda c: [int(c[i:i + 2], 16) for i in (1, 3, 5)]  # noqa: E731
+    assert all(u <= c for u, c in zip(rgb(t.loc[("kam", "user"), "color"]), rgb(t.loc[("kam", "cto"), "color"])))
 
 
 def test_tooltips_describe_the_contact_in_plain_text(full):
@@ -252,11 +348,89 @@ def test_tooltips_describe_the_contact_in_plain_text(full):
     assert tip.splitlines()[0] == "Chen CEO"
     assert "decision maker · neutral · influence 5/5" in tip
     assert "best tie from our side: 0.33 with Vera VP, last met 2025-06-30" in tip
+    assert "reports to Chen CEO" in node(full, "cto")["tooltip"]
     user_line = full.edges[(full.edges["source"] == "kam") & (full.edges["target"] == "user")]["tooltip"].iloc[0]
-    # the line explains its strength (kamgraph.analysis.strength.explain): friend 5/5 assessed today
     assert user_line == "Kim KAM – Uma User: never interacted; declared friend tie 0.90: 0.90"
-    cto_line = full.edges[(full.edges["source"] == "kam") & (full.edges["target"] == "cto")]["tooltip"].iloc[0]
-    assert cto_line == "Kim KAM – Tao CTO: 1 interaction (1 one-to-one), last today; half-life 90 days: 0.60"
+
+
+# -- geometry ----------------------------------------------------------------------------------
+
+def test_segment_box_hits_finds_crossings_and_ignores_near_misses():
+    p0 = np.array([[0.0, 0.0], [0.0, 0.0], [0.0, 10.0], [5.0, 5.0]])
+    p1 = np.array([[10.0, 10.0], [10.0, 0.0], [10.0, 10.0], [5.0, 5.0]])
+    b = np.array([[4.0, 4.0, 6.0, 6.0]])
+    assert segment_box_hits(p0, p1, b).ravel().tolist() == [True, False, False, True]
+    assert segment_box_hits(np.array([[0.0, 4.0]]), np.array([[10.0, 4.0]]), b, pad=1.0).ravel().tolist() == [False]
+
+
+def test_no_two_boxes_overlap_and_no_line_crosses_a_box_it_does_not_join(snap, full):
+    for m in (full, account_map(snap, SETTINGS, "A1", focus="contact", focus_id="ceo"),
+              account_map(snap, SETTINGS, "A1", focus="ours", focus_id="vp", min_strength=0.0)):
+        assert not overlaps(m)
+        assert not crossings(m)
+
+
+def test_a_line_that_would_cross_a_box_is_routed_around_it():
+    # our person sits right above the decision-maker; their line to the decision-maker's report
+    # would run straight through the decision-maker's box
+    people = [contact("top", "A1", 1, "decision_maker"), contact("mid", "A1", 2, "approver"), internal("u", 1)]
+    s = build_snapshot(accounts=[{"id": "A1", "name": "Line"}], people=people,
+                       reports_to=[{"person_id": "mid", "manager_id": "top"}],
+                       interactions=[meeting("i", AS_OF, "u", "mid", kind="visit")])
+    m = account_map(s, SETTINGS, "A1")
+    n = m.nodes.set_index("id")
+    assert n.loc["u", "x"] == n.loc["top", "x"] == n.loc["mid", "x"]
+    route = m.edges.set_index(["source", "target"]).loc[("u", "mid"), "route"]
+    assert len(route) > 2  # bent around "top"
+    straight = segment_box_hits(np.array([route[0]]), np.array([route[-1]]),
+                                boxes(m).set_index("id").loc[["top"], ["left", "top", "right", "bottom"]].to_numpy())
+    assert straight.all()  # the straight line would have crossed it
+    assert not crossings(m)
+
+
+def test_the_sample_ceo_line_to_the_general_manager_clears_the_chairman(sample_a01):
+    m = sample_a01
+    route = m.edges.set_index(["source", "target"]).loc[("S-01", "C-002"), "route"]
+    chairman = boxes(m).set_index("id").loc[["C-001"], ["left", "top", "right", "bottom"]].to_numpy()
+    pts = np.array(route)
+    assert not segment_box_hits(pts[:-1], pts[1:], chairman, pad=1.0).any()
+    assert segment_box_hits(pts[:1], pts[-1:], chairman).all()  # a straight line would run through him
+    assert node(m, "C-001")["uncovered_dm"] and node(m, "C-001")["label"].split("\n")[-1].startswith("✖ UNCOVERED")
+    assert not overlaps(m) and not crossings(m)
+
+
+@pytest.fixture(scope="module")
+def sample_a01(tmp_path_factory):
+    from pathlib import Path
+
+    from kamgraph.ingest import import_path
+    from kamgraph.store import open_store
+
+    root = Path(__file__).resolve().parents[1] / "data" / "sample"
+    settings = Settings.load(root / "kamgraph.toml")
+    store = open_store(f"sqlite:///{tmp_path_factory.mktemp('relmap') / 's.db'}")
+    try:
+        import_path(root, store, today=settings.as_of_date())
+        snap = store.snapshot(["A-01"])
+    finally:
+        store.close()
+    return account_map(snap, settings, "A-01")
+
+
+def test_every_size_is_drawn_without_refusing(snap):
+    # the old map refused above settings.map.max_nodes people; the chart collapses instead
+    m = account_map(snap, SETTINGS.replace(map={"max_nodes": 2}), "A1")
+    assert len(m.nodes) > 2 and not m.physics
+    assert vis_options(m.html)["physics"]["enabled"] is False
+    assert all(isinstance(d["x"], float) and isinstance(d["y"], float) for d in vis_data(m.html, "nodes"))
+
+
+def test_collapsed_people_are_embedded_as_escaped_json(snap):
+    hostile = snap.with_frames(people=snap.people.assign(
+        name=snap.people["name"].where(snap.people["id"] != "fin", "</script><script>alert(1)</script>")))
+    m = account_map(hostile, SETTINGS, "A1")
+    assert "</script><script>alert(1)" not in m.html
+    assert "\\u003c/script\\u003e\\u003cscript\\u003ealert(1)" in m.html
 
 
 # -- safe and self-contained HTML --------------------------------------------------------------
@@ -267,16 +441,17 @@ def test_hostile_text_appears_only_inside_the_escaped_json(full):
     assert "\\u003cimg src=x onerror=alert(1)\\u003e" in html
     assert "<a href=\"javascript" not in html.lower()
     nodes = {n["id"]: n for n in vis_data(html, "nodes")}
-    assert nodes["xss"]["label"].startswith("<img src=x")  # plain text: shown literally, not as &lt;
+    assert nodes["xss"]["label"].startswith("⬢ <img src=x")  # plain text: shown literally, not as &lt;
     assert "&lt;" not in nodes["xss"]["label"]
     assert 'h\u200bref="javascript:alert(1)"' in nodes["xss"]["title"]
 
 
-def test_no_title_or_label_contains_href_so_pyvis_keeps_tooltips_as_text(full):
+def test_no_title_or_label_contains_href_so_pyvis_keeps_tooltips_as_text(snap, full):
     for item in vis_data(full.html, "nodes") + vis_data(full.html, "edges"):
         for key in ("title", "label"):
             assert "href" not in str(item.get(key, "")).lower(), item
-    assert "Investor H\u200bREF club" in node(full, "x")["tooltip"]
+    m = account_map(snap, SETTINGS, "A1", focus="contact", focus_id="ceo")
+    assert "Investor H\u200bREF club" in node(m, "x")["tooltip"]
     assert "popup.innerHTML" not in full.html  # pyvis' raw-HTML tooltip branch is not rendered
 
 

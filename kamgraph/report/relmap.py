@@ -1,23 +1,42 @@
-"""Relationship maps: an account's political picture, and small access-path maps, drawn with pyvis.
+"""Relationship maps: an account's org chart with our coverage on it, and small access-path maps.
 
-:func:`account_map` draws one account the way a sales leader reads it:
+:func:`account_map` draws one account the way a sales leader reads it, starting from the
+customer's **org chart**:
 
-- **customer contacts** on the right, one row per level (1 = top), each row ordered so that
-  people sit near whoever they report to; colour = attitude toward us, shape = decision
-  role, size = power (:func:`kamgraph.analysis.influence.influence`: declared links and interactions);
-- **our people** on the left, also one row per level, so "executives meet executives" reads
-  as a horizontal line;
-- **external connectors** (and customer people of other organizations) in between;
-- **tie lines** whose width and colour grow with the current strength
-  (:func:`kamgraph.analysis.access.pair_strengths`); a declared tie nobody has acted on yet
-  (never interacted) is dotted, never drawn as a weak solid line; **influence links** are
-  dashed arrows, **reporting lines** thin grey arrows;
-- a legend under the canvas.
+- **contacts** are boxes laid out top-down from their reporting lines (a tidy tree on a grid:
+  a manager sits over the columns of their reports; a manager whose reports have nobody under
+  them stacks them in a column below). Each box says who the person is and where we stand:
+  ``★ name`` (the symbol is the decision role), the title, ``role · attitude · influence``
+  and a **coverage badge**: our best strength and who holds it (``✔ 0.62 Chen Hao``), or
+  ``✖ uncovered``. The fill is the attitude toward us; an **uncovered decision-maker** has a
+  thick red dashed border and a ``✖ UNCOVERED`` badge, a **cooling** key relationship
+  (decision-maker, approver or coach whose best tie is cooling or dormant,
+  :func:`kamgraph.analysis.trends.trends`) a thick orange border and ``↘ COOLING``: never
+  colour alone, and both are in the legend;
+- only the **focus** the user picks brings our people and connectors onto the map:
+  ``buying_center`` (default: our people with a tie of at least ``min_strength`` to a
+  buying-center member), ``contact`` (one contact and everyone who can reach them: direct
+  ties and the one-intermediary access paths of :func:`kamgraph.analysis.paths.access_paths`)
+  or ``ours`` (one of our people and every contact they reach, directly or through one
+  connector). Our people sit in a row above the chart, connectors in a row under them;
+- **branches without anyone in focus are collapsed** into one grey ``+23 people`` box per
+  manager. Clicking it lists the branch under it (indented by reporting depth), clicking
+  again folds it; the space the list takes is reserved in the layout, so nothing moves and
+  nothing overlaps.
 
-Positions are precomputed (``x``/``y`` on every node). Up to ``settings.map.physics_max_nodes``
-people the physics engine may then loosen the rows sideways (``y`` stays fixed); above it
-physics is off so a big account draws instantly. Above ``settings.map.max_nodes`` nothing is
-drawn: :class:`MapTooLarge` asks the user to filter.
+**No line passes through a box it does not join.** Every box sits in one cell of a grid
+(box ``W x H``, a free *street* ``G`` wide right of each column and a free *channel* ``C``
+high above each row). A line is drawn straight when the straight segment clears every other
+box (checked for all lines at once, :func:`segment_box_hits`); otherwise it is routed
+orthogonally: out of its box into the adjacent channel, along the channel to the street left
+of the target's column, along the street to the channel next to the target, and into it.
+Channels and streets hold no box, so such a route can only touch its own two ends. Bends are
+tiny invisible vis-network nodes (``kgBend: true``); reporting lines share one route per
+manager (the classic org-chart bus). Lines of different people get small lane offsets so
+they do not lie on top of each other.
+
+Positions are computed here (``x``/``y`` on every node) and fixed (physics off), so the
+drawing is the same in the app and in the offline HTML, at 30 or 500 contacts.
 
 The HTML is self-contained (vis-network inlined, no remote script or stylesheet), so it can be
 saved as a standalone file or shown in an iframe on an offline machine.
@@ -26,7 +45,8 @@ Security: names, titles and notes are untrusted. Labels and tooltips are plain t
 serializes node and edge data with Jinja's ``tojson`` (``<``, ``>``, ``&`` and ``'`` become
 ``\\u003c``...), and vis-network 9 shows a string tooltip with ``innerText``. pyvis would switch
 every tooltip to raw ``innerHTML`` when any node title contains ``"href"``, so that word is
-broken with a zero-width space in every label and title (:func:`plain_text`). The pyvis
+broken with a zero-width space in every label and title (:func:`plain_text`). The collapsed
+branches are embedded with :func:`_script_json` (``<``, ``>``, ``&`` escaped). The pyvis
 ``heading``, ``select_menu`` and ``filter_menu`` features, which paste text into the page
 unescaped, are never used. Anything from the data in the legend goes through
 :func:`html.escape`.
@@ -35,26 +55,28 @@ unescaped, are never used. Anything from the data in the legend goes through
 from __future__ import annotations
 
 import html
+import json
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Iterable
 
 import numpy as np
 import pandas as pd
 
-from kamgraph.analysis.coverage import account_contacts, account_ids
+from kamgraph.analysis.coverage import account_ids, contact_table
 from kamgraph.analysis.dates import resolve_as_of
-from kamgraph.analysis.influence import influence
 from kamgraph.analysis.people import org_names, people_index
 from kamgraph.analysis.strength import directed, explain, pair_strengths
-from kamgraph.errors import KamgraphError
+from kamgraph.errors import KamgraphError, NotFound
 from kamgraph.model import Attitude, DecisionRole, Side
 from kamgraph.settings import Settings
 from kamgraph.snapshot import Snapshot
 
-__all__ = ["RelationshipMap", "MapTooLarge", "account_map", "paths_map", "plain_text",
-           "ATTITUDE_COLORS", "ROLE_SHAPES", "NODE_COLUMNS", "EDGE_COLUMNS"]
+__all__ = ["RelationshipMap", "MapTooLarge", "account_map", "paths_map", "plain_text", "segment_box_hits",
+           "org_tree", "FOCUSES", "DEFAULT_MIN_STRENGTH", "ATTITUDE_COLORS", "ROLE_SHAPES", "ROLE_SYMBOLS",
+           "NODE_COLUMNS", "EDGE_COLUMNS", "BOX", "UNCOVERED_COLOR", "COOLING_COLOR"]
 
 # -- look --------------------------------------------------------------------------------------
 
@@ -66,6 +88,7 @@ ATTITUDE_COLORS: dict[str | None, str] = {
     Attitude.OPPONENT.value: "#d73027",
     None: "#ffffff",  # not assessed
 }
+#: the shape each decision role had on the earlier map (paths map targets still use shapes)
 ROLE_SHAPES: dict[str | None, str] = {
     DecisionRole.DECISION_MAKER.value: "star",
     DecisionRole.APPROVER.value: "diamond",
@@ -76,60 +99,96 @@ ROLE_SHAPES: dict[str | None, str] = {
     DecisionRole.USER.value: "dot",
     None: "dot",
 }
-_ROLE_SYMBOLS = {"star": "★", "diamond": "◆", "square": "■", "triangle": "▲", "triangleDown": "▼",
-                 "hexagon": "⬢", "dot": "●"}
+#: the symbol in front of a contact's name, by decision role
+ROLE_SYMBOLS: dict[str | None, str] = {
+    DecisionRole.DECISION_MAKER.value: "★",
+    DecisionRole.APPROVER.value: "◆",
+    DecisionRole.TECHNICAL_EVALUATOR.value: "■",
+    DecisionRole.INFLUENCER.value: "▲",
+    DecisionRole.COACH.value: "▼",
+    DecisionRole.PROCUREMENT.value: "⬢",
+    DecisionRole.USER.value: "●",
+    None: "",
+}
+_ROLE_SHORT = {"decision_maker": "decision-maker", "approver": "approver", "technical_evaluator": "technical evaluator",
+               "influencer": "influencer", "coach": "coach", "procurement": "procurement", "user": "user"}
+_ATTITUDE_SIGN = {"champion": "++", "supporter": "+", "neutral": "0", "skeptic": "−", "opponent": "−−"}
 OURS_COLOR = "#3b6fb6"
 EXTERNAL_COLOR = "#a27fc9"
 ORGANIZATION_COLOR = "#d8c39a"
+MORE_COLOR = "#eeeeee"
 BORDER_COLOR = "#4a4a4a"
+UNCOVERED_COLOR = "#c0001a"
+COOLING_COLOR = "#e08a00"
 INFLUENCE_COLOR = "#8e44ad"
-REPORTS_COLOR = "#b3b3b3"
+REPORTS_COLOR = "#9a9a9a"
 PATH_HIGHLIGHT = "#e6550d"
 _WEAK_RGB = np.array([0xc6, 0xd4, 0xe6])  # strength 0
 _STRONG_RGB = np.array([0x0b, 0x3c, 0x7d])  # strength 1
 
-# sizes and spacing, in canvas pixels
-_CONTACT_SIZE = (12.0, 34.0)  # smallest and largest contact, by power
-_PERSON_SIZE = 16.0
-_EDGE_WIDTH = (1.0, 8.0)  # strength 0 and 1
-_ROW_GAP = 170.0  # between level rows
-_SUBROW_GAP = 75.0  # between the wrapped lines of one crowded level
-_COL_GAP = 150.0  # between people of one row
-_PER_ROW = 4  # people per line before a level row wraps
-_SIDE_GAP = 260.0  # from the centre line (connectors) to the nearest column of a side
-_CONNECTOR_GAP = 80.0  # vertical distance between connectors
-_CONNECTOR_COL_GAP = 170.0  # horizontal distance between columns of connectors
-_LABEL_CHARS = 20  # label lines are cut here (the tooltip has the full text)
+#: the grid, in canvas pixels: box width and height, street (right of a column) and channel
+#: (above a row). Every box is drawn exactly BOX wide and at most BOX high (labels are cut to fit).
+BOX = {"w": 224.0, "h": 104.0, "street": 48.0, "channel": 52.0}
+_PX = BOX["w"] + BOX["street"]
+_PY = BOX["h"] + BOX["channel"]
+_FONT_SIZE = 13
+_LABEL_UNITS = 26  # display width of a label line (a CJK character counts 2)
+_LINES_PER_CONTACT = 3  # buying-center focus: our strongest lines to each contact
+_MAX_STACK = 6  # reports stacked in one column before a second column starts
+_LANES = 7  # distinct offsets of lines sharing a channel or a street
 _NOTES_CHARS = 300
-_UNKNOWN_LEVEL = 6  # row for people whose level is unknown
-_FONT_SIZE = 16
-_MARGIN = (140.0, 80.0)  # room for labels around the outermost nodes (x, y)
-_MIN_HEIGHT_PX = 300  # a flat map is never drawn lower than this
+_EDGE_WIDTH = (1.0, 7.0)  # strength 0 and 1
+_MARGIN = (60.0, 40.0)
+_MIN_HEIGHT_PX = 300
+_MIN_SCALE = 0.7  # the first view never zooms out further than this: labels stay readable
+# paths maps (small, dots)
+_CONTACT_SIZE = (12.0, 34.0)
+_PERSON_SIZE = 16.0
+_LABEL_CHARS = 20
+
+#: what the map can centre on
+FOCUSES = ("buying_center", "contact", "ours")
+#: lines weaker than this are hidden in the default view (the Account page's default too)
+DEFAULT_MIN_STRENGTH = 0.2
 
 NODE_COLUMNS = ["id", "name", "group", "level", "title", "decision_role", "attitude", "influence",
-                "power", "x", "y", "shape", "color", "size", "label", "tooltip"]
+                "best_strength", "best_name", "covered", "uncovered_dm", "cooling", "parent", "hidden",
+                "row", "col", "x", "y", "color", "label", "tooltip"]
 EDGE_COLUMNS = ["source", "target", "kind", "strength", "tie_kinds", "n_interactions",
-                "last_interaction", "weight", "width", "color", "dashes", "tooltip"]
+                "last_interaction", "weight", "width", "color", "dashes", "tooltip", "route"]
+
+#: columns of a paths map (:func:`paths_map`: small, people drawn as dots)
+PATH_NODE_COLUMNS = ["id", "name", "group", "level", "title", "decision_role", "attitude", "influence",
+                     "power", "x", "y", "shape", "color", "size", "label", "tooltip"]
+PATH_EDGE_COLUMNS = EDGE_COLUMNS[:-1]
 
 _HREF = re.compile("(h)(ref)", re.IGNORECASE)
 _ZWSP = "\u200b"
+_MORE = "~more:"
+_ROOT = "~root"
+_NOLINE = "~no-reporting-line"
+_BEND = "~b:"
 
 
 class MapTooLarge(KamgraphError):
-    """The map would have more people than ``settings.map.max_nodes``; filter before drawing."""
+    """Kept for callers that catch it: :func:`account_map` no longer refuses to draw (collapsed
+    branches keep every size readable)."""
 
 
 @dataclass(frozen=True)
 class RelationshipMap:
     """A drawn map: self-contained ``html``, the ``nodes`` and ``edges`` it shows (columns
-    :data:`NODE_COLUMNS` / :data:`EDGE_COLUMNS`), and a ``message`` for the reader (a
-    filter that left nothing, physics switched off...) or None."""
+    :data:`NODE_COLUMNS` / :data:`EDGE_COLUMNS`; an edge's ``route`` is its list of points),
+    and a ``message`` for the reader (a focus that left nothing...) or None. ``hidden`` maps
+    each collapsed-branch box to the people it holds (columns of ``nodes``, positions
+    reserved below the box)."""
 
     html: str
     nodes: pd.DataFrame
     edges: pd.DataFrame
     message: str | None = None
-    physics: bool = False  # whether the physics engine runs (small maps only)
+    physics: bool = False
+    hidden: dict | None = None
 
 
 def plain_text(value: object, limit: int | None = None) -> str:
@@ -149,80 +208,274 @@ def plain_text(value: object, limit: int | None = None) -> str:
     return _HREF.sub(lambda m: m.group(1) + _ZWSP + m.group(2), text)
 
 
+def _fit(value: object, units: int = _LABEL_UNITS) -> str:
+    """``value`` cut to ``units`` of display width (wide East Asian characters count 2), as
+    :func:`plain_text`, so a label line never wraps inside its box.
+
+    >>> _fit("Zhou Jianguo 周建国", 14)
+    'Zhou Jianguo…'
+    """
+    text = plain_text(value).replace("\n", " ")
+    width, out = 0, []
+    for ch in text:
+        w = 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+        if width + w > units - 1 and len(out) < len(text):
+            rest = sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in text[len(out):])
+            if width + rest <= units:
+                out.extend(text[len(out):])
+                return "".join(out)
+            return "".join(out).rstrip() + "…"
+        out.append(ch)
+        width += w
+    return "".join(out)
+
+
+# -- geometry ----------------------------------------------------------------------------------
+
+def segment_box_hits(p0: np.ndarray, p1: np.ndarray, boxes: np.ndarray, pad: float = 0.0) -> np.ndarray:
+    """Which segments cross which boxes: an ``(n_segments, n_boxes)`` boolean matrix.
+
+    ``p0``/``p1`` are ``(n, 2)`` segment ends, ``boxes`` ``(m, 4)`` rows of ``left, top,
+    right, bottom``; a box is shrunk by ``pad`` on every side first (a segment that only
+    grazes an edge does not count). Slab test, vectorized over all pairs.
+
+    >>> segs0, segs1 = np.array([[0.0, 0.0], [0.0, 5.0]]), np.array([[10.0, 0.0], [10.0, 5.0]])
+    >>> segment_box_hits(segs0, segs1, np.array([[4.0, -1.0, 6.0, 1.0]])).ravel().tolist()
+    [True, False]
+    """
+    p0 = np.asarray(p0, dtype=float).reshape(-1, 2)
+    p1 = np.asarray(p1, dtype=float).reshape(-1, 2)
+    b = np.asarray(boxes, dtype=float).reshape(-1, 4)
+    if not len(p0) or not len(b):
+        return np.zeros((len(p0), len(b)), dtype=bool)
+    lo = b[None, :, :2] + pad
+    hi = b[None, :, 2:] - pad
+    o = p0[:, None, :]
+    d = (p1 - p0)[:, None, :]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t0 = (lo - o) / d
+        t1 = (hi - o) / d
+    parallel = d == 0
+    inside = (o > lo) & (o < hi)
+    tmin = np.where(parallel, np.where(inside, -np.inf, np.inf), np.minimum(t0, t1))
+    tmax = np.where(parallel, np.where(inside, np.inf, -np.inf), np.maximum(t0, t1))
+    enter = np.maximum(tmin.max(axis=2), 0.0)
+    leave = np.minimum(tmax.min(axis=2), 1.0)
+    return (enter < leave) & (hi > lo).all(axis=2)
+
+
+def _cell_xy(row, col) -> tuple[np.ndarray, np.ndarray]:
+    """Centre of the box in grid cell (row, col)."""
+    return (np.asarray(col, dtype=float) * _PX + BOX["w"] / 2, np.asarray(row, dtype=float) * _PY + BOX["h"] / 2)
+
+
+def _cell_boxes(row, col) -> np.ndarray:
+    x, y = _cell_xy(row, col)
+    return np.column_stack([x - BOX["w"] / 2, y - BOX["h"] / 2, x + BOX["w"] / 2, y + BOX["h"] / 2])
+
+
+def _channel_y(row: int) -> float:
+    """The middle of the free channel above grid row ``row``."""
+    return row * _PY - BOX["channel"] / 2
+
+
+def _street_x(col: int) -> float:
+    """The middle of the free street left of grid column ``col``."""
+    return col * _PX - BOX["street"] / 2
+
+
+def _route(u: tuple[int, int], v: tuple[int, int], lane: int) -> list[tuple[float, float]]:
+    """Orthogonal route from the box in cell ``u`` to the box in cell ``v`` through free
+    channels and streets (see the module docstring); the first and last points are the box
+    centres. ``lane`` (one of :data:`_LANES`; the middle one, 3, runs in the middle) offsets
+    the channel and street it runs in.
+
+    >>> [tuple(round(c) for c in p) for p in _route((0, 0), (2, 3), 3)]
+    [(112, 52), (112, 130), (792, 130), (792, 286), (928, 286), (928, 364)]
+    """
+    (ru, cu), (rv, cv) = u, v
+    (xu, yu), (xv, yv) = (tuple(float(a) for a in _cell_xy(ru, cu)), tuple(float(a) for a in _cell_xy(rv, cv)))
+    k = (lane % _LANES) - _LANES // 2
+    dy = k * (BOX["channel"] / 2 - 8) / (_LANES // 2)
+    dx = k * (BOX["street"] / 2 - 8) / (_LANES // 2)
+    if rv > ru:
+        y1, y2 = _channel_y(ru + 1) + dy, _channel_y(rv) + dy
+    elif rv < ru:
+        y1, y2 = _channel_y(ru) + dy, _channel_y(rv + 1) + dy
+    else:
+        y1 = y2 = _channel_y(ru) + dy
+    if y1 == y2:
+        pts = [(xu, yu), (xu, y1), (xv, y1), (xv, yv)]
+    else:
+        xs = _street_x(cv) + dx
+        pts = [(xu, yu), (xu, y1), (xs, y1), (xs, y2), (xv, y2), (xv, yv)]
+    out = [pts[0]]
+    for p in pts[1:]:  # drop repeated points
+        if abs(p[0] - out[-1][0]) > 1e-9 or abs(p[1] - out[-1][1]) > 1e-9:
+            out.append(p)
+    return out
+
+
+# -- the org chart -----------------------------------------------------------------------------
+
+def org_tree(ids: Iterable[str], reports_to: pd.DataFrame) -> dict[str, str | None]:
+    """Each person's manager among ``ids`` (None: a root), from reporting lines.
+
+    A reporting line to someone outside ``ids`` makes a root; a cycle is broken at the person
+    whose id sorts first (they become a root), so the result is always a forest.
+
+    >>> rt = pd.DataFrame({"person_id": ["b", "c", "d"], "manager_id": ["a", "b", "zz"]})
+    >>> org_tree(["a", "b", "c", "d"], rt)
+    {'a': None, 'b': 'a', 'c': 'b', 'd': None}
+    """
+    ids = list(dict.fromkeys(ids))
+    known = set(ids)
+    rt = reports_to[reports_to["person_id"].isin(known) & reports_to["manager_id"].isin(known)
+                    & (reports_to["person_id"] != reports_to["manager_id"])]
+    manager = rt.drop_duplicates("person_id").set_index("person_id")["manager_id"].to_dict()
+    parent: dict[str, str | None] = {i: manager.get(i) for i in ids}
+    for start in sorted(ids):
+        seen = []
+        node = start
+        while node is not None and node not in seen:
+            seen.append(node)
+            node = parent[node]
+        if node is not None:  # a cycle: break it at its smallest id
+            cycle = seen[seen.index(node):]
+            parent[min(cycle)] = None
+    return parent
+
+
+def _depths(parent: dict[str, str | None]) -> dict[str, int]:
+    depth: dict[str, int] = {}
+    for v in parent:
+        chain = []
+        node = v
+        while node is not None and node not in depth:
+            chain.append(node)
+            node = parent[node]
+        base = -1 if node is None else depth[node]
+        for k, n in enumerate(reversed(chain)):
+            depth[n] = base + 1 + k
+    return depth
+
+
+def _place(children: dict[str, list[str]], roots: list[str], top_row: int) -> dict[str, tuple[int, int]]:
+    """Grid cells of a forest: a manager over the columns of their reports, reports without
+    reports of their own stacked in columns of at most :data:`_MAX_STACK` under the manager
+    (a collapsed-branch box always last, so the cells under it stay free), then the reports
+    that manage someone, side by side."""
+    cells: dict[str, tuple[int, int]] = {}
+
+    def place(v: str, row: int, col: int) -> int:
+        kids = children.get(v, [])
+        if not kids:
+            cells[v] = (row, col)
+            return 1
+        leaves = [k for k in kids if not children.get(k)]
+        inner = [k for k in kids if children.get(k)]
+        c = col
+        if leaves:
+            n_cols = math.ceil(len(leaves) / _MAX_STACK)
+            per_col = math.ceil(len(leaves) / n_cols)
+            for i, k in enumerate(leaves):
+                cells[k] = (row + 1 + i % per_col, col + i // per_col)
+            c += n_cols
+        for k in inner:
+            c += place(k, row + 1, c)
+        width = c - col
+        # the manager over the middle of their columns
+        cells[v] = (row, col + (width - 1) // 2)
+        return width
+
+    col = 0
+    for r in roots:
+        col += place(r, top_row, col)
+    return cells
+
+
 # -- the account map ---------------------------------------------------------------------------
 
-def account_map(snap: Snapshot, settings: Settings, account_id: str, as_of=None, min_strength: float = 0.0,
-                roles: Iterable[str] | None = None, show_external: bool = True, max_nodes: int | None = None,
-                physics_max_nodes: int | None = None) -> RelationshipMap:
+def account_map(snap: Snapshot, settings: Settings, account_id: str, as_of=None,
+                min_strength: float = DEFAULT_MIN_STRENGTH, roles: Iterable[str] | None = None,
+                show_external: bool = True, max_nodes: int | None = None, physics_max_nodes: int | None = None,
+                focus: str = "buying_center", focus_id: str | None = None) -> RelationshipMap:
     """The relationship map of one account (see the module docstring).
 
-    ``min_strength`` hides relationship lines weaker than it (and our people or connectors
-    left without a line); ``roles`` keeps only contacts with those decision roles (None: every
-    current contact); ``show_external`` hides connectors. ``max_nodes`` and
-    ``physics_max_nodes`` default to ``settings.map``. Raises :class:`MapTooLarge` above
-    ``max_nodes`` people and :class:`~kamgraph.errors.NotFound` for an unknown account.
+    ``focus`` is ``"buying_center"`` (default), ``"contact"`` or ``"ours"`` with ``focus_id``
+    the contact or our person. ``min_strength`` hides relationship lines weaker than it
+    (a contact focus shows everyone who knows the contact at all); ``roles`` narrows the
+    buying center to those decision roles; ``show_external`` hides connectors.
+    ``max_nodes``/``physics_max_nodes`` are accepted for old callers and ignored: the map
+    collapses branches instead of refusing, and its layout is always fixed.
+    Raises :class:`~kamgraph.errors.NotFound` for an unknown account or focus person.
+
+    >>> from kamgraph.examples import example_portfolio
+    >>> snap, settings = example_portfolio()
+    >>> m = account_map(snap, settings, snap.accounts["id"].iloc[0])
+    >>> sorted(set(m.nodes["group"]) - {"ours"})[:2]
+    ['contact', 'more']
     """
+    if focus not in FOCUSES:
+        raise KamgraphError(f"unknown map focus {focus!r}; choose one of {', '.join(FOCUSES)}")
     t = resolve_as_of(settings, as_of)
     account_ids(snap, [account_id])
-    max_nodes = settings.map.max_nodes if max_nodes is None else max_nodes
-    physics_max_nodes = settings.map.physics_max_nodes if physics_max_nodes is None else physics_max_nodes
-
-    contacts = account_contacts(snap, settings, t, accounts=[account_id])
-    n_all_contacts = len(contacts)
-    if roles is not None:
-        contacts = contacts[contacts["decision_role"].isin(list(roles))]
-    cids = contacts["contact_id"].to_numpy()
+    contacts, _, best = contact_table(snap, settings, t, [account_id])
+    best = best.drop_duplicates("contact_id").set_index("contact_id")
     people = people_index(snap)
-    side = people["side"]
-    internal = set(people.index[side == Side.INTERNAL.value])
+    cids = list(best.index)
+    cset = set(cids)
+    internal = set(people.index[people["side"] == Side.INTERNAL.value])
+    if focus == "contact" and focus_id not in cset:
+        raise NotFound(f"{focus_id!r} is not a current contact at {account_id}")
+    if focus == "ours" and focus_id not in internal:
+        raise NotFound(f"{focus_id!r} is not one of our people")
 
+    role = best["decision_role"]
+    center = role.notna() if roles is None else role.isin(list(roles))
+    center_ids = [c for c in cids if bool(center.get(c, False))]
     pairs = directed(pair_strengths(snap, settings, t))
-    pairs = pairs[pairs["strength"] >= min_strength]
-    from_contact = pairs[pairs["person_id"].isin(cids)]
-    other_is_contact = from_contact["other_id"].isin(cids)
-    other_internal = from_contact["other_id"].isin(internal)
-    to_ours = from_contact[other_internal]
-    # between two contacts only declared ties are drawn: every meeting would tie everyone
-    among = from_contact[other_is_contact & (from_contact["tie_kinds"].fillna("") != "")
-                         & (from_contact["person_id"] < from_contact["other_id"])]
-    to_connectors = from_contact[~other_is_contact & ~other_internal] if show_external else from_contact.iloc[:0]
-    connector_ids = np.unique(to_connectors["other_id"].to_numpy())
-    connectors_to_ours = pairs[pairs["person_id"].isin(connector_ids) & pairs["other_id"].isin(internal)]
-    ours_ids = np.unique(np.concatenate([to_ours["other_id"].to_numpy(), connectors_to_ours["other_id"].to_numpy()]))
+    ties, extra = _focus_ties(snap, settings, t, pairs, focus, focus_id, center_ids, cset, internal,
+                              min_strength, show_external)
+    focus_set = set(center_ids) | extra | (set(ties["target"]) & cset) | (set(ties["source"]) & cset)
+    if focus == "contact":
+        focus_set.add(focus_id)
 
-    n_people = len(cids) + len(ours_ids) + len(connector_ids)
-    if n_people > max_nodes:
-        raise MapTooLarge(
-            f"this map would have {n_people} people, more than the {max_nodes} that can be drawn "
-            f"smoothly: raise the minimum strength, pick fewer roles or hide external connectors "
-            f"(or raise map.max_nodes in kamgraph.toml)")
+    parent = org_tree(cids, snap.reports_to)
+    tree = _display_tree(parent, best, people, focus_set)
+    top = set(ties["source"]) - cset  # our people and connectors on the map
+    ours_ids = sorted((p for p in top | (set(ties["target"]) - cset) if p in internal), key=str)
+    conn_ids = sorted((p for p in top | (set(ties["target"]) - cset) if p not in internal), key=str)
+    cells, hidden_cells = _layout(tree, ours_ids, conn_ids, ties)
 
-    ties = pd.concat([
-        to_ours.rename(columns={"person_id": "target", "other_id": "source"}),
-        to_connectors.rename(columns={"person_id": "target", "other_id": "source"}),
-        connectors_to_ours.rename(columns={"person_id": "target", "other_id": "source"}),
-        among.rename(columns={"person_id": "source", "other_id": "target"}),
-    ], ignore_index=True)
+    nodes = _account_nodes(snap, settings, t, best, people, tree, cells, ours_ids, conn_ids)
+    hidden = _hidden_nodes(best, people, tree, hidden_cells, snap)
+    edges = _account_edges(snap, settings, t, nodes, ties, tree, cells, hidden_cells)
 
-    nodes = _account_nodes(snap, settings, t, account_id, contacts, people, ours_ids, connector_ids, ties)
-    edges = _account_edges(snap, settings, t, nodes, ties)
-    physics = len(nodes) <= physics_max_nodes
-    legend = _legend(account_name=_account_name(snap, account_id), physics=physics,
-                     physics_max_nodes=physics_max_nodes)
-    page = _render(nodes, edges, physics=physics, height_px=settings.map.height_px, legend=legend)
+    legend = _legend(account_name=_account_name(snap, account_id))
+    page = _render(nodes, edges, physics=False, height_px=settings.map.height_px, legend=legend,
+                   hidden=hidden, fixed_height=True)
 
+    n_shown = int((nodes["group"] == "contact").sum())
+    n_more = int((nodes["group"] == "more").sum())
     message = None
-    if n_all_contacts == 0:
+    if not cids:
         message = "No current contacts are recorded at this account."
-    elif len(cids) == 0:
+    elif roles is not None and not center_ids and focus == "buying_center":
         message = "No contact at this account has the chosen roles."
+    elif focus == "buying_center" and not center_ids:
+        message = ("Nobody at this account has a decision role yet: the top of the org chart is shown; "
+                   "record roles on a person card.")
     elif (edges["kind"] == "tie").sum() == 0:
-        message = f"Nobody on our side has a relationship of strength {min_strength:.2f} or more with these contacts."
-    elif not physics:
-        message = (f"{len(nodes)} people: the layout is fixed (physics is off above "
-                   f"{physics_max_nodes} people); drag nodes or zoom to read it.")
+        who = {"buying_center": "the buying center", "contact": "this contact",
+               "ours": "any contact here"}[focus]
+        message = (f"Nobody on our side has a relationship of strength {min_strength:.2f} or more with {who}."
+                   if focus != "contact" else "Nobody on our side can reach this contact yet.")
+    elif n_more:
+        message = (f"{n_shown} of {len(cids)} contacts shown; {n_more} grey boxes hold the other "
+                   f"{len(cids) - n_shown} (click one to list its people).")
     return RelationshipMap(page, nodes.reset_index(drop=True)[NODE_COLUMNS],
-                           edges.reset_index(drop=True)[EDGE_COLUMNS], message, physics)
+                           edges.reset_index(drop=True)[EDGE_COLUMNS], message, False, hidden)
 
 
 def _account_name(snap: Snapshot, account_id: str) -> str:
@@ -231,199 +484,399 @@ def _account_name(snap: Snapshot, account_id: str) -> str:
     return str(names.iloc[0]) if len(names) and names.iloc[0] is not None else account_id
 
 
-def _levels(values: pd.Series) -> pd.Series:
-    return pd.to_numeric(values, errors="coerce").fillna(_UNKNOWN_LEVEL).astype(int)
+def _focus_ties(snap, settings, t, pairs, focus, focus_id, center_ids, cset, internal, min_strength,
+                show_external) -> tuple[pd.DataFrame, set]:
+    """The relationship lines a focus draws, oriented from our side (or a connector) to the
+    account: columns of :func:`pair_strengths` with ``source``/``target``. Also the
+    contacts the focus adds to the chart (colleagues on an access path)."""
+    def is_conn(s: pd.Series) -> pd.Series:
+        return ~s.isin(cset) & ~s.isin(internal)
+
+    extra: set = set()
+    strong = pairs[pairs["strength"] >= min_strength]
+    if focus == "buying_center":
+        mine = strong[strong["person_id"].isin(center_ids) & strong["other_id"].isin(internal)]
+        # the strongest few per contact: the badge already names the best, the lines show depth
+        mine = mine.sort_values(["person_id", "strength"], ascending=[True, False], kind="mergesort")
+        parts = [mine.groupby("person_id", sort=False).head(_LINES_PER_CONTACT)]
+    elif focus == "contact":
+        direct = pairs[(pairs["person_id"] == focus_id) & pairs["other_id"].isin(internal)
+                       & (pairs["strength"] > 0)]
+        parts = [direct]
+        from kamgraph.analysis.paths import access_paths
+
+        p = access_paths(snap, settings, focus_id, as_of=t)
+        p = p[(p["kind"] == "person") & p["via_id"].notna()]
+        if not show_external:
+            p = p[p["via_id"].isin(cset)]
+        legs = pd.concat([pd.DataFrame({"person_id": p["via_id"], "other_id": p["internal_id"]}),
+                          pd.DataFrame({"person_id": focus_id, "other_id": p["via_id"]})], ignore_index=True)
+        leg_rows = legs.drop_duplicates().merge(pairs, on=["person_id", "other_id"])
+        # a colleague on a path: the colleague's line to our person points at the colleague
+        parts.append(leg_rows)
+        extra = set(p["via_id"]) & cset
+    else:
+        mine = strong[strong["other_id"] == focus_id]
+        direct = mine[mine["person_id"].isin(cset)]
+        via = mine[is_conn(mine["person_id"])] if show_external else mine.iloc[:0]
+        onward = strong[strong["other_id"].isin(via["person_id"]) & strong["person_id"].isin(cset)]
+        parts = [direct, via.rename(columns={"person_id": "other_id", "other_id": "person_id"}), onward]
+        parts[1] = parts[1][parts[1]["other_id"].isin(set(onward["other_id"]))]
+    rows = pd.concat(parts, ignore_index=True)
+    if not show_external:
+        rows = rows[~is_conn(rows["person_id"]) & ~is_conn(rows["other_id"])]
+    # orient: the top side (our people, then connectors) is the source, the account the target
+    def rank(s: pd.Series) -> np.ndarray:
+        return np.select([s.isin(internal), is_conn(s)], [0, 1], 2)
+
+    flip = rank(rows["person_id"]) < rank(rows["other_id"])
+    out = rows.assign(source=np.where(flip, rows["person_id"], rows["other_id"]),
+                      target=np.where(flip, rows["other_id"], rows["person_id"]))
+    out = out.drop_duplicates(["source", "target"]).reset_index(drop=True)
+    return out, extra
 
 
-def _account_nodes(snap, settings, t, account_id, contacts, people, ours_ids, connector_ids, ties) -> pd.DataFrame:
-    pr = influence(snap, settings, account_ids=[account_id], as_of=t)
-    pr = pr.loc[pr["account_id"] == account_id].set_index("person_id")
-    notes = snap.people.drop_duplicates("id").set_index("id")["notes"]
+@dataclass
+class _Tree:
+    """The chart as drawn: kids of each shown node (collapsed-branch boxes included), the
+    roots in order, the people each collapsed box holds (preorder, with depth) and depths."""
 
-    c = pd.DataFrame({
-        "id": contacts["contact_id"].to_numpy(),
-        "group": "contact",
-        "level": contacts["level"].to_numpy(),
-        "title": contacts["title"].to_numpy(),
-        "decision_role": contacts["decision_role"].to_numpy(),
-        "attitude": contacts["attitude"].to_numpy(),
-        "influence": pd.array(contacts["influence"], dtype="Int64"),
-    })
-    c["power"] = c["id"].map(pr["power"]).astype(float).to_numpy() if len(pr) else np.nan
-    c["rank"] = c["id"].map(pr["rank"]) if len(pr) else np.nan
-
-    o = pd.DataFrame({"id": ours_ids, "group": "ours"})
-    x = pd.DataFrame({"id": connector_ids, "group": "external"})
-    for f in (o, x):
-        f["level"] = f["id"].map(people["level"]).astype(float)
-        f["title"] = f["id"].map(people["title"])
-        for col in ("decision_role", "attitude"):
-            f[col] = None
-        f["influence"] = pd.array([pd.NA] * len(f), dtype="Int64")
-        f["power"] = np.nan
-        f["rank"] = np.nan
-    nodes = pd.concat([c, o, x], ignore_index=True)
-    nodes["name"] = nodes["id"].map(people["name"]).fillna(nodes["id"]).astype(object)
-    nodes["level"] = pd.to_numeric(nodes["level"], errors="coerce")
-    for col in ("title", "decision_role", "attitude"):
-        nodes[col] = nodes[col].astype(object).where(nodes[col].notna(), None)
-
-    # best tie of each contact from our side, for the tooltip
-    ours_set = set(ours_ids)
-    to_ours = ties[ties["source"].isin(ours_set)].sort_values(["target", "strength"], ascending=[True, False])
-    best = to_ours.drop_duplicates("target").set_index("target")
-    strength_sum = ties.groupby("source")["strength"].sum()
-
-    nodes = _layout_account(snap, nodes, strength_sum, ties)
-    top = nodes["power"].max()
-    share = (nodes["power"] / top) if top and top > 0 else pd.Series(0.0, index=nodes.index)
-    lo, hi = _CONTACT_SIZE
-    nodes["size"] = np.where(nodes["group"] == "contact", lo + (hi - lo) * share.fillna(0.0), _PERSON_SIZE)
-    nodes["shape"] = np.where(nodes["group"] == "contact", nodes["decision_role"].map(ROLE_SHAPES).fillna("dot"), "dot")
-    nodes["color"] = np.select(
-        [nodes["group"] == "ours", nodes["group"] == "external"], [OURS_COLOR, EXTERNAL_COLOR],
-        default=nodes["attitude"].map(lambda a: ATTITUDE_COLORS.get(a, ATTITUDE_COLORS[None])).to_numpy())
-
-    n_contacts = int((nodes["group"] == "contact").sum())
-    labels, tips = [], []
-    for r in nodes.itertuples(index=False):
-        labels.append("\n".join(plain_text(s, _LABEL_CHARS) for s in (r.name, r.title) if _is_text(s)))
-        lines = [r.name]
-        level = f"level {int(r.level)}" if pd.notna(r.level) else "level unknown"
-        if r.group == "contact":
-            lines.append(", ".join(s for s in (r.title, level) if _is_text(s)))
-            role = (r.decision_role or "no decision role").replace("_", " ")
-            att = r.attitude or "attitude not assessed"
-            inf = f"influence {int(r.influence)}/5" if pd.notna(r.influence) else "influence not assessed"
-            lines.append(f"{role} · {att} · {inf}")
-            if pd.notna(r.rank):
-                lines.append(f"power rank {int(r.rank)} of {n_contacts} (power {r.power:.3f})")
-            if r.id in best.index:
-                b = best.loc[r.id]
-                last = _date(b["last_interaction"])
-                lines.append(f"best tie from our side: {b['strength']:.2f} with {people['name'].get(b['source'], b['source'])}"
-                             + (f", last met {last}" if last else ", never met"))
-            else:
-                lines.append("nobody on our side is shown with a tie")
-        else:
-            who = "our side" if r.group == "ours" else "connector"
-            lines.append(", ".join(s for s in (r.title, level, who) if _is_text(s)))
-        note = notes.get(r.id)
-        if isinstance(note, str) and note:
-            lines.append("notes: " + plain_text(note, _NOTES_CHARS))
-        tips.append("\n".join(plain_text(s) for s in lines))
-    nodes["label"] = labels
-    nodes["tooltip"] = tips
-    return nodes
+    children: dict
+    roots: list
+    more: dict  # box id -> [(person id, depth below the box's manager)]
+    parent: dict  # shown node -> its shown manager (or box, header)
+    depth: dict
 
 
-def _connector_grid(k: int, span: float) -> tuple[int, int]:
-    """(connectors per column, columns) for ``k`` connectors beside rows spanning ``span`` px."""
-    if k == 0:
-        return 0, 0
-    per_col = max(1, int(span // _CONNECTOR_GAP) + 1)
-    n_cols = math.ceil(k / per_col)
-    return math.ceil(k / n_cols), n_cols
-
-
-def _layout_account(snap: Snapshot, nodes: pd.DataFrame, strength_sum: pd.Series, ties: pd.DataFrame) -> pd.DataFrame:
-    """Rows by level on each side; contacts ordered under their managers; connectors between."""
-    nodes = nodes.copy()
-    nodes["row"] = _levels(nodes["level"])
+def _display_tree(parent: dict, best: pd.DataFrame, people: pd.DataFrame, focus_set: set) -> _Tree:
+    kids_all: dict[str, list[str]] = {}
+    for p, m in parent.items():
+        if m is not None:
+            kids_all.setdefault(m, []).append(p)
     role_rank = {r: i for i, r in enumerate(ROLE_SHAPES)}
-    nodes["role_rank"] = nodes["decision_role"].map(role_rank).fillna(len(role_rank))
-    nodes["x"] = 0.0
-    nodes["y"] = 0.0
+    level = pd.to_numeric(best["level"], errors="coerce")
+    names = people["name"]
 
-    sides = {"contact": nodes["group"] == "contact", "ours": nodes["group"] == "ours"}
-    n_ext = int((nodes["group"] == "external").sum())
-    # rows needed per level: the most crowded side decides, so levels line up across sides
-    lines = {}
-    for mask in sides.values():
-        counts = nodes.loc[mask, "row"].value_counts()
-        for lvl, n in counts.items():
-            lines[lvl] = max(lines.get(lvl, 1), math.ceil(n / _PER_ROW))
-    y_of_row, y = {}, 0.0
-    for lvl in sorted(lines):
-        y_of_row[lvl] = y
-        y += _ROW_GAP + (lines[lvl] - 1) * _SUBROW_GAP
-    span = max(0.0, y - _ROW_GAP)
-    per_col, n_cols = _connector_grid(n_ext, span)
+    def key(p: str):
+        lv = level.get(p)
+        return (0 if p in focus_set else 1, 9 if pd.isna(lv) else float(lv),
+                role_rank.get(best["decision_role"].get(p), 99), str(names.get(p, p)), p)
 
-    manager = snap.reports_to.drop_duplicates("person_id").set_index("person_id")["manager_id"]
-    for side, mask in sides.items():
-        part = nodes[mask]
-        if part.empty:
-            continue
-        width = min(_PER_ROW, int(part["row"].value_counts().max()))
-        centre = _SIDE_GAP + max(0, n_cols - 1) / 2 * _CONNECTOR_COL_GAP + (width - 1) / 2 * _COL_GAP
-        sign = 1.0 if side == "contact" else -1.0
-        placed: dict[str, float] = {}
-        for lvl in sorted(part["row"].unique()):
-            row = part[part["row"] == lvl].copy()
-            if side == "contact":
-                row["anchor"] = row["id"].map(manager).map(placed).astype(float)
-                row = row.sort_values(["anchor", "role_rank", "name"], na_position="last", kind="mergesort")
+    isolated = {p for p, m in parent.items() if m is None and p not in kids_all}
+    parent = dict(parent)
+    if isolated and len(isolated) < len(parent) or len(isolated) > 1:
+        kids_all[_NOLINE] = sorted(isolated)
+        for p in isolated:
+            parent[p] = _NOLINE
+    shown: set = set()
+    for p in focus_set:
+        node = p
+        while node is not None and node not in shown:
+            shown.add(node)
+            node = parent.get(node)
+    if not shown and parent:  # nobody in focus: the top two rows of the chart
+        shown = {p for p, m in parent.items() if m is None or parent.get(m) is None}
+    roots_all = sorted([p for p, m in parent.items() if m is None and p != _NOLINE], key=key)
+    if _NOLINE in kids_all:
+        roots_all.append(_NOLINE)
+        if any(p in shown for p in kids_all[_NOLINE]):
+            shown.add(_NOLINE)
+
+    def preorder(vs: list[str], d: int, out: list):
+        for v in sorted(vs, key=key):
+            out.append((v, d))
+            preorder(kids_all.get(v, []), d + 1, out)
+        return out
+
+    children: dict[str, list[str]] = {}
+    more: dict[str, list] = {}
+    shown_parent: dict[str, str] = {}
+    for v in list(shown):
+        kids = kids_all.get(v, [])
+        vis = sorted([k for k in kids if k in shown], key=key)
+        gone = [k for k in kids if k not in shown]
+        if gone:
+            box = _MORE + v
+            more[box] = preorder(gone, 0, [])
+            vis.append(box)
+        if vis:
+            children[v] = vis
+        for k in vis:
+            shown_parent[k] = v
+    roots = [r for r in roots_all if r in shown]
+    gone_roots = [r for r in roots_all if r not in shown]
+    if gone_roots:
+        box = _MORE + _ROOT
+        members = []
+        for r in gone_roots:
+            if r == _NOLINE:
+                members.extend(preorder(kids_all[_NOLINE], 0, []))
             else:
-                row["weight"] = -row["id"].map(strength_sum).fillna(0.0)
-                row = row.sort_values(["weight", "name"], kind="mergesort")
-            k = len(row)
-            pos = np.arange(k)
-            line, col = pos // _PER_ROW, pos % _PER_ROW
-            in_line = np.minimum(_PER_ROW, k - line * _PER_ROW)
-            xs = sign * (centre + (col - (in_line - 1) / 2) * _COL_GAP)
-            ys = y_of_row[lvl] + line * _SUBROW_GAP
-            nodes.loc[row.index, "x"] = xs
-            nodes.loc[row.index, "y"] = ys
-            placed.update(zip(row["id"], xs))
+                preorder([r], 0, members)
+        more[box] = members
+        roots.append(box)
+    depth: dict[str, int] = {}
 
-    # height of the people each connector knows (mean), to order the connector grid
-    pairs = pd.concat([ties[["source", "target"]].rename(columns={"source": "c", "target": "o"}),
-                       ties[["source", "target"]].rename(columns={"target": "c", "source": "o"})], ignore_index=True)
-    y_of = nodes.set_index("id")["y"]
-    pairs = pairs[pairs["c"].isin(nodes.loc[nodes["group"] == "external", "id"]) & ~pairs["o"].isin(
-        nodes.loc[nodes["group"] == "external", "id"])]
-    neighbour_y = pairs.assign(y=pairs["o"].map(y_of).astype(float)).groupby("c")["y"].mean()
-
-    ext = nodes["group"] == "external"
-    if ext.any():
-        xs, ys = _connector_positions(nodes, ext, neighbour_y, per_col, n_cols)
-        nodes.loc[ext, "x"] = xs
-        nodes.loc[ext, "y"] = ys
-    return nodes.drop(columns=["row", "role_rank"])
+    def walk(v, d):
+        depth[v] = d
+        for k in children.get(v, []):
+            walk(k, d + 1)
+    for r in roots:
+        walk(r, 0)
+    return _Tree(children, roots, more, shown_parent, depth)
 
 
-def _connector_positions(nodes: pd.DataFrame, ext: pd.Series, ties_y: pd.Series, per_col: int,
-                         n_cols: int) -> tuple[np.ndarray, np.ndarray]:
-    """Connectors fill a grid between the sides, ordered by the height of the people they know.
+def _spread(desired: np.ndarray, n_cols: int) -> tuple[np.ndarray, np.ndarray]:
+    """(row offset, column) for people who would like to sit over column ``desired[i]``:
+    in order, one per column, at most ``n_cols`` per row.
 
-    A column holds as many connectors as the people's rows span, so a crowded middle grows
-    sideways instead of running far above and below the two sides.
+    >>> r, c = _spread(np.array([0.0, 0.0, 5.0]), 6)
+    >>> r.tolist(), c.tolist()
+    ([0, 0, 0], [0, 1, 5])
     """
-    people_y = nodes.loc[~ext, "y"]
-    top, bottom = (float(people_y.min()), float(people_y.max())) if len(people_y) else (0.0, 0.0)
-    part = nodes.loc[ext, ["id", "name"]].assign(key=lambda f: f["id"].map(ties_y).fillna((top + bottom) / 2))
-    order = part.sort_values(["key", "name"], kind="mergesort").index
-    k = len(order)
-    pos = np.arange(k)
-    col, line = pos // per_col, pos % per_col
-    in_col = np.minimum(per_col, k - col * per_col)
-    mid = (top + bottom) / 2
-    xs = (col - (n_cols - 1) / 2) * _CONNECTOR_COL_GAP
-    ys = mid + (line - (in_col - 1) / 2) * _CONNECTOR_GAP
-    out_x = pd.Series(0.0, index=part.index)
-    out_y = pd.Series(0.0, index=part.index)
-    out_x.loc[order] = xs
-    out_y.loc[order] = ys
-    return out_x.to_numpy(), out_y.to_numpy()
+    k = len(desired)
+    rows = np.zeros(k, dtype=int)
+    cols = np.zeros(k, dtype=int)
+    if not k:
+        return rows, cols
+    n_cols = max(1, n_cols)
+    order = np.argsort(desired, kind="stable")
+    for start in range(0, k, n_cols):
+        chunk = order[start:start + n_cols]
+        want = np.clip(np.rint(desired[chunk]).astype(int), 0, n_cols - 1)
+        i = np.arange(len(chunk))
+        # one per column, in order: pos - i never decreases, and the last fits in the row
+        q = np.minimum(np.maximum.accumulate(want - i), n_cols - len(chunk))
+        pos = q + i
+        rows[chunk] = start // n_cols
+        cols[chunk] = pos
+    return rows, cols
+
+
+def _layout(tree: _Tree, ours_ids: list, conn_ids: list, ties: pd.DataFrame):
+    """Grid cells: our people in the top rows, connectors under them, the chart below."""
+    probe = _place(tree.children, tree.roots, 0)
+    n_cols = 1 + max((c for _, c in probe.values()), default=0)
+    tcol = {k: c for k, (_, c) in probe.items()}
+
+    def desired(ids: list, col_of: dict) -> np.ndarray:
+        if not ids:
+            return np.zeros(0)
+        t = ties[ties["source"].isin(ids)]
+        m = t.assign(c=t["target"].map(col_of)).dropna(subset=["c"]).groupby("source")["c"].median()
+        return np.array([m.get(i, n_cols / 2) for i in ids], dtype=float)
+
+    width = max(n_cols, 1)
+    cells: dict = {}
+    top = 0
+    # connectors first (they sit over the contacts they know), then our people over them
+    c_rows, c_cols = _spread(desired(conn_ids, tcol), width)
+    cc = {p: (int(r), int(c)) for p, r, c in zip(conn_ids, c_rows, c_cols)}
+    ocol = dict(tcol) | {p: c for p, (_, c) in cc.items()}
+    o_rows, o_cols = _spread(desired(ours_ids, ocol), width)
+    n_o = int(o_rows.max()) + 1 if len(o_rows) else 0
+    n_c = int(c_rows.max()) + 1 if len(c_rows) else 0
+    for p, r, c in zip(ours_ids, o_rows, o_cols):
+        cells[p] = (int(r), int(c))
+    for p, (r, c) in cc.items():
+        cells[p] = (n_o + r, c)
+    top = n_o + n_c
+    for k, (r, c) in probe.items():
+        cells[k] = (r + top, c)
+    hidden_cells = {box: [(m, d, cells[box][0] + 1 + i, cells[box][1]) for i, (m, d) in enumerate(members)]
+                    for box, members in tree.more.items()}
+    return cells, hidden_cells
 
 
 def _is_text(value) -> bool:
     return isinstance(value, str) and value != ""
 
 
+def _text(value) -> str | None:
+    return value if isinstance(value, str) and value != "" else None
+
+
 def _date(value) -> str:
     return "" if value is None or pd.isna(value) else pd.Timestamp(value).strftime("%Y-%m-%d")
+
+
+def _cooling_labels(snap: Snapshot, settings: Settings, t, best: pd.DataFrame, ids: list) -> dict:
+    """``{contact: "cooling" | "dormant"}`` for key-role contacts whose best tie is cooling."""
+    b = best.loc[[i for i in ids if i in best.index]]
+    b = b[b["decision_role"].isin(settings.gaps.cooling_key_roles) & b["best_internal_id"].notna()]
+    if b.empty:
+        return {}
+    from kamgraph.analysis.trends import trends
+
+    pairs = pd.DataFrame({"person_id": b["best_internal_id"].to_numpy(), "other_id": b.index.to_numpy()})
+    tr = trends(snap, settings, t, pairs)
+    tr = tr[tr["label"].isin(["cooling", "dormant"])]
+    return dict(zip(tr["other_id"], tr["label"]))
+
+
+def _contact_look(r: dict, names, notes, manager_name: str | None, indent: int = 0) -> dict:
+    """Label, tooltip and colours of one contact box (``r``: a row of the coverage table)."""
+    role, att, inf = _text(r.get("decision_role")), _text(r.get("attitude")), r.get("influence")
+    sym = ROLE_SYMBOLS.get(role, "") if isinstance(role, str) else ""
+    name = str(r["name"])
+    title = _text(r.get("title"))
+    lvl = r.get("level")
+    level = f"level {int(lvl)}" if lvl is not None and pd.notna(lvl) else "level unknown"
+    role_t = _ROLE_SHORT.get(role, role) if role else "no decision role"
+    att_t = att if isinstance(att, str) else "attitude not assessed"
+    inf_t = f"influence {int(inf)}/5" if inf is not None and pd.notna(inf) else "influence ?"
+    s = r.get("best_strength")
+    holder = _text(r.get("best_name"))
+    uncovered, cooling = bool(r.get("uncovered_dm")), _text(r.get("cooling"))
+    if uncovered:
+        badge = "✖ UNCOVERED" + (f" · ↘ {cooling.upper()}" if cooling else
+                                 f" · best {s:.2f}" if s is not None and pd.notna(s) else " · no tie")
+    elif cooling:
+        badge = f"↘ {cooling.upper()} · {s:.2f} {holder or ''}"
+    elif s is not None and pd.notna(s):
+        badge = ("✔ " if r.get("covered") else "· ") + f"{s:.2f} {holder or ''}"
+    else:
+        badge = "– nobody on our side"
+    prefix = ("  " * max(indent - 1, 0) + "└ ") if indent else ""
+    label = "\n".join(_fit(x) for x in (prefix + (f"{sym} " if sym else "") + name, title or level,
+                                        role_t, f"{att_t} · {inf_t}" if att or inf_t[-1] != "?" else "not assessed",
+                                        badge))
+    lines = [name, ", ".join(x for x in (title, level) if x)]
+    lines.append(f"{(role or 'no decision role').replace('_', ' ')} · {att or 'attitude not assessed'} · "
+                 + (f"influence {int(inf)}/5" if inf is not None and pd.notna(inf) else "influence not assessed"))
+    if s is not None and pd.notna(s):
+        last = _date(r.get("last_interaction"))
+        lines.append(f"best tie from our side: {s:.2f} with {holder or '—'}"
+                     + (f", last met {last}" if last else ", never met"))
+    else:
+        lines.append("nobody on our side has a tie or an interaction with them")
+    if uncovered:
+        lines.append("UNCOVERED decision-maker: nobody on our side has a strong enough tie")
+    if cooling:
+        lines.append(f"COOLING: our best relationship ({holder or '—'}) is {cooling}")
+    if manager_name:
+        lines.append(f"reports to {manager_name}")
+    note = notes.get(r["id"]) if notes is not None else None
+    if isinstance(note, str) and note:
+        lines.append("notes: " + plain_text(note, _NOTES_CHARS))
+    border, width, dashes = BORDER_COLOR, 1, False
+    if uncovered:
+        border, width, dashes = UNCOVERED_COLOR, 5, [7, 4]
+    elif cooling:
+        border, width, dashes = COOLING_COLOR, 5, False
+    return {"label": label, "tooltip": "\n".join(plain_text(x) for x in lines),
+            "color": ATTITUDE_COLORS.get(att if isinstance(att, str) else None, ATTITUDE_COLORS[None]),
+            "border": border, "border_width": width, "border_dashes": dashes, "font_color": "#1b1b1b"}
+
+
+def _contact_rows(settings: Settings, best: pd.DataFrame, people: pd.DataFrame, ids: list, cooling: dict) -> pd.DataFrame:
+    b = best.loc[ids]
+    names = people["name"]
+    out = pd.DataFrame({
+        "id": list(ids), "name": [names.get(i, i) if isinstance(names.get(i), str) else i for i in ids],
+        "group": "contact", "level": pd.to_numeric(b["level"], errors="coerce").to_numpy(),
+        "title": b["title"].to_numpy(), "decision_role": b["decision_role"].to_numpy(),
+        "attitude": b["attitude"].to_numpy(), "influence": pd.array(b["influence"], dtype="Int64"),
+        "best_strength": b["best_strength"].astype(float).to_numpy(),
+        "best_name": [names.get(h) if isinstance(h, str) else None for h in b["best_internal_id"]],
+        "covered": b["covered"].astype(bool).to_numpy(), "last_interaction": b["last_interaction"].to_numpy(),
+    })
+    out["uncovered_dm"] = ((out["decision_role"] == DecisionRole.DECISION_MAKER.value) & ~out["covered"]).to_numpy()
+    out["cooling"] = out["id"].map(cooling).astype(object)
+    out["cooling"] = out["cooling"].where(out["cooling"].notna(), None)
+    return out
+
+
+def _account_nodes(snap, settings, t, best, people, tree: _Tree, cells, ours_ids, conn_ids) -> pd.DataFrame:
+    notes = snap.people.drop_duplicates("id").set_index("id")["notes"]
+    names = people["name"]
+    shown = [k for k in cells if k in best.index]
+    cooling = _cooling_labels(snap, settings, t, best, shown)
+    c = _contact_rows(settings, best, people, shown, cooling)
+    rows = []
+    for r in c.to_dict("records"):
+        m = tree.parent.get(r["id"])
+        r.update(_contact_look(r, names, notes, names.get(m) if m in best.index else None))
+        rows.append(r)
+    for pid in list(ours_ids) + list(conn_ids):
+        ours = pid in ours_ids
+        title, lvl = _text(people["title"].get(pid)), people["level"].get(pid)
+        level = f"level {int(lvl)}" if lvl is not None and pd.notna(lvl) else "level unknown"
+        name = names.get(pid, pid) if isinstance(names.get(pid), str) else pid
+        what = "our side" if ours else "connector"
+        lines = [name, ", ".join(x for x in (title, level, what) if x)]
+        note = notes.get(pid)
+        if isinstance(note, str) and note:
+            lines.append("notes: " + plain_text(note, _NOTES_CHARS))
+        rows.append({"id": pid, "name": name, "group": "ours" if ours else "external",
+                     "level": float(lvl) if lvl is not None and pd.notna(lvl) else np.nan, "title": title,
+                     "label": "\n".join(_fit(x) for x in (name, title or level, what, level)),
+                     "tooltip": "\n".join(plain_text(x) for x in lines),
+                     "color": OURS_COLOR if ours else EXTERNAL_COLOR, "border": BORDER_COLOR, "border_width": 1,
+                     "border_dashes": False, "font_color": "#ffffff" if ours else "#1b1b1b"})
+    for box, members in tree.more.items():
+        mgr = box[len(_MORE):]
+        n = len(members)
+        under = ("in other branches" if mgr == _ROOT else
+                 "without a reporting line" if mgr == _NOLINE else "more in this branch")
+        rows.append({"id": box, "name": f"+{n} people", "group": "more", "hidden": n,
+                     "label": f"+{n} {'person' if n == 1 else 'people'}\n{under}\n(click to list)",
+                     "tooltip": plain_text(f"{n} {'person' if n == 1 else 'people'} {under}"
+                                           + (f" under {names.get(mgr, mgr)}" if mgr in best.index else "")
+                                           + ": nobody in focus. Click to list them here, click again to fold."),
+                     "color": MORE_COLOR, "border": "#8a8a8a", "border_width": 2, "border_dashes": [4, 3],
+                     "font_color": "#333333"})
+    if _NOLINE in cells:
+        n = len([k for k in tree.children.get(_NOLINE, []) if not k.startswith(_MORE)])
+        rows.append({"id": _NOLINE, "name": "No reporting line recorded", "group": "header",
+                     "label": "No reporting line\nrecorded for these\ncontacts",
+                     "tooltip": "These contacts have no reporting line in the data: import reports_to "
+                                "to place them in the org chart.",
+                     "color": "#fafafa", "border": "#8a8a8a", "border_width": 1, "border_dashes": [2, 3],
+                     "font_color": "#333333"})
+    nodes = pd.DataFrame(rows)
+    for col in NODE_COLUMNS:
+        if col not in nodes:
+            nodes[col] = None
+    nodes["hidden"] = pd.to_numeric(nodes["hidden"], errors="coerce").fillna(0).astype(int)
+    nodes["parent"] = nodes["id"].map(tree.parent).astype(object)
+    nodes["parent"] = nodes["parent"].where(nodes["parent"].notna(), None)
+    nodes["row"] = nodes["id"].map(lambda i: cells[i][0]).astype(int)
+    nodes["col"] = nodes["id"].map(lambda i: cells[i][1]).astype(int)
+    x, y = _cell_xy(nodes["row"].to_numpy(), nodes["col"].to_numpy())
+    nodes["x"], nodes["y"] = x, y
+    for col in ("covered", "uncovered_dm"):
+        nodes[col] = nodes[col].astype(object).where(nodes[col].notna(), None)
+    for col in ("title", "decision_role", "attitude", "cooling", "best_name"):
+        nodes[col] = nodes[col].astype(object).where(nodes[col].notna(), None)
+    nodes["influence"] = pd.array(nodes["influence"], dtype="Int64")
+    nodes["best_strength"] = pd.to_numeric(nodes["best_strength"], errors="coerce")
+    nodes["level"] = pd.to_numeric(nodes["level"], errors="coerce")
+    return nodes
+
+
+def _hidden_nodes(best, people, tree: _Tree, hidden_cells, snap) -> dict:
+    """The people each collapsed box lists when clicked: vis-network node dicts with their
+    reserved positions, keyed by the box id."""
+    out = {}
+    names = people["name"]
+    notes = snap.people.drop_duplicates("id").set_index("id")["notes"]
+    all_ids = [m for members in hidden_cells.values() for m, *_ in members]
+    if not all_ids:
+        return out
+    rows = _contact_rows(None, best, people, all_ids, {}).set_index("id")
+    parent = org_tree(list(best.index), snap.reports_to)
+    for box, members in hidden_cells.items():
+        items = []
+        for m, d, r, c in members:
+            rec = rows.loc[m].to_dict()
+            rec["id"] = m
+            mgr = parent.get(m)
+            look = _contact_look(rec, names, notes, names.get(mgr) if mgr is not None else None, indent=d + 1)
+            x, y = _cell_xy(r, c)
+            items.append(_vis_node(m, look, float(x), float(y)))
+        out[box] = items
+    return out
 
 
 def _strength_style(strength: pd.Series) -> tuple[np.ndarray, list[str]]:
@@ -434,7 +887,8 @@ def _strength_style(strength: pd.Series) -> tuple[np.ndarray, list[str]]:
     return width, ["#%02x%02x%02x" % tuple(c) for c in rgb]
 
 
-def _account_edges(snap: Snapshot, settings: Settings, as_of, nodes: pd.DataFrame, ties: pd.DataFrame) -> pd.DataFrame:
+def _account_edges(snap: Snapshot, settings: Settings, as_of, nodes: pd.DataFrame, ties: pd.DataFrame,
+                   tree: _Tree, cells: dict, hidden_cells: dict) -> pd.DataFrame:
     shown = set(nodes["id"])
     name = nodes.set_index("id")["name"]
     t = ties[ties["source"].isin(shown) & ties["target"].isin(shown)].copy()
@@ -443,7 +897,7 @@ def _account_edges(snap: Snapshot, settings: Settings, as_of, nodes: pd.DataFram
     t["weight"] = np.nan
     t["width"] = width
     t["color"] = color
-    t["tie_kinds"] = t["tie_kinds"].fillna("")
+    t["tie_kinds"] = t["tie_kinds"].fillna("") if "tie_kinds" in t else ""
     never_met = t["n_interactions"].fillna(0).to_numpy() == 0
     t["dashes"] = [[2, 5] if nm else False for nm in never_met]
     # "who – whom: 26 interactions (4 one-to-one), last 12 days ago; half-life 90 days: 0.83"
@@ -463,21 +917,59 @@ def _account_edges(snap: Snapshot, settings: Settings, as_of, nodes: pd.DataFram
                                + (f" (weight {int(w)}/5)" if pd.notna(w) else ""))
                     for s, d, w in zip(i["source"], i["target"], i["weight"])]
 
-    rep = snap.reports_to
-    rep = rep[rep["person_id"].isin(contacts) & rep["manager_id"].isin(contacts)]
-    r_ = pd.DataFrame({"source": rep["person_id"].to_numpy(), "target": rep["manager_id"].to_numpy(),
-                       "kind": "reports_to", "weight": np.nan, "width": 1.0, "color": REPORTS_COLOR})
+    rep = [(k, m) for k, m in tree.parent.items() if k in shown and m in shown]
+    r_ = pd.DataFrame({"source": [k for k, _ in rep], "target": [m for _, m in rep], "kind": "reports_to",
+                       "weight": np.nan, "width": 1.5, "color": REPORTS_COLOR})
     r_["dashes"] = [False] * len(r_)
-    r_["tooltip"] = [plain_text(f"{name[s]} reports to {name[d]}") for s, d in zip(r_["source"], r_["target"])]
+    r_["tooltip"] = [plain_text(f"{name[k]} reports to {name[m]}") if not k.startswith(_MORE)
+                     else plain_text(f"{name[k]} under {name[m]}") for k, m in rep]
 
-    edges = pd.concat([t, i, r_], ignore_index=True)
+    edges = pd.concat([r_, t, i], ignore_index=True)
     for col in EDGE_COLUMNS:
         if col not in edges:
             edges[col] = np.nan
-    edges["tie_kinds"] = edges["tie_kinds"].where(edges["tie_kinds"].notna(), None)
+    edges["tie_kinds"] = edges["tie_kinds"].astype(object).where(edges["tie_kinds"].notna(), None)
+    edges["route"] = _routes(edges, cells, hidden_cells)
     return edges
 
 
+def _routes(edges: pd.DataFrame, cells: dict, hidden_cells: dict) -> list:
+    """Each edge's points: straight when the segment clears every other box (reserved
+    cells of collapsed branches included), else through channels and streets."""
+    if edges.empty:
+        return []
+    ids = list(cells)
+    index = {k: n for n, k in enumerate(ids)}
+    rc = np.array([cells[k] for k in ids], dtype=float)
+    reserved = np.array([(r, c) for members in hidden_cells.values() for _, _, r, c in members],
+                        dtype=float).reshape(-1, 2)
+    boxes = _cell_boxes(np.concatenate([rc[:, 0], reserved[:, 0]]), np.concatenate([rc[:, 1], reserved[:, 1]]))
+    # reporting lines are drawn from the manager down to the report
+    tree_edge = (edges["kind"] == "reports_to").to_numpy()
+    a = np.where(tree_edge, edges["target"], edges["source"])
+    b = np.where(tree_edge, edges["source"], edges["target"])
+    ia = np.array([index[x] for x in a])
+    ib = np.array([index[x] for x in b])
+    x, y = _cell_xy(rc[:, 0], rc[:, 1])
+    p0 = np.column_stack([x[ia], y[ia]])
+    p1 = np.column_stack([x[ib], y[ib]])
+    hits = segment_box_hits(p0, p1, boxes, pad=-3.0)
+    rows = np.arange(len(edges))
+    hits[rows, ia] = False
+    hits[rows, ib] = False
+    straight = ~hits.any(axis=1)
+    lanes = [k for k in range(_LANES) if k != _LANES // 2]
+    out, n = [], 0
+    for e in range(len(edges)):
+        if straight[e]:
+            out.append([tuple(map(float, p0[e])), tuple(map(float, p1[e]))])
+            continue
+        if tree_edge[e]:
+            lane = _LANES // 2
+        else:
+            lane, n = lanes[n % len(lanes)], n + 1
+        out.append(_route(cells[a[e]], cells[b[e]], lane))
+    return out
 # -- path maps ---------------------------------------------------------------------------------
 
 def paths_map(snap: Snapshot, settings: Settings, paths: pd.DataFrame, height_px: int | None = None) -> RelationshipMap:
@@ -490,8 +982,8 @@ def paths_map(snap: Snapshot, settings: Settings, paths: pd.DataFrame, height_px
     people = people_index(snap)
     orgs = org_names(snap)
     if paths.empty:
-        empty_nodes = pd.DataFrame(columns=NODE_COLUMNS)
-        empty_edges = pd.DataFrame(columns=EDGE_COLUMNS)
+        empty_nodes = pd.DataFrame(columns=PATH_NODE_COLUMNS)
+        empty_edges = pd.DataFrame(columns=PATH_EDGE_COLUMNS)
         page = _render(empty_nodes, empty_edges, physics=False, height_px=height_px or settings.map.height_px // 2,
                        legend="")
         return RelationshipMap(page, empty_nodes, empty_edges, "Nobody on our side can reach this person.")
@@ -557,8 +1049,10 @@ def paths_map(snap: Snapshot, settings: Settings, paths: pd.DataFrame, height_px
     for col in ("tie_kinds", "n_interactions", "last_interaction", "weight"):
         e[col] = None
     page = _render(nodes, e, physics=False, height_px=height_px or settings.map.height_px // 2, legend="")
-    return RelationshipMap(page, nodes[NODE_COLUMNS].reset_index(drop=True),
-                           e[EDGE_COLUMNS].reset_index(drop=True), None)
+    return RelationshipMap(page, nodes[PATH_NODE_COLUMNS].reset_index(drop=True),
+                           e[PATH_EDGE_COLUMNS].reset_index(drop=True), None)
+
+
 
 
 # -- HTML --------------------------------------------------------------------------------------
@@ -583,85 +1077,217 @@ def _json_value(v):
     return v
 
 
-def _render(nodes: pd.DataFrame, edges: pd.DataFrame, physics: bool, height_px: int, legend: str) -> str:
-    """Self-contained HTML of a vis-network drawing of ``nodes`` and ``edges``."""
+def _script_json(value) -> str:
+    """JSON for inside a ``<script>``: ``<``, ``>`` and ``&`` escaped, so no text can close it.
+
+    >>> _script_json({"a": "</script>"})
+    '{"a": "\\\\u003c/script\\\\u003e"}'
+    """
+    return json.dumps(value, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace(
+        "&", "\\u0026")
+
+
+def _vis_node(nid: str, look: dict, x: float, y: float) -> dict:
+    """A vis-network box node of the chart (fixed size, fixed place)."""
+    return {"id": str(nid), "label": look["label"], "title": look["tooltip"], "shape": "box", "x": x, "y": y,
+            "fixed": True, "physics": False,
+            "color": {"background": look["color"], "border": look["border"],
+                      "highlight": {"background": look["color"], "border": "#000000"},
+                      "hover": {"background": look["color"], "border": "#000000"}},
+            "borderWidth": int(look["border_width"]), "borderWidthSelected": int(look["border_width"]) + 1,
+            "shapeProperties": {"borderDashes": _json_value(look["border_dashes"]), "borderRadius": 4},
+            # vis-network adds the margins (and 8 px) to the constraints: the box is exactly BOX
+            "widthConstraint": {"minimum": BOX["w"] - 20, "maximum": BOX["w"] - 20},
+            "heightConstraint": {"minimum": BOX["h"] - 16, "valign": "middle"},
+            "margin": {"top": 4, "bottom": 4, "left": 6, "right": 6},
+            "font": {"size": _FONT_SIZE, "face": "sans-serif", "multi": False, "color": look["font_color"],
+                     "align": "left"}}
+
+
+def _bend(nid: str, x: float, y: float) -> dict:
+    clear = "rgba(0,0,0,0)"
+    return {"id": nid, "label": " ", "shape": "dot", "size": 0.5, "x": x, "y": y, "fixed": True, "physics": False,
+            "borderWidth": 0, "chosen": False, "kgBend": True, "font": {"size": 1},
+            "color": {"background": clear, "border": clear, "highlight": {"background": clear, "border": clear},
+                      "hover": {"background": clear, "border": clear}}}
+
+
+def _chart_data(nodes: pd.DataFrame, edges: pd.DataFrame) -> tuple[list, list]:
+    """vis-network nodes and edges of the chart: boxes, invisible bends, one edge per segment."""
+    vnodes = [_vis_node(r["id"], r, float(r["x"]), float(r["y"])) for r in nodes.to_dict("records")]
+    vedges = []
+    for k, r in enumerate(edges.to_dict("records")):
+        pts = r["route"]
+        tree_edge = r["kind"] == "reports_to"
+        ends = (r["target"], r["source"]) if tree_edge else (r["source"], r["target"])
+        chain = [str(ends[0])]
+        for j, (x, y) in enumerate(pts[1:-1]):
+            bid = f"{_BEND}{k}:{j}"
+            vnodes.append(_bend(bid, float(x), float(y)))
+            chain.append(bid)
+        chain.append(str(ends[1]))
+        for j in range(len(chain) - 1):
+            last = j == len(chain) - 2
+            vedges.append({"from": chain[j], "to": chain[j + 1], "title": r["tooltip"],
+                           "width": _json_value(r["width"]), "color": {"color": r["color"], "inherit": False},
+                           "dashes": _json_value(r["dashes"]) if r["dashes"] is not None else False,
+                           "smooth": False, "kgEdge": k, "kgKind": r["kind"],
+                           "arrows": {"to": {"enabled": bool(last and r["kind"] == "influence"),
+                                             "scaleFactor": 0.6}}})
+    return vnodes, vedges
+
+
+_CHART_JS = """<script>
+(function () {
+  if (typeof network === 'undefined') { return; }
+  var kgHidden = %(hidden)s;
+  var kgMinScale = %(min_scale)s;
+  var kgStart = %(start)s;
+  var open = {};
+  network.on('click', function (p) {
+    if (p.nodes.length !== 1) { return; }
+    var id = p.nodes[0];
+    var items = kgHidden[id];
+    if (!items) { return; }
+    var box = nodes.get(id);
+    if (open[id]) {
+      nodes.remove(items.map(function (n) { return n.id; }));
+      nodes.update({id: id, label: box.label.replace('(click to fold)', '(click to list)')});
+      delete open[id];
+    } else {
+      nodes.add(items.filter(function (n) { return nodes.get(n.id) === null; }));
+      nodes.update({id: id, label: box.label.replace('(click to list)', '(click to fold)')});
+      open[id] = true;
+    }
+  });
+  var started = false;
+  function start() {
+    if (started) { return; }
+    started = true;
+    network.fit({animation: false});
+    var s = network.getScale();
+    if (s < kgMinScale && kgStart) {
+      // too big to read whole: start readable, at the top of the chart around its root
+      var h = network.body.container.clientHeight;
+      network.moveTo({position: {x: kgStart.x, y: kgStart.y + (h / 2 - 30) / kgMinScale},
+                      scale: kgMinScale, animation: false});
+    } else {
+      network.moveTo({scale: s * 0.97, animation: false});
+    }
+  }
+  // after vis-network's own first fit (it may already have drawn when this runs)
+  network.once('afterDrawing', function () { setTimeout(start, 0); });
+  setTimeout(start, 150);
+  window.kgStarted = function () { return started; };
+})();
+</script>"""
+
+
+def _render(nodes: pd.DataFrame, edges: pd.DataFrame, physics: bool, height_px: int, legend: str,
+            hidden: dict | None = None, fixed_height: bool = False) -> str:
+    """Self-contained HTML of a vis-network drawing of ``nodes`` and ``edges``.
+
+    With ``hidden`` (the account chart) nodes are boxes at their cells and edges follow
+    their routes; otherwise (paths maps) nodes keep their shapes and edges are straight.
+    """
     from pyvis.network import Network
 
     net = Network(height=f"{int(height_px)}px", width="100%", directed=True, cdn_resources="in_line",
                   bgcolor="#ffffff")
-    for r in nodes.itertuples(index=False):
-        color = r.color if r.color != ATTITUDE_COLORS[None] else {"background": r.color, "border": BORDER_COLOR}
-        net.add_node(str(r.id), label=r.label, title=r.tooltip, shape=r.shape, color=color,
-                     size=_json_value(r.size), x=_json_value(r.x), y=_json_value(r.y),
-                     borderWidth=2 if r.shape in ("star", "diamond") else 1,
-                     font={"size": _FONT_SIZE, "face": "sans-serif", "multi": False, "color": "#222222"})
-    for r in edges.itertuples(index=False):
-        arrows = {"to": {"enabled": r.kind in ("influence", "reports_to"), "scaleFactor": 0.6}}
-        net.add_edge(str(r.source), str(r.target), title=r.tooltip, width=_json_value(r.width), color=r.color,
-                     dashes=_json_value(r.dashes), arrows=arrows,
-                     smooth={"enabled": r.kind == "influence", "type": "curvedCW", "roundness": 0.15})
+    chart = hidden is not None
+    if chart:
+        vnodes, vedges = _chart_data(nodes, edges)
+        net.nodes, net.edges = vnodes, vedges
+        net.node_ids = [n["id"] for n in vnodes]
+    else:
+        for r in nodes.itertuples(index=False):
+            color = r.color if r.color != ATTITUDE_COLORS[None] else {"background": r.color, "border": BORDER_COLOR}
+            net.add_node(str(r.id), label=r.label, title=r.tooltip, shape=r.shape, color=color,
+                         size=_json_value(r.size), x=_json_value(r.x), y=_json_value(r.y),
+                         borderWidth=2 if r.shape in ("star", "diamond") else 1,
+                         font={"size": 16, "face": "sans-serif", "multi": False, "color": "#222222"})
+        for r in edges.itertuples(index=False):
+            arrows = {"to": {"enabled": r.kind in ("influence", "reports_to"), "scaleFactor": 0.6}}
+            net.add_edge(str(r.source), str(r.target), title=r.tooltip, width=_json_value(r.width), color=r.color,
+                         dashes=_json_value(r.dashes), arrows=arrows,
+                         smooth={"enabled": r.kind == "influence", "type": "curvedCW", "roundness": 0.15})
     net.options = {
-        # "repulsion" pushes apart only nodes closer than nodeDistance, and the edges are no
-        # springs: the layout stays as computed, and a dragged node nudges its neighbours away
         "physics": {"enabled": bool(physics), "solver": "repulsion",
                     "repulsion": {"nodeDistance": 120, "centralGravity": 0.0, "springLength": 200,
                                   "springConstant": 0.0, "damping": 0.5},
                     "stabilization": {"enabled": True, "iterations": 120, "fit": True}},
-        "interaction": {"hover": True, "tooltipDelay": 120, "navigationButtons": False,
-                        "hideEdgesOnDrag": not physics},
+        "interaction": {"hover": True, "tooltipDelay": 120, "navigationButtons": chart, "keyboard": chart,
+                        "hideEdgesOnDrag": not physics, "dragNodes": not chart},
         "layout": {"improvedLayout": False},
         "edges": {"selectionWidth": 2},
     }
     page = net.generate_html()
     page = _REMOTE_TAGS.sub("", page)
     page = _EMPTY_HEADINGS.sub("", page)
-    # the canvas takes the drawing's proportions (up to height_px), so a wide map is not
-    # drawn tiny in the middle of a tall empty canvas
-    if len(nodes):
-        w = float(nodes["x"].max() - nodes["x"].min()) + 2 * _MARGIN[0]
-        h = float(nodes["y"].max() - nodes["y"].min()) + 2 * _MARGIN[1]
+    if fixed_height:
+        shape = f"height:{int(height_px)}px !important;"
     else:
-        w, h = 4.0, 1.0
-    shape = (f"height:auto !important;aspect-ratio:{w:.0f} / {h:.0f};max-height:{int(height_px)}px;"
-             f"min-height:{min(_MIN_HEIGHT_PX, int(height_px))}px;")
+        # the canvas takes the drawing's proportions (up to height_px), so a wide map is not
+        # drawn tiny in the middle of a tall empty canvas
+        if len(nodes):
+            w = float(nodes["x"].max() - nodes["x"].min()) + 2 * 140.0
+            h = float(nodes["y"].max() - nodes["y"].min()) + 2 * 80.0
+        else:
+            w, h = 4.0, 1.0
+        shape = (f"height:auto !important;aspect-ratio:{w:.0f} / {h:.0f};max-height:{int(height_px)}px;"
+                 f"min-height:{min(_MIN_HEIGHT_PX, int(height_px))}px;")
     style = ("<style>html,body{margin:0;overflow-x:hidden;font-family:sans-serif;}"
              "#mynetwork{float:none !important;box-sizing:border-box;border:1px solid #e3e3e3 !important;"
              + shape + "}"
              ".card{border:none !important;margin:0 !important;}"
              "div.vis-tooltip{white-space:pre-wrap;max-width:420px;font-size:13px;}</style>")
-    # after the first fit, zoom out a little so the labels at the edges are not cut off
-    margin = ("<script>if (typeof network !== 'undefined') { network.once('afterDrawing', function () {"
-              " network.moveTo({scale: network.getScale() * 0.95}); }); }</script>")
+    if chart:
+        start = None
+        if len(nodes):
+            roots = nodes[nodes["group"].isin(["contact", "header"]) & nodes["parent"].isna()]
+            anchor = roots.iloc[0] if len(roots) else nodes.sort_values(["row", "col"]).iloc[0]
+            start = {"x": float(anchor["x"]), "y": float(nodes["y"].min() - BOX["h"] / 2)}
+        script = _CHART_JS % {"hidden": _script_json(hidden), "min_scale": _MIN_SCALE,
+                              "start": _script_json(start)}
+    else:
+        script = ("<script>if (typeof network !== 'undefined') { network.once('afterDrawing', function () {"
+                  " network.moveTo({scale: network.getScale() * 0.95}); }); }</script>")
     page = page.replace("</head>", style + "</head>", 1) if "</head>" in page else style + page
     end = page.rfind("</body>")
-    return page[:end] + margin + legend + page[end:] if end >= 0 else page + margin + legend
+    return page[:end] + script + legend + page[end:] if end >= 0 else page + script + legend
 
 
-def _legend(account_name: str, physics: bool, physics_max_nodes: int) -> str:
+def _legend(account_name: str) -> str:
     """The legend under an account map. Everything from the data is escaped."""
-    def swatch(color: str, border: str = BORDER_COLOR) -> str:
-        return (f'<span style="display:inline-block;width:11px;height:11px;border-radius:50%;'
-                f'background:{color};border:1px solid {border};vertical-align:middle;margin-right:4px"></span>')
+    def box(fill: str, border: str = BORDER_COLOR, width: int = 1, style: str = "solid") -> str:
+        return (f'<span style="display:inline-block;width:16px;height:11px;border-radius:2px;'
+                f'background:{fill};border:{width}px {style} {border};vertical-align:middle;margin-right:4px"></span>')
 
     def line(color: str, width: int, dash: str = "solid") -> str:
         return (f'<span style="display:inline-block;width:28px;border-top:{width}px {dash} {color};'
                 f'vertical-align:middle;margin-right:4px"></span>')
 
-    att = " ".join(f'<span class="kg-item">{swatch(ATTITUDE_COLORS[a])}{html.escape(str(a or "not assessed"))}</span>'
+    att = " ".join(f'<span class="kg-item">{box(ATTITUDE_COLORS[a])}{html.escape(str(a or "not assessed"))}</span>'
                    for a in ATTITUDE_COLORS)
-    roles = " ".join(f'<span class="kg-item"><b>{_ROLE_SYMBOLS[s]}</b> {html.escape((r or "no role").replace("_", " "))}</span>'
-                     for r, s in ROLE_SHAPES.items() if r is not None)
-    people = (f'<span class="kg-item">{swatch(OURS_COLOR)}our people (left)</span> '
-              f'<span class="kg-item">{swatch(EXTERNAL_COLOR)}connectors (middle)</span> '
-              f'<span class="kg-item">customer contacts (right), rows by level, size = influence</span>')
+    roles = " ".join(f'<span class="kg-item"><b>{s}</b> {html.escape((r or "no role").replace("_", " "))}</span>'
+                     for r, s in ROLE_SYMBOLS.items() if r is not None)
+    alarms = (f'<span class="kg-item">{box("#ffffff", UNCOVERED_COLOR, 3, "dashed")}<b>✖ UNCOVERED</b> '
+              f'decision-maker (thick red dashed border)</span> '
+              f'<span class="kg-item">{box("#ffffff", COOLING_COLOR, 3)}<b>↘ COOLING</b> / DORMANT key relationship '
+              f'(thick orange border)</span> '
+              f'<span class="kg-item">✔ covered: best strength and who holds it</span>')
+    people = (f'<span class="kg-item">{box(OURS_COLOR)}our people (top row)</span> '
+              f'<span class="kg-item">{box(EXTERNAL_COLOR)}connectors (under them)</span> '
+              f'<span class="kg-item">{box(MORE_COLOR, "#8a8a8a", 2, "dashed")}+N people: a branch with nobody in '
+              f'focus (click to list, again to fold)</span>')
     edges = (f'<span class="kg-item">{line("#0b3c7d", 5)}strong tie</span> '
              f'<span class="kg-item">{line("#c6d4e6", 2)}weak tie</span> '
              f'<span class="kg-item">{line("#5a7db0", 2, "dotted")}declared, never interacted</span> '
              f'<span class="kg-item">{line(INFLUENCE_COLOR, 2, "dashed")}→ influences</span> '
-             f'<span class="kg-item">{line(REPORTS_COLOR, 1)}→ reports to</span>')
-    layout = "physics on" if physics else f"fixed layout (physics off above {int(physics_max_nodes)} people)"
+             f'<span class="kg-item">{line(REPORTS_COLOR, 2)}reporting line (manager above)</span>')
     return ('<div id="kg-legend" style="clear:both;font:12px sans-serif;color:#333;padding:6px 4px;line-height:1.9">'
             '<style>.kg-item{margin-right:12px;white-space:nowrap}</style>'
-            f'<div><b>{html.escape(account_name)}</b> · {html.escape(layout)}</div>'
-            f'<div>Attitude: {att}</div><div>Decision role: {roles}</div>'
+            f'<div><b>{html.escape(account_name)}</b> · org chart from reporting lines; '
+            'drag to pan, scroll or +/− to zoom</div>'
+            f'<div>{alarms}</div><div>Attitude (fill): {att}</div><div>Decision role: {roles}</div>'
             f'<div>{people}</div><div>{edges}</div></div>')
