@@ -583,6 +583,10 @@ def test_erasure_leaves_no_trace_in_the_audit_trail(store, portfolio):
     assert person_traces(store, "u1") == []
     assert person_traces(store, "Li") == []
     assert not store.audit().empty  # the others' entries stay
+    if isinstance(store, SQLiteStore):  # and no ref of an erased entry is left behind
+        assert store.execute_raw('SELECT COUNT(*) FROM "audit_ref" r WHERE NOT EXISTS '
+                                 '(SELECT 1 FROM "audit" a WHERE a."seq" = r."seq")') == [(0,)]
+        assert store.execute_raw('SELECT COUNT(*) FROM "audit_ref"')[0][0] > len(store.audit())
 
 
 def test_mentions_and_redaction_cover_the_audit_trail(store, portfolio):

@@ -468,14 +468,14 @@ class SQLiteStore(BaseStore):
         for stmt in stage_sql(ent, columns):
             c.execute(stmt)
         marks = ", ".join("?" for _ in columns)
-        stage = f'INSERT OR REPLACE INTO temp."_stage" ({", ".join(_q(col) for col in columns)}) VALUES ({marks})'
+        stage = f'INSERT OR REPLACE INTO temp.{STAGE} ({", ".join(_q(col) for col in columns)}) VALUES ({marks})'
         for start in range(0, n, chunk_size):
             part = df.iloc[start:start + chunk_size]
             c.executemany(stage, zip(*_column_values(ent, part, columns)))
             result.batches += 1
             if progress:
                 progress(name, min(start + chunk_size, n), n)
-        received = c.execute('SELECT COUNT(*) FROM temp."_stage"').fetchone()[0]
+        received = c.execute(f"SELECT COUNT(*) FROM temp.{STAGE}").fetchone()[0]
         # rows equal to the stored ones in every supplied column: nothing to write
         same = " AND ".join(f"t.{_q(col)} IS {STAGE}.{_q(col)}" for col in others) or "1"
         c.execute(f"DELETE FROM temp.{STAGE} WHERE EXISTS (SELECT 1 FROM main.{_q(name)} t "
@@ -494,7 +494,7 @@ class SQLiteStore(BaseStore):
             conflict = ", ".join(_q(k) for k in key)
             action = ("DO UPDATE SET " + ", ".join(f"{_q(col)} = excluded.{_q(col)}" for col in others)
                       if others else "DO NOTHING")
-            c.execute(f'INSERT INTO main.{_q(name)} ({cols}) SELECT {cols} FROM temp."_stage" WHERE 1 '
+            c.execute(f"INSERT INTO main.{_q(name)} ({cols}) SELECT {cols} FROM temp.{STAGE} WHERE 1 "
                       f"ORDER BY {', '.join(_q(k) for k in key)} ON CONFLICT ({conflict}) {action}")
         return written, received
 
