@@ -40,7 +40,7 @@ import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -226,7 +226,8 @@ def machine() -> dict:
 
 def git_commit() -> str:
     try:
-        return subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+        return subprocess.run(["git", "rev-parse", "HEAD"], check=False, cwd=ROOT, capture_output=True,
+                              text=True).stdout.strip()
     except OSError:
         return ""
 
@@ -283,7 +284,7 @@ def main(argv: list[str] | None = None) -> int:
 
     args.out.mkdir(parents=True, exist_ok=True)
     out = args.out / f"ui-{name}{'-' + args.tag if args.tag else ''}.json"
-    report = {"date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "scale": name, "store": db,
+    report = {"date": datetime.now(UTC).isoformat(timespec="seconds"), "scale": name, "store": db,
               "commit": git_commit(), "machine": machine(), "seconds": results, **notes,
               "command": " ".join([Path(sys.executable).name, *sys.argv])}
     out.write_text(json.dumps(report, indent=2) + "\n")

@@ -115,36 +115,36 @@ def cache_dir_for(store_url: str) -> Path | None:
 def _feed(h, v: Any) -> None:
     """Feed a canonical, type-tagged encoding of ``v`` into the hash ``h``."""
     if v is None or isinstance(v, (bool, int, float, str, bytes)) and not isinstance(v, np.generic):
-        h.update(f"{type(v).__name__}:{v!r};".encode("utf-8"))
+        h.update(f"{type(v).__name__}:{v!r};".encode())
     elif isinstance(v, np.generic):
-        h.update(f"np.{v.dtype}:{v.item()!r};".encode("utf-8"))
+        h.update(f"np.{v.dtype}:{v.item()!r};".encode())
     elif isinstance(v, (pd.Timestamp, pd.Timedelta)) or v is pd.NaT:
-        h.update(f"{type(v).__name__}:{v!r};".encode("utf-8"))
+        h.update(f"{type(v).__name__}:{v!r};".encode())
     elif isinstance(v, (list, tuple)):
-        h.update(f"{type(v).__name__}[{len(v)}](".encode("utf-8"))
+        h.update(f"{type(v).__name__}[{len(v)}](".encode())
         for x in v:
             _feed(h, x)
         h.update(b");")
     elif isinstance(v, (set, frozenset)):
         parts = sorted(digest(x) for x in v)
-        h.update(f"{type(v).__name__}{{{','.join(parts)}}};".encode("utf-8"))
+        h.update(f"{type(v).__name__}{{{','.join(parts)}}};".encode())
     elif isinstance(v, dict):
         parts = sorted((digest(k), digest(x)) for k, x in v.items())
-        h.update(f"dict{{{parts}}};".encode("utf-8"))
+        h.update(f"dict{{{parts}}};".encode())
     elif isinstance(v, pd.DataFrame):
-        h.update(f"frame{list(map(str, v.columns))}{list(map(str, v.dtypes))}{v.shape};".encode("utf-8"))
+        h.update(f"frame{list(map(str, v.columns))}{list(map(str, v.dtypes))}{v.shape};".encode())
         h.update(pd.util.hash_pandas_object(v, index=True).to_numpy().tobytes())
     elif isinstance(v, pd.Series):
-        h.update(f"series:{v.name!r}:{v.dtype}:{len(v)};".encode("utf-8"))
+        h.update(f"series:{v.name!r}:{v.dtype}:{len(v)};".encode())
         h.update(pd.util.hash_pandas_object(v, index=True).to_numpy().tobytes())
     elif isinstance(v, np.ndarray):
-        h.update(f"ndarray:{v.dtype}:{v.shape};".encode("utf-8"))
+        h.update(f"ndarray:{v.dtype}:{v.shape};".encode())
         if v.dtype == object:
             _feed(h, v.tolist())
         else:
             h.update(np.ascontiguousarray(v).tobytes())
     elif dataclasses.is_dataclass(v) and not isinstance(v, type):
-        h.update(f"dc:{type(v).__module__}.{type(v).__qualname__}(".encode("utf-8"))
+        h.update(f"dc:{type(v).__module__}.{type(v).__qualname__}(".encode())
         for f in dataclasses.fields(v):
             h.update(f.name.encode("utf-8"))
             _feed(h, getattr(v, f.name))
@@ -180,7 +180,7 @@ def code_version() -> str:
                 st = p.stat()
             except OSError:
                 continue
-            h.update(f"{p.relative_to(root)}:{st.st_size}:{st.st_mtime_ns};".encode("utf-8"))
+            h.update(f"{p.relative_to(root)}:{st.st_size}:{st.st_mtime_ns};".encode())
         _CODE_VERSION = h.hexdigest()[:16]
     return _CODE_VERSION
 
@@ -195,8 +195,8 @@ def store_token(store, data_version: int | None = None) -> str:
         wl = store.write_log()
         if len(wl):
             ident += [len(wl), str(wl["at"].iloc[0]), str(wl["at"].iloc[-1]), str(wl["action"].iloc[-1])]
-    except Exception:  # noqa: BLE001 - a store without a write log: the URL and the version
-        pass
+    except Exception as e:  # noqa: BLE001 - a store without a write log: the URL and the version
+        log.debug("store %s: no write log (%s)", ident[0], e)
     return f"v{int(version)}-{digest(tuple(ident))[:16]}"
 
 
@@ -472,7 +472,7 @@ class PersistedAnalyses:
         self._ready: bool | None = None
 
     @classmethod
-    def for_store(cls, store, data_version: int | None = None) -> "PersistedAnalyses | None":
+    def for_store(cls, store, data_version: int | None = None) -> PersistedAnalyses | None:
         """The persisted results of ``store`` at its (or the given) data version; None when it
         has no lasting identity."""
         root = cache_dir_for(getattr(store, "url", ""))

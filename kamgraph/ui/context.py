@@ -8,9 +8,18 @@ Everything a page shows comes through a :class:`PageContext`:
 - the **store** is opened once per store URL and shared by every session
   (``st.cache_resource``); this is the one UI module that reaches the store;
 - a **snapshot** is read once per (store URL, scope, data version) (``st.cache_resource``: it
-  memoizes its own indexes, so sharing the object shares them too);
-- an **analysis result** is cached per (function, store URL, scope, data version, as-of
-  date, settings file and its modification time, arguments) (``st.cache_data``).
+  memoizes its own indexes, so sharing the object shares them too), and only when an
+  analysis has to be computed: the whole portfolio's frames are read one entity at a time,
+  on first use;
+- an **analysis result** (:meth:`PageContext.compute`) is looked up per (function, store URL,
+  scope, data version, settings (their values, the analysis date included), arguments) in
+  memory first (shared by every session of the process), then on disk
+  (:mod:`kamgraph.report.persisted`: shared by every process, surviving a restart, one
+  folder per data version), and only then computed, with the step shown
+  ("Computing gaps… (3 of 5)"). Two sessions asking for the same result at once compute it
+  once. After the app's own import, the whole-portfolio analyses computed before are
+  computed again for the new data version in a background thread, so the first page after
+  an import finds them ready.
 
 The store's data version changes on every write, so a write made anywhere (the CLI, another
 session) is seen on the next rerun; :meth:`PageContext.clear` also empties the caches after
@@ -25,28 +34,40 @@ everyone when sign-in is off), are recorded as the signed-in user, and return an
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import inspect
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from kamgraph.analysis.paths import is_prepared, prepare
 from kamgraph.config import Config, resolve_config
 from kamgraph.errors import KamgraphError
 from kamgraph.ingest import ImportReport, import_path
 from kamgraph.ingest import edit as edits
 from kamgraph.ingest.edit import EditResult
+from kamgraph.report.persisted import MISS, PersistedAnalyses, Unpersistable, digest
+from kamgraph.schema import ENTITIES
 from kamgraph.settings import Settings
 from kamgraph.snapshot import Snapshot
 from kamgraph.store import open_store
+from kamgraph.store.base import BaseStore
 from kamgraph.ui.access import Access, current_access
 
 #: session-state key of the sidebar's "as of" slider
 AS_OF_KEY = "as_of"
+#: analysis results kept in memory (per process, every session), least recently used dropped
+MEMORY_ENTRIES = 256
+
+log = logging.getLogger(__name__)
 
 
 def app_config() -> Config:
@@ -60,9 +81,174 @@ def _open_store(url: str):
     return open_store(url)
 
 
-@st.cache_resource(show_spinner="Reading the store...", max_entries=16)
+class _LazyFrames(Mapping):
+    """The whole portfolio's frames, each read from the store on first use (thread-safe).
+
+    Exactly what :func:`~kamgraph.snapshot.build_snapshot` reads for the whole portfolio (one
+    ``store.read(entity)`` per entity), so a page that only needs the account list never reads
+    the 5M attendance rows. A store with its own ``snapshot`` is read whole on first use."""
+
+    def __init__(self, store) -> None:
+        self._store = store
+        self._frames: dict[str, pd.DataFrame] = {}
+        self._whole: Snapshot | None = None
+        self._lock = threading.Lock()
+        self._per_entity = type(store).snapshot is BaseStore.snapshot
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name in self._frames:
+            return self._frames[name]
+        with self._lock:
+            if name not in self._frames:
+                if self._per_entity:
+                    if name not in ENTITIES:
+                        raise KeyError(name)
+                    self._frames[name] = self._store.read(name)
+                else:
+                    if self._whole is None:
+                        self._whole = self._store.snapshot(None)
+                        self._frames.update(self._whole.frames)
+                    if name not in self._frames:
+                        raise KeyError(name)
+            return self._frames[name]
+
+    def _names(self) -> list[str]:
+        if self._whole is not None:
+            return list(self._whole.frames)
+        return list(ENTITIES)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names())
+
+    def __len__(self) -> int:
+        return len(self._names())
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._names()
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
 def _snapshot(url: str, scope: tuple[str, ...] | None, version: int, _store) -> Snapshot:
-    return _store.snapshot(list(scope) if scope is not None else None)
+    if scope is None:  # read entity by entity, on first use
+        return Snapshot(_LazyFrames(_store), None, version, _store.url, _store.history_from())
+    return _store.snapshot(list(scope))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _persisted(url: str, version: int, _store) -> PersistedAnalyses | None:
+    """The results persisted on disk for this store at this data version (None: not persisted)."""
+    return PersistedAnalyses.for_store(_store, version)
+
+
+class _Memory:
+    """Analysis results in memory, shared by every session (as ``st.cache_data`` would, without
+    copying them through pickle on every read: frames are handed out as shallow copies, which
+    pandas' copy-on-write keeps apart). One computation per key at a time: a second session
+    asking for a result being computed waits for it."""
+
+    def __init__(self, entries: int) -> None:
+        self.entries = entries
+        self._values: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+        self._busy: dict[Any, threading.Lock] = {}
+
+    def get(self, key) -> Any:
+        with self._lock:
+            if key not in self._values:
+                return MISS
+            self._values.move_to_end(key)
+            return self._values[key]
+
+    def put(self, key, value) -> None:
+        with self._lock:
+            self._values[key] = value
+            self._values.move_to_end(key)
+            while len(self._values) > self.entries:
+                self._values.popitem(last=False)
+
+    @contextmanager
+    def computing(self, key):
+        with self._lock:
+            lock = self._busy.setdefault(key, threading.Lock())
+        with lock:
+            yield
+        with self._lock:
+            if self._busy.get(key) is lock and not lock.locked():
+                del self._busy[key]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()
+
+
+_MEMORY = _Memory(MEMORY_ENTRIES)
+#: how many results each page asked for in its last run (for "step 3 of 5")
+_PAGE_STEPS: dict[str, int] = {}
+#: the whole-portfolio analyses this process computed: recomputed in the background after an import
+_WARM: OrderedDict[tuple, tuple] = OrderedDict()
+_WARM_ENTRIES = 32
+
+
+def _isolated(value: Any) -> Any:
+    """A copy a caller may change without changing the cached result (frames: shallow, copy-on-write)."""
+    if isinstance(value, (pd.DataFrame, pd.Series)):
+        return value.copy(deep=False)
+    if isinstance(value, (dict, list, set)):
+        return copy.copy(value)
+    if isinstance(value, tuple) and not hasattr(value, "_fields"):
+        return tuple(_isolated(v) for v in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        try:
+            return dataclasses.replace(value, **{f.name: _isolated(getattr(value, f.name))
+                                                 for f in dataclasses.fields(value) if f.init})
+        except (TypeError, ValueError):
+            return value
+    return value
+
+
+def _remember(fn: Callable, with_settings: bool, args: Sequence, kwargs: dict) -> None:
+    """Note a whole-portfolio analysis, to compute it again after the app's next import."""
+    key = (f"{fn.__module__}.{fn.__qualname__}", digest((tuple(args), tuple(sorted(kwargs.items())))))
+    _WARM[key] = (fn, with_settings, tuple(args), dict(kwargs))
+    _WARM.move_to_end(key)
+    while len(_WARM) > _WARM_ENTRIES:
+        _WARM.popitem(last=False)
+
+
+def _warm(ctx: PageContext) -> threading.Thread | None:
+    """Compute the remembered whole-portfolio analyses for ``ctx``'s data version in a
+    background thread (memory and disk); errors only logged (a page computes them itself)."""
+    calls = list(_WARM.values())
+    if not calls:
+        return None
+
+    def run() -> None:
+        for fn, with_settings, args, kwargs in calls:
+            try:
+                ctx.compute(fn, *args, with_settings=with_settings, **kwargs)
+            except Exception:
+                log.exception("precomputing %s after an import failed", getattr(fn, "__name__", fn))
+
+    thread = threading.Thread(target=run, name="kamgraph-precompute", daemon=True)
+    thread.start()
+    return thread
+
+
+def _page_key() -> str | None:
+    """The running page's script hash (None outside a script run, e.g. a background thread)."""
+    try:
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+        run = get_script_run_ctx(suppress_warning=True)
+    except Exception:  # noqa: BLE001 - streamlit internals moved: no step numbers
+        return None
+    if run is None:
+        return None
+    return str(getattr(run, "page_script_hash", "") or "")
+
+
+def _label(fn: Callable) -> str:
+    return getattr(fn, "__name__", "the analysis").replace("_", " ").strip()
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -80,15 +266,6 @@ def _audit(url: str, person_id: str | None, account_id: str | None, version: int
     return _open_store(url).audit(person_id=person_id, account_id=account_id)
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
-def _cached(name: str, url: str, scope: tuple[str, ...] | None, version: int, settings_key: tuple,
-            with_settings: bool, args: tuple, kwargs: tuple, _fn: Callable, _snap: Snapshot,
-            _settings: Settings) -> Any:
-    if with_settings:
-        return _fn(_snap, _settings, *args, **dict(kwargs))
-    return _fn(_snap, *args, **dict(kwargs))
-
-
 @dataclass(frozen=True)
 class PageContext:
     """What a page needs: the store, the settings, the analysis date, and cached calls.
@@ -102,6 +279,8 @@ class PageContext:
     data_version: int
     counts: dict
     access: Access
+    #: this run's progress: results asked for, computed (for "step 3 of 5")
+    _run: dict = field(default_factory=lambda: {"asked": 0, "computed": 0}, compare=False, repr=False)
 
     def can(self, action: str) -> bool:
         """Whether the person using the app may ``action`` (``read``, ``import``, ``erase``...)."""
@@ -152,25 +331,77 @@ class PageContext:
         return self._store.history_from()
 
     def snapshot(self, scope: Sequence[str] | None = None) -> Snapshot:
-        """The snapshot of some accounts (``None``: the whole portfolio), read once per data version."""
+        """The snapshot of some accounts (``None``: the whole portfolio), read once per data
+        version; the whole portfolio's frames are read on first use. Analyses run through
+        :meth:`compute` build what they share on it as they need it."""
         key = tuple(sorted(set(scope))) if scope is not None else None
-        snap = _snapshot(self.store_url, key, self.data_version, self._store)
-        if not is_prepared(snap, self.settings, self.as_of):
-            with st.spinner("Preparing the analyses..."):  # once per snapshot, settings and date
-                prepare(snap, self.settings, self.as_of)
-        return snap
+        return _snapshot(self.store_url, key, self.data_version, self._store)
+
+    @property
+    def settings_digest(self) -> str:
+        """A digest of the settings' values (the default analysis date included)."""
+        return digest(self.settings)
+
+    @property
+    def persisted(self) -> PersistedAnalyses | None:
+        """The analyses persisted on disk for this store and data version (None: not persisted)."""
+        return _persisted(self.store_url, self.data_version, self._store)
 
     def compute(self, fn: Callable, *args, scope: Sequence[str] | None = None, with_settings: bool = True,
                 **kwargs) -> Any:
         """``fn(snapshot, settings, *args, **kwargs)`` (or ``fn(snapshot, *args, ...)`` when
-        ``with_settings`` is False), cached on the store URL, scope, data version, settings
-        file and the arguments. Arguments must be hashable by ``st.cache_data`` (pass the
-        analysis date explicitly, e.g. ``as_of=ctx.as_of_text``)."""
+        ``with_settings`` is False), cached on the store URL, scope, data version, the settings'
+        values and the arguments: in memory, then on disk (shared by every process and kept
+        across restarts), then computed with its step shown. Pass the analysis date
+        explicitly (e.g. ``as_of=ctx.as_of_text``); arguments may be ids, numbers, dates,
+        tuples, dicts and frames."""
         key = tuple(sorted(set(scope))) if scope is not None else None
-        snap = self.snapshot(key)
         name = f"{fn.__module__}.{fn.__qualname__}"
-        return _cached(name, self.store_url, key, self.data_version, self.config.settings_stamp,
-                       with_settings, tuple(args), tuple(sorted(kwargs.items())), fn, snap, self.settings)
+        self._run["asked"] += 1
+        try:
+            call = digest((key, self.settings_digest, with_settings, tuple(args), tuple(sorted(kwargs.items()))))
+        except Unpersistable:  # an argument that cannot be digested: computed every time
+            return self._compute(fn, key, with_settings, args, kwargs)
+        mem_key = (name, self.store_url, self.data_version, call)
+        value = _MEMORY.get(mem_key)
+        if value is MISS:
+            with _MEMORY.computing(mem_key):  # another session computing it: wait, then read it
+                value = _MEMORY.get(mem_key)
+                if value is MISS:
+                    persisted = self.persisted
+                    value = persisted.get(name, call) if persisted is not None else MISS
+                    if value is MISS:
+                        value = self._compute(fn, key, with_settings, args, kwargs)
+                        if persisted is not None:
+                            persisted.put(name, call, value)
+                    _MEMORY.put(mem_key, value)
+            if key is None:
+                _remember(fn, with_settings, args, kwargs)
+        page = _page_key()
+        if page is not None:
+            _PAGE_STEPS[page] = max(self._run["asked"], _PAGE_STEPS.get(page, 0))
+        return _isolated(value)
+
+    def _compute(self, fn: Callable, key, with_settings: bool, args: Sequence, kwargs: dict) -> Any:
+        self._run["computed"] += 1
+        with self._step(f"Computing {_label(fn)}"):
+            snap = self.snapshot(key)
+            if with_settings:
+                return fn(snap, self.settings, *args, **kwargs)
+            return fn(snap, *args, **kwargs)
+
+    @contextmanager
+    def _step(self, what: str):
+        """Show ``what`` is running ("Computing gaps… (3 of 5)") while the block runs, in a script run."""
+        page = _page_key()
+        if page is None:
+            yield
+            return
+        total = _PAGE_STEPS.get(page)
+        i = self._run["asked"]
+        where = f"({i} of {total})" if total and i <= total else f"(step {i})"
+        with st.spinner(f"{what}… {where}", show_time=True):
+            yield
 
     # -- writes and one person's data: the pages never hold the store themselves ------------
     def import_path(self, source: Path, mapping: str | None = None, dry_run: bool = False) -> ImportReport:
@@ -186,7 +417,19 @@ class PageContext:
                              **self._actor(import_path))
         if not report.dry_run:
             self.clear()
+            self.precompute()
         return report
+
+    def precompute(self) -> threading.Thread | None:
+        """After a write: compute again, in a background thread, the whole-portfolio analyses
+        this process computed before (as the Portfolio page asks for them), for the store's new
+        data version, in memory and on disk. Returns the thread (None: nothing to compute)."""
+        version = self._store.data_version()
+        if version == self.data_version:
+            return None
+        fresh = dataclasses.replace(self, data_version=version, counts=_counts(self.store_url, version),
+                                    _run={"asked": 0, "computed": 0})
+        return _warm(fresh)
 
     def import_messages(self, source: Path, start=None, end=None, add_unknown: bool = False,
                         dry_run: bool = False):
@@ -307,7 +550,7 @@ class PageContext:
 
     def clear(self) -> None:
         """Forget every cached snapshot and result (after an import, an edit or an erasure)."""
-        _cached.clear()
+        _MEMORY.clear()
         _counts.clear()
         _read.clear()
         _snapshot.clear()
