@@ -91,7 +91,7 @@ from kamgraph.report.spreadsheet import (
 from kamgraph.settings import Settings
 from kamgraph.snapshot import Snapshot
 
-__all__ = ["CoverageReport", "ReportScope", "build_coverage_report", "settings_summary", "settings_hash",
+__all__ = ["CoverageReport", "ReportScope", "build_coverage_report", "coverage_files", "pareto_of", "settings_summary", "settings_hash",
            "settings_items", "KEY_SETTINGS", "TABLES", "SHEETS", "TIERS_NOTE"]
 
 #: the tables of a report, in the order of the CSV files and the workbook
@@ -299,6 +299,26 @@ class _Accounts:
 
     def __init__(self, accounts: pd.DataFrame):
         self.accounts = accounts
+
+
+def pareto_of(snap: Snapshot, settings: Settings, accounts: Iterable[str] | None = None):
+    """The Pareto summary (:func:`~kamgraph.analysis.tiering.pareto`) of some accounts only:
+    their revenue, their top share. ``None``: every account of the snapshot."""
+    acc = snap.accounts.drop_duplicates("id")
+    if accounts is not None:
+        acc = acc[acc["id"].isin(list(accounts))]
+    return pareto(_Accounts(acc), settings)
+
+
+def coverage_files(snap: Snapshot, settings: Settings, as_of=None, previous=None, *, tiers: tuple[str, ...] = (),
+                   regions: tuple[str, ...] = (), owners: tuple[str, ...] = (),
+                   accounts: tuple[str, ...] = ()) -> dict[str, bytes]:
+    """The report of a :class:`ReportScope` (given as its filters, plain tuples, so a cache can
+    key on them) as the three downloads the app offers, built once: ``xlsx`` (the workbook),
+    ``zip`` (README.txt and the CSV files), ``html`` (the offline report)."""
+    scope = ReportScope(tiers=tiers, regions=regions, owners=owners, accounts=accounts)
+    r = build_coverage_report(snap, settings, as_of, previous=previous, scope=scope)
+    return {"xlsx": r.excel_bytes(), "zip": r.csv_zip_bytes(), "html": r.html().encode("utf-8")}
 
 
 # -- the report ---------------------------------------------------------------------------
@@ -581,7 +601,7 @@ def build_coverage_report(snap: Snapshot, settings: Settings, as_of=None, previo
     in_scope = snap.accounts.drop_duplicates("id")
     in_scope = in_scope[in_scope["id"].isin(ids)]
     tier_table = _tier_table(settings, tiers, acc_cov, contacts, gaps, tier_policy_table(settings), ids)
-    par = pareto(_Accounts(in_scope), settings)  # the scope's revenue only
+    par = pareto_of(snap, settings, ids)  # the scope's revenue only
     currency = pd.Series(account_currencies(in_scope).to_numpy(), index=in_scope["id"].to_numpy(), dtype=object)
     pareto_t = par.curve.assign(in_top=par.curve["rank"] <= par.n_top, currency=par.curve["account_id"].map(currency))[
         ["rank", "account_id", "name", "revenue", "currency", "cum_account_share", "cum_revenue_share", "in_top"]]

@@ -6,30 +6,48 @@ import altair as alt
 import pandas as pd
 
 
+#: accounts per page of the role heatmap: every account and every role keeps its label
+HEATMAP_PAGE = 25
+
+
 def role_heatmap(cov: pd.DataFrame, roles: list[str]) -> alt.Chart:
     """Role x account heatmap of coverage ratios (``role_<role>`` columns of account coverage).
 
-    Empty cells: the account has nobody in that role.
+    Every role of ``roles`` and every account of ``cov`` gets its label (no label is dropped
+    for overlapping: roles wrap onto two lines, rows are tall enough), so page long lists
+    (:data:`HEATMAP_PAGE` accounts at a time). Empty cells: the account has nobody in that
+    role. Each cell also prints its percentage.
+
+    >>> cov = pd.DataFrame({"account_name": ["Acme", "Beta"], "role_decision_maker": [1.0, None]})
+    >>> spec = role_heatmap(cov, ["decision_maker", "approver"]).to_dict()
+    >>> spec["layer"][0]["encoding"]["x"]["scale"]["domain"], spec["layer"][0]["encoding"]["y"]["scale"]["domain"]
+    (['decision maker', 'approver'], ['Acme', 'Beta'])
     """
     cols = [f"role_{r}" for r in roles if f"role_{r}" in cov.columns]
     long = cov.melt(id_vars=["account_name"], value_vars=cols, var_name="role", value_name="coverage")
     long["role"] = long["role"].str.removeprefix("role_").str.replace("_", " ")
     long = long.dropna(subset=["coverage"])
     order = [r.replace("_", " ") for r in roles]
-    height = max(160, 26 * cov["account_name"].nunique())
-    return (
-        alt.Chart(long)
-        .mark_rect(stroke="white", strokeWidth=1)
-        .encode(
-            x=alt.X("role:N", sort=order, title=None, axis=alt.Axis(labelAngle=-30, orient="top")),
-            y=alt.Y("account_name:N", sort=list(cov["account_name"]), title=None, axis=alt.Axis(labelLimit=320)),
-            color=alt.Color("coverage:Q", scale=alt.Scale(domain=[0, 1], scheme="redyellowgreen"),
-                            legend=alt.Legend(title="coverage", format=".0%")),
-            tooltip=[alt.Tooltip("account_name:N", title="account"), alt.Tooltip("role:N"),
-                     alt.Tooltip("coverage:Q", format=".0%")],
-        )
-        .properties(height=height)
+    names = list(dict.fromkeys(cov["account_name"].astype(str)))
+    height = max(120, 30 * len(names))
+    base = alt.Chart(long).encode(
+        x=alt.X("role:N", sort=order, title=None, scale=alt.Scale(domain=order),
+                axis=alt.Axis(orient="top", labelAngle=0, labelOverlap=False, labelExpr="split(datum.label, ' ')",
+                              labelFontSize=11, labelPadding=4, ticks=False)),
+        y=alt.Y("account_name:N", sort=names, title=None, scale=alt.Scale(domain=names),
+                axis=alt.Axis(labelLimit=260, labelOverlap=False, labelFontSize=11, ticks=False)),
     )
+    rect = base.mark_rect(stroke="white", strokeWidth=1).encode(
+        color=alt.Color("coverage:Q", scale=alt.Scale(domain=[0, 1], scheme="redyellowgreen"),
+                        legend=alt.Legend(title="coverage", format=".0%", orient="bottom")),
+        tooltip=[alt.Tooltip("account_name:N", title="account"), alt.Tooltip("role:N"),
+                 alt.Tooltip("coverage:Q", format=".0%")],
+    )
+    text = base.mark_text(fontSize=10).encode(
+        text=alt.Text("coverage:Q", format=".0%"),
+        color=alt.condition("datum.coverage > 0.25 && datum.coverage < 0.8", alt.value("black"), alt.value("white")),
+    )
+    return alt.layer(rect, text).properties(height=height)
 
 
 def strength_lines(series: pd.DataFrame, label: str = "pair", height: int = 320) -> alt.Chart:

@@ -1,12 +1,21 @@
 """Portfolio: tiers, coverage per account, gaps by kind and severity, role coverage, cooling ties.
 
-Everything is computed on the whole portfolio (tier percentiles are relative to it) and then
-filtered by tier, region and owner for display.
+The analyses run on the whole portfolio (tier percentiles are relative to it) and the page
+shows the accounts its filters (tier, region, owner) choose: the figures, the Pareto
+sentence and every download (Excel, a CSV zip, the offline HTML report) are computed on
+those accounts, and say which they are in words
+(:class:`~kamgraph.report.portfolio.ReportScope`).
+
+Every account and gap row links to the Account page (``account?account=A-01&contact=C-001``:
+relative, so it works under any base URL); selecting a gap row shows its action and evidence
+in full with a link that opens the account in this tab.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import math
+from urllib.parse import quote
 
 import pandas as pd
 import streamlit as st
@@ -14,11 +23,14 @@ import streamlit as st
 from kamgraph.analysis.coverage import account_coverage
 from kamgraph.analysis.gaps import gaps
 from kamgraph.analysis.people import person_names
-from kamgraph.analysis.tiering import account_tiers, pareto
-from kamgraph.ui.charts import role_heatmap
+from kamgraph.analysis.tiering import account_tiers
+from kamgraph.ui.charts import HEATMAP_PAGE, role_heatmap
 from kamgraph.ui.context import PageContext
 from kamgraph.ui.explain import explain_empty
-from kamgraph.ui.format import ROLE_ORDER, TIER_ORDER, columns, nice, severity_band
+from kamgraph.ui.format import ROLE_ORDER, TIER_ORDER, columns, md, nice, severity_band
+
+ACCOUNT_PAGE = "account"  # the Account page's url path (kamgraph.ui.app.PAGE_FILES)
+LINK_HELP = "Open the account (and the contact) on the Account page, in a new tab"
 
 
 def has_coverage_report() -> bool:
@@ -28,7 +40,24 @@ def has_coverage_report() -> bool:
         return False
 
 
+def account_links(account_ids: pd.Series, contact_ids: pd.Series | None = None) -> pd.Series:
+    """Relative links to the Account page: ``account?account=<id>`` and ``&contact=<id>``
+    where a contact is given (ids URL-encoded).
+
+    >>> account_links(pd.Series(["A-01", "A 2"]), pd.Series(["C-001", None])).tolist()
+    ['account?account=A-01&contact=C-001', 'account?account=A%202']
+    """
+    links = f"{ACCOUNT_PAGE}?account=" + account_ids.astype(str).map(lambda i: quote(i, safe=""))
+    if contact_ids is not None:
+        has = contact_ids.notna().to_numpy()
+        contact = contact_ids.where(contact_ids.notna(), "").astype(str).map(lambda i: quote(i, safe=""))
+        links = links.where(~has, links + "&contact=" + contact)
+    return links
+
+
 def render(ctx: PageContext) -> None:
+    from kamgraph.report.portfolio import ReportScope, pareto_of
+
     st.title("Portfolio")
     asof = ctx.as_of_text
     snap = ctx.snapshot()
@@ -36,7 +65,8 @@ def render(ctx: PageContext) -> None:
     cov = ctx.compute(account_coverage, as_of=asof)
     all_gaps = ctx.compute(gaps, as_of=asof)
     names = ctx.compute(person_names, with_settings=False)
-    accounts = snap.accounts.set_index("id")
+    accounts = snap.accounts.drop_duplicates("id").set_index("id")
+    customers = set(snap.people.loc[snap.people["side"] == "customer", "id"])
 
     # -- filters ---------------------------------------------------------------------------
     f1, f2, f3 = st.columns(3)
@@ -47,15 +77,9 @@ def render(ctx: PageContext) -> None:
     owners = sorted(o for o in accounts["owner_id"].dropna().unique())
     chosen_owners = f3.multiselect("Owner", owners, key="pf_owner", placeholder="All owners",
                                    format_func=lambda o: str(names.get(o, o)))
-    keep = tiers.set_index("account_id")["tier"].reindex(accounts.index)
-    mask = pd.Series(True, index=accounts.index)
-    if chosen_tiers:
-        mask &= keep.isin(chosen_tiers)
-    if chosen_regions:
-        mask &= accounts["region"].isin(chosen_regions)
-    if chosen_owners:
-        mask &= accounts["owner_id"].isin(chosen_owners)
-    ids = set(accounts.index[mask])
+    scope = ReportScope(tiers=tuple(chosen_tiers), regions=tuple(chosen_regions), owners=tuple(chosen_owners))
+    ids = set(scope.account_ids(snap, ctx.settings))
+    scope_text = scope.describe(snap, len(ids))
 
     t = tiers[tiers["account_id"].isin(ids)]
     c = cov[cov["account_id"].isin(ids)]
@@ -69,15 +93,18 @@ def render(ctx: PageContext) -> None:
     m[2].metric("Open gaps", len(g))
     m[3].metric("High-severity gaps", int((severity_band(g["severity"]) == "high").sum()))
     m[4].metric("Cooling key relationships", len(cooling))
-    par = ctx.compute(pareto)
+    par = ctx.compute(pareto_of, accounts=None if scope.is_everything else tuple(sorted(ids)))
+    whose = "the portfolio's" if scope.is_everything else "their"
+    these = "accounts" if scope.is_everything else "these accounts"
     if par.n_accounts and pd.notna(par.revenue_share):
-        st.caption(f"As of {asof}. The top {par.top_share:.0%} of accounts by revenue ({par.n_top} of "
-                   f"{par.n_accounts}) bring {par.revenue_share:.0%} of the portfolio's revenue.")
+        st.caption(f"{md(scope_text)}, as of {asof}. The top {par.top_share:.0%} of {these} by revenue ({par.n_top} "
+                   f"of {par.n_accounts}) bring {par.revenue_share:.0%} of {whose} revenue. Tiers rank each account "
+                   "against the whole portfolio.")
     else:
-        st.caption(f"As of {asof}.")
+        st.caption(f"{md(scope_text)}, as of {asof}.")
 
-    if has_coverage_report():
-        _coverage_download(ctx, snap)
+    if has_coverage_report() and ids:
+        _downloads(ctx, scope, scope_text)
 
     # -- accounts table ----------------------------------------------------------------------
     st.subheader("Accounts")
@@ -85,6 +112,7 @@ def render(ctx: PageContext) -> None:
     high = g[severity_band(g["severity"]) == "high"].groupby("account_id").size()
     table = t.merge(c[["account_id", "coverage_score", "buying_center", "buying_center_covered", "threads",
                        "missing_team_roles"]], on="account_id", how="left")
+    table["open"] = account_links(table["account_id"])
     table["region"] = table["account_id"].map(accounts["region"])
     table["owner"] = table["account_id"].map(accounts["owner_id"]).map(lambda o: names.get(o, o) if o else None)
     table["gaps"] = table["account_id"].map(counts).fillna(0).astype(int)
@@ -94,12 +122,16 @@ def render(ctx: PageContext) -> None:
         f"{int(a)}/{int(b)}" if pd.notna(b) and b else "—"
         for a, b in zip(table["buying_center_covered"].fillna(0), table["buying_center"])]
     st.dataframe(
-        columns(table, {"name": "account", "tier": "tier", "computed_tier": "computed tier", "problem": "problem",
-                        "value_score": "value score", "coverage %": "coverage", "buying center covered":
-                        "buying center covered", "threads": "threads", "gaps": "gaps", "high": "high severity",
-                        "missing_team_roles": "missing team roles", "region": "region", "owner": "owner"}),
-        hide_index=True, width="stretch",
+        columns(table, {"open": "open", "name": "account", "tier": "tier", "computed_tier": "computed tier",
+                        "problem": "problem", "value_score": "value score", "coverage %": "coverage",
+                        "buying center covered": "buying center covered", "threads": "threads", "gaps": "gaps",
+                        "high": "high severity", "missing_team_roles": "missing team roles", "region": "region",
+                        "owner": "owner"}),
+        hide_index=True, width="stretch", placeholder="—",
         column_config={
+            "open": st.column_config.LinkColumn("open", display_text="Open", help=LINK_HELP, width="small",
+                                                pinned=True),
+            "account": st.column_config.TextColumn(width="medium", pinned=True),
             "value score": st.column_config.ProgressColumn(format="%.2f", min_value=0.0, max_value=1.0),
             "coverage": st.column_config.ProgressColumn(format="%.0f%%", min_value=0.0, max_value=100.0),
         },
@@ -111,7 +143,7 @@ def render(ctx: PageContext) -> None:
         st.caption("How well our best tie covers each decision role (100% = tie of at least "
                    f"{ctx.settings.coverage.covered:.2f}); blank = nobody in that role.")
         if len(c) and c["buying_center"].fillna(0).sum() > 0:
-            st.altair_chart(role_heatmap(c, ROLE_ORDER), width="stretch")
+            _heatmap(c)
         else:
             explain_empty(ctx, ["contacts", "decision_roles"], "No buying center in these accounts.")
     with right:
@@ -126,8 +158,8 @@ def render(ctx: PageContext) -> None:
 
     st.subheader("Cooling key relationships")
     if len(cooling):
-        st.dataframe(columns(cooling, {"account_name": "account", "target_name": "contact", "evidence": "evidence",
-                                       "action": "suggested action"}), hide_index=True, width="stretch")
+        _gap_table(cooling, customers, {"account_name": "account", "target_name": "contact",
+                                        "action": "suggested action", "evidence": "evidence"}, key="pf_cooling")
     else:
         st.caption("No relationship with a decision-maker, approver or coach is cooling.")
 
@@ -135,27 +167,85 @@ def render(ctx: PageContext) -> None:
     kinds = sorted(g["kind"].unique())
     chosen_kinds = st.multiselect("Kinds", kinds, key="pf_kinds", format_func=nice, placeholder="All kinds")
     shown = g[g["kind"].isin(chosen_kinds)] if chosen_kinds else g
-    st.dataframe(columns(shown.assign(kind=shown["kind"].map(nice)),
-                         {"priority": "priority", "account_name": "account", "kind": "gap", "target_name": "who",
-                          "evidence": "evidence", "action": "suggested action"}),
-                 hide_index=True, width="stretch",
-                 column_config={"priority": st.column_config.NumberColumn(format="%.2f")})
-    st.caption(f"{len(shown)} gaps shown")
+    _gap_table(shown.assign(kind=shown["kind"].map(nice)), customers,
+               {"priority": "priority", "account_name": "account", "kind": "gap", "target_name": "who",
+                "action": "suggested action", "evidence": "evidence"}, key="pf_gaps")
+    st.caption(f"{len(shown)} gaps shown. Select a row to read it in full and open its account here.")
 
 
-def _coverage_download(ctx: PageContext, snap) -> None:
-    """The portfolio coverage workbook, built when the button is clicked."""
-    from kamgraph.report.portfolio import build_coverage_report
+#: rows of the gap tables are this tall (pixels): the suggested action wraps onto four lines
+GAP_ROW_HEIGHT = 84
 
-    settings, as_of = ctx.settings, ctx.as_of_text
 
-    def build() -> bytes:
-        return build_coverage_report(snap, settings, as_of=as_of).excel_bytes()
+def _gap_table(rows: pd.DataFrame, customers: set, mapping: dict[str, str], key: str) -> None:
+    """Gap rows with a link to their account (and contact), the action wrapping in a wide column;
+    the selected row in full below, with a link that opens it in this tab."""
+    rows = rows.reset_index(drop=True)
+    target = rows["target_id"].where(rows["target_id"].isin(customers)) if "target_id" in rows.columns else None
+    view = columns(rows.assign(open=account_links(rows["account_id"], target)), {"open": "open", **mapping})
+    config = {
+        "open": st.column_config.LinkColumn("open", display_text="Open", help=LINK_HELP, width="small", pinned=True),
+        "account": st.column_config.TextColumn(width="medium"),
+        "suggested action": st.column_config.TextColumn(width="large"),
+        "evidence": st.column_config.TextColumn(width="large"),
+    }
+    if "priority" in view.columns:
+        config["priority"] = st.column_config.NumberColumn(format="%.2f", width="small")
+    event = st.dataframe(view, hide_index=True, width="stretch", column_config=config, row_height=GAP_ROW_HEIGHT,
+                         placeholder="—", key=key, on_select="rerun", selection_mode="single-row",
+                         height=min(600, GAP_ROW_HEIGHT * len(view) + 40))
+    chosen = list(getattr(getattr(event, "selection", None), "rows", []) or [])
+    if chosen and chosen[0] < len(rows):
+        _gap_detail(rows.iloc[chosen[0]], target.iloc[chosen[0]] if target is not None else None)
 
-    st.download_button("Download the coverage report (Excel)", data=build,
-                       file_name=f"kamgraph-coverage-{as_of}.xlsx",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                       icon=":material/download:", key="pf_coverage_report")
+
+def _gap_detail(row: pd.Series, contact) -> None:
+    from kamgraph.ui.app import PAGES_DIR
+
+    with st.container(border=True):
+        who = f" · {md(row.get('target_name'))}" if isinstance(row.get("target_name"), str) else ""
+        st.markdown(f"**{md(row['account_name'])}** · {md(nice(row['kind']))}{who}")
+        st.markdown(f"**Suggested action** {md(row['action'])}")
+        st.markdown(f"**Evidence** {md(row['evidence'])}")
+        params = {"account": row["account_id"]}
+        if isinstance(contact, str):
+            params["contact"] = contact
+        st.page_link(PAGES_DIR / "account.py", label="Open this account" + (" and contact" if len(params) > 1 else ""),
+                     icon=":material/hub:", query_params=params)
+
+
+def _heatmap(c: pd.DataFrame) -> None:
+    """The role heatmap, :data:`HEATMAP_PAGE` accounts a page, so every label shows."""
+    pages = max(1, math.ceil(len(c) / HEATMAP_PAGE))
+    page = 1
+    if pages > 1:
+        page = st.number_input(f"Page (of {pages}, {HEATMAP_PAGE} accounts each)", 1, pages, 1, key="pf_heat_page")
+    part = c.iloc[(page - 1) * HEATMAP_PAGE: page * HEATMAP_PAGE]
+    st.altair_chart(role_heatmap(part, ROLE_ORDER), width="stretch")
+
+
+def _downloads(ctx: PageContext, scope, scope_text: str) -> None:
+    """Excel, a CSV zip and the offline HTML report of the accounts the filters chose, built
+    (once, for the three) when a button is clicked."""
+    from kamgraph.report.portfolio import coverage_files
+
+    as_of = ctx.as_of_text
+    stem = f"kamgraph-coverage-{as_of}" + ("" if scope.is_everything else "-filtered")
+
+    def build(kind: str):
+        return lambda: ctx.compute(coverage_files, as_of=as_of, tiers=scope.tiers, regions=scope.regions,
+                                   owners=scope.owners)[kind]
+
+    st.caption(f"Scope of the downloads: {md(scope_text)}. Every figure in them is computed on these accounts "
+               "(tiers excepted: they rank against the whole portfolio).")
+    d = st.columns(3)
+    d[0].download_button("Excel workbook", data=build("xlsx"), file_name=f"{stem}.xlsx",
+                         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                         icon=":material/download:", key="pf_dl_xlsx", width="stretch")
+    d[1].download_button("CSV files (zip)", data=build("zip"), file_name=f"{stem}-csv.zip", mime="application/zip",
+                         icon=":material/download:", key="pf_dl_zip", width="stretch")
+    d[2].download_button("Offline report (HTML)", data=build("html"), file_name=f"{stem}.html", mime="text/html",
+                         icon=":material/download:", key="pf_dl_html", width="stretch")
 
 
 if __name__ == "__main__":

@@ -1,5 +1,7 @@
 """Trends: strength over time for an account, a person or a pair; warming and cooling lists;
-what changed recently (relationships and assessments, e.g. who turned from supporter to skeptic).
+what changed recently: political changes first (assessments of role, attitude and influence,
+e.g. who turned from supporter to skeptic, and when), then strength changes, for the account,
+person or pair chosen or the whole portfolio.
 """
 
 from __future__ import annotations
@@ -7,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from kamgraph.analysis.people import internal_ids, person_labels
+from kamgraph.analysis.people import internal_ids, person_labels, person_names
 from kamgraph.analysis.trends import monthly_series, relationship_changes, trends
 from kamgraph.ui.charts import strength_lines
 from kamgraph.ui.context import PageContext
@@ -18,6 +20,7 @@ from kamgraph.ui.format import (
     accounts_in_order,
     columns,
     md,
+    nice,
     slope_percent,
 )
 
@@ -120,30 +123,105 @@ def _lists(rows: pd.DataFrame, mode: str) -> None:
     st.caption(f"{len(rows)} relationships · {len(warming)} warming · {len(cooling)} cooling or dormant")
 
 
+#: what an assessment change is about, in words
+POLITICAL_WHAT = {"decision_role": "role", "attitude": "attitude", "influence": "influence"}
+
+
+def political_view(changes: pd.DataFrame, account_names: dict) -> pd.DataFrame:
+    """Assessment changes (role, attitude, influence) for people: newest first, words for
+    codes, "—" for anything unknown (never "None").
+
+    >>> ch = pd.DataFrame({"kind": ["attitude"], "date": [pd.Timestamp("2026-06-18")], "account_id": ["A-03"],
+    ...                    "person_name": ["Liang Xiaoqing"], "before": ["supporter"], "after": ["skeptic"],
+    ...                    "delta": [-2.0], "assessed_by": [None], "assessed_by_name": [None]})
+    >>> political_view(ch, {"A-03": "Pengcheng"}).iloc[0].to_dict()["change"]
+    'supporter → skeptic (cooler)'
+    """
+    rows = changes.sort_values("date", ascending=False, kind="mergesort")
+    direction = pd.Series("", index=rows.index, dtype=object)
+    delta = rows["delta"].astype(float)
+    att, inf = rows["kind"] == "attitude", rows["kind"] == "influence"
+    direction[att & (delta > 0)] = " (warmer)"
+    direction[att & (delta < 0)] = " (cooler)"
+    direction[inf & (delta > 0)] = " (more influence)"
+    direction[inf & (delta < 0)] = " (less influence)"
+    words = {k: v for k, v in POLITICAL_WHAT.items()}
+    before = rows["before"].map(nice)
+    after = rows["after"].map(nice)
+    by = rows["assessed_by_name"] if "assessed_by_name" in rows.columns else rows["assessed_by"]
+    return pd.DataFrame({
+        "date": rows["date"].to_numpy(),
+        "who": rows["person_name"].map(nice).to_numpy(),
+        "account": rows["account_id"].map(lambda a: account_names.get(a, a)).map(nice).to_numpy(),
+        "what": rows["kind"].map(words).fillna(rows["kind"].map(nice)).to_numpy(),
+        "change": (before + " → " + after + direction).to_numpy(),
+        "assessed by": by.where(by.notna(), rows["assessed_by"]).map(nice).to_numpy(),
+    })
+
+
+def strength_view(changes: pd.DataFrame) -> pd.DataFrame:
+    """Relationship changes for people: the biggest moves first, "—" where a trend was unknown."""
+    rows = changes.reindex(changes["delta"].abs().sort_values(ascending=False, kind="mergesort").index)
+    return pd.DataFrame({
+        "our person": rows["person_name"].map(nice).to_numpy(),
+        "contact": rows["other_name"].map(nice).to_numpy(),
+        "strength before": rows["strength_before"].astype(float).to_numpy(),
+        "strength after": rows["strength_after"].astype(float).to_numpy(),
+        "change": rows["delta"].astype(float).to_numpy(),
+        "trend": (rows["before"].map(nice) + " → " + rows["after"].map(nice)).to_numpy(),
+        "accounts": rows["account_id"].map(nice).to_numpy(),
+    })
+
+
 def _changes(ctx: PageContext, which: tuple[str, object]) -> None:
     st.subheader("What changed")
-    months = st.select_slider("Over the last", CHANGE_WINDOWS, value=3, key="tr_window",
-                              format_func=lambda m: f"{m} month{'s' if m > 1 else ''}")
-    start = (ctx.as_of - pd.DateOffset(months=months)).strftime("%Y-%m-%d")
     kind, value = which
-    if kind == "pair":
+    c1, c2 = st.columns([3, 2])
+    months = c1.select_slider("Over the last", CHANGE_WINDOWS, value=3, key="tr_window",
+                              format_func=lambda m: f"{m} month{'s' if m > 1 else ''}")
+    everywhere = c2.toggle("Whole portfolio", key="tr_changes_all",
+                           help="Every account's changes, not only this account's, person's or pair's")
+    start = (ctx.as_of - pd.DateOffset(months=months)).strftime("%Y-%m-%d")
+    if kind == "pair" and not everywhere:
         a, b = value
         changes = ctx.compute(relationship_changes, start, ctx.as_of_text,
                               pairs=pd.DataFrame({"person_id": [a], "other_id": [b]}))
     else:
         changes = ctx.compute(relationship_changes, start, ctx.as_of_text)
-        if kind == "account":
+        if everywhere:
+            pass
+        elif kind == "account":
             changes = changes[_has_account(changes["account_id"], str(value))]
         else:
             changes = changes[(changes["person_id"] == value) | (changes["other_id"] == value)]
-    if changes.empty:
-        st.caption(f"Nothing changed between {start} and {ctx.as_of_text}.")
-        return
-    changes = changes.sort_values("date", ascending=False)
-    st.dataframe(columns(changes, {"date": "date", "kind": "what", "description": "change", "before": "before",
-                                   "after": "after", "assessed_by": "assessed by"}),
-                 hide_index=True, width="stretch",
-                 column_config={"date": st.column_config.DateColumn(format="YYYY-MM-DD")})
+    accounts = ctx.read("accounts")
+    account_names = dict(zip(accounts["id"], accounts["name"].fillna(accounts["id"])))
+    names = ctx.compute(person_names, with_settings=False)
+    political = changes[changes["kind"] != "relationship"]
+    political = political.assign(assessed_by_name=political["assessed_by"].map(names))
+    strength = changes[changes["kind"] == "relationship"]
+    period = f"between {start} and {ctx.as_of_text}"
+
+    st.markdown(f"##### Political changes ({len(political)})")
+    st.caption("Assessments of a contact's role, attitude toward us or influence that changed " + period + ".")
+    if len(political):
+        st.dataframe(political_view(political, account_names), hide_index=True, width="stretch", placeholder="—",
+                     key="tr_political",
+                     column_config={"date": st.column_config.DateColumn(format="YYYY-MM-DD"),
+                                    "change": st.column_config.TextColumn(width="medium")})
+    else:
+        st.caption("No role, attitude or influence changed in this period.")
+
+    st.markdown(f"##### Strength changes ({len(strength)})")
+    st.caption(f"Relationships whose strength moved by at least {ctx.settings.trend.change_min_delta:.2f} or whose "
+               f"trend changed {period} (strength now against then; the biggest moves first).")
+    if len(strength):
+        st.dataframe(strength_view(strength), hide_index=True, width="stretch", placeholder="—", key="tr_strength",
+                     column_config={"strength before": st.column_config.NumberColumn(format="%.2f"),
+                                    "strength after": st.column_config.NumberColumn(format="%.2f"),
+                                    "change": st.column_config.NumberColumn(format="%+.2f")})
+    else:
+        st.caption("No relationship strength or trend changed in this period.")
 
 
 if __name__ == "__main__":
