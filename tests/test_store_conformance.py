@@ -203,10 +203,13 @@ def test_read_rejects_unknown_entity_and_column(store):
 def test_rejects_frames_missing_required_values_and_writes_nothing(store):
     with pytest.raises(StoreUnavailable, match="nothing was written"):
         store.write({"people": pd.DataFrame([{"id": "p1", "side": "customer"}])})  # no name column
+    store.write({"people": pd.DataFrame([{"id": "p0", "name": "A", "side": "customer"}])})
+    with pytest.raises(StoreUnavailable, match="people has no column 'name' \\(required\\)"):
+        store.write({"people": pd.DataFrame([{"id": "p0", "side": "customer"}])})  # even when nothing changes
     with pytest.raises(StoreUnavailable, match="nothing was written"):
         store.write({"people": pd.DataFrame([{"id": "p1", "name": "A", "side": "customer"},
                                              {"id": None, "name": "B", "side": "customer"}])})
-    assert store.counts()["people"] == 0
+    assert store.counts()["people"] == 1
 
 
 # -- snapshots ----------------------------------------------------------------------------
@@ -468,6 +471,22 @@ def test_an_identical_write_writes_nothing(store, portfolio):
     assert (result.rows, result.unchanged) == ({"people": 1}, {"people": 6})
     assert store.data_version() == version + 1 and len(store.write_log()) == len(log) + 1
     assert store.write_log().iloc[-1]["rows"] == {"people": 1}
+
+
+@pytest.mark.parametrize("entity", WRITE_ORDER)
+def test_every_column_compares_equal_to_what_the_store_holds(store, portfolio, entity):
+    """Each column of each entity, re-sent alone with the key as the caller gave it (dates as
+    text, ints, floats, bools, empty cells): identical to the stored value, nothing written."""
+    store.write(portfolio)
+    version, n = store.data_version(), len(store.audit())
+    frame = portfolio[entity]
+    required = [c.name for c in ENTITIES[entity].columns if c.required]  # key columns among them
+    for col in [c for c in frame.columns if c not in required] or [None]:
+        result = store.write({entity: frame[required + ([col] if col else [])]})
+        assert (result.rows, result.unchanged) == ({}, {entity: len(frame)}), col
+        # read back and written again, as the store's own frame: still nothing
+        assert store.write({entity: store.read(entity)}).rows == {}, col
+    assert store.data_version() == version and len(store.audit()) == n
 
 
 def test_partial_column_updates_audit_only_the_changed_columns(store, portfolio):

@@ -435,6 +435,12 @@ class SQLiteStore(BaseStore):
         missing_key = [k for k in ent.key if k not in columns]
         if missing_key:
             raise ValueError(f"{name}: missing key columns {missing_key}")
+        # as the Neo4j store does (and NOT NULL did before rows were compared): a frame without
+        # a required column is refused, even when its rows are all in the store already
+        missing = [c.name for c in ent.columns if c.required and c.name not in columns]
+        if missing:
+            raise StoreUnavailable(f"write rejected by the store, nothing was written: {name} has no "
+                                   f"column {', '.join(map(repr, missing))} (required)")
         key = list(ent.key)
         others = [col for col in columns if col not in ent.key]
         n = len(df)
