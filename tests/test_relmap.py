@@ -26,14 +26,14 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
-
 from analysis_fixtures import build_snapshot, contact, internal, meeting
+
+from kamgraph.analysis.paths import access_paths
 from kamgraph.errors import KamgraphError, NotFound
 from kamgraph.report.relmap import (
     ATTITUDE_COLORS,
     BOX,
     COOLING_COLOR,
-    EXTERNAL_COLOR,
     OURS_COLOR,
     PATH_HIGHLIGHT,
     UNCOVERED_COLOR,
@@ -44,7 +44,6 @@ from kamgraph.report.relmap import (
     plain_text,
     segment_box_hits,
 )
-from kamgraph.analysis.paths import access_paths
 from kamgraph.settings import Settings
 
 AS_OF = "2025-06-30"
@@ -96,13 +95,13 @@ def ties(m: RelationshipMap) -> set[frozenset]:
 
 def vis_data(html: str, which: str) -> list[dict]:
     """The node or edge list pyvis embedded (``nodes = new vis.DataSet([...])``)."""
-    found = re.search(which + r" = new vis\.DataSet\((\[.*?\])\);", html, re.S)
+    found = re.search(which + r" = new vis\.DataSet\((\[.*?\])\);", html, re.DOTALL)
     assert found, f"no {which} data in the page"
     return json.loads(found.group(1))
 
 
 def vis_options(html: str) -> dict:
-    found = re.search(r"var options = (\{.*?\});\n", html, re.S)
+    found = re.search(r"var options = (\{.*?\});\n", html, re.DOTALL)
     assert found, "no options in the page"
     return json.loads(found.group(1))
 
@@ -165,12 +164,15 @@ def test_the_chart_runs_top_down_from_reporting_lines(full):
     assert {("cfo", "ceo"), ("cto", "ceo"), ("user", "cto"), ("xss", "cto")} <= set(zip(rep["source"], rep["target"]))
 
 
-def test_our_people_sit_above_the_chart_and_connectors_only_in_a_focus_that_needs_them(snap, full):
+def test_our_people_sit_above_the_chart_and_connectors_between(snap, full):
     row = full.nodes.set_index("id")["row"]
     groups = full.nodes.set_index("id")["group"]
     assert set(groups[groups == "ours"].index) == {"vp", "kam"}
-    assert "x" not in groups  # the buying-center focus draws our direct lines only
-    assert row[["vp", "kam"]].max() < row[groups == "contact"].min()
+    # the connector on the best path to the uncovered decision-maker
+    assert groups["x"] == "external"
+    assert row[["vp", "kam"]].max() < row["x"] < row[groups == "contact"].min()
+    no_ext = account_map(snap, SETTINGS, "A1", show_external=False)
+    assert "x" not in set(no_ext.nodes["id"])
     m = account_map(snap, SETTINGS, "A1", focus="contact", focus_id="ceo")
     r = m.nodes.set_index("id")
     assert r.loc["x", "group"] == "external"
@@ -187,8 +189,10 @@ def test_buying_center_focus_collapses_the_branch_without_a_role(full):
     assert more.loc["~more:cfo", "label"].startswith("+1 person")
     assert more.loc["~more:cfo", "parent"] == "cfo"
     assert [h["id"] for h in full.hidden["~more:cfo"]] == ["fin"]
-    # the lines: our people's ties of at least 0.2 to the buying center, strongest per contact
-    assert ties(full) == {frozenset(p) for p in [("vp", "ceo"), ("kam", "cto"), ("kam", "user")]}
+    # the lines: our people's ties of at least 0.2 to the buying center (the strongest three per
+    # contact), and the best path through a connector to the uncovered decision-maker
+    assert ties(full) == {frozenset(p) for p in [("vp", "ceo"), ("kam", "cto"), ("kam", "user"),
+                                                 ("vp", "x"), ("x", "ceo")]}
     assert full.message.startswith("5 of 6 contacts shown; 1 grey boxes")
 
 
@@ -221,7 +225,7 @@ def test_ours_focus_draws_one_person_and_everyone_they_reach(snap):
     (0.95, set()),
 ])
 def test_raising_the_minimum_strength_removes_lines_and_people_left_without_one(snap, min_strength, expected):
-    m = account_map(snap, SETTINGS, "A1", min_strength=min_strength)
+    m = account_map(snap, SETTINGS, "A1", min_strength=min_strength, show_external=False)
     assert ties(m) == {frozenset(p) for p in expected}
     assert set(m.nodes.loc[m.nodes["group"] == "ours", "id"]) == {p for p, _ in expected}
     assert {"ceo", "cfo", "cto", "user", "xss"} <= set(m.nodes["id"])  # the chart always stays
@@ -230,7 +234,7 @@ def test_raising_the_minimum_strength_removes_lines_and_people_left_without_one(
 def test_roles_narrow_the_buying_center(snap):
     m = account_map(snap, SETTINGS, "A1", roles=["decision_maker"])
     assert set(m.nodes.loc[m.nodes["group"] == "contact", "id"]) == {"ceo"}
-    assert ties(m) == {frozenset(("vp", "ceo"))}
+    assert ties(m) == {frozenset(p) for p in [("vp", "ceo"), ("vp", "x"), ("x", "ceo")]}
     none = account_map(snap, SETTINGS, "A1", roles=["coach"])
     assert none.message == "No contact at this account has the chosen roles."
 
@@ -309,7 +313,7 @@ def test_each_box_shows_role_attitude_influence_and_our_best_tie(full):
 
 def test_an_uncovered_decision_maker_is_unmistakable(full):
     ceo = node(full, "ceo")
-    assert ceo["uncovered_dm"] is True or ceo["uncovered_dm"] == True  # noqa: E712
+    assert ceo["uncovered_dm"] is True or ceo["uncovered_dm"] == True
     assert ceo["label"].split("\n")[-1] == "✖ UNCOVERED · best 0.33"
     v = {n["id"]: n for n in vis_data(full.html, "nodes")}["ceo"]
     assert v["color"]["border"] == UNCOVERED_COLOR and v["borderWidth"] >= 4
@@ -339,7 +343,7 @@ def test_line_width_and_colour_follow_strength_and_never_met_is_dotted(full):
     assert t.loc[("kam", "user"), "width"] == pytest.approx(1 + 6 * 0.9)
     assert t.loc[("kam", "user"), "dashes"] == [2, 5]  # declared, never interacted
     assert t.loc[("kam", "cto"), "dashes"] is False
-    rgb = lambda c: [int(c[i:i + 2], 16) for i in (1, 3, 5)]  # noqa: E731
+    rgb = lambda c: [int(c[i:i + 2], 16) for i in (1, 3, 5)]
     assert all(u <= c for u, c in zip(rgb(t.loc[("kam", "user"), "color"]), rgb(t.loc[("kam", "cto"), "color"])))
 
 

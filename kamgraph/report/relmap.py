@@ -59,8 +59,8 @@ import json
 import math
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 import numpy as np
 import pandas as pd
@@ -74,9 +74,27 @@ from kamgraph.model import Attitude, DecisionRole, Side
 from kamgraph.settings import Settings
 from kamgraph.snapshot import Snapshot
 
-__all__ = ["RelationshipMap", "MapTooLarge", "account_map", "paths_map", "plain_text", "segment_box_hits",
-           "org_tree", "FOCUSES", "DEFAULT_MIN_STRENGTH", "ATTITUDE_COLORS", "ROLE_SHAPES", "ROLE_SYMBOLS",
-           "NODE_COLUMNS", "EDGE_COLUMNS", "BOX", "UNCOVERED_COLOR", "COOLING_COLOR"]
+__all__ = [
+    "ATTITUDE_COLORS",
+    "BOX",
+    "COOLING_COLOR",
+    "DEFAULT_MIN_STRENGTH",
+    "EDGE_COLUMNS",
+    "FOCUSES",
+    "NODE_COLUMNS",
+    "ROLE_SHAPES",
+    "ROLE_SYMBOLS",
+    "TIMELINE_COLUMNS",
+    "UNCOVERED_COLOR",
+    "MapTooLarge",
+    "RelationshipMap",
+    "account_map",
+    "org_tree",
+    "paths_map",
+    "plain_text",
+    "political_timeline",
+    "segment_box_hits",
+]
 
 # -- look --------------------------------------------------------------------------------------
 
@@ -140,6 +158,7 @@ _NOTES_CHARS = 300
 _EDGE_WIDTH = (1.0, 7.0)  # strength 0 and 1
 _MARGIN = (60.0, 40.0)
 _MIN_HEIGHT_PX = 300
+_MAX_HEIGHT_PX = 860  # an account chart's canvas grows with its rows up to this
 _MIN_SCALE = 0.7  # the first view never zooms out further than this: labels stay readable
 # paths maps (small, dots)
 _CONTACT_SIZE = (12.0, 34.0)
@@ -420,7 +439,7 @@ def account_map(snap: Snapshot, settings: Settings, account_id: str, as_of=None,
         raise KamgraphError(f"unknown map focus {focus!r}; choose one of {', '.join(FOCUSES)}")
     t = resolve_as_of(settings, as_of)
     account_ids(snap, [account_id])
-    contacts, _, best = contact_table(snap, settings, t, [account_id])
+    _, _, best = contact_table(snap, settings, t, [account_id])
     best = best.drop_duplicates("contact_id").set_index("contact_id")
     people = people_index(snap)
     cids = list(best.index)
@@ -435,8 +454,10 @@ def account_map(snap: Snapshot, settings: Settings, account_id: str, as_of=None,
     center = role.notna() if roles is None else role.isin(list(roles))
     center_ids = [c for c in cids if bool(center.get(c, False))]
     pairs = directed(pair_strengths(snap, settings, t))
+    uncovered = [c for c in center_ids if best.at[c, "decision_role"] == DecisionRole.DECISION_MAKER.value
+                 and not bool(best.at[c, "covered"])]
     ties, extra = _focus_ties(snap, settings, t, pairs, focus, focus_id, center_ids, cset, internal,
-                              min_strength, show_external)
+                              min_strength, show_external, uncovered)
     focus_set = set(center_ids) | extra | (set(ties["target"]) & cset) | (set(ties["source"]) & cset)
     if focus == "contact":
         focus_set.add(focus_id)
@@ -453,8 +474,10 @@ def account_map(snap: Snapshot, settings: Settings, account_id: str, as_of=None,
     edges = _account_edges(snap, settings, t, nodes, ties, tree, cells, hidden_cells)
 
     legend = _legend(account_name=_account_name(snap, account_id))
-    page = _render(nodes, edges, physics=False, height_px=settings.map.height_px, legend=legend,
-                   hidden=hidden, fixed_height=True)
+    # tall enough to show the chart's rows at a readable scale, within reason
+    rows_px = (nodes["row"].max() + 1) * _PY * _MIN_SCALE + 60 if len(nodes) else 0
+    height = int(min(max(settings.map.height_px, rows_px), _MAX_HEIGHT_PX))
+    page = _render(nodes, edges, physics=False, height_px=height, legend=legend, hidden=hidden, fixed_height=True)
 
     n_shown = int((nodes["group"] == "contact").sum())
     n_more = int((nodes["group"] == "more").sum())
@@ -484,11 +507,31 @@ def _account_name(snap: Snapshot, account_id: str) -> str:
     return str(names.iloc[0]) if len(names) and names.iloc[0] is not None else account_id
 
 
+def _path_legs(snap, settings, t, pairs, targets, cset, show_external, best_only: bool) -> pd.DataFrame:
+    """The two legs (rows of ``pairs``) of the person paths to ``targets``
+    (:func:`kamgraph.analysis.paths.access_paths_for`); ``best_only``: the best person path
+    per target through a connector (not a colleague)."""
+    from kamgraph.analysis.paths import access_paths_for
+
+    p = access_paths_for(snap, settings, list(targets), as_of=t)
+    p = p[(p["kind"] == "person") & p["via_id"].notna()]
+    if not show_external or best_only:
+        p = p[~p["via_id"].isin(cset)] if best_only else p[p["via_id"].isin(cset)]
+    if best_only:
+        p = p.sort_values(["target_id", "rank"], kind="mergesort").drop_duplicates("target_id")
+    legs = pd.concat([pd.DataFrame({"person_id": p["via_id"], "other_id": p["internal_id"]}),
+                      pd.DataFrame({"person_id": p["target_id"], "other_id": p["via_id"]})], ignore_index=True)
+    return legs.drop_duplicates().merge(pairs, on=["person_id", "other_id"])
+
+
 def _focus_ties(snap, settings, t, pairs, focus, focus_id, center_ids, cset, internal, min_strength,
-                show_external) -> tuple[pd.DataFrame, set]:
+                show_external, uncovered=()) -> tuple[pd.DataFrame, set]:
     """The relationship lines a focus draws, oriented from our side (or a connector) to the
     account: columns of :func:`pair_strengths` with ``source``/``target``. Also the
-    contacts the focus adds to the chart (colleagues on an access path)."""
+    contacts the focus adds to the chart (colleagues on an access path).
+
+    The buying-center focus also draws, for each uncovered decision-maker, the best access
+    path through a connector (how we could get to them)."""
     def is_conn(s: pd.Series) -> pd.Series:
         return ~s.isin(cset) & ~s.isin(internal)
 
@@ -499,22 +542,16 @@ def _focus_ties(snap, settings, t, pairs, focus, focus_id, center_ids, cset, int
         # the strongest few per contact: the badge already names the best, the lines show depth
         mine = mine.sort_values(["person_id", "strength"], ascending=[True, False], kind="mergesort")
         parts = [mine.groupby("person_id", sort=False).head(_LINES_PER_CONTACT)]
+        if uncovered and show_external:
+            parts.append(_path_legs(snap, settings, t, pairs, uncovered, cset, show_external, best_only=True))
     elif focus == "contact":
         direct = pairs[(pairs["person_id"] == focus_id) & pairs["other_id"].isin(internal)
                        & (pairs["strength"] > 0)]
         parts = [direct]
-        from kamgraph.analysis.paths import access_paths
-
-        p = access_paths(snap, settings, focus_id, as_of=t)
-        p = p[(p["kind"] == "person") & p["via_id"].notna()]
-        if not show_external:
-            p = p[p["via_id"].isin(cset)]
-        legs = pd.concat([pd.DataFrame({"person_id": p["via_id"], "other_id": p["internal_id"]}),
-                          pd.DataFrame({"person_id": focus_id, "other_id": p["via_id"]})], ignore_index=True)
-        leg_rows = legs.drop_duplicates().merge(pairs, on=["person_id", "other_id"])
-        # a colleague on a path: the colleague's line to our person points at the colleague
-        parts.append(leg_rows)
-        extra = set(p["via_id"]) & cset
+        legs = _path_legs(snap, settings, t, pairs, [focus_id], cset, show_external, best_only=False)
+        parts.append(legs)
+        # a colleague on a path is brought onto the chart
+        extra = (set(legs["person_id"]) | set(legs["other_id"])) & cset - {focus_id}
     else:
         mine = strong[strong["other_id"] == focus_id]
         direct = mine[mine["person_id"].isin(cset)]
@@ -884,7 +921,7 @@ def _strength_style(strength: pd.Series) -> tuple[np.ndarray, list[str]]:
     lo, hi = _EDGE_WIDTH
     width = lo + (hi - lo) * s
     rgb = np.rint(_WEAK_RGB[None, :] + (_STRONG_RGB - _WEAK_RGB)[None, :] * s[:, None]).astype(int)
-    return width, ["#%02x%02x%02x" % tuple(c) for c in rgb]
+    return width, [f"#{r:02x}{g:02x}{b:02x}" for r, g, b in rgb]
 
 
 def _account_edges(snap: Snapshot, settings: Settings, as_of, nodes: pd.DataFrame, ties: pd.DataFrame,
@@ -970,6 +1007,76 @@ def _routes(edges: pd.DataFrame, cells: dict, hidden_cells: dict) -> list:
             lane, n = lanes[n % len(lanes)], n + 1
         out.append(_route(cells[a[e]], cells[b[e]], lane))
     return out
+
+
+# -- political history -------------------------------------------------------------------------
+
+#: columns of :func:`political_timeline`
+TIMELINE_COLUMNS = ["date", "decision_role", "attitude", "influence", "assessed_by", "assessed_by_name",
+                    "source", "changes", "text"]
+
+_UNSET = {"decision_role": "no decision role", "attitude": "attitude not assessed",
+          "influence": "influence not assessed"}
+
+
+def _field_text(field: str, value) -> str:
+    if value is None:
+        return _UNSET[field]
+    return f"influence {value}/5" if field == "influence" else str(value).replace("_", " ")
+
+
+def political_timeline(snap: Snapshot, settings: Settings, account_id: str, person_id: str,
+                       as_of=None) -> pd.DataFrame:
+    """The dated assessments of one contact's decision role, attitude and influence at an
+    account, oldest first, up to ``as_of``: what each said (a field left blank carries the
+    last known value forward), who assessed it, from what source, which fields changed, and
+    one line of text that never says "None".
+
+    Columns :data:`TIMELINE_COLUMNS`; ``changes`` lists the fields that changed
+    (``["attitude"]``...); the first assessment has none.
+
+    >>> from kamgraph.examples import example_portfolio
+    >>> snap, settings = example_portfolio()
+    >>> a = snap.assessments.iloc[0]
+    >>> t = political_timeline(snap, settings, a["account_id"], a["person_id"])
+    >>> t["changes"].iloc[0], any("None" in x for x in t["text"])
+    ([], False)
+    """
+    t = resolve_as_of(settings, as_of)
+    a = snap.assessments
+    a = a[(a["person_id"] == person_id) & (a["account_id"] == account_id) & (a["assessed_on"] <= t)]
+    a = a.sort_values("assessed_on", kind="mergesort")
+    if a.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in TIMELINE_COLUMNS})
+    fields = ["decision_role", "attitude", "influence"]
+    names = people_index(snap)["name"]
+    rows, prev = [], None
+    last = {k: None for k in fields}
+    for r in a.to_dict("records"):
+        for k in fields:
+            v = r.get(k)
+            if v is not None and not (isinstance(v, float) and math.isnan(v)) and v is not pd.NA:
+                last[k] = int(v) if k == "influence" else str(v)
+        vals = dict(last)
+        changes = [] if prev is None else [k for k in fields if vals[k] != prev[k]]
+        by = r["assessed_by"] if isinstance(r.get("assessed_by"), str) else None
+        by_name = names.get(by, by) if by else None
+        by_name = by_name if isinstance(by_name, str) else by
+        source = r["source"] if isinstance(r.get("source"), str) and r["source"] else None
+        if prev is None:
+            what = " · ".join(_field_text(k, vals[k]) for k in fields)
+        elif changes:
+            what = "; ".join(f"{_field_text(k, prev[k])} → {_field_text(k, vals[k])}" for k in changes)
+        else:
+            what = "reassessed, unchanged: " + " · ".join(_field_text(k, vals[k]) for k in fields)
+        who = f"assessed by {by_name}" if by_name else "assessor not recorded"
+        text = f"{pd.Timestamp(r['assessed_on']).date()}: {what} ({who}" + (f"; source: {source})" if source else ")")
+        rows.append({"date": pd.Timestamp(r["assessed_on"]), **vals, "assessed_by": by,
+                     "assessed_by_name": by_name, "source": source, "changes": changes, "text": plain_text(text)})
+        prev = vals
+    return pd.DataFrame(rows, columns=TIMELINE_COLUMNS)
+
+
 # -- path maps ---------------------------------------------------------------------------------
 
 def paths_map(snap: Snapshot, settings: Settings, paths: pd.DataFrame, height_px: int | None = None) -> RelationshipMap:
@@ -1058,8 +1165,8 @@ def paths_map(snap: Snapshot, settings: Settings, paths: pd.DataFrame, height_px
 # -- HTML --------------------------------------------------------------------------------------
 
 _REMOTE_TAGS = re.compile(
-    r'<link\s[^>]*href="https?://[^"]*"[^>]*>|<script\s[^>]*src="https?://[^"]*"[^>]*>\s*</script>', re.S)
-_EMPTY_HEADINGS = re.compile(r"<center>\s*<h1>\s*</h1>\s*</center>", re.S)
+    r'<link\s[^>]*href="https?://[^"]*"[^>]*>|<script\s[^>]*src="https?://[^"]*"[^>]*>\s*</script>', re.DOTALL)
+_EMPTY_HEADINGS = re.compile(r"<center>\s*<h1>\s*</h1>\s*</center>", re.DOTALL)
 
 
 def _json_value(v):

@@ -5,8 +5,14 @@ interaction at the account or adds a contact; the person card assesses role, att
 influence, edits the person, records a job change, logs an interaction with them or adds a
 tie. "History of changes" shows who changed what about the account and about the person.
 
-Query parameters ``?account=<id>&person=<id>`` open an account and a contact's card directly
-(links from other pages and e-mails). The map filters live in the sidebar.
+Query parameters ``?account=<id>&contact=<id>`` open an account and a contact's card directly
+(links from the portfolio page, other pages and e-mails); ``person`` is the older name of
+``contact`` and still works. The map starts from the customer's org chart
+(:func:`kamgraph.report.relmap.account_map`) with a focus chosen above it: the buying center
+(default), one contact and everyone who can reach them, or one of our people and everyone they
+reach. The side panel and the person card show the contact's political history: every dated
+assessment of role, attitude and influence, who made it and from what source
+(:func:`kamgraph.report.relmap.political_timeline`). The map filters live in the sidebar.
 """
 
 from __future__ import annotations
@@ -14,13 +20,22 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from kamgraph.analysis.coverage import account_coverage, contact_coverage, internal_contact_strengths
+from kamgraph.analysis.coverage import (
+    account_coverage,
+    contact_coverage,
+    internal_contact_strengths,
+)
 from kamgraph.analysis.gaps import gaps
 from kamgraph.analysis.paths import uncovered_decision_maker_paths
 from kamgraph.analysis.strength import explain_pairs
 from kamgraph.analysis.trends import monthly_series, trends
 from kamgraph.analysis.whatif import key_person_risk
-from kamgraph.report.relmap import MapTooLarge, account_map
+from kamgraph.report.relmap import (
+    DEFAULT_MIN_STRENGTH,
+    MapTooLarge,
+    account_map,
+    political_timeline,
+)
 from kamgraph.ui import forms
 from kamgraph.ui.charts import sparkline
 from kamgraph.ui.context import PageContext
@@ -38,7 +53,10 @@ from kamgraph.ui.format import (
     strength_text,
 )
 
-DEFAULT_MIN_STRENGTH = 0.2
+#: the map's focus choices, as the selector shows them
+FOCUS_LABELS = {"buying_center": "Buying center", "contact": "A contact", "ours": "One of our people"}
+#: query parameters that name the contact whose card is open (``person``: the older name)
+CONTACT_PARAMS = ("contact", "person")
 
 
 def _pick_account(ctx: PageContext) -> str | None:
@@ -54,8 +72,42 @@ def _pick_account(ctx: PageContext) -> str | None:
     account_id = st.sidebar.selectbox("Account", ids, index=index, key="acc_account", format_func=lambda i: label[i])
     if st.query_params.get("account") != account_id:
         st.query_params["account"] = account_id
-        st.query_params.pop("person", None)
+        for param in CONTACT_PARAMS:
+            st.query_params.pop(param, None)
     return account_id
+
+
+def _wanted_contact() -> str | None:
+    """The contact the query string asks for (``contact``, else ``person``)."""
+    for param in CONTACT_PARAMS:
+        value = st.query_params.get(param)
+        if value:
+            return value
+    return None
+
+
+def _set_contact(pid: str) -> None:
+    """Keep the query string on the open card (both names, so old and new links agree)."""
+    for param in CONTACT_PARAMS:
+        if st.query_params.get(param) != pid and (param == "person" or param in st.query_params):
+            st.query_params[param] = pid
+
+
+def _contact_order(contacts: pd.DataFrame) -> pd.DataFrame:
+    rank = contacts["decision_role"].map({r: i for i, r in enumerate(ROLE_ORDER)}).fillna(len(ROLE_ORDER))
+    return contacts.assign(_rank=rank).sort_values(["_rank", "level", "name"], kind="mergesort")
+
+
+def _selected_contact(account_id: str, ids: list[str]) -> str | None:
+    """The contact whose card is open: the card's choice this session, else the query string's,
+    else the first in order."""
+    chosen = st.session_state.get(f"acc_person_{account_id}")
+    if chosen in ids:
+        return chosen
+    wanted = _wanted_contact()
+    if wanted in ids:
+        return wanted
+    return ids[0] if ids else None
 
 
 def _filters(ctx: PageContext) -> tuple[float, tuple[str, ...] | None, bool]:
@@ -100,16 +152,24 @@ def render(ctx: PageContext) -> None:
         st.caption(f"Key person: if {md(r['internal_name'])} left, the coverage score would drop by "
                    f"{r['drop']:.0%} to {r['score_without']:.0%}.")
 
+    contacts = ctx.compute(contact_coverage, scope=scope, as_of=asof, accounts=scope)
+    contacts = _contact_order(contacts[contacts["account_id"] == account_id])
+    selected = _selected_contact(account_id, contacts["contact_id"].tolist())
+
     left, right = st.columns([7, 3], gap="medium")
     with left:
-        _map(ctx, account_id, scope, min_strength, roles, external)
+        focus, focus_id = _focus(ctx, account_id, contacts, selected)
+        _map(ctx, account_id, scope, min_strength, roles, external, focus, focus_id)
     with right:
+        shown = focus_id if focus == "contact" else selected
+        if shown is not None:
+            _history_panel(ctx, account_id, scope, shown, contacts)
         _gaps(account_gaps)
         _paths(ctx, account_id, scope)
         _record(ctx, account_id)
 
     st.divider()
-    _card(ctx, account_id, scope)
+    _card(ctx, account_id, scope, contacts, selected)
     with st.expander("History of changes at this account"):
         forms.history(ctx, f"acc_{account_id}", account_id=account_id)
 
@@ -125,21 +185,91 @@ def _record(ctx: PageContext, account_id: str) -> None:
         forms.person_form(ctx, f"acc_{account_id}_new", account_id=account_id, side="customer", compact=True)
 
 
-def _map(ctx: PageContext, account_id: str, scope, min_strength: float, roles, external: bool) -> None:
+def _focus(ctx: PageContext, account_id: str, contacts: pd.DataFrame, selected: str | None) -> tuple[str, str | None]:
+    """The map's focus: the buying center, one contact, or one of our people."""
     st.subheader("Relationship map")
+    c1, c2 = st.columns([3, 4], vertical_alignment="bottom")
+    focus = c1.segmented_control("Map focus", list(FOCUS_LABELS), default="buying_center", key="acc_focus",
+                                 format_func=FOCUS_LABELS.get,
+                                 help="Who the map draws our people and connectors for. Branches of the org chart "
+                                      "with nobody in focus are folded into grey '+N people' boxes (click one).")
+    focus = focus or "buying_center"
+    if focus == "contact":
+        ids = contacts["contact_id"].tolist()
+        if not ids:
+            return "buying_center", None
+        label = {r.contact_id: " · ".join(str(v) for v in (r.name, r.title, nice(r.decision_role)) if isinstance(v, str))
+                 for r in contacts.itertuples(index=False)}
+        index = ids.index(selected) if selected in ids else 0
+        pid = c2.selectbox("Contact", ids, index=index, key=f"acc_focus_contact_{account_id}",
+                           format_func=lambda i: label[i], help="The contact and everyone on our side who can reach "
+                                                                "them: direct ties and one-intermediary paths.")
+        return focus, pid
+    if focus == "ours":
+        people = ctx.read("people")
+        ours = people[people["side"] == "internal"].sort_values(["name", "id"], kind="mergesort")
+        if ours.empty:
+            return "buying_center", None
+        names = dict(zip(ours["id"], ours["name"].fillna(ours["id"])))
+        titles = dict(zip(ours["id"], ours["title"]))
+        ids = ours["id"].tolist()
+        owner = ctx.read("accounts").set_index("id")["owner_id"].get(account_id) \
+            if "owner_id" in ctx.read("accounts") else None
+        index = ids.index(owner) if owner in ids else 0
+        pid = c2.selectbox("Our person", ids, index=index, key=f"acc_focus_ours_{account_id}",
+                           format_func=lambda i: " · ".join(x for x in (names[i], titles.get(i)) if isinstance(x, str)),
+                           help="One of our people and every contact here they reach, directly or through "
+                                "one connector.")
+        return focus, pid
+    return focus, None
+
+
+def _map(ctx: PageContext, account_id: str, scope, min_strength: float, roles, external: bool,
+         focus: str = "buying_center", focus_id: str | None = None) -> None:
     try:
         rmap = ctx.compute(account_map, account_id, scope=scope, as_of=ctx.as_of_text, min_strength=min_strength,
-                           roles=roles, show_external=external)
-    except MapTooLarge as e:
+                           roles=roles, show_external=external, focus=focus, focus_id=focus_id)
+    except MapTooLarge as e:  # older settings: kept for safety, the chart no longer refuses
         st.warning(md(e), icon=":material/filter_alt:")
         return
     e = rmap.edges["kind"].value_counts()
+    n = rmap.nodes["group"].value_counts()
     st.iframe(rmap.html, height="content", alt="Relationship map")
-    st.caption(f"{len(rmap.nodes)} people · {int(e.get('tie', 0))} relationship lines · "
-               f"{int(e.get('influence', 0))} influence links · {int(e.get('reports_to', 0))} reporting lines shown "
-               f"(strength ≥ {min_strength:.2f}). Hover a person or a line for details; scroll to zoom.")
+    people = int(n.get("contact", 0))
+    hidden = int(rmap.nodes.loc[rmap.nodes["group"] == "more", "hidden"].sum())
+    drawn = people + int(n.get("ours", 0)) + int(n.get("external", 0))
+    st.caption(f"{drawn} people · {int(e.get('tie', 0))} relationship lines"
+               + (f" (strength ≥ {min_strength:.2f})" if focus != "contact" else "")
+               + f" · {int(e.get('influence', 0))} influence links · {people} contacts in the org chart, "
+               f"{hidden} more folded in grey boxes · {int(n.get('ours', 0))} of our people · "
+               f"{int(n.get('external', 0))} connectors. Hover a box or a line for details; drag to pan, "
+               "scroll to zoom. A red dashed border marks an uncovered decision-maker, an orange one a cooling "
+               "key relationship.")
     if rmap.message:
         st.info(md(rmap.message))
+
+
+def _history_lines(timeline: pd.DataFrame) -> list[str]:
+    """Markdown lines of a political timeline, newest first; changed fields in bold."""
+    lines = []
+    for r in timeline.iloc[::-1].itertuples(index=False):
+        what = md(r.text.split(": ", 1)[1]) if ": " in r.text else md(r.text)
+        mark = ":orange[●]" if r.changes else ":gray[○]"
+        lines.append(f"{mark} **{r.date.date()}** — {what}")
+    return lines
+
+
+def _history_panel(ctx: PageContext, account_id: str, scope, pid: str, contacts: pd.DataFrame) -> None:
+    """The side panel's political history of the selected contact."""
+    name = contacts.set_index("contact_id")["name"].get(pid, pid)
+    st.subheader("Political history")
+    st.caption(f"{md(name)}: role, attitude and influence as assessed over time (newest first).")
+    timeline = ctx.compute(political_timeline, account_id, pid, scope=scope, as_of=ctx.as_of_text)
+    if timeline.empty:
+        st.caption("No assessment recorded yet: record one on the person card.")
+        return
+    with st.container(height=min(260, 60 + 52 * len(timeline)), border=False):
+        st.markdown("  \n".join(_history_lines(timeline)))
 
 
 def _gaps(account_gaps: pd.DataFrame) -> None:
@@ -171,23 +301,17 @@ def _paths(ctx: PageContext, account_id: str, scope) -> None:
                  column_config={"score": st.column_config.NumberColumn(format="%.2f")})
 
 
-def _card(ctx: PageContext, account_id: str, scope) -> None:
-    contacts = ctx.compute(contact_coverage, scope=scope, as_of=ctx.as_of_text, accounts=scope)
-    contacts = contacts[contacts["account_id"] == account_id]
+def _card(ctx: PageContext, account_id: str, scope, contacts: pd.DataFrame, selected: str | None) -> None:
     if contacts.empty:
         st.info("No current contacts at this account.")
         return
-    rank = contacts["decision_role"].map({r: i for i, r in enumerate(ROLE_ORDER)}).fillna(len(ROLE_ORDER))
-    contacts = contacts.assign(_rank=rank).sort_values(["_rank", "level", "name"], kind="mergesort")
     ids = contacts["contact_id"].tolist()
     label = {r.contact_id: " · ".join(str(v) for v in (r.name, r.title, nice(r.decision_role)) if isinstance(v, str))
              for r in contacts.itertuples(index=False)}
-    wanted = st.query_params.get("person")
-    index = ids.index(wanted) if wanted in ids else 0
+    index = ids.index(selected) if selected in ids else 0
     st.subheader("Person card")
     pid = st.selectbox("Contact", ids, index=index, key=f"acc_person_{account_id}", format_func=lambda i: label[i])
-    if st.query_params.get("person") != pid:
-        st.query_params["person"] = pid
+    _set_contact(pid)
     c = contacts.set_index("contact_id").loc[pid]
 
     known = ctx.compute(internal_contact_strengths, scope=scope, as_of=ctx.as_of_text, contacts=(pid,))
@@ -211,6 +335,13 @@ def _card(ctx: PageContext, account_id: str, scope) -> None:
             st.markdown(f"**Best tie from our side** {best}{by} — {status}  \n"
                         f"**Last touch** {date_text(c['last_interaction'])} · **Threads** {int(c['threads'])}"
                         + (" · never interacted with us" if c["never_interacted"] else ""))
+        timeline = ctx.compute(political_timeline, account_id, pid, scope=scope, as_of=ctx.as_of_text)
+        with st.expander(f"Political history ({len(timeline)} assessment{'s' if len(timeline) != 1 else ''})",
+                         expanded=bool(len(timeline) > 1), icon=":material/history:"):
+            if timeline.empty:
+                st.caption("No assessment recorded yet.")
+            else:
+                st.markdown("  \n".join(_history_lines(timeline)))
     with chart:
         if who is not None and len(who):
             series = ctx.compute(monthly_series, scope=scope, as_of=ctx.as_of_text, pairs=pairs)
