@@ -3,7 +3,7 @@
 The whole portfolio's analyses take seconds to minutes at real sizes, and they change only
 when the data does. :class:`PersistedAnalyses` keeps a result per
 
-    (store, data version, code version, function name, settings, arguments)
+    (store, data version, function name, code version, settings, arguments)
 
 in a folder of its own: ``<db>.cache/`` beside a SQLite store file, else
 ``$XDG_CACHE_HOME/kamgraph/<hash of the store URL>/`` (``~/.cache`` by default) for a
@@ -12,9 +12,10 @@ wrote, after a restart too.
 
 - **Keys** are SHA-256 digests of the values themselves (frames through
   ``pd.util.hash_pandas_object``), never of a ``repr``; an argument that cannot be digested
-  makes the result memory-only (:class:`Unpersistable`). The *code version* is a digest of the
-  size and modification time of every ``kamgraph`` source file, so a new release (or an
-  edited analysis) never reads an old result. The *store identity* is its URL plus its write
+  makes the result memory-only (:class:`Unpersistable`). A caller puts the *code version*
+  (:func:`code_version`: the size and modification time of the analysis code and of the
+  function's own module) into the key, so a new release (or an edited analysis) never
+  reads an old result. The *store identity* is its URL plus its write
   log's length, first and last entries, so a store deleted and imported again at the same
   path and the same data version is not mistaken for the old one.
 - **Format**: no pickle. A result is a JSON manifest (dicts, lists, tuples, sets, numbers,
@@ -58,6 +59,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -128,9 +130,9 @@ def _feed(h, v: Any) -> None:
     elif isinstance(v, (set, frozenset)):
         parts = sorted(digest(x) for x in v)
         h.update(f"{type(v).__name__}{{{','.join(parts)}}};".encode())
-    elif isinstance(v, dict):
+    elif isinstance(v, Mapping):
         parts = sorted((digest(k), digest(x)) for k, x in v.items())
-        h.update(f"dict{{{parts}}};".encode())
+        h.update(f"mapping{{{parts}}};".encode())
     elif isinstance(v, pd.DataFrame):
         h.update(f"frame{list(map(str, v.columns))}{list(map(str, v.dtypes))}{v.shape};".encode())
         h.update(pd.util.hash_pandas_object(v, index=True).to_numpy().tobytes())
@@ -165,32 +167,47 @@ def digest(v: Any) -> str:
     return h.hexdigest()
 
 
-_CODE_VERSION: str | None = None
+#: the code every analysis result depends on, besides its own module (paths under ``kamgraph/``)
+CORE_CODE = ("analysis", "snapshot.py", "schema.py", "settings.py", "model.py", "titles.py")
+_CODE: dict[str, str] = {}
+_CODE_LOCK = threading.Lock()
 
 
-def code_version() -> str:
-    """A digest of every ``kamgraph`` source file's name, size and modification time
-    (computed once per process): another release or an edited analysis is another version."""
-    global _CODE_VERSION
-    if _CODE_VERSION is None:
-        root = Path(__file__).resolve().parents[1]
-        h = hashlib.sha256()
-        for p in sorted(root.rglob("*.py")):
-            try:
-                st = p.stat()
-            except OSError:
-                continue
-            h.update(f"{p.relative_to(root)}:{st.st_size}:{st.st_mtime_ns};".encode())
-        _CODE_VERSION = h.hexdigest()[:16]
-    return _CODE_VERSION
+def _files_digest(paths) -> str:
+    h = hashlib.sha256()
+    for p in sorted(paths):
+        try:
+            st = p.stat()
+        except OSError:
+            continue
+        h.update(f"{p.name}:{st.st_size}:{st.st_mtime_ns};".encode())
+    return h.hexdigest()[:16]
+
+
+def code_version(module: str | None = None) -> str:
+    """A digest of the code a result of ``module``'s function depends on: the size and
+    modification time of every file of :data:`CORE_CODE` and of ``module``'s own file, taken
+    once per process (the code this process runs). Another release, or an edited analysis,
+    is another version; an edited page is not."""
+    with _CODE_LOCK:
+        if "" not in _CODE:
+            root = Path(__file__).resolve().parents[1]
+            files = []
+            for part in CORE_CODE:
+                p = root / part
+                files += sorted(p.rglob("*.py")) if p.is_dir() else [p]
+            _CODE[""] = _files_digest(files)
+        if module and module not in _CODE:
+            file = getattr(sys.modules.get(module), "__file__", None)
+            _CODE[module] = _files_digest([Path(file)]) if file else "-"
+        return _CODE[""] if not module else f"{_CODE['']}-{_CODE[module]}"
 
 
 def store_token(store, data_version: int | None = None) -> str:
     """The sub-folder name of a store's data version: ``v<data version>-<identity>``, where
-    the identity digests the URL, the write log's length, first and last entries, and the
-    code version."""
+    the identity digests the URL and the write log's length, first and last entries."""
     version = store.data_version() if data_version is None else data_version
-    ident: list = [str(getattr(store, "url", "")), code_version()]
+    ident: list = [str(getattr(store, "url", ""))]
     try:
         wl = store.write_log()
         if len(wl):
@@ -483,7 +500,10 @@ class PersistedAnalyses:
         except Exception as e:  # noqa: BLE001 - no version, no persistence (never an error)
             log.warning("analyses not persisted: %s", e)
             return None
-        return cls(root, store.url, token)
+        persisted = cls(root, store.url, token)
+        if root.is_dir() and not root.is_symlink():
+            persisted.prune()  # an older version's results (an erased person's too) go at once
+        return persisted
 
     def key(self, name: str, key: Any) -> str:
         """The file name of ``name`` called with ``key`` (:class:`Unpersistable` if it cannot be digested)."""

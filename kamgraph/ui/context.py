@@ -54,7 +54,13 @@ from kamgraph.errors import KamgraphError
 from kamgraph.ingest import ImportReport, import_path
 from kamgraph.ingest import edit as edits
 from kamgraph.ingest.edit import EditResult
-from kamgraph.report.persisted import MISS, PersistedAnalyses, Unpersistable, digest
+from kamgraph.report.persisted import (
+    MISS,
+    PersistedAnalyses,
+    Unpersistable,
+    code_version,
+    digest,
+)
 from kamgraph.schema import ENTITIES
 from kamgraph.settings import Settings
 from kamgraph.snapshot import Snapshot
@@ -258,7 +264,15 @@ def _counts(url: str, version: int) -> dict:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _read(url: str, entity: str, version: int) -> pd.DataFrame:
-    return _open_store(url).read(entity)
+    store = _open_store(url)
+    persisted = _persisted(url, version, store)  # a Parquet file reads faster than the store's rows
+    name = f"kamgraph.store.read.{entity}"
+    frame = persisted.get(name, ()) if persisted is not None else MISS
+    if frame is MISS:
+        frame = store.read(entity)
+        if persisted is not None:
+            persisted.put(name, (), frame)
+    return frame
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -359,7 +373,8 @@ class PageContext:
         name = f"{fn.__module__}.{fn.__qualname__}"
         self._run["asked"] += 1
         try:
-            call = digest((key, self.settings_digest, with_settings, tuple(args), tuple(sorted(kwargs.items()))))
+            call = digest((key, self.settings_digest, with_settings, tuple(args), tuple(sorted(kwargs.items())),
+                           code_version(fn.__module__)))
         except Unpersistable:  # an argument that cannot be digested: computed every time
             return self._compute(fn, key, with_settings, args, kwargs)
         mem_key = (name, self.store_url, self.data_version, call)
