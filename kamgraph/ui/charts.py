@@ -5,7 +5,6 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-
 #: accounts per page of the role heatmap: every account and every role keeps its label
 HEATMAP_PAGE = 25
 
@@ -32,10 +31,10 @@ def role_heatmap(cov: pd.DataFrame, roles: list[str]) -> alt.Chart:
     height = max(120, 30 * len(names))
     base = alt.Chart(long).encode(
         x=alt.X("role:N", sort=order, title=None, scale=alt.Scale(domain=order),
-                axis=alt.Axis(orient="top", labelAngle=0, labelOverlap=False, labelExpr="split(datum.label, ' ')",
-                              labelFontSize=11, labelPadding=4, ticks=False)),
+                axis=alt.Axis(orient="top", labelAngle=0, labelOverlap=False, labelExpr="split(datum.label, ' ')", labelBaseline="bottom",
+                              labelFontSize=11, labelPadding=17, ticks=False)),
         y=alt.Y("account_name:N", sort=names, title=None, scale=alt.Scale(domain=names),
-                axis=alt.Axis(labelLimit=260, labelOverlap=False, labelFontSize=11, ticks=False)),
+                axis=alt.Axis(labelLimit=300, labelOverlap=False, labelFontSize=11, ticks=False)),
     )
     rect = base.mark_rect(stroke="white", strokeWidth=1).encode(
         color=alt.Color("coverage:Q", scale=alt.Scale(domain=[0, 1], scheme="redyellowgreen"),

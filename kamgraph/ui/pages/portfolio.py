@@ -137,24 +137,23 @@ def render(ctx: PageContext) -> None:
         },
     )
 
-    left, right = st.columns([3, 2])
-    with left:
-        st.subheader("Coverage by role")
-        st.caption("How well our best tie covers each decision role (100% = tie of at least "
-                   f"{ctx.settings.coverage.covered:.2f}); blank = nobody in that role.")
-        if len(c) and c["buying_center"].fillna(0).sum() > 0:
-            _heatmap(c)
-        else:
-            explain_empty(ctx, ["contacts", "decision_roles"], "No buying center in these accounts.")
-    with right:
-        st.subheader("Gaps by kind and severity")
-        if len(g):
-            bands = severity_band(g["severity"])
-            pivot = pd.crosstab(g["kind"].map(nice), bands).reindex(columns=["high", "medium", "low"], fill_value=0)
-            pivot.index.name = "gap"
-            st.dataframe(pivot, width="stretch")
-        else:
-            st.success("No open gaps in these accounts.")
+    # full width: seven role columns and the account names need the room to label every one
+    st.subheader("Coverage by role")
+    st.caption("How well our best tie covers each decision role (100% = tie of at least "
+               f"{ctx.settings.coverage.covered:.2f}); blank = nobody in that role.")
+    if len(c) and c["buying_center"].fillna(0).sum() > 0:
+        _heatmap(c)
+    else:
+        explain_empty(ctx, ["contacts", "decision_roles"], "No buying center in these accounts.")
+
+    st.subheader("Gaps by kind and severity")
+    if len(g):
+        bands = severity_band(g["severity"])
+        pivot = pd.crosstab(g["kind"].map(nice), bands).reindex(columns=["high", "medium", "low"], fill_value=0)
+        pivot.index.name = "gap"
+        st.dataframe(pivot, width=520)
+    else:
+        st.success("No open gaps in these accounts.")
 
     st.subheader("Cooling key relationships")
     if len(cooling):
@@ -168,13 +167,13 @@ def render(ctx: PageContext) -> None:
     chosen_kinds = st.multiselect("Kinds", kinds, key="pf_kinds", format_func=nice, placeholder="All kinds")
     shown = g[g["kind"].isin(chosen_kinds)] if chosen_kinds else g
     _gap_table(shown.assign(kind=shown["kind"].map(nice)), customers,
-               {"priority": "priority", "account_name": "account", "kind": "gap", "target_name": "who",
-                "action": "suggested action", "evidence": "evidence"}, key="pf_gaps")
+               {"account_name": "account", "kind": "gap", "action": "suggested action", "target_name": "who",
+                "priority": "priority", "evidence": "evidence"}, key="pf_gaps")
     st.caption(f"{len(shown)} gaps shown. Select a row to read it in full and open its account here.")
 
 
-#: rows of the gap tables are this tall (pixels): the suggested action wraps onto four lines
-GAP_ROW_HEIGHT = 84
+#: rows of the gap tables are this tall (pixels): the suggested action wraps onto five lines
+GAP_ROW_HEIGHT = 112
 
 
 def _gap_table(rows: pd.DataFrame, customers: set, mapping: dict[str, str], key: str) -> None:
@@ -185,15 +184,19 @@ def _gap_table(rows: pd.DataFrame, customers: set, mapping: dict[str, str], key:
     view = columns(rows.assign(open=account_links(rows["account_id"], target)), {"open": "open", **mapping})
     config = {
         "open": st.column_config.LinkColumn("open", display_text="Open", help=LINK_HELP, width="small", pinned=True),
-        "account": st.column_config.TextColumn(width="medium"),
-        "suggested action": st.column_config.TextColumn(width="large"),
+        # the action right after the account and gap, wide, wrapping: readable at 1366 px without scrolling sideways
+        "account": st.column_config.TextColumn(width=150),
+        "gap": st.column_config.TextColumn(width=120),
+        "contact": st.column_config.TextColumn(width=130),
+        "suggested action": st.column_config.TextColumn(width=470),
+        "who": st.column_config.TextColumn(width=140),
         "evidence": st.column_config.TextColumn(width="large"),
     }
     if "priority" in view.columns:
         config["priority"] = st.column_config.NumberColumn(format="%.2f", width="small")
     event = st.dataframe(view, hide_index=True, width="stretch", column_config=config, row_height=GAP_ROW_HEIGHT,
                          placeholder="—", key=key, on_select="rerun", selection_mode="single-row",
-                         height=min(600, GAP_ROW_HEIGHT * len(view) + 40))
+                         height=min(720, GAP_ROW_HEIGHT * len(view) + 40))
     chosen = list(getattr(getattr(event, "selection", None), "rows", []) or [])
     if chosen and chosen[0] < len(rows):
         _gap_detail(rows.iloc[chosen[0]], target.iloc[chosen[0]] if target is not None else None)
