@@ -477,7 +477,14 @@ def account_map(snap: Snapshot, settings: Settings, account_id: str, as_of=None,
     # tall enough to show the chart's rows at a readable scale, within reason
     rows_px = (nodes["row"].max() + 1) * _PY * _MIN_SCALE + 60 if len(nodes) else 0
     height = int(min(max(settings.map.height_px, rows_px), _MAX_HEIGHT_PX))
-    page = _render(nodes, edges, physics=False, height_px=height, legend=legend, hidden=hidden, fixed_height=True)
+    size: dict = {}
+
+    def count(v: str) -> int:
+        size[v] = 1 + sum(count(k) for k in tree.children.get(v, []))
+        return size[v]
+    anchor = max(tree.roots, key=count) if tree.roots else None
+    page = _render(nodes, edges, physics=False, height_px=height, legend=legend, hidden=hidden, fixed_height=True,
+                   anchor=anchor)
 
     n_shown = int((nodes["group"] == "contact").sum())
     n_more = int((nodes["group"] == "more").sum())
@@ -1279,7 +1286,7 @@ _CHART_JS = """<script>
       network.moveTo({position: {x: kgStart.x, y: kgStart.y + (h / 2 - 30) / kgMinScale},
                       scale: kgMinScale, animation: false});
     } else {
-      network.moveTo({scale: s * 0.97, animation: false});
+      network.moveTo({scale: Math.max(s * 0.97, kgMinScale), animation: false});
     }
   }
   // after vis-network's own first fit (it may already have drawn when this runs)
@@ -1291,7 +1298,7 @@ _CHART_JS = """<script>
 
 
 def _render(nodes: pd.DataFrame, edges: pd.DataFrame, physics: bool, height_px: int, legend: str,
-            hidden: dict | None = None, fixed_height: bool = False) -> str:
+            hidden: dict | None = None, fixed_height: bool = False, anchor: str | None = None) -> str:
     """Self-contained HTML of a vis-network drawing of ``nodes`` and ``edges``.
 
     With ``hidden`` (the account chart) nodes are boxes at their cells and edges follow
@@ -1351,9 +1358,11 @@ def _render(nodes: pd.DataFrame, edges: pd.DataFrame, physics: bool, height_px: 
     if chart:
         start = None
         if len(nodes):
-            roots = nodes[nodes["group"].isin(["contact", "header"]) & nodes["parent"].isna()]
-            anchor = roots.iloc[0] if len(roots) else nodes.sort_values(["row", "col"]).iloc[0]
-            start = {"x": float(anchor["x"]), "y": float(nodes["y"].min() - BOX["h"] / 2)}
+            # the first view (when the whole chart is too big to read) centres on the top of the
+            # largest tree
+            at = nodes[nodes["id"] == anchor]
+            first = at.iloc[0] if len(at) else nodes.sort_values(["row", "col"]).iloc[0]
+            start = {"x": float(first["x"]), "y": float(nodes["y"].min() - BOX["h"] / 2)}
         script = _CHART_JS % {"hidden": _script_json(hidden), "min_scale": _MIN_SCALE,
                               "start": _script_json(start)}
     else:

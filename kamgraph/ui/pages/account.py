@@ -188,7 +188,7 @@ def _record(ctx: PageContext, account_id: str) -> None:
 def _focus(ctx: PageContext, account_id: str, contacts: pd.DataFrame, selected: str | None) -> tuple[str, str | None]:
     """The map's focus: the buying center, one contact, or one of our people."""
     st.subheader("Relationship map")
-    c1, c2 = st.columns([3, 4], vertical_alignment="bottom")
+    c1, c2 = st.columns([5, 4], vertical_alignment="bottom")
     focus = c1.segmented_control("Map focus", list(FOCUS_LABELS), default="buying_center", key="acc_focus",
                                  format_func=FOCUS_LABELS.get,
                                  help="Who the map draws our people and connectors for. Branches of the org chart "
