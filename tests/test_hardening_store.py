@@ -187,18 +187,20 @@ def test_erase_lists_kept_free_text_mentions_of_the_name(loaded_url):
     result = CliRunner().invoke(main, ["--store", loaded_url, "erase-person", "P1", "--yes"])
     assert result.exit_code == 0, result.output
     assert "erased P1:" in result.output
-    # I1 is kept (P2 attended it too): its subject and notes still hold the name; so do I2's notes
-    assert "3 free-text fields kept still mention the name" in result.output
+    # I1 is kept (P2 attended it too): its subject and notes still hold the name; so do I2's notes,
+    # and the audit trail's entries of their import (as 'after' texts)
+    assert "6 free-text fields kept still mention the name" in result.output
     assert "redact-name 'Wang Jianguo'" in result.output
     assert "I1" in result.output and "I2" in result.output
     with SQLiteStore(loaded_url) as store:
-        assert len(store.mentions("wang jianguo")) == 3  # I1 subject, I1 notes, I2 notes
+        found = store.mentions("wang jianguo")  # I1 subject, I1 notes, I2 notes, and the same in the audit
+        assert sorted(found["entity"]) == ["audit"] * 3 + ["interactions"] * 3
 
 
 def test_erase_with_redact_notes_leaves_the_name_nowhere(loaded_url, tmp_path):
     result = CliRunner().invoke(main, ["--store", loaded_url, "erase-person", "P1", "--yes", "--redact-notes"])
     assert result.exit_code == 0, result.output
-    assert "name replaced by [erased] in 3 free-text fields" in result.output
+    assert "name replaced by [erased] in 6 free-text fields" in result.output  # 3 in the audit trail
     assert "still mention" not in result.output
     with SQLiteStore(loaded_url) as store:
         inter = store.read("interactions").set_index("id")
