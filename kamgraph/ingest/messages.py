@@ -342,7 +342,7 @@ def import_messages(path, store, *, start=None, end=None, add_unknown: bool = Fa
         return MessagesReport(checked.rows, len(kept), unknown, lines, tuple(warnings), store.data_version(),
                               dry_run, window, str(p))
     # validate() checked every reference against these tables and the store
-    result = store.write(checked.tables, references_checked=True, actor=actor)
+    result = store.write(checked.tables, references_checked=True, actor=actor, source=str(p))
     return MessagesReport(dict(result.rows), len(kept), unknown, lines, tuple(warnings), result.data_version,
                           False, window, str(p))
 

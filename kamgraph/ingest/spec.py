@@ -219,7 +219,46 @@ def format_spec_markdown() -> str:
     from kamgraph.ingest.messages import doc_section_markdown
 
     out += [""] + doc_section_markdown()
+    out += ["", "## Edits", "", _EDITS_INTRO, ""]
+    out += [f"- **{op}** (`{cli}`): {text}" for op, cli, text in _EDITS]
+    out += ["", _AUDIT_TEXT]
     return "\n".join(out) + "\n"
+
+
+_EDITS_INTRO = (
+    "One change at a time, in the app (person card, the account page's side panel, the Data page) or "
+    "with `kamgraph edit`. Each edit is checked by the same rules as a file import (the same messages, "
+    "naming the field instead of a file and row), written in one transaction, and recorded in the "
+    "history of changes with who made it and the source `edit: <operation>`. On any problem nothing "
+    "is written. Editors and admins may edit; viewers read (see the README, Sign-in).")
+
+#: (operation, CLI, what it writes); kamgraph/ingest/edit.py documents each in full
+_EDITS = (
+    ("add or edit a person", "kamgraph edit person",
+     "a `people` row and, with an organization, their `employment` there; an empty level is derived "
+     "from the title as in imports"),
+    ("job change", "kamgraph edit job-change",
+     "sets `until` on the current employment and starts a new one with `since`; the old job and the "
+     "assessments made there stay as history"),
+    ("assessment", "kamgraph edit assess",
+     "appends a dated `assessments` row (decision role, attitude, influence, who assessed, source); "
+     "never overwrites, and one identical to the assessment in force is not added"),
+    ("log an interaction", "kamgraph edit log",
+     "an `interactions` row and its `attendance` (people from both sides); its id is derived from its "
+     "content, so logging the same interaction twice stores it once"),
+    ("tie", "kamgraph edit tie [--end]",
+     "adds a declared `ties` row (kind, strength 1..5, assessed on); ending deletes the declared tie, "
+     "the interactions stay"),
+    ("influence link", "kamgraph edit influence [--end]", "adds or deletes an `influence` row (weight 1..5)"),
+    ("membership", "kamgraph edit membership [--end]",
+     "adds or deletes a `memberships` row (memberships have no end date)"),
+)
+
+_AUDIT_TEXT = (
+    "Every change, whichever way it came in, is kept in the store's history of changes (both stores): "
+    "who, when, the source (a file path, `edit: assess`, ...), and each row's values before and after. "
+    "An identical re-import writes nothing and keeps the data version. `kamgraph audit --person ID` / "
+    "`--account ID` prints or exports it; erasing a person removes every entry that names them.")
 
 
 def _column_brief(col: Column) -> str:
