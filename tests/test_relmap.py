@@ -505,3 +505,44 @@ def test_paths_map_highlights_the_best_path(snap):
 def test_paths_map_without_paths_says_nobody_can_reach(snap):
     m = paths_map(snap, SETTINGS, access_paths(snap, SETTINGS, "fin", as_of=AS_OF))
     assert m.nodes.empty and m.message == "Nobody on our side can reach this person."
+
+
+# -- political history -------------------------------------------------------------------------
+
+def test_political_timeline_lists_dated_assessments_changes_and_who_assessed():
+    from kamgraph.report.relmap import political_timeline
+
+    s = build_snapshot(
+        accounts=[{"id": "A1", "name": "Acme"}],
+        people=[contact("c", "A1", 2, None, name="Cai"), internal("k", 4, name="Kim KAM")],
+        assessments=[
+            {"person_id": "c", "account_id": "A1", "assessed_on": "2025-01-10", "decision_role": "approver",
+             "attitude": "supporter", "influence": 3, "assessed_by": "k", "source": "account plan"},
+            {"person_id": "c", "account_id": "A1", "assessed_on": "2025-03-01", "attitude": "supporter"},
+            {"person_id": "c", "account_id": "A1", "assessed_on": "2025-05-20", "attitude": "skeptic",
+             "influence": 4, "assessed_by": "k", "source": "QBR"},
+            {"person_id": "c", "account_id": "A1", "assessed_on": "2025-09-01", "attitude": "opponent"},
+        ],
+    )
+    later = Settings(as_of="2025-12-31")
+    t = political_timeline(s, later, "A1", "c")
+    assert t["date"].dt.strftime("%Y-%m-%d").tolist() == ["2025-01-10", "2025-03-01", "2025-05-20", "2025-09-01"]
+    assert t["changes"].tolist() == [[], [], ["attitude", "influence"], ["attitude"]]
+    # a blank field carries the last known value forward
+    assert t["decision_role"].tolist() == ["approver"] * 4 and t["influence"].tolist() == [3, 3, 4, 4]
+    assert t["text"].tolist() == [
+        "2025-01-10: approver · supporter · influence 3/5 (assessed by Kim KAM; source: account plan)",
+        "2025-03-01: reassessed, unchanged: approver · supporter · influence 3/5 (assessor not recorded)",
+        "2025-05-20: supporter → skeptic; influence 3/5 → influence 4/5 (assessed by Kim KAM; source: QBR)",
+        "2025-09-01: skeptic → opponent (assessor not recorded)",
+    ]
+    # as of a past date, later assessments are not shown; nobody assessed: an empty frame
+    assert len(political_timeline(s, Settings(as_of="2025-04-01"), "A1", "c")) == 2
+    assert political_timeline(s, later, "A1", "k").empty
+
+
+def test_an_account_without_contacts_says_so():
+    s = build_snapshot(accounts=[{"id": "A1", "name": "Empty"}], people=[internal("u", 1)])
+    m = account_map(s, SETTINGS, "A1")
+    assert m.nodes.empty and m.message == "No current contacts are recorded at this account."
+    assert "new vis.Network(" in m.html
