@@ -12,12 +12,14 @@ from __future__ import annotations
 import re
 
 import pytest
+import test_ui_apptest as base
 from test_ui_apptest import DIAMOND, map_counts, open_page, plain
 
 pytestmark = pytest.mark.slow
 
-# the sample's app_env fixture (store + settings) comes from test_ui_apptest
-from test_ui_apptest import app_env, sample_db  # noqa: E402,F401  (fixtures)
+# the sample store and settings, as test_ui_apptest builds them
+sample_db = base.sample_db
+app_env = base.app_env
 
 SKEPTIC = "C-042"  # A-03's procurement director, supporter -> skeptic on 2026-06-18
 GOLD = "A-03"
