@@ -134,3 +134,46 @@ def test_excel_is_byte_identical_and_dated_by_the_caller(frame):
     with zipfile.ZipFile(io.BytesIO(a)) as z:
         assert {i.date_time for i in z.infolist()} == {(2026, 11, 15, 0, 0, 0)}
     assert workbook_bytes({"T": frame}, "2026-12-15") != a
+
+
+# -- options for people: formats, filters, frozen panes, wrapping, widths ----------------------
+
+def test_a_block_for_people_has_formats_a_filter_frozen_panes_and_wrapped_text():
+    frame = pd.DataFrame({"Account": ["上海澜芯半导体有限公司", "=Acme"], "Share": [0.25, 0.5],
+                          "Revenue": [236e6, 1.5e6], "Action": ["x " * 80, "short"]})
+    block = SheetBlock(frame, notes=["Scope: East China accounts: 2 of 12 accounts"], autofilter=True, freeze=1,
+                       formats={"Share": "0.0%", "Revenue": ['#,##0 "CNY"', '#,##0 "EUR"']}, wrap=("Action",))
+    wb = openpyxl.load_workbook(io.BytesIO(workbook_bytes({"T": block}, "2026-11-15")))
+    ws = wb["T"]
+    assert ws["A1"].value == "Scope: East China accounts: 2 of 12 accounts"
+    assert [c.value for c in ws[2]] == ["Account", "Share", "Revenue", "Action"] and ws["A2"].font.b
+    assert ws.freeze_panes == "B3" and ws.auto_filter.ref == "A2:D4"
+    assert ws["B3"].number_format == "0.0%" and ws["B3"].value == 0.25
+    assert (ws["C3"].number_format, ws["C4"].number_format) == ('#,##0 "CNY"', '#,##0 "EUR"')
+    assert ws["A4"].value == "'=Acme" and ws["A4"].data_type == "s"  # still neutralized
+    assert ws["D3"].alignment.wrap_text and ws.column_dimensions["D"].width == 60
+    assert ws.column_dimensions["A"].width >= 24  # 11 wide characters count twice
+    assert ws.column_dimensions["C"].width >= len("236,000,000 CNY")
+
+
+def test_per_row_formats_must_match_the_rows():
+    with pytest.raises(ValueError, match="1 formats for 2 rows"):
+        workbook_bytes({"T": SheetBlock(pd.DataFrame({"x": [1, 2]}), formats={"x": ["0"]})}, "2026-11-15")
+
+
+def test_a_plain_block_is_written_as_before():
+    ws = openpyxl.load_workbook(io.BytesIO(workbook_bytes({"T": pd.DataFrame({"a_b": [0.5]})}, "2026-11-15")))["T"]
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref is None
+    assert ws["A1"].value == "a_b" and ws["A1"].fill.fgColor.rgb in (None, "00000000")
+    assert ws["A2"].number_format == "General"
+
+
+def test_display_width_and_zip_bytes():
+    from kamgraph.report.spreadsheet import display_width, zip_bytes
+
+    assert display_width("陈昊 Chen") == 9
+    a = zip_bytes({"README.txt": b"x", "a.csv": b"1"}, "2026-11-15")
+    assert a == zip_bytes({"README.txt": b"x", "a.csv": b"1"}, "2026-11-15")
+    with zipfile.ZipFile(io.BytesIO(a)) as z:
+        assert z.namelist() == ["README.txt", "a.csv"]
+        assert {i.date_time for i in z.infolist()} == {(2026, 11, 15, 0, 0, 0)}

@@ -79,16 +79,19 @@ def cell_text(v) -> str:
     return str(v)
 
 
-def table_html(df: pd.DataFrame, max_rows: int | None = None, css_class: str = "") -> str:
-    """An escaped ``<table>`` of ``df`` (numbers right-aligned); a note when rows were cut."""
+def table_html(df: pd.DataFrame, max_rows: int | None = None, css_class: str = "",
+               numeric_columns: Iterable[str] = ()) -> str:
+    """An escaped ``<table>`` of ``df`` (numbers, and the text of ``numeric_columns``,
+    right-aligned); a note when rows were cut."""
     cls = f' class="{esc(css_class)}"' if css_class else ""
     head = "".join(f"<th>{esc(c)}</th>" for c in df.columns)
     rows = df if max_rows is None else df.head(max_rows)
+    right = [c in set(numeric_columns) for c in df.columns]
     body = []
     for values in rows.itertuples(index=False):
         cells = []
-        for v in values:
-            numeric = isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_))
+        for v, r in zip(values, right):
+            numeric = r or (isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_)))
             cells.append(f'<td class="num">{esc(cell_text(v))}</td>' if numeric else f"<td>{esc(cell_text(v))}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     more = ""
@@ -200,9 +203,17 @@ _SECTIONS = (
 )
 
 
-def _html_frame(report: "CoverageReport", key: str, cols: Sequence[str] | None = None) -> pd.DataFrame:
+def _html_table(report: "CoverageReport", key: str, cols: Sequence[str] | None = None) -> str:
+    """:func:`_html_frame` as an HTML table, the numbers right-aligned."""
+    frame, numeric = _html_frame(report, key, cols)
+    return table_html(frame, numeric_columns=numeric)
+
+
+def _html_frame(report: "CoverageReport", key: str,
+                cols: Sequence[str] | None = None) -> tuple[pd.DataFrame, list[str]]:
     """A report table as people read it (:meth:`CoverageReport.readable`), numbers written
-    with their format: shares as %, revenue with its currency, strengths with two decimals."""
+    with their format: shares as %, revenue with its currency, strengths with two decimals;
+    and the headers of those numbers."""
     r = report.readable(key)
     keep = [c.header for c in r.columns if cols is None or c.name in cols]
     if cols is not None:  # the order of ``cols``
@@ -214,8 +225,10 @@ def _html_frame(report: "CoverageReport", key: str, cols: Sequence[str] | None =
         if fmt is None:
             continue
         fmts = [fmt] * len(out) if isinstance(fmt, str) else list(fmt)
-        out[h] = [_formatted(v, f) for v, f in zip(out[h].tolist(), fmts)]
-    return out
+        out[h] = pd.Series([_formatted(v, f) for v, f in zip(out[h].tolist(), fmts)], index=out.index, dtype=object)
+    numeric = [h for h in keep if r.formats.get(h) is not None
+               and not (isinstance(r.formats[h], str) and r.formats[h].startswith("yyyy"))]
+    return out, numeric
 
 
 def _formatted(v, fmt: str | None):
@@ -257,9 +270,9 @@ def render_coverage_report(report: "CoverageReport") -> str:
                               (("summary", "Summary", None), ("charts", "Charts", None), *_SECTIONS)) + "</nav>"]
 
     body.append('<h2 id="summary">Summary</h2>')
-    body.append(table_html(_html_frame(report, "summary")))
-    body.append("<h3>Tiers</h3>" + table_html(_html_frame(report, "tiers")))
-    body.append("<h3>Pareto</h3>" + table_html(_html_frame(report, "pareto")))
+    body.append(_html_table(report, "summary"))
+    body.append("<h3>Tiers</h3>" + _html_table(report, "tiers"))
+    body.append("<h3>Pareto</h3>" + _html_table(report, "pareto"))
 
     body.append('<h2 id="charts">Charts</h2><div class="charts">')
     tiers = t["tiers"]
@@ -284,7 +297,7 @@ def render_coverage_report(report: "CoverageReport") -> str:
     for key, label, cols in _SECTIONS:
         df = t[key]
         body.append(f'<h2 id="{key}">{esc(label)} <span class="note">({len(df)} rows)</span></h2>')
-        body.append(table_html(_html_frame(report, key, [c for c in cols if c in df.columns])))
+        body.append(_html_table(report, key, [c for c in cols if c in df.columns]))
 
     body.append('<h2 id="about">About this report</h2>')
     body.append(_defs((str(i), f"{v} ({n})" if n else str(v)) for i, v, n in about.itertuples(index=False)))

@@ -385,8 +385,8 @@ class CoverageReport:
         for sheet, names in SHEETS.items():
             if sheet == "README":
                 continue
-            for n in names:
-                for c in self.readable(n).columns:
+            for n in names:  # the columns only: the headers do not depend on the rows
+                for c in readable(n, self.tables[n].head(0), self._names(), percent_kpis=self._percent_kpis()).columns:
                     rows.append((sheet, c.header, c.meaning, f"{n}.csv", c.name))
         cols = pd.DataFrame(rows, columns=["Sheet", "Column", "Meaning", "CSV file", "CSV column"])
         return sheets, cols

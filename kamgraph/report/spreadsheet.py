@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 import math
 import re
 import unicodedata
@@ -187,14 +188,15 @@ class SheetBlock:
         """Whether any option for people was asked for (header fill, formats, filter...)."""
         return bool(self.formats or self.autofilter or self.freeze is not None or self.wrap)
 
-    def column_formats(self) -> list[list[str | None]]:
-        """One number format per cell, column by column (None: General)."""
+    def column_formats(self) -> list:
+        """One number format per cell, column by column (None: General); a column with one
+        format is a fresh ``itertools.repeat`` (no list of a million equal strings)."""
         n = len(self.frame)
         out = []
         for c in self.frame.columns:
             f = self.formats.get(c)
             if f is None or isinstance(f, str):
-                out.append([f] * n)
+                out.append(itertools.repeat(f, n))
             else:
                 f = list(f)
                 if len(f) != n:
@@ -310,7 +312,7 @@ def _write_sheet(ws, blocks: Sequence[SheetBlock]) -> None:
                 if any(isinstance(v, float) for v in values):
                     w = max(w, 10)
             widths[j] = w
-        converted.append((columns, formats))
+        converted.append(columns)
     for j, w in widths.items():
         width = WRAP_WIDTH if j in wrapped and w > WRAP_WIDTH else max(8, min(MAX_WIDTH, w + 2))
         ws.column_dimensions[get_column_letter(j)].width = width
@@ -327,7 +329,8 @@ def _write_sheet(ws, blocks: Sequence[SheetBlock]) -> None:
             ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(b.frame.columns))}{header_row + len(b.frame)}"
     if len(blocks) == 1 and not blocks[0].notes and not blocks[0].title and blocks[0].freeze is None:
         ws.freeze_panes = "A2"
-    for b, (columns, formats) in zip(blocks, converted):
+    for b, columns in zip(blocks, converted):
+        formats = b.column_formats()
         for note in b.notes:
             ws.append([_cell(ws, _excel_value(note))])
         if b.title:
