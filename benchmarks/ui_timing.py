@@ -5,9 +5,9 @@
     python benchmarks/ui_timing.py --sample                   # the 12-account sample instead
 
 Each figure is the wall time from the browser's request (``page.goto``, or the key press
-for a filter change) until the page's content is visible and Streamlit has finished the
-script run (no "Running" status widget, no spinner); for the account page also until
-vis-network holds the map's people. Scenarios, in order:
+for a filter change) until the page's content is visible, Streamlit has sent its own
+"script finished" message for the run (read from the websocket) and no spinner is left;
+for the account page also until vis-network holds the map's people. Scenarios, in order:
 
 - ``portfolio_cold``: a new app server, the persisted analyses removed (as right after an
   import by another process, e.g. ``kamgraph import``), a fresh browser session on the
@@ -103,7 +103,7 @@ def largest_account(db: str) -> tuple[str, int]:
 def clear_persisted(db: str) -> None:
     """Remove the analyses persisted beside the store (what a new data version makes stale)."""
     try:
-        from kamgraph.persist import cache_dir_for
+        from kamgraph.report.persisted import cache_dir_for
     except ImportError:  # before the persisted analyses existed
         return
     folder = cache_dir_for(f"sqlite:///{db}")
@@ -164,6 +164,7 @@ def open_and_time(browser, url: str, text: str, map_drawn: bool = False):
     t = time.perf_counter()
     page.goto(url)
     page.get_by_text(text, exact=False).first.wait_for(state="visible", timeout=TIMEOUT_MS)
+    _wait_runs(page, 1)  # Streamlit's own "script finished": the whole page, not just its top
     _finished(page)
     if map_drawn:
         _map_drawn(page)
@@ -187,6 +188,15 @@ def _on_frame(page, payload) -> None:
         page.finished_runs.append(time.perf_counter())
 
 
+def _wait_runs(page, n: int) -> None:
+    """Until Streamlit has reported ``n`` finished script runs of this page's session."""
+    deadline = time.monotonic() + TIMEOUT_MS / 1000
+    while len(page.finished_runs) < n:
+        if time.monotonic() > deadline:
+            raise TimeoutError("the script run did not finish")
+        page.wait_for_timeout(20)
+
+
 def _map_drawn(page) -> bool:
     """Wait for vis-network to hold the map's people; False when the page shows no map (refused)."""
     frame_el = page.locator(f'iframe[title="{ACCOUNT_TEXT}"]')
@@ -207,11 +217,7 @@ def filter_change(page) -> float:
     t = time.perf_counter()
     runs = len(page.finished_runs)
     page.keyboard.press("ArrowRight")
-    deadline = time.monotonic() + TIMEOUT_MS / 1000
-    while len(page.finished_runs) <= runs:  # Streamlit's own "script finished" message of the rerun
-        if time.monotonic() > deadline:
-            raise TimeoutError("the filter change's rerun did not finish")
-        page.wait_for_timeout(20)
+    _wait_runs(page, runs + 1)  # Streamlit's own "script finished" message of the rerun
     if slider.get_attribute("value") not in (str(after), f"{after:.2f}", f"{after:g}"):
         raise RuntimeError(f"the slider did not move to {after}: {slider.get_attribute('value')}")
     _finished(page)

@@ -176,7 +176,7 @@ def test_a_corrupt_cache_file_is_computed_again_without_an_error(db):
 def test_a_result_that_does_not_read_back_identical_stays_in_memory_only(db):
     def listy(snap, settings):
         CALLS.append("listy")
-        return pd.DataFrame({"id": ["a", "b"], "path": [("x", "y"), ("z",)]})  # tuples: Parquet gives arrays
+        return pd.DataFrame({"id": ["a", "b"], "path": [("x", "y"), {"z"}]})  # a set in a column
 
     ctx = page_context(db)
     ctx.compute(listy)
@@ -195,6 +195,8 @@ def test_a_result_that_does_not_read_back_identical_stays_in_memory_only(db):
     pd.Series({"P1": "Ann", "P2": "Li"}, name="name"),
     {"A": 1, "B": [1, 2.5, None], "C": ("x", frozenset({"y"})), "D": pd.Timestamp("2026-06-30")},
     {"nan": float("nan"), "big": 2 ** 70, "set": {1, 2}},
+    pd.DataFrame({"route": [[(1.0, 2.0), (3.0, 4.5)], None, [(0.0, 0.0)]], "dashes": [False, [8, 6], True],
+                  "path": [("S-01", "C-02"), ("S-03",), None], "label": ["a", '{"t": [1]}', "[1]"]}),
 ])
 def test_values_read_back_identical(value, tmp_path):
     p = P.PersistedAnalyses(tmp_path / "c", "sqlite:///x.db", "v1-x")

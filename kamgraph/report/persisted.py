@@ -281,16 +281,64 @@ def _parquet(frame: pd.DataFrame) -> bytes:
         raise Unpersistable("a frame with non-string column names")
     if frame.columns.has_duplicates:
         raise Unpersistable("a frame with duplicate column names")
+    objects = {c: _null_kind(frame[c]) for c in frame.columns if frame[c].dtype == object}
+    # lists or tuples in a column (a path's people, a line's route): JSON text, every value of it
+    as_json = [c for c in objects if _containers(frame[c])]
+    if as_json:
+        frame = frame.assign(**{c: _json_column(frame[c]) for c in as_json})
     try:
         table = pa.Table.from_pandas(frame, preserve_index=None)
     except (pa.ArrowException, TypeError, ValueError) as e:
         raise Unpersistable(f"not a Parquet frame: {e}") from None
-    objects = {c: _null_kind(frame[c]) for c in frame.columns if frame[c].dtype == object}
-    meta = json.dumps({"object": objects}).encode()
+    meta = json.dumps({"object": objects, "json": as_json}).encode()
     table = table.replace_schema_metadata({**(table.schema.metadata or {}), b"kamgraph": meta})
     out = io.BytesIO()
     pq.write_table(table, out, compression="zstd" if pa.Codec.is_available("zstd") else "snappy")
     return out.getvalue()
+
+
+def _containers(column: pd.Series) -> bool:
+    """Whether the column holds lists or tuples among its values (:class:`Unpersistable` for
+    other containers)."""
+    kinds = set(column.map(type).unique()) & {list, tuple, dict, set, frozenset, np.ndarray}
+    if kinds - {list, tuple}:
+        raise Unpersistable(f"a column of {sorted(k.__name__ for k in kinds)}")
+    return bool(kinds)
+
+
+def _tagged(v):
+    """JSON-ready, tuples kept apart from lists: ``(1, [2])`` -> ``{"t": [1, [2]]}``."""
+    if isinstance(v, tuple):
+        return {"t": [_tagged(x) for x in v]}
+    if isinstance(v, list):
+        return [_tagged(x) for x in v]
+    if isinstance(v, (str, bool, int, float)) and not isinstance(v, np.generic) or v is None:
+        return v
+    raise Unpersistable(f"a cell JSON cannot hold: {type(v).__name__}")
+
+
+def _untagged(v):
+    if isinstance(v, dict):
+        return tuple(_untagged(x) for x in v["t"])
+    if isinstance(v, list):
+        return [_untagged(x) for x in v]
+    return v
+
+
+def _json_column(column: pd.Series) -> pd.Series:
+    def text(v):
+        if v is None or (isinstance(v, float) and math.isnan(v)):
+            return v
+        try:
+            return json.dumps(_tagged(v), ensure_ascii=False, allow_nan=False)
+        except ValueError:
+            raise Unpersistable("a cell JSON cannot hold (NaN in a list)") from None
+
+    return column.map(text).astype(object)
+
+
+def _unjson(v):
+    return _untagged(json.loads(v)) if isinstance(v, str) else v
 
 
 def _null_kind(column: pd.Series) -> str:
@@ -314,6 +362,8 @@ def _unparquet(blob: bytes) -> pd.DataFrame:
             values = values.copy()
             values[missing] = None if null == "none" else np.nan
         frame[column] = values
+    for column in meta.get("json", []):
+        frame[column] = frame[column].map(_unjson).astype(object)
     return frame
 
 
