@@ -314,7 +314,7 @@ def test_each_box_shows_role_attitude_influence_and_our_best_tie(full):
 def test_an_uncovered_decision_maker_is_unmistakable(full):
     ceo = node(full, "ceo")
     assert ceo["uncovered_dm"] is True or ceo["uncovered_dm"] == True
-    assert ceo["label"].split("\n")[-1] == "✖ UNCOVERED · best 0.33"
+    assert ceo["label"].split("\n")[-1] == "✖ UNCOVERED · 0.33"
     v = {n["id"]: n for n in vis_data(full.html, "nodes")}["ceo"]
     assert v["color"]["border"] == UNCOVERED_COLOR and v["borderWidth"] >= 4
     assert v["shapeProperties"]["borderDashes"]  # dashed: not colour alone

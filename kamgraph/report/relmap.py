@@ -227,26 +227,33 @@ def plain_text(value: object, limit: int | None = None) -> str:
     return _HREF.sub(lambda m: m.group(1) + _ZWSP + m.group(2), text)
 
 
-def _fit(value: object, units: int = _LABEL_UNITS) -> str:
-    """``value`` cut to ``units`` of display width (wide East Asian characters count 2), as
-    :func:`plain_text`, so a label line never wraps inside its box.
+def _char_units(ch: str) -> float:
+    """Display width of one character in label units: wide East Asian 2, capitals 1.35, else 1."""
+    if unicodedata.east_asian_width(ch) in ("W", "F"):
+        return 2.0
+    return 1.35 if ch.isupper() else 1.0
+
+
+def _fit(value: object, units: float = _LABEL_UNITS) -> str:
+    """``value`` cut to ``units`` of display width (:func:`_char_units`), as :func:`plain_text`,
+    so a label line never wraps inside its box.
 
     >>> _fit("Zhou Jianguo 周建国", 14)
     'Zhou Jianguo…'
+    >>> _fit("short")
+    'short'
     """
     text = plain_text(value).replace("\n", " ")
-    width, out = 0, []
-    for ch in text:
-        w = 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
-        if width + w > units - 1 and len(out) < len(text):
-            rest = sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in text[len(out):])
-            if width + rest <= units:
-                out.extend(text[len(out):])
-                return "".join(out)
-            return "".join(out).rstrip() + "…"
+    widths = [_char_units(ch) for ch in text]
+    if sum(widths) <= units:
+        return text
+    out, used = [], 0.0
+    for ch, w in zip(text, widths):
+        if used + w > units - 1:
+            break
         out.append(ch)
-        width += w
-    return "".join(out)
+        used += w
+    return "".join(out).rstrip() + "…"
 
 
 # -- geometry ----------------------------------------------------------------------------------
@@ -773,8 +780,8 @@ def _contact_look(r: dict, names, notes, manager_name: str | None, indent: int =
     holder = _text(r.get("best_name"))
     uncovered, cooling = bool(r.get("uncovered_dm")), _text(r.get("cooling"))
     if uncovered:
-        badge = "✖ UNCOVERED" + (f" · ↘ {cooling.upper()}" if cooling else
-                                 f" · best {s:.2f}" if s is not None and pd.notna(s) else " · no tie")
+        badge = "✖ UNCOVERED" + (f" · ↘ {cooling}" if cooling else
+                                 f" · {s:.2f}" if s is not None and pd.notna(s) else " · no tie")
     elif cooling:
         badge = f"↘ {cooling.upper()} · {s:.2f} {holder or ''}"
     elif s is not None and pd.notna(s):
@@ -954,7 +961,7 @@ def _account_edges(snap: Snapshot, settings: Settings, as_of, nodes: pd.DataFram
               & (inf["source_id"] != inf["target_id"])]
     i = pd.DataFrame({"source": inf["source_id"].to_numpy(), "target": inf["target_id"].to_numpy(),
                       "kind": "influence", "weight": pd.to_numeric(inf["weight"], errors="coerce").to_numpy()})
-    i["width"] = 1.0 + i["weight"].fillna(3.0) / 2.0
+    i["width"] = 1.0 + i["weight"].fillna(3.0) / 4.0  # thin: long routed dashes must not dominate
     i["color"] = INFLUENCE_COLOR
     i["dashes"] = [[8, 6]] * len(i)
     i["tooltip"] = [plain_text(f"{name[s]}'s opinion weighs on {name[d]}'s decision"
