@@ -222,3 +222,39 @@ if __name__ == "__main__":
     with tempfile.TemporaryDirectory(prefix="kamgraph-maps-") as tmp:
         for p in save_screenshots(target, Path(tmp)):
             print(p)
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_the_sample_diamond_account_in_the_browser(browser_page, tmp_path):
+    """A-01 of the sample (Chinese names, the uncovered chairman): the same checks, and our CEO's
+    line to the general manager does not run through the chairman's box."""
+    from kamgraph.ingest import import_path
+    from kamgraph.report.relmap import account_map
+    from kamgraph.settings import Settings
+    from kamgraph.store import open_store
+
+    page, errors = browser_page
+    sample = ROOT / "data" / "sample"
+    settings = Settings.load(sample / "kamgraph.toml")
+    store = open_store(f"sqlite:///{tmp_path / 'sample.db'}")
+    try:
+        import_path(sample, store, today=settings.as_of_date())
+        snap = store.snapshot(["A-01"])
+    finally:
+        store.close()
+    rmap = account_map(snap, settings, "A-01")
+    path = tmp_path / "a01.html"
+    path.write_text(rmap.html, encoding="utf-8")
+    open_map(page, path)
+    layout = page.evaluate(READ_LAYOUT)
+    assert overlapping_boxes(layout["boxes"]) == []
+    assert crossing_segments(layout["boxes"], layout["segments"]) == []
+    sizes = np.array([[b[3] - b[1], b[4] - b[2]] for b in layout["boxes"]])
+    assert sizes.max(axis=0).tolist() == pytest.approx([224.0, 104.0], abs=1.0)  # no label wrapped
+    k = int(rmap.edges.index[(rmap.edges["source"] == "S-01") & (rmap.edges["target"] == "C-002")][0])
+    ceo_gm = [s for s in layout["segments"] if s[6] == k]
+    assert len(ceo_gm) >= 2  # bent around the chairman
+    chairman = [b for b in layout["boxes"] if b[0] == "C-001"]
+    assert crossing_segments(chairman, [s[:6] + [k] for s in ceo_gm]) == []
+    assert errors == []
