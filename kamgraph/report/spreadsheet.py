@@ -26,6 +26,7 @@ the wall clock.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import io
 import itertools
@@ -263,18 +264,33 @@ def _shown_width(v, fmt: str | None) -> int:
     return len(str(v)) if isinstance(v, int) else max(10, len(format_float(v, 4)))
 
 
-def _cell(ws, v, bold: bool = False, number_format: str | None = None, wrap: bool = False, header: bool = False):
-    """A write-only cell for an already converted value (see :func:`_excel_value`)."""
+def _cell(ws, v, bold: bool = False, number_format: str | None = None, wrap: bool = False, header: bool = False,
+          styles: dict | None = None):
+    """A write-only cell for an already converted value (see :func:`_excel_value`).
+
+    ``styles`` (one dict per workbook) remembers each combination of format, font and
+    alignment once made, and later cells copy it: building a style per cell costs more than
+    writing the cell."""
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font, PatternFill
 
     cell = WriteOnlyCell(ws, value=v)
+    fmt = None
     if isinstance(v, str):
         cell.data_type = "s"  # text is text: never let openpyxl read it as a formula
     elif isinstance(v, (dt.datetime, dt.date)):
-        cell.number_format = number_format or "yyyy-mm-dd"
+        fmt = number_format or "yyyy-mm-dd"
     elif number_format and isinstance(v, (int, float)) and not isinstance(v, bool):
-        cell.number_format = number_format
+        fmt = number_format
+    key = (fmt, bool(bold or header), header, wrap and not header)
+    if key == (None, False, False, False):
+        return cell
+    if styles is not None and key in styles:
+        cell._style = copy.copy(styles[key])  # openpyxl's style array: indexes into the workbook's styles
+        return cell
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    if fmt:
+        cell.number_format = fmt
     if bold or header:
         cell.font = Font(bold=True)
     if header:
@@ -282,10 +298,16 @@ def _cell(ws, v, bold: bool = False, number_format: str | None = None, wrap: boo
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     elif wrap:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
+    if styles is not None:
+        styles[key] = copy.copy(cell._style)
     return cell
 
 
-def _write_sheet(ws, blocks: Sequence[SheetBlock]) -> None:
+#: rows read to size a column of a table for people (the top of a long table is what shows first)
+WIDTH_SAMPLE = 2000
+
+
+def _write_sheet(ws, blocks: Sequence[SheetBlock], styles: dict | None = None) -> None:
     """Stream the blocks into a write-only sheet: widths first (they precede the rows in
     the file), then one row at a time, so a million-row table never sits in memory as
     cell objects."""
@@ -303,7 +325,7 @@ def _write_sheet(ws, blocks: Sequence[SheetBlock]) -> None:
             if b.styled:  # what the cells show, wide characters counted twice
                 head = max(display_width(w) for w in str(name).split()) if str(name).split() else 0
                 w = max(widths.get(j, 0), head, min(display_width(name), 24))
-                w = max([w] + [_shown_width(v, f) for v, f in zip(values, fmts)])
+                w = max([w] + [_shown_width(v, f) for v, f in zip(values[:WIDTH_SAMPLE], fmts)])
             else:
                 w = max(widths.get(j, 0), len(str(name)))
                 longest = max((len(v) for v in values if isinstance(v, str)), default=None)
@@ -332,13 +354,14 @@ def _write_sheet(ws, blocks: Sequence[SheetBlock]) -> None:
     for b, columns in zip(blocks, converted):
         formats = b.column_formats()
         for note in b.notes:
-            ws.append([_cell(ws, _excel_value(note))])
+            ws.append([_cell(ws, _excel_value(note), styles=styles)])
         if b.title:
-            ws.append([_cell(ws, _excel_value(b.title), bold=True)])
-        ws.append([_cell(ws, _excel_value(str(c)), bold=True, header=b.styled) for c in b.frame.columns])
+            ws.append([_cell(ws, _excel_value(b.title), bold=True, styles=styles)])
+        ws.append([_cell(ws, _excel_value(str(c)), bold=True, header=b.styled, styles=styles)
+                   for c in b.frame.columns])
         wrap_cols = [c in b.wrap for c in b.frame.columns]
         for values, fmts in zip(zip(*columns), zip(*formats)):
-            ws.append([_cell(ws, v, number_format=f, wrap=w) for v, f, w in zip(values, fmts, wrap_cols)])
+            ws.append([_cell(ws, v, number_format=f, wrap=w, styles=styles) for v, f, w in zip(values, fmts, wrap_cols)])
         ws.append([])  # a blank line between blocks
 
 
@@ -377,6 +400,7 @@ def workbook_bytes(sheets: Mapping[str, SheetBlock | pd.DataFrame | Sequence[She
 
     ts = pd.Timestamp(when).to_pydatetime().replace(tzinfo=None)
     wb = Workbook(write_only=True)
+    styles: dict = {}
     for name, content in sheets.items():
         if isinstance(content, pd.DataFrame):
             blocks = [SheetBlock(content)]
@@ -385,7 +409,7 @@ def workbook_bytes(sheets: Mapping[str, SheetBlock | pd.DataFrame | Sequence[She
         else:
             blocks = list(content)
         ws = wb.create_sheet(title=_sheet_name(name))
-        _write_sheet(ws, blocks)
+        _write_sheet(ws, blocks, styles)
     props = wb.properties
     props.created = ts
     props.modified = ts

@@ -116,10 +116,12 @@ def _lists(rows: pd.DataFrame, mode: str) -> None:
     left, right = st.columns(2, gap="medium")
     with left:
         st.subheader(f"Warming ({len(warming)})")
-        st.dataframe(columns(slope_percent(warming), TREND_COLUMNS), hide_index=True, width="stretch", column_config=TREND_CONFIG)
+        st.dataframe(columns(slope_percent(warming), TREND_COLUMNS), hide_index=True, width="stretch",
+                     column_config=TREND_CONFIG, placeholder="—")
     with right:
         st.subheader(f"Cooling or dormant ({len(cooling)})")
-        st.dataframe(columns(slope_percent(cooling), TREND_COLUMNS), hide_index=True, width="stretch", column_config=TREND_CONFIG)
+        st.dataframe(columns(slope_percent(cooling), TREND_COLUMNS), hide_index=True, width="stretch",
+                     column_config=TREND_CONFIG, placeholder="—")
     st.caption(f"{len(rows)} relationships · {len(warming)} warming · {len(cooling)} cooling or dormant")
 
 
