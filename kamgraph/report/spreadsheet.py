@@ -361,7 +361,8 @@ def _write_sheet(ws, blocks: Sequence[SheetBlock], styles: dict | None = None) -
                    for c in b.frame.columns])
         wrap_cols = [c in b.wrap for c in b.frame.columns]
         for values, fmts in zip(zip(*columns), zip(*formats)):
-            ws.append([_cell(ws, v, number_format=f, wrap=w, styles=styles) for v, f, w in zip(values, fmts, wrap_cols)])
+            ws.append([_cell(ws, v, number_format=f, wrap=w, styles=styles)
+                       for v, f, w in zip(values, fmts, wrap_cols)])
         ws.append([])  # a blank line between blocks
 
 
