@@ -186,6 +186,21 @@ def test_a_result_that_does_not_read_back_identical_stays_in_memory_only(db):
     assert ctx.persisted.skipped == 1
 
 
+def test_what_a_page_derives_per_data_version_is_built_once_then_read_from_disk(db):
+    built = []
+
+    def labels():
+        built.append(1)
+        return {"P1": "Ann Lee — CFO, Acme", "P2": "Li Wei"}
+
+    ctx = page_context(db)
+    assert ctx.per_version("labels", labels) == ctx.per_version("labels", labels)
+    assert len(built) == 1
+    fresh_process_caches()
+    assert page_context(db).per_version("labels", labels)["P2"] == "Li Wei"
+    assert len(built) == 1  # read from disk by the "new process"
+
+
 # -- the format and the folder ----------------------------------------------------------------------
 
 @pytest.mark.parametrize("value", [
@@ -196,7 +211,8 @@ def test_a_result_that_does_not_read_back_identical_stays_in_memory_only(db):
     {"A": 1, "B": [1, 2.5, None], "C": ("x", frozenset({"y"})), "D": pd.Timestamp("2026-06-30")},
     {"nan": float("nan"), "big": 2 ** 70, "set": {1, 2}},
     pd.DataFrame({"route": [[(1.0, 2.0), (3.0, 4.5)], None, [(0.0, 0.0)]], "dashes": [False, [8, 6], True],
-                  "path": [("S-01", "C-02"), ("S-03",), None], "label": ["a", '{"t": [1]}', "[1]"]}),
+                  "path": [("S-01", "C-02"), ("S-03",), None], "label": ["a", '{"t": [1]}', "[1]"],
+                  "before": [{"name": "Ann", "level": 2}, None, {"t": [1], "d": "x"}]}),
 ])
 def test_values_read_back_identical(value, tmp_path):
     p = P.PersistedAnalyses(tmp_path / "c", "sqlite:///x.db", "v1-x")

@@ -298,20 +298,23 @@ def _parquet(frame: pd.DataFrame) -> bytes:
 
 
 def _containers(column: pd.Series) -> bool:
-    """Whether the column holds lists or tuples among its values (:class:`Unpersistable` for
-    other containers)."""
+    """Whether the column holds lists, tuples or dicts among its values (:class:`Unpersistable`
+    for other containers)."""
     kinds = set(column.map(type).unique()) & {list, tuple, dict, set, frozenset, np.ndarray}
-    if kinds - {list, tuple}:
+    if kinds - {list, tuple, dict}:
         raise Unpersistable(f"a column of {sorted(k.__name__ for k in kinds)}")
     return bool(kinds)
 
 
 def _tagged(v):
-    """JSON-ready, tuples kept apart from lists: ``(1, [2])`` -> ``{"t": [1, [2]]}``."""
+    """JSON-ready, tuples and dicts tagged: ``(1, [2])`` -> ``{"t": [1, [2]]}``, ``{"a": 1}`` ->
+    ``{"d": {"a": 1}}`` (string keys only)."""
     if isinstance(v, tuple):
         return {"t": [_tagged(x) for x in v]}
     if isinstance(v, list):
         return [_tagged(x) for x in v]
+    if isinstance(v, dict) and all(isinstance(k, str) for k in v):
+        return {"d": {k: _tagged(x) for k, x in v.items()}}
     if isinstance(v, (str, bool, int, float)) and not isinstance(v, np.generic) or v is None:
         return v
     raise Unpersistable(f"a cell JSON cannot hold: {type(v).__name__}")
@@ -319,6 +322,8 @@ def _tagged(v):
 
 def _untagged(v):
     if isinstance(v, dict):
+        if "d" in v:
+            return {k: _untagged(x) for k, x in v["d"].items()}
         return tuple(_untagged(x) for x in v["t"])
     if isinstance(v, list):
         return [_untagged(x) for x in v]

@@ -262,17 +262,21 @@ def _counts(url: str, version: int) -> dict:
     return dict(_open_store(url).counts())
 
 
+def _through_disk(persisted: PersistedAnalyses | None, name: str, key: Any, build: Callable[[], Any]) -> Any:
+    """The value persisted under (``name``, ``key``), else ``build()`` (then persisted)."""
+    value = persisted.get(name, key) if persisted is not None else MISS
+    if value is MISS:
+        value = build()
+        if persisted is not None:
+            persisted.put(name, key, value)
+    return value
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
 def _read(url: str, entity: str, version: int) -> pd.DataFrame:
-    store = _open_store(url)
-    persisted = _persisted(url, version, store)  # a Parquet file reads faster than the store's rows
-    name = f"kamgraph.store.read.{entity}"
-    frame = persisted.get(name, ()) if persisted is not None else MISS
-    if frame is MISS:
-        frame = store.read(entity)
-        if persisted is not None:
-            persisted.put(name, (), frame)
-    return frame
+    store = _open_store(url)  # a Parquet file reads faster than the store's rows
+    return _through_disk(_persisted(url, version, store), f"kamgraph.store.read.{entity}",
+                         (code_version(type(store).__module__),), lambda: store.read(entity))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -395,6 +399,23 @@ class PageContext:
         page = _page_key()
         if page is not None:
             _PAGE_STEPS[page] = max(self._run["asked"], _PAGE_STEPS.get(page, 0))
+        return _isolated(value)
+
+    def per_version(self, name: str, build: Callable[[], Any]) -> Any:
+        """``build()``, kept in memory per (``name``, store URL, data version) and shared by every
+        session: for what a page derives from the store's reads on every rerun (pickers' labels,
+        a history table), so a rerun (a filter change) does not derive it again. ``name`` must
+        say everything the result depends on besides the data (e.g. ``f"history:{account_id}"``).
+        """
+        key = ("per_version", name, self.store_url, self.data_version)
+        value = _MEMORY.get(key)
+        if value is MISS:
+            with _MEMORY.computing(key):
+                value = _MEMORY.get(key)
+                if value is MISS:
+                    value = _through_disk(self.persisted, f"per_version.{name}",
+                                          (name, code_version(getattr(build, "__module__", None))), build)
+                    _MEMORY.put(key, value)
         return _isolated(value)
 
     def _compute(self, fn: Callable, key, with_settings: bool, args: Sequence, kwargs: dict) -> Any:
