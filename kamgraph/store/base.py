@@ -98,6 +98,40 @@ def audit_json(values: Mapping | None) -> str | None:
     return None if values is None else json.dumps(dict(values), ensure_ascii=False, allow_nan=False)
 
 
+def insert_columns_marker(entity: str, columns: Sequence[str]) -> str | None:
+    """What an insert entry stores as ``after``: nothing (None) when the write supplied every
+    column of ``entity``, else the JSON array of the supplied columns. The values are not
+    stored: they are the row as inserted, which :meth:`BaseStore._complete` rebuilds on read
+    from the row's later entries and its stored row. An ``after`` holding a JSON object (an
+    entry written before, or one completed for an erasure or a redaction) is read as it is.
+
+    >>> insert_columns_marker("people", ["id", "name", "side"])
+    '["id", "name", "side"]'
+    """
+    if set(columns) >= set(ENTITIES[entity].column_names):
+        return None
+    return json.dumps([c for c in ENTITIES[entity].column_names if c in set(columns)])
+
+
+def is_key_only_insert(action: str, after) -> bool:
+    """True for an insert entry that stores its supplied columns, not its values (see
+    :func:`insert_columns_marker`)."""
+    return action == "insert" and (after is None or (isinstance(after, str) and after.lstrip()[:1] == "["))
+
+
+def audit_row_ref(entity: str, key: Mapping) -> str:
+    """The one ref every audit entry of the row ``key`` of ``entity`` carries (from its key):
+    its own id for a node entity, else the first referencing key column's first target.
+
+    >>> audit_row_ref("employment", {"person_id": "P1", "org_id": "A1"})
+    'people:P1'
+    """
+    for col, targets in audit_ref_columns(entity):
+        if col in ENTITIES[entity].key:
+            return f"{targets[0]}:{key[col]}"
+    raise ValueError(f"{entity}: no key column names another entity")  # pragma: no cover - schema rule
+
+
 def _audit_value(entity: str, column: str, v):
     """A stored audit value in its column's type (SQLite keeps bools as 0/1)."""
     if v is None or column not in ENTITIES[entity].column_names:
@@ -240,6 +274,11 @@ class BaseStore:
         or declared, else the first interaction); None for a store without interactions."""
         raise NotImplementedError
 
+    def _current_rows(self, entity: str, keys: Sequence[tuple]) -> dict[tuple, dict]:  # pragma: no cover
+        """The stored rows of ``entity`` with these key tuples, every column, each value as
+        the store writes it into an audit entry's JSON (by key tuple; missing rows left out)."""
+        raise NotImplementedError
+
     # -- shared ------------------------------------------------------------------------
     def upsert(self, entity: str, rows: pd.DataFrame) -> int:
         check_entity(entity)
@@ -265,10 +304,10 @@ class BaseStore:
         [[1, 'insert', None, {'id': 'p1', 'name': 'Li', 'side': 'internal'}], [2, 'update', {'name': 'Li'}, {'name': 'Li Wei'}]]
         """
         if person_id is None and account_id is None:
-            return audit_frame(self._audit_rows(None))
+            return audit_frame(self._complete(self._audit_rows(None)))
         if person_id is None:
-            return audit_frame(self._audit_rows(sorted(self._account_refs(str(account_id)))))
-        frame = audit_frame(self._audit_rows([f"people:{person_id}"]))
+            return audit_frame(self._complete(self._audit_rows(sorted(self._account_refs(str(account_id))))))
+        frame = audit_frame(self._complete(self._audit_rows([f"people:{person_id}"])))
         if account_id is not None:  # entries matching both
             want = self._account_refs(str(account_id))
             keep = [bool(set(audit_refs(e, k, b, a)) & want)
@@ -276,16 +315,83 @@ class BaseStore:
             frame = frame[keep].reset_index(drop=True)
         return frame
 
+    #: above this many rows to complete, an entity's whole trail is read instead of by refs
+    _COMPLETE_BY_REFS_MAX = 2_000
+
+    def _complete(self, rows: Sequence[tuple]) -> list[tuple]:
+        """Audit rows (as :meth:`_audit_rows`) with the ``after`` of every key-only insert
+        entry (:func:`is_key_only_insert`) rebuilt as the JSON object of the row as inserted:
+        the stored row, or the ``before`` of the first later delete of it, with the ``before``
+        of every update in between applied newest first, limited to the supplied columns.
+        Reads are per person or account and small; a large set (mentions) reads the
+        entity's whole trail and table once.
+        """
+        pending: dict[str, list[int]] = {}
+        for i, r in enumerate(rows):
+            if is_key_only_insert(r[4], r[8]):
+                pending.setdefault(r[5], []).append(i)
+        if not pending:
+            return list(rows)
+        out = list(rows)
+        for entity, idx in pending.items():
+            ent = ENTITIES[entity]
+            keys = {i: tuple(json.loads(rows[i][6])[k] for k in ent.key) for i in idx}
+            wanted = set(keys.values())
+            if len(wanted) > self._COMPLETE_BY_REFS_MAX:
+                trail = self._audit_text_rows([entity])
+            else:
+                trail = self._audit_rows(sorted({audit_row_ref(entity, dict(zip(ent.key, k))) for k in wanted}))
+            later: dict[tuple, list[tuple]] = {}
+            for seq, *_, action, e, key, before, _after in trail:
+                if e == entity:
+                    k = tuple(json.loads(key)[c] for c in ent.key)
+                    if k in wanted:
+                        later.setdefault(k, []).append((int(seq), action, before))
+            current = self._current_rows(entity, list(wanted))
+            for i in idx:
+                seq, k = int(rows[i][0]), keys[i]
+                state, changes = current.get(k), []
+                for s, action, before in sorted(later.get(k, ())):
+                    if s <= seq:
+                        continue
+                    if action != "update":  # a delete (or, after one, a new insert): the row ended
+                        state = json.loads(before) if action == "delete" and before else None
+                        break
+                    changes.append(json.loads(before) if before else {})
+                state = dict(state) if state is not None else dict(zip(ent.key, k))
+                for before in reversed(changes):
+                    state.update(before)
+                marker = rows[i][8]
+                columns = json.loads(marker) if marker else ent.column_names
+                out[i] = (*rows[i][:8], audit_json({c: state.get(c) for c in columns}))
+        return out
+
+    def _erasure_completions(self, person_id: str, interaction_ids: Sequence[str]) -> tuple[list[tuple], list[tuple]]:
+        """Before erasing a person: (the entries naming them, completed; (seq, after JSON) of
+        the key-only insert entries that stay but could not be rebuilt afterwards). An
+        erasure changes rows without audit entries (an owner emptied, an interaction left
+        without attendees deleted) and deletes the entries naming the person, so the inserts
+        of every row those entries are about, and of the interactions they attended, are
+        stored in full first."""
+        naming = self._complete(self._audit_rows([f"people:{person_id}"]))
+        gone = {int(r[0]) for r in naming}
+        touched = {(r[5], tuple(json.loads(r[6])[c] for c in ENTITIES[r[5]].key)) for r in naming}
+        touched |= {("interactions", (i,)) for i in interaction_ids}
+        refs = sorted({audit_row_ref(e, dict(zip(ENTITIES[e].key, k))) for e, k in touched})
+        stay = [r for r in self._audit_rows(refs) if int(r[0]) not in gone and is_key_only_insert(r[4], r[8])
+                and (r[5], tuple(json.loads(r[6])[c] for c in ENTITIES[r[5]].key)) in touched]
+        return naming, [(int(r[0]), r[8]) for r in self._complete(stay)]
+
     def _account_refs(self, account_id: str) -> set[str]:
         """The refs of an account's audit trail: the account, the people employed there (now
         or ever, per the trail), its interactions and opportunities (stored or in the trail)."""
         refs = {f"accounts:{account_id}"}
-        own = audit_frame(self._audit_rows([f"accounts:{account_id}"]))
+        own = [(r[5], json.loads(r[6])) for r in self._audit_rows([f"accounts:{account_id}"])]
         people = set(self.read("employment", "org_id", [account_id])["person_id"])
         opportunities = set(self.read("opportunities", "account_id", [account_id])["id"])
         inter = self.read("interactions")
         interactions = set(inter.loc[(inter["account_id"] == account_id).fillna(False).astype(bool), "id"])
-        for entity, key in zip(own["entity"], own["key"]):
+        for entity, key in own:
             if entity == "employment":
                 people.add(key["person_id"])
             elif entity == "interactions":
@@ -368,7 +474,8 @@ class BaseStore:
         """(seq, entity, column, before|after, text) of audit free text containing ``needle``
         (already casefolded)."""
         out = []
-        for seq, _at, _actor, _source, _action, entity, _key, before, after in self._audit_text_rows(list(FREE_TEXT)):
+        for seq, _at, _actor, _source, _action, entity, _key, before, after in self._complete(
+                self._audit_text_rows(list(FREE_TEXT))):
             for side, text in (("before", before), ("after", after)):
                 values = json.loads(text) if text else {}
                 for col in FREE_TEXT[entity]:
@@ -403,7 +510,7 @@ class BaseStore:
         needle = name.strip().casefold()
         seqs = sorted({seq for seq, *_ in self._audit_mentions(needle)})
         if seqs:
-            rows = {r[0]: r for r in self._audit_text_rows(list(FREE_TEXT))}
+            rows = {r[0]: r for r in self._complete(self._audit_text_rows(list(FREE_TEXT)))}
             updates = []
             for seq in seqs:
                 _s, _at, _actor, _source, _action, entity, _key, before, after = rows[seq]

@@ -33,6 +33,7 @@ from kamgraph.store.base import (
     check_column,
     check_entity,
     incoming_history_start,
+    insert_columns_marker,
     utc_now,
 )
 
@@ -447,7 +448,9 @@ class SQLiteStore(BaseStore):
         # inserting in key order keeps B-tree writes local
         df = df.sort_values(key, kind="stable")
         order = ", ".join(f"s.{_q(k)}" for k in key)
-        first_seq = c.execute('SELECT COALESCE(MAX("seq"), 0) FROM "audit"').fetchone()[0]
+        # an insert's entry holds its key and which columns were supplied, not their values
+        # (BaseStore._complete rebuilds them on read): no JSON object per inserted row
+        marker = insert_columns_marker(name, columns)
         audit_head = ('INSERT INTO "audit" ("at", "actor", "source", "action", "entity", "key", "before", "after") ')
         if c.execute(_exists_sql(ent)).fetchone() is None:
             # an empty table: every row is new. Straight in, then audited from the table itself;
@@ -466,10 +469,11 @@ class SQLiteStore(BaseStore):
             if bulk:
                 for stmt in index_sql(ent):
                     c.execute(stmt)
+            first_seq = self._last_seq(c)
             written = c.execute(
-                audit_head + f"SELECT ?, ?, ?, 'insert', ?, {_json_object('s', key)}, NULL, "
-                f"{_json_object('s', columns)} FROM {_q(name)} s ORDER BY {order}", (*who, name)).rowcount
-            self._audit_refs(c, name, first_seq, others)
+                audit_head + f"SELECT ?, ?, ?, 'insert', ?, {_json_object('s', key)}, NULL, ? "
+                f"FROM {_q(name)} s ORDER BY {order}", (*who, name, marker)).rowcount
+            self._row_refs(c, name, f"main.{_q(name)} s", columns, first_seq, staged=False)
             return written, written  # (rows repeating a key count once, as in the staged path)
         for stmt in stage_sql(ent, columns):
             c.execute(stmt)
@@ -488,14 +492,15 @@ class SQLiteStore(BaseStore):
                   f"WHERE {_key_match('t', STAGE, ent)} AND {same})")
         new = f"t.{_q(key[0])} IS NULL"
         before = f"CASE WHEN {new} THEN NULL ELSE {_changed_only('t', others)} END" if others else "NULL"
-        after = (f"CASE WHEN {new} THEN {_json_object('s', columns)} ELSE {_changed_only('s', others)} END"
-                 if others else _json_object("s", columns))
+        after = f"CASE WHEN {new} THEN ? ELSE {_changed_only('s', others)} END" if others else "?"
+        first_seq = self._last_seq(c)
+        joined = f"temp.{STAGE} s LEFT JOIN main.{_q(name)} t ON {_key_match('t', 's', ent)}"
         written = c.execute(
             audit_head + f"SELECT ?, ?, ?, CASE WHEN {new} THEN 'insert' ELSE 'update' END, ?, "
-            f"{_json_object('s', key)}, {before}, {after} FROM temp.{STAGE} s "
-            f"LEFT JOIN main.{_q(name)} t ON {_key_match('t', 's', ent)} ORDER BY {order}", (*who, name)).rowcount
+            f"{_json_object('s', key)}, {before}, {after} FROM {joined} ORDER BY {order}",
+            (*who, name, marker)).rowcount
         if written:
-            self._audit_refs(c, name, first_seq, others)
+            self._row_refs(c, name, joined, columns, first_seq, staged=True)
             cols = ", ".join(_q(col) for col in columns)
             conflict = ", ".join(_q(k) for k in key)
             action = ("DO UPDATE SET " + ", ".join(f"{_q(col)} = excluded.{_q(col)}" for col in others)
@@ -505,9 +510,50 @@ class SQLiteStore(BaseStore):
         return written, received
 
     @staticmethod
+    def _last_seq(c: sqlite3.Connection) -> int:
+        """The seq the next audit entry follows: AUTOINCREMENT numbers after the largest seq
+        ever used (``sqlite_sequence``), so the n entries one statement inserts are numbered
+        ``_last_seq() + 1 .. + n`` in the statement's order."""
+        used = c.execute("SELECT \"seq\" FROM sqlite_sequence WHERE \"name\" = 'audit'").fetchone()
+        top = c.execute('SELECT COALESCE(MAX("seq"), 0) FROM "audit"').fetchone()[0]
+        return max(top, used[0] if used else 0)
+
+    @staticmethod
+    def _row_refs(c: sqlite3.Connection, name: str, source: str, columns: Sequence[str], after_seq: int,
+                  staged: bool) -> None:
+        """The refs of the entries just written for ``source``'s rows (alias ``s``; with
+        ``staged``, joined to the stored rows ``t``), straight from the columns, no JSON: the
+        k-th row in key order is entry ``after_seq + k`` (numbered by ``row_number()`` over
+        the same order the entries were inserted in). An insert names its key and supplied
+        columns; an update its key and the changed columns, before (``t``) and after (``s``)."""
+        ent = ENTITIES[name]
+        new = f"t.{_q(ent.key[0])} IS NULL"
+        exprs: list[tuple[str, str]] = []  # (prefix, SQL value)
+        for col, targets in audit_ref_columns(name):
+            if col not in columns:
+                continue
+            if col in ent.key or not staged:
+                values = [f"s.{_q(col)}"]
+            else:
+                differs = f"s.{_q(col)} IS NOT t.{_q(col)}"
+                values = [f"CASE WHEN {new} OR {differs} THEN s.{_q(col)} END",
+                          f"CASE WHEN NOT ({new}) AND {differs} THEN t.{_q(col)} END"]
+            exprs += [(target + ":", v) for v in values for target in targets]
+        if not exprs:
+            return
+        order = ", ".join(f"s.{_q(k)}" for k in ent.key)
+        cols = ", ".join(f'{v} AS "v{i}"' for i, (_, v) in enumerate(exprs))
+        parts = " UNION ALL ".join(f'SELECT ? || "v{i}", "seq" FROM "_numbered" WHERE "v{i}" IS NOT NULL'
+                                   for i in range(len(exprs)))
+        c.execute(f'WITH "_numbered" AS MATERIALIZED (SELECT row_number() OVER (ORDER BY {order}) + ? AS "seq", '
+                  f'{cols} FROM {source}) INSERT INTO temp.{REFS} ("ref", "seq") {parts}',
+                  (after_seq, *(prefix for prefix, _ in exprs)))
+
+    @staticmethod
     def _audit_refs(c: sqlite3.Connection, name: str, after_seq: int, others: Sequence[str]) -> None:
         """Index the audit entries of ``name`` written after ``after_seq`` by the ids they name
-        (``audit_ref``): one pass of ``json_each`` per JSON column, inserted in ref order."""
+        (``audit_ref``), from their JSON (deletes: few rows, their ``before`` in full): one
+        pass of ``json_each`` per JSON column."""
         parts, params = [], []
         refs = audit_ref_columns(name)
         for side in ("key", "before", "after"):
@@ -670,6 +716,10 @@ class SQLiteStore(BaseStore):
                 raise NotFound(f"no person with id {person_id!r}")
             interaction_ids = [r[0] for r in c.execute(
                 'SELECT "interaction_id" FROM "attendance" WHERE "person_id" = ?', (person_id,))]
+            # before any row changes: the entries naming them (completed), and the inserts that
+            # stay but could not be rebuilt once rows change without entries, stored in full
+            entries, keep = self._erasure_completions(person_id, interaction_ids)
+            c.executemany('UPDATE "audit" SET "after" = ? WHERE "seq" = ?', [(a, seq) for seq, a in keep])
             counts: dict[str, int] = {}
             for entity, ent in ENTITIES.items():
                 for col in ent.columns:
@@ -691,10 +741,8 @@ class SQLiteStore(BaseStore):
             c.execute('DELETE FROM "people" WHERE "id" = ?', (person_id,))
             counts["people"] = 1
             # the audit trail forgets them: every entry naming them goes, with its refs
-            # (their entries' other refs are found from the entries themselves: audit_ref is
-            # keyed by ref, so each goes by its primary key, no scan)
-            entries = c.execute(_AUDIT_SELECT + ' WHERE a."seq" IN (SELECT r."seq" FROM "audit_ref" r '
-                                'WHERE r."ref" = ?)', ("people:" + person_id,)).fetchall()
+            # (their entries' other refs are found from the entries themselves, inserts
+            # completed: audit_ref is keyed by ref, so each goes by its primary key, no scan)
             refs = [(ref, seq) for seq, *_, entity, key, before, after in entries
                     for ref in audit_refs(entity, *(json.loads(t) if t else None for t in (key, before, after)))]
             c.executemany('DELETE FROM "audit_ref" WHERE "ref" = ? AND "seq" = ?', refs)
@@ -757,6 +805,22 @@ class SQLiteStore(BaseStore):
                 first = conn.execute('SELECT MIN("date") FROM "interactions"').fetchone()[0]
                 return pd.Timestamp(first) if first else None
         return pd.Timestamp("1970-01-01") + pd.Timedelta(days=int(row[0]))
+
+    def _current_rows(self, entity: str, keys: Sequence[tuple]) -> dict[tuple, dict]:
+        ent = ENTITIES[entity]
+        sql = (f"SELECT {_json_object('s', ent.column_names)} FROM main.{_q(entity)} s "
+               f"WHERE s.{_q(ent.key[0])} IN (SELECT value FROM json_each(?))")
+        wanted = set(keys)
+        with self._lock:
+            found = self._reading().execute(sql, (json.dumps(sorted({k[0] for k in wanted}),
+                                                             ensure_ascii=False),)).fetchall()
+        out = {}
+        for (text,) in found:
+            row = json.loads(text)
+            k = tuple(row[c] for c in ent.key)
+            if k in wanted:
+                out[k] = row
+        return out
 
     def _has_audit(self, c: sqlite3.Connection) -> bool:
         """False for a store file written before the audit trail (opened read-only)."""
