@@ -372,20 +372,6 @@ def org_tree(ids: Iterable[str], reports_to: pd.DataFrame) -> dict[str, str | No
     return parent
 
 
-def _depths(parent: dict[str, str | None]) -> dict[str, int]:
-    depth: dict[str, int] = {}
-    for v in parent:
-        chain = []
-        node = v
-        while node is not None and node not in depth:
-            chain.append(node)
-            node = parent[node]
-        base = -1 if node is None else depth[node]
-        for k, n in enumerate(reversed(chain)):
-            depth[n] = base + 1 + k
-    return depth
-
-
 def _place(children: dict[str, list[str]], roots: list[str], top_row: int) -> dict[str, tuple[int, int]]:
     """Grid cells of a forest: a manager over the columns of their reports, reports without
     reports of their own stacked in columns of at most :data:`_MAX_STACK` under the manager
@@ -590,13 +576,13 @@ def _focus_ties(snap, settings, t, pairs, focus, focus_id, center_ids, cset, int
 @dataclass
 class _Tree:
     """The chart as drawn: kids of each shown node (collapsed-branch boxes included), the
-    roots in order, the people each collapsed box holds (preorder, with depth) and depths."""
+    roots in order, the people each collapsed box holds (preorder, with depth) and each shown
+    node's manager on the chart."""
 
     children: dict
     roots: list
     more: dict  # box id -> [(person id, depth below the box's manager)]
     parent: dict  # shown node -> its shown manager (or box, header)
-    depth: dict
 
 
 def _display_tree(parent: dict, best: pd.DataFrame, people: pd.DataFrame, focus_set: set) -> _Tree:
@@ -666,15 +652,7 @@ def _display_tree(parent: dict, best: pd.DataFrame, people: pd.DataFrame, focus_
                 preorder([r], 0, members)
         more[box] = members
         roots.append(box)
-    depth: dict[str, int] = {}
-
-    def walk(v, d):
-        depth[v] = d
-        for k in children.get(v, []):
-            walk(k, d + 1)
-    for r in roots:
-        walk(r, 0)
-    return _Tree(children, roots, more, shown_parent, depth)
+    return _Tree(children, roots, more, shown_parent)
 
 
 def _spread(desired: np.ndarray, n_cols: int) -> tuple[np.ndarray, np.ndarray]:
