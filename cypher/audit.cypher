@@ -1,6 +1,8 @@
 // The audit trail: one AuditEntry node per inserted, changed or deleted row, written in the
 // same transaction as the change (each import batch, a delete). key / before / after are
-// JSON objects (text); refs lists the ids the entry names as "<entity>:<id>" ("people:P1",
+// JSON objects (text), except an insert's after: null (every column supplied) or the JSON
+// array of the supplied columns; kamgraph.store.base.BaseStore._complete rebuilds its values
+// on read (entries written before hold the object and are read as they are). refs lists the ids the entry names as "<entity>:<id>" ("people:P1",
 // "accounts:A1"), built by kamgraph.store.base.audit_refs, for per-person and per-account
 // reads and for erasure (erase_person_audit in person.cypher).
 

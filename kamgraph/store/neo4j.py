@@ -59,6 +59,7 @@ from kamgraph.store.base import (
     check_column,
     check_entity,
     incoming_history_start,
+    insert_columns_marker,
     utc_now,
 )
 
@@ -144,11 +145,15 @@ class _Plan:
         return out
 
 
-def _entry(who: tuple, action: str, entity: str, key: dict, before: dict | None, after: dict | None) -> dict:
-    """One audit entry's parameter map (seq is added inside the transaction)."""
+def _entry(who: tuple, action: str, entity: str, key: dict, before: dict | None, after: dict | None,
+           supplied: Sequence[str] | None = None) -> dict:
+    """One audit entry's parameter map (seq is added inside the transaction). An insert
+    (``supplied``: the columns the write supplied) stores no values, only which columns
+    (:func:`~kamgraph.store.base.insert_columns_marker`); its refs still come from ``after``."""
     at, actor, source = who
+    stored = insert_columns_marker(entity, supplied) if supplied is not None else audit_json(after)
     return {"at": at, "actor": actor, "source": source, "action": action, "entity": entity,
-            "key": audit_json(key), "before": audit_json(before), "after": audit_json(after),
+            "key": audit_json(key), "before": audit_json(before), "after": stored,
             "refs": audit_refs(entity, key, before, after)}
 
 
@@ -450,7 +455,7 @@ class Neo4jStore(BaseStore):
             k = {c: r[c] for c in key}
             old = stored.get(tuple(k.values()))
             if old is None:
-                audit.append(_entry(who, "insert", entity, k, None, r))
+                audit.append(_entry(who, "insert", entity, k, None, r, present))
             else:
                 diff = [c for c in others if old[c] != r[c]]
                 if not diff:
@@ -549,13 +554,23 @@ class Neo4jStore(BaseStore):
         deleted. Returns rows removed per entity, as the SQLite store does.
         """
         self._ensure_init()
+        person_id = str(person_id)
+        # read first (the transaction below cannot read through this store): the inserts the
+        # erasure would leave unrebuildable (rows changed without entries, entries deleted),
+        # stored in full inside the erasure's transaction
+        attended = self.read("attendance", "person_id", [person_id])["interaction_id"].tolist()
+        _naming, keep = self._erasure_completions(person_id, attended)
         with self._errors("erasing a person in Neo4j"), self._driver.session(database=self.database) as s:
-            return Erasure(s.execute_write(self._erase_tx, str(person_id), actor))
+            return Erasure(s.execute_write(self._erase_tx, person_id, actor, keep))
 
-    def _erase_tx(self, tx, person_id: str, actor: str | None = None) -> dict[str, int]:
+    def _erase_tx(self, tx, person_id: str, actor: str | None = None,
+                  keep: Sequence[tuple[int, str]] = ()) -> dict[str, int]:
         params = {"id": person_id}
         if not tx.run(self._cypher("existing_ids_people"), {"ids": [person_id]}).data():
             raise NotFound(f"no person with id {person_id!r}")
+        if keep:
+            tx.run(self._cypher("audit_set_texts"),
+                   {"rows": [{"seq": seq, "before": None, "after": after} for seq, after in keep]}).consume()
         counts: dict[str, int] = {}
         for rec in tx.run(self._cypher("erase_person_relationship_counts"), params):
             entity = _ENTITY_OF_TYPE.get(rec["type"])
@@ -601,6 +616,11 @@ class Neo4jStore(BaseStore):
             return []
         at = [keys.index(f) for f in self._AUDIT_FIELDS]
         return [tuple(r[i] for i in at) for r in rows]
+
+    def _current_rows(self, entity: str, keys: Sequence[tuple]) -> dict[tuple, dict]:
+        wanted = set(keys)
+        stored = self._stored(entity, [k[0] for k in wanted])
+        return {k: row for k, row in stored.items() if k in wanted}
 
     def _audit_rows(self, refs: Sequence[str] | None) -> list[tuple]:
         if refs is None:
