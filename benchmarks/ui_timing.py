@@ -18,6 +18,10 @@ for the account page also until vis-network holds the map's people. Scenarios, i
 - ``account_first_open``: the largest account (most customer contacts), first opened in
   a fresh session;
 - ``account_filter_change``: on that page, the "Minimum strength" slider moved one step;
+- ``app_import_delta``: on the Data page, an import of one new interaction from a folder on
+  the server (a new data version), until the page says it was imported;
+- ``portfolio_after_app_import``: right after it, a fresh session on the portfolio (the
+  analyses of the new version: computed in the background since the import, or waited for);
 - ``account_restart``: the server restarted, the same account opened in a fresh session.
 
 Needs Debian's ``chromium`` at /usr/bin/chromium and the ``playwright`` package (browsers
@@ -77,6 +81,8 @@ def prepare_store(scale: str | None, work: Path) -> tuple[str, dict]:
         env["KAMGRAPH_AS_OF"] = SYNTHETIC_AS_OF
         source = work / f"{scale}-csv"
     env["KAMGRAPH_STORE"] = f"sqlite:///{db}"
+    env["KAMGRAPH_IMPORT_DIR"] = str(work / "imports")
+    (work / "imports").mkdir(parents=True, exist_ok=True)
     if not db.exists():
         kamgraph = [str(Path(sys.executable).with_name("kamgraph"))]
         if scale is not None and not source.exists():
@@ -225,6 +231,49 @@ def filter_change(page) -> float:
     return time.perf_counter() - t
 
 
+def delta_folder(db: str, work: Path) -> Path:
+    """A folder inside the import folder with one new interaction (a call between the largest
+    account's first contact and one of our staff, on the analysis date): a small import that
+    makes a new data version."""
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        account, _ = largest_account(db)
+        contact = con.execute('SELECT "person_id" FROM "employment" WHERE "org_id" = ? ORDER BY "person_id" LIMIT 1',
+                              (account,)).fetchone()[0]
+        ours = con.execute('SELECT "id" FROM "people" WHERE "side" = \'internal\' ORDER BY "id" LIMIT 1').fetchone()[0]
+    finally:
+        con.close()
+    stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")
+    folder = work / "imports" / f"delta-{stamp}"
+    folder.mkdir(parents=True)
+    (folder / "interactions.csv").write_text(f"id,date,kind,account_id,opportunity_id,subject\n"
+                                             f"UI-{stamp},{SYNTHETIC_AS_OF},call,{account},,UI timing delta\n")
+    (folder / "attendance.csv").write_text(f"interaction_id,person_id\nUI-{stamp},{contact}\nUI-{stamp},{ours}\n")
+    return folder
+
+
+def app_import(browser, base: str, folder: Path) -> float:
+    """Import ``folder`` on the Data page (a path on the server); seconds until the flash says so."""
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    page.finished_runs = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: _on_frame(page, payload)))
+    page.goto(base + "/data")
+    box = page.get_by_placeholder("export")
+    box.first.wait_for(state="visible", timeout=TIMEOUT_MS)
+    _wait_runs(page, 1)
+    box.first.fill(str(folder))
+    box.first.press("Enter")
+    runs = len(page.finished_runs)
+    _wait_runs(page, runs + 1)
+    t = time.perf_counter()
+    page.get_by_role("button", name="Import").first.click()
+    page.get_by_text("Imported ", exact=False).first.wait_for(state="visible", timeout=TIMEOUT_MS)
+    seconds = time.perf_counter() - t
+    context.close()
+    return seconds
+
+
 def machine() -> dict:
     return {"cores": os.cpu_count(), "load_average": list(os.getloadavg()), "platform": platform.platform(),
             "python": platform.python_version()}
@@ -278,6 +327,11 @@ def main(argv: list[str] | None = None) -> int:
             s, page, ctx = open_and_time(browser, f"{base}/account?account={account}", ACCOUNT_TEXT, map_drawn=True)
             record("account_first_open", s)
             record("account_filter_change", filter_change(page))
+            ctx.close()
+            # an import through the app (Data page, a folder on the server), then the portfolio at once
+            record("app_import_delta", app_import(browser, base, delta_folder(db, work)))
+            s, page, ctx = open_and_time(browser, base + "/", PORTFOLIO_TEXT)
+            record("portfolio_after_app_import", s)
             ctx.close()
         with app_server(env, log, work) as base:
             s, page, ctx = open_and_time(browser, base + "/", PORTFOLIO_TEXT)
