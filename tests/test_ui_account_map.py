@@ -77,3 +77,20 @@ def test_the_map_focus_selector(app_env):
     people_ceo, lines_ceo = map_counts(at)
     assert lines_ceo >= 1 and people_ceo < people_bc
     assert not at.exception
+
+
+def test_a_link_arriving_in_a_running_session_opens_its_account_and_contact(app_env):
+    at = open_page("account", {"account": DIAMOND, "contact": "C-001"})
+    assert at.selectbox(key=f"acc_person_{DIAMOND}").value == "C-001"
+    at.selectbox(key=f"acc_person_{DIAMOND}").set_value("C-003").run()  # the user picks someone else
+    assert at.selectbox(key=f"acc_person_{DIAMOND}").value == "C-003"
+    # then follows a portfolio link to another contact, and to another account, in the same session
+    at.query_params["contact"] = "C-002"
+    at.run()
+    assert at.selectbox(key=f"acc_person_{DIAMOND}").value == "C-002"
+    at.query_params["account"] = GOLD
+    at.query_params["contact"] = SKEPTIC
+    at.run()
+    assert at.selectbox(key="acc_account").value == GOLD
+    assert at.selectbox(key=f"acc_person_{GOLD}").value == SKEPTIC
+    assert not at.exception

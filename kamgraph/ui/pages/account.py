@@ -69,12 +69,22 @@ def _pick_account(ctx: PageContext) -> str | None:
     label = dict(zip(order["id"], order["name"].fillna(order["id"]) + "  ·  " + order["tier"].fillna("no tier")))
     wanted = st.query_params.get("account")
     index = ids.index(wanted) if wanted in ids else 0
+    _follow_link("acc_account", wanted if wanted in ids else None)
     account_id = st.sidebar.selectbox("Account", ids, index=index, key="acc_account", format_func=lambda i: label[i])
     if st.query_params.get("account") != account_id:
         st.query_params["account"] = account_id
         for param in CONTACT_PARAMS:
             st.query_params.pop(param, None)
     return account_id
+
+
+def _follow_link(key: str, wanted: str | None) -> None:
+    """A link that arrives in a running session (the portfolio's row links) wins over the
+    widget's remembered choice: when the query string names something new, preset the widget."""
+    seen = f"{key}__link"
+    if wanted is not None and st.session_state.get(seen) != wanted:
+        st.session_state[seen] = wanted
+        st.session_state[key] = wanted
 
 
 def _wanted_contact() -> str | None:
@@ -101,12 +111,12 @@ def _contact_order(contacts: pd.DataFrame) -> pd.DataFrame:
 def _selected_contact(account_id: str, ids: list[str]) -> str | None:
     """The contact whose card is open: the card's choice this session, else the query string's,
     else the first in order."""
-    chosen = st.session_state.get(f"acc_person_{account_id}")
+    key = f"acc_person_{account_id}"
+    wanted = _wanted_contact()
+    _follow_link(key, wanted if wanted in ids else None)
+    chosen = st.session_state.get(key)
     if chosen in ids:
         return chosen
-    wanted = _wanted_contact()
-    if wanted in ids:
-        return wanted
     return ids[0] if ids else None
 
 
