@@ -136,6 +136,7 @@ def stage_sql(ent: Entity, columns: Sequence[str]) -> list[str]:
 
 STAGE = '"_stage"'
 REFS = '"_refs"'
+NUMBERED = '"_numbered"'
 
 
 def _key_match(left: str, right: str, ent: Entity) -> str:
@@ -523,9 +524,10 @@ class SQLiteStore(BaseStore):
                   staged: bool) -> None:
         """The refs of the entries just written for ``source``'s rows (alias ``s``; with
         ``staged``, joined to the stored rows ``t``), straight from the columns, no JSON: the
-        k-th row in key order is entry ``after_seq + k`` (numbered by ``row_number()`` over
-        the same order the entries were inserted in). An insert names its key and supplied
-        columns; an update its key and the changed columns, before (``t``) and after (``s``)."""
+        k-th row in key order is entry ``after_seq + k``, numbered by a TEMP table's rowid
+        (filled in key order; half the cost of ``row_number()`` over the same order). An
+        insert names its key and supplied columns; an update its key and the changed
+        columns, before (``t``) and after (``s``)."""
         ent = ENTITIES[name]
         new = f"t.{_q(ent.key[0])} IS NULL"
         exprs: list[tuple[str, str]] = []  # (prefix, SQL value)
@@ -541,13 +543,18 @@ class SQLiteStore(BaseStore):
             exprs += [(target + ":", v) for v in values for target in targets]
         if not exprs:
             return
+        vals = list(dict.fromkeys(v for _, v in exprs))  # org_id: one value, two targets
         order = ", ".join(f"s.{_q(k)}" for k in ent.key)
-        cols = ", ".join(f'{v} AS "v{i}"' for i, (_, v) in enumerate(exprs))
-        parts = " UNION ALL ".join(f'SELECT ? || "v{i}", "seq" FROM "_numbered" WHERE "v{i}" IS NOT NULL'
-                                   for i in range(len(exprs)))
-        c.execute(f'WITH "_numbered" AS MATERIALIZED (SELECT row_number() OVER (ORDER BY {order}) + ? AS "seq", '
-                  f'{cols} FROM {source}) INSERT INTO temp.{REFS} ("ref", "seq") {parts}',
-                  (after_seq, *(prefix for prefix, _ in exprs)))
+        c.execute(f"DROP TABLE IF EXISTS temp.{NUMBERED}")
+        c.execute(f'CREATE TEMP TABLE {NUMBERED} ("seq" INTEGER PRIMARY KEY, '
+                  + ", ".join(f'"v{i}"' for i in range(len(vals))) + ")")
+        c.execute(f'INSERT INTO temp.{NUMBERED} (' + ", ".join(f'"v{i}"' for i in range(len(vals))) + ") "
+                  f"SELECT {', '.join(vals)} FROM {source} ORDER BY {order}")
+        parts = " UNION ALL ".join(f'SELECT ? || "v{vals.index(v)}", "seq" + ? FROM temp.{NUMBERED} '
+                                   f'WHERE "v{vals.index(v)}" IS NOT NULL' for _, v in exprs)
+        c.execute(f'INSERT INTO temp.{REFS} ("ref", "seq") {parts}',
+                  [x for prefix, _ in exprs for x in (prefix, after_seq)])
+        c.execute(f"DROP TABLE temp.{NUMBERED}")
 
     @staticmethod
     def _audit_refs(c: sqlite3.Connection, name: str, after_seq: int, others: Sequence[str]) -> None:
