@@ -260,8 +260,10 @@ class VisitSettings:
 class MapSettings:
     """Relationship maps (kamgraph.report.relmap): how big a map is drawn, and how."""
 
-    max_nodes: int = 300  # above this many people a map is not drawn: the user filters first
-    physics_max_nodes: int = 60  # above this the precomputed layout is fixed (physics off)
+    # Ignored since the org-chart map (issue 14): it draws any size by folding branches
+    # outside the focus, with fixed positions. Kept so kamgraph.toml files that set them load.
+    max_nodes: int = 300
+    physics_max_nodes: int = 60
     height_px: int = 620  # height of the map canvas
 
 
