@@ -623,6 +623,128 @@ def test_mentions_and_redaction_cover_the_audit_trail(store, portfolio):
     assert "Bob said [erased] decides" in notes and not any("ANN" in n for n in notes if n)
 
 
+NINE = {"id": "A9", "name": "Nine", "industry": "Glass", "region": "North", "city": "Harbin", "country": "CN",
+        "tier": "silver", "problem": False, "owner_id": "u1", "revenue": 2_500_000.0, "gross_margin": 0.25,
+        "collection_rate": 0.9, "on_time_payment": 0.8, "growth": -0.05, "industry_influence": 2,
+        "strategic_fit": 3}
+
+
+def test_an_insert_two_updates_and_a_delete_read_back_as_written(store, portfolio):
+    """Insert entries store no values (the store rebuilds them on read): the trail of a row
+    inserted, changed twice and deleted reads exactly as it was written, all columns or some."""
+    store.write(portfolio)
+    store.write({"accounts": pd.DataFrame([NINE])}, actor="ann", source="import")
+    store.write({"accounts": pd.DataFrame([{"id": "A9", "name": "Nine Glass", "owner_id": "u2"}])}, actor="bob")
+    store.write({"accounts": pd.DataFrame([{"id": "A9", "name": "Nine Glass", "problem": True, "revenue": 3e6,
+                                            "tier": None}])}, actor="bob")
+    # a new row with some columns only: its insert holds those columns
+    store.write({"interactions": pd.DataFrame([{"id": "i9", "date": "2026-04-01", "kind": "call",
+                                                "account_id": "A9", "notes": "first call"}])})
+    store.write({"interactions": pd.DataFrame([{"id": "i9", "date": "2026-04-01", "kind": "visit",
+                                                "subject": "plant tour"}])})
+    assert store.delete("accounts", pd.DataFrame([{"id": "A9"}]), actor="cy", source="cli") == 1
+    store.delete("interactions", pd.DataFrame([{"id": "i9"}]))
+    last = dict(NINE, name="Nine Glass", owner_id="u2", problem=True, revenue=3e6, tier=None)
+    trail = store.audit(account_id="A9")
+    got = [(a, e, k, b, af) for a, e, k, b, af in
+           zip(trail["action"], trail["entity"], trail["key"], trail["before"], trail["after"])]
+    assert got == [
+        ("insert", "accounts", {"id": "A9"}, None, NINE),
+        ("update", "accounts", {"id": "A9"}, {"name": "Nine", "owner_id": "u1"}, {"name": "Nine Glass",
+                                                                                  "owner_id": "u2"}),
+        ("update", "accounts", {"id": "A9"}, {"tier": "silver", "problem": False, "revenue": 2_500_000.0},
+         {"tier": None, "problem": True, "revenue": 3e6}),
+        ("insert", "interactions", {"id": "i9"}, None, {"id": "i9", "date": "2026-04-01", "kind": "call",
+                                                        "account_id": "A9", "notes": "first call"}),
+        ("update", "interactions", {"id": "i9"}, {"kind": "call", "subject": None},
+         {"kind": "visit", "subject": "plant tour"}),
+        ("delete", "accounts", {"id": "A9"}, last, None),
+        ("update", "interactions", {"id": "i9"}, {"account_id": "A9"}, {"account_id": None}),
+        ("delete", "interactions", {"id": "i9"}, {"id": "i9", "date": "2026-04-01", "kind": "visit",
+                                                  "account_id": None, "opportunity_id": None,
+                                                  "subject": "plant tour", "notes": "first call"}, None),
+    ]
+    assert list(trail["actor"][:3]) == ["ann", "bob", "bob"] and trail["source"].iloc[5] == "cli"
+    assert type(trail["after"].iloc[0]["problem"]) is bool and type(trail["after"].iloc[0]["strategic_fit"]) is int
+    # the same entries in the whole trail and per person (u1 owned it first, u2 then)
+    assert_frame_equal(store.audit().iloc[-8:].reset_index(drop=True), trail)
+    assert [a for a, e in zip(store.audit("u1")["action"], store.audit("u1")["entity"]) if e == "accounts"][-2:] == [
+        "insert", "update"]
+
+
+def test_an_erasure_keeps_the_other_inserts_readable(store, portfolio):
+    """An erasure changes rows without entries (an owner emptied, an interaction without
+    attendees deleted) and deletes the entries naming the person: the inserts that stay read
+    as they were written."""
+    store.write(portfolio)
+    store.write({"accounts": pd.DataFrame([dict(NINE, owner_id="u2")])})
+    store.write({"accounts": pd.DataFrame([{"id": "A9", "name": "Nine", "owner_id": "x1"}])})  # names x1
+    store.write({"interactions": pd.DataFrame([{"id": "i8", "date": "2026-05-01", "kind": "meal",
+                                                "notes": "dinner"}]),
+                 "attendance": pd.DataFrame([{"interaction_id": "i8", "person_id": "x1"}])})
+    store.write({"interactions": pd.DataFrame([{"id": "i8", "date": "2026-05-01", "kind": "meal",
+                                                "notes": "long dinner"}])})
+    store.erase_person("x1")
+    nine = store.audit(account_id="A9")
+    assert [(a, b, af) for a, b, af in zip(nine["action"], nine["before"], nine["after"])] == [
+        ("insert", None, dict(NINE, owner_id="u2"))]  # the owner change named x1: gone with x1
+    assert store.read("accounts", "id", ["A9"])["owner_id"].isna().all()
+    i8 = store.audit()
+    i8 = i8[i8["key"] == {"id": "i8"}]
+    assert [(a, b, af) for a, b, af in zip(i8["action"], i8["before"], i8["after"])] == [
+        ("insert", None, {"id": "i8", "date": "2026-05-01", "kind": "meal", "notes": "dinner"}),
+        ("update", {"notes": "dinner"}, {"notes": "long dinner"})]
+    assert store.read("interactions", "id", ["i8"]).empty
+    assert person_traces(store, "x1") == [] and person_traces(store, "Zhang") == []
+
+
+def _legacy_trail(store) -> None:
+    """Person p9 with two entries as the first audit trail wrote them (an insert's ``after``
+    in full), written around the store's code: raw SQL, or the registry's statements."""
+    entries = [("2026-01-01T00:00:00+00:00", "ann", "old.xlsx", "insert", "people", '{"id": "p9"}', None,
+                '{"id": "p9", "name": "Wu", "side": "customer", "notes": "met at the fair"}'),
+               ("2026-01-02T00:00:00+00:00", "bob", "edit: person", "update", "people", '{"id": "p9"}',
+                '{"name": "Wu"}', '{"name": "Wu Fang"}')]
+    if isinstance(store, SQLiteStore):
+        import sqlite3
+
+        store.init()
+        conn = sqlite3.connect(store.path)
+        with conn:
+            conn.execute('INSERT INTO "people" ("id", "name", "side", "notes") VALUES (?, ?, ?, ?)',
+                         ("p9", "Wu Fang", "customer", "met at the fair"))
+            conn.executemany('INSERT INTO "audit" ("at", "actor", "source", "action", "entity", "key", "before", '
+                             '"after") VALUES (?, ?, ?, ?, ?, ?, ?, ?)', entries)
+            conn.executemany('INSERT INTO "audit_ref" ("ref", "seq") VALUES (?, ?)', [("people:p9", 1),
+                                                                                      ("people:p9", 2)])
+        conn.close()
+    else:
+        store.run_statement("upsert_people", {"rows": [{"id": "p9", "props": {
+            "name": "Wu Fang", "side": "customer", "notes": "met at the fair"}}]}, write=True)
+        store.run_statement("audit_reserve_seq", {"n": 2}, write=True)
+        fields = ("at", "actor", "source", "action", "entity", "key", "before", "after")
+        store.run_statement("audit_append", {"entries": [
+            {**dict(zip(fields, e)), "seq": i + 1, "refs": ["people:p9"]} for i, e in enumerate(entries)]}, write=True)
+
+
+def test_a_trail_in_the_first_format_still_reads(store):
+    _legacy_trail(store)
+    store.write({"people": pd.DataFrame([{"id": "p9", "name": "Wu Fang", "side": "customer", "title": "Buyer"}])},
+                actor="cy")
+    trail = store.audit("p9")
+    assert [(s, a, b, af) for s, a, b, af in zip(trail["seq"], trail["action"], trail["before"], trail["after"])] == [
+        (1, "insert", None, {"id": "p9", "name": "Wu", "side": "customer", "notes": "met at the fair"}),
+        (2, "update", {"name": "Wu"}, {"name": "Wu Fang"}),
+        (3, "update", {"title": None}, {"title": "Buyer"})]
+    assert list(trail["actor"]) == ["ann", "bob", "cy"]
+    assert store.mentions("the fair")[["entity", "key", "column"]].values.tolist() == [
+        ["people", "p9", "notes"], ["audit", "1", "people.notes after"]]
+    assert store.redact_mentions("the fair") == 2
+    assert store.audit("p9").iloc[0]["after"]["notes"] == "met at [erased]"
+    store.erase_person("p9")
+    assert store.audit("p9").empty and person_traces(store, "p9") == []
+
+
 @pytest.mark.bolt
 def test_sqlite_and_neo4j_record_the_same_audit_trail(sqlite_store, neo4j_store, portfolio):
     for s in (sqlite_store, neo4j_store):
