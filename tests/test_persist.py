@@ -73,6 +73,7 @@ def fresh_process_caches() -> None:
     """Forget what this process holds in memory, as a new process (or a restart) would."""
     from kamgraph.ui import context
 
+    assert P.flush(timeout=120)  # what this "process" wrote in the background is on disk
     context._MEMORY.clear()
     context._snapshot.clear()
     context._persisted.clear()
@@ -99,6 +100,7 @@ def _isolated_memory():
 
 
 def cache_files(db: Path) -> list[Path]:
+    assert P.flush(timeout=120)
     return sorted(p for p in (db.parent / (db.name + ".cache")).rglob("*.kgpa"))
 
 
@@ -155,6 +157,7 @@ def test_a_new_data_version_other_settings_or_another_date_compute_again(db, tmp
     assert after.data_version != ctx.data_version
     out = after.compute(counted, as_of=ctx.as_of_text)
     assert len(CALLS) == 6 and "A-NEW" in set(out["id"])
+    assert P.flush(timeout=120)
     folders = [p.name for p in (db.parent / (db.name + ".cache")).iterdir() if p.is_dir()]
     assert folders == [after.persisted.token], f"older versions not pruned: {folders}"
 
@@ -162,13 +165,14 @@ def test_a_new_data_version_other_settings_or_another_date_compute_again(db, tmp
 def test_a_corrupt_cache_file_is_computed_again_without_an_error(db):
     ctx = page_context(db)
     first = ctx.compute(counted, as_of=ctx.as_of_text)
-    (path,) = cache_files(db)
+    (path,) = [p for p in cache_files(db) if ".counted-" in p.name]
     for damage in (b"", b"KGPA1\ngarbage", path.read_bytes()[:-20], b"\x80\x04pickle? no"):
         path.write_bytes(damage)
         fresh_process_caches()
         again = page_context(db)
         out = again.compute(counted, as_of=again.as_of_text)
         assert P.same(first, out)
+        assert P.flush(timeout=120)
     assert len(CALLS) == 5  # once, then once per damaged file
     assert P.loads(path.read_bytes()) is not None  # the last computation wrote a good file again
 
@@ -183,7 +187,7 @@ def test_a_result_that_does_not_read_back_identical_stays_in_memory_only(db):
     ctx.compute(listy)
     assert CALLS == ["listy"]
     assert not cache_files(db)
-    assert ctx.persisted.skipped == 1
+    assert ctx.persisted.skipped >= 1
 
 
 def test_what_a_page_derives_per_data_version_is_built_once_then_read_from_disk(db):
@@ -274,6 +278,7 @@ def test_pruning_keeps_only_the_current_version(tmp_path):
 def test_the_cache_folder_is_the_users_alone(db, tmp_path):
     ctx = page_context(db)
     ctx.compute(counted, as_of=ctx.as_of_text)
+    assert P.flush(timeout=120)
     root = db.parent / (db.name + ".cache")
     assert stat.S_IMODE(root.stat().st_mode) == 0o700
     assert stat.S_IMODE(ctx.persisted.folder.stat().st_mode) == 0o700

@@ -45,6 +45,7 @@ True
 
 from __future__ import annotations
 
+import atexit
 import dataclasses
 import hashlib
 import io
@@ -66,7 +67,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["MISS", "PersistedAnalyses", "Unpersistable", "cache_dir_for", "code_version", "digest",
+__all__ = ["MISS", "PersistedAnalyses", "Unpersistable", "cache_dir_for", "code_version", "digest", "flush",
            "store_token"]
 
 log = logging.getLogger(__name__)
@@ -626,6 +627,11 @@ class PersistedAnalyses:
         self.writes += 1
         return True
 
+    def put_later(self, name: str, key: Any, value: Any) -> None:
+        """:meth:`put` in this process's writer thread: the caller (a page) does not wait for
+        the encoding, the check and the disk. :func:`flush` waits for every pending write."""
+        _WRITER.submit(self, name, key, value)
+
     def _prepare(self) -> bool:
         """The version folder exists (0700); the first time in this process, older versions pruned."""
         with self._lock:
@@ -655,3 +661,51 @@ class PersistedAnalyses:
         except OSError:
             pass
         return removed
+
+
+class _Writer:
+    """One daemon thread per process writing :meth:`PersistedAnalyses.put_later` results in order."""
+
+    def __init__(self) -> None:
+        self._queue: list = []
+        self._cond = threading.Condition()
+        self._thread: threading.Thread | None = None
+        self._busy = False
+
+    def submit(self, target: PersistedAnalyses, name: str, key: Any, value: Any) -> None:
+        with self._cond:
+            self._queue.append((target, name, key, value))
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="kamgraph-persist", daemon=True)
+                self._thread.start()
+            self._cond.notify_all()
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                while not self._queue:
+                    self._busy = False
+                    self._cond.notify_all()
+                    if not self._cond.wait(timeout=60):
+                        self._thread = None
+                        return
+                target, name, key, value = self._queue.pop(0)
+                self._busy = True
+            try:
+                target.put(name, key, value)
+            except Exception:
+                log.exception("persisting %s failed", name)
+
+    def flush(self, timeout: float | None = None) -> bool:
+        """Wait until every submitted write is done; False on timeout."""
+        with self._cond:
+            return self._cond.wait_for(lambda: not self._queue and not self._busy, timeout=timeout)
+
+
+_WRITER = _Writer()
+atexit.register(_WRITER.flush, 60)  # a process that ends (a report run, a test) leaves its results written
+
+
+def flush(timeout: float | None = None) -> bool:
+    """Wait for this process's pending :meth:`~PersistedAnalyses.put_later` writes (tests, benchmarks)."""
+    return _WRITER.flush(timeout)

@@ -94,8 +94,10 @@ class _LazyFrames(Mapping):
     ``store.read(entity)`` per entity), so a page that only needs the account list never reads
     the 5M attendance rows. A store with its own ``snapshot`` is read whole on first use."""
 
-    def __init__(self, store) -> None:
+    def __init__(self, store, url: str, version: int) -> None:
         self._store = store
+        self._url = url
+        self._version = version
         self._frames: dict[str, pd.DataFrame] = {}
         self._whole: Snapshot | None = None
         self._lock = threading.Lock()
@@ -109,7 +111,7 @@ class _LazyFrames(Mapping):
                 if self._per_entity:
                     if name not in ENTITIES:
                         raise KeyError(name)
-                    self._frames[name] = self._store.read(name)
+                    self._frames[name] = _read(self._url, name, self._version)
                 else:
                     if self._whole is None:
                         self._whole = self._store.snapshot(None)
@@ -136,7 +138,7 @@ class _LazyFrames(Mapping):
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _snapshot(url: str, scope: tuple[str, ...] | None, version: int, _store) -> Snapshot:
     if scope is None:  # read entity by entity, on first use
-        return Snapshot(_LazyFrames(_store), None, version, _store.url, _store.history_from())
+        return Snapshot(_LazyFrames(_store, url, version), None, version, _store.url, _store.history_from())
     return _store.snapshot(list(scope))
 
 
@@ -268,13 +270,16 @@ def _through_disk(persisted: PersistedAnalyses | None, name: str, key: Any, buil
     if value is MISS:
         value = build()
         if persisted is not None:
-            persisted.put(name, key, value)
+            persisted.put_later(name, key, value)
     return value
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_resource(show_spinner=False, max_entries=64)
 def _read(url: str, entity: str, version: int) -> pd.DataFrame:
-    store = _open_store(url)  # a Parquet file reads faster than the store's rows
+    """Every row of an entity, once per data version and process, shared by :meth:`PageContext.read`
+    and the whole portfolio's snapshot (handed out as shallow copies); a Parquet file persisted
+    beside the store reads faster than the store's rows."""
+    store = _open_store(url)
     return _through_disk(_persisted(url, version, store), f"kamgraph.store.read.{entity}",
                          (code_version(type(store).__module__),), lambda: store.read(entity))
 
@@ -341,7 +346,7 @@ class PageContext:
 
     def read(self, entity: str) -> pd.DataFrame:
         """Every row of one entity (e.g. the account list), read once per data version."""
-        return _read(self.store_url, entity, self.data_version)
+        return _read(self.store_url, entity, self.data_version).copy(deep=False)
 
     @property
     def history_from(self) -> pd.Timestamp | None:
@@ -392,7 +397,7 @@ class PageContext:
                     if value is MISS:
                         value = self._compute(fn, key, with_settings, args, kwargs)
                         if persisted is not None:
-                            persisted.put(name, call, value)
+                            persisted.put_later(name, call, value)
                     _MEMORY.put(mem_key, value)
             if key is None:
                 _remember(fn, with_settings, args, kwargs)
