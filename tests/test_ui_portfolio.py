@@ -146,12 +146,14 @@ def test_every_gap_row_links_to_its_account_and_contact(app_env):
     assert first["suggested action"].startswith("Chen Hao 陈昊 should build a relationship with Zhou Jianguo")
 
 
-def test_a_row_link_opens_that_account(app_env):
+def test_a_gap_row_link_opens_that_account_and_contact(app_env):
     at = open_page()
-    url = table_with(at, "open", "gap", "who")["open"].iloc[0]
+    gaps = table_with(at, "open", "gap", "who")
+    url = gaps.loc[gaps["open"].str.contains("contact="), "open"].iloc[0]
     _, query = link_query(url)
     account_page = open_page("account", query)
     assert account_page.selectbox(key="acc_account").value == query["account"]
+    assert account_page.selectbox(key=f"acc_person_{query['account']}").value == query["contact"]
 
 
 def test_the_heatmap_labels_every_role_and_account(app_env):
