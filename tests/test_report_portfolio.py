@@ -190,6 +190,10 @@ def test_excel_sheets_match_the_tables(files, report):
 
 def test_excel_is_for_people_headers_names_formats_filters(files, report):
     wb = openpyxl.load_workbook(files["xlsx"])
+    # no bare float anywhere (a 0.0173855657527513 shows as 0.02, 1.7% or 236,000,000 CNY)
+    unformatted = [(ws.title, c.coordinate) for ws in wb.worksheets for row in ws.iter_rows() for c in row
+                   if isinstance(c.value, float) and c.number_format == "General"]
+    assert unformatted == []
     for name in list(SHEETS)[2:]:  # every data sheet: the scope, then a header in words, filtered and frozen
         ws = wb[name]
         scope, header, rows = _sheet(wb, name)

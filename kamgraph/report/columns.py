@@ -211,7 +211,7 @@ CATALOGUE: Mapping[str, tuple[Col, ...]] = {
         Col("after", "After", "label", "trend label or assessed value after"),
         Col("strength_before", "Strength before", "num2", "relationship strength at the start of the period"),
         Col("strength_after", "Strength after", "num2", "relationship strength at the end"),
-        Col("delta", "Change", "signed2", "strength (or attitude score, influence) after minus before"),
+        Col("delta", "Difference", "signed2", "strength (or attitude score, influence) after minus before"),
         Col("assessed_by", "Assessed by", "person", "who made the assessment"),
     ),
     "strength_trend": (
@@ -334,6 +334,8 @@ def readable(table: str, df: pd.DataFrame, names: Mapping | pd.Series,
             continue
         s = df[c.name]
         header = c.header or _humanize(c.name)
+        if header in data:  # two columns with one header: keep both, apart
+            header = f"{header} ({c.name})"
         kind = c.kind
         if kind == "person":
             s = _name_id(s, names)
@@ -358,8 +360,6 @@ def readable(table: str, df: pd.DataFrame, names: Mapping | pd.Series,
             formats[header] = FORMATS["num2"]
         if kind == "wrap":
             wrap.append(header)
-        if header in data:  # two columns with one header: keep both, apart
-            header = f"{header} ({c.name})"
         data[header] = s.reset_index(drop=True)
         cols.append(c._replace(header=header))
     frame = pd.DataFrame(data) if data else pd.DataFrame(index=range(len(df)))
