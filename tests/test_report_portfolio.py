@@ -449,3 +449,12 @@ def test_every_output_of_a_scoped_report_holds_only_its_accounts_and_says_so(sna
     text = "".join(page.text)
     assert "Scope: East China, gold and diamond accounts: 2 of 12 accounts" in text
     assert "Hangzhou Tianmu" in text and "Bayern" not in text and "Shenzhen" not in text
+
+
+def test_an_accounts_own_currency_wins_and_a_bad_code_is_never_a_format():
+    from kamgraph.report.currency import account_currencies, money_format
+
+    acc = pd.DataFrame({"id": ["A", "B", "C", "D"], "country": ["CN", "US", "XX", "DE"],
+                        "currency": ["usd", None, None, '"=1+1"']})
+    assert account_currencies(acc).tolist() == ["USD", "USD", None, "EUR"]  # a bad code falls back to the country
+    assert money_format(None) == "#,##0" and money_format('"=1"') == "#,##0"
