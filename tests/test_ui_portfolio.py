@@ -259,3 +259,37 @@ def test_what_changed_for_one_account(app_env):
     political = table_with(at, "who", "what", "change")
     assert political[["who", "what", "change"]].values.tolist() == [
         ["Liang Xiaoqing 梁晓晴", "attitude", "supporter → skeptic (cooler)"]]
+
+
+def test_the_heatmap_pages_a_long_portfolio_and_names_every_account_of_a_page(monkeypatch, tmp_path):
+    """30 accounts, one decision-maker each: two pages of 25 and 5, every account named once."""
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    ids = [f"B-{i:02d}" for i in range(1, 31)]
+    pd.DataFrame({"id": ids, "name": [f"Account number {i}" for i in range(1, 31)], "region": "East",
+                  "country": "CN", "revenue": [float(1000 * i) for i in range(1, 31)]}).to_csv(
+        folder / "accounts.csv", index=False)
+    pd.DataFrame({"id": [f"P-{i:02d}" for i in range(1, 31)], "name": [f"Person {i}" for i in range(1, 31)],
+                  "side": "customer", "title": "CEO"}).to_csv(folder / "people.csv", index=False)
+    pd.DataFrame({"person_id": [f"P-{i:02d}" for i in range(1, 31)], "org_id": ids, "title": "CEO"}).to_csv(
+        folder / "employment.csv", index=False)
+    pd.DataFrame({"person_id": [f"P-{i:02d}" for i in range(1, 31)], "account_id": ids, "assessed_on": "2026-01-01",
+                  "decision_role": "decision_maker", "attitude": "neutral", "influence": 5}).to_csv(
+        folder / "assessments.csv", index=False)
+    db = tmp_path / "k.db"
+    with open_store(f"sqlite:///{db}") as store:
+        import_path(folder, store)
+    monkeypatch.setenv("KAMGRAPH_STORE", f"sqlite:///{db}")
+    monkeypatch.setenv("KAMGRAPH_AS_OF", "2026-06-30")
+    monkeypatch.delenv("KAMGRAPH_CONFIG", raising=False)
+    at = open_page()
+
+    def named() -> list[str]:
+        chart = next(c for c in at.get("vega_lite_chart") if "role" in str(c.proto.spec))
+        return json.loads(chart.proto.spec)["layer"][0]["encoding"]["y"]["scale"]["domain"]
+
+    first = named()
+    assert len(first) == 25
+    at.number_input(key="pf_heat_page").set_value(2).run()
+    second = named()
+    assert len(second) == 5 and sorted(first + second) == sorted(f"Account number {i}" for i in range(1, 31))
