@@ -255,6 +255,10 @@ def test_what_changed_lists_the_political_changes_first_and_never_none(app_env):
 def test_what_changed_for_one_account(app_env):
     at = open_page("trends")
     at.selectbox(key="tr_account").set_value("A-03").run()
+    # three months back (the default) is after her turn: the page says when the latest one was
+    latest = next(plain(c.value) for c in at.caption if "No role, attitude or influence changed" in c.value)
+    assert "The latest earlier one: 2026-06-18, Liang Xiaoqing 梁晓晴 at Shenzhen Pengcheng Electronics" in latest
+    assert latest.endswith("attitude supporter → skeptic. Widen the window to list it.")
     at.select_slider(key="tr_window").set_value(6).run()
     political = table_with(at, "who", "what", "change")
     assert political[["who", "what", "change"]].values.tolist() == [

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from kamgraph.analysis.people import internal_ids, person_labels, person_names
-from kamgraph.analysis.trends import monthly_series, relationship_changes, trends
+from kamgraph.analysis.trends import assessment_changes, monthly_series, relationship_changes, trends
 from kamgraph.ui.charts import strength_lines
 from kamgraph.ui.context import PageContext
 from kamgraph.ui.explain import explain_empty
@@ -125,6 +125,26 @@ def _lists(rows: pd.DataFrame, mode: str) -> None:
     st.caption(f"{len(rows)} relationships · {len(warming)} warming · {len(cooling)} cooling or dormant")
 
 
+def _latest_political(ctx: PageContext, which: tuple[str, object], start: str, everywhere: bool) -> str:
+    """" The latest before: <date>, <who> at <account>: attitude supporter → neutral." (or "")."""
+    earlier = ctx.compute(assessment_changes, "1900-01-01", start, with_settings=False)
+    kind, value = which
+    if not everywhere:
+        if kind == "account":
+            earlier = earlier[earlier["account_id"] == value]
+        else:
+            ids = set(value) if kind == "pair" else {value}
+            earlier = earlier[earlier["person_id"].isin(ids)]
+    if earlier.empty:
+        return ""
+    last = earlier.sort_values("date", kind="mergesort").iloc[-1]
+    accounts = ctx.read("accounts").set_index("id")["name"]
+    who = ctx.compute(person_names, with_settings=False).get(last["person_id"], last["person_id"])
+    return (f" The latest earlier one: {pd.Timestamp(last['date']):%Y-%m-%d}, {md(who)} at "
+            f"{md(accounts.get(last['account_id'], last['account_id']))}: {POLITICAL_WHAT.get(last['kind'], '')} "
+            f"{md(nice(last['before']))} → {md(nice(last['after']))}. Widen the window to list it.")
+
+
 #: what an assessment change is about, in words
 POLITICAL_WHAT = {"decision_role": "role", "attitude": "attitude", "influence": "influence"}
 
@@ -161,9 +181,20 @@ def political_view(changes: pd.DataFrame, account_names: dict) -> pd.DataFrame:
     })
 
 
-def strength_view(changes: pd.DataFrame) -> pd.DataFrame:
-    """Relationship changes for people: the biggest moves first, "—" where a trend was unknown."""
+def strength_view(changes: pd.DataFrame, account_names: dict | None = None) -> pd.DataFrame:
+    """Relationship changes for people: the biggest moves first, "—" where a trend was unknown,
+    account names for ids.
+
+    >>> ch = pd.DataFrame({"person_name": ["Ann"], "other_name": ["Bo"], "strength_before": [0.0],
+    ...                    "strength_after": [0.6], "delta": [0.6], "before": [None], "after": ["new"],
+    ...                    "account_id": ["A-05,A-06"]})
+    >>> strength_view(ch, {"A-05": "Straits"}).iloc[0][["trend", "accounts"]].tolist()
+    ['— → new', 'Straits, A-06']
+    """
     rows = changes.reindex(changes["delta"].abs().sort_values(ascending=False, kind="mergesort").index)
+    names = account_names or {}
+    accounts = rows["account_id"].map(
+        lambda a: ", ".join(names.get(i, i) for i in str(a).split(",") if i) if isinstance(a, str) and a else None)
     return pd.DataFrame({
         "our person": rows["person_name"].map(nice).to_numpy(),
         "contact": rows["other_name"].map(nice).to_numpy(),
@@ -171,7 +202,7 @@ def strength_view(changes: pd.DataFrame) -> pd.DataFrame:
         "strength after": rows["strength_after"].astype(float).to_numpy(),
         "change": rows["delta"].astype(float).to_numpy(),
         "trend": (rows["before"].map(nice) + " → " + rows["after"].map(nice)).to_numpy(),
-        "accounts": rows["account_id"].map(nice).to_numpy(),
+        "accounts": accounts.map(nice).to_numpy(),
     })
 
 
@@ -212,13 +243,14 @@ def _changes(ctx: PageContext, which: tuple[str, object]) -> None:
                      column_config={"date": st.column_config.DateColumn(format="YYYY-MM-DD"),
                                     "change": st.column_config.TextColumn(width="medium")})
     else:
-        st.caption("No role, attitude or influence changed in this period.")
+        st.caption("No role, attitude or influence changed in this period." + _latest_political(ctx, which, start,
+                                                                                                 everywhere))
 
     st.markdown(f"##### Strength changes ({len(strength)})")
     st.caption(f"Relationships whose strength moved by at least {ctx.settings.trend.change_min_delta:.2f} or whose "
                f"trend changed {period} (strength now against then; the biggest moves first).")
     if len(strength):
-        st.dataframe(strength_view(strength), hide_index=True, width="stretch", placeholder="—", key="tr_strength",
+        st.dataframe(strength_view(strength, account_names), hide_index=True, width="stretch", placeholder="—", key="tr_strength",
                      column_config={"strength before": st.column_config.NumberColumn(format="%.2f"),
                                     "strength after": st.column_config.NumberColumn(format="%.2f"),
                                     "change": st.column_config.NumberColumn(format="%+.2f")})
