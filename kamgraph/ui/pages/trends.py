@@ -10,7 +10,12 @@ import pandas as pd
 import streamlit as st
 
 from kamgraph.analysis.people import internal_ids, person_labels, person_names
-from kamgraph.analysis.trends import assessment_changes, monthly_series, relationship_changes, trends
+from kamgraph.analysis.trends import (
+    assessment_changes,
+    monthly_series,
+    relationship_changes,
+    trends,
+)
 from kamgraph.ui.charts import strength_lines
 from kamgraph.ui.context import PageContext
 from kamgraph.ui.explain import explain_empty
