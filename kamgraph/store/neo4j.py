@@ -145,15 +145,18 @@ class _Plan:
         return out
 
 
+_FULL = object()
+
+
 def _entry(who: tuple, action: str, entity: str, key: dict, before: dict | None, after: dict | None,
-           supplied: Sequence[str] | None = None) -> dict:
+           stored_after=_FULL) -> dict:
     """One audit entry's parameter map (seq is added inside the transaction). An insert
-    (``supplied``: the columns the write supplied) stores no values, only which columns
-    (:func:`~kamgraph.store.base.insert_columns_marker`); its refs still come from ``after``."""
+    stores no values, only which columns were supplied (``stored_after``:
+    :func:`~kamgraph.store.base.insert_columns_marker`); its refs still come from ``after``."""
     at, actor, source = who
-    stored = insert_columns_marker(entity, supplied) if supplied is not None else audit_json(after)
     return {"at": at, "actor": actor, "source": source, "action": action, "entity": entity,
-            "key": audit_json(key), "before": audit_json(before), "after": stored,
+            "key": audit_json(key), "before": audit_json(before),
+            "after": audit_json(after) if stored_after is _FULL else stored_after,
             "refs": audit_refs(entity, key, before, after)}
 
 
@@ -450,12 +453,13 @@ class Neo4jStore(BaseStore):
         key = list(ent.key)
         others = [c for c in present if c not in ent.key]
         stored = self._stored(entity, [r[key[0]] for r in records])
+        marker = insert_columns_marker(entity, present)  # what an insert entry stores as after
         changed, audit = [], []
         for r in sorted(records, key=lambda r: tuple(r[k] for k in key)):
             k = {c: r[c] for c in key}
             old = stored.get(tuple(k.values()))
             if old is None:
-                audit.append(_entry(who, "insert", entity, k, None, r, present))
+                audit.append(_entry(who, "insert", entity, k, None, r, marker))
             else:
                 diff = [c for c in others if old[c] != r[c]]
                 if not diff:
