@@ -494,6 +494,13 @@ def _same_column(a: pd.Series, b: pd.Series) -> bool:
     if str(a.dtype) != str(b.dtype):
         return False
     if a.dtype == object:
+        kind = pd.api.types.infer_dtype(a, skipna=True)
+        if kind in ("string", "empty") and kind == pd.api.types.infer_dtype(b, skipna=True):
+            # all strings (a C loop): the same values and the same missing markers
+            na, nb = a.isna().to_numpy(), b.isna().to_numpy()
+            if not (na == nb).all() or not a[~na].equals(b[~nb]):
+                return False
+            return all(type(x) is type(y) for x, y in zip(a[na], b[nb]))
         ta, tb = a.map(type), b.map(type)
         if not ta.equals(tb):
             return False
