@@ -191,6 +191,10 @@ class TierSettings:
     problem_margin: float = 0.0  # gross margin below this => problem
     problem_collection: float = 0.8  # collection rate below this => problem
     pareto_share: float = 0.2  # "top 20% of accounts"
+    # the portfolio's reporting currency (ISO 4217, e.g. "CNY") when the data records every
+    # account's revenue and opportunity amounts in one currency; empty: each account's
+    # country's currency (CN -> CNY, DE -> EUR; kamgraph.analysis.money), else none
+    currency: str = ""
     weights: Mapping[str, float] = field(  # tier weight for visit priorities
         default_factory=lambda: _frozen({"diamond": 4.0, "gold": 3.0, "silver": 2.0, "standard": 1.0})
     )
@@ -245,9 +249,6 @@ class VisitSettings:
     # executive two working days for everything else; a trip of more contacts continues the
     # next week
     week_cap: int = 3
-    # the currency opportunity amounts are recorded in (e.g. "CNY"); empty: not stated, and
-    # briefings show the bare amount. The import format has no currency column yet.
-    currency: str = ""
     briefing_meetings: int = 3  # the briefing lists this many of the contact's latest meetings
     # gap kinds (kamgraph.analysis.gaps) that make a contact worth an executive visit
     gap_kinds: tuple[str, ...] = ("uncovered_decision_maker", "no_peer_coverage", "cooling_key_relationship",

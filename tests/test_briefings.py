@@ -138,7 +138,7 @@ def rich():
             {"id": "i5", "date": "2026-04-01", "kind": "email", "subject": "Minutes", "attendees": ["k1", "c1"]},
         ],
     )
-    settings = Settings(as_of="2026-06-30").replace(visits={"currency": "CNY"})
+    settings = Settings(as_of="2026-06-30").replace(tiers={"currency": "CNY"})
     plan = plan_visits(snap, settings, executives=["u1"])
     return plan, {b["contact_id"]: b for b in plan.briefings}
 
@@ -218,7 +218,7 @@ def sample():
         df = pd.read_csv(SAMPLE / f"{name}.csv", dtype=str, keep_default_na=False, encoding="utf-8")
         frames[name] = normalize_frame(name, df.astype(object).where(df != "", None))
     snap = Snapshot(frames)
-    settings = Settings.load(SAMPLE / "kamgraph.toml").replace(visits={"currency": "CNY"})
+    settings = Settings.load(SAMPLE / "kamgraph.toml").replace(tiers={"currency": "CNY"})
     return snap, settings, plan_visits(snap, settings)
 
 

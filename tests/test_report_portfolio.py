@@ -211,8 +211,9 @@ def test_excel_is_for_people_headers_names_formats_filters(files, report):
         return ws.cell(row=row_of[account], column=col[column])
 
     assert cell("A-01", "Revenue").value == 236_000_000 and cell("A-01", "Revenue").number_format == '#,##0 "CNY"'
-    assert cell("A-02", "Revenue").number_format == '#,##0 "EUR"' and cell("A-02", "Currency").value == "EUR"
-    assert cell("A-05", "Currency").value == "SGD" and cell("A-11", "Currency").value == "JPY"
+    # the sample records every amount in CNY ([tiers] currency), its Munich and Tokyo accounts' too
+    assert cell("A-02", "Revenue").number_format == '#,##0 "CNY"' and cell("A-02", "Currency").value == "CNY"
+    assert cell("A-05", "Currency").value == "CNY" and cell("A-11", "Currency").value == "CNY"
     assert cell("A-01", "Coverage score").number_format == "0.0%"
     assert cell("A-01", "Decision maker coverage").number_format == "0.0%"
     assert cell("A-01", "Value score").number_format == "0.00"
@@ -452,9 +453,12 @@ def test_every_output_of_a_scoped_report_holds_only_its_accounts_and_says_so(sna
 
 
 def test_an_accounts_own_currency_wins_and_a_bad_code_is_never_a_format():
-    from kamgraph.report.currency import account_currencies, money_format
+    from kamgraph.analysis.money import account_currencies, money_format
 
     acc = pd.DataFrame({"id": ["A", "B", "C", "D"], "country": ["CN", "US", "XX", "DE"],
                         "currency": ["usd", None, None, '"=1+1"']})
     assert account_currencies(acc).tolist() == ["USD", "USD", None, "EUR"]  # a bad code falls back to the country
+    # a reporting currency stands before the country's, not before the account's own
+    assert account_currencies(acc, reporting="CNY").tolist() == ["USD", "CNY", "CNY", "CNY"]
+    assert account_currencies(acc, reporting='"=1"').tolist() == ["USD", "USD", None, "EUR"]  # never a bad code
     assert money_format(None) == "#,##0" and money_format('"=1"') == "#,##0"

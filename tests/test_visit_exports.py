@@ -147,7 +147,7 @@ def load_sample() -> tuple[Snapshot, Settings]:
     for name in ENTITIES:
         df = pd.read_csv(SAMPLE / f"{name}.csv", dtype=str, keep_default_na=False, encoding="utf-8")
         frames[name] = normalize_frame(name, df.astype(object).where(df != "", None))
-    return Snapshot(frames), Settings.load(SAMPLE / "kamgraph.toml").replace(visits={"currency": "CNY"})
+    return Snapshot(frames), Settings.load(SAMPLE / "kamgraph.toml").replace(tiers={"currency": "CNY"})
 
 
 @pytest.fixture(scope="module")

@@ -76,7 +76,7 @@ Each visit has a **briefing** in plain words (:func:`briefing_text`): who the co
 why they matter (role, say in the decision, influence links and reporting lines in words,
 their standing among the account's people), where the relationship stands and how it
 moved (strength in words, its trend, the attitude history of the dated assessments), the
-account's open opportunities (amount in ``visits.currency`` when set, stage, close date),
+account's open opportunities (amount in the account's currency, :mod:`kamgraph.analysis.money`, stage, close date),
 the contact's own notes, the last ``visits.briefing_meetings`` meetings with their notes,
 who on our side knows them, who introduces the executive and what to ask them, the gaps
 the visit closes, and two or three talking points derived from those facts. Nothing in a
@@ -104,6 +104,7 @@ from kamgraph.analysis.coverage import (
 from kamgraph.analysis.dates import resolve_as_of
 from kamgraph.analysis.gaps import RULE_EXECUTIVE_VISITS, gaps
 from kamgraph.analysis.influence import influence
+from kamgraph.analysis.money import account_currencies
 from kamgraph.analysis.paths import access_paths_for
 from kamgraph.analysis.people import internal_ids, person_levels, person_names
 from kamgraph.analysis.trends import trends
@@ -880,9 +881,8 @@ def _briefings(snap: Snapshot, settings: Settings, t: pd.Timestamp, visits: pd.D
                             kind="mergesort", na_position="last")
     plays = snap.opportunity_roles
     plays = plays[plays["opportunity_id"].isin(opps["id"])].set_index(["opportunity_id", "person_id"])
-    currency = v.currency.strip()
-    if not currency and "currency" in accounts.columns:  # a per-account currency, when the data has one
-        currency = None
+    # the account's currency: its own, else the portfolio's reporting currency, else its country's
+    currency_of = pd.Series(account_currencies(accounts, settings.tiers.currency).to_numpy(), index=accounts.index)
 
     ties = snap.ties
     ties = ties[ties["person_id"].isin(ids) | ties["other_id"].isin(ids)]
@@ -960,8 +960,7 @@ def _briefings(snap: Snapshot, settings: Settings, t: pd.Timestamp, visits: pd.D
         history, attitude_text = _attitude_history(assess[(assess["person_id"] == c) & (assess["account_id"] == acc_id)])
 
         # -- open opportunities
-        cur = currency if currency is not None else (
-            accounts["currency"].get(acc_id) if isinstance(accounts["currency"].get(acc_id), str) else "")
+        cur = currency_of.get(acc_id) or ""
         opportunities = []
         for oid, oname, stage, amount, close in zip(*(opps.loc[opps["account_id"] == acc_id, k] for k in
                                                       ("id", "name", "stage", "amount", "close_date"))):

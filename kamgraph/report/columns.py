@@ -12,7 +12,7 @@ person reads:
 - codes in words (``decision_maker`` -> ``decision maker``);
 - an Excel number format per column: shares and coverage as %, strengths with two
   decimals, counts as integers, dates as dates, revenue with thousands separators and the
-  account's currency (:mod:`kamgraph.report.currency`), one format per row.
+  account's currency (:mod:`kamgraph.analysis.money`), one format per row.
 
 Columns a table has that the catalogue does not know are kept, with the underscores of
 their name turned into spaces, so nothing is ever lost on the way to a person.
@@ -32,7 +32,7 @@ from typing import Mapping, NamedTuple
 import numpy as np
 import pandas as pd
 
-from kamgraph.report.currency import money_format
+from kamgraph.analysis.money import money_format
 
 __all__ = ["Col", "CATALOGUE", "Readable", "readable", "header_of", "meaning_of", "FORMATS", "KPI_WORDS"]
 

@@ -72,6 +72,7 @@ from kamgraph.analysis.coverage import (
 )
 from kamgraph.analysis.dates import resolve_as_of
 from kamgraph.analysis.gaps import gaps as gap_table
+from kamgraph.analysis.money import account_currencies
 from kamgraph.analysis.paths import PATH_COLUMNS, access_paths_for
 from kamgraph.analysis.people import internal_ids, person_levels, person_names
 from kamgraph.analysis.tiering import account_tiers, pareto, tier_policy_table
@@ -79,7 +80,6 @@ from kamgraph.analysis.trends import monthly_series, relationship_changes, trend
 from kamgraph.errors import ConfigError
 from kamgraph.model import DecisionRole
 from kamgraph.report.columns import CATALOGUE, Readable, readable
-from kamgraph.report.currency import account_currencies
 from kamgraph.report.relmap import MapTooLarge, account_map
 from kamgraph.report.spreadsheet import (
     SheetBlock,
@@ -136,7 +136,8 @@ TIERS_NOTE = ("Tiers and value scores rank each account against the whole portfo
               "team load) is computed on this report's accounts only.")
 
 #: how revenue is shown and added up
-CURRENCY_NOTE = ("Revenue is shown in each account's currency (its own, else its country's). Totals and shares "
+CURRENCY_NOTE = ("Revenue is shown in each account's currency (its own, else the portfolio's reporting currency "
+                 "set in kamgraph.toml, else its country's). Totals and shares "
                  "add the amounts as recorded: compare them across accounts only when the data records revenue "
                  "in one currency.")
 
@@ -371,7 +372,8 @@ class CoverageReport:
 
     def _currencies(self) -> pd.Series:
         acc = self.snap.accounts.drop_duplicates("id")
-        return pd.Series(account_currencies(acc).to_numpy(), index=acc["id"].to_numpy(), dtype=object)
+        return pd.Series(account_currencies(acc, self.settings.tiers.currency).to_numpy(), index=acc["id"].to_numpy(),
+                         dtype=object)
 
     def _percent_kpis(self) -> frozenset[str]:
         kpis = self.tables["summary"]["kpi"]
@@ -588,7 +590,7 @@ def build_coverage_report(snap: Snapshot, settings: Settings, as_of=None, previo
     buying["trend"] = buying["trend"].astype(object).where(buying["trend"].notna(), None)
     buying = _sorted(buying, ["account_id", "contact_id"])
 
-    accounts_t = _accounts_table(snap, acc_cov, tiers, gaps)
+    accounts_t = _accounts_table(snap, settings, acc_cov, tiers, gaps)
     paths = _paths_table(snap, settings, t, contacts)
     changes = relationship_changes(snap, settings, prev, t)
     changes = changes[changes["account_id"].fillna("").str.split(",").map(lambda a: bool(set(a) & set(ids)))]
@@ -602,7 +604,8 @@ def build_coverage_report(snap: Snapshot, settings: Settings, as_of=None, previo
     in_scope = in_scope[in_scope["id"].isin(ids)]
     tier_table = _tier_table(settings, tiers, acc_cov, contacts, gaps, tier_policy_table(settings), ids)
     par = pareto_of(snap, settings, ids)  # the scope's revenue only
-    currency = pd.Series(account_currencies(in_scope).to_numpy(), index=in_scope["id"].to_numpy(), dtype=object)
+    currency = pd.Series(account_currencies(in_scope, settings.tiers.currency).to_numpy(), index=in_scope["id"].to_numpy(),
+                         dtype=object)
     pareto_t = par.curve.assign(in_top=par.curve["rank"] <= par.n_top, currency=par.curve["account_id"].map(currency))[
         ["rank", "account_id", "name", "revenue", "currency", "cum_account_share", "cum_revenue_share", "in_top"]]
     summary = _kpis(settings, acc_cov, contacts, gaps, buying, changes, team, par, ids)
@@ -639,7 +642,8 @@ def _about(snap: Snapshot, settings: Settings, t, prev, scope_label: str, scope:
     return pd.DataFrame(rows, columns=["item", "value", "note"])
 
 
-def _accounts_table(snap: Snapshot, acc_cov: pd.DataFrame, tiers: pd.DataFrame, gaps: pd.DataFrame) -> pd.DataFrame:
+def _accounts_table(snap: Snapshot, settings: Settings, acc_cov: pd.DataFrame, tiers: pd.DataFrame,
+                    gaps: pd.DataFrame) -> pd.DataFrame:
     acc = snap.accounts.drop_duplicates("id").set_index("id")
     t = tiers.set_index("account_id")
     out = acc_cov.rename(columns={"tier": "declared_tier"}).copy()
@@ -651,7 +655,8 @@ def _accounts_table(snap: Snapshot, acc_cov: pd.DataFrame, tiers: pd.DataFrame, 
     out.insert(6, "region", ids.map(acc["region"]).astype(object))
     out.insert(7, "city", ids.map(acc["city"]).astype(object))
     out.insert(8, "revenue", ids.map(acc["revenue"]).astype(float))
-    out.insert(9, "currency", ids.map(pd.Series(account_currencies(acc).to_numpy(), index=acc.index)).astype(object))
+    currency = pd.Series(account_currencies(acc, settings.tiers.currency).to_numpy(), index=acc.index)
+    out.insert(9, "currency", ids.map(currency).astype(object))
     out.insert(10, "country", ids.map(acc["country"]).astype(object) if "country" in acc.columns else None)
     out.insert(11, "owner_id", ids.map(acc["owner_id"]).astype(object))
     g = gaps.groupby("account_id")
