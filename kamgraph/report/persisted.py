@@ -62,12 +62,12 @@ import threading
 import time
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["MISS", "PersistedAnalyses", "Unpersistable", "cache_dir_for", "code_version", "digest", "flush",
+__all__ = ["MISS", "PersistedAnalyses", "Unpersistable", "cache_dir_for", "code_version", "computing", "digest", "flush",
            "store_token"]
 
 log = logging.getLogger(__name__)
@@ -689,6 +689,7 @@ class _Writer:
 
     def _run(self) -> None:
         while True:
+            _QUIET.wait()
             with self._cond:
                 while not self._queue:
                     self._busy = False
@@ -709,6 +710,41 @@ class _Writer:
             return self._cond.wait_for(lambda: not self._queue and not self._busy, timeout=timeout)
 
 
+class _Quiet:
+    """Computations running in this process: the writer waits until none has run for a moment,
+    so a page's analyses do not share the interpreter with encoding and checking."""
+
+    def __init__(self, settle: float = 0.3) -> None:
+        self.settle = settle
+        self._active = 0
+        self._since = 0.0
+        self._cond = threading.Condition()
+
+    def __enter__(self) -> Self:
+        with self._cond:
+            self._active += 1
+        return self
+
+    def __exit__(self, *exc) -> None:
+        with self._cond:
+            self._active -= 1
+            self._since = time.monotonic()
+            self._cond.notify_all()
+
+    def wait(self, limit: float = 60.0) -> None:
+        """Until no computation runs and the last ended ``settle`` seconds ago (at most ``limit``)."""
+        end = time.monotonic() + limit
+        with self._cond:
+            while time.monotonic() < end:
+                idle = time.monotonic() - self._since
+                if self._active == 0 and idle >= self.settle:
+                    return
+                self._cond.wait(timeout=max(0.05, self.settle - idle if self._active == 0 else 0.5))
+
+
+#: ``with computing:`` around a computation holds back the writer
+computing = _Quiet()
+_QUIET = computing
 _WRITER = _Writer()
 atexit.register(_WRITER.flush, 60)  # a process that ends (a report run, a test) leaves its results written
 

@@ -59,6 +59,7 @@ from kamgraph.report.persisted import (
     PersistedAnalyses,
     Unpersistable,
     code_version,
+    computing,
     digest,
 )
 from kamgraph.schema import ENTITIES
@@ -111,7 +112,7 @@ class _LazyFrames(Mapping):
                 if self._per_entity:
                     if name not in ENTITIES:
                         raise KeyError(name)
-                    self._frames[name] = _read(self._url, name, self._version)
+                    self._frames[name] = _snapshot_read(self._url, name, self._version, self._store)
                 else:
                     if self._whole is None:
                         self._whole = self._store.snapshot(None)
@@ -274,14 +275,35 @@ def _through_disk(persisted: PersistedAnalyses | None, name: str, key: Any, buil
     return value
 
 
+#: entity frames read for pages this process, by (url, version, entity): the snapshot reuses them
+_PAGE_READS: dict[tuple, pd.DataFrame] = {}
+
+
 @st.cache_resource(show_spinner=False, max_entries=64)
 def _read(url: str, entity: str, version: int) -> pd.DataFrame:
-    """Every row of an entity, once per data version and process, shared by :meth:`PageContext.read`
-    and the whole portfolio's snapshot (handed out as shallow copies); a Parquet file persisted
-    beside the store reads faster than the store's rows."""
+    """Every row of an entity, once per data version and process, for :meth:`PageContext.read`
+    (handed out as shallow copies); persisted beside the store, as a Parquet file reads faster
+    than the store's rows. The whole portfolio's snapshot reuses it."""
     store = _open_store(url)
-    return _through_disk(_persisted(url, version, store), f"kamgraph.store.read.{entity}",
-                         (code_version(type(store).__module__),), lambda: store.read(entity))
+    frame = _through_disk(_persisted(url, version, store), f"kamgraph.store.read.{entity}",
+                          (code_version(type(store).__module__),), lambda: store.read(entity))
+    for key in [k for k in _PAGE_READS if k[0] == url and k[1] != version]:
+        del _PAGE_READS[key]
+    _PAGE_READS[(url, version, entity)] = frame
+    return frame
+
+
+def _snapshot_read(url: str, entity: str, version: int, store) -> pd.DataFrame:
+    """An entity's frame for the whole portfolio's snapshot: a page's read of it, else the
+    persisted file, else the store (not persisted: the big tables are only read to compute,
+    and what is computed is persisted)."""
+    frame = _PAGE_READS.get((url, version, entity))
+    if frame is not None:
+        return frame
+    persisted = _persisted(url, version, store)
+    frame = persisted.get(f"kamgraph.store.read.{entity}", (code_version(type(store).__module__),)) \
+        if persisted is not None else MISS
+    return store.read(entity) if frame is MISS else frame
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -425,7 +447,7 @@ class PageContext:
 
     def _compute(self, fn: Callable, key, with_settings: bool, args: Sequence, kwargs: dict) -> Any:
         self._run["computed"] += 1
-        with self._step(f"Computing {_label(fn)}"):
+        with self._step(f"Computing {_label(fn)}"), computing:  # the disk writer waits meanwhile
             snap = self.snapshot(key)
             if with_settings:
                 return fn(snap, self.settings, *args, **kwargs)
@@ -592,6 +614,7 @@ class PageContext:
     def clear(self) -> None:
         """Forget every cached snapshot and result (after an import, an edit or an erasure)."""
         _MEMORY.clear()
+        _PAGE_READS.clear()
         _counts.clear()
         _read.clear()
         _snapshot.clear()
