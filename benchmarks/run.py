@@ -328,7 +328,7 @@ def _largest_account(store) -> str:
 def w_account_full(state: dict) -> dict:
     """The interactive case: one large account's page on its (already loaded) scoped snapshot."""
     from kamgraph.analysis import contact_coverage, gaps, influence, prepare, uncovered_decision_maker_paths
-    from kamgraph.report.relmap import MapTooLarge, account_map
+    from kamgraph.report.relmap import account_map
 
     store, s = _store(state), _settings(state)
     account = _largest_account(store)
@@ -354,11 +354,8 @@ def w_account_full(state: dict) -> dict:
         influence(snap, s, [account])
         parts["influence"] = _clock() - t
         t = _clock()
-        try:
-            m = account_map(snap, s, account, min_strength=0.2)
-            map_note = f"{len(m.nodes)} people, {len(m.edges)} lines"
-        except MapTooLarge as e:
-            map_note = f"too large to draw at min strength 0.2 ({e})"
+        m = account_map(snap, s, account, min_strength=0.2)
+        map_note = f"{len(m.nodes)} people, {len(m.edges)} lines"
         parts["map"] = _clock() - t
         runs.append({"snapshot_load_seconds": load, "prepare_seconds": prep, "seconds": sum(parts.values()), "parts": parts,
                      "snapshot_rows": _rows(snap.counts()),
@@ -390,7 +387,6 @@ def _subset(tables: dict, limit: int, seed: int) -> dict:
     """A self-consistent part of a validated import with about ``limit`` rows: the accounts of a
     random sample, everyone and everything attached to them, and no dangling reference."""
     import numpy as np
-    import pandas as pd
 
     total = sum(len(df) for df in tables.values())
     acc = tables["accounts"]["id"].to_numpy()
@@ -441,7 +437,6 @@ def _subset(tables: dict, limit: int, seed: int) -> dict:
 
 def w_bolt(state: dict) -> dict:
     """Import into the Bolt server through the Neo4j store, then the Cypher baselines."""
-    import numpy as np
     import pandas as pd
     from bolt_server import BoltServer, server_available
 

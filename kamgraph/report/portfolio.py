@@ -80,7 +80,7 @@ from kamgraph.analysis.trends import monthly_series, relationship_changes, trend
 from kamgraph.errors import ConfigError
 from kamgraph.model import DecisionRole
 from kamgraph.report.columns import CATALOGUE, Readable, readable
-from kamgraph.report.relmap import MapTooLarge, account_map
+from kamgraph.report.relmap import account_map
 from kamgraph.report.spreadsheet import (
     SheetBlock,
     csv_bytes,
@@ -492,7 +492,7 @@ class CoverageReport:
         id (also on a case-insensitive file system) and never the index's own name. Maps come from :func:`kamgraph.report.relmap.account_map`; an account too large to
         draw gets a page saying so (and how to filter) instead of a map.
         """
-        from kamgraph.report.html import esc, page, render_map_index
+        from kamgraph.report.html import render_map_index
 
         d = Path(folder)
         d.mkdir(parents=True, exist_ok=True)
@@ -502,14 +502,9 @@ class CoverageReport:
             if name.lower() in taken:  # 48 bits of SHA-256: a bug, not bad luck, if it ever happens
                 raise RuntimeError(f"map file name {name} for account {account_id!r} is taken")
             taken.add(name.lower())
-            try:
-                m = account_map(self.snap, self.settings, account_id, as_of=self.as_of)
-            except MapTooLarge as e:
-                (d / name).write_text(page(f"{account_id}: map too large", f"<p>{esc(e)}</p>"), encoding="utf-8")
-                entries.append((account_id, name, 0, 0, str(e)))
-            else:
-                (d / name).write_text(m.html, encoding="utf-8")
-                entries.append((account_id, name, len(m.nodes), len(m.edges), m.message))
+            m = account_map(self.snap, self.settings, account_id, as_of=self.as_of)
+            (d / name).write_text(m.html, encoding="utf-8")
+            entries.append((account_id, name, len(m.nodes), len(m.edges), m.message))
             written.append(d / name)
         index = d / "index.html"
         index.write_text(render_map_index(self, entries), encoding="utf-8")

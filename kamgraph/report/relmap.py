@@ -86,7 +86,6 @@ __all__ = [
     "ROLE_SYMBOLS",
     "TIMELINE_COLUMNS",
     "UNCOVERED_COLOR",
-    "MapTooLarge",
     "RelationshipMap",
     "account_map",
     "org_tree",
@@ -187,11 +186,6 @@ _MORE = "~more:"
 _ROOT = "~root"
 _NOLINE = "~no-reporting-line"
 _BEND = "~b:"
-
-
-class MapTooLarge(KamgraphError):
-    """Kept for callers that catch it: :func:`account_map` no longer refuses to draw (collapsed
-    branches keep every size readable)."""
 
 
 @dataclass(frozen=True)

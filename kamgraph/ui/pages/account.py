@@ -32,7 +32,6 @@ from kamgraph.analysis.trends import monthly_series, trends
 from kamgraph.analysis.whatif import key_person_risk
 from kamgraph.report.relmap import (
     DEFAULT_MIN_STRENGTH,
-    MapTooLarge,
     account_map,
     political_timeline,
 )
@@ -236,12 +235,8 @@ def _focus(ctx: PageContext, account_id: str, contacts: pd.DataFrame, selected: 
 
 def _map(ctx: PageContext, account_id: str, scope, min_strength: float, roles, external: bool,
          focus: str = "buying_center", focus_id: str | None = None) -> None:
-    try:
-        rmap = ctx.compute(account_map, account_id, scope=scope, as_of=ctx.as_of_text, min_strength=min_strength,
-                           roles=roles, show_external=external, focus=focus, focus_id=focus_id)
-    except MapTooLarge as e:  # older settings: kept for safety, the chart no longer refuses
-        st.warning(md(e), icon=":material/filter_alt:")
-        return
+    rmap = ctx.compute(account_map, account_id, scope=scope, as_of=ctx.as_of_text, min_strength=min_strength,
+                       roles=roles, show_external=external, focus=focus, focus_id=focus_id)
     e = rmap.edges["kind"].value_counts()
     n = rmap.nodes["group"].value_counts()
     st.iframe(rmap.html, height="content", alt="Relationship map")
