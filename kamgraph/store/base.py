@@ -98,6 +98,22 @@ def audit_json(values: Mapping | None) -> str | None:
     return None if values is None else json.dumps(dict(values), ensure_ascii=False, allow_nan=False)
 
 
+def audit_key(entity: str, text) -> dict:
+    """An audit entry's key as a dict in key order: stored as a JSON object, or (the SQLite
+    store's bulk entries, a third of the bytes) as the JSON array of the key's values.
+
+    >>> audit_key("attendance", '["I1", "P1"]')
+    {'interaction_id': 'I1', 'person_id': 'P1'}
+    >>> audit_key("people", '{"id": "P1"}')
+    {'id': 'P1'}
+    """
+    values = json.loads(text) if isinstance(text, str) else text
+    key = ENTITIES[entity].key
+    if isinstance(values, list):
+        return dict(zip(key, values))
+    return {k: values[k] for k in key if k in values} if set(values) == set(key) else dict(values)
+
+
 def insert_columns_marker(entity: str, columns: Sequence[str]) -> str | None:
     """What an insert entry stores as ``after``: nothing (None) when the write supplied every
     column of ``entity``, else the JSON array of the supplied columns. The values are not
@@ -158,7 +174,7 @@ def audit_frame(entries: Iterable[Sequence]) -> pd.DataFrame:
     as the frame :meth:`BaseStore.audit` returns, oldest first, values in their column types."""
     rows = []
     for seq, at, actor, source, action, entity, key, before, after in entries:
-        rows.append([int(seq), at, actor, source, action, entity, _audit_dict(entity, key),
+        rows.append([int(seq), at, actor, source, action, entity, _audit_dict(entity, audit_key(entity, key)),
                      _audit_dict(entity, before), _audit_dict(entity, after)])
     rows.sort(key=lambda r: r[0])
     frame = pd.DataFrame(rows, columns=AUDIT_COLUMNS, dtype=object)
@@ -335,7 +351,7 @@ class BaseStore:
         out = list(rows)
         for entity, idx in pending.items():
             ent = ENTITIES[entity]
-            keys = {i: tuple(json.loads(rows[i][6])[k] for k in ent.key) for i in idx}
+            keys = {i: tuple(audit_key(entity, rows[i][6])[k] for k in ent.key) for i in idx}
             wanted = set(keys.values())
             if len(wanted) > self._COMPLETE_BY_REFS_MAX:
                 trail = self._audit_text_rows([entity])
@@ -344,7 +360,7 @@ class BaseStore:
             later: dict[tuple, list[tuple]] = {}
             for seq, *_, action, e, key, before, _after in trail:
                 if e == entity:
-                    k = tuple(json.loads(key)[c] for c in ent.key)
+                    k = tuple(audit_key(entity, key)[c] for c in ent.key)
                     if k in wanted:
                         later.setdefault(k, []).append((int(seq), action, before))
             current = self._current_rows(entity, list(wanted))
@@ -375,18 +391,18 @@ class BaseStore:
         stored in full first."""
         naming = self._complete(self._audit_rows([f"people:{person_id}"]))
         gone = {int(r[0]) for r in naming}
-        touched = {(r[5], tuple(json.loads(r[6])[c] for c in ENTITIES[r[5]].key)) for r in naming}
+        touched = {(r[5], tuple(audit_key(r[5], r[6]).values())) for r in naming}
         touched |= {("interactions", (i,)) for i in interaction_ids}
         refs = sorted({audit_row_ref(e, dict(zip(ENTITIES[e].key, k))) for e, k in touched})
         stay = [r for r in self._audit_rows(refs) if int(r[0]) not in gone and is_key_only_insert(r[4], r[8])
-                and (r[5], tuple(json.loads(r[6])[c] for c in ENTITIES[r[5]].key)) in touched]
+                and (r[5], tuple(audit_key(r[5], r[6]).values())) in touched]
         return naming, [(int(r[0]), r[8]) for r in self._complete(stay)]
 
     def _account_refs(self, account_id: str) -> set[str]:
         """The refs of an account's audit trail: the account, the people employed there (now
         or ever, per the trail), its interactions and opportunities (stored or in the trail)."""
         refs = {f"accounts:{account_id}"}
-        own = [(r[5], json.loads(r[6])) for r in self._audit_rows([f"accounts:{account_id}"])]
+        own = [(r[5], audit_key(r[5], r[6])) for r in self._audit_rows([f"accounts:{account_id}"])]
         people = set(self.read("employment", "org_id", [account_id])["person_id"])
         opportunities = set(self.read("opportunities", "account_id", [account_id])["id"])
         inter = self.read("interactions")

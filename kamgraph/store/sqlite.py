@@ -29,6 +29,7 @@ from kamgraph.store.base import (
     Erasure,
     Progress,
     WriteResult,
+    audit_key,
     audit_ref_columns,
     audit_refs,
     check_column,
@@ -118,6 +119,12 @@ def _lit(identifier: str, prefix: str = "") -> str:
 def _json_object(alias: str, columns: Sequence[str]) -> str:
     """``json_object('c', alias."c", ...)`` of schema columns."""
     return "json_object(" + ", ".join(f"{_lit(c)}, {alias}.{_q(c)}" for c in columns) + ")"
+
+
+def _json_array(alias: str, columns: Sequence[str]) -> str:
+    """``json_array(alias."c", ...)``: a written row's key as its entry stores it (the
+    values in key order; :func:`~kamgraph.store.base.audit_key` reads it back)."""
+    return "json_array(" + ", ".join(f"{alias}.{_q(c)}" for c in columns) + ")"
 
 
 def _changed_only(alias: str, others: Sequence[str]) -> str:
@@ -500,7 +507,7 @@ class SQLiteStore(BaseStore):
                     c.execute(stmt)
             first_seq = self._last_seq(c)
             written = c.execute(
-                audit_head + f"SELECT ?, ?, ?, 'insert', ?, {_json_object('s', key)}, NULL, ? "
+                audit_head + f"SELECT ?, ?, ?, 'insert', ?, {_json_array('s', key)}, NULL, ? "
                 f"FROM {_q(name)} s ORDER BY {order}", (*who, name, marker)).rowcount
             self._row_refs(c, name, f"main.{_q(name)} s", columns, first_seq, staged=False)
             return written, written  # (rows repeating a key count once, as in the staged path)
@@ -526,7 +533,7 @@ class SQLiteStore(BaseStore):
         joined = f"temp.{STAGE} s LEFT JOIN main.{_q(name)} t ON {_key_match('t', 's', ent)}"
         written = c.execute(
             audit_head + f"SELECT ?, ?, ?, CASE WHEN {new} THEN 'insert' ELSE 'update' END, ?, "
-            f"{_json_object('s', key)}, {before}, {after} FROM {joined} ORDER BY {order}",
+            f"{_json_array('s', key)}, {before}, {after} FROM {joined} ORDER BY {order}",
             (*who, name, marker)).rowcount
         if written:
             self._row_refs(c, name, joined, columns, first_seq, staged=True)
@@ -779,7 +786,8 @@ class SQLiteStore(BaseStore):
             # (their entries' other refs are found from the entries themselves, inserts
             # completed: audit_ref is keyed by ref, so each goes by its primary key, no scan)
             refs = [(ref, seq) for seq, *_, entity, key, before, after in entries
-                    for ref in audit_refs(entity, *(json.loads(t) if t else None for t in (key, before, after)))]
+                    for ref in audit_refs(entity, audit_key(entity, key),
+                                          *(json.loads(t) if t else None for t in (before, after)))]
             c.executemany('DELETE FROM "audit_ref" WHERE "ref" = ? AND "seq" = ?', refs)
             c.executemany('DELETE FROM "audit" WHERE "seq" = ?', [(e[0],) for e in entries])
             counts = {k: v for k, v in counts.items() if v}
