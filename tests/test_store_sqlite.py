@@ -172,6 +172,7 @@ def _as_written_before_the_audit_trail(path) -> None:
     conn = sqlite3.connect(path)
     conn.execute('DROP TABLE "audit"')
     conn.execute('DROP TABLE "audit_ref"')
+    conn.execute('DROP TABLE "audit_batch"')
     conn.commit()
     conn.close()
 
@@ -203,3 +204,33 @@ def test_identical_write_is_set_based_and_leaves_no_temp_tables(store):
     assert store.execute_raw("SELECT name FROM sqlite_temp_master WHERE type = 'table'") == []
     assert store.execute_raw("SELECT COUNT(*) FROM audit")[0][0] == sum(len(df) for df in portfolio().values())
     assert store.execute_raw("SELECT COUNT(*) FROM write_log")[0][0] == 1
+
+
+def test_a_trail_written_before_audit_batches_reads_read_only_and_grows(tmp_path):
+    """A file whose trail has no ``audit_batch`` table (every entry holds its own time, actor
+    and source) reads opened read-only (nothing is created), and the next write adds the table."""
+    import sqlite3
+
+    path = tmp_path / "old.db"
+    with SQLiteStore(f"sqlite:///{path}") as s:
+        s.init()  # an empty store: tables, no rows
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute('DROP TABLE "audit_batch"')
+        conn.execute('INSERT INTO "people" ("id", "name", "side") VALUES (?, ?, ?)', ("P1", "Ann", "customer"))
+        conn.execute('INSERT INTO "audit" ("at", "actor", "source", "action", "entity", "key", "before", "after") '
+                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", ("2026-01-01T00:00:00+00:00", "ann", "old.csv", "insert",
+                                                         "people", '{"id": "P1"}', None,
+                                                         '{"id": "P1", "name": "Ann", "side": "customer"}'))
+        conn.execute('INSERT INTO "audit_ref" VALUES (?, ?)', ("people:P1", 1))
+    conn.close()
+    with SQLiteStore(f"sqlite:///{path}", read_only=True) as s:
+        trail = s.audit("P1")
+        assert trail[["seq", "at", "actor", "source", "after"]].values.tolist() == [
+            [1, "2026-01-01T00:00:00+00:00", "ann", "old.csv", {"id": "P1", "name": "Ann", "side": "customer"}]]
+    with SQLiteStore(f"sqlite:///{path}") as s:
+        s.write({"people": frame(id=["P2"], name=["Bo"], side=["internal"])}, actor="cy", source="cli")
+        trail = s.audit()
+        assert trail[["seq", "actor", "source", "action"]].values.tolist() == [[1, "ann", "old.csv", "insert"],
+                                                                               [2, "cy", "cli", "insert"]]
+        assert trail["after"].tolist()[1] == {"id": "P2", "name": "Bo", "side": "internal"}

@@ -46,7 +46,7 @@ APPLICATION_ID = 0x4B414D47
 WRITE_LOG_SQL = ('CREATE TABLE IF NOT EXISTS "write_log" ("id" INTEGER PRIMARY KEY, "at" TEXT NOT NULL, '
                  '"actor" TEXT, "action" TEXT NOT NULL, "rows" TEXT NOT NULL)')
 #: the audit trail: one row per inserted, changed or deleted row (key / before / after are
-#: JSON objects), and its refs ("people:P1", "accounts:A1"...) for per-person and
+#: JSON; see BaseStore.audit and insert_columns_marker), and its refs ("people:P1", "accounts:A1"...) for per-person and
 #: per-account reads and for erasure, without parsing the JSON of every entry
 AUDIT_SQL = (
     'CREATE TABLE IF NOT EXISTS "audit" ("seq" INTEGER PRIMARY KEY AUTOINCREMENT, "at" TEXT NOT NULL, '
@@ -54,10 +54,23 @@ AUDIT_SQL = (
     '"before" TEXT, "after" TEXT)',
     'CREATE TABLE IF NOT EXISTS "audit_ref" ("ref" TEXT NOT NULL, "seq" INTEGER NOT NULL, '
     'PRIMARY KEY ("ref", "seq")) WITHOUT ROWID',
+    # what every entry of one write's statement repeats, once: its entries (from first_seq
+    # on) keep "at" empty and actor / source NULL, and read them from here
+    'CREATE TABLE IF NOT EXISTS "audit_batch" ("first_seq" INTEGER PRIMARY KEY, "at" TEXT NOT NULL, '
+    '"actor" TEXT, "source" TEXT)',
 )
-KAMGRAPH_TABLES = set(WRITE_ORDER) | {"meta", "write_log", "audit", "audit_ref"}
-_AUDIT_SELECT = ('SELECT a."seq", a."at", a."actor", a."source", a."action", a."entity", a."key", a."before", '
-                 'a."after" FROM "audit" a')
+KAMGRAPH_TABLES = set(WRITE_ORDER) | {"meta", "write_log", "audit", "audit_ref", "audit_batch"}
+_AUDIT_SELECT_PLAIN = ('SELECT a."seq", a."at", a."actor", a."source", a."action", a."entity", a."key", '
+                       'a."before", a."after" FROM "audit" a')
+#: an entry with an empty "at" takes at / actor / source from its batch: the last one
+#: starting at or before it
+_AUDIT_SELECT = (
+    'SELECT a."seq", CASE WHEN a."at" = \'\' THEN b."at" ELSE a."at" END, '
+    'CASE WHEN a."at" = \'\' THEN b."actor" ELSE a."actor" END, '
+    'CASE WHEN a."at" = \'\' THEN b."source" ELSE a."source" END, '
+    'a."action", a."entity", a."key", a."before", a."after" FROM "audit" a '
+    'LEFT JOIN "audit_batch" b ON a."at" = \'\' AND b."first_seq" = '
+    '(SELECT MAX(x."first_seq") FROM "audit_batch" x WHERE x."first_seq" <= a."seq")')
 BULK_ROWS = 50_000  # writes this large into an empty table rebuild secondary indexes afterwards
 _SQL_TYPES = {"str": "TEXT", "date": "TEXT", "int": "INTEGER", "float": "REAL", "bool": "INTEGER"}
 
@@ -507,8 +520,9 @@ class SQLiteStore(BaseStore):
                     c.execute(stmt)
             first_seq = self._last_seq(c)
             written = c.execute(
-                audit_head + f"SELECT ?, ?, ?, 'insert', ?, {_json_array('s', key)}, NULL, ? "
-                f"FROM {_q(name)} s ORDER BY {order}", (*who, name, marker)).rowcount
+                audit_head + f"SELECT '', NULL, NULL, 'insert', ?, {_json_array('s', key)}, NULL, ? "
+                f"FROM {_q(name)} s ORDER BY {order}", (name, marker)).rowcount
+            self._batch(c, first_seq, written, who)
             self._row_refs(c, name, f"main.{_q(name)} s", columns, first_seq, staged=False)
             return written, written  # (rows repeating a key count once, as in the staged path)
         for stmt in stage_sql(ent, columns):
@@ -532,9 +546,10 @@ class SQLiteStore(BaseStore):
         first_seq = self._last_seq(c)
         joined = f"temp.{STAGE} s LEFT JOIN main.{_q(name)} t ON {_key_match('t', 's', ent)}"
         written = c.execute(
-            audit_head + f"SELECT ?, ?, ?, CASE WHEN {new} THEN 'insert' ELSE 'update' END, ?, "
+            audit_head + f"SELECT '', NULL, NULL, CASE WHEN {new} THEN 'insert' ELSE 'update' END, ?, "
             f"{_json_array('s', key)}, {before}, {after} FROM {joined} ORDER BY {order}",
-            (*who, name, marker)).rowcount
+            (name, marker)).rowcount
+        self._batch(c, first_seq, written, who)
         if written:
             self._row_refs(c, name, joined, columns, first_seq, staged=True)
             cols = ", ".join(_q(col) for col in columns)
@@ -546,13 +561,23 @@ class SQLiteStore(BaseStore):
         return written, received
 
     @staticmethod
+    def _batch(c: sqlite3.Connection, after_seq: int, written: int, who: tuple) -> None:
+        """Record at / actor / source once for the ``written`` entries just numbered after
+        ``after_seq`` (they hold an empty "at"; :data:`_AUDIT_SELECT` reads them from here)."""
+        if written:
+            c.execute('INSERT INTO "audit_batch" ("first_seq", "at", "actor", "source") VALUES (?, ?, ?, ?)',
+                      (after_seq + 1, *who))
+
+    @staticmethod
     def _last_seq(c: sqlite3.Connection) -> int:
         """The seq the next audit entry follows: AUTOINCREMENT numbers after the largest seq
         ever used (``sqlite_sequence``), so the n entries one statement inserts are numbered
         ``_last_seq() + 1 .. + n`` in the statement's order."""
         used = c.execute("SELECT \"seq\" FROM sqlite_sequence WHERE \"name\" = 'audit'").fetchone()
         top = c.execute('SELECT COALESCE(MAX("seq"), 0) FROM "audit"').fetchone()[0]
-        return max(top, used[0] if used else 0)
+        # (and past every batch: a batch must never be taken for a later statement's)
+        batch = c.execute('SELECT COALESCE(MAX("first_seq"), 0) FROM "audit_batch"').fetchone()[0]
+        return max(top, used[0] if used else 0, batch)
 
     @staticmethod
     def _row_refs(c: sqlite3.Connection, name: str, source: str, columns: Sequence[str], after_seq: int,
@@ -869,15 +894,23 @@ class SQLiteStore(BaseStore):
         """False for a store file written before the audit trail (opened read-only)."""
         return c.execute("SELECT 1 FROM sqlite_master WHERE name = 'audit'").fetchone() is not None
 
+    @staticmethod
+    def _audit_select(c: sqlite3.Connection) -> str:
+        """How entries are read: with their batches, or (a file written before batches, opened
+        read-only) as they are."""
+        if c.execute("SELECT 1 FROM sqlite_master WHERE name = 'audit_batch'").fetchone() is None:
+            return _AUDIT_SELECT_PLAIN
+        return _AUDIT_SELECT
+
     def _audit_rows(self, refs: Sequence[str] | None) -> list[tuple]:
         with self._lock:
             c = self._reading()
             if not self._has_audit(c):
                 return []
             if refs is None:
-                return c.execute(_AUDIT_SELECT + ' ORDER BY a."seq"').fetchall()
+                return c.execute(self._audit_select(c) + ' ORDER BY a."seq"').fetchall()
             return c.execute(
-                _AUDIT_SELECT + ' WHERE a."seq" IN (SELECT r."seq" FROM "audit_ref" r WHERE r."ref" IN '
+                self._audit_select(c) + ' WHERE a."seq" IN (SELECT r."seq" FROM "audit_ref" r WHERE r."ref" IN '
                 '(SELECT value FROM json_each(?))) ORDER BY a."seq"',
                 (json.dumps([str(r) for r in refs], ensure_ascii=False),)).fetchall()
 
@@ -886,7 +919,7 @@ class SQLiteStore(BaseStore):
             c = self._reading()
             if not self._has_audit(c):
                 return []
-            return c.execute(_AUDIT_SELECT + ' WHERE a."entity" IN (SELECT value FROM json_each(?)) '
+            return c.execute(self._audit_select(c) + ' WHERE a."entity" IN (SELECT value FROM json_each(?)) '
                              'ORDER BY a."seq"', (json.dumps(list(entities)),)).fetchall()
 
     def _set_audit_texts(self, rows: Sequence[tuple[int, str | None, str | None]]) -> None:
