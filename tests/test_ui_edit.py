@@ -124,7 +124,8 @@ def test_recording_an_attitude_on_the_person_card_shows_it_and_keeps_the_history
     at.selectbox(key=f"{CARD}_assess_attitude").set_value("skeptic")
     at.text_input(key=f"{CARD}_assess_source").input("dinner on the 14th")
     ok(at.button(key=f"{CARD}_assess_submit").click().run())
-    assert "Assessment recorded: 1 assessments written" in success(at)
+    assert "Assessment recorded: 1 assessment" in success(at) and "written" not in success(at)
+    assert [plain(t.value) for t in at.toast] == [success(at)]  # seen where the form is, far below the top
     assert any(c.startswith("**Role** approver · **Attitude** skeptic · **Influence** 4/5") for c in card(at))
     rows = store.read("assessments", "person_id", [CFO])
     assert len(rows) == n + 1 and rows.iloc[-1]["source"] == "dinner on the 14th"
@@ -192,7 +193,7 @@ def test_logging_an_interaction_in_the_side_panel_updates_the_last_touch(store):
         at.multiselect(key=f"{SIDE}_log_attendees").options  # picked by name
     at.text_input(key=f"{SIDE}_log_subject").input("Dinner")
     ok(at.button(key=f"{SIDE}_log_submit").click().run())
-    assert "Interaction logged: 1 interactions written, 2 attendance written" in success(at)
+    assert "Interaction logged: 1 interaction, 2 attendees" in success(at)
     assert any("**Last touch** 2026-11-15" in c for c in card(at))
     inter = store.read("interactions")
     assert len(inter[(inter["subject"] == "Dinner") & (inter["account_id"] == ACCOUNT)]) == 1
@@ -210,7 +211,7 @@ def test_adding_a_contact_in_the_side_panel(store):
     at.text_input(key=f"{SIDE}_new_person_title").input("Plant Manager")
     at.selectbox(key=f"{SIDE}_new_person_role").set_value("influencer")
     ok(at.button(key=f"{SIDE}_new_person_submit").click().run())
-    assert "Person added: 1 people written, 1 employment written, 1 assessments written" in success(at)
+    assert "Person added: 1 person, 1 job, 1 assessment" in success(at)
     assert "Ma Lin 马琳 · Plant Manager · influencer" in at.selectbox(key=f"acc_person_{ACCOUNT}").options
 
 

@@ -134,6 +134,27 @@ ENTITY_LABELS = {"people": "person", "accounts": "account", "organizations": "or
                  "ties": "tie", "influence": "influence link", "memberships": "membership",
                  "interactions": "interaction", "attendance": "attendance", "opportunities": "opportunity",
                  "opportunity_roles": "opportunity role"}
+#: how a count of an entity's rows reads, where the plural is not the label plus "s"
+_COUNT_NOUNS = {"people": ("person", "people"), "attendance": ("attendee", "attendees"),
+                "opportunities": ("opportunity", "opportunities")}
+
+
+def counted(n: int, entity: str) -> str:
+    """``counted(1, "assessments")`` -> ``1 assessment``; ``counted(5, "attendance")`` -> ``5 attendees``.
+
+    >>> counted(1, "interactions"), counted(2, "people"), counted(3, "opportunity_roles")
+    ('1 interaction', '2 people', '3 opportunity roles')
+    """
+    one = ENTITY_LABELS.get(entity, nice(entity))
+    one, many = _COUNT_NOUNS.get(entity, (one, one + "s"))
+    return f"{n} {one if n == 1 else many}"
+
+
+def rows_text(rows: dict, empty: str = "nothing new") -> str:
+    """Rows per entity in words (``1 interaction, 5 attendees``); ``empty`` when there are none."""
+    return ", ".join(counted(int(n), str(e)) for e, n in rows.items() if n) or empty
+
+
 #: columns an audit entry's key may name someone or something by
 _ID_COLUMNS = ("id", "person_id", "other_id", "manager_id", "source_id", "target_id", "org_id", "account_id",
                "interaction_id", "opportunity_id", "assessed_by", "owner_id")

@@ -22,7 +22,15 @@ from kamgraph.errors import KamgraphError
 from kamgraph.model import Attitude, InteractionKind, Side, TeamRole, TieKind
 from kamgraph.report.spreadsheet import csv_bytes
 from kamgraph.ui.context import PageContext
-from kamgraph.ui.format import ROLE_ORDER, audit_view, md, nice, person_labels
+from kamgraph.ui.format import (
+    ROLE_ORDER,
+    audit_view,
+    counted,
+    md,
+    nice,
+    person_labels,
+    rows_text,
+)
 
 #: session-state key of the line saying what the last edit wrote (shown after the rerun)
 FLASH_KEY = "edit_flash"
@@ -45,6 +53,8 @@ def flash() -> None:
     text = st.session_state.pop(FLASH_KEY, None)
     if text:
         st.success(text, icon=":material/check:")
+        # the form used is often far below this line: a toast shows it where the user is
+        st.toast(text, icon=":material/check:")
 
 
 def _run(ctx: PageContext, action: Callable[[], object], done: str) -> None:
@@ -54,7 +64,8 @@ def _run(ctx: PageContext, action: Callable[[], object], done: str) -> None:
     except KamgraphError as e:
         st.error(md(str(e)), icon=":material/error:")
         return
-    text = f"{done}: {md(result.summary().split(': ', 1)[1])}"
+    parts = [rows_text(result.rows, "")] + [f"{counted(int(n), str(e))} removed" for e, n in result.deleted.items() if n]
+    text = f"{done}: {md(', '.join(p for p in parts if p) or 'nothing changed')}"
     if result.warnings:
         text += "".join(f"  \n⚠ {md(w)}" for w in result.warnings)
     st.session_state[FLASH_KEY] = text
