@@ -73,12 +73,16 @@ def test_a_calendar_upload_becomes_interactions_and_a_second_one_changes_nothing
     at.switch_page("kamgraph/ui/pages/data.py").run()
     _upload(at, ics)
     assert not at.exception and not at.error, [e.value for e in at.error]
-    assert any("1 touchpoints" in s.value for s in at.success), [s.value for s in at.success]
+    said = " ".join(s.value for s in at.success)
+    assert "1 touchpoint;" in said and "written: 1 interaction, 2 attendees" in said, said  # words, not table names
+    assert "address matches nobody" in " ".join(c.value for c in at.caption)
+    assert not any("Data version" in c.value for c in at.caption)
     after = store.counts()
     assert after["interactions"] == before["interactions"] + 1
     assert after["attendance"] == before["attendance"] + 2  # the stranger is listed, not added
     unknown = at.dataframe[-1].value
-    assert list(unknown["address"]) == ["stranger@unknown.example"]
+    assert list(unknown["e-mail address"]) == ["stranger@unknown.example"]
+    assert "None" not in unknown.astype(str).to_string()  # a missing name is blank, not "None"
     inter = store.read("interactions")
     new = inter[inter["subject"] == "Dinner with the chairman"]
     assert len(new) == 1 and str(new["date"].iloc[0].date()) == "2026-11-10"

@@ -24,7 +24,7 @@ from kamgraph.errors import ImportValidationError, KamgraphError
 from kamgraph.ui import forms
 from kamgraph.ui.access import import_dir, inside_import_dir, max_upload_bytes
 from kamgraph.ui.context import PageContext
-from kamgraph.ui.format import md
+from kamgraph.ui.format import md, rows_text
 
 MAPPINGS = {"native": "kamgraph format (docs/data-format.md)", "salesforce": "Salesforce export",
             "northwind": "Northwind sample database"}
@@ -184,14 +184,14 @@ def _import(ctx: PageContext) -> None:
         more = f"\n- … and {n - 200} more" if n > 200 else ""
         st.error(f"**Import rejected, nothing was written: {n} problem{'s' if n != 1 else ''}**\n\n{lines}{more}")
         return
-    rows = ", ".join(f"{v} {k}" for k, v in report.rows.items() if v)
+    rows = rows_text(report.rows, "")
     warnings = "".join(f"  \n⚠ {md(w)}" for w in report.warnings)
     if report.dry_run:
         st.success(f"Valid: {report.total} rows would be imported ({rows or 'nothing new'}). Nothing was written."
                    + warnings)
         return
-    st.session_state[FLASH_KEY] = ("success", f"Imported {report.total} rows ({rows or 'nothing new'}); "
-                                              f"data version {report.data_version}." + warnings)
+    st.session_state[FLASH_KEY] = ("success", f"Imported {report.total} rows ({rows or 'nothing new'})."
+                                   + warnings)
     st.rerun()
 
 
@@ -240,18 +240,23 @@ def _messages(ctx: PageContext) -> None:
         st.error(f"**Not imported, nothing was written from this file: {len(e.problems)} problem(s)**\n\n{lines}")
         return
     for name, report in reports:
-        rows = ", ".join(f"{v} {k}" for k, v in report.rows.items() if v) or "nothing new"
         verb = "would be written" if report.dry_run else "written"
-        text = f"**{md(name)}**: {report.interactions} touchpoints; rows {verb}: {md(rows)}."
+        n = report.interactions
+        text = f"**{md(name)}**: {n} touchpoint{'s' if n != 1 else ''}; {verb}: {md(rows_text(report.rows))}."
         text += "".join(f"  \n{md(line)}" for line in report.skipped)
         text += "".join(f"  \n⚠ {md(w)}" for w in report.warnings)
         st.success(text)
         if len(report.unknown):
-            st.caption(f"{len(report.unknown)} addresses match nobody in the store"
+            n = len(report.unknown)
+            st.caption(f"{n} address{'es match' if n != 1 else ' matches'} nobody in the store"
                        + ("" if add_unknown else " (tick 'Add unknown addresses' to add them as external people)"))
-            st.dataframe(report.unknown, hide_index=True, width="stretch")
+            unknown = report.unknown.rename(columns={"address": "e-mail address", "name": "name in the file",
+                                                     "count": "times seen"})
+            unknown["name in the file"] = unknown["name in the file"].astype(object).where(
+                unknown["name in the file"].notna(), "")
+            st.dataframe(unknown, hide_index=True, width="stretch")
     if not dry_run and any(r.rows for _, r in reports):
-        st.caption(f"Data version {ctx.data_version} before this import; the pages show the new touchpoints now.")
+        st.caption("Every page shows the new touchpoints now.")
 
 
 def _person(ctx: PageContext) -> None:
