@@ -90,7 +90,8 @@ def render(ctx: PageContext) -> None:
             return
 
     if _chart(ctx, rows, scope_ids, mode):
-        _lists(rows, mode)
+        accounts = ctx.read("accounts")
+        _lists(rows, mode, dict(zip(accounts["id"], accounts["name"].fillna(accounts["id"]))))
     _changes(ctx, changes_filter)
 
 
@@ -115,7 +116,20 @@ def _chart(ctx: PageContext, rows: pd.DataFrame, pair: pd.DataFrame | None, mode
     return True
 
 
-def _lists(rows: pd.DataFrame, mode: str) -> None:
+def account_names_in(ids: pd.Series, names: dict) -> pd.Series:
+    """Comma-joined account ids as their names (an id without a name stays as it is).
+
+    >>> account_names_in(pd.Series(["A-01,A-02", ""]), {"A-01": "Lanxin"}).isna().tolist()
+    [False, True]
+    >>> account_names_in(pd.Series(["A-01,A-02"]), {"A-01": "Lanxin"}).tolist()
+    ['Lanxin, A-02']
+    """
+    return ids.map(lambda a: ", ".join(names.get(i, i) for i in str(a).split(",") if i)
+                   if isinstance(a, str) and a else None)
+
+
+def _lists(rows: pd.DataFrame, mode: str, account_names: dict) -> None:
+    rows = rows.assign(accounts=account_names_in(rows["accounts"], account_names))
     warming = rows[rows["label"] == "warming"].sort_values("slope", ascending=False)
     cooling = rows[rows["label"].isin(["cooling", "dormant"])].sort_values("slope")
     left, right = st.columns(2, gap="medium")
@@ -198,8 +212,7 @@ def strength_view(changes: pd.DataFrame, account_names: dict | None = None) -> p
     """
     rows = changes.reindex(changes["delta"].abs().sort_values(ascending=False, kind="mergesort").index)
     names = account_names or {}
-    accounts = rows["account_id"].map(
-        lambda a: ", ".join(names.get(i, i) for i in str(a).split(",") if i) if isinstance(a, str) and a else None)
+    accounts = account_names_in(rows["account_id"], names)
     return pd.DataFrame({
         "our person": rows["person_name"].map(nice).to_numpy(),
         "contact": rows["other_name"].map(nice).to_numpy(),
