@@ -288,7 +288,7 @@ def _parquet(frame: pd.DataFrame) -> bytes:
     if as_json:
         frame = frame.assign(**{c: _json_column(frame[c]) for c in as_json})
     try:
-        table = pa.Table.from_pandas(frame, preserve_index=None)
+        table = pa.Table.from_pandas(frame, preserve_index=None, nthreads=1)  # no executor (usable at exit)
     except (pa.ArrowException, TypeError, ValueError) as e:
         raise Unpersistable(f"not a Parquet frame: {e}") from None
     meta = json.dumps({"object": objects, "json": as_json}).encode()
