@@ -193,7 +193,7 @@ def test_buying_center_focus_collapses_the_branch_without_a_role(full):
     # contact), and the best path through a connector to the uncovered decision-maker
     assert ties(full) == {frozenset(p) for p in [("vp", "ceo"), ("kam", "cto"), ("kam", "user"),
                                                  ("vp", "x"), ("x", "ceo")]}
-    assert full.message.startswith("5 of 6 contacts shown; 1 grey boxes")
+    assert full.message.startswith("5 of 6 contacts shown; a grey box holds the other 1 ")
 
 
 def test_contact_focus_draws_everyone_who_can_reach_them(snap):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_ui_apptest import app_env, open_page, sample_db  # noqa: F401 (fixtures)
+from tests.test_ui_apptest import app_env, open_page, plain, sample_db  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.slow
 
@@ -16,3 +16,15 @@ def test_the_trends_warming_and_cooling_lists_name_accounts_not_ids(app_env):  #
     assert len(lists) == 2  # warming, cooling or dormant
     shown = {a for df in lists for a in df["accounts"].dropna()}
     assert shown and all(a.startswith("Shanghai Lanxin Semiconductor") for a in shown), shown
+
+
+def test_the_account_side_panel_lists_access_paths_whole_and_counts_in_good_english(app_env):  # noqa: F811
+    at = open_page("account", {"account": "A-01"})
+    # the paths were a table in the narrow side column: its path column was cut off after "Chen Hao"
+    assert not [d for d in at.dataframe if "kind" in d.value.columns]
+    paths = plain(next(m.value for m in at.markdown if m.value.startswith("1. ")))
+    assert "Sun Lihua" in paths and "3. " in paths and "0.67" in paths
+    caption = next(c.value for c in at.caption if "relationship line" in c.value)
+    assert " 1 connectors" not in caption and "1 connector." in caption, caption
+    info = " ".join(i.value for i in at.info)
+    assert "1 grey boxes" not in info and "a grey box holds the other 1" in info, info

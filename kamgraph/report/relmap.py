@@ -489,8 +489,11 @@ def account_map(snap: Snapshot, settings: Settings, account_id: str, as_of=None,
         message = (f"Nobody on our side has a relationship of strength {min_strength:.2f} or more with {who}."
                    if focus != "contact" else "Nobody on our side can reach this contact yet.")
     elif n_more:
-        message = (f"{n_shown} of {len(cids)} contacts shown; {n_more} grey boxes hold the other "
-                   f"{len(cids) - n_shown} (click one to list its people).")
+        rest = len(cids) - n_shown
+        message = (f"{n_shown} of {len(cids)} contacts shown; "
+                   + (f"a grey box holds the other {rest}" if n_more == 1
+                      else f"{n_more} grey boxes hold the other {rest}")
+                   + " (click one to list its people).")
     return RelationshipMap(page, nodes.reset_index(drop=True)[NODE_COLUMNS],
                            edges.reset_index(drop=True)[EDGE_COLUMNS], message, False, hidden)
 

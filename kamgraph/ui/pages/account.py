@@ -233,6 +233,11 @@ def _focus(ctx: PageContext, account_id: str, contacts: pd.DataFrame, selected: 
     return focus, None
 
 
+def _count(n: int, one: str, many: str | None = None) -> str:
+    """``1 connector``, ``2 connectors``."""
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
 def _map(ctx: PageContext, account_id: str, scope, min_strength: float, roles, external: bool,
          focus: str = "buying_center", focus_id: str | None = None) -> None:
     rmap = ctx.compute(account_map, account_id, scope=scope, as_of=ctx.as_of_text, min_strength=min_strength,
@@ -243,11 +248,13 @@ def _map(ctx: PageContext, account_id: str, scope, min_strength: float, roles, e
     people = int(n.get("contact", 0))
     hidden = int(rmap.nodes.loc[rmap.nodes["group"] == "more", "hidden"].sum())
     drawn = people + int(n.get("ours", 0)) + int(n.get("external", 0))
-    st.caption(f"{drawn} people · {int(e.get('tie', 0))} relationship lines"
+    st.caption(f"{_count(drawn, 'person', 'people')} · {_count(int(e.get('tie', 0)), 'relationship line')}"
                + (f" (strength ≥ {min_strength:.2f})" if focus != "contact" else "")
-               + f" · {int(e.get('influence', 0))} influence links · {people} contacts in the org chart, "
-               f"{hidden} more folded in grey boxes · {int(n.get('ours', 0))} of our people · "
-               f"{int(n.get('external', 0))} connectors. Hover a box or a line for details; drag to pan, "
+               + f" · {_count(int(e.get('influence', 0)), 'influence link')} · "
+               f"{_count(people, 'contact')} in the org chart"
+               + (f", {hidden} more folded in grey boxes" if hidden else "")
+               + f" · {int(n.get('ours', 0))} of our people · "
+               f"{_count(int(n.get('external', 0)), 'connector')}. Hover a box or a line for details; drag to pan, "
                "scroll to zoom. A red dashed border marks an uncovered decision-maker, an orange one a cooling "
                "key relationship.")
     if rmap.message:
@@ -301,9 +308,10 @@ def _paths(ctx: PageContext, account_id: str, scope) -> None:
         st.caption("Every decision-maker here already has a tie of at least "
                    f"{ctx.settings.coverage.covered:.2f} from our side (or nobody can reach them).")
         return
-    st.dataframe(columns(p, {"rank": "#", "score": "score", "kind": "kind", "explanation": "path"}),
-                 hide_index=True, width="stretch",
-                 column_config={"score": st.column_config.NumberColumn(format="%.2f")})
+    # a list, not a table: in this narrow column a table cut the path itself off
+    st.caption("Best first; the number after each path is how far it gets us (0 to 1).")
+    st.markdown("\n".join(f"{int(r['rank'])}. {md(r['explanation'])}"
+                          for _, r in p.sort_values("rank", kind="mergesort").iterrows()))
 
 
 def _card(ctx: PageContext, account_id: str, scope, contacts: pd.DataFrame, selected: str | None) -> None:
