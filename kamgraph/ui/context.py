@@ -429,9 +429,10 @@ class PageContext:
         return _isolated(value)
 
     def per_version(self, name: str, build: Callable[[], Any]) -> Any:
-        """``build()``, kept in memory per (``name``, store URL, data version) and shared by every
-        session: for what a page derives from the store's reads on every rerun (pickers' labels,
-        a history table), so a rerun (a filter change) does not derive it again. ``name`` must
+        """``build()``, kept per (``name``, store URL, data version) in memory (every session) and,
+        when it can be, on disk (every process, across restarts): for what a page derives from
+        the store's reads on every rerun (pickers' labels, a history table), so a rerun (a
+        filter change) does not derive it again. ``name`` must
         say everything the result depends on besides the data (e.g. ``f"history:{account_id}"``).
         """
         key = ("per_version", name, self.store_url, self.data_version)
