@@ -151,7 +151,7 @@ def test_a_job_change_on_the_card_moves_the_contact(store):
     at.selectbox(key=f"{CARD}_job_to").set_value("A-04")
     at.date_input(key=f"{CARD}_job_on").set_value(datetime.date(2026, 11, 1))
     ok(at.button(key=f"{CARD}_job_submit").click().run())
-    assert "Job change recorded: 2 employment written" in success(at)
+    assert "Job change recorded: 2 jobs" in success(at)
     assert not any(o.startswith("Jin Tianyi") for o in at.selectbox(key=f"acc_person_{ACCOUNT}").options)
     jobs = store.read("employment", "person_id", [CFO]).set_index("org_id")
     assert str(jobs.loc["A-01", "until"].date()) == "2026-11-01" and "A-04" in jobs.index
@@ -161,14 +161,14 @@ def test_editing_the_person_and_adding_a_tie_from_the_card(store):
     at = open_page("account", {"account": ACCOUNT, "person": CFO})
     at.text_input(key=f"{CARD}_person_title").input("Chief Financial Officer")
     ok(at.button(key=f"{CARD}_person_submit").click().run())
-    assert "Person saved: 1 people written, 1 employment written" in success(at)
+    assert "Person saved: 1 person, 1 job" in success(at)
     assert any(c.startswith("Chief Financial Officer · level 2") for c in card(at))
 
     at.selectbox(key=f"{CARD}_tie_other").set_value("S-01")  # our CEO
     at.selectbox(key=f"{CARD}_tie_kind").set_value("friend")
     at.selectbox(key=f"{CARD}_tie_strength").set_value(5)
     ok(at.button(key=f"{CARD}_tie_submit").click().run())
-    assert "Tie recorded: 1 ties written" in success(at)
+    assert "Tie recorded: 1 tie" in success(at)
     knows = next(d.value for d in at.dataframe if "our person" in d.value.columns)
     assert any(name.startswith("Chen Hao") for name in knows["our person"])
 
@@ -201,7 +201,10 @@ def test_logging_an_interaction_in_the_side_panel_updates_the_last_touch(store):
         histories = [d.value for d in at.dataframe if {"who", "change"} <= set(d.value.columns)]
         account_history = histories[-1]
         logged = account_history[account_history["source"] == "edit: log interaction"]
-        assert any(w.startswith("interaction: I-20261115-") for w in logged["what"])
+        assert "interaction: meal “Dinner”, 2026-11-15" in set(logged["what"])  # not its id I-20261115-…
+        assert any(w.startswith("attendance: meal “Dinner”, 2026-11-15, ") for w in logged["what"])
+        assert not any("I-20261115-" in w for w in logged["what"])
+        assert any("account: Shanghai Lanxin Semiconductor" in c for c in logged["change"])  # not account_id: A-01
         assert any("subject: Dinner" in c for c in logged["change"])
 
 
@@ -233,7 +236,7 @@ def test_the_data_page_adds_and_ends_a_membership_and_an_influence_link(store):
     at.selectbox(key="data_edit_membership_org").set_value("O-02")
     at.text_input(key="data_edit_membership_role").input("member")
     ok(at.button(key="data_edit_membership_submit").click().run())
-    assert "Membership recorded: 1 memberships written" in success(at)
+    assert "Membership recorded: 1 membership" in success(at)
     assert "O-02" in set(store.read("memberships", "person_id", [CFO])["org_id"])
     counts = at.dataframe[0].value.set_index("entity")["rows"]
     assert counts["memberships"] == store.counts()["memberships"]  # the page shows the new count
@@ -241,7 +244,7 @@ def test_the_data_page_adds_and_ends_a_membership_and_an_influence_link(store):
     ok(at.selectbox(key="data_edit_op").set_value("membership_end").run())
     at.selectbox(key="data_edit_end_memberships_which").set_value(f"{CFO}|O-02")
     ok(at.button(key="data_edit_end_memberships_submit").click().run())
-    assert "Ended: 1 memberships deleted" in success(at)
+    assert "Ended: 1 membership removed" in success(at)
     assert "O-02" not in set(store.read("memberships", "person_id", [CFO])["org_id"])
 
     ok(at.selectbox(key="data_edit_op").set_value("influence_add").run())

@@ -160,6 +160,12 @@ _ID_COLUMNS = ("id", "person_id", "other_id", "manager_id", "source_id", "target
                "interaction_id", "opportunity_id", "assessed_by", "owner_id")
 
 
+#: how a field of an audit entry reads where its name is not plain words with "_" as a space
+_FIELD_LABELS = {"account_id": "account", "org_id": "organization", "opportunity_id": "opportunity",
+                 "manager_id": "manager", "owner_id": "owner", "other_id": "other person", "person_id": "person",
+                 "interaction_id": "interaction", "source_id": "from", "target_id": "to"}
+
+
 def audit_value(value: object) -> str:
     """One value of an audit entry as shown: missing is ``—`` (never ``None``)."""
     if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and pd.isna(value)):
@@ -197,13 +203,17 @@ def audit_view(audit: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
         else:
             fields = [f for f in after if f not in key]
             parts = []
+            def shown(f: str, v: object) -> str:  # an id as its name, where known
+                return names.get(str(v), audit_value(v)) if f in _ID_COLUMNS else audit_value(v)
+
             for f in fields:
-                new = audit_value(after.get(f))
+                new = shown(f, after.get(f))
+                label = _FIELD_LABELS.get(f, nice(f))
                 if before is None:
                     if new != "—":
-                        parts.append(f"{f}: {new}")
-                elif audit_value(before.get(f)) != new:
-                    parts.append(f"{f}: {audit_value(before.get(f))} → {new}")
+                        parts.append(f"{label}: {new}")
+                elif shown(f, before.get(f)) != new:
+                    parts.append(f"{label}: {shown(f, before.get(f))} → {new}")
             change = "; ".join(parts) if parts else ("added" if before is None else "no field changed")
         at = pd.Timestamp(r.at) if isinstance(r.at, str) and r.at else None
         when = at.strftime("%Y-%m-%d %H:%M UTC") if at is not None else audit_value(r.at)

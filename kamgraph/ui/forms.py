@@ -329,6 +329,12 @@ def history(ctx: PageContext, prefix: str, person_id: str | None = None, account
         st.caption("This store keeps no history of changes.")
         return
     names = {**org_names(ctx), **dict(zip(ctx.read("people")["id"], ctx.read("people")["name"]))}
+    opps = ctx.read("opportunities")
+    names.update(zip(opps["id"], opps["name"]))
+    inter = ctx.read("interactions")  # an interaction as kind, subject and day, not its generated id
+    names.update({i: f"{k}{f' “{s}”' if isinstance(s, str) and s.strip() else ''}"
+                     f"{f', {d:%Y-%m-%d}' if pd.notna(d) else ''}"
+                  for i, k, s, d in zip(inter["id"], inter["kind"], inter["subject"], inter["date"])})
     view = audit_view(audit, {k: v for k, v in names.items() if isinstance(v, str)})
     if view.empty:
         st.caption("No recorded changes yet.")
