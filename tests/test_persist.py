@@ -387,3 +387,34 @@ def test_after_the_apps_import_the_portfolio_analyses_are_computed_in_the_backgr
     assert len(CALLS) == 2  # computed in the background for the new version
     out = fresh.compute(counted, as_of=ctx.as_of_text)
     assert len(CALLS) == 2 and "A-BG" in set(out["id"])  # the page finds it ready
+
+
+# -- erasure leaves nothing on disk ---------------------------------------------------------------------
+
+def test_erasing_a_person_deletes_the_persisted_analyses_that_name_them(db):
+    """The persisted files hold names (labels, gap texts): erasure through the app or the CLI
+    removes the store's whole cache folder, every version, so no copy outlives the rows."""
+    from click.testing import CliRunner
+
+    from kamgraph.analysis.people import person_labels
+    from kamgraph.cli import main
+
+    ctx = page_context(db)
+    labels = ctx.compute(person_labels, with_settings=False, as_of=ctx.as_of_text)
+    assert any("孙丽华" in label for label in labels)
+    files = cache_files(db)
+    assert any("孙丽华" in " ".join(map(str, P.loads(f.read_bytes()))) for f in files)  # the name is on disk
+
+    r = CliRunner().invoke(main, ["--store", f"sqlite:///{db}", "erase-person", "X-01", "--yes"])
+    assert r.exit_code == 0, r.output
+    folder = db.parent / (db.name + ".cache")
+    assert not folder.exists()
+
+    # the app's erasure does the same for what it persisted since
+    fresh_process_caches()
+    ctx = page_context(db)
+    ctx.compute(person_labels, with_settings=False, as_of=ctx.as_of_text)
+    assert cache_files(db)
+    ctx.erase_person("C-001")
+    assert not folder.exists()
+    assert sorted(p.name for p in db.parent.iterdir() if not p.name.startswith(db.name)) == []

@@ -24,6 +24,7 @@ from kamgraph.cli import (
 from kamgraph.config import ENV_NAMES, Config, resolve_config
 from kamgraph.errors import ConfigError, ImportValidationError, KamgraphError
 from kamgraph.ingest.spec import format_spec_text
+from kamgraph.report.persisted import forget as forget_persisted
 
 #: Where ``kamgraph demo`` loads into unless ``--store`` is given on the command line.
 DEMO_STORE_URL = "sqlite:///./kamgraph-demo.db"
@@ -292,6 +293,7 @@ def erase_person(config: Config, person_id: str, yes: bool, redact_notes: bool) 
                           f"This cannot be undone", abort=True)
         redacted = store.redact_mentions(name, actor=actor) if redact_notes else 0
         deleted = store.erase_person(person_id, actor=actor)
+        forget_persisted(store.url)  # analyses persisted for the app hold the name too
         kept = store.mentions(name)
     echo(f"erased {person_id}:" if not deleted.wal_pending else
                f"erased {person_id} from the tables, NOT yet from the disk:")
@@ -330,6 +332,7 @@ def redact_name(config: Config, name: str, yes: bool) -> None:
         if not yes:
             click.confirm(f"Replace {name!r} by [erased] in these {len(found)} fields of {store.url}?", abort=True)
         n = store.redact_mentions(name, actor=os_user())
+        forget_persisted(store.url)
         pending = not store.checkpoint() if hasattr(store, "checkpoint") else False
     echo(f"redacted {n} field{'s' if n != 1 else ''}")
     if pending:

@@ -68,7 +68,7 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["MISS", "PersistedAnalyses", "Unpersistable", "cache_dir_for", "code_version", "computing", "digest", "flush",
-           "store_token"]
+           "forget", "store_token"]
 
 log = logging.getLogger(__name__)
 
@@ -111,6 +111,26 @@ def cache_dir_for(store_url: str) -> Path | None:
         return p.with_name(p.name + ".cache")
     name = hashlib.sha256(url.encode("utf-8")).hexdigest()[:16]
     return _user_cache_root() / name
+
+
+def forget(store_url: str) -> bool:
+    """Delete every persisted analysis of a store, all data versions (after an erasure or a
+    redaction: the files hold names and notes, and must not outlive the rows they came from).
+    True when there was a folder to delete. The folder is only removed when it is the cache
+    folder this module would create (a real directory, not a symlink).
+
+    >>> import tempfile, pathlib
+    >>> db = pathlib.Path(tempfile.mkdtemp()) / "k.db"
+    >>> (db.parent / "k.db.cache" / "v3-x").mkdir(parents=True)
+    >>> forget(f"sqlite:///{db}"), (db.parent / "k.db.cache").exists(), forget(f"sqlite:///{db}")
+    (True, False, False)
+    """
+    folder = cache_dir_for(store_url)
+    if folder is None or folder.is_symlink() or not folder.is_dir():
+        return False
+    flush(timeout=10)  # nothing of the old data may land after the folder is gone
+    shutil.rmtree(folder, ignore_errors=True)
+    return not folder.exists()
 
 
 # -- keys ----------------------------------------------------------------------------------------

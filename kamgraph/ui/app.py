@@ -113,7 +113,8 @@ def _look_at(day) -> None:
 def data_ends_notice(ctx: PageContext) -> None:
     """When the data ends more than a strength half-life before the analysis date, say so
     (the same sentence as the CLI's) with one button that moves the "As of" slider there."""
-    period = dates_period(ctx.read("interactions")["date"])
+    # one small value per data version (memory, then disk): pages do not read every interaction on each rerun
+    period = ctx.per_version("data_period", lambda: dates_period(ctx.read("interactions")["date"]))
     note = period_note(period, ctx.settings, ctx.as_of, hint="choose its last day as the analysis date")
     if note is None:
         return

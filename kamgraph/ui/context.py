@@ -62,6 +62,9 @@ from kamgraph.report.persisted import (
     computing,
     digest,
 )
+from kamgraph.report.persisted import (
+    forget as forget_persisted,
+)
 from kamgraph.schema import ENTITIES
 from kamgraph.settings import Settings
 from kamgraph.snapshot import Snapshot
@@ -536,6 +539,7 @@ class PageContext:
             for variant in name_variants(redact_name):  # the full name first, then its parts
                 self._store.redact_mentions(variant, **self._actor(self._store.redact_mentions))
         deleted = self._store.erase_person(person_id, **self._actor(self._store.erase_person))
+        forget_persisted(self.store_url)  # the persisted analyses hold the name too
         self.clear()
         return deleted
 
