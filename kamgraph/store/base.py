@@ -320,10 +320,11 @@ class BaseStore:
         [[1, 'insert', None, {'id': 'p1', 'name': 'Li', 'side': 'internal'}], [2, 'update', {'name': 'Li'}, {'name': 'Li Wei'}]]
         """
         if person_id is None and account_id is None:
-            return audit_frame(self._complete(self._audit_rows(None)))
+            return audit_frame(self._complete(self._audit_rows(None), read_by=None))
         if person_id is None:
-            return audit_frame(self._complete(self._audit_rows(sorted(self._account_refs(str(account_id))))))
-        frame = audit_frame(self._complete(self._audit_rows([f"people:{person_id}"])))
+            refs = sorted(self._account_refs(str(account_id)))
+            return audit_frame(self._complete(self._audit_rows(refs), read_by=refs))
+        frame = audit_frame(self._complete(self._audit_rows([f"people:{person_id}"]), read_by=[f"people:{person_id}"]))
         if account_id is not None:  # entries matching both
             want = self._account_refs(str(account_id))
             keep = [bool(set(audit_refs(e, k, b, a)) & want)
@@ -334,13 +335,18 @@ class BaseStore:
     #: above this many rows to complete, an entity's whole trail is read instead of by refs
     _COMPLETE_BY_REFS_MAX = 2_000
 
-    def _complete(self, rows: Sequence[tuple]) -> list[tuple]:
+    def _complete(self, rows: Sequence[tuple], read_by: Iterable[str] | None = (),
+                  entities: Iterable[str] = ()) -> list[tuple]:
         """Audit rows (as :meth:`_audit_rows`) with the ``after`` of every key-only insert
         entry (:func:`is_key_only_insert`) rebuilt as the JSON object of the row as inserted:
         the stored row, or the ``before`` of the first later delete of it, with the ``before``
         of every update in between applied newest first, limited to the supplied columns.
-        Reads are per person or account and small; a large set (mentions) reads the
-        entity's whole trail and table once.
+
+        The later entries of a row come from ``rows`` themselves when they hold all of them:
+        ``read_by`` is the refs ``rows`` were read by (every entry of a row whose key names
+        one of them is among them; None: ``rows`` is the whole trail), ``entities`` those
+        whose whole trail ``rows`` holds. Otherwise they are read by the row's ref (a few
+        rows), or the entity's whole trail (many).
         """
         pending: dict[str, list[int]] = {}
         for i, r in enumerate(rows):
@@ -348,30 +354,39 @@ class BaseStore:
                 pending.setdefault(r[5], []).append(i)
         if not pending:
             return list(rows)
+        read_by = None if read_by is None else set(read_by)
+        entities = set(entities)
         out = list(rows)
         for entity, idx in pending.items():
             ent = ENTITIES[entity]
+            key_refs = [(c, targets) for c, targets in audit_ref_columns(entity) if c in ent.key]
             keys = {i: tuple(audit_key(entity, rows[i][6])[k] for k in ent.key) for i in idx}
             wanted = set(keys.values())
-            if len(wanted) > self._COMPLETE_BY_REFS_MAX:
-                trail = self._audit_text_rows([entity])
+            if read_by is None or entity in entities:
+                outside = set()
             else:
-                trail = self._audit_rows(sorted({audit_row_ref(entity, dict(zip(ent.key, k))) for k in wanted}))
-            later: dict[tuple, list[tuple]] = {}
+                at = [(ent.key.index(c), targets) for c, targets in key_refs]
+                outside = {k for k in wanted if not any(f"{t}:{k[i]}" in read_by for i, targets in at for t in targets)}
+            trail = [r for r in rows if r[5] == entity and r[4] != "insert"]
+            if len(outside) > self._COMPLETE_BY_REFS_MAX:
+                trail += self._audit_text_rows([entity])
+            elif outside:
+                trail += self._audit_rows(sorted({audit_row_ref(entity, dict(zip(ent.key, k))) for k in outside}))
+            later: dict[tuple, dict[int, tuple]] = {}
             for seq, *_, action, e, key, before, _after in trail:
-                if e == entity:
+                if e == entity and action != "insert":  # (a later insert follows a delete)
                     k = tuple(audit_key(entity, key)[c] for c in ent.key)
                     if k in wanted:
-                        later.setdefault(k, []).append((int(seq), action, before))
+                        later.setdefault(k, {})[int(seq)] = (int(seq), action, before)
             current = self._current_rows(entity, list(wanted))
             for i in idx:
                 seq, k = int(rows[i][0]), keys[i]
                 state, changes = current.get(k), []
-                for s, action, before in sorted(later.get(k, ())):
+                for s, action, before in sorted(later.get(k, {}).values()):
                     if s <= seq:
                         continue
-                    if action != "update":  # a delete (or, after one, a new insert): the row ended
-                        state = json.loads(before) if action == "delete" and before else None
+                    if action == "delete":  # the row ended: as it was then
+                        state = json.loads(before) if before else None
                         break
                     changes.append(json.loads(before) if before else {})
                 state = dict(state) if state is not None else dict(zip(ent.key, k))
@@ -389,7 +404,7 @@ class BaseStore:
         without attendees deleted) and deletes the entries naming the person, so the inserts
         of every row those entries are about, and of the interactions they attended, are
         stored in full first."""
-        naming = self._complete(self._audit_rows([f"people:{person_id}"]))
+        naming = self._complete(self._audit_rows([f"people:{person_id}"]), read_by=[f"people:{person_id}"])
         gone = {int(r[0]) for r in naming}
         touched = {(r[5], tuple(audit_key(r[5], r[6]).values())) for r in naming}
         touched |= {("interactions", (i,)) for i in interaction_ids}
@@ -491,7 +506,7 @@ class BaseStore:
         (already casefolded)."""
         out = []
         for seq, _at, _actor, _source, _action, entity, _key, before, after in self._complete(
-                self._audit_text_rows(list(FREE_TEXT))):
+                self._audit_text_rows(list(FREE_TEXT)), entities=FREE_TEXT):
             for side, text in (("before", before), ("after", after)):
                 values = json.loads(text) if text else {}
                 for col in FREE_TEXT[entity]:
@@ -526,7 +541,7 @@ class BaseStore:
         needle = name.strip().casefold()
         seqs = sorted({seq for seq, *_ in self._audit_mentions(needle)})
         if seqs:
-            rows = {r[0]: r for r in self._complete(self._audit_text_rows(list(FREE_TEXT)))}
+            rows = {r[0]: r for r in self._complete(self._audit_text_rows(list(FREE_TEXT)), entities=FREE_TEXT)}
             updates = []
             for seq in seqs:
                 _s, _at, _actor, _source, _action, entity, _key, before, after = rows[seq]

@@ -49,15 +49,15 @@ WRITE_LOG_SQL = ('CREATE TABLE IF NOT EXISTS "write_log" ("id" INTEGER PRIMARY K
 #: JSON; see BaseStore.audit and insert_columns_marker), and its refs ("people:P1", "accounts:A1"...) for per-person and
 #: per-account reads and for erasure, without parsing the JSON of every entry
 AUDIT_SQL = (
-    'CREATE TABLE IF NOT EXISTS "audit" ("seq" INTEGER PRIMARY KEY AUTOINCREMENT, "at" TEXT NOT NULL, '
-    '"actor" TEXT, "source" TEXT, "action" TEXT NOT NULL, "entity" TEXT NOT NULL, "key" TEXT NOT NULL, '
-    '"before" TEXT, "after" TEXT)',
-    'CREATE TABLE IF NOT EXISTS "audit_ref" ("ref" TEXT NOT NULL, "seq" INTEGER NOT NULL, '
-    'PRIMARY KEY ("ref", "seq")) WITHOUT ROWID',
+    ('CREATE TABLE IF NOT EXISTS "audit" ("seq" INTEGER PRIMARY KEY AUTOINCREMENT, "at" TEXT NOT NULL, '
+     '"actor" TEXT, "source" TEXT, "action" TEXT NOT NULL, "entity" TEXT NOT NULL, "key" TEXT NOT NULL, '
+     '"before" TEXT, "after" TEXT)'),
+    ('CREATE TABLE IF NOT EXISTS "audit_ref" ("ref" TEXT NOT NULL, "seq" INTEGER NOT NULL, '
+     'PRIMARY KEY ("ref", "seq")) WITHOUT ROWID'),
     # what every entry of one write's statement repeats, once: its entries (from first_seq
     # on) keep "at" empty and actor / source NULL, and read them from here
-    'CREATE TABLE IF NOT EXISTS "audit_batch" ("first_seq" INTEGER PRIMARY KEY, "at" TEXT NOT NULL, '
-    '"actor" TEXT, "source" TEXT)',
+    ('CREATE TABLE IF NOT EXISTS "audit_batch" ("first_seq" INTEGER PRIMARY KEY, "at" TEXT NOT NULL, '
+     '"actor" TEXT, "source" TEXT)'),
 )
 KAMGRAPH_TABLES = set(WRITE_ORDER) | {"meta", "write_log", "audit", "audit_ref", "audit_batch"}
 _AUDIT_SELECT_PLAIN = ('SELECT a."seq", a."at", a."actor", a."source", a."action", a."entity", a."key", '
