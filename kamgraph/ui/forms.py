@@ -84,9 +84,13 @@ def org_names(ctx: PageContext) -> dict[str, str]:
 
 
 def people_labels(ctx: PageContext) -> dict[str, str]:
-    """``{id: "Name — title, organization"}``, by name."""
-    people = ctx.read("people").sort_values(["name", "id"], kind="mergesort")
-    return person_labels(people, ctx.read("employment"), org_names(ctx))
+    """``{id: "Name — title, organization"}``, by name; built once per data version (several
+    forms on a page ask for it on every rerun)."""
+    def build() -> dict[str, str]:
+        people = ctx.read("people").sort_values(["name", "id"], kind="mergesort")
+        return person_labels(people, ctx.read("employment"), org_names(ctx))
+
+    return ctx.per_version("people_labels", build)
 
 
 def _date(ctx: PageContext) -> dt.date:
@@ -324,21 +328,25 @@ def membership_form(ctx: PageContext, prefix: str) -> None:
 
 def history(ctx: PageContext, prefix: str, person_id: str | None = None, account_id: str | None = None) -> None:
     """"History of changes": who changed what, when, before → after; a CSV download."""
-    audit = ctx.audit(person_id=person_id, account_id=account_id)
-    if audit is None:
+    if not ctx.has_audit:
         st.caption("This store keeps no history of changes.")
         return
-    names = {**org_names(ctx), **dict(zip(ctx.read("people")["id"], ctx.read("people")["name"]))}
-    opps = ctx.read("opportunities")
-    names.update(zip(opps["id"], opps["name"]))
-    inter = ctx.read("interactions")  # an interaction as kind, subject and day, not its generated id
-    names.update({i: f"{k}{f' “{s}”' if isinstance(s, str) and s.strip() else ''}"
-                     f"{f', {d:%Y-%m-%d}' if pd.notna(d) else ''}"
-                  for i, k, s, d in zip(inter["id"], inter["kind"], inter["subject"], inter["date"])})
-    view = audit_view(audit, {k: v for k, v in names.items() if isinstance(v, str)})
+
+    def build() -> pd.DataFrame:  # once per data version and person/account (a rerun reuses it)
+        audit = ctx.audit(person_id=person_id, account_id=account_id)
+        names = {**org_names(ctx), **dict(zip(ctx.read("people")["id"], ctx.read("people")["name"]))}
+        opps = ctx.read("opportunities")
+        names.update(zip(opps["id"], opps["name"]))
+        inter = ctx.read("interactions")  # an interaction as kind, subject and day, not its generated id
+        names.update({i: f"{k}{f' “{s}”' if isinstance(s, str) and s.strip() else ''}"
+                         f"{f', {d:%Y-%m-%d}' if pd.notna(d) else ''}"
+                      for i, k, s, d in zip(inter["id"], inter["kind"], inter["subject"], inter["date"])})
+        return audit_view(audit, {k: v for k, v in names.items() if isinstance(v, str)})
+
+    view = ctx.per_version(f"history:{person_id}:{account_id}", build)
     if view.empty:
         st.caption("No recorded changes yet.")
         return
     st.dataframe(view, hide_index=True, width="stretch")
-    st.download_button("Download as CSV", data=csv_bytes(view), file_name=f"kamgraph-history-{prefix}.csv",
+    st.download_button("Download as CSV", data=lambda: csv_bytes(view), file_name=f"kamgraph-history-{prefix}.csv",
                        mime="text/csv", key=f"{prefix}_history_csv", icon=":material/download:")
