@@ -117,11 +117,14 @@ def person_labels(people: pd.DataFrame, employment: pd.DataFrame, org_names: dic
     jobs = employment.assign(_ended=employment["until"].notna())
     jobs = jobs.sort_values(["person_id", "_ended", "since"], ascending=[True, True, False], kind="mergesort",
                             na_position="last").drop_duplicates("person_id").set_index("person_id")
+    # each person's job, aligned with ``people`` in one vectorized lookup (not a .loc per person)
+    job_titles = people["id"].map(jobs["title"]).to_numpy(dtype=object)
+    job_orgs = people["id"].map(jobs["org_id"]).to_numpy(dtype=object)
     out = {}
-    for pid, name, title in zip(people["id"], people["name"], people["title"]):
-        job = jobs.loc[pid] if pid in jobs.index else None
-        job_title = job["title"] if job is not None and isinstance(job["title"], str) else title
-        org = org_names.get(job["org_id"]) if job is not None else None
+    for pid, name, title, job_title, org_id in zip(people["id"], people["name"], people["title"], job_titles,
+                                                   job_orgs):
+        job_title = job_title if isinstance(job_title, str) else title
+        org = org_names.get(org_id) if isinstance(org_id, str) else None
         rest = ", ".join(" ".join(str(v).split()) for v in (job_title, org) if isinstance(v, str) and v.strip())
         shown = " ".join(str(name).split()) if isinstance(name, str) and name.strip() else str(pid)
         out[str(pid)] = f"{shown} — {rest}" if rest else shown
