@@ -114,6 +114,19 @@ def audit_key(entity: str, text) -> dict:
     return {k: values[k] for k in key if k in values} if set(values) == set(key) else dict(values)
 
 
+def _key_tuple(entity: str, text) -> tuple:
+    """An audit entry's key values in key order (see :func:`audit_key`)."""
+    values = json.loads(text) if isinstance(text, str) else text
+    return tuple(values) if isinstance(values, list) else tuple(values[k] for k in ENTITIES[entity].key)
+
+
+def audit_values(value) -> dict:
+    """An entry's before / after as a dict: stored JSON text, or a dict :meth:`BaseStore._complete` rebuilt."""
+    if not value:
+        return {}
+    return json.loads(value) if isinstance(value, str) else value
+
+
 def insert_columns_marker(entity: str, columns: Sequence[str]) -> str | None:
     """What an insert entry stores as ``after``: nothing (None) when the write supplied every
     column of ``entity``, else the JSON array of the supplied columns. The values are not
@@ -360,7 +373,7 @@ class BaseStore:
         for entity, idx in pending.items():
             ent = ENTITIES[entity]
             key_refs = [(c, targets) for c, targets in audit_ref_columns(entity) if c in ent.key]
-            keys = {i: tuple(audit_key(entity, rows[i][6])[k] for k in ent.key) for i in idx}
+            keys = {i: _key_tuple(entity, rows[i][6]) for i in idx}
             wanted = set(keys.values())
             if read_by is None or entity in entities:
                 outside = set()
@@ -375,7 +388,7 @@ class BaseStore:
             later: dict[tuple, dict[int, tuple]] = {}
             for seq, *_, action, e, key, before, _after in trail:
                 if e == entity and action != "insert":  # (a later insert follows a delete)
-                    k = tuple(audit_key(entity, key)[c] for c in ent.key)
+                    k = _key_tuple(entity, key)
                     if k in wanted:
                         later.setdefault(k, {})[int(seq)] = (int(seq), action, before)
             current = self._current_rows(entity, list(wanted))
@@ -394,7 +407,7 @@ class BaseStore:
                     state.update(before)
                 marker = rows[i][8]
                 columns = json.loads(marker) if marker else ent.column_names
-                out[i] = (*rows[i][:8], audit_json({c: state.get(c) for c in columns}))
+                out[i] = (*rows[i][:8], {c: state.get(c) for c in columns})  # a dict: read as it is
         return out
 
     def _erasure_completions(self, person_id: str, interaction_ids: Sequence[str]) -> tuple[list[tuple], list[tuple]]:
@@ -411,7 +424,7 @@ class BaseStore:
         refs = sorted({audit_row_ref(e, dict(zip(ENTITIES[e].key, k))) for e, k in touched})
         stay = [r for r in self._audit_rows(refs) if int(r[0]) not in gone and is_key_only_insert(r[4], r[8])
                 and (r[5], tuple(audit_key(r[5], r[6]).values())) in touched]
-        return naming, [(int(r[0]), r[8]) for r in self._complete(stay)]
+        return naming, [(int(r[0]), audit_json(r[8])) for r in self._complete(stay)]
 
     def _account_refs(self, account_id: str) -> set[str]:
         """The refs of an account's audit trail: the account, the people employed there (now
@@ -508,7 +521,7 @@ class BaseStore:
         for seq, _at, _actor, _source, _action, entity, _key, before, after in self._complete(
                 self._audit_text_rows(list(FREE_TEXT)), entities=FREE_TEXT):
             for side, text in (("before", before), ("after", after)):
-                values = json.loads(text) if text else {}
+                values = audit_values(text)
                 for col in FREE_TEXT[entity]:
                     v = values.get(col)
                     if isinstance(v, str) and needle in v.casefold():
@@ -547,7 +560,7 @@ class BaseStore:
                 _s, _at, _actor, _source, _action, entity, _key, before, after = rows[seq]
                 texts = []
                 for text in (before, after):
-                    values = json.loads(text) if text else None
+                    values = dict(audit_values(text)) or None
                     if values:
                         for col in FREE_TEXT[entity]:
                             if isinstance(values.get(col), str):

@@ -32,6 +32,7 @@ from kamgraph.store.base import (
     audit_key,
     audit_ref_columns,
     audit_refs,
+    audit_values,
     check_column,
     check_entity,
     incoming_history_start,
@@ -811,8 +812,7 @@ class SQLiteStore(BaseStore):
             # (their entries' other refs are found from the entries themselves, inserts
             # completed: audit_ref is keyed by ref, so each goes by its primary key, no scan)
             refs = [(ref, seq) for seq, *_, entity, key, before, after in entries
-                    for ref in audit_refs(entity, audit_key(entity, key),
-                                          *(json.loads(t) if t else None for t in (before, after)))]
+                    for ref in audit_refs(entity, audit_key(entity, key), audit_values(before), audit_values(after))]
             c.executemany('DELETE FROM "audit_ref" WHERE "ref" = ? AND "seq" = ?', refs)
             c.executemany('DELETE FROM "audit" WHERE "seq" = ?', [(e[0],) for e in entries])
             counts = {k: v for k, v in counts.items() if v}
@@ -876,18 +876,23 @@ class SQLiteStore(BaseStore):
 
     def _current_rows(self, entity: str, keys: Sequence[tuple]) -> dict[tuple, dict]:
         ent = ENTITIES[entity]
-        sql = (f"SELECT {_json_object('s', ent.column_names)} FROM main.{_q(entity)} s "
+        sql = (f"SELECT {', '.join('s.' + _q(c) for c in ent.column_names)} FROM main.{_q(entity)} s "
                f"WHERE s.{_q(ent.key[0])} IN (SELECT value FROM json_each(?))")
         wanted = set(keys)
         with self._lock:
             found = self._reading().execute(sql, (json.dumps(sorted({k[0] for k in wanted}),
                                                              ensure_ascii=False),)).fetchall()
+        at = [ent.column_names.index(k) for k in ent.key]
+        floats = [i for i, c in enumerate(ent.columns) if c.type == "float"]
         out = {}
-        for (text,) in found:
-            row = json.loads(text)
-            k = tuple(row[c] for c in ent.key)
+        for row in found:
+            k = tuple(row[i] for i in at)
             if k in wanted:
-                out[k] = row
+                values = list(row)
+                for i in floats:  # as json_object writes a REAL: 15 significant digits
+                    if values[i] is not None:
+                        values[i] = float(f"{values[i]:.15g}")
+                out[k] = dict(zip(ent.column_names, values))
         return out
 
     def _has_audit(self, c: sqlite3.Connection) -> bool:
