@@ -28,3 +28,18 @@ def test_the_account_side_panel_lists_access_paths_whole_and_counts_in_good_engl
     assert " 1 connectors" not in caption and "1 connector." in caption, caption
     info = " ".join(i.value for i in at.info)
     assert "1 grey boxes" not in info and "a grey box holds the other 1" in info, info
+
+
+def test_our_people_are_picked_by_their_own_job_not_the_account_they_cover():
+    """The attendee picker said "Gu Weiming — East China Sales Director, Shanghai Lanxin Semiconductor":
+    his place on the account's team (newer than his job) read as if he worked at the customer."""
+    import pandas as pd
+
+    from kamgraph.ui.format import person_labels
+
+    people = pd.DataFrame({"id": ["S-03"], "name": ["Gu Weiming"], "title": ["East China Sales Director"]})
+    jobs = pd.DataFrame({"person_id": ["S-03", "S-03"], "org_id": ["A-01", "O-01"], "title": [None, "Sales Director"],
+                         "team_role": ["ar", None], "since": pd.to_datetime(["2024-11-03", "2016-04-10"]),
+                         "until": [pd.NaT, pd.NaT]})
+    labels = person_labels(people, jobs, {"A-01": "Shanghai Lanxin", "O-01": "Lumenta"})
+    assert labels == {"S-03": "Gu Weiming — Sales Director, Lumenta"}

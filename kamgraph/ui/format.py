@@ -114,9 +114,11 @@ def person_labels(people: pd.DataFrame, employment: pd.DataFrame, org_names: dic
     >>> person_labels(people, jobs, {"A1": "Acme"})
     {'C1': 'Ann Lee — CFO, Acme', 'S1': 'Li Wei'}
     """
-    jobs = employment.assign(_ended=employment["until"].notna())
-    jobs = jobs.sort_values(["person_id", "_ended", "since"], ascending=[True, True, False], kind="mergesort",
-                            na_position="last").drop_duplicates("person_id").set_index("person_id")
+    # a place on an account's team (a team role) is not where our people work: their own job first
+    team = employment["team_role"].notna() if "team_role" in employment.columns else False
+    jobs = employment.assign(_ended=employment["until"].notna(), _team=team)
+    jobs = jobs.sort_values(["person_id", "_ended", "_team", "since"], ascending=[True, True, True, False],
+                            kind="mergesort", na_position="last").drop_duplicates("person_id").set_index("person_id")
     # each person's job, aligned with ``people`` in one vectorized lookup (not a .loc per person)
     job_titles = people["id"].map(jobs["title"]).to_numpy(dtype=object)
     job_orgs = people["id"].map(jobs["org_id"]).to_numpy(dtype=object)
