@@ -171,8 +171,7 @@ def _as_written_before_the_audit_trail(path) -> None:
 
     conn = sqlite3.connect(path)
     conn.execute('DROP TABLE "audit"')
-    conn.execute('DROP TABLE "audit_ref"')
-    conn.execute('DROP TABLE "audit_batch"')
+    conn.execute('DROP TABLE "audit_ref"')  # (audit_batch stays: its rows must not confuse a new trail)
     conn.commit()
     conn.close()
 
@@ -191,8 +190,8 @@ def test_a_store_file_written_before_the_audit_trail_keeps_working(tmp_path):
         assert s.data_version() == version
         s.write({"people": frame(id=["P3"], name=["Di Wu"], side=["customer"], title=["CFO"])}, actor="ann")
         trail = s.audit("P3")
-        assert trail[["action", "before", "after"]].values.tolist() == [["update", {"title": None},
-                                                                          {"title": "CFO"}]]
+        assert trail[["action", "before", "after", "actor"]].values.tolist() == [["update", {"title": None},
+                                                                                   {"title": "CFO"}, "ann"]]
         assert s.data_version() == version + 1
 
 

@@ -566,6 +566,9 @@ class SQLiteStore(BaseStore):
         """Record at / actor / source once for the ``written`` entries just numbered after
         ``after_seq`` (they hold an empty "at"; :data:`_AUDIT_SELECT` reads them from here)."""
         if written:
+            # a batch past the entries can only be left from a trail dropped by hand: it must
+            # never be taken for these entries' (or later ones')
+            c.execute('DELETE FROM "audit_batch" WHERE "first_seq" > ?', (after_seq,))
             c.execute('INSERT INTO "audit_batch" ("first_seq", "at", "actor", "source") VALUES (?, ?, ?, ?)',
                       (after_seq + 1, *who))
 
@@ -576,9 +579,7 @@ class SQLiteStore(BaseStore):
         ``_last_seq() + 1 .. + n`` in the statement's order."""
         used = c.execute("SELECT \"seq\" FROM sqlite_sequence WHERE \"name\" = 'audit'").fetchone()
         top = c.execute('SELECT COALESCE(MAX("seq"), 0) FROM "audit"').fetchone()[0]
-        # (and past every batch: a batch must never be taken for a later statement's)
-        batch = c.execute('SELECT COALESCE(MAX("first_seq"), 0) FROM "audit_batch"').fetchone()[0]
-        return max(top, used[0] if used else 0, batch)
+        return max(top, used[0] if used else 0)
 
     @staticmethod
     def _row_refs(c: sqlite3.Connection, name: str, source: str, columns: Sequence[str], after_seq: int,
