@@ -43,3 +43,10 @@ def test_our_people_are_picked_by_their_own_job_not_the_account_they_cover():
                          "until": [pd.NaT, pd.NaT]})
     labels = person_labels(people, jobs, {"A-01": "Shanghai Lanxin", "O-01": "Lumenta"})
     assert labels == {"S-03": "Gu Weiming — Sales Director, Lumenta"}
+
+
+def test_portfolio_says_what_its_tick_column_is(app_env):  # noqa: F811
+    at = open_page()
+    accounts = next(d.value for d in at.dataframe if "computed tier" in d.value.columns)
+    assert "problem account" in accounts.columns and "problem" not in accounts.columns
+

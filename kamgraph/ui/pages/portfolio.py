@@ -123,7 +123,7 @@ def render(ctx: PageContext) -> None:
         for a, b in zip(table["buying_center_covered"].fillna(0), table["buying_center"])]
     st.dataframe(
         columns(table, {"open": "open", "name": "account", "tier": "tier", "computed_tier": "computed tier",
-                        "problem": "problem", "value_score": "value score", "coverage %": "coverage",
+                        "problem": "problem account", "value_score": "value score", "coverage %": "coverage",
                         "buying center covered": "buying center covered", "threads": "threads", "gaps": "gaps",
                         "high": "high severity", "missing_team_roles": "missing team roles", "region": "region",
                         "owner": "owner"}),
@@ -132,6 +132,8 @@ def render(ctx: PageContext) -> None:
             "open": st.column_config.LinkColumn("open", display_text="Open", help=LINK_HELP, width="small",
                                                 pinned=True),
             "account": st.column_config.TextColumn(width="medium", pinned=True),
+            "problem account": st.column_config.CheckboxColumn(
+                help="Declared a problem account, or its margin or collection is below the limit"),
             "value score": st.column_config.ProgressColumn(format="%.2f", min_value=0.0, max_value=1.0),
             "coverage": st.column_config.ProgressColumn(format="%.0f%%", min_value=0.0, max_value=100.0),
         },
