@@ -50,3 +50,10 @@ def test_portfolio_says_what_its_tick_column_is(app_env):  # noqa: F811
     accounts = next(d.value for d in at.dataframe if "computed tier" in d.value.columns)
     assert "problem account" in accounts.columns and "problem" not in accounts.columns
 
+
+def test_what_changed_says_an_unchanged_trend_once(app_env):  # noqa: F811
+    at = open_page("trends")
+    strength = next(d.value for d in at.dataframe if "strength before" in d.value.columns)
+    repeated = [t for t in strength["trend"] if " → " in t and len(set(t.split(" → "))) == 1]
+    assert not repeated, repeated  # "stable → stable" read as a change
+    assert (strength["trend"] == "stable").any()

@@ -209,6 +209,8 @@ def strength_view(changes: pd.DataFrame, account_names: dict | None = None) -> p
     ...                    "account_id": ["A-05,A-06"]})
     >>> strength_view(ch, {"A-05": "Straits"}).iloc[0][["trend", "accounts"]].tolist()
     ['— → new', 'Straits, A-06']
+    >>> strength_view(ch.assign(before=["stable"], after=["stable"])).iloc[0]["trend"]
+    'stable'
     """
     rows = changes.reindex(changes["delta"].abs().sort_values(ascending=False, kind="mergesort").index)
     names = account_names or {}
@@ -219,7 +221,8 @@ def strength_view(changes: pd.DataFrame, account_names: dict | None = None) -> p
         "strength before": rows["strength_before"].astype(float).to_numpy(),
         "strength after": rows["strength_after"].astype(float).to_numpy(),
         "change": rows["delta"].astype(float).to_numpy(),
-        "trend": (rows["before"].map(nice) + " → " + rows["after"].map(nice)).to_numpy(),
+        "trend": [a if b == a else f"{b} → {a}"  # "stable", not "stable → stable"
+                  for b, a in zip(rows["before"].map(nice), rows["after"].map(nice))],
         "accounts": accounts.map(nice).to_numpy(),
     })
 
