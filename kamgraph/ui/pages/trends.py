@@ -130,6 +130,8 @@ def account_names_in(ids: pd.Series, names: dict) -> pd.Series:
 
 def _lists(rows: pd.DataFrame, mode: str, account_names: dict) -> None:
     rows = rows.assign(accounts=account_names_in(rows["accounts"], account_names))
+    if mode == "Account":  # every row is at the chosen account: its long name pushed the figures off-screen
+        rows = rows.drop(columns="accounts")
     warming = rows[rows["label"] == "warming"].sort_values("slope", ascending=False)
     cooling = rows[rows["label"].isin(["cooling", "dormant"])].sort_values("slope")
     left, right = st.columns(2, gap="medium")
