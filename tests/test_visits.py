@@ -349,6 +349,21 @@ def test_streamlit_page_plans_groups_and_offers_downloads(tmp_path, monkeypatch)
                          "Mon 4 Jan 2027")
     # four downloads for the plan and one calendar per executive
     assert len(at.get("download_button")) == 4 + 2
+    # the plan's four in one wrapping row, each as wide as its label: in four equal columns the
+    # browser cut "Calendar, every executive (.ics)" off at 1366 px
+    ics = next(x for x in at.get("download_button") if x.key == "vp_ics")
+
+    def parent(node, of):
+        for child in getattr(node, "children", {}).values():
+            if child is of:
+                return node
+            found = parent(child, of)
+            if found is not None:
+                return found
+        return None
+
+    row = parent(at._tree, ics)
+    assert row.proto.flex_container.direction == row.proto.flex_container.HORIZONTAL
     markdown = " ".join(m.value for m in at.markdown)
     assert "**Getting in** Introduction through Sun Lihua 孙丽华" in markdown
     assert "**Next quarter**: 2027-01-01 – 2027-03-31" in markdown

@@ -117,7 +117,9 @@ def _downloads(plan: VisitPlan) -> None:
     from kamgraph.report.visitplan import plan_csv_bytes, plan_excel_bytes, plan_html, plan_ics
 
     stem = f"kamgraph-visits-{plan.period[0]:%Y-%m-%d}"
-    d = st.columns(4)
+    # one row, each button as wide as its label (four equal columns cut "Calendar, every executive (.ics)" off)
+    row = st.container(horizontal=True)
+    d = [row] * 4
     d[0].download_button("Briefings to print (HTML)", data=lambda: plan_html(plan).encode("utf-8"),
                          file_name=f"{stem}.html", mime="text/html", icon=":material/print:", key="vp_html")
     d[1].download_button("Calendar, every executive (.ics)", data=lambda: plan_ics(plan).encode("utf-8"),
