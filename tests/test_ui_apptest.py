@@ -238,7 +238,7 @@ def test_a_valid_upload_is_imported_and_the_counts_follow(own_store):
         ("people.csv", b"id,name,side,title\nP-NEW,Ann New,customer,CEO\n", "text/csv")).run()
     at.button(key="data_import").click().run()
     assert not at.error
-    assert any("Imported 1 rows" in s.value for s in at.success)
+    assert any("Imported 1 row (1 person)" in s.value for s in at.success), [s.value for s in at.success]
     assert store.counts()["people"] == before + 1
     counts = at.dataframe[0].value.set_index("entity")["rows"]
     assert counts["people"] == before + 1  # the page shows the new count: caches were cleared

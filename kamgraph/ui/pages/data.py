@@ -122,6 +122,11 @@ def _assess(ctx: PageContext, prefix: str, pid: str) -> None:
     forms.assess_form(ctx, f"{prefix}_{pid}_{account_id}", pid, account_id, current)
 
 
+def _rows(n: int) -> str:
+    """``1 row``, ``2 rows``."""
+    return f"{n} row{'s' if n != 1 else ''}"
+
+
 def _safe_name(name: str) -> str:
     """The file name of an upload without any folder part (uploads name only themselves)."""
     base = Path(name.replace("\\", "/")).name
@@ -187,10 +192,10 @@ def _import(ctx: PageContext) -> None:
     rows = rows_text(report.rows, "")
     warnings = "".join(f"  \n⚠ {md(w)}" for w in report.warnings)
     if report.dry_run:
-        st.success(f"Valid: {report.total} rows would be imported ({rows or 'nothing new'}). Nothing was written."
+        st.success(f"Valid: {_rows(report.total)} would be imported ({rows or 'nothing new'}). Nothing was written."
                    + warnings)
         return
-    st.session_state[FLASH_KEY] = ("success", f"Imported {report.total} rows ({rows or 'nothing new'})."
+    st.session_state[FLASH_KEY] = ("success", f"Imported {_rows(report.total)} ({rows or 'nothing new'})."
                                    + warnings)
     st.rerun()
 
@@ -237,7 +242,7 @@ def _messages(ctx: PageContext) -> None:
                                                             add_unknown=add_unknown, dry_run=dry_run)))
     except ImportValidationError as e:
         lines = "\n".join(f"- {md(p)}" for p in e.problems[:200])
-        st.error(f"**Not imported, nothing was written from this file: {len(e.problems)} problem(s)**\n\n{lines}")
+        st.error(f"**Not imported, nothing was written from this file: {len(e.problems)} problem{'s' if len(e.problems) != 1 else ''}**\n\n{lines}")
         return
     for name, report in reports:
         verb = "would be written" if report.dry_run else "written"
