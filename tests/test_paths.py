@@ -338,7 +338,8 @@ def test_cli_paths_uncovered_json(store_url):
     rows = json.loads(res.output)
     assert {r["target_id"] for r in rows} == {"t"} and len(rows) == 3
     res = run(store_url, "paths", "--uncovered", "--account", "A2", "--format", "json")
-    assert json.loads(res.output) == []
+    assert json.loads(res.stdout) == []  # the reason it is empty goes to standard error
+    assert "no path to an uncovered decision-maker" in res.stderr
 
 
 def test_cli_paths_errors(store_url):
