@@ -124,7 +124,7 @@ def test_no_peer_coverage_at_the_level_gap():
     assert "d2" not in g.index and "us" not in g.index
     assert g.loc["a2", "severity"] == pytest.approx(0.7 * 2 / 3)
     assert g.loc["d1", "severity"] == pytest.approx(0.7)
-    assert g.loc["a2", "evidence"] == ("a2 (approver, level 2) has no tie >= 0.50 from anyone on our side at "
+    assert g.loc["a2", "evidence"] == ("a2 (approver, level 2) has no tie of at least 0.50 from anyone on our side at "
                                        "level 3 or above; the best tie is 0.90 (Max) at level 4.")
 
 
@@ -163,7 +163,7 @@ def test_single_threaded_at_70_percent_and_not_at_69():
     g = run(_threads(), "single_threaded").set_index("account_id")
     assert "S9" not in g.index  # 9 of 13 = 69.2%
     assert g.loc["S7", "target_id"] == "u1"  # 7 of 10 = 70%
-    assert g.loc["S7", "evidence"] == "Uno holds 7 of the 10 strong ties (>= 0.50) to S7's contacts (70%)."
+    assert g.loc["S7", "evidence"] == "Uno holds 7 of the 10 strong ties (at least 0.50) to S7's contacts (70%)."
     assert g.loc["M", "evidence"].startswith("Uno holds 1 of the 1 strong ties")
 
 
@@ -423,7 +423,7 @@ def test_tier_policy_executive_tie_visits_and_sponsor_level():
         "and there were 1 since 2025-04-01.",
         # Vip's tie (business 3 plus the shared visit) does not count: Vip is level 2, the
         # diamond policy asks for level 1
-        "Dia Two is a diamond account; its policy requires a tie >= 0.60 from our level-1-or-above people to a "
+        "Dia Two is a diamond account; its policy requires a tie of at least 0.60 from our level-1-or-above people to a "
         "decision-maker at level 2 or above; the best is 0.53 (Ceo – d2).",
         "Dia Two is a diamond account; its policy requires an executive sponsor at level 1 or above, but the "
         "sponsor Vip is level 2.",
@@ -436,7 +436,7 @@ def test_tier_policy_no_sponsor_no_senior_decision_maker_no_executive_visit():
         "Dia Three is a diamond account; its policy asks for 2 executive visit(s) a quarter (our level 1 or above) "
         "and there were 0 since 2025-04-01.",
         "Dia Three is a diamond account; its policy requires an executive sponsor and none is assigned.",
-        "Dia Three is a diamond account; its policy requires an executive tie >= 0.60 to a decision-maker at "
+        "Dia Three is a diamond account; its policy requires an executive tie of at least 0.60 to a decision-maker at "
         "level 2 or above, and no such contact is known.",
     ]
 
@@ -520,7 +520,7 @@ def test_no_peer_coverage_of_a_contact_nobody_knows():
     snap = build_snapshot(accounts=[{"id": "A1", "name": "Acme"}],
                           people=[internal("u1", 4), contact("a1", "A1", 2, "approver", "Al")])
     g = run(snap, "no_peer_coverage").iloc[0]
-    assert g["evidence"] == ("Al (approver, level 2) has no tie >= 0.50 from anyone on our side at level 3 or "
+    assert g["evidence"] == ("Al (approver, level 2) has no tie of at least 0.50 from anyone on our side at level 3 or "
                              "above; nobody on our side has a tie to or has met them.")
 
 

@@ -124,7 +124,7 @@ def test_account_page_opens_the_top_account_and_its_gaps_name_the_missing_execut
     gaps = [plain(m.value) for m in at.markdown if "**" in m.value and "—" in m.value]
     tier_gap = next(g for g in gaps if "tier policy" in g)
     assert DECISION_MAKER in tier_gap
-    assert "requires a tie >= 0.60 from our level-1-or-above people" in tier_gap
+    assert "requires a tie of at least 0.60 from our level-1-or-above people" in tier_gap
     assert "none of them has any tie" in tier_gap
     assert any("uncovered decision maker" in g and DECISION_MAKER in g for g in gaps)
     # the access path beside it goes through the CEO's EMBA classmate

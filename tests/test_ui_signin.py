@@ -335,7 +335,7 @@ def test_imports_and_erasures_from_the_app_are_recorded_as_the_signed_in_user(si
     at.file_uploader(key="data_files").set_value(
         ("people.csv", b"id,name,side,title\nP-NEW,Ann New,customer,CEO\n", "text/csv")).run()
     at.button(key="data_import").click().run()
-    assert any("Imported 1 rows" in s.value for s in at.success)
+    assert any("Imported 1 row" in s.value for s in at.success)
     at.selectbox(key="data_person").set_value("P-NEW").run()
     at.button(key="data_erase").click().run()
     at.text_input(key="data_erase_typed").input("P-NEW").run()

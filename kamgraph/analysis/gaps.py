@@ -323,9 +323,9 @@ def _no_peer_coverage(ctx: _Context) -> pd.DataFrame:
     c = c[c["decision_role"].isin(s.gaps.peer_roles) & ~c["peer_covered"] & ~already]
     peer_level = c["level"] + s.coverage.peer_level_gap
     evidence = [
-        (f"{n} ({_role_text(r)}, level {int(lv)}) has no tie >= {_f(s.coverage.covered)} from anyone on our side "
+        (f"{n} ({_role_text(r)}, level {int(lv)}) has no tie of at least {_f(s.coverage.covered)} from anyone on our side "
          f"at level {int(pl)} or above; " + _best_text(h, bl)) if lv == lv else
-        (f"{n} ({_role_text(r)}) has no tie >= {_f(s.coverage.covered)} from anyone on our side; " + _best_text(h, bl))
+        (f"{n} ({_role_text(r)}) has no tie of at least {_f(s.coverage.covered)} from anyone on our side; " + _best_text(h, bl))
         for n, r, lv, pl, h, bl in zip(c["name"], c["decision_role"], c["level"], peer_level,
                                        _holder_text(ctx, c), c["best_internal_level"])]
     return _contact_rows(ctx, c, "no_peer_coverage", evidence, "build a peer-level relationship with", "exec",
@@ -371,7 +371,7 @@ def _single_threaded(ctx: _Context) -> pd.DataFrame:
     held = held.sort_values(["account_id", "w", "best_strength"], ascending=[True, False, False])
     held_names = held.groupby("account_id")["name"].agg(lambda n: ", ".join(list(n)[:3]))
     evidence = [
-        (f"{ctx.name(d)} holds {k} of the {tot} strong ties (>= {_f(s.gaps.strong)}) to {a}'s contacts ({sh:.0%})."
+        (f"{ctx.name(d)} holds {k} of the {tot} strong ties (at least {_f(s.gaps.strong)}) to {a}'s contacts ({sh:.0%})."
          if tot > 0 and sh >= s.gaps.single_thread_share else
          f"Only {ctx.name(d)} has any tie to or interaction with {a}'s contacts.")
         for d, k, tot, a, sh in zip(dominant, acc["top_n"], acc["total"], acc["account_name"], acc["share"])]
@@ -530,15 +530,15 @@ def _tier_policy(ctx: _Context) -> pd.DataFrame:
                                                         fail["executive_level"], fail["exec_tie_contact_max_level"],
                                                         fail["min_exec_tie"], fail["best"], roles_text):
                 if a_id not in el.index:
-                    ev.append(f"{n} is {_a(str(t))} account; its policy requires an executive tie >= {_f(need)} to a "
+                    ev.append(f"{n} is {_a(str(t))} account; its policy requires an executive tie of at least {_f(need)} to a "
                               f"{rt} at level {int(mx)} or above, and no such contact is known.")
                 elif a_id in best_pair.index:
                     bp = best_pair.loc[a_id]
-                    ev.append(f"{n} is {_a(str(t))} account; its policy requires a tie >= {_f(need)} from our level-{int(el_)}"
+                    ev.append(f"{n} is {_a(str(t))} account; its policy requires a tie of at least {_f(need)} from our level-{int(el_)}"
                               f"-or-above people to {_a(rt)} at level {int(mx)} or above; the best is {_f(b)} "
                               f"({ctx.name(bp['internal_id'])} – {ctx.name(bp['contact_id'])}).")
                 else:
-                    ev.append(f"{n} is {_a(str(t))} account; its policy requires a tie >= {_f(need)} from our level-{int(el_)}"
+                    ev.append(f"{n} is {_a(str(t))} account; its policy requires a tie of at least {_f(need)} from our level-{int(el_)}"
                               f"-or-above people to {_a(rt)} at level {int(mx)} or above; none of them has any tie.")
             actor = fail["exec_id"]
             parts.append(_frame({

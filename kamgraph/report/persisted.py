@@ -721,6 +721,9 @@ class _Writer:
                 self._busy = True
             try:
                 target.put(name, key, value)
+            except RuntimeError as e:
+                if "interpreter shutdown" not in str(e):  # the process is ending: the write is simply not kept
+                    log.exception("persisting %s failed", name)
             except Exception:
                 log.exception("persisting %s failed", name)
 

@@ -145,7 +145,8 @@ def run_page(render: Callable[[PageContext], None], needs_data: bool = True) -> 
             return
         start = ctx.history_from
         if start is not None:
-            st.sidebar.caption(f"History from {start:%Y-%m}: before it, no data is not no contact.")
+            st.sidebar.caption(f"The data's history starts in {start:%Y-%m}: earlier months are empty for lack of "
+                               "data, not because nobody met.")
         if needs_data:
             data_ends_notice(ctx)
         render(ctx)
