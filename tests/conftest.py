@@ -31,6 +31,18 @@ except ImportError:  # pragma: no cover - tests/ imported as a package
 
 from kamgraph.store.sqlite import SQLiteStore
 
+try:
+    from sample_stores import import_sample
+except ImportError:  # pragma: no cover - tests/ imported as a package
+    from tests.sample_stores import import_sample
+
+
+@pytest.fixture(scope="session")
+def sample_db_file(tmp_path_factory):
+    """The sample portfolio imported once per run into a SQLite file: read it, or copy it
+    (``sample_stores.copy_store``) to write."""
+    return import_sample(tmp_path_factory.mktemp("sample_store") / "sample.db")
+
 
 @dataclass(frozen=True)
 class ExternalBolt:

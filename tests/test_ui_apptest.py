@@ -11,14 +11,12 @@ from __future__ import annotations
 
 import datetime
 import re
-import sqlite3
 from pathlib import Path
 
 import pytest
+from sample_stores import copy_store, plain
 from streamlit.testing.v1 import AppTest
 
-from kamgraph.ingest import import_path
-from kamgraph.settings import Settings
 from kamgraph.store import open_store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,18 +31,10 @@ DECISION_MAKER = "Zhou Jianguo 周建国"  # its decision-maker, whom none of ou
 pytestmark = pytest.mark.slow
 
 
-def plain(markdown: str) -> str:
-    """Markdown as displayed: backslash escapes removed."""
-    return re.sub(r"\\(.)", r"\1", markdown)
-
-
 @pytest.fixture(scope="module")
-def sample_db(tmp_path_factory) -> Path:
-    db = tmp_path_factory.mktemp("ui_sample") / "sample.db"
-    store = open_store(f"sqlite:///{db}")
-    import_path(SAMPLE, store, today=Settings.load(SAMPLE_SETTINGS).as_of_date())
-    store.close()
-    return db
+def sample_db(sample_db_file) -> Path:
+    """The sample store, imported once per run (conftest.py); read-only here."""
+    return sample_db_file
 
 
 @pytest.fixture
@@ -60,10 +50,7 @@ def app_env(monkeypatch, sample_db):
 def own_store(monkeypatch, sample_db, tmp_path) -> str:
     """A private copy of the sample store, for tests that write."""
     db = tmp_path / "copy.db"
-    src, dst = sqlite3.connect(sample_db), sqlite3.connect(db)
-    src.backup(dst)
-    src.close()
-    dst.close()
+    copy_store(sample_db, db)
     url = f"sqlite:///{db}"
     monkeypatch.setenv("KAMGRAPH_STORE", url)
     monkeypatch.setenv("KAMGRAPH_CONFIG", str(SAMPLE_SETTINGS))

@@ -11,16 +11,13 @@ CFO of Lanxin (A-01), an approver and champion; S-01 Chen Hao is our CEO.
 from __future__ import annotations
 
 import datetime
-import re
-import sqlite3
 from pathlib import Path
 
 import pytest
+from sample_stores import copy_store, plain
 from streamlit.testing.v1 import AppTest
 
 from kamgraph import auth
-from kamgraph.ingest import import_path
-from kamgraph.settings import Settings
 from kamgraph.store import open_store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,27 +35,17 @@ PASSWORD = "a long enough password"
 pytestmark = pytest.mark.slow
 
 
-def plain(markdown: str) -> str:
-    return re.sub(r"\\(.)", r"\1", markdown)
-
-
 @pytest.fixture(scope="module")
-def sample_db(tmp_path_factory) -> Path:
-    db = tmp_path_factory.mktemp("ui_edit") / "sample.db"
-    store = open_store(f"sqlite:///{db}")
-    import_path(SAMPLE, store, today=Settings.load(SAMPLE_SETTINGS).as_of_date())
-    store.close()
-    return db
+def sample_db(sample_db_file) -> Path:
+    """The sample store, imported once per run (conftest.py); read-only here."""
+    return sample_db_file
 
 
 @pytest.fixture
 def store(monkeypatch, sample_db, tmp_path):
     """A private copy of the sample store, with sign-in off (anyone may edit)."""
     db = tmp_path / "copy.db"
-    src, dst = sqlite3.connect(sample_db), sqlite3.connect(db)
-    src.backup(dst)
-    src.close()
-    dst.close()
+    copy_store(sample_db, db)
     url = f"sqlite:///{db}"
     monkeypatch.setenv("KAMGRAPH_STORE", url)
     monkeypatch.setenv("KAMGRAPH_CONFIG", str(SAMPLE_SETTINGS))

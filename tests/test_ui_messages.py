@@ -4,14 +4,12 @@ file again changes nothing."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
+from sample_stores import copy_store
 from streamlit.testing.v1 import AppTest
 
-from kamgraph.ingest import import_path
-from kamgraph.settings import Settings
 from kamgraph.store import open_store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,16 +36,8 @@ END:VCALENDAR\r
 
 
 @pytest.fixture
-def own_store(monkeypatch, tmp_path_factory, tmp_path) -> str:
-    base = tmp_path_factory.mktemp("ui_msg") / "sample.db"
-    store = open_store(f"sqlite:///{base}")
-    import_path(SAMPLE, store, today=Settings.load(SAMPLE_SETTINGS).as_of_date())
-    store.close()
-    db = tmp_path / "copy.db"
-    src, dst = sqlite3.connect(base), sqlite3.connect(db)
-    src.backup(dst)
-    src.close()
-    dst.close()
+def own_store(monkeypatch, sample_db_file, tmp_path) -> str:
+    db = copy_store(sample_db_file, tmp_path / "copy.db")
     url = f"sqlite:///{db}"
     monkeypatch.setenv("KAMGRAPH_STORE", url)
     monkeypatch.setenv("KAMGRAPH_CONFIG", str(SAMPLE_SETTINGS))

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import json
-import re
 import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
@@ -20,11 +19,11 @@ import openpyxl
 import pandas as pd
 import pytest
 import streamlit.testing.v1.app_test as app_test
+from sample_stores import plain
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from kamgraph.ingest import import_path
-from kamgraph.settings import Settings
 from kamgraph.store import open_store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,14 +38,9 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def sample_db(tmp_path_factory) -> Path:
-    if not (SAMPLE / "README.md").exists():
-        pytest.skip(f"sample data not found at {SAMPLE}")
-    db = tmp_path_factory.mktemp("ui_portfolio") / "sample.db"
-    store = open_store(f"sqlite:///{db}")
-    import_path(SAMPLE, store, today=Settings.load(SAMPLE_SETTINGS).as_of_date())
-    store.close()
-    return db
+def sample_db(sample_db_file) -> Path:
+    """The sample store, imported once per run (conftest.py); read-only here."""
+    return sample_db_file
 
 
 @pytest.fixture
@@ -81,11 +75,6 @@ def open_page(page: str | None = None, query: dict | None = None) -> AppTest:
         at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
-
-
-def plain(markdown: str) -> str:
-    """Markdown as displayed: backslash escapes removed."""
-    return re.sub(r"\\(.)", r"\1", markdown)
 
 
 def table_with(at: AppTest, *cols: str) -> pd.DataFrame:
