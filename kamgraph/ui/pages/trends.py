@@ -244,11 +244,9 @@ def _changes(ctx: PageContext, which: tuple[str, object]) -> None:
                               pairs=pd.DataFrame({"person_id": [a], "other_id": [b]}))
     else:
         changes = ctx.compute(relationship_changes, start, ctx.as_of_text)
-        if everywhere:
-            pass
-        elif kind == "account":
+        if not everywhere and kind == "account":
             changes = changes[_has_account(changes["account_id"], str(value))]
-        else:
+        elif not everywhere:
             changes = changes[(changes["person_id"] == value) | (changes["other_id"] == value)]
     accounts = ctx.read("accounts")
     account_names = dict(zip(accounts["id"], accounts["name"].fillna(accounts["id"])))
