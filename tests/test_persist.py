@@ -20,13 +20,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from sample_stores import copy_store
 
 from kamgraph.analysis.derived import REGISTRY
 from kamgraph.config import resolve_config
 from kamgraph.ingest import import_path
 from kamgraph.report import persisted as P
 from kamgraph.schema import normalize_frame
-from kamgraph.settings import Settings
 from kamgraph.store import open_store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -47,26 +47,10 @@ def counted(snap, settings, as_of=None, accounts=None):
     return frame.assign(covered=settings.coverage.covered, as_of=as_of).reset_index(drop=True)
 
 
-@pytest.fixture(scope="module")
-def sample_db(tmp_path_factory) -> Path:
-    db = tmp_path_factory.mktemp("persist_sample") / "sample.db"
-    store = open_store(f"sqlite:///{db}")
-    import_path(SAMPLE, store, today=Settings.load(SAMPLE_SETTINGS).as_of_date())
-    store.close()
-    return db
-
-
 @pytest.fixture
-def db(sample_db, tmp_path) -> Path:
+def db(sample_db_file, tmp_path) -> Path:
     """A private copy of the sample store (its cache folder beside it, empty)."""
-    import sqlite3
-
-    path = tmp_path / "kam.db"
-    src, dst = sqlite3.connect(sample_db), sqlite3.connect(path)
-    src.backup(dst)
-    src.close()
-    dst.close()
-    return path
+    return copy_store(sample_db_file, tmp_path / "kam.db")
 
 
 def fresh_process_caches() -> None:

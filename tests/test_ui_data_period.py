@@ -8,15 +8,13 @@ that puts the sidebar's "As of" on the data's last day.
 from __future__ import annotations
 
 import datetime
-import re
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from sample_stores import plain
 from streamlit.testing.v1 import AppTest
 
-from kamgraph.ingest import import_path
-from kamgraph.settings import Settings
 from kamgraph.store import open_store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,18 +25,12 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def sample_db(tmp_path_factory) -> tuple[Path, datetime.date]:
-    db = tmp_path_factory.mktemp("ui_period") / "sample.db"
-    store = open_store(f"sqlite:///{db}")
-    import_path(SAMPLE, store, today=Settings.load(SAMPLE_SETTINGS).as_of_date())
+def sample_db(sample_db_file) -> tuple[Path, datetime.date]:
+    """The sample store (read only here) and the day of its last interaction."""
+    store = open_store(f"sqlite:///{sample_db_file}")
     last = pd.Timestamp(store.read("interactions")["date"].max()).date()
     store.close()
-    return db, last
-
-
-def plain(markdown: str) -> str:
-    """Markdown as displayed: backslash escapes removed."""
-    return re.sub(r"\\(.)", r"\1", markdown)
+    return sample_db_file, last
 
 
 def _app(monkeypatch, db: Path, as_of: str) -> AppTest:

@@ -15,13 +15,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from sample_stores import copy_store
 from streamlit.testing.v1 import AppTest
 
 from kamgraph import auth
 from kamgraph.errors import KamgraphError
-from kamgraph.ingest import import_path
 from kamgraph.schema import normalize_frame
-from kamgraph.settings import Settings
 from kamgraph.store import open_store
 from kamgraph.ui.format import WORD_JOINER, md
 
@@ -57,12 +56,8 @@ def texts(at: AppTest) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def sample_copy(tmp_path_factory) -> Path:
-    db = tmp_path_factory.mktemp("signin_sample") / "sample.db"
-    store = open_store(f"sqlite:///{db}")
-    import_path(SAMPLE, store, today=Settings.load(SAMPLE_SETTINGS).as_of_date())
-    store.close()
-    return db
+def sample_copy(tmp_path_factory, sample_db_file) -> Path:
+    return copy_store(sample_db_file, tmp_path_factory.mktemp("signin_sample") / "sample.db")
 
 
 @pytest.fixture(scope="module")
@@ -230,10 +225,7 @@ def test_server_paths_only_inside_the_import_folder_and_uploads_are_limited(open
 @pytest.fixture
 def url_store(open_env, tmp_path, monkeypatch) -> str:
     db = tmp_path / "urls.db"
-    src, dst = sqlite3.connect(open_env), sqlite3.connect(db)
-    src.backup(dst)
-    src.close()
-    dst.close()
+    copy_store(open_env, db)
     url = f"sqlite:///{db}"
     store = open_store(url)
     store.write({
@@ -321,10 +313,7 @@ def test_with_an_identity_provider_configured_nothing_shows_before_st_login(open
 
 def test_imports_and_erasures_from_the_app_are_recorded_as_the_signed_in_user(signin_env, tmp_path, monkeypatch):
     db = tmp_path / "own.db"
-    src, dst = sqlite3.connect(signin_env), sqlite3.connect(db)
-    src.backup(dst)
-    src.close()
-    dst.close()
+    copy_store(signin_env, db)
     url = f"sqlite:///{db}"
     monkeypatch.setenv("KAMGRAPH_STORE", url)
     monkeypatch.setenv("KAMGRAPH_USERS", str(signin_env.parent / auth.USERS_FILE_NAME))
@@ -348,10 +337,7 @@ def test_imports_and_erasures_from_the_app_are_recorded_as_the_signed_in_user(si
 
 def test_an_erasure_a_reader_keeps_in_the_write_ahead_log_says_so(signin_env, tmp_path, monkeypatch):
     db = tmp_path / "own.db"
-    src, dst = sqlite3.connect(signin_env), sqlite3.connect(db)
-    src.backup(dst)
-    src.close()
-    dst.close()
+    copy_store(signin_env, db)
     monkeypatch.setenv("KAMGRAPH_STORE", f"sqlite:///{db}")
     monkeypatch.setenv("KAMGRAPH_USERS", str(signin_env.parent / auth.USERS_FILE_NAME))
     at = go(sign_in(app(), "alice", PASSWORDS["alice"]), "data")
@@ -372,10 +358,7 @@ def test_an_erasure_a_reader_keeps_in_the_write_ahead_log_says_so(signin_env, tm
 
 def test_erasing_lists_the_notes_that_mention_the_name_and_can_redact_them(signin_env, tmp_path, monkeypatch):
     db = tmp_path / "own.db"
-    src, dst = sqlite3.connect(signin_env), sqlite3.connect(db)
-    src.backup(dst)
-    src.close()
-    dst.close()
+    copy_store(signin_env, db)
     url = f"sqlite:///{db}"
     monkeypatch.setenv("KAMGRAPH_STORE", url)
     monkeypatch.setenv("KAMGRAPH_USERS", str(signin_env.parent / auth.USERS_FILE_NAME))
