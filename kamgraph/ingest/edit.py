@@ -64,7 +64,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import inspect
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -213,55 +212,18 @@ def _check(operation: str, rows, store, today, extra: Sequence[tuple[str | None,
     return checked
 
 
-def _comparable(entity: str, frame: pd.DataFrame, columns: Sequence[str]) -> dict[tuple, tuple]:
-    key = ENTITIES[entity].key
-    return {tuple(r[k] for k in key): tuple(r[c] for c in columns) for r in to_records(entity, frame)}
-
-
-def _drop_unchanged(store, tables: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """Only the rows that add or change something in the store (an edit that changes nothing
-    writes nothing and leaves the data version as it is)."""
-    out = {}
-    for entity, df in tables.items():
-        if df is None or df.empty:
-            continue
-        ent = ENTITIES[entity]
-        by = next(k for k in ent.key if k in ent.filter_columns)
-        stored = store.read(entity, by, sorted(set(df[by].dropna().astype(str))))
-        if stored.empty:
-            out[entity] = df
-            continue
-        columns = [c for c in df.columns if c not in ent.key]
-        have = _comparable(entity, stored, columns)
-        new = _comparable(entity, df.reset_index(drop=True), columns)
-        keep = [have.get(k) != v for k, v in new.items()]
-        if any(keep):
-            out[entity] = df.reset_index(drop=True)[keep].reset_index(drop=True)
-    return out
-
-
-def _accepts(fn, name: str) -> bool:
-    try:
-        return name in inspect.signature(fn).parameters
-    except (TypeError, ValueError):
-        return False
-
-
 def _write(store, operation: str, tables: Mapping[str, pd.DataFrame], actor: str | None,
            warnings: Sequence[str] = (), ids: Mapping[str, str] | None = None) -> EditResult:
-    tables = _drop_unchanged(store, tables)
-    if not tables:
-        return EditResult(operation, {}, {}, store.data_version(), tuple(warnings), dict(ids or {}))
-    extra = {"source": f"edit: {operation}"} if _accepts(store.write, "source") else {}
-    ordered = {e: tables[e] for e in WRITE_ORDER if e in tables}
-    result = store.write(ordered, references_checked=True, actor=actor, **extra)
+    # the store writes only rows that differ from the stored ones: an edit that changes nothing
+    # writes nothing and leaves the data version as it is
+    ordered = {e: tables[e] for e in WRITE_ORDER if tables.get(e) is not None and len(tables[e])}
+    result = store.write(ordered, references_checked=True, actor=actor, source=f"edit: {operation}")
     rows = {e: int(n) for e, n in result.rows.items() if n}
     return EditResult(operation, rows, {}, result.data_version, tuple(warnings), dict(ids or {}))
 
 
 def _delete(store, operation: str, entity: str, keys: pd.DataFrame, actor: str | None) -> EditResult:
-    extra = {"source": f"edit: {operation}"} if _accepts(store.delete, "source") else {}
-    n = store.delete(entity, keys, actor=actor, **extra)
+    n = store.delete(entity, keys, actor=actor, source=f"edit: {operation}")
     return EditResult(operation, {}, {entity: int(n)} if n else {}, store.data_version())
 
 
