@@ -26,7 +26,8 @@ import pandas as pd
 import pytest
 
 from analysis_fixtures import build_snapshot
-from kamgraph.analysis.visits import country_code, plan_visits, schedule_visits, working_days
+from kamgraph.analysis.dates import country_code, working_days
+from kamgraph.analysis.visits import plan_visits, schedule_visits
 from kamgraph.report.visitplan import plan_html, plan_ics
 from kamgraph.schema import ENTITIES, normalize_frame
 from kamgraph.settings import Settings

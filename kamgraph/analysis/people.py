@@ -14,6 +14,8 @@ is empty or ``>= t`` (``until`` is the last day); a membership when ``since`` is
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -22,7 +24,7 @@ from kamgraph.model import Side
 from kamgraph.snapshot import Snapshot
 from kamgraph.titles import LEVEL_NAMES, level_from_title
 
-__all__ = ["current_employment", "current_memberships", "internal_ids", "org_names", "people_index",
+__all__ = ["current_employment", "current_memberships", "first_email", "internal_ids", "org_names", "people_index",
            "person_labels", "person_levels", "person_names"]
 
 
@@ -111,3 +113,25 @@ def person_labels(snap: Snapshot, as_of) -> pd.Series:
         default=name,
     )
     return pd.Series(np.where(internal, internal_label, other_label), index=p.index, dtype=object)
+
+
+#: one plain address: no space, quote, bracket, separator or control character
+_EMAIL = re.compile(r"[^@\s<>\"();:,\x00-\x1f\x7f-\x9f]+@[^@\s<>\"();:,\x00-\x1f\x7f-\x9f]+"
+                    r"\.[^@\s<>\"();:,\x00-\x1f\x7f-\x9f]+")
+
+
+def first_email(value) -> str | None:
+    r"""The first e-mail address of a field that may hold several (``;`` or ``,`` between).
+
+    >>> first_email("a.b@x.example; c@y.example"), first_email(" , c@z.example"), first_email("n/a")
+    ('a.b@x.example', 'c@z.example', None)
+    >>> first_email("bad\x07@x.example, good@y.example")
+    'good@y.example'
+    """
+    if not isinstance(value, str):
+        return None
+    for part in re.split(r"[;,\s]+", value):
+        part = part.strip().strip("<>")
+        if _EMAIL.fullmatch(part):
+            return part
+    return None

@@ -85,8 +85,6 @@ briefing is invented: every sentence is built from a row of the data.
 
 from __future__ import annotations
 
-import functools
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
@@ -101,12 +99,17 @@ from kamgraph.analysis.coverage import (
     account_ids,
     internal_contact_strengths,
 )
-from kamgraph.analysis.dates import resolve_as_of
+from kamgraph.analysis.dates import country_code, resolve_as_of, working_days
 from kamgraph.analysis.gaps import RULE_EXECUTIVE_VISITS, gaps
 from kamgraph.analysis.influence import influence
 from kamgraph.analysis.money import account_currencies
 from kamgraph.analysis.paths import access_paths_for
-from kamgraph.analysis.people import internal_ids, person_levels, person_names
+from kamgraph.analysis.people import (
+    first_email,
+    internal_ids,
+    person_levels,
+    person_names,
+)
 from kamgraph.analysis.trends import trends
 from kamgraph.errors import ConfigError, NotFound
 from kamgraph.settings import Settings
@@ -114,7 +117,7 @@ from kamgraph.snapshot import Snapshot
 
 __all__ = ["PRIORITY_SCALE", "VISIT_COLUMNS", "CANDIDATE_COLUMNS", "QUARTERS", "VisitPlan", "plan_visits",
            "solve_assignment", "scaled_priorities", "briefing_text", "default_period", "quarter_period",
-           "country_code", "working_days", "schedule_visits", "first_email"]
+           "schedule_visits"]
 
 #: priorities are multiplied by this and rounded to integers before the exact min-cost flow
 PRIORITY_SCALE = 10**9
@@ -229,89 +232,6 @@ def _period(settings: Settings, t: pd.Timestamp, period, quarter=None) -> tuple[
 
 # -- working days ---------------------------------------------------------------------------
 
-#: account country names people write, to ISO 3166 codes (anything else: the code itself,
-#: or the English name as the ``holidays`` library spells its country classes)
-_COUNTRY_ALIASES = {
-    "china": "CN", "中国": "CN", "prc": "CN", "people's republic of china": "CN", "中华人民共和国": "CN",
-    "mainland china": "CN", "中国大陆": "CN", "germany": "DE", "deutschland": "DE", "德国": "DE",
-    "singapore": "SG", "新加坡": "SG", "france": "FR", "法国": "FR", "japan": "JP", "日本": "JP",
-    "usa": "US", "us": "US", "united states": "US", "united states of america": "US", "美国": "US",
-    "uk": "GB", "united kingdom": "GB", "great britain": "GB", "england": "GB", "英国": "GB",
-    "hong kong": "HK", "香港": "HK", "taiwan": "TW", "台湾": "TW", "macau": "MO", "macao": "MO", "澳门": "MO",
-    "korea": "KR", "south korea": "KR", "韩国": "KR", "italy": "IT", "意大利": "IT", "spain": "ES",
-    "西班牙": "ES", "netherlands": "NL", "荷兰": "NL", "switzerland": "CH", "瑞士": "CH", "austria": "AT",
-    "奥地利": "AT", "india": "IN", "印度": "IN", "vietnam": "VN", "越南": "VN", "thailand": "TH", "泰国": "TH",
-    "malaysia": "MY", "马来西亚": "MY", "indonesia": "ID", "印度尼西亚": "ID", "mexico": "MX", "墨西哥": "MX",
-    "brazil": "BR", "巴西": "BR", "canada": "CA", "加拿大": "CA", "australia": "AU", "澳大利亚": "AU",
-}
-
-
-@functools.lru_cache(maxsize=1)
-def _holiday_countries() -> dict[str, str]:
-    import holidays
-    from holidays.registry import COUNTRIES
-
-    supported = set(holidays.list_supported_countries())
-    names = {}
-    for class_name, code, *rest in COUNTRIES.values():
-        names[class_name.casefold()] = code
-        names[code.casefold()] = code
-        for alias in rest:
-            if isinstance(alias, str) and len(alias) == 3:
-                names[alias.casefold()] = code
-    return {k: v for k, v in names.items() if v in supported}
-
-
-def country_code(country) -> str | None:
-    """The ISO 3166 code of a country written as a code or a name, None when unknown.
-
-    >>> country_code("中国"), country_code("China"), country_code(" cn "), country_code("Germany")
-    ('CN', 'CN', 'CN', 'DE')
-    >>> country_code("Atlantis"), country_code(None)
-    (None, None)
-    """
-    if not isinstance(country, str) or not country.strip():
-        return None
-    key = " ".join(country.strip().casefold().split())
-    known = _holiday_countries()
-    code = _COUNTRY_ALIASES.get(key) or known.get(key) or known.get(key.replace(" ", ""))
-    return code if code is not None and code.casefold() in known else None
-
-
-@functools.lru_cache(maxsize=512)
-def _working_days(code: str | None, start: pd.Timestamp, end: pd.Timestamp) -> pd.DatetimeIndex:
-    days = pd.date_range(start, end, freq="D")
-    if code is None:
-        return days[days.day_of_week < 5]
-    import holidays
-
-    cal = holidays.country_holidays(code, years=range(start.year, end.year + 1))
-    weekend = days.day_of_week.isin(sorted(cal.weekend))
-    # adjusted working weekends (China's 调休 Saturdays and Sundays) where the library has them
-    extra = pd.DatetimeIndex(sorted(getattr(cal, "weekend_workdays", None) or ()))
-    off = days.isin(pd.DatetimeIndex(sorted(cal.keys())))
-    return days[(~weekend | days.isin(extra)) & ~off]
-
-
-def working_days(country, start, end) -> pd.DatetimeIndex:
-    """The working days from ``start`` to ``end`` (inclusive) in ``country`` (a code or a
-    name, :func:`country_code`): not a weekend day, not a public holiday, or an adjusted
-    working weekend day. An unknown country works Monday to Friday.
-
-    China around the 2026 Spring Festival: Saturday 02-14 is an adjusted working day, 02-15
-    to 02-23 are the holiday and its weekends.
-
-    >>> [f"{d:%a %m-%d}" for d in working_days("CN", "2026-02-13", "2026-02-24")]
-    ['Fri 02-13', 'Sat 02-14', 'Tue 02-24']
-    >>> len(working_days("Atlantis", "2026-02-13", "2026-02-24"))
-    8
-    """
-    start, end = pd.Timestamp(start).normalize(), pd.Timestamp(end).normalize()
-    if end < start:
-        return pd.DatetimeIndex([])
-    return _working_days(country_code(country), start, end)
-
-
 def schedule_visits(visits: pd.DataFrame, start, end, week_cap: int) -> tuple[pd.DataFrame, list[str]]:
     """Proposed dates for the chosen visits (see "Dates" in the module docstring).
 
@@ -366,28 +286,6 @@ def schedule_visits(visits: pd.DataFrame, start, end, week_cap: int) -> tuple[pd
                 trip.at[i] = k + 1
                 when.at[i] = placed
     return pd.DataFrame({"trip": trip, "placeholder_date": when}), notes
-
-
-#: one plain address: no space, quote, bracket, separator or control character
-_EMAIL = re.compile(r"[^@\s<>\"();:,\x00-\x1f\x7f-\x9f]+@[^@\s<>\"();:,\x00-\x1f\x7f-\x9f]+"
-                    r"\.[^@\s<>\"();:,\x00-\x1f\x7f-\x9f]+")
-
-
-def first_email(value) -> str | None:
-    r"""The first e-mail address of a field that may hold several (``;`` or ``,`` between).
-
-    >>> first_email("a.b@x.example; c@y.example"), first_email(" , c@z.example"), first_email("n/a")
-    ('a.b@x.example', 'c@z.example', None)
-    >>> first_email("bad\x07@x.example, good@y.example")
-    'good@y.example'
-    """
-    if not isinstance(value, str):
-        return None
-    for part in re.split(r"[;,\s]+", value):
-        part = part.strip().strip("<>")
-        if _EMAIL.fullmatch(part):
-            return part
-    return None
 
 
 def _executives(snap: Snapshot, settings: Settings, executives, capacity) -> pd.DataFrame:
