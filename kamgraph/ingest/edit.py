@@ -71,6 +71,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from kamgraph.errors import ImportValidationError, KamgraphError, NotFound, Problem
+from kamgraph.ingest.messages import split_addresses
 from kamgraph.ingest.raw import RawImport, RawTable
 from kamgraph.ingest.validate import validate
 from kamgraph.schema import ENTITIES, WRITE_ORDER, to_records
@@ -577,9 +578,9 @@ def person_for_user(store, user: str | None) -> str | None:
     if people.empty:
         return None
     want = _norm(user)
-    emails = people["email"].map(lambda e: {_norm(x) for x in re.split(r"[;,\s]+", e) if x}
-                                 if isinstance(e, str) else set())
-    hits = people[emails.map(lambda s: want in s) | (people["name"].map(_norm) == want)]
+    addresses = split_addresses(people.set_index("id")["email"])  # the calendar import's own matching
+    by_email = set(addresses.loc[addresses["address"] == want, "person"])
+    hits = people[people["id"].isin(by_email) | (people["name"].map(_norm) == want)]
     if len(hits) > 1:
         hits = hits[hits["side"] == "internal"]
     return str(hits["id"].iloc[0]) if len(hits) == 1 else None
