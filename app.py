@@ -2,7 +2,7 @@
 
 The store, settings and analysis date come from ``$KAMGRAPH_STORE``, ``$KAMGRAPH_CONFIG`` (else
 ``./kamgraph.toml``) and ``$KAMGRAPH_AS_OF``, resolved by :mod:`kamgraph.config` exactly as the
-CLI resolves them. Pages live in ``kamgraph/ui/pages/``. When sign-in is configured
+CLI resolves them; the language by :mod:`kamgraph.ui.language`. Pages live in ``kamgraph/ui/pages/``. When sign-in is configured
 (``kamgraph.ui.access``), nothing but the sign-in form shows until someone signs in.
 """
 
@@ -10,9 +10,12 @@ import streamlit as st
 
 from kamgraph.ui.access import gate
 from kamgraph.ui.app import pages, sidebar
+from kamgraph.ui.language import apply_language, language_switch
 
 st.set_page_config(page_title="kamgraph", page_icon=":material/hub:", layout="wide")
+apply_language()  # before anything shows: titles, the sign-in form and every page in one language
 page = st.navigation(pages())
+language_switch()
 if gate() is not None:
     sidebar()
     page.run()

@@ -292,6 +292,7 @@ class LimitsSettings:
 @dataclass(frozen=True)
 class Settings:
     as_of: str = ""  # analysis date (YYYY-MM-DD); empty = today
+    language: str = ""  # "en" or "zh_CN"; empty = $KAMGRAPH_LANG, else English (kamgraph.i18n)
     strength: StrengthSettings = field(default_factory=StrengthSettings)
     trend: TrendSettings = field(default_factory=TrendSettings)
     coverage: CoverageSettings = field(default_factory=CoverageSettings)

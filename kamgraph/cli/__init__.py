@@ -30,6 +30,7 @@ from __future__ import annotations
 import errno
 import functools
 import json
+import os
 import re
 import sys
 from dataclasses import dataclass
@@ -40,6 +41,7 @@ import pandas as pd
 
 from kamgraph.config import Config, resolve_config
 from kamgraph.errors import KamgraphError
+from kamgraph.i18n import ENV_LANG, resolve_language, set_process_language
 
 
 @dataclass
@@ -134,11 +136,28 @@ def json_text(text: str) -> str:
               help="Settings file (default ./kamgraph.toml if present). Env: KAMGRAPH_CONFIG.")
 @click.option("--as-of", "as_of", default=None, metavar="YYYY-MM-DD",
               help="Analysis date (default: the settings' as_of, else today). Env: KAMGRAPH_AS_OF.")
+@click.option("--lang", "lang", default=None, metavar="LANG",
+              help="Language of tables, messages and reports: en or zh_CN (default: the settings' "
+                   "language, else English). Env: KAMGRAPH_LANG.")
 @click.version_option(package_name="kamgraph")
 @click.pass_context
-def main(ctx: click.Context, store_url: str | None, settings_path: str | None, as_of: str | None) -> None:
+def main(ctx: click.Context, store_url: str | None, settings_path: str | None, as_of: str | None,
+         lang: str | None) -> None:
     """kamgraph: who knows whom around your key accounts, and where you are exposed."""
     ctx.obj = GlobalFlags(store_url, settings_path, as_of)
+    set_process_language(_language(ctx.obj, lang))
+
+
+def _language(flags: GlobalFlags, lang: str | None) -> str:
+    """``--lang``, else ``$KAMGRAPH_LANG``, else the settings' ``language`` (a settings file that
+    cannot be read is the verb's error to report, not this one's), else English."""
+    settings_language = None
+    if not lang and not os.environ.get(ENV_LANG):
+        try:
+            settings_language = flags.resolve().file_settings.language
+        except KamgraphError:
+            settings_language = None
+    return resolve_language(lang, settings_language)
 
 
 def pass_config(fn: Callable) -> Callable:

@@ -189,7 +189,8 @@ def digest(v: Any) -> str:
 
 
 #: the code every analysis result depends on, besides its own module (paths under ``kamgraph/``)
-CORE_CODE = ("analysis", "snapshot.py", "schema.py", "settings.py", "model.py", "titles.py")
+CORE_CODE = ("analysis", "snapshot.py", "schema.py", "settings.py", "model.py", "titles.py", "names.py",
+             "i18n/locale/zh_CN/LC_MESSAGES/kamgraph.mo")  # sentences are translated: a new catalogue is new code
 _CODE: dict[str, str] = {}
 _CODE_LOCK = threading.Lock()
 
@@ -216,7 +217,7 @@ def code_version(module: str | None = None) -> str:
             files = []
             for part in CORE_CODE:
                 p = root / part
-                files += sorted(p.rglob("*.py")) if p.is_dir() else [p]
+                files += sorted(p.rglob("*.py")) if p.is_dir() else [p] if p.exists() else []
             _CODE[""] = _files_digest(files)
         if module and module not in _CODE:
             file = getattr(sys.modules.get(module), "__file__", None)

@@ -50,6 +50,7 @@ import pandas as pd
 import streamlit as st
 
 from kamgraph.config import Config, resolve_config
+from kamgraph.i18n import current_language
 from kamgraph.errors import KamgraphError
 from kamgraph.ingest import ImportReport, import_path
 from kamgraph.ingest import edit as edits
@@ -408,7 +409,7 @@ class PageContext:
         self._run["asked"] += 1
         try:
             call = digest((key, self.settings_digest, with_settings, tuple(args), tuple(sorted(kwargs.items())),
-                           code_version(fn.__module__)))
+                           code_version(fn.__module__), current_language()))
         except Unpersistable:  # an argument that cannot be digested: computed every time
             return self._compute(fn, key, with_settings, args, kwargs)
         mem_key = (name, self.store_url, self.data_version, call)
@@ -438,14 +439,15 @@ class PageContext:
         filter change) does not derive it again. ``name`` must
         say everything the result depends on besides the data (e.g. ``f"history:{account_id}"``).
         """
-        key = ("per_version", name, self.store_url, self.data_version)
+        lang = current_language()  # labels and sentences are in the reader's language
+        key = ("per_version", name, self.store_url, self.data_version, lang)
         value = _MEMORY.get(key)
         if value is MISS:
             with _MEMORY.computing(key):
                 value = _MEMORY.get(key)
                 if value is MISS:
                     value = _through_disk(self.persisted, f"per_version.{name}",
-                                          (name, code_version(getattr(build, "__module__", None))), build)
+                                          (name, code_version(getattr(build, "__module__", None)), lang), build)
                     _MEMORY.put(key, value)
         return _isolated(value)
 

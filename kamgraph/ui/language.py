@@ -1,0 +1,92 @@
+"""The app's language: chosen in the sidebar, remembered per user, applied before anything shows.
+
+:func:`apply_language` runs first on every rerun (``app.py``), so page titles, the sign-in
+form and every page speak the same language. Which one, first that applies: this session's
+choice, the language the user (or, with sign-in off, the one anonymous user) chose last
+(:mod:`kamgraph.i18n.prefs`), ``$KAMGRAPH_LANG``, the settings' ``language``, English.
+:func:`language_switch` is the sidebar's switch; a change is remembered at once.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from kamgraph.errors import KamgraphError
+from kamgraph.i18n import LANGUAGES, _, resolve_language, set_language
+from kamgraph.i18n.prefs import prefs_path, remember_language, remembered_language
+
+#: session key: the language this session chose (absent until the user picks one)
+LANG_KEY = "kamgraph_lang"
+SWITCH_KEY = "kamgraph_lang_switch"
+
+
+def _user() -> str | None:
+    from kamgraph.ui.access import current_access
+
+    try:
+        return current_access().user
+    except KamgraphError:
+        return None
+
+
+def _store_url() -> str | None:
+    from kamgraph.ui.context import app_config
+
+    try:
+        return app_config().store_url
+    except KamgraphError:
+        return None
+
+
+def _settings_language() -> str | None:
+    from kamgraph.ui.context import app_config
+
+    try:
+        return app_config().file_settings.language
+    except KamgraphError:
+        return None
+
+
+def chosen_language() -> str:
+    """The language of this rerun (see the module's docstring for the order)."""
+    lang = st.session_state.get(LANG_KEY)
+    if lang in LANGUAGES:
+        return lang
+    remembered = remembered_language(prefs_path(_store_url()), _user())
+    if remembered:
+        return remembered
+    try:
+        return resolve_language(None, _settings_language())
+    except KamgraphError:
+        return "en"
+
+
+def apply_language() -> str:
+    """Set this rerun's language (call before any text is shown); returns it."""
+    lang = chosen_language()
+    set_language(lang)
+    return lang
+
+
+def _switched() -> None:
+    lang = st.session_state.get(SWITCH_KEY)
+    if lang not in LANGUAGES:
+        return
+    st.session_state[LANG_KEY] = lang
+    set_language(lang)
+    try:
+        remember_language(prefs_path(_store_url()), _user(), lang)
+    except KamgraphError as e:  # the choice still holds for this session
+        st.session_state["kamgraph_lang_error"] = str(e)
+
+
+def language_switch() -> None:
+    """The sidebar's language switch (each language in its own name)."""
+    lang = chosen_language()
+    options = list(LANGUAGES)
+    st.session_state[SWITCH_KEY] = lang
+    st.sidebar.selectbox(_("Language"), options, key=SWITCH_KEY, format_func=LANGUAGES.get,
+                         on_change=_switched, help=_("Remembered for you on this server."))
+    error = st.session_state.pop("kamgraph_lang_error", None)
+    if error:
+        st.sidebar.warning(error)
