@@ -29,7 +29,7 @@ NAMES = {
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’]{2,}")
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _CODE = re.compile(r"`[^`]*`")
-_URLISH = re.compile(r"\S+@\S+|\S+://\S+|\S+\.(?:db|toml|csv|xlsx|json|ics|eml|mbox|zip|html|py)\b|:material/\w+:")
+_URLISH = re.compile(r"\S+@\S+|\S+://\S+|\S*/\S+/\S*|\S+\.(?:db|toml|csv|xlsx|json|ics|eml|mbox|zip|html|py)\b|:material/\w+:")
 
 
 def _strings(value) -> Iterable[str]:
@@ -118,3 +118,49 @@ def foreign(texts: Iterable[str], lang: str, vocabulary: list[str], allow: Itera
         if bad:
             found.append(f"{bad[:5]} in {text[:160]!r}")
     return sorted(found)
+
+
+def walk(db: str, lang: str, page: str | None = None, query: dict | None = None,
+         settings: str | None = None) -> list[str]:
+    """Open ``page`` (portfolio when None) of the app on the store ``db`` in ``lang``; the foreign strings."""
+    import os
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    from kamgraph.schema import ENTITIES
+    from kamgraph.store import open_store
+
+    root = Path(__file__).resolve().parents[1]
+    os.environ["KAMGRAPH_STORE"] = f"sqlite:///{db}"
+    os.environ["KAMGRAPH_CONFIG"] = settings or str(root / "data" / "sample" / "kamgraph.toml")
+    os.environ["KAMGRAPH_LANG"] = lang
+    store = open_store(f"sqlite:///{db}")
+    try:
+        vocab = data_vocabulary({e: store.read(e) for e in ENTITIES})
+    finally:
+        store.close()
+    at = AppTest.from_file(str(root / "app.py"), default_timeout=240)
+    at.run()
+    if page:
+        if query:
+            at.query_params.update(query)
+        at.switch_page(f"kamgraph/ui/pages/{page}.py")
+        at.run()
+    errors = [f"exception: {e.value}" for e in at.exception]
+    return errors + foreign(shown_texts(at), lang, vocab, allow=LANGUAGE_NAMES)
+
+
+#: the language switch shows each language in its own name
+LANGUAGE_NAMES = ("English", "中文", "简体")
+
+
+if __name__ == "__main__":  # python tests/i18n_walk.py DB LANG [PAGE [key=value ...]]
+    import sys
+
+    sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parents[1]))
+    args = sys.argv[1:]
+    found = walk(args[0], args[1], args[2] if len(args) > 2 else None,
+                 dict(a.split("=", 1) for a in args[3:]) or None)
+    print("\n".join(found))
+    print(f"{len(found)} foreign strings")
