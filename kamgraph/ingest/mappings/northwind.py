@@ -41,6 +41,7 @@ from kamgraph.ingest.mappings import CsvData, add_tables, raw_table, read_csv_fi
 from kamgraph.ingest.notices import Notice
 from kamgraph.ingest.raw import RawImport, RawTable
 from kamgraph.model import InteractionKind, OrganizationKind, Side, TeamRole
+from kamgraph.names import join_name
 
 __all__ = ["NorthwindMapping", "read_northwind", "ORDER_KIND", "INTERNAL_ORG_ID", "INTERNAL_ORG_NAME"]
 
@@ -203,7 +204,7 @@ def _employees(e: _Frame) -> list[RawTable]:
     n = len(e.frame)
     eid = _prefixed("NW-E-", _col(e, "employeeID"))
     first, last = _col(e, "firstName"), _col(e, "lastName")
-    name = pd.Series([" ".join(p for p in (a, b) if p) or None for a, b in zip(first, last)], dtype=object)
+    name = pd.Series([join_name(a, b) for a, b in zip(first, last)], dtype=object)  # 李建华 / First Last
     manager = _prefixed("NW-E-", _col(e, "reportsTo"))
     org = pd.DataFrame({"id": [INTERNAL_ORG_ID], "name": [INTERNAL_ORG_NAME],
                         "kind": [OrganizationKind.INTERNAL.value]}, dtype=object)

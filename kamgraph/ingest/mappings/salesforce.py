@@ -21,7 +21,8 @@ What maps to what, and why (full table in docs/crm-mappings.md):
   account owner (a User) becomes ``owner_id`` and gets employment at the account with
   team role ``ar``. ``AnnualRevenue`` is deliberately *not* mapped: it is the customer's
   own size, whereas ``accounts.revenue`` is what the account brings us.
-* Contact -> customer ``people`` (name = FirstName LastName), ``employment`` at
+* Contact -> customer ``people`` (name = FirstName LastName; a Chinese name LastName FirstName
+  without a space, "李建华": :func:`kamgraph.names.join_name`), ``employment`` at
   AccountId with the title, ``reports_to`` from ReportsToId.
 * User -> internal ``people`` and ``reports_to`` from ManagerId. Users referenced as
   owners but not exported become placeholders "Salesforce user <id>" (one warning).
@@ -54,6 +55,7 @@ from kamgraph.ingest.mappings import add_tables, raw_table, read_csv_file
 from kamgraph.ingest.notices import Notice
 from kamgraph.ingest.raw import RawImport, RawTable
 from kamgraph.model import DecisionRole, InteractionKind
+from kamgraph.names import join_name
 
 __all__ = ["SalesforceMapping", "ROLE_MAP", "ROLE_PRECEDENCE", "KIND_MAP", "read_salesforce"]
 
@@ -525,7 +527,8 @@ def _map(objects: dict[str, _Objects], warnings: list[str]) -> list[RawTable]:
 
 def _full_name(o: _Objects) -> pd.Series:
     first, last = _col(o, "firstname"), _col(o, "lastname")
-    joined = [" ".join(p for p in (f, l) if p) or None for f, l in zip(first.tolist(), last.tolist())]
+    # Chinese names family name first without a space ("李建华"); others "First Last"
+    joined = [join_name(f, l) for f, l in zip(first.tolist(), last.tolist())]
     return pd.Series(joined, dtype=object).where(lambda s: s.notna(), _col(o, "name"))
 
 
