@@ -19,6 +19,7 @@ kamgraph.errors.ImportValidationError: ...people.csv: not UTF-8 text: line 1 con
 from __future__ import annotations
 
 from kamgraph.errors import ImportValidationError, Problem
+from kamgraph.i18n import _
 
 __all__ = ["decode_text", "decode_with_encoding"]
 
@@ -72,7 +73,7 @@ def decode_with_encoding(data: bytes, source: str) -> tuple[str, str]:
         return text, "gb18030"
     line = data.count(b"\n", 0, start) + 1
     bad = data[start:start + 1].hex()
-    msg = (f"not UTF-8 text: line {line} contains the byte 0x{bad} (byte offset {start}), and the file does "
-           f"not read as Chinese GB18030/GBK either, so it was saved in another encoding; save it as UTF-8 "
-           f"(in Excel: Save As > 'CSV UTF-8')")
+    msg = _("not UTF-8 text: line {line} contains the byte 0x{byte} (byte offset {offset}), and the file does "
+            "not read as Chinese GB18030/GBK either, so it was saved in another encoding; save it as UTF-8 "
+            "(in Excel: Save As > 'CSV UTF-8')").format(line=line, byte=bad, offset=start)
     raise ImportValidationError([Problem(source, None, None, None, msg)])

@@ -26,6 +26,7 @@ import zipfile
 from pathlib import Path
 
 from kamgraph.errors import ImportValidationError, Problem
+from kamgraph.i18n import _
 from kamgraph.settings import LimitsSettings, Settings
 
 __all__ = [
@@ -79,7 +80,7 @@ def _size(n: int) -> str:
     for unit, k in (("GB", 1024**3), ("MB", 1024**2), ("KB", 1024)):
         if n >= k:
             return f"{n / k:.1f} {unit}"
-    return f"{n} bytes"
+    return _("{n} bytes").format(n=n)
 
 
 def file_kind_problem(path: Path, source: str | None = None) -> Problem | None:
@@ -92,17 +93,20 @@ def file_kind_problem(path: Path, source: str | None = None) -> Problem | None:
         if path.is_symlink():
             target = os.readlink(path)
             return Problem(source, None, None, None,
-                           f"a symbolic link to {target}, which does not exist; the file was not read")
-        return Problem(source, None, None, None, "not found")
+                           _("a symbolic link to {target}, which does not exist; the file was not read").format(
+                               target=target))
+        return Problem(source, None, None, None, _("not found"))
     except OSError as e:  # ELOOP: a link pointing at itself, EACCES ...
-        what = ("a symbolic link that loops back on itself" if path.is_symlink()
-                else f"cannot be opened ({e.strerror})")
-        return Problem(source, None, None, None, f"{what}; the file was not read")
+        if path.is_symlink():
+            text = _("a symbolic link that loops back on itself; the file was not read")
+        else:
+            text = _("cannot be opened ({reason}); the file was not read").format(reason=e.strerror)
+        return Problem(source, None, None, None, text)
     if stat.S_ISDIR(st.st_mode):
-        return Problem(source, None, None, None, "a folder, not a file; the file was not read")
+        return Problem(source, None, None, None, _("a folder, not a file; the file was not read"))
     if not stat.S_ISREG(st.st_mode):
         return Problem(source, None, None, None,
-                       "not a regular file (a pipe, socket or device); the file was not read")
+                       _("not a regular file (a pipe, socket or device); the file was not read"))
     return None
 
 
@@ -111,7 +115,8 @@ def open_binary(path: Path, source: str | None = None):
     try:
         return open(path, "rb")
     except OSError as e:
-        raise _fail(source or path.name, f"cannot be read ({e.strerror or e}); check its permissions") from None
+        raise _fail(source or path.name, _("cannot be read ({reason}); check its permissions").format(
+            reason=e.strerror or e)) from None
 
 
 def read_bytes(path: Path, source: str | None = None) -> bytes:
@@ -125,7 +130,8 @@ def list_folder(folder: Path) -> list[Path]:
     try:
         return sorted(folder.iterdir())
     except OSError as e:
-        raise _fail(str(folder), f"the folder cannot be read ({e.strerror or e}); check its permissions") from None
+        raise _fail(str(folder), _("the folder cannot be read ({reason}); check its permissions").format(
+            reason=e.strerror or e)) from None
 
 
 def check_regular_file(path: Path, source: str | None = None) -> None:
@@ -141,8 +147,8 @@ def check_file_size(path: Path, limits: LimitsSettings, source: str | None = Non
     size = path.stat().st_size
     if size > limits.max_file_bytes:
         raise _fail(source or path.name,
-                    f"the file is {_size(size)}, more than the limit of {_size(limits.max_file_bytes)} "
-                    f"([limits] max_file_bytes); split it or raise the limit")
+                    _("the file is {size}, more than the limit of {limit} ([limits] max_file_bytes); split it "
+                      "or raise the limit").format(size=_size(size), limit=_size(limits.max_file_bytes)))
 
 
 def check_workbook(path: Path, limits: LimitsSettings, source: str | None = None) -> None:
@@ -159,24 +165,25 @@ def check_workbook(path: Path, limits: LimitsSettings, source: str | None = None
     with open_binary(path, source) as f:
         head = f.read(8)
     if head.startswith(OLE2_MAGIC[:4]):
-        raise _fail(source, "the workbook is encrypted (password-protected) or in the old .xls format; "
-                            "remove the password (File > Info > Protect Workbook) and save it as .xlsx")
+        raise _fail(source, _("the workbook is encrypted (password-protected) or in the old .xls format; "
+                              "remove the password (File > Info > Protect Workbook) and save it as .xlsx"))
     try:
         with zipfile.ZipFile(path) as z:
             infos = z.infolist()
     except (zipfile.BadZipFile, OSError):
-        raise _fail(source, "cannot open as an Excel workbook: the file is not a zip archive, as an .xlsx "
-                            "is; save it from Excel as .xlsx") from None
+        raise _fail(source, _("cannot open as an Excel workbook: the file is not a zip archive, as an .xlsx "
+                              "is; save it from Excel as .xlsx")) from None
     total = sum(i.file_size for i in infos)
     packed = max(1, sum(i.compress_size for i in infos))
     if total > limits.max_workbook_bytes:
-        raise _fail(source, f"the workbook unpacks to {_size(total)}, more than the limit of "
-                            f"{_size(limits.max_workbook_bytes)} ([limits] max_workbook_bytes); split it "
-                            f"or import CSV files")
+        raise _fail(source, _("the workbook unpacks to {size}, more than the limit of {limit} ([limits] "
+                              "max_workbook_bytes); split it or import CSV files").format(
+                                  size=_size(total), limit=_size(limits.max_workbook_bytes)))
     if total / packed > limits.max_compression_ratio:
-        raise _fail(source, f"the workbook unpacks to {total / packed:.0f} times its size ({_size(total)}), "
-                            f"more than the limit of {limits.max_compression_ratio:g} ([limits] "
-                            f"max_compression_ratio); this is not an ordinary workbook")
+        raise _fail(source, _("the workbook unpacks to {ratio} times its size ({size}), more than the limit of "
+                              "{limit} ([limits] max_compression_ratio); this is not an ordinary workbook").format(
+                                  ratio=f"{total / packed:.0f}", size=_size(total),
+                                  limit=f"{limits.max_compression_ratio:g}"))
 
 
 def check_csv_header(path: Path, limits: LimitsSettings, delimiter: str = ",", source: str | None = None) -> None:
@@ -212,13 +219,13 @@ def check_header_line(line: str, limits: LimitsSettings, source: str, delimiter:
     except (csv.Error, StopIteration):
         n = line.count(delimiter) + 1
     if n > limits.max_columns:
-        raise _fail(source, f"the header has {n} columns, more than the limit of {limits.max_columns} "
-                            f"([limits] max_columns); the file was not read", row=1)
+        raise _fail(source, _("the header has {n} columns, more than the limit of {limit} ([limits] "
+                              "max_columns); the file was not read").format(n=n, limit=limits.max_columns), row=1)
 
 
 def too_many_rows(n: int, limits: LimitsSettings, source: str) -> ImportValidationError | None:
     """The error for a file or sheet of ``n`` data rows over ``max_rows``, else None."""
     if n <= limits.max_rows:
         return None
-    return _fail(source, f"more than {limits.max_rows:,} data rows ([limits] max_rows); split the file or "
-                         f"raise the limit; the file was not read")
+    return _fail(source, _("more than {limit} data rows ([limits] max_rows); split the file or raise the limit; "
+                           "the file was not read").format(limit=f"{limits.max_rows:,}"))

@@ -42,6 +42,7 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
+from kamgraph.i18n import ngettext
 from kamgraph.ingest.notices import Notice
 from kamgraph.ingest.raw import RawTable
 from kamgraph.schema import ENTITIES
@@ -141,8 +142,12 @@ def near_duplicate_notices(table: RawTable) -> list[Notice]:
         if col not in frame.columns:
             continue
         for nd in near_duplicates(frame[col], rows, col):
-            message = (f"column {col!r}: {nd.value!r} ({nd.count} row{'s' if nd.count != 1 else ''}) is probably "
-                       f"{nd.intended!r} ({nd.intended_count} rows), a near-duplicate spelling; correct it in the "
-                       f"source or keep it if it is a different value")
+            message = ngettext(
+                "column {column}: {value} ({n} row) is probably {intended} ({n_intended} rows), a near-duplicate "
+                "spelling; correct it in the source or keep it if it is a different value",
+                "column {column}: {value} ({n} rows) is probably {intended} ({n_intended} rows), a near-duplicate "
+                "spelling; correct it in the source or keep it if it is a different value", nd.count).format(
+                column=repr(col), value=repr(nd.value), n=nd.count, intended=repr(nd.intended),
+                n_intended=nd.intended_count)
             out.append(Notice.at(table.source, message, nd.rows, column=col, value=nd.value))
     return out

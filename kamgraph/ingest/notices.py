@@ -13,6 +13,17 @@ write one spreadsheet row per affected row while the console shows one line:
 
 :func:`problem_table` turns problems (errors) and warnings into the one table the problems
 file holds: ``severity, file, row, column, value, message``, errors first.
+
+**Languages.** The problems file is read by people and by scripts: its column names and the
+``severity`` codes (``error``, ``warning``) stay English in every language, so a filter or
+a script works on any file; the ``message`` (and the console's lines) are in the language
+of the import, as every message is written with :func:`kamgraph.i18n._` when it is made.
+:func:`problem_line` words a problem's place (file, row, column) in the current language.
+
+>>> from kamgraph.i18n import use_language
+>>> with use_language("zh_CN"):
+...     row_ranges([40, 12, 13, 14, 15])
+'第12-15、40行'
 """
 
 from __future__ import annotations
@@ -22,13 +33,73 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-__all__ = ["Notice", "row_ranges", "problem_table", "PROBLEM_COLUMNS", "RANGES_SHOWN"]
+from kamgraph.i18n import _, current_language, ngettext
+
+__all__ = ["Notice", "row_ranges", "problem_table", "problem_line", "rejected_text", "join_and", "list_sep",
+           "semicolon", "PROBLEM_COLUMNS", "RANGES_SHOWN"]
 
 #: columns of the problems file (``kamgraph import/validate --problems FILE``)
 PROBLEM_COLUMNS: tuple[str, ...] = ("severity", "file", "row", "column", "value", "message")
 #: row ranges a console line lists before it says how many more there are (the problems
 #: file has every row): 20 ranges keep a line readable on a terminal
 RANGES_SHOWN = 20
+
+
+def list_sep() -> str:
+    """What separates the items of a list in a sentence: ``, `` (Chinese: ``、``)."""
+    return "、" if current_language() == "zh_CN" else ", "
+
+
+def semicolon() -> str:
+    """What separates clauses: ``; `` (Chinese: ``；``)."""
+    return "；" if current_language() == "zh_CN" else "; "
+
+
+def join_and(items: Sequence[str]) -> str:
+    """``2, 3 and 4`` (Chinese: ``2、3和4``); one item alone.
+
+    >>> join_and(["2", "3", "4"]), join_and(["7"])
+    ('2, 3 and 4', '7')
+    """
+    items = [str(i) for i in items]
+    if len(items) < 2:
+        return "".join(items)
+    return _("{items} and {last}").format(items=list_sep().join(items[:-1]), last=items[-1])
+
+
+def problem_line(problem) -> str:
+    """A :class:`~kamgraph.errors.Problem` as one line naming its file, row and column, in the
+    current language (English: the same text as ``str(problem)``).
+
+    >>> from kamgraph.errors import Problem
+    >>> p = Problem("people.csv", 12, "email", "x", "email 'x' is not an e-mail address")
+    >>> problem_line(p) == str(p)
+    True
+    """
+    if not hasattr(problem, "file") or type(problem).__str__ is not _problem_str():
+        return str(problem)  # a field of a form (edits) words itself
+    file, row, column = problem.file, problem.row, problem.column
+    if row is not None and column:
+        t = _("{file} row {row} column {column}: {message}")
+    elif row is not None:
+        t = _("{file} row {row}: {message}")
+    elif column:
+        t = _("{file} column {column}: {message}")
+    else:
+        t = _("{file}: {message}")
+    return t.format(file=file, row=row, column=repr(column), message=problem.message)
+
+
+def _problem_str():
+    from kamgraph.errors import Problem
+
+    return Problem.__str__
+
+
+def rejected_text(n: int) -> str:
+    """The first line of a rejected import: ``import rejected, nothing was written: 3 problems``."""
+    return ngettext("import rejected, nothing was written: {n} problem",
+                    "import rejected, nothing was written: {n} problems", n).format(n=n)
 
 
 def row_ranges(rows: Iterable[int], limit: int | None = RANGES_SHOWN) -> str:
@@ -45,16 +116,17 @@ def row_ranges(rows: Iterable[int], limit: int | None = RANGES_SHOWN) -> str:
     """
     r = np.unique(np.fromiter((int(x) for x in rows), dtype=np.int64))
     if not len(r):
-        return "no rows"
+        return _("no rows")
     breaks = np.flatnonzero(np.diff(r) != 1) + 1
     starts = np.concatenate(([0], breaks))
     ends = np.concatenate((breaks, [len(r)])) - 1
     parts = [str(r[s]) if s == e else f"{r[s]}-{r[e]}" for s, e in zip(starts, ends)]
-    text = ", ".join(parts if limit is None else parts[:limit])
+    text = list_sep().join(parts if limit is None else parts[:limit])
     if limit is not None and len(parts) > limit:
         rest = int(ends[-1] - ends[limit - 1])
-        text += f" and {rest} more row{'s' if rest != 1 else ''}"
-    return ("row " if len(r) == 1 else "rows ") + text
+        return ngettext("rows {rows} and {n} more row", "rows {rows} and {n} more rows", rest).format(
+            rows=text, n=rest)
+    return ngettext("row {rows}", "rows {rows}", len(r)).format(rows=text)
 
 
 class Notice(str):
@@ -81,7 +153,10 @@ class Notice(str):
     def at(cls, file: str, message: str, rows: Sequence[int] = (), column: str | None = None,
            value: object = None) -> "Notice":
         """``file: message: rows 12-15, 40`` (the rows compressed; all of them kept)."""
-        text = f"{file}: {message}" + (f": {row_ranges(rows)}" if len(rows) else "")
+        if len(rows):
+            text = _("{file}: {message}: {rows}").format(file=file, message=message, rows=row_ranges(rows))
+        else:
+            text = _("{file}: {message}").format(file=file, message=message)
         return cls(text, file=file, rows=rows, column=column, value=value, message=message)
 
 

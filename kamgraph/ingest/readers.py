@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 
 from kamgraph.errors import ImportValidationError, KamgraphError, Problem
+from kamgraph.i18n import N_, _
 from kamgraph.ingest.encoding import decode_with_encoding
 from kamgraph.ingest.limits import (
     check_csv_header,
@@ -69,8 +70,8 @@ _IGNORED_SUFFIXES = frozenset({".md", ".toml", ".py"})
 #: Workbook sheets that are documentation, not data.
 _IGNORED_SHEETS = frozenset({"readme", "notes", "about", "instructions", "help"})
 _WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm"})
-_UNCLOSED_QUOTE = ("a double quote (\") opened in this row is never closed, so the rest of the file was read "
-                   "as one value; close or remove the quote")
+_UNCLOSED_QUOTE = N_("a double quote (\") opened in this row is never closed, so the rest of the file was read "
+                     "as one value; close or remove the quote")
 
 
 @dataclass
@@ -114,10 +115,16 @@ def _unknown_name_message(kind: str, name: str, suffix: str = "") -> str:
     """'unknown file name 'peple.csv'; did you mean people.csv? ...'"""
     stem = name.strip().lower()
     guess = close_match(stem, FILE_ORDER)
-    hint = f"; did you mean {guess}{suffix}?" if guess else ""
     known = ", ".join(e + suffix for e in FILE_ORDER)
-    return (f"unknown {kind} name {name + suffix!r}{hint} ({kind}s must be named after an entity: "
-            f"{known})")
+    if kind == "sheet":
+        template = (_("unknown sheet name {name}; did you mean {guess}? (sheets must be named after an entity: "
+                      "{known})") if guess else
+                    _("unknown sheet name {name} (sheets must be named after an entity: {known})"))
+    else:
+        template = (_("unknown file name {name}; did you mean {guess}? (files must be named after an entity: "
+                      "{known})") if guess else
+                    _("unknown file name {name} (files must be named after an entity: {known})"))
+    return template.format(name=repr(name + suffix), guess=f"{guess}{suffix}", known=known)
 
 
 # ---------------------------------------------------------------------------------------
@@ -146,11 +153,12 @@ def _tidy(frame: pd.DataFrame, rows: np.ndarray, header: list[object], source: s
         if not name:
             if col.notna().any():
                 problems.append(Problem(source, first_header_row, None, None,
-                                        f"column {i + 1} has values but no header name"))
+                                        _("column {n} has values but no header name").format(n=i + 1)))
             continue
         if name in seen:
             problems.append(Problem(source, first_header_row, name, name,
-                                    f"column {name!r} appears twice (columns {seen[name] + 1} and {i + 1})"))
+                                    _("column {column} appears twice (columns {first} and {second})").format(
+                                        column=repr(name), first=seen[name] + 1, second=i + 1)))
             continue
         seen[name] = i
         names.append(name)
@@ -204,10 +212,10 @@ def read_csv_bytes(data: bytes, source: str, limits: LimitsSettings | None = Non
     elif data.startswith(_BOM):
         data = data[len(_BOM):]
     if not text.strip():
-        msg = "the file is empty; the first line must be the header (column names)"
+        msg = _("the file is empty; the first line must be the header (column names)")
         return CsvRead(pd.DataFrame(), [], [Problem(source, None, None, None, msg)], readable=False)
     if text.lstrip("\r\n") != text:
-        msg = "the first line is blank; the first line must be the header (column names)"
+        msg = _("the first line is blank; the first line must be the header (column names)")
         return CsvRead(pd.DataFrame(), [], [Problem(source, 1, None, None, msg)], readable=False)
 
     end = text.find("\n")
@@ -251,7 +259,8 @@ def read_csv_bytes(data: bytes, source: str, limits: LimitsSettings | None = Non
                 return CsvRead(pd.DataFrame(), [], [_long_field_problem(text, header, source, limits)],
                                readable=False)
     except (pa.ArrowInvalid, pa.ArrowException) as e:
-        return CsvRead(pd.DataFrame(), [], [Problem(source, None, None, None, f"cannot read this CSV file: {e}")],
+        return CsvRead(pd.DataFrame(), [], [Problem(source, None, None, None,
+                                                     _("cannot read this CSV file: {reason}").format(reason=e))],
                        readable=False)
     error = too_many_rows(table.num_rows - 1, limits, source)
     if error is not None:
@@ -261,13 +270,14 @@ def read_csv_bytes(data: bytes, source: str, limits: LimitsSettings | None = Non
     skipped: list[int] = []
     for number, actual, expected, line in bad_rows:
         if "\n" in line and line.count('"') % 2 == 1:
-            problems.append(Problem(source, number, None, None, _UNCLOSED_QUOTE))
+            problems.append(Problem(source, number, None, None, _(_UNCLOSED_QUOTE)))
         else:
-            hint = ("; a value probably contains an unquoted comma (put such values in double quotes)"
-                    if actual > expected else "")
-            problems.append(Problem(source, number, None, None,
-                                    f"this line has {actual} fields but the header has {expected}; "
-                                    f"the line was not read{hint}"))
+            if actual > expected:
+                text = _("this line has {actual} fields but the header has {expected}; the line was not read; "
+                         "a value probably contains an unquoted comma (put such values in double quotes)")
+            else:
+                text = _("this line has {actual} fields but the header has {expected}; the line was not read")
+            problems.append(Problem(source, number, None, None, text.format(actual=actual, expected=expected)))
         if number is not None:
             skipped.append(number)
 
@@ -285,7 +295,7 @@ def read_csv_bytes(data: bytes, source: str, limits: LimitsSettings | None = Non
     if len(body) and text.count('"') % 2 == 1:
         last = body.iloc[-1]
         if last.map(lambda v: isinstance(v, str) and "\n" in v).any():
-            problems.append(Problem(source, int(rows[-1]), None, None, _UNCLOSED_QUOTE))
+            problems.append(Problem(source, int(rows[-1]), None, None, _(_UNCLOSED_QUOTE)))
 
     out, kept_rows, header_problems = _tidy(body, np.asarray(rows), head, source)
     return CsvRead(out, kept_rows, header_problems + problems)
@@ -299,12 +309,12 @@ def _csv_header(text: str, source: str) -> list[str]:
 
 def _column_name(header: list[str], i: int) -> str:
     name = header[i].strip().lower() if i < len(header) else ""
-    return name or f"column {i + 1}"
+    return name or _("column {n}").format(n=i + 1)
 
 
 def _too_long(size: int, limits: LimitsSettings) -> str:
-    return (f"a value of {size:,} bytes, longer than the limit of {limits.max_field_bytes:,} "
-            f"([limits] max_field_bytes); an unclosed double quote can also cause this")
+    return _("a value of {size} bytes, longer than the limit of {limit} ([limits] max_field_bytes); an unclosed "
+             "double quote can also cause this").format(size=f"{size:,}", limit=f"{limits.max_field_bytes:,}")
 
 
 def _long_fields(table, names: list[str], header: list[str], rows: np.ndarray, source: str,
@@ -336,7 +346,7 @@ def _long_field_problem(text: str, header: list[str], source: str, limits: Limit
             size = len(v.encode("utf-8"))
             if size > limits.max_field_bytes:
                 return Problem(source, row, _column_name(header, i), None, _too_long(size, limits))
-    return Problem(source, None, None, None, "a row is too long to read; check for an unclosed double quote")
+    return Problem(source, None, None, None, _("a row is too long to read; check for an unclosed double quote"))
 
 
 # ---------------------------------------------------------------------------------------
@@ -393,7 +403,7 @@ def read_workbook(path: str | Path, limits: LimitsSettings | None = None) -> Rea
     wb = open_workbook(p, limits, p.name)
     try:
         for ws in wb.worksheets:
-            source = f"{p.name} sheet {ws.title}"
+            source = _("{file} sheet {sheet}").format(file=p.name, sheet=ws.title)
             entity = _entity_for(ws.title)
             if entity is not None and entity not in raw.tables:
                 check_sheet(ws, limits, source)
@@ -409,8 +419,9 @@ def read_workbook(path: str | Path, limits: LimitsSettings | None = None) -> Rea
                 continue
             if entity in raw.tables:
                 raw.problems.append(Problem(source, None, None, ws.title,
-                                            f"a second sheet for {entity} (the first is "
-                                            f"{raw.tables[entity].source}); merge them into one sheet"))
+                                            _("a second sheet for {entity} (the first is {first}); merge them "
+                                              "into one sheet").format(entity=entity,
+                                                                       first=raw.tables[entity].source)))
                 continue
             if not nonempty:
                 continue
@@ -462,7 +473,7 @@ def read_path(path: str | Path, limits: LimitsSettings | None = None) -> ReadImp
     p = Path(path)
     limits = default_limits(limits)
     if not p.exists() and not p.is_symlink():
-        raise KamgraphError(f"import path not found: {p}")
+        raise KamgraphError(_("import path not found: {path}").format(path=p))
     if p.is_dir():
         return _read_folder(p, limits)
     kind = file_kind_problem(p, str(p))
@@ -472,9 +483,11 @@ def read_path(path: str | Path, limits: LimitsSettings | None = None) -> ReadImp
     if suffix in _WORKBOOK_SUFFIXES:
         return read_workbook(p, limits)
     if suffix == ".xls":
-        raise KamgraphError(f"{p.name}: the old .xls format is not supported; save the workbook as .xlsx")
+        raise KamgraphError(_("{file}: the old .xls format is not supported; save the workbook as .xlsx").format(
+            file=p.name))
     if suffix != ".csv":
-        raise KamgraphError(f"{p.name}: import a folder of CSV files, one .csv file or one .xlsx workbook")
+        raise KamgraphError(_("{file}: import a folder of CSV files, one .csv file or one .xlsx workbook").format(
+            file=p.name))
     raw = ReadImport(source=str(p))
     entity = _entity_for(p.stem)
     if entity is None:
@@ -500,12 +513,12 @@ def _read_folder(folder: Path, limits: LimitsSettings) -> ReadImport:
                 if _entity_for(f.stem) is not None:
                     raw.unreadable.add(_entity_for(f.stem))
             else:
-                raw.warnings.append(f"ignored {name}: {kind.message}")
+                raw.warnings.append(_("ignored {file}: {reason}").format(file=name, reason=kind.message))
             continue
         if f.suffix.lower() != ".csv":
-            what = ("workbooks are imported on their own: pass the .xlsx path instead of the folder"
-                    if f.suffix.lower() in _WORKBOOK_SUFFIXES else "not a .csv file")
-            raw.warnings.append(f"ignored {name}: {what}")
+            what = (_("workbooks are imported on their own: pass the .xlsx path instead of the folder")
+                    if f.suffix.lower() in _WORKBOOK_SUFFIXES else _("not a .csv file"))
+            raw.warnings.append(_("ignored {file}: {reason}").format(file=name, reason=what))
             continue
         entity = _entity_for(f.stem)
         if entity is None:
@@ -513,13 +526,13 @@ def _read_folder(folder: Path, limits: LimitsSettings) -> ReadImport:
             continue
         if entity in by_entity:
             raw.problems.append(Problem(name, None, None, name,
-                                        f"a second file for {entity} (the first is {by_entity[entity].name}); "
-                                        f"merge them into one file"))
+                                        _("a second file for {entity} (the first is {first}); merge them into "
+                                          "one file").format(entity=entity, first=by_entity[entity].name)))
             continue
         by_entity[entity] = f
     if not by_entity and not raw.problems:
-        raise KamgraphError(f"no data files in {folder}: expected files such as people.csv, accounts.csv, "
-                            f"ties.csv (one per entity; see docs/data-format.md)")
+        raise KamgraphError(_("no data files in {folder}: expected files such as people.csv, accounts.csv, "
+                              "ties.csv (one per entity; see docs/data-format.md)").format(folder=folder))
     for entity in FILE_ORDER:
         if entity in by_entity:
             _add_csv(raw, by_entity[entity], entity, limits)

@@ -49,7 +49,9 @@ import numpy as np
 import pandas as pd
 
 from kamgraph.errors import ImportValidationError, Problem
+from kamgraph.i18n import N_, _, ngettext
 from kamgraph.ingest.near_duplicates import near_duplicate_notices
+from kamgraph.ingest.notices import join_and, list_sep, semicolon
 from kamgraph.ingest.raw import RawImport, RawTable
 from kamgraph.ingest.readers import close_match
 from kamgraph.schema import ENTITIES, WRITE_ORDER, Column
@@ -165,7 +167,7 @@ def _parse_int(col: Column, s: pd.Series, out: _Problems, frame: pd.DataFrame) -
     given = s.notna().to_numpy()
     bad = given & ~(np.isfinite(num.to_numpy()) & (num.to_numpy() % 1 == 0)
                     & (np.abs(num.to_numpy()) < _MAX_EXACT_INT))
-    out.rows(frame, bad, col.name, s, lambda v: f"{col.name} {v!r} is not a whole number")
+    out.rows(frame, bad, col.name, s, lambda v: _("{column} {value} is not a whole number").format(column=col.name, value=repr(v)))
     num = num.where(~bad)
     _check_range(col, num, s, out, frame)
     return num.round().astype("Int64")
@@ -175,7 +177,8 @@ def _parse_float(col: Column, s: pd.Series, out: _Problems, frame: pd.DataFrame)
     num = pd.to_numeric(s, errors="coerce").astype("float64")
     bad = s.notna().to_numpy() & ~np.isfinite(num.to_numpy())
     out.rows(frame, bad, col.name, s,
-             lambda v: f"{col.name} {v!r} is not a number (use a decimal point and no thousands separators)")
+             lambda v: _("{column} {value} is not a number (use a decimal point and no thousands separators)").format(
+                 column=col.name, value=repr(v)))
     num = num.where(~bad)
     _check_range(col, num, s, out, frame)
     return num
@@ -188,7 +191,7 @@ def _check_range(col: Column, num: pd.Series, raw: pd.Series, out: _Problems, fr
     high = (num > col.max).to_numpy() if col.max is not None else np.zeros(len(num), dtype=bool)
     rng = _range_text(col)
     out.rows(frame, np.asarray(low | high, dtype=bool), col.name, raw,
-             lambda v: f"{col.name} {v} is out of range {rng}")
+             lambda v: _("{column} {value} is out of range {range}").format(column=col.name, value=v, range=rng))
 
 
 def _parse_bool(col: Column, s: pd.Series, out: _Problems, frame: pd.DataFrame) -> pd.Series:
@@ -197,7 +200,8 @@ def _parse_bool(col: Column, s: pd.Series, out: _Problems, frame: pd.DataFrame) 
     is_false = low.isin(_FALSE).fillna(False).to_numpy(dtype=bool)
     bad = s.notna().to_numpy() & ~is_true & ~is_false
     out.rows(frame, bad, col.name, s,
-             lambda v: f"{col.name} {v!r} is not true or false (use true/false, yes/no or 1/0)")
+             lambda v: _("{column} {value} is not true or false (use true/false, yes/no or 1/0)").format(
+                 column=col.name, value=repr(v)))
     res = pd.Series(pd.array([None] * len(s), dtype="boolean"), index=s.index)
     res[is_true] = True
     res[is_false] = False
@@ -223,22 +227,25 @@ def _parse_date(col: Column, s: pd.Series, out: _Problems, frame: pd.DataFrame) 
         shape = np.zeros(len(s), dtype=bool)
         shape[np.flatnonzero(rest)[~matched]] = True
         out.rows(frame, shape, col.name, s,
-                 lambda v: f"{col.name} {v!r} is not a date: use YYYY-MM-DD (e.g. 2024-03-31)")
+                 lambda v: _("{column} {value} is not a date: use YYYY-MM-DD (e.g. 2024-03-31)").format(
+                     column=col.name, value=repr(v)))
     else:
         shape = np.zeros(len(s), dtype=bool)
     years = dates.dt.year
     in_range = ((years >= _MIN_YEAR) & (years <= _MAX_YEAR)).fillna(False).to_numpy(dtype=bool)
     out.rows(frame, given & ~shape & ~in_range, col.name, s,
-             lambda v: f"{col.name} {v!r} is not a valid calendar date")
+             lambda v: _("{column} {value} is not a valid calendar date").format(column=col.name, value=repr(v)))
     return dates.where(in_range).astype("datetime64[ns]")
 
 
 def _enum_message(col: Column, v: object) -> str:
-    allowed = ", ".join(col.enum or ())
+    allowed = list_sep().join(col.enum or ())
     norm = _normalize_enum_text(str(v))
     guess = close_match(norm, col.enum or ())
-    hint = f"; did you mean {guess!r}?" if guess else ""
-    return f"{col.name} {v!r} is not one of {allowed}{hint}"
+    if guess:
+        return _("{column} {value} is not one of {allowed}; did you mean {guess}?").format(
+            column=col.name, value=repr(v), allowed=allowed, guess=repr(guess))
+    return _("{column} {value} is not one of {allowed}").format(column=col.name, value=repr(v), allowed=allowed)
 
 
 def _normalize_enum_text(v: str) -> str:
@@ -262,7 +269,7 @@ def _parse_column(col: Column, s: pd.Series, out: _Problems, frame: pd.DataFrame
     s = s.astype(_STR).str.strip()
     s = s.where((s.str.len() > 0).fillna(False))
     if required:
-        out.rows(frame, s.isna().to_numpy(), col.name, None, lambda v: f"{col.name} is required but empty")
+        out.rows(frame, s.isna().to_numpy(), col.name, None, lambda v: _("{column} is required but empty").format(column=col.name))
     if col.enum:
         return _parse_enum(col, s, out, frame)
     if col.type == "int":
@@ -295,13 +302,17 @@ def _parse_table(t: RawTable, out: _Problems) -> _Work:
     for name in raw.columns:
         if name not in allowed:
             guess = close_match(name, allowed)
-            hint = f"; did you mean {guess!r}?" if guess else ""
-            known = ", ".join(allowed)
-            out.add(t.source, None, name, name,
-                    f"unknown column {name!r}{hint} (columns of {t.source}: {known})")
+            known = list_sep().join(allowed)
+            if guess:
+                text = _("unknown column {column}; did you mean {guess}? (columns of {file}: {known})").format(
+                    column=repr(name), guess=repr(guess), file=t.source, known=known)
+            else:
+                text = _("unknown column {column} (columns of {file}: {known})").format(
+                    column=repr(name), file=t.source, known=known)
+            out.add(t.source, None, name, name, text)
     for col in ENTITIES[entity].columns:
         if col.required and col.name not in raw.columns and not _defaults_to_today(entity, col.name):
-            out.add(t.source, None, col.name, None, f"required column {col.name!r} is missing")
+            out.add(t.source, None, col.name, None, _("required column {column} is missing").format(column=repr(col.name)))
     present = []
     for name, col in allowed.items():
         if name not in raw.columns:
@@ -392,17 +403,31 @@ def _coerce(entity: str, frame: pd.DataFrame, cols: Sequence[str]) -> pd.DataFra
 # ---------------------------------------------------------------------------------------
 
 
-#: How messages name one row of an entity ("duplicate person id 'P1'", "duplicate tie (...)").
-_LABEL = {
-    **_SINGULAR,
-    "employment": "employment",
-    "assessments": "assessment",
-    "reports_to": "reporting line",
-    "ties": "tie",
-    "influence": "influence link",
-    "memberships": "membership",
-    "attendance": "attendance",
-    "opportunity_roles": "opportunity role",
+#: How messages name a duplicate row of an entity ("duplicate person id 'P1': rows 2 and 3").
+_DUPLICATE = {
+    "accounts": N_("duplicate account id {key}: {where}"),
+    "organizations": N_("duplicate organization id {key}: {where}"),
+    "people": N_("duplicate person id {key}: {where}"),
+    "interactions": N_("duplicate interaction id {key}: {where}"),
+    "opportunities": N_("duplicate opportunity id {key}: {where}"),
+    "employment": N_("duplicate employment {key}: {where}"),
+    "assessments": N_("duplicate assessment {key}: {where}"),
+    "reports_to": N_("duplicate reporting line {key}: {where}"),
+    "ties": N_("duplicate tie {key}: {where} (a tie is undirected: A-B and B-A are the same tie)"),
+    "influence": N_("duplicate influence link {key}: {where}"),
+    "memberships": N_("duplicate membership {key}: {where}"),
+    "attendance": N_("duplicate attendance {key}: {where}"),
+    "opportunity_roles": N_("duplicate opportunity role {key}: {where}"),
+}
+#: "unknown person 'P9'": by the entities a column may point at
+_UNKNOWN = {
+    ("people",): N_("unknown person {value}"),
+    ("accounts",): N_("unknown account {value}"),
+    ("organizations",): N_("unknown organization {value}"),
+    ("accounts", "organizations"): N_("unknown account or organization {value}"),
+    ("organizations", "accounts"): N_("unknown organization or account {value}"),
+    ("interactions",): N_("unknown interaction {value}"),
+    ("opportunities",): N_("unknown opportunity {value}"),
 }
 
 
@@ -420,10 +445,9 @@ def _key_text(key: Sequence[str], values: Sequence[object]) -> str:
 def _where(files: Sequence[str], rows: Sequence[int]) -> str:
     if len(set(files)) == 1:
         nums = [str(int(r)) for r in rows]
-        listed = ", ".join(nums[:-1]) + " and " + nums[-1]
-        return f"rows {listed}"
-    parts = [f"{f} row {int(r)}" for f, r in zip(files, rows)]
-    return ", ".join(parts[:-1]) + " and " + parts[-1]
+        return _("rows {rows}").format(rows=join_and(nums))
+    parts = [_("{file} row {row}").format(file=f, row=int(r)) for f, r in zip(files, rows)]
+    return join_and(parts)
 
 
 def _check_duplicates(work: _Work, out: _Problems) -> None:
@@ -438,22 +462,19 @@ def _check_duplicates(work: _Work, out: _Problems) -> None:
     if not mask.any():
         return
     dups = sub[mask]
-    what = f"{_LABEL[work.entity]} id" if key == ["id"] else _LABEL[work.entity]
-    note = ""
-    if work.entity == "ties":
-        note = " (a tie is undirected: A-B and B-A are the same tie)"
+    template = _(_DUPLICATE[work.entity])
     for values, g in dups.groupby(key, sort=False):
         values = values if isinstance(values, tuple) else (values,)
         where = _where(g["_file"].tolist(), g["_row"].tolist())
         out.add(g["_file"].iloc[1], g["_row"].iloc[1], key[0] if len(key) == 1 else None,
                 values[0] if len(key) == 1 else values,
-                f"duplicate {what} {_key_text(key, values)}: {where}{note}")
+                template.format(key=_key_text(key, values), where=where))
 
 
 def _check_self_links(work: _Work, out: _Problems) -> None:
-    pairs = {"ties": ("person_id", "other_id", "a person cannot have a tie with themselves"),
-             "reports_to": ("person_id", "manager_id", "a person cannot report to themselves"),
-             "influence": ("source_id", "target_id", "a person cannot influence themselves")}
+    pairs = {"ties": ("person_id", "other_id", N_("a person cannot have a tie with themselves ({value})")),
+             "reports_to": ("person_id", "manager_id", N_("a person cannot report to themselves ({value})")),
+             "influence": ("source_id", "target_id", N_("a person cannot influence themselves ({value})"))}
     if work.entity not in pairs:
         return
     a, b, msg = pairs[work.entity]
@@ -461,7 +482,7 @@ def _check_self_links(work: _Work, out: _Problems) -> None:
     if a not in f or b not in f:
         return
     same = (f[a] == f[b]).fillna(False).to_numpy(dtype=bool)
-    out.rows(f, same, b, f[b], lambda v: f"{msg} ({v!r})")
+    out.rows(f, same, b, f[b], lambda v: _(msg).format(value=repr(v)))
 
 
 def _orient_ties(work: _Work) -> None:
@@ -484,7 +505,7 @@ def _check_employment_dates(work: _Work, out: _Problems) -> None:
     for i in np.flatnonzero(bad):
         until, since = (f[c].iloc[i].strftime("%Y-%m-%d") for c in ("until", "since"))
         out.add(f["_file"].iloc[i], f["_row"].iloc[i], "until", until,
-                f"until {until} is before since {since}")
+                _("until {until} is before since {since}").format(until=until, since=since))
 
 
 def _check_required_assessment(work: _Work, out: _Problems) -> None:
@@ -492,7 +513,7 @@ def _check_required_assessment(work: _Work, out: _Problems) -> None:
     fields = [c for c in ASSESSMENT_FIELDS if c in f]
     none = ~f[fields].notna().any(axis=1).to_numpy() if fields else np.ones(len(f), dtype=bool)
     out.rows(f, none, None, None,
-             lambda v: "an assessment needs at least one of decision_role, attitude, influence")
+             lambda v: _("an assessment needs at least one of decision_role, attitude, influence"))
 
 
 def _ids(works: dict[str, list[_Work]], entity: str) -> pd.Series:
@@ -527,17 +548,17 @@ def _check_shared_id_space(works: dict[str, list[_Work]], store, out: _Problems)
         if "id" in w.frame:
             f = w.frame
             out.rows(f, _isin(f["id"], both), "id", f["id"],
-                     lambda v: f"id {v!r} is used by both an account and an organization; "
-                               f"ids must be unique across accounts and organizations")
+                     lambda v: _("id {value} is used by both an account and an organization; "
+                                 "ids must be unique across accounts and organizations").format(value=repr(v)))
             out.rows(f, _isin(f["id"], in_store_acc), "id", f["id"],
-                     lambda v: f"id {v!r} is already an account in the store; "
-                               f"ids must be unique across accounts and organizations")
+                     lambda v: _("id {value} is already an account in the store; "
+                                 "ids must be unique across accounts and organizations").format(value=repr(v)))
     for w in acc:
         if "id" in w.frame:
             f = w.frame
             out.rows(f, _isin(f["id"], in_store_org), "id", f["id"],
-                     lambda v: f"id {v!r} is already an organization in the store; "
-                               f"ids must be unique across accounts and organizations")
+                     lambda v: _("id {value} is already an organization in the store; "
+                                 "ids must be unique across accounts and organizations").format(value=repr(v)))
 
 
 def _isin(s: pd.Series, values: Iterable[str]) -> np.ndarray:
@@ -574,7 +595,7 @@ def _check_references(works: dict[str, list[_Work]], store, unreadable: set[str]
                 checks.append((w, name, refs, shown))
     incoming = {e: _uniq(_ids(works, e)) for e in _SINGULAR}
     wanted: dict[str, set[str]] = {e: set() for e in _SINGULAR}
-    for w, name, refs, _ in checks:
+    for w, name, refs, _shown in checks:
         vals = _uniq(w.frame[name])
         for r in refs:
             wanted[r] |= vals - incoming[r]
@@ -594,11 +615,11 @@ def _check_references(works: dict[str, list[_Work]], store, unreadable: set[str]
             orgs = incoming["organizations"] | _store_ids(store, "organizations", set(f.loc[bad, name]))
             is_org = bad & _isin(f[name], orgs)
             out.rows(f, is_org, shown, f[name],
-                     lambda v: f"{v!r} is an organization, not an account: decision_role, attitude and "
-                               f"influence can only be given for accounts")
+                     lambda v: _("{value} is an organization, not an account: decision_role, attitude and "
+                                 "influence can only be given for accounts").format(value=repr(v)))
             continue
-        what = _ref_name(refs)
-        out.rows(f, bad, shown, f[name], lambda v: f"unknown {what} {v!r}")
+        template = _(_UNKNOWN[tuple(refs)]) if tuple(refs) in _UNKNOWN else f"unknown {_ref_name(refs)} {{value}}"
+        out.rows(f, bad, shown, f[name], lambda v: template.format(value=repr(v)))
 
 
 # ---------------------------------------------------------------------------------------
@@ -647,8 +668,15 @@ def _derive_levels(people: _Work, employment: _Work | None, store, warnings: lis
 
     n = n_title + n_emp
     if n:
-        how = f"{n_title} from their title" + (f", {n_emp} from their employment title" if n_emp else "")
-        warnings.append(f"people: level derived for {n} {'person' if n == 1 else 'people'} ({how})")
+        if n_emp:
+            text = ngettext("people: level derived for {n} person ({from_title} from their title, "
+                            "{from_employment} from their employment title)",
+                            "people: level derived for {n} people ({from_title} from their title, "
+                            "{from_employment} from their employment title)", n)
+        else:
+            text = ngettext("people: level derived for {n} person ({from_title} from their title)",
+                            "people: level derived for {n} people ({from_title} from their title)", n)
+        warnings.append(text.format(n=n, from_title=n_title, from_employment=n_emp))
     no_level = f["level"].isna()
     if no_level.any():
         shown = title.where(title.notna(), emp_title)[no_level]
@@ -656,15 +684,20 @@ def _derive_levels(people: _Work, employment: _Work | None, store, warnings: lis
         untitled = int(shown.isna().sum())
         parts = []
         if unrecognised:
-            listed = ", ".join(repr(t) for t in unrecognised[:_TITLES_LISTED])
-            more = f" and {len(unrecognised) - _TITLES_LISTED} more" if len(unrecognised) > _TITLES_LISTED else ""
-            parts.append(f"titles that give no level: {listed}{more}")
+            listed = list_sep().join(repr(t) for t in unrecognised[:_TITLES_LISTED])
+            if len(unrecognised) > _TITLES_LISTED:
+                parts.append(_("titles that give no level: {titles} and {more} more").format(
+                    titles=listed, more=len(unrecognised) - _TITLES_LISTED))
+            else:
+                parts.append(_("titles that give no level: {titles}").format(titles=listed))
         if untitled:
-            parts.append(f"{untitled} without any title")
+            parts.append(ngettext("{n} without any title", "{n} without any title", untitled).format(n=untitled))
         k = int(no_level.sum())
-        warnings.append(f"people: no level for {k} {'person' if k == 1 else 'people'} ({'; '.join(parts)}); "
-                        f"set the level column (1 = board/CEO .. 5 = staff) to include them in level-matched "
-                        f"coverage")
+        text = ngettext("people: no level for {n} person ({reasons}); set the level column (1 = board/CEO .. "
+                        "5 = staff) to include them in level-matched coverage",
+                        "people: no level for {n} people ({reasons}); set the level column (1 = board/CEO .. "
+                        "5 = staff) to include them in level-matched coverage", k)
+        warnings.append(text.format(n=k, reasons=semicolon().join(parts)))
 
 
 def _add_present(work: _Work, column: str) -> None:
@@ -737,8 +770,11 @@ def _filter_assessment_history(work: _Work, store, warnings: list[str]) -> None:
     keep[both.loc[is_inc & changed, "_incoming"].to_numpy()] = True
     dropped = int((~keep).sum())
     if dropped:
-        warnings.append(f"assessments: {dropped} assessment{'s' if dropped != 1 else ''} already in the "
-                        f"history not added again (same role, attitude and influence in force on that date)")
+        warnings.append(ngettext(
+            "assessments: {n} assessment already in the history not added again (same role, attitude and "
+            "influence in force on that date)",
+            "assessments: {n} assessments already in the history not added again (same role, attitude and "
+            "influence in force on that date)", dropped).format(n=dropped))
     work.frame = f[keep].reset_index(drop=True)
 
 
@@ -766,7 +802,7 @@ def validate(raw: RawImport, store=None, today=None) -> ValidatedImport:
     works: dict[str, list[_Work]] = {}
     for t in raw.tables.values():
         if t.entity not in ENTITIES:
-            out.add(t.source, None, None, t.entity, f"unknown entity {t.entity!r}")
+            out.add(t.source, None, None, t.entity, _("unknown entity {entity}").format(entity=repr(t.entity)))
             continue
         warnings.extend(near_duplicate_notices(t))
         w = _parse_table(t, out)

@@ -13,6 +13,7 @@ from pathlib import Path
 from xml.etree.ElementTree import iterparse
 
 from kamgraph.errors import ImportValidationError, KamgraphError, Problem
+from kamgraph.i18n import _
 from kamgraph.ingest.limits import check_workbook, too_many_rows
 from kamgraph.settings import LimitsSettings
 
@@ -30,7 +31,8 @@ def open_workbook(path: Path, limits: LimitsSettings, source: str | None = None)
     try:
         return openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as e:  # noqa: BLE001  (openpyxl raises many types for a damaged file)
-        raise KamgraphError(f"{source or path.name}: cannot open as an Excel workbook: {e}") from None
+        raise KamgraphError(_("{file}: cannot open as an Excel workbook: {reason}").format(
+            file=source or path.name, reason=e)) from None
 
 
 def check_sheet(ws, limits: LimitsSettings, source: str) -> None:
@@ -45,8 +47,8 @@ def check_sheet(ws, limits: LimitsSettings, source: str) -> None:
             raise error
     if isinstance(cols, int) and cols > limits.max_columns:
         raise ImportValidationError([Problem(
-            source, None, None, None, f"the sheet has {cols} columns, more than the limit of {limits.max_columns} "
-            f"([limits] max_columns); the sheet was not read")])
+            source, None, None, None, _("the sheet has {n} columns, more than the limit of {limit} ([limits] "
+                                        "max_columns); the sheet was not read").format(n=cols, limit=limits.max_columns))])
 
 
 def column_index(letters: str) -> int:
@@ -84,7 +86,7 @@ def uncached_formulas(wb, ws) -> list[tuple[int, str, str]]:
         return []
     out: list[tuple[int, str, str]] = []
     with archive.open(member) as f:
-        for _, el in iterparse(f, events=("end",)):
+        for _event, el in iterparse(f, events=("end",)):
             if el.tag != f"{_NS}c":
                 if el.tag == f"{_NS}row":
                     el.clear()
@@ -108,9 +110,13 @@ def formula_problems(wb, ws, header: list[object], header_row: int, source: str)
         i = column_index(letters)
         name = header[i] if row > header_row and i < len(header) and header[i] else None
         column = str(name).strip() if name is not None else letters
-        shown = f" ={formula}" if formula else ""
-        out.append(Problem(source, row, column, None,
-                           f"cell {letters}{row} holds a formula{shown} without a saved value (the workbook was "
-                           f"written by a program that does not calculate formulas), so it would read as "
-                           f"empty; open and save it in Excel, or replace the formula by its value"))
+        if formula:
+            text = _("cell {cell} holds a formula ={formula} without a saved value (the workbook was written by a "
+                     "program that does not calculate formulas), so it would read as empty; open and save it in "
+                     "Excel, or replace the formula by its value")
+        else:
+            text = _("cell {cell} holds a formula without a saved value (the workbook was written by a program "
+                     "that does not calculate formulas), so it would read as empty; open and save it in Excel, or "
+                     "replace the formula by its value")
+        out.append(Problem(source, row, column, None, text.format(cell=f"{letters}{row}", formula=formula)))
     return out
