@@ -7,6 +7,7 @@ Levels used throughout kamgraph::
     2  VP / GM      - (S/E)VP, general manager, CxO other than the CEO,
                       partner, general counsel, 副总(经理) / 副总裁 / 首席…官
     3  director     - director, head of ..., chief engineer, 总监 / 部长 / 处长 / 主任
+                      (Chinese party and government ranks: see below)
     4  manager      - manager, team lead, supervisor, 经理 / 主管 / 组长
     5  staff        - engineer, representative, assistant, analyst, agent,
                       associate, coordinator, 工程师 / 专员 / 助理 ...
@@ -72,6 +73,51 @@ Decisions on ambiguous titles
   主任工程师 / 主任医师 / 主任科员 are staff grades -> 5.
 * 总工程师 / 总会计师 / 总经济师 -> 2 (members of a Chinese leadership team),
   董事会秘书 (board secretary of a listed company) -> 2, 协理 (Taiwan) -> 2.
+* 总法律顾问 (general counsel) and the other 总…师 of a leadership team -> 2; 副总工程师 -> 3.
+
+Chinese party, government and state-owned-enterprise titles
+-----------------------------------------------------------
+A level ranks a person inside the organization that is the customer, so the same word is
+read by what it heads (the context before it):
+
+* **Party.** 党委书记 / 党组书记 (of the customer, be it a group company or a bureau) -> 1:
+  in a state-owned enterprise the party secretary decides, often as 董事长 too. A bare 书记
+  (市委书记, the unit's 书记) -> 1. 党委副书记 / 党组副书记 / 副书记 -> 2, as are the members
+  of the leadership team (党委常委, 党委委员, 党组成员, 班子成员). 纪委书记 (discipline
+  inspection, also 纪检组长, 纪委监委主任) -> 2, its deputy -> 3. A secretary of a unit inside
+  the customer ranks with the unit: 分公司 / 子公司 / 分厂 / 事业部党委书记 -> 2 (deputy 3),
+  党总支书记 -> 3, 党支部书记 / 支部书记 / 团委书记 -> 4. 书记员 is a court clerk -> 5.
+* **主任.** Of a commission or committee (发改委主任, 管委会主任, 人大常委会主任, 居委会主任)
+  the body's head -> 1, 副主任 -> 2. Of an office, centre or workshop (办公室主任,
+  信息中心主任, 车间主任, a bare 主任) -> 3, 副主任 -> 4. 主任工程师 / 主任科员 / 主任医师
+  are staff grades -> 5.
+* **部长.** Of a ministry (商务部部长, 工业和信息化部部长, 中组部部长 ...: the list in
+  ``_RULES``) -> 1, 副部长 -> 2. Of a company department (设备工程部部长, 采购部长, a bare
+  部长) -> 3, 副部长 -> 4.
+* **Heads of a public body** -> 1, 副 -> 2: 局长, 厅长, 省长 / 市长 / 区长 / 县长 / 镇长 / 乡长,
+  行长 (a bank), 院长 (a hospital, institute, court), 校长, 社长, 关长 (customs), 署长, 主席,
+  会长, 理事长. A unit of one ranks lower: 分局局长 / 分行行长 / 学院院长 (a college of a
+  university) / 系主任 -> 2, 支行行长 -> 3.
+* **Ranks inside a ministry or department**: 司长 -> 2 (副司长 3), 处长 -> 3 (副处长 4),
+  科长 -> 4 (副科长 4). Non-leading ranks: 巡视员 / 一级巡视员 -> 2, 副巡视员 / 二级巡视员 -> 3,
+  调研员 / 一级、二级调研员 -> 3, 副调研员 / 三级、四级调研员 -> 4. 秘书长 -> 2 (under the
+  市长, 会长 or 主席 it serves; English "Secretary General", the head of an international
+  body, stays 1), 副秘书长 -> 3.
+* **副** lowers these civil-service ranks one level (a deputy holds a different grade), but
+  never below the manager band (4); 副董事长 keeps a board seat (1). For business titles
+  the rule above holds (副总监 3, 副经理 4: a deputy there shares the head's band).
+* 工会主席 and 监事会主席 (trade union, supervisory board) -> 2: members of the leadership
+  team, not its head.
+* **兼** joins two posts; the higher wins: 党委书记兼董事长 -> 1, 党委副书记兼总经理 -> 1,
+  纪委书记兼工会主席 -> 2.
+
+>>> [level_from_title(t) for t in ("党委书记", "党委副书记", "发改委主任", "办公室主任", "商务部部长", "设备工程部部长")]
+[1, 2, 1, 3, 1, 3]
+>>> [level_from_title(t) for t in ("处长", "副处长", "科长", "副局长", "党支部书记", "党委副书记兼总经理")]
+[3, 4, 4, 2, 4, 1]
+
+Other decisions
+---------------
 * Chief of Staff, Chief Engineer, other "chief" without "officer" -> 3;
   Section Chief / 科长 / 课长 -> 4. Treasurer -> 3, (Financial) Controller -> 4.
 * Coordinator, Administrator, Officer (without "chief"), Executive (as in
@@ -114,6 +160,8 @@ _T2S = str.maketrans(
         "戶": "户", "產": "产", "質": "质", "檢": "检", "倉": "仓", "儲": "储",
         "幹": "干", "裡": "里", "個": "个", "們": "们", "實": "实", "驗": "验",
         "領": "领", "後": "后", "與": "与", "締": "缔", "係": "系", "廳": "厅",
+        "黨": "党", "紀": "纪", "記": "记", "縣": "县", "視": "视", "調": "调", "關": "关",
+        "鄉": "乡", "鎮": "镇", "齊": "齐", "稅": "税", "農": "农", "衛": "卫", "紡": "纺",
     }
 )
 
@@ -231,7 +279,52 @@ _RULES: tuple[_Rule, ...] = (
     _en(r"(?:co\s*)?owners?|proprietor", 1),
     _en(r"(?:co\s*)?founder", 1),
     _en(r"managing\s+partner", 1),
-    _zh(r"董事长|董事会主席|主席|会长|社长", 1, deputy=1),
+    # ---- Chinese party, government and state-owned-enterprise ranks (see the module text) ----
+    # the party: the committee's secretary decides; its deputy and the discipline secretary
+    # sit on the leadership team; a branch (支部) secretary leads a department's members
+    _zh(r"党总支(?:副)?书记", 3, mods=False),
+    _zh(r"(?:党)?支部?(?:委员会)?(?:副)?书记", 4, mods=False),
+    _zh(r"团委(?:副)?书记|团支部(?:副)?书记|团总支(?:副)?书记", 4, mods=False),
+    _zh(r"(?:分公司|子公司|分厂|事业部|分院|分局)(?:党委)?副书记", 3, mods=False),
+    _zh(r"(?:分公司|子公司|分厂|事业部|分院|分局)(?:党委)?书记", 2, mods=False),
+    _zh(r"纪(?:检)?委(?:员会)?副书记", 3, mods=False),
+    _zh(r"纪(?:检)?委(?:员会)?书记|纪检组(?:组)?长|纪委监委主任", 2, mods=False),
+    _zh(r"党(?:委|组)副书记", 2, mods=False),
+    _zh(r"党(?:委|组)书记", 1, mods=False),
+    _zh(r"党(?:委|组)(?:常委|委员|成员)|班子成员", 2, mods=False),
+    _zh(r"书记(?![" + _CJK + r"]?员)", 1, deputy=2),  # 市委书记, 书记 of the unit; not 书记员 (a clerk)
+    # government: the head of the body that is the customer is 1, a unit inside one by its rank;
+    # 副 lowers these ranks one level (a deputy is a different civil-service grade) but not
+    # below the manager band
+    _zh(r"(?:外交|国防|教育|科技|科学技术|工业和信息化|工信|公安|国家安全|民政|司法|财政|人力资源和社会保障|"
+        r"人社|自然资源|生态环境|住房和城乡建设|住建|交通运输|水利|农业农村|农业|商务|文化和旅游|文化|卫生|"
+        r"卫生健康|退役军人事务|应急管理|中央组织|中组|中央宣传|中宣|中央统战|统战|中联|铁道|信息产业)"
+        r"部副部长", 2, mods=False),
+    _zh(r"(?:外交|国防|教育|科技|科学技术|工业和信息化|工信|公安|国家安全|民政|司法|财政|人力资源和社会保障|"
+        r"人社|自然资源|生态环境|住房和城乡建设|住建|交通运输|水利|农业农村|农业|商务|文化和旅游|文化|卫生|"
+        r"卫生健康|退役军人事务|应急管理|中央组织|中组|中央宣传|中宣|中央统战|统战|中联|铁道|信息产业)"
+        r"部部长", 1, mods=False),
+    # 主任 of a commission (发改委, 管委会, 人大常委会) heads it; of an office, centre or workshop: 3
+    _zh(r"办公室主任|办主任", 3, deputy=4),
+    _zh(r"(?:委员会|委会|管委会|[^纪党团]委)副主任(?!委员|科员|医师|工程师)", 2, mods=False),
+    _zh(r"(?:委员会|委会|管委会|[^纪党团]委)主任(?!委员|科员|医师|工程师)", 1, deputy=2),
+    _zh(r"一级巡视员", 2, mods=False),
+    _zh(r"二级巡视员", 3, mods=False),
+    _zh(r"巡视员", 2, deputy=3),
+    _zh(r"[一二]级调研员", 3, mods=False),
+    _zh(r"[三四]级调研员", 4, mods=False),
+    _zh(r"调研员", 3, deputy=4),
+    _zh(r"分行(?:副)?行长", 2, mods=False),
+    _zh(r"支行(?:副)?行长", 3, mods=False),
+    _zh(r"(?:分院|学院|系)(?:副)?院长|系主任", 2, mods=False),
+    _zh(r"分局(?:副)?局长", 2, mods=False),
+    _zh(r"局长|厅长|省长|市长|区长|县长|州长|镇长|乡长|行长|院长|校长|关长|署长", 1, deputy=2),
+    _zh(r"司长|秘书长", 2, deputy=3),
+    _zh(r"处长", 3, deputy=4),
+    _zh(r"工会主席|监事会主席|监事长", 2, deputy=3),
+    _zh(r"总法律顾问|总审计师|总质量师|总信息师|总规划师|总农艺师|总畜牧师|总设计师", 2, deputy=3),
+    _zh(r"董事长|董事会主席", 1, deputy=1),
+    _zh(r"主席|会长|社长|理事长", 1, deputy=2),
     _zh(r"董事总经理", 1),  # Hong Kong "managing director"
     _zh(r"(?:执行|独立|常务|非执行)?董事|取缔役", 1),
     _zh(r"首席执行官|执行长|行政总裁", 1),
@@ -255,7 +348,7 @@ _RULES: tuple[_Rule, ...] = (
         r"development|alliances?|engineer|specialist|executive|support)" + _R + r")", 2),
     _zh(r"首席[" + _CJK + r"]{1,5}官", 2),
     _zh(r"(?:财务|营运|运营|技术|资讯|信息|行销|营销|人资|法务|策略)长", 2),  # Taiwan CxO
-    _zh(r"总工程师|总工|总会计师|总经济师", 2),
+    _zh(r"总工程师|总工|总会计师|总经济师", 2, deputy=3),
     _zh(r"协理|合伙人", 2),
     # ---- level 3: director, head ---------------------------------------------
     _en(r"section\s+(?:chief|head)", 4),  # before "chief" / "head"
@@ -263,7 +356,8 @@ _RULES: tuple[_Rule, ...] = (
     _en(r"directors?|dir", 3),
     _en(r"head(?!\s+(?:office|count|quarters)" + _R + r")", 3),
     _en(r"treasurer", 3),
-    _zh(r"总监|部长|处长|主任|厂长|所长|负责人", 3),
+    _zh(r"总监|厂长|所长|负责人", 3),
+    _zh(r"部长|主任", 3, deputy=4),  # of a company department, office, centre or workshop
     _zh(r"副总", 2, mods=False),  # short for 副总经理 / 副总裁; after 副总监 / 副总工
     # ---- level 4: manager, lead ----------------------------------------------
     _en(r"managers?|mgr|supervisor|supv|foreman|superintendent|"

@@ -368,3 +368,126 @@ def test_enron_positions() -> None:
     assert {"CEO", "Vice President", "Trader"} <= titles
     _check_titles(titles, ENRON_POSITIONS, unknown=frozenset({"NA"}))
     assert level_from_title("NA") is None
+
+
+# --------------------------------------------------------------------------
+# Chinese party, government and state-owned-enterprise titles: the context decides
+# --------------------------------------------------------------------------
+
+ZH_CADRE_CASES: list[tuple[str, int]] = [
+    # the party: the customer's committee secretary decides
+    ("党委书记", 1),
+    ("黨委書記", 1),  # traditional
+    ("党组书记", 1),
+    ("书记", 1),
+    ("市委书记", 1),
+    ("集团党委书记", 1),
+    ("党委书记、董事长", 1),
+    ("党委书记兼董事长", 1),
+    ("党委副书记", 2),
+    ("党组副书记", 2),
+    ("副书记", 2),
+    ("县委副书记", 2),
+    ("党委副书记兼总经理", 1),  # 兼: the higher post wins
+    ("党委常委", 2),
+    ("党组成员", 2),
+    ("纪委书记", 2),
+    ("纪检组长", 2),
+    ("纪委副书记", 3),
+    ("纪委书记兼工会主席", 2),
+    ("分公司党委书记", 2),
+    ("党总支书记", 3),
+    ("党支部书记", 4),
+    ("支部书记", 4),
+    ("团委书记", 4),
+    ("书记员", 5),  # a court clerk
+    # 主任: a commission's head vs an office's
+    ("发改委主任", 1),
+    ("管委会主任", 1),
+    ("人大常委会主任", 1),
+    ("发改委副主任", 2),
+    ("管委会副主任", 2),
+    ("办公室主任", 3),
+    ("信息中心主任", 3),
+    ("车间主任", 3),
+    ("总经理办公室主任", 3),
+    ("党委办公室主任", 3),
+    ("副主任", 4),
+    ("办公室副主任", 4),
+    ("主任科员", 5),
+    # 部长: a ministry vs a company department
+    ("商务部部长", 1),
+    ("工业和信息化部部长", 1),
+    ("财政部副部长", 2),
+    ("设备工程部部长", 3),
+    ("副部长", 4),
+    # heads of public bodies; a unit of one ranks lower
+    ("局长", 1),
+    ("副局长", 2),
+    ("分局局长", 2),
+    ("厅长", 1),
+    ("副厅长", 2),
+    ("市长", 1),
+    ("常务副市长", 2),
+    ("区长", 1),
+    ("县长", 1),
+    ("院长", 1),
+    ("副院长", 2),
+    ("学院院长", 2),
+    ("校长", 1),
+    ("副校长", 2),
+    ("行长", 1),
+    ("副行长", 2),
+    ("分行行长", 2),
+    ("支行行长", 3),
+    ("社长", 1),
+    ("关长", 1),
+    ("署长", 1),
+    ("主席", 1),
+    ("副主席", 2),
+    ("工会主席", 2),
+    ("监事会主席", 2),
+    # ranks inside a ministry or department
+    ("司长", 2),
+    ("副司长", 3),
+    ("处长", 3),
+    ("副处长", 4),
+    ("科长", 4),
+    ("副科长", 4),
+    ("秘书长", 2),
+    ("副秘书长", 3),
+    ("巡视员", 2),
+    ("一级巡视员", 2),
+    ("副巡视员", 3),
+    ("二级巡视员", 3),
+    ("调研员", 3),
+    ("副调研员", 4),
+    ("四级调研员", 4),
+    # the leadership team of a state-owned enterprise
+    ("董事长", 1),
+    ("总经理", 1),
+    ("总经济师", 2),
+    ("总会计师", 2),
+    ("总工程师", 2),
+    ("总法律顾问", 2),
+    ("副总工程师", 3),
+    ("副总经济师", 3),
+]
+
+
+@pytest.mark.parametrize(("title", "expected"), ZH_CADRE_CASES, ids=[t for t, _ in ZH_CADRE_CASES])
+def test_chinese_party_government_and_soe_titles(title: str, expected: int) -> None:
+    assert level_from_title(title) == expected
+
+
+def test_chinese_cadre_table_is_big_and_has_no_duplicates() -> None:
+    titles = [t for t, _ in ZH_CADRE_CASES]
+    assert len(titles) >= 60
+    assert len(titles) == len(set(titles))
+
+
+def test_a_deciding_party_secretary_is_senior() -> None:
+    """The customer's party secretary decides: level 1-2, never below its deputy."""
+    for title in ("党委书记", "党组书记", "集团党委书记", "党委书记、董事长"):
+        assert level_from_title(title) in (1, 2)
+    assert level_from_title("党委书记") < level_from_title("党委副书记") < level_from_title("纪委副书记")
