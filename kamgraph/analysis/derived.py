@@ -47,6 +47,7 @@ import numpy as np
 import pandas as pd
 
 from kamgraph.analysis.dates import resolve_as_of
+from kamgraph.i18n import current_language
 from kamgraph.settings import Settings
 
 __all__ = ["DerivedTable", "REGISTRY", "derived", "freeze"]
@@ -103,13 +104,15 @@ def _copy(value: Any) -> Any:
     return value
 
 
-def derived(*sections: str, dated: bool = False) -> Callable:
+def derived(*sections: str, dated: bool = False, localized: bool = False) -> Callable:
     """Declare a table derived from ``(snap[, settings][, as_of], ...)``; memoize it by declaration.
 
     ``sections``: the settings sections the table depends on (``"strength"``, ``"paths"``
     ...). ``dated``: the function takes ``as_of``; the key holds the resolved date (with a
     ``settings`` parameter: :func:`~kamgraph.analysis.dates.resolve_as_of`, else the date
-    normalized to midnight) and the function receives it resolved.
+    normalized to midnight) and the function receives it resolved. ``localized``: the table
+    holds text in the reader's language; the key holds the current language
+    (:func:`kamgraph.i18n.current_language`), so each language is built once.
     """
     unknown = set(sections) - _SETTINGS_SECTIONS
     if unknown:
@@ -137,7 +140,10 @@ def derived(*sections: str, dated: bool = False) -> Callable:
                 arguments["as_of"] = (resolve_as_of(settings, as_of) if takes_settings
                                       else pd.Timestamp(as_of).normalize())
             rest = tuple((k, freeze(v)) for k, v in arguments.items() if k not in (names[0], "settings"))
-            return bound, rest, (name, rest) + tuple(freeze(getattr(settings, s)) for s in sections)
+            key = (name, rest) + tuple(freeze(getattr(settings, s)) for s in sections)
+            if localized:
+                key += (("language", current_language()),)
+            return bound, rest, key
 
         @functools.wraps(fn)
         def wrapper(snap, *args, **kwargs):

@@ -81,7 +81,10 @@ from kamgraph.analysis.tiering import (
 )
 from kamgraph.analysis.trends import trends
 from kamgraph.analysis.whatif import drops_from_best
+from kamgraph.analysis.words import article, join_list, join_or
 from kamgraph.errors import ConfigError
+from kamgraph.i18n import N_, _, fmt_day, ngettext
+from kamgraph.i18n.terms import term
 from kamgraph.model import Attitude, DecisionRole, InteractionKind, TeamRole
 from kamgraph.settings import Settings
 from kamgraph.snapshot import Snapshot
@@ -101,12 +104,29 @@ RULE_EXECUTIVE_SPONSOR, RULE_EXECUTIVE_TIE, RULE_EXECUTIVE_VISITS = (
 #: a quarter, for the executive-visit rule of the tier policy
 QUARTER = pd.DateOffset(months=3)
 
+#: how an actor's role is named (English, marked: translated where the sentence is written)
 TEAM_ROLE_LABELS = {
-    TeamRole.AR.value: "account responsible (AR)",
-    TeamRole.SR.value: "solution responsible (SR)",
-    TeamRole.FR.value: "fulfilment responsible (FR)",
-    TeamRole.EXECUTIVE_SPONSOR.value: "executive sponsor",
-    TeamRole.OTHER.value: "team member",
+    TeamRole.AR.value: N_("account responsible (AR)"),
+    TeamRole.SR.value: N_("solution responsible (SR)"),
+    TeamRole.FR.value: N_("fulfilment responsible (FR)"),
+    TeamRole.EXECUTIVE_SPONSOR.value: N_("executive sponsor"),
+    TeamRole.OTHER.value: N_("team member"),
+}
+ACCOUNT_OWNER, KEY_PERSON = N_("account owner"), N_("the key person")
+
+#: the action of a gap about a contact, by what to do: without a path, and through one
+_NO_PATH = {
+    "build a relationship with": N_("{actor} should build a relationship with {target}; no suitable access path is known."),
+    "build a peer-level relationship with": N_(
+        "{actor} should build a peer-level relationship with {target}; no suitable access path is known."),
+    "open a channel to": N_("{actor} should open a channel to {target}; no suitable access path is known."),
+}
+_THROUGH = {
+    "build a relationship with": N_("{actor} should build a relationship with {target} through this path: {path}."),
+    "build a peer-level relationship with": N_(
+        "{actor} should build a peer-level relationship with {target} through this path: {path}."),
+    "open a channel to": N_("{actor} should open a channel to {target} through this path: {path}."),
+    "build an executive tie with": N_("{actor} should build an executive tie with {target} through this path: {path}."),
 }
 
 _ROWS = ["account_id", "kind", "rule", "severity", "target_id", "target_name", "evidence", "actor_id", "action",
@@ -115,8 +135,8 @@ _ROWS = ["account_id", "kind", "rule", "severity", "target_id", "target_name", "
 
 def _role_text(role) -> str:
     if not isinstance(role, str):
-        return "no assessed role"
-    return "decision-maker" if role == DecisionRole.DECISION_MAKER.value else role.replace("_", " ")
+        return _("no assessed role")
+    return _("decision-maker") if role == DecisionRole.DECISION_MAKER.value else term("role", role)
 
 
 def _f(x: float) -> str:
@@ -124,8 +144,18 @@ def _f(x: float) -> str:
 
 
 def _a(phrase: str) -> str:
-    """``phrase`` with its indefinite article."""
-    return f"{'an' if phrase[:1].lower() in 'aeiou' else 'a'} {phrase}"
+    """``phrase`` with its indefinite article (English only)."""
+    return article(phrase)
+
+
+def _tier(t) -> str:
+    """The tier with its article: ``a gold`` (Chinese ``黄金``)."""
+    return article(term("tier", t) if isinstance(t, str) else str(t))
+
+
+def _team_role(code) -> str:
+    """A team role with its article: ``an executive sponsor``."""
+    return article(_(TEAM_ROLE_LABELS[code]))
 
 
 @dataclass(frozen=True)
@@ -149,8 +179,8 @@ class _Context:
     def who(self, pid, role: str | None = None) -> str:
         """``Name (role)`` of an actor, or a request to assign someone."""
         if not isinstance(pid, str):
-            return "Nobody is assigned to this account (assign an account responsible); whoever takes it"
-        return f"{self.name(pid)} ({role})" if role else self.name(pid)
+            return _("Nobody is assigned to this account (assign an account responsible); whoever takes it")
+        return _("{name} ({role})").format(name=self.name(pid), role=_(role)) if role else self.name(pid)
 
 
 #: team roles in the order their holder stands in for the account team (first found acts)
@@ -195,13 +225,13 @@ def _accounts_frame(snap: Snapshot, settings: Settings, t, ids, team: pd.DataFra
     # who acts: the AR for account work, the sponsor for executive work; the owner, then
     # the sponsor, then any other team member stands in
     out["lead_id"], out["lead_role"] = _first_of(
-        (ar, TEAM_ROLE_LABELS["ar"]), (owner, "account owner"),
+        (ar, TEAM_ROLE_LABELS["ar"]), (owner, ACCOUNT_OWNER),
         (sponsor, TEAM_ROLE_LABELS["executive_sponsor"]), (member, member_role))
     out["exec_id"], out["exec_role"] = _first_of(
         (sponsor, TEAM_ROLE_LABELS["executive_sponsor"]), (out["lead_id"], out["lead_role"]))
     # who assigns missing roles: the owner, the sponsor, the AR, else whoever is on the team
     out["assign_id"], out["assign_role"] = _first_of(
-        (owner, "account owner"), (sponsor, TEAM_ROLE_LABELS["executive_sponsor"]), (ar, TEAM_ROLE_LABELS["ar"]),
+        (owner, ACCOUNT_OWNER), (sponsor, TEAM_ROLE_LABELS["executive_sponsor"]), (ar, TEAM_ROLE_LABELS["ar"]),
         (member, member_role))
     tw = dict(settings.tiers.weights)
     top = max(tw.values()) if tw else 1.0
@@ -241,14 +271,8 @@ def _who_series(ctx: _Context, ids: pd.Series, roles: pd.Series) -> list[str]:
     return [ctx.who(i, r) for i, r in zip(ids, roles)]
 
 
-def _best_text(holder: str | None, level: float) -> str:
-    if holder is None:
-        return "nobody on our side has a tie to or has met them."
-    return f"the best tie is {holder}" + (f" at level {int(level)}." if level == level else ".")
-
-
 def _holder_text(ctx: _Context, c: pd.DataFrame) -> list[str | None]:
-    return [f"{_f(s)} ({ctx.name(h)})" if isinstance(h, str) else None
+    return [_("{strength} ({name})").format(strength=_f(s), name=ctx.name(h)) if isinstance(h, str) else None
             for s, h in zip(c["best_strength"], c["best_internal_id"])]
 
 
@@ -271,11 +295,13 @@ def _no_decision_maker_known(ctx: _Context) -> pd.DataFrame:
         "account_id": acc["account_id"].to_numpy(),
         "kind": "no_decision_maker_known",
         "severity": base,
-        "evidence": [f"None of {a}'s {k} current contact(s) is assessed as decision-maker "
-                     f"({r} with a decision role)." for k, a, r in zip(n, acc["account_name"], roled)],
+        "evidence": [_("None of {account}'s {n} current contact(s) is assessed as decision-maker "
+                       "({roled} with a decision role).").format(account=a, n=k, roled=r)
+                     for k, a, r in zip(n, acc["account_name"], roled)],
         "actor_id": acc["lead_id"].to_numpy(),
-        "action": [f"{ctx.who(i, r)} should find out who makes the final decision at {a}"
-                   + (f", starting with our coach {ch}." if isinstance(ch, str) else ".")
+        "action": [(_("{actor} should find out who makes the final decision at {account}, starting with our coach {coach}.")
+                    if isinstance(ch, str) else _("{actor} should find out who makes the final decision at {account}."))
+                   .format(actor=ctx.who(i, r), account=a, coach=ch)
                    for i, r, a, ch in zip(acc["lead_id"], acc["lead_role"], acc["account_name"], coach)],
     })
 
@@ -295,7 +321,7 @@ def _contact_rows(ctx: _Context, c: pd.DataFrame, kind: str, evidence: list[str]
         "target_name": c["name"].to_numpy(),
         "evidence": evidence,
         "actor_id": actor.to_numpy(),
-        "action": [f"{w} should {verb} {n}; no suitable access path is known." for w, n in
+        "action": [_(_NO_PATH[verb]).format(actor=w, target=n) for w, n in
                    zip(_who_series(ctx, actor, role), c["name"])],
         "path_target": c["contact_id"].to_numpy(),
         "path_max_level": (max_level.to_numpy(dtype=float) if max_level is not None else np.nan),
@@ -308,9 +334,10 @@ def _uncovered_decision_maker(ctx: _Context) -> pd.DataFrame:
     c = c[(c["decision_role"] == DecisionRole.DECISION_MAKER.value) & ~c["covered"]]
     cov = ctx.settings.coverage.covered
     evidence = [
-        (f"The best tie to {n} (decision-maker, {t or 'no title'}) is {h}, below the {_f(cov)} coverage threshold."
+        (_("The best tie to {name} (decision-maker, {title}) is {holder}, below the {threshold} coverage threshold.")
          if isinstance(hid, str) else
-         f"Nobody on our side has a tie to or has met {n} (decision-maker, {t or 'no title'}).")
+         _("Nobody on our side has a tie to or has met {name} (decision-maker, {title}).")).format(
+            name=n, title=t or _("no title"), holder=h, threshold=_f(cov))
         for n, t, h, hid in zip(c["name"], c["title"].where(c["title"].notna(), None), _holder_text(ctx, c),
                                 c["best_internal_id"])]
     return _contact_rows(ctx, c, "uncovered_decision_maker", evidence, "build a relationship with", "exec")
@@ -322,10 +349,23 @@ def _no_peer_coverage(ctx: _Context) -> pd.DataFrame:
     already = (c["decision_role"] == DecisionRole.DECISION_MAKER.value) & ~c["covered"]
     c = c[c["decision_role"].isin(s.gaps.peer_roles) & ~c["peer_covered"] & ~already]
     peer_level = c["level"] + s.coverage.peer_level_gap
+    leveled = (
+        N_("{name} ({role}, level {level}) has no tie of at least {threshold} from anyone on our side at level "
+           "{peer_level} or above; nobody on our side has a tie to or has met them."),
+        N_("{name} ({role}, level {level}) has no tie of at least {threshold} from anyone on our side at level "
+           "{peer_level} or above; the best tie is {holder} at level {holder_level}."),
+        N_("{name} ({role}, level {level}) has no tie of at least {threshold} from anyone on our side at level "
+           "{peer_level} or above; the best tie is {holder}."))
+    unleveled = (
+        N_("{name} ({role}) has no tie of at least {threshold} from anyone on our side; "
+           "nobody on our side has a tie to or has met them."),
+        N_("{name} ({role}) has no tie of at least {threshold} from anyone on our side; "
+           "the best tie is {holder} at level {holder_level}."),
+        N_("{name} ({role}) has no tie of at least {threshold} from anyone on our side; the best tie is {holder}."))
     evidence = [
-        (f"{n} ({_role_text(r)}, level {int(lv)}) has no tie of at least {_f(s.coverage.covered)} from anyone on our side "
-         f"at level {int(pl)} or above; " + _best_text(h, bl)) if lv == lv else
-        (f"{n} ({_role_text(r)}) has no tie of at least {_f(s.coverage.covered)} from anyone on our side; " + _best_text(h, bl))
+        _((leveled if lv == lv else unleveled)[0 if h is None else 1 if bl == bl else 2]).format(
+            name=n, role=_role_text(r), level=int(lv) if lv == lv else "", threshold=_f(s.coverage.covered),
+            peer_level=int(pl) if pl == pl else "", holder=h, holder_level=int(bl) if bl == bl else "")
         for n, r, lv, pl, h, bl in zip(c["name"], c["decision_role"], c["level"], peer_level,
                                        _holder_text(ctx, c), c["best_internal_level"])]
     return _contact_rows(ctx, c, "no_peer_coverage", evidence, "build a peer-level relationship with", "exec",
@@ -337,8 +377,9 @@ def _unmanaged_opponent(ctx: _Context) -> pd.DataFrame:
     c = ctx.contacts
     c = c[(c["attitude"] == Attitude.OPPONENT.value) & (c["influence"].astype(float) >= s.gaps.opponent_influence)
           & c["best_strength"].isna()]
-    evidence = [f"{n} ({_role_text(r)}) is an opponent with influence {int(i)}/5, and nobody on our side "
-                f"has a tie to or has met them." for n, r, i in zip(c["name"], c["decision_role"], c["influence"])]
+    evidence = [_("{name} ({role}) is an opponent with influence {influence}/5, and nobody on our side "
+                  "has a tie to or has met them.").format(name=n, role=_role_text(r), influence=int(i))
+                for n, r, i in zip(c["name"], c["decision_role"], c["influence"])]
     return _contact_rows(ctx, c, "unmanaged_opponent", evidence, "open a channel to", "lead")
 
 
@@ -369,14 +410,15 @@ def _single_threaded(ctx: _Context) -> pd.DataFrame:
     held = c.merge(pd.DataFrame({"account_id": acc["account_id"], "best_internal_id": dominant.to_numpy()}),
                    on=["account_id", "best_internal_id"])
     held = held.sort_values(["account_id", "w", "best_strength"], ascending=[True, False, False])
-    held_names = held.groupby("account_id")["name"].agg(lambda n: ", ".join(list(n)[:3]))
+    held_names = held.groupby("account_id")["name"].agg(lambda n: join_list(list(n)[:3]))
     evidence = [
-        (f"{ctx.name(d)} holds {k} of the {tot} strong ties (at least {_f(s.gaps.strong)}) to {a}'s contacts ({sh:.0%})."
+        (_("{holder} holds {n} of the {total} strong ties (at least {strong}) to {account}'s contacts ({share}).")
          if tot > 0 and sh >= s.gaps.single_thread_share else
-         f"Only {ctx.name(d)} has any tie to or interaction with {a}'s contacts.")
+         _("Only {holder} has any tie to or interaction with {account}'s contacts.")).format(
+            holder=ctx.name(d), n=k, total=tot, strong=_f(s.gaps.strong), account=a, share=f"{sh:.0%}")
         for d, k, tot, a, sh in zip(dominant, acc["top_n"], acc["total"], acc["account_name"], acc["share"])]
-    action = [f"{ctx.who(i, r)} should get a second colleague a strong tie to "
-              f"{held_names.get(a_id, 'the key contacts')}."
+    action = [_("{actor} should get a second colleague a strong tie to {contacts}.").format(
+                  actor=ctx.who(i, r), contacts=held_names.get(a_id, _("the key contacts")))
               for i, r, a_id in zip(acc["lead_id"], acc["lead_role"], acc["account_id"])]
     return _frame({
         "account_id": acc["account_id"].to_numpy(), "kind": "single_threaded",
@@ -409,14 +451,17 @@ def _cooling_key_relationship(ctx: _Context) -> pd.DataFrame:
         strength now and where the data starts."""
         months = int(round((ctx.t - pd.Timestamp(start)).days / 30.44))
         if months >= 1:
-            return f"strength {_f(s0)} → {_f(s1)} over {months} month{'s' if months != 1 else ''}"
-        since = f" (the data starts {history.date()})" if history is not None else ""
-        return f"strength {_f(s1)}{since}"
+            return ngettext("strength {start} → {now} over {n} month", "strength {start} → {now} over {n} months",
+                            months).format(start=_f(s0), now=_f(s1), n=months)
+        if history is not None:
+            return _("strength {now} (the data starts {day})").format(now=_f(s1), day=fmt_day(history))
+        return _("strength {now}").format(now=_f(s1))
 
     evidence = [
-        f"{ctx.name(h)} – {n} ({_role_text(r)}) is {lab}: {moved(w, s0, s1)}; "
-        + (f"last interaction {pd.Timestamp(li).date()} ({int(d)} days ago)." if not pd.isna(li)
-           else "no interaction on record.")
+        _("{holder} – {name} ({role}) is {trend}: {change}; {last}").format(
+            holder=ctx.name(h), name=n, role=_role_text(r), trend=term("trend", lab), change=moved(w, s0, s1),
+            last=(_("last interaction {day} ({days} days ago).").format(day=fmt_day(li), days=int(d))
+                  if not pd.isna(li) else _("no interaction on record.")))
         for h, n, r, lab, w, s0, s1, li, d in zip(c["best_internal_id"], c["name"], c["decision_role"], c["label"],
                                                   c["window_start"], c["strength_start"], c["strength_now"],
                                                   c["pair_last"], c["days_since_last"])]
@@ -425,8 +470,8 @@ def _cooling_key_relationship(ctx: _Context) -> pd.DataFrame:
         "severity": (s.gaps.severity["cooling_key_relationship"] * c["role_factor"]).to_numpy(),
         "target_id": c["contact_id"].to_numpy(), "target_name": c["name"].to_numpy(),
         "evidence": evidence, "actor_id": c["best_internal_id"].to_numpy(),
-        "action": [f"{ctx.name(h)} should re-engage {n} with a visit or a meal: they hold our best tie."
-                   for h, n in zip(c["best_internal_id"], c["name"])],
+        "action": [_("{holder} should re-engage {name} with a visit or a meal: they hold our best tie.").format(
+                       holder=ctx.name(h), name=n) for h, n in zip(c["best_internal_id"], c["name"])],
     })
 
 
@@ -454,16 +499,19 @@ def _missing_team_role(ctx: _Context) -> pd.DataFrame:
     miss = miss[miss["present"].isna()].merge(acc, on="account_id")
     if miss.empty:
         return _frame({})
-    labels = miss["team_role"].map(TEAM_ROLE_LABELS)
+    labels = miss["team_role"].map(lambda code: _(TEAM_ROLE_LABELS[code]))
     return _frame({
         "account_id": miss["account_id"].to_numpy(), "kind": "missing_team_role",
         "severity": ctx.settings.gaps.severity["missing_team_role"],
         "target_id": None, "target_name": labels.to_numpy(),
-        "evidence": [f"{a} is {_a(str(t))} account; its policy requires {_a(lab)} and nobody is assigned."
-                     for a, t, lab in zip(miss["account_name"], miss["tier"], labels)],
+        "evidence": [_("{account} is {a_tier} account; its policy requires {a_role} and nobody is assigned.").format(
+                         account=a, a_tier=_tier(t), a_role=_team_role(code))
+                     for a, t, code in zip(miss["account_name"], miss["tier"], miss["team_role"])],
         "actor_id": miss["assign_id"].to_numpy(),
-        "action": [f"{ctx.who(i, r)} should assign {_a(lab)} to {a}."
-                   for i, r, lab, a in zip(miss["assign_id"], miss["assign_role"], labels, miss["account_name"])],
+        "action": [_("{actor} should assign {a_role} to {account}.").format(
+                       actor=ctx.who(i, r), a_role=_team_role(code), account=a)
+                   for i, r, code, a in zip(miss["assign_id"], miss["assign_role"], miss["team_role"],
+                                            miss["account_name"])],
     })
 
 
@@ -485,18 +533,21 @@ def _tier_policy(ctx: _Context) -> pd.DataFrame:
         if a.empty:
             continue
         if junior_case:
-            ev = [f"{n} is {_a(str(t))} account; its policy requires an executive sponsor at level {int(el)} or above, "
-                  f"but the sponsor {ctx.name(p)} is level {'unknown' if np.isinf(lv) else int(lv)}."
+            ev = [_("{account} is {a_tier} account; its policy requires an executive sponsor at level {level} or above, "
+                    "but the sponsor {sponsor} is level {sponsor_level}.").format(
+                      account=n, a_tier=_tier(t), level=int(el), sponsor=ctx.name(p),
+                      sponsor_level=_("unknown") if np.isinf(lv) else int(lv))
                   for n, t, el, p, lv in zip(a["account_name"], a["tier"], a["executive_level"],
                                              a[TeamRole.EXECUTIVE_SPONSOR.value], sp_level[mask])]
         else:
-            ev = [f"{n} is {_a(str(t))} account; its policy requires an executive sponsor and none is assigned."
-                  for n, t in zip(a["account_name"], a["tier"])]
+            ev = [_("{account} is {a_tier} account; its policy requires an executive sponsor and none is assigned.").format(
+                      account=n, a_tier=_tier(t)) for n, t in zip(a["account_name"], a["tier"])]
         parts.append(_frame({
             "account_id": a["account_id"].to_numpy(), "kind": "tier_policy", "rule": RULE_EXECUTIVE_SPONSOR,
-            "severity": base, "target_id": None, "target_name": "executive sponsor", "evidence": ev,
+            "severity": base, "target_id": None, "target_name": _("executive sponsor"), "evidence": ev,
             "actor_id": a["assign_id"].to_numpy(),
-            "action": [f"{ctx.who(i, r)} should assign an executive sponsor at level {int(el)} or above to {n}."
+            "action": [_("{actor} should assign an executive sponsor at level {level} or above to {account}.").format(
+                           actor=ctx.who(i, r), level=int(el), account=n)
                        for i, r, el, n in zip(a["assign_id"], a["assign_role"], a["executive_level"],
                                               a["account_name"])],
         }))
@@ -524,30 +575,35 @@ def _tier_policy(ctx: _Context) -> pd.DataFrame:
                                 ascending=[True, False, False, True]).drop_duplicates("account_id").set_index("account_id")
             target = fail["account_id"].map(el["contact_id"])
             target_name = fail["account_id"].map(el["name"])
-            roles_text = [" or ".join(_role_text(r) for r in rs) for rs in fail["exec_tie_roles"]]
+            roles_text = [join_or(_role_text(r) for r in rs) for rs in fail["exec_tie_roles"]]
             ev = []
             for a_id, n, t, el_, mx, need, b, rt in zip(fail["account_id"], fail["account_name"], fail["tier"],
                                                         fail["executive_level"], fail["exec_tie_contact_max_level"],
                                                         fail["min_exec_tie"], fail["best"], roles_text):
+                fill = dict(account=n, a_tier=_tier(t), need=_f(need), roles=rt, a_roles=_a(rt), max_level=int(mx),
+                            level=int(el_), best=_f(b))
                 if a_id not in el.index:
-                    ev.append(f"{n} is {_a(str(t))} account; its policy requires an executive tie of at least {_f(need)} to a "
-                              f"{rt} at level {int(mx)} or above, and no such contact is known.")
+                    ev.append(_("{account} is {a_tier} account; its policy requires an executive tie of at least {need} "
+                                "to a {roles} at level {max_level} or above, and no such contact is known.").format(**fill))
                 elif a_id in best_pair.index:
                     bp = best_pair.loc[a_id]
-                    ev.append(f"{n} is {_a(str(t))} account; its policy requires a tie of at least {_f(need)} from our level-{int(el_)}"
-                              f"-or-above people to {_a(rt)} at level {int(mx)} or above; the best is {_f(b)} "
-                              f"({ctx.name(bp['internal_id'])} – {ctx.name(bp['contact_id'])}).")
+                    ev.append(_("{account} is {a_tier} account; its policy requires a tie of at least {need} from our "
+                                "level-{level}-or-above people to {a_roles} at level {max_level} or above; the best is "
+                                "{best} ({holder} – {contact}).").format(
+                        holder=ctx.name(bp["internal_id"]), contact=ctx.name(bp["contact_id"]), **fill))
                 else:
-                    ev.append(f"{n} is {_a(str(t))} account; its policy requires a tie of at least {_f(need)} from our level-{int(el_)}"
-                              f"-or-above people to {_a(rt)} at level {int(mx)} or above; none of them has any tie.")
+                    ev.append(_("{account} is {a_tier} account; its policy requires a tie of at least {need} from our "
+                                "level-{level}-or-above people to {a_roles} at level {max_level} or above; none of them "
+                                "has any tie.").format(**fill))
             actor = fail["exec_id"]
             parts.append(_frame({
                 "account_id": fail["account_id"].to_numpy(), "kind": "tier_policy", "rule": RULE_EXECUTIVE_TIE,
                 "severity": base, "target_id": target.to_numpy(), "target_name": target_name.to_numpy(), "evidence": ev,
                 "actor_id": actor.to_numpy(),
-                "action": [(f"{ctx.who(i, r)} should build an executive tie with {tn}; no access path is known."
+                "action": [(_("{actor} should build an executive tie with {target}; no access path is known.")
                             if isinstance(tn, str) else
-                            f"{ctx.who(i, r)} should find out who the senior decision-makers at {n} are.")
+                            _("{actor} should find out who the senior decision-makers at {account} are.")).format(
+                               actor=ctx.who(i, r), target=tn, account=n)
                            for i, r, tn, n in zip(actor, fail["exec_role"], target_name, fail["account_name"])],
                 "path_target": target.to_numpy(),
                 "path_max_level": fail["executive_level"].to_numpy(dtype=float),
@@ -570,18 +626,20 @@ def _tier_policy(ctx: _Context) -> pd.DataFrame:
         vis = vis.assign(visits=vis["account_id"].map(count).fillna(0).astype(int))
         short = vis[vis["visits"] < vis["min_exec_visits_per_quarter"]]
         if len(short):
-            since = (ctx.t - QUARTER).date()
+            since = fmt_day(ctx.t - QUARTER)
             parts.append(_frame({
                 "account_id": short["account_id"].to_numpy(), "kind": "tier_policy",
                 "rule": RULE_EXECUTIVE_VISITS, "severity": base,
-                "target_id": None, "target_name": "executive visits",
-                "evidence": [f"{n} is {_a(str(t))} account; its policy asks for {int(m)} executive visit(s) a quarter "
-                             f"(our level {int(el)} or above) and there were {v} since {since}."
+                "target_id": None, "target_name": _("executive visits"),
+                "evidence": [_("{account} is {a_tier} account; its policy asks for {n} executive visit(s) a quarter "
+                               "(our level {level} or above) and there were {visits} since {day}.").format(
+                                 account=n, a_tier=_tier(t), n=int(m), level=int(el), visits=v, day=since)
                              for n, t, m, el, v in zip(short["account_name"], short["tier"],
                                                        short["min_exec_visits_per_quarter"], short["executive_level"],
                                                        short["visits"])],
                 "actor_id": short["exec_id"].to_numpy(),
-                "action": [f"{ctx.who(i, r)} should schedule {int(m) - v} more executive visit(s) to {n} this quarter."
+                "action": [_("{actor} should schedule {n} more executive visit(s) to {account} this quarter.").format(
+                               actor=ctx.who(i, r), n=int(m) - v, account=n)
                            for i, r, m, v, n in zip(short["exec_id"], short["exec_role"],
                                                     short["min_exec_visits_per_quarter"], short["visits"],
                                                     short["account_name"])],
@@ -599,14 +657,14 @@ def _key_person_risk(ctx: _Context) -> pd.DataFrame:
 
     scores = score_groups(s, ctx.contacts, "account_id").set_index("account_id")["coverage_score"]
     before = d["account_id"].map(scores)
-    held = [", ".join(ctx.name(c) for c in cs.split(",")) for cs in d["contacts"]]
+    held = [join_list(ctx.name(c) for c in cs.split(",")) for cs in d["contacts"]]
     # someone other than the key person acts: the lead, else the sponsor, else the owner;
     # when the key person is the whole account team, they hand over themselves
     actor, role = [], []
     for p, lead, lr, ex, er, own in zip(d["internal_id"], d["lead_id"], d["lead_role"], d["exec_id"],
                                         d["exec_role"], d["owner_id"]):
-        for cand, r in ((lead, lr), (ex, er), (own, "account owner"), (p, "the key person")):
-            if isinstance(cand, str) and (cand != p or r == "the key person"):
+        for cand, r in ((lead, lr), (ex, er), (own, ACCOUNT_OWNER), (p, KEY_PERSON)):
+            if isinstance(cand, str) and (cand != p or r == KEY_PERSON):
                 actor.append(cand)
                 role.append(r)
                 break
@@ -614,11 +672,13 @@ def _key_person_risk(ctx: _Context) -> pd.DataFrame:
         "account_id": d["account_id"].to_numpy(), "kind": "key_person_risk",
         "severity": s.gaps.severity["key_person_risk"],
         "target_id": d["internal_id"].to_numpy(), "target_name": [ctx.name(p) for p in d["internal_id"]],
-        "evidence": [f"If {ctx.name(p)} left, {n}'s coverage score would fall from {_f(b)} to {_f(b - dr)} "
-                     f"(-{_f(dr)}): they alone hold the best tie to {h}."
+        "evidence": [_("If {person} left, {account}'s coverage score would fall from {before} to {after} "
+                       "(-{drop}): they alone hold the best tie to {contacts}.").format(
+                         person=ctx.name(p), account=n, before=_f(b), after=_f(b - dr), drop=_f(dr), contacts=h)
                      for p, n, b, dr, h in zip(d["internal_id"], d["account_name"], before, d["drop"], held)],
         "actor_id": actor,
-        "action": [f"{ctx.who(a, r)} should get a second colleague a strong tie to {h}."
+        "action": [_("{actor} should get a second colleague a strong tie to {contacts}.").format(
+                       actor=ctx.who(a, r), contacts=h)
                    for a, r, h in zip(actor, role, held)],
     })
 
@@ -656,7 +716,7 @@ def _attach_paths(ctx: _Context, g: pd.DataFrame) -> pd.DataFrame:
     idx = best.index
     g.loc[idx, "actor_id"] = best["internal_id"].to_numpy()
     g.loc[idx, "path"] = best["explanation"].to_numpy()
-    g.loc[idx, "action"] = [f"{ctx.name(a)} should {v} {tn} through this path: {e}."
+    g.loc[idx, "action"] = [_(_THROUGH[v]).format(actor=ctx.name(a), target=tn, path=e)
                             for a, v, tn, e in zip(best["internal_id"], g.loc[idx, "verb"], g.loc[idx, "target_name"],
                                                    best["explanation"])]
     return g

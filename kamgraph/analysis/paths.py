@@ -48,6 +48,8 @@ from kamgraph.analysis.dates import resolve_as_of
 from kamgraph.analysis.derived import derived
 from kamgraph.analysis.people import current_employment, org_names, people_index, person_labels
 from kamgraph.errors import ConfigError, NotFound
+from kamgraph.i18n import N_, _
+from kamgraph.i18n.terms import term
 from kamgraph.model import DecisionRole
 from kamgraph.settings import Settings
 from kamgraph.snapshot import Snapshot
@@ -60,7 +62,7 @@ PATH_COLUMNS = ["target_id", "rank", "score", "kind", "internal_id", "via_id", "
 
 DIRECT, PERSON, ORGANIZATION = "direct", "person", "organization"
 
-_KIND_TEXT = {INTERACTION_KIND: "acquaintance", COLLEAGUE_KIND: "colleague"}
+_KIND_TEXT = {INTERACTION_KIND: N_("acquaintance"), COLLEAGUE_KIND: N_("colleague")}
 
 
 def _top_k(settings: Settings, k: int | None) -> int:
@@ -294,7 +296,7 @@ class _Labels:
     org_order: np.ndarray
 
 
-@derived("strength", "paths", dated=True)
+@derived("strength", "paths", dated=True, localized=True)
 def _labels(snap: Snapshot, settings: Settings, as_of) -> _Labels:
     """Names, labels and levels of the access index's people and organizations."""
     idx = access_index(snap, settings, as_of)
@@ -350,14 +352,16 @@ def _frame(c: dict[str, np.ndarray], rank: np.ndarray, idx: AccessIndex, lab: _L
 def _explain(kind: int, u: str, via_name, via_kind, note, target: str, score: float) -> str:
     """``"Li Wei (our CEO) → Zhang Min, classmate (EMBA 2012) → Chen Jie, CFO of Acme: 0.72"``."""
     if kind == _KIND_CODE[DIRECT]:
-        return f"{u} → {target} (direct): {score:.2f}"
+        return _("{start} → {target} (direct): {score}").format(start=u, target=target, score=f"{score:.2f}")
     if kind == _KIND_CODE[ORGANIZATION]:
-        return f"{u} → {via_name} (shared membership) → {target}: {score:.2f}"
-    text = _KIND_TEXT.get(via_kind, str(via_kind).replace("_", " "))
+        return _("{start} → {via} (shared membership) → {target}: {score}").format(
+            start=u, via=via_name, target=target, score=f"{score:.2f}")
+    text = _(_KIND_TEXT[via_kind]) if via_kind in _KIND_TEXT else term("tie_kind", via_kind)
     if isinstance(note, str) and note.strip():
         # the tie's notes up to the first ";" keep the line short ("EMBA 2019 classmates")
-        text = f"{text} ({note.split(';')[0].strip()})"
-    return f"{u} → {via_name}, {text} → {target}: {score:.2f}"
+        text = _("{relation} ({note})").format(relation=text, note=note.split(';')[0].strip())
+    return _("{start} → {via}, {relation} → {target}: {score}").format(
+        start=u, via=via_name, relation=text, target=target, score=f"{score:.2f}")
 
 
 def _empty(with_account: bool = False) -> pd.DataFrame:

@@ -20,6 +20,8 @@ import numpy as np
 import pandas as pd
 
 from kamgraph.analysis.derived import derived
+from kamgraph.i18n import DEFAULT_LANGUAGE, _, current_language
+from kamgraph.i18n.terms import term
 from kamgraph.model import Side
 from kamgraph.snapshot import Snapshot
 from kamgraph.titles import LEVEL_NAMES, level_from_title
@@ -79,7 +81,7 @@ def org_names(snap: Snapshot) -> pd.Series:
     return both.set_index("id")["name"]
 
 
-@derived(dated=True)
+@derived(dated=True, localized=True)
 def person_labels(snap: Snapshot, as_of) -> pd.Series:
     """A short description of every person for one-line explanations, by id.
 
@@ -97,22 +99,24 @@ def person_labels(snap: Snapshot, as_of) -> pd.Series:
     org = job["org_id"].map(names).reindex(p.index)
     title = job["title"].reindex(p.index)
     title = title.where(title.notna(), p["title"])
-    level_name = p["level"].map(lambda v: LEVEL_NAMES.get(int(v)) if pd.notna(v) else None)
+    english = current_language() == DEFAULT_LANGUAGE
+    level_name = p["level"].map(lambda v: (LEVEL_NAMES.get(int(v)) if english else term("level", int(v)))
+                                if pd.notna(v) else None)
     name = p["name"].where(p["name"].notna(), pd.Series(p.index, index=p.index)).astype(str)
 
     internal = p["side"] == Side.INTERNAL.value
     own = p["title"].where(p["title"].notna(), level_name)
-    internal_label = np.where(own.notna(), name + " (our " + own.fillna("").astype(str) + ")", name + " (ours)")
+    ours_with, ours = _("{name} (our {title})"), _("{name} (ours)")
+    internal_label = [ours_with.format(name=n, title=o) if isinstance(o, str) else ours.format(name=n)
+                      for n, o in zip(name, own.astype(object).where(own.notna(), None))]
 
-    t_str = title.fillna("").astype(str)
-    o_str = org.fillna("").astype(str)
-    has_t, has_o = title.notna(), org.notna()
-    other_label = np.select(
-        [has_t & has_o, has_t, has_o],
-        [name + ", " + t_str + " of " + o_str, name + ", " + t_str, name + " of " + o_str],
-        default=name,
-    )
-    return pd.Series(np.where(internal, internal_label, other_label), index=p.index, dtype=object)
+    both, only_title, only_org = _("{name}, {title} of {org}"), _("{name}, {title}"), _("{name} of {org}")
+    other_label = [(both if isinstance(t, str) and isinstance(o, str) else only_title if isinstance(t, str)
+                    else only_org if isinstance(o, str) else "{name}").format(name=n, title=t, org=o)
+                   for n, t, o in zip(name, title.astype(object).where(title.notna(), None),
+                                      org.astype(object).where(org.notna(), None))]
+    return pd.Series(np.where(internal, np.array(internal_label, dtype=object), np.array(other_label, dtype=object)),
+                     index=p.index, dtype=object)
 
 
 #: one plain address: no space, quote, bracket, separator or control character
