@@ -70,6 +70,8 @@ from kamgraph.analysis.dates import resolve_as_of
 from kamgraph.analysis.people import org_names, people_index
 from kamgraph.analysis.strength import directed, explain, pair_strengths
 from kamgraph.errors import KamgraphError, NotFound
+from kamgraph.i18n import NP_, _, current_language, fmt_day, fmt_number, ngettext, pgettext
+from kamgraph.i18n.terms import term
 from kamgraph.model import Attitude, DecisionRole, Side
 from kamgraph.settings import Settings
 from kamgraph.snapshot import Snapshot
@@ -88,6 +90,7 @@ __all__ = [
     "UNCOVERED_COLOR",
     "RelationshipMap",
     "account_map",
+    "font_face",
     "org_tree",
     "paths_map",
     "plain_text",
@@ -127,8 +130,10 @@ ROLE_SYMBOLS: dict[str | None, str] = {
     DecisionRole.USER.value: "●",
     None: "",
 }
-_ROLE_SHORT = {"decision_maker": "decision-maker", "approver": "approver", "technical_evaluator": "technical evaluator",
-               "influencer": "influencer", "coach": "coach", "procurement": "procurement", "user": "user"}
+#: a decision role as a box says it (translated with the role's context, as :func:`kamgraph.i18n.terms.term`)
+_ROLE_SHORT = {"decision_maker": NP_("role", "decision-maker"), "approver": NP_("role", "approver"),
+               "technical_evaluator": NP_("role", "technical evaluator"), "influencer": NP_("role", "influencer"),
+               "coach": NP_("role", "coach"), "procurement": NP_("role", "procurement"), "user": NP_("role", "user")}
 _ATTITUDE_SIGN = {"champion": "++", "supporter": "+", "neutral": "0", "skeptic": "−", "opponent": "−−"}
 OURS_COLOR = "#3b6fb6"
 EXTERNAL_COLOR = "#a27fc9"
@@ -149,6 +154,23 @@ BOX = {"w": 224.0, "h": 104.0, "street": 48.0, "channel": 52.0}
 _PX = BOX["w"] + BOX["street"]
 _PY = BOX["h"] + BOX["channel"]
 _FONT_SIZE = 13
+#: the Chinese fonts of the canvas and the legend (Linux: Noto Sans CJK or WenQuanYi, Windows:
+#: Microsoft YaHei, macOS: PingFang), so a Chinese label is drawn, not empty boxes;
+#: :func:`_char_units` counts a CJK character as two letters
+CJK_FONTS = ("'Noto Sans CJK SC'", "'WenQuanYi Micro Hei'", "'Microsoft YaHei'", "'PingFang SC'")
+
+
+def font_face(lang: str | None = None) -> str:
+    """The font-face list of the map's canvas and legend: in Chinese the CJK fonts first (Latin
+    letters and numbers then match the characters), in English the usual sans-serif first and
+    the CJK fonts after it for Chinese names in the data.
+
+    >>> print(font_face("zh_CN"))
+    'Noto Sans CJK SC', 'WenQuanYi Micro Hei', 'Microsoft YaHei', 'PingFang SC', sans-serif
+    """
+    if (lang or current_language()) == "zh_CN":
+        return ", ".join(CJK_FONTS + ("sans-serif",))
+    return ", ".join(("sans-serif",) + CJK_FONTS)
 _LABEL_UNITS = 26  # display width of a label line (a CJK character counts 2)
 _LINES_PER_CONTACT = 3  # buying-center focus: our strongest lines to each contact
 _MAX_STACK = 6  # reports stacked in one column before a second column starts
@@ -219,6 +241,11 @@ def plain_text(value: object, limit: int | None = None) -> str:
     if limit is not None and len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
     return _HREF.sub(lambda m: m.group(1) + _ZWSP + m.group(2), text)
+
+
+def _num(value: float) -> str:
+    """A strength or a share with two decimals, per language (``0.62``)."""
+    return fmt_number(float(value), 2)
 
 
 def _char_units(ch: str) -> float:
@@ -423,19 +450,21 @@ def account_map(snap: Snapshot, settings: Settings, account_id: str, as_of=None,
     ['contact', 'more']
     """
     if focus not in FOCUSES:
-        raise KamgraphError(f"unknown map focus {focus!r}; choose one of {', '.join(FOCUSES)}")
+        raise KamgraphError(_("unknown map focus {focus}; choose one of {choices}").format(
+            focus=repr(focus), choices=", ".join(FOCUSES)))
     t = resolve_as_of(settings, as_of)
     account_ids(snap, [account_id])
-    _, _, best = contact_table(snap, settings, t, [account_id])
+    *_rest, best = contact_table(snap, settings, t, [account_id])
     best = best.drop_duplicates("contact_id").set_index("contact_id")
     people = people_index(snap)
     cids = list(best.index)
     cset = set(cids)
     internal = set(people.index[people["side"] == Side.INTERNAL.value])
     if focus == "contact" and focus_id not in cset:
-        raise NotFound(f"{focus_id!r} is not a current contact at {account_id}")
+        raise NotFound(_("{person} is not a current contact at {account}").format(person=repr(focus_id),
+                                                                                   account=account_id))
     if focus == "ours" and focus_id not in internal:
-        raise NotFound(f"{focus_id!r} is not one of our people")
+        raise NotFound(_("{person} is not one of our people").format(person=repr(focus_id)))
 
     role = best["decision_role"]
     center = role.notna() if roles is None else role.isin(list(roles))
@@ -477,23 +506,27 @@ def account_map(snap: Snapshot, settings: Settings, account_id: str, as_of=None,
     n_more = int((nodes["group"] == "more").sum())
     message = None
     if not cids:
-        message = "No current contacts are recorded at this account."
+        message = _("No current contacts are recorded at this account.")
     elif roles is not None and not center_ids and focus == "buying_center":
-        message = "No contact at this account has the chosen roles."
+        message = _("No contact at this account has the chosen roles.")
     elif focus == "buying_center" and not center_ids:
-        message = ("Nobody at this account has a decision role yet: the top of the org chart is shown; "
-                   "record roles on a person card.")
+        message = _("Nobody at this account has a decision role yet: the top of the org chart is shown; "
+                    "record roles on a person card.")
     elif (edges["kind"] == "tie").sum() == 0:
-        who = {"buying_center": "the buying center", "contact": "this contact",
-               "ours": "any contact here"}[focus]
-        message = (f"Nobody on our side has a relationship of strength {min_strength:.2f} or more with {who}."
-                   if focus != "contact" else "Nobody on our side can reach this contact yet.")
+        if focus == "contact":
+            message = _("Nobody on our side can reach this contact yet.")
+        elif focus == "buying_center":
+            message = _("Nobody on our side has a relationship of strength {strength} or more with the buying "
+                        "center.").format(strength=_num(min_strength))
+        else:
+            message = _("Nobody on our side has a relationship of strength {strength} or more with any contact "
+                        "here.").format(strength=_num(min_strength))
     elif n_more:
-        rest = len(cids) - n_shown
-        message = (f"{n_shown} of {len(cids)} contacts shown; "
-                   + (f"a grey box holds the other {rest}" if n_more == 1
-                      else f"{n_more} grey boxes hold the other {rest}")
-                   + " (click one to list its people).")
+        message = ngettext("{shown} of {total} contacts shown; a grey box holds the other {rest} (click one to "
+                           "list its people).",
+                           "{shown} of {total} contacts shown; {boxes} grey boxes hold the other {rest} (click one "
+                           "to list its people).", n_more).format(
+            shown=n_shown, total=len(cids), rest=len(cids) - n_shown, boxes=n_more)
     return RelationshipMap(page, nodes.reset_index(drop=True)[NODE_COLUMNS],
                            edges.reset_index(drop=True)[EDGE_COLUMNS], message, False, hidden)
 
@@ -722,10 +755,6 @@ def _text(value) -> str | None:
     return value if isinstance(value, str) and value != "" else None
 
 
-def _date(value) -> str:
-    return "" if value is None or pd.isna(value) else pd.Timestamp(value).strftime("%Y-%m-%d")
-
-
 def _cooling_labels(snap: Snapshot, settings: Settings, t, best: pd.DataFrame, ids: list) -> dict:
     """``{contact: "cooling" | "dormant"}`` for key-role contacts whose best tie is cooling."""
     b = best.loc[[i for i in ids if i in best.index]]
@@ -740,51 +769,63 @@ def _cooling_labels(snap: Snapshot, settings: Settings, t, best: pd.DataFrame, i
     return dict(zip(tr["other_id"], tr["label"]))
 
 
+def _level_text(lvl) -> str:
+    return _("level {n}").format(n=int(lvl)) if lvl is not None and pd.notna(lvl) else _("level unknown")
+
+
 def _contact_look(r: dict, names, notes, manager_name: str | None, indent: int = 0) -> dict:
     """Label, tooltip and colours of one contact box (``r``: a row of the coverage table)."""
     role, att, inf = _text(r.get("decision_role")), _text(r.get("attitude")), r.get("influence")
     sym = ROLE_SYMBOLS.get(role, "") if isinstance(role, str) else ""
     name = str(r["name"])
     title = _text(r.get("title"))
-    lvl = r.get("level")
-    level = f"level {int(lvl)}" if lvl is not None and pd.notna(lvl) else "level unknown"
-    role_t = _ROLE_SHORT.get(role, role) if role else "no decision role"
-    att_t = att if isinstance(att, str) else "attitude not assessed"
-    inf_t = f"influence {int(inf)}/5" if inf is not None and pd.notna(inf) else "influence ?"
+    level = _level_text(r.get("level"))
+    has_inf = inf is not None and pd.notna(inf)
+    role_t = (pgettext("role", _ROLE_SHORT[role]) if role in _ROLE_SHORT else term("role", role)) if role \
+        else _("no decision role")
+    att_t = term("attitude", att) if isinstance(att, str) else _("attitude not assessed")
+    inf_t = _("influence {n}/5").format(n=int(inf)) if has_inf else _("influence ?")
     s = r.get("best_strength")
+    has_s = s is not None and pd.notna(s)
     holder = _text(r.get("best_name"))
     uncovered, cooling = bool(r.get("uncovered_dm")), _text(r.get("cooling"))
+    trend = term("trend", cooling) if cooling else None
     if uncovered:
-        badge = "✖ UNCOVERED" + (f" · ↘ {cooling}" if cooling else
-                                 f" · {s:.2f}" if s is not None and pd.notna(s) else " · no tie")
+        badge = " · ".join((_("✖ UNCOVERED"), f"↘ {trend}" if cooling else _num(s) if has_s else _("no tie")))
     elif cooling:
-        badge = f"↘ {cooling.upper()} · {s:.2f} {holder or ''}"
-    elif s is not None and pd.notna(s):
-        badge = ("✔ " if r.get("covered") else "· ") + f"{s:.2f} {holder or ''}"
+        badge = _("↘ {trend} · {strength} {holder}").format(trend=trend.upper(), strength=_num(s),
+                                                           holder=holder or "")
+    elif has_s:
+        badge = ("✔ " if r.get("covered") else "· ") + f"{_num(s)} {holder or ''}"
     else:
-        badge = "– nobody on our side"
+        badge = _("– nobody on our side")
     prefix = ("  " * max(indent - 1, 0) + "└ ") if indent else ""
     label = "\n".join(_fit(x) for x in (prefix + (f"{sym} " if sym else "") + name, title or level,
-                                        role_t, f"{att_t} · {inf_t}" if att or inf_t[-1] != "?" else "not assessed",
+                                        role_t, f"{att_t} · {inf_t}" if att or has_inf else _("not assessed"),
                                         badge))
-    lines = [name, ", ".join(x for x in (title, level) if x)]
-    lines.append(f"{(role or 'no decision role').replace('_', ' ')} · {att or 'attitude not assessed'} · "
-                 + (f"influence {int(inf)}/5" if inf is not None and pd.notna(inf) else "influence not assessed"))
-    if s is not None and pd.notna(s):
-        last = _date(r.get("last_interaction"))
-        lines.append(f"best tie from our side: {s:.2f} with {holder or '—'}"
-                     + (f", last met {last}" if last else ", never met"))
+    lines = [name, pgettext("list separator", ", ").join(x for x in (title, level) if x)]
+    lines.append(" · ".join((term("role", role) if role else _("no decision role"), att_t,
+                             _("influence {n}/5").format(n=int(inf)) if has_inf else _("influence not assessed"))))
+    if has_s:
+        last = r.get("last_interaction")
+        if last is not None and pd.notna(last):
+            lines.append(_("best tie from our side: {strength} with {holder}, last met {day}").format(
+                strength=_num(s), holder=holder or "—", day=fmt_day(last)))
+        else:
+            lines.append(_("best tie from our side: {strength} with {holder}, never met").format(
+                strength=_num(s), holder=holder or "—"))
     else:
-        lines.append("nobody on our side has a tie or an interaction with them")
+        lines.append(_("nobody on our side has a tie or an interaction with them"))
     if uncovered:
-        lines.append("UNCOVERED decision-maker: nobody on our side has a strong enough tie")
+        lines.append(_("UNCOVERED decision-maker: nobody on our side has a strong enough tie"))
     if cooling:
-        lines.append(f"COOLING: our best relationship ({holder or '—'}) is {cooling}")
+        lines.append(_("COOLING: our best relationship ({holder}) is {trend}").format(holder=holder or "—",
+                                                                                     trend=trend))
     if manager_name:
-        lines.append(f"reports to {manager_name}")
+        lines.append(_("reports to {manager}").format(manager=manager_name))
     note = notes.get(r["id"]) if notes is not None else None
     if isinstance(note, str) and note:
-        lines.append("notes: " + plain_text(note, _NOTES_CHARS))
+        lines.append(_("notes: {notes}").format(notes=plain_text(note, _NOTES_CHARS)))
     border, width, dashes = BORDER_COLOR, 1, False
     if uncovered:
         border, width, dashes = UNCOVERED_COLOR, 5, [7, 4]
@@ -827,13 +868,13 @@ def _account_nodes(snap, settings, t, best, people, tree: _Tree, cells, ours_ids
     for pid in list(ours_ids) + list(conn_ids):
         ours = pid in ours_ids
         title, lvl = _text(people["title"].get(pid)), people["level"].get(pid)
-        level = f"level {int(lvl)}" if lvl is not None and pd.notna(lvl) else "level unknown"
+        level = _level_text(lvl)
         name = names.get(pid, pid) if isinstance(names.get(pid), str) else pid
-        what = "our side" if ours else "connector"
-        lines = [name, ", ".join(x for x in (title, level, what) if x)]
+        what = term("side", "internal") if ours else _("connector")
+        lines = [name, pgettext("list separator", ", ").join(x for x in (title, level, what) if x)]
         note = notes.get(pid)
         if isinstance(note, str) and note:
-            lines.append("notes: " + plain_text(note, _NOTES_CHARS))
+            lines.append(_("notes: {notes}").format(notes=plain_text(note, _NOTES_CHARS)))
         rows.append({"id": pid, "name": name, "group": "ours" if ours else "external",
                      "level": float(lvl) if lvl is not None and pd.notna(lvl) else np.nan, "title": title,
                      "label": "\n".join(_fit(x) for x in (name, title or level, what, level)),
@@ -843,21 +884,42 @@ def _account_nodes(snap, settings, t, best, people, tree: _Tree, cells, ours_ids
     for box, members in tree.more.items():
         mgr = box[len(_MORE):]
         n = len(members)
-        under = ("in other branches" if mgr == _ROOT else
-                 "without a reporting line" if mgr == _NOLINE else "more in this branch")
-        rows.append({"id": box, "name": f"+{n} people", "group": "more", "hidden": n,
-                     "label": f"+{n} {'person' if n == 1 else 'people'}\n{under}\n(click to list)",
-                     "tooltip": plain_text(f"{n} {'person' if n == 1 else 'people'} {under}"
-                                           + (f" under {names.get(mgr, mgr)}" if mgr in best.index else "")
-                                           + ": nobody in focus. Click to list them here, click again to fold."),
+        if mgr == _ROOT:
+            under = _("in other branches")
+            tip = ngettext("{n} person in other branches: nobody in focus. Click to list them here, click again "
+                           "to fold.",
+                           "{n} people in other branches: nobody in focus. Click to list them here, click again "
+                           "to fold.", n).format(n=n)
+        elif mgr == _NOLINE:
+            under = _("without a reporting line")
+            tip = ngettext("{n} person without a reporting line: nobody in focus. Click to list them here, click "
+                           "again to fold.",
+                           "{n} people without a reporting line: nobody in focus. Click to list them here, click "
+                           "again to fold.", n).format(n=n)
+        elif mgr in best.index:
+            under = _("more in this branch")
+            tip = ngettext("{n} person more in this branch under {manager}: nobody in focus. Click to list them "
+                           "here, click again to fold.",
+                           "{n} people more in this branch under {manager}: nobody in focus. Click to list them "
+                           "here, click again to fold.", n).format(n=n, manager=names.get(mgr, mgr))
+        else:
+            under = _("more in this branch")
+            tip = ngettext("{n} person more in this branch: nobody in focus. Click to list them here, click "
+                           "again to fold.",
+                           "{n} people more in this branch: nobody in focus. Click to list them here, click again "
+                           "to fold.", n).format(n=n)
+        more_name = ngettext("+{n} person", "+{n} people", n).format(n=n)
+        rows.append({"id": box, "name": more_name, "group": "more", "hidden": n,
+                     "label": "\n".join((more_name, _fit(under),
+                                         _("(click to list)"))),
+                     "tooltip": plain_text(tip),
                      "color": MORE_COLOR, "border": "#8a8a8a", "border_width": 2, "border_dashes": [4, 3],
                      "font_color": "#333333"})
     if _NOLINE in cells:
-        n = len([k for k in tree.children.get(_NOLINE, []) if not k.startswith(_MORE)])
-        rows.append({"id": _NOLINE, "name": "No reporting line recorded", "group": "header",
-                     "label": "No reporting line\nrecorded for these\ncontacts",
-                     "tooltip": "These contacts have no reporting line in the data: import reports_to "
-                                "to place them in the org chart.",
+        rows.append({"id": _NOLINE, "name": _("No reporting line recorded"), "group": "header",
+                     "label": _("No reporting line\nrecorded for these\ncontacts"),
+                     "tooltip": _("These contacts have no reporting line in the data: import reports_to "
+                                  "to place them in the org chart."),
                      "color": "#fafafa", "border": "#8a8a8a", "border_width": 1, "border_dashes": [2, 3],
                      "font_color": "#333333"})
     nodes = pd.DataFrame(rows)
@@ -939,16 +1001,19 @@ def _account_edges(snap: Snapshot, settings: Settings, as_of, nodes: pd.DataFram
     i["width"] = 1.0 + i["weight"].fillna(3.0) / 4.0  # thin: long routed dashes must not dominate
     i["color"] = INFLUENCE_COLOR
     i["dashes"] = [[8, 6]] * len(i)
-    i["tooltip"] = [plain_text(f"{name[s]}'s opinion weighs on {name[d]}'s decision"
-                               + (f" (weight {int(w)}/5)" if pd.notna(w) else ""))
+    i["tooltip"] = [plain_text(_("{source}'s opinion weighs on {target}'s decision (weight {weight}/5)").format(
+                        source=name[s], target=name[d], weight=int(w)) if pd.notna(w) else
+                        _("{source}'s opinion weighs on {target}'s decision").format(source=name[s], target=name[d]))
                     for s, d, w in zip(i["source"], i["target"], i["weight"])]
 
     rep = [(k, m) for k, m in tree.parent.items() if k in shown and m in shown]
     r_ = pd.DataFrame({"source": [k for k, _ in rep], "target": [m for _, m in rep], "kind": "reports_to",
                        "weight": np.nan, "width": 1.5, "color": REPORTS_COLOR})
     r_["dashes"] = [False] * len(r_)
-    r_["tooltip"] = [plain_text(f"{name[k]} reports to {name[m]}") if not k.startswith(_MORE)
-                     else plain_text(f"{name[k]} under {name[m]}") for k, m in rep]
+    r_["tooltip"] = [plain_text(_("{person} reports to {manager}").format(person=name[k], manager=name[m]))
+                     if not k.startswith(_MORE)
+                     else plain_text(_("{people} under {manager}").format(people=name[k], manager=name[m]))
+                     for k, m in rep]
 
     edges = pd.concat([r_, t, i], ignore_index=True)
     for col in EDGE_COLUMNS:
@@ -1004,14 +1069,17 @@ def _routes(edges: pd.DataFrame, cells: dict, hidden_cells: dict) -> list:
 TIMELINE_COLUMNS = ["date", "decision_role", "attitude", "influence", "assessed_by", "assessed_by_name",
                     "source", "changes", "text"]
 
-_UNSET = {"decision_role": "no decision role", "attitude": "attitude not assessed",
-          "influence": "influence not assessed"}
+_UNSET = {"decision_role": NP_("timeline", "no decision role"), "attitude": NP_("timeline", "attitude not assessed"),
+          "influence": NP_("timeline", "influence not assessed")}
+_FIELD_KIND = {"decision_role": "role", "attitude": "attitude"}
 
 
 def _field_text(field: str, value) -> str:
     if value is None:
-        return _UNSET[field]
-    return f"influence {value}/5" if field == "influence" else str(value).replace("_", " ")
+        return pgettext("timeline", _UNSET[field])
+    if field == "influence":
+        return _("influence {n}/5").format(n=value)
+    return term(_FIELD_KIND[field], value)
 
 
 def political_timeline(snap: Snapshot, settings: Settings, account_id: str, person_id: str,
@@ -1055,11 +1123,15 @@ def political_timeline(snap: Snapshot, settings: Settings, account_id: str, pers
         if prev is None:
             what = " · ".join(_field_text(k, vals[k]) for k in fields)
         elif changes:
-            what = "; ".join(f"{_field_text(k, prev[k])} → {_field_text(k, vals[k])}" for k in changes)
+            what = pgettext("list separator", "; ").join(
+                f"{_field_text(k, prev[k])} → {_field_text(k, vals[k])}" for k in changes)
         else:
-            what = "reassessed, unchanged: " + " · ".join(_field_text(k, vals[k]) for k in fields)
-        who = f"assessed by {by_name}" if by_name else "assessor not recorded"
-        text = f"{pd.Timestamp(r['assessed_on']).date()}: {what} ({who}" + (f"; source: {source})" if source else ")")
+            what = _("reassessed, unchanged: {fields}").format(
+                fields=" · ".join(_field_text(k, vals[k]) for k in fields))
+        who = _("assessed by {name}").format(name=by_name) if by_name else _("assessor not recorded")
+        day = fmt_day(r["assessed_on"])
+        text = (_("{day}: {what} ({who}; source: {source})").format(day=day, what=what, who=who, source=source)
+                if source else _("{day}: {what} ({who})").format(day=day, what=what, who=who))
         rows.append({"date": pd.Timestamp(r["assessed_on"]), **vals, "assessed_by": by,
                      "assessed_by_name": by_name, "source": source, "changes": changes, "text": plain_text(text)})
         prev = vals
@@ -1082,7 +1154,7 @@ def paths_map(snap: Snapshot, settings: Settings, paths: pd.DataFrame, height_px
         empty_edges = pd.DataFrame(columns=PATH_EDGE_COLUMNS)
         page = _render(empty_nodes, empty_edges, physics=False, height_px=height_px or settings.map.height_px // 2,
                        legend="")
-        return RelationshipMap(page, empty_nodes, empty_edges, "Nobody on our side can reach this person.")
+        return RelationshipMap(page, empty_nodes, empty_edges, _("Nobody on our side can reach this person."))
     p = paths.sort_values("rank", kind="mergesort")
     rows = []
 
@@ -1090,7 +1162,7 @@ def paths_map(snap: Snapshot, settings: Settings, paths: pd.DataFrame, height_px
         if any(r["id"] == pid for r in rows):
             return
         if group == "organization":
-            name, title, level = orgs.get(pid, pid), "shared organization", np.nan
+            name, title, level = orgs.get(pid, pid), _("shared organization"), np.nan
         else:
             name = people["name"].get(pid, pid)
             title = people["title"].get(pid)
@@ -1196,7 +1268,7 @@ def _vis_node(nid: str, look: dict, x: float, y: float) -> dict:
             "widthConstraint": {"minimum": BOX["w"] - 20, "maximum": BOX["w"] - 20},
             "heightConstraint": {"minimum": BOX["h"] - 16, "valign": "middle"},
             "margin": {"top": 4, "bottom": 4, "left": 6, "right": 6},
-            "font": {"size": _FONT_SIZE, "face": "sans-serif", "multi": False, "color": look["font_color"],
+            "font": {"size": _FONT_SIZE, "face": font_face(), "multi": False, "color": look["font_color"],
                      "align": "left"}}
 
 
@@ -1239,6 +1311,7 @@ _CHART_JS = """<script>
   var kgHidden = %(hidden)s;
   var kgMinScale = %(min_scale)s;
   var kgStart = %(start)s;
+  var kgList = %(to_list)s, kgFold = %(to_fold)s;
   var open = {};
   network.on('click', function (p) {
     if (p.nodes.length !== 1) { return; }
@@ -1248,11 +1321,11 @@ _CHART_JS = """<script>
     var box = nodes.get(id);
     if (open[id]) {
       nodes.remove(items.map(function (n) { return n.id; }));
-      nodes.update({id: id, label: box.label.replace('(click to fold)', '(click to list)')});
+      nodes.update({id: id, label: box.label.replace(kgFold, kgList)});
       delete open[id];
     } else {
       nodes.add(items.filter(function (n) { return nodes.get(n.id) === null; }));
-      nodes.update({id: id, label: box.label.replace('(click to list)', '(click to fold)')});
+      nodes.update({id: id, label: box.label.replace(kgList, kgFold)});
       open[id] = true;
     }
   });
@@ -1301,7 +1374,7 @@ def _render(nodes: pd.DataFrame, edges: pd.DataFrame, physics: bool, height_px: 
             net.add_node(str(r.id), label=r.label, title=r.tooltip, shape=r.shape, color=color,
                          size=_json_value(r.size), x=_json_value(r.x), y=_json_value(r.y),
                          borderWidth=2 if r.shape in ("star", "diamond") else 1,
-                         font={"size": 16, "face": "sans-serif", "multi": False, "color": "#222222"})
+                         font={"size": 16, "face": font_face(), "multi": False, "color": "#222222"})
         for r in edges.itertuples(index=False):
             arrows = {"to": {"enabled": r.kind in ("influence", "reports_to"), "scaleFactor": 0.6}}
             net.add_edge(str(r.source), str(r.target), title=r.tooltip, width=_json_value(r.width), color=r.color,
@@ -1332,11 +1405,12 @@ def _render(nodes: pd.DataFrame, edges: pd.DataFrame, physics: bool, height_px: 
             w, h = 4.0, 1.0
         shape = (f"height:auto !important;aspect-ratio:{w:.0f} / {h:.0f};max-height:{int(height_px)}px;"
                  f"min-height:{min(_MIN_HEIGHT_PX, int(height_px))}px;")
-    style = ("<style>html,body{margin:0;overflow-x:hidden;font-family:sans-serif;}"
+    style = ("<style>html,body{margin:0;overflow-x:hidden;font-family:" + font_face() + ";}"
              "#mynetwork{float:none !important;box-sizing:border-box;border:1px solid #e3e3e3 !important;"
              + shape + "}"
              ".card{border:none !important;margin:0 !important;}"
-             "div.vis-tooltip{white-space:pre-wrap;max-width:420px;font-size:13px;}</style>")
+             "div.vis-tooltip{white-space:pre-wrap;max-width:420px;font-size:13px;"
+             + ("font-family:" + font_face() + ";" if current_language() == "zh_CN" else "") + "}</style>")
     if chart:
         start = None
         if len(nodes):
@@ -1346,7 +1420,8 @@ def _render(nodes: pd.DataFrame, edges: pd.DataFrame, physics: bool, height_px: 
             first = at.iloc[0] if len(at) else nodes.sort_values(["row", "col"]).iloc[0]
             start = {"x": float(first["x"]), "y": float(nodes["y"].min() - BOX["h"] / 2)}
         script = _CHART_JS % {"hidden": _script_json(hidden), "min_scale": _MIN_SCALE,
-                              "start": _script_json(start)}
+                              "start": _script_json(start), "to_list": _script_json(_("(click to list)")),
+                              "to_fold": _script_json(_("(click to fold)"))}
     else:
         script = ("<script>if (typeof network !== 'undefined') { network.once('afterDrawing', function () {"
                   " network.moveTo({scale: network.getScale() * 0.95}); }); }</script>")
@@ -1365,27 +1440,41 @@ def _legend(account_name: str) -> str:
         return (f'<span style="display:inline-block;width:28px;border-top:{width}px {dash} {color};'
                 f'vertical-align:middle;margin-right:4px"></span>')
 
-    att = " ".join(f'<span class="kg-item">{box(ATTITUDE_COLORS[a])}{html.escape(str(a or "not assessed"))}</span>'
+    def item(symbol: str, text: str) -> str:
+        return f'<span class="kg-item">{symbol}{html.escape(text)}</span>'
+
+    def fill(template: str, **parts: str) -> str:
+        """A translated sentence as HTML with HTML ``parts`` in its placeholders."""
+        return html.escape(template).format(**parts)
+
+    att = " ".join(item(box(ATTITUDE_COLORS[a]), term("attitude", a) if a else _("not assessed"))
                    for a in ATTITUDE_COLORS)
-    roles = " ".join(f'<span class="kg-item"><b>{s}</b> {html.escape((r or "no role").replace("_", " "))}</span>'
-                     for r, s in ROLE_SYMBOLS.items() if r is not None)
-    alarms = (f'<span class="kg-item">{box("#ffffff", UNCOVERED_COLOR, 3, "dashed")}<b>✖ UNCOVERED</b> '
-              f'decision-maker (thick red dashed border)</span> '
-              f'<span class="kg-item">{box("#ffffff", COOLING_COLOR, 3)}<b>↘ COOLING</b> / DORMANT key relationship '
-              f'(thick orange border)</span> '
-              f'<span class="kg-item">✔ covered: best strength and who holds it</span>')
-    people = (f'<span class="kg-item">{box(OURS_COLOR)}our people (top row)</span> '
-              f'<span class="kg-item">{box(EXTERNAL_COLOR)}connectors (under them)</span> '
-              f'<span class="kg-item">{box(MORE_COLOR, "#8a8a8a", 2, "dashed")}+N people: a branch with nobody in '
-              f'focus (click to list, again to fold)</span>')
-    edges = (f'<span class="kg-item">{line("#0b3c7d", 5)}strong tie</span> '
-             f'<span class="kg-item">{line("#c6d4e6", 2)}weak tie</span> '
-             f'<span class="kg-item">{line("#5a7db0", 2, "dotted")}declared, never interacted</span> '
-             f'<span class="kg-item">{line(INFLUENCE_COLOR, 2, "dashed")}→ influences</span> '
-             f'<span class="kg-item">{line(REPORTS_COLOR, 2)}reporting line (manager above)</span>')
-    return ('<div id="kg-legend" style="clear:both;font:12px sans-serif;color:#333;padding:6px 4px;line-height:1.9">'
-            '<style>.kg-item{margin-right:12px;white-space:nowrap}</style>'
-            f'<div><b>{html.escape(account_name)}</b> · org chart from reporting lines; '
-            'drag to pan, scroll or +/− to zoom</div>'
-            f'<div>{alarms}</div><div>Attitude (fill): {att}</div><div>Decision role: {roles}</div>'
+    roles = " ".join(item(f"<b>{s}</b> ", term("role", r)) for r, s in ROLE_SYMBOLS.items() if r is not None)
+    # (no _() inside an f-string: the catalogue's extractor does not look there)
+    uncovered = "<b>" + html.escape(_("✖ UNCOVERED")) + "</b>"
+    cooling = "<b>" + html.escape(_("↘ COOLING")) + "</b>"
+    uncovered_text = fill(_("{badge} decision-maker (thick red dashed border)"), badge=uncovered)
+    cooling_text = fill(_("{badge} / DORMANT key relationship (thick orange border)"), badge=cooling)
+    alarms = " ".join((
+        f'<span class="kg-item">{box("#ffffff", UNCOVERED_COLOR, 3, "dashed")}{uncovered_text}</span>',
+        f'<span class="kg-item">{box("#ffffff", COOLING_COLOR, 3)}{cooling_text}</span>',
+        item("", _("✔ covered: best strength and who holds it"))))
+    people = " ".join((
+        item(box(OURS_COLOR), _("our people (top row)")),
+        item(box(EXTERNAL_COLOR), _("connectors (under them)")),
+        item(box(MORE_COLOR, "#8a8a8a", 2, "dashed"), _("+N people: a branch with nobody in focus (click to list, "
+                                                         "again to fold)"))))
+    edges = " ".join((
+        item(line("#0b3c7d", 5), _("strong tie")),
+        item(line("#c6d4e6", 2), _("weak tie")),
+        item(line("#5a7db0", 2, "dotted"), _("declared, never interacted")),
+        item(line(INFLUENCE_COLOR, 2, "dashed"), _("→ influences")),
+        item(line(REPORTS_COLOR, 2), _("reporting line (manager above)"))))
+    head = fill(_("{account} · org chart from reporting lines; drag to pan, scroll or +/− to zoom"),
+                account=f"<b>{html.escape(account_name)}</b>")
+    att_line = fill(_("Attitude (fill): {items}"), items=att)
+    role_line = fill(_("Decision role: {items}"), items=roles)
+    return (f'<div id="kg-legend" style="clear:both;font:12px {font_face()};color:#333;padding:6px 4px;'
+            'line-height:1.9"><style>.kg-item{margin-right:12px;white-space:nowrap}</style>'
+            f'<div>{head}</div><div>{alarms}</div><div>{att_line}</div><div>{role_line}</div>'
             f'<div>{people}</div><div>{edges}</div></div>')
