@@ -16,6 +16,7 @@ import pandas as pd
 from kamgraph.cli import account_option, echo, main, open_store, pass_config
 from kamgraph.config import Config, parse_date
 from kamgraph.errors import ConfigError
+from kamgraph.i18n import _, fmt_day
 
 
 def _date(value: str | None, option: str) -> pd.Timestamp | None:
@@ -27,8 +28,8 @@ def _check_known(option: str, wanted: tuple[str, ...], known) -> None:
     known = sorted({str(k) for k in known if isinstance(k, str) and k})
     unknown = [w for w in wanted if w not in known]
     if unknown:
-        raise ConfigError(f"{option}: no account has {', '.join(map(repr, unknown))}; "
-                          f"known: {', '.join(known) or 'none'}")
+        raise ConfigError(_("{option}: no account has {values}; known: {known}").format(
+            option=option, values=", ".join(map(repr, unknown)), known=", ".join(known) or _("none")))
 
 
 @main.command("report")
@@ -75,5 +76,6 @@ def report_cmd(config: Config, out: Path, previous: str | None, tiers: tuple[str
     written.append(report.to_html(out / "report.html"))
     if not no_maps:
         written += report.write_maps(out / "maps")
-    echo(f"Coverage report as of {report.as_of.date()}: {len(written)} files in {out}\n"
-         f"Scope: {report.scope_label}")
+    echo(_("Coverage report as of {day}: {n} files in {folder}").format(day=fmt_day(report.as_of), n=len(written),
+                                                                        folder=out)
+         + "\n" + _("Scope: {scope}").format(scope=report.scope_label))

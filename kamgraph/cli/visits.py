@@ -21,6 +21,7 @@ import pandas as pd
 
 from kamgraph.cli import account_option, echo, main, open_store, output, pass_config
 from kamgraph.config import Config, parse_date
+from kamgraph.i18n import _, fmt_day, ngettext
 
 
 def _date(value: str | None, option: str) -> pd.Timestamp | None:
@@ -30,14 +31,14 @@ def _date(value: str | None, option: str) -> pd.Timestamp | None:
 def _people_table(plan) -> pd.DataFrame:
     """The plan as people read it: words for headers and values."""
     from kamgraph.analysis.visits import proposed_day, role_words
+    from kamgraph.report.visitplan import access_words
 
     v = plan.visits
-    way = {"direct": "knows them", "introduction": "introduction", "cold": "direct request"}
     return pd.DataFrame({
-        "Executive": v["executive_name"], "#": v["order"],
-        "Proposed date": [proposed_day(d) for d in v["placeholder_date"]], "City": v["city"],
-        "Account": v["account_name"], "Contact": v["contact_name"], "Role": v["decision_role"].map(role_words),
-        "Way in": v["access"].map(way), "Priority": v["priority"].round(2),
+        _("Executive"): v["executive_name"], "#": v["order"],
+        _("Proposed date"): [proposed_day(d) for d in v["placeholder_date"]], _("City"): v["city"],
+        _("Account"): v["account_name"], _("Contact"): v["contact_name"], _("Role"): v["decision_role"].map(role_words),
+        _("Way in"): v["access"].map(access_words), _("Priority"): v["priority"].round(2),
     })
 
 
@@ -71,9 +72,10 @@ def plan_visits_cmd(config: Config, executives, quarter, start, end, capacity, r
     from kamgraph.report.visitplan import PLAN_FORMATS, write_calendars, write_plan
 
     if out is not None and out.suffix.lower() not in PLAN_FORMATS:
-        raise click.BadParameter(f"use a file ending in {', '.join(PLAN_FORMATS)}", param_hint="--out")
+        raise click.BadParameter(_("use a file ending in {suffixes}").format(suffixes=", ".join(PLAN_FORMATS)),
+                                 param_hint="--out")
     if quarter is not None and (start is not None or end is not None):
-        raise click.BadParameter("give either --quarter or --from/--to", param_hint="--quarter")
+        raise click.BadParameter(_("give either --quarter or --from/--to"), param_hint="--quarter")
     with open_store(config) as store:
         snap = store.snapshot(None)
     period = None if start is None and end is None else (_date(start, "--from"), _date(end, "--to"))
@@ -87,14 +89,16 @@ def plan_visits_cmd(config: Config, executives, quarter, start, end, capacity, r
                 "period": [plan.period[0].strftime("%Y-%m-%d"), plan.period[1].strftime("%Y-%m-%d")],
                 "total_priority": plan.total_priority, "visits": list(plan.briefings)})
     else:
-        title = (f"Visit plan {plan.period[0]:%Y-%m-%d} – {plan.period[1]:%Y-%m-%d}: {len(plan.visits)} visits, "
-                 f"total priority {plan.total_priority:.3f}")
+        title = _("Visit plan {start} – {end}: {n} visits, total priority {total}").format(
+            start=fmt_day(plan.period[0]), end=fmt_day(plan.period[1]), n=len(plan.visits),
+            total=f"{plan.total_priority:.3f}")
         output(_people_table(plan), "table", title=title)
         for note in plan.notes:
             echo(note, err=True)
     if out is not None:
         write_plan(plan, out)
-        echo(f"Wrote {len(plan.visits)} visits to {out}", err=fmt != "table")
+        echo(_("Wrote {n} visits to {file}").format(n=len(plan.visits), file=out), err=fmt != "table")
     if ics_dir is not None:
         files = write_calendars(plan, ics_dir)
-        echo(f"Wrote {len(files)} calendar{'s' if len(files) != 1 else ''} to {ics_dir}", err=fmt != "table")
+        echo(ngettext("Wrote {n} calendar to {folder}", "Wrote {n} calendars to {folder}", len(files)).format(
+            n=len(files), folder=ics_dir), err=fmt != "table")

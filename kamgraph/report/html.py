@@ -19,6 +19,9 @@ from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from kamgraph.i18n import N_, _, current_language, fmt_day, fmt_money, fmt_month
+from kamgraph.i18n.terms import term
+
 if TYPE_CHECKING:  # pragma: no cover
     from kamgraph.report.portfolio import CoverageReport
 
@@ -29,7 +32,8 @@ __all__ = ["esc", "cell_text", "table_html", "bar_chart_svg", "line_chart_svg", 
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
 
 CSS = """
-body { font-family: -apple-system, "Segoe UI", "Noto Sans", "PingFang SC", "Microsoft YaHei", sans-serif;
+body { font-family: -apple-system, "Segoe UI", "Noto Sans", "Noto Sans CJK SC", "Source Han Sans SC",
+       "WenQuanYi Micro Hei", "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", sans-serif;
        margin: 2em; color: #222; max-width: 1400px; }
 h1 { font-size: 1.6em; margin-bottom: .2em; }
 h2 { font-size: 1.25em; margin-top: 1.8em; border-bottom: 1px solid #ccc; padding-bottom: .2em; }
@@ -59,11 +63,11 @@ def esc(value) -> str:
 
 
 def cell_text(v) -> str:
-    """The displayed text of one table value: fixed decimals, ISO dates, ``yes``/``no``."""
+    """The displayed text of one table value: fixed decimals, dates (ISO in English), ``yes``/``no``."""
     if v is None or v is pd.NA or v is pd.NaT:
         return ""
     if isinstance(v, (bool, np.bool_)):
-        return "yes" if v else "no"
+        return _("yes") if v else _("no")
     if isinstance(v, (int, np.integer)):
         return f"{int(v):,}" if abs(int(v)) >= 10000 else str(int(v))
     if isinstance(v, (float, np.floating)):
@@ -73,6 +77,8 @@ def cell_text(v) -> str:
             return f"{v:,.0f}"
         return f"{v:.3f}".rstrip("0").rstrip(".") if v != int(v) else f"{v:.0f}"
     if isinstance(v, pd.Timestamp):
+        if current_language() != "en" and v == v.normalize():
+            return fmt_day(v)
         return v.strftime("%Y-%m-%d") if v == v.normalize() else v.strftime("%Y-%m-%d %H:%M")
     if isinstance(v, (list, tuple)):
         return "; ".join(cell_text(x) for x in v)
@@ -96,7 +102,8 @@ def table_html(df: pd.DataFrame, max_rows: int | None = None, css_class: str = "
         body.append("<tr>" + "".join(cells) + "</tr>")
     more = ""
     if max_rows is not None and len(df) > max_rows:
-        more = f'<p class="note">{len(df) - max_rows} more rows in the Excel workbook and CSV files.</p>'
+        more = '<p class="note">{}</p>'.format(esc(_("{n} more rows in the Excel workbook and CSV files.").format(
+            n=len(df) - max_rows)))
     return f"<table{cls}><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>{more}"
 
 
@@ -109,7 +116,7 @@ def bar_chart_svg(items: Sequence[tuple[str, float]], title: str, max_value: flo
                   color: str = PALETTE[0]) -> str:
     """A horizontal bar chart as inline SVG; NaN values draw no bar and show "n/a"."""
     label_w, pad, top = 170, 8, 30
-    values = [float(v) for _, v in items]
+    values = [float(v) for _label, v in items]
     finite = [v for v in values if not math.isnan(v)]
     vmax = max_value if max_value is not None else (max(finite) if finite else 1.0)
     vmax = vmax if vmax > 0 else 1.0
@@ -119,13 +126,13 @@ def bar_chart_svg(items: Sequence[tuple[str, float]], title: str, max_value: flo
              f'viewBox="0 0 {width} {height}" role="img" aria-label="{esc(title)}">',
              f"<title>{esc(title)}</title>",
              f'<text x="0" y="18" font-size="14" font-weight="bold">{esc(title)}</text>']
-    for k, ((label, _), v) in enumerate(zip(items, values)):
+    for k, ((label, _value), v) in enumerate(zip(items, values)):
         y = top + k * (bar_height + pad)
         parts.append(f'<text x="{label_w - 6}" y="{_n(y + bar_height * 0.7)}" font-size="12" '
                      f'text-anchor="end">{esc(label)}</text>')
         if math.isnan(v):
             parts.append(f'<text x="{label_w + 4}" y="{_n(y + bar_height * 0.7)}" font-size="12" '
-                         f'fill="#777">n/a</text>')
+                         f'fill="#777">{esc(_("n/a"))}</text>')
             continue
         w = max(0.0, min(1.0, v / vmax)) * plot_w
         parts.append(f'<rect x="{label_w}" y="{y}" width="{_n(w)}" height="{bar_height}" fill="{color}"/>')
@@ -152,13 +159,13 @@ def line_chart_svg(x_labels: Sequence[str], series: Mapping[str, Sequence[float]
              f'<text x="0" y="18" font-size="14" font-weight="bold">{esc(title)}</text>']
     for k in range(5):  # gridlines at 0, 25, 50, 75, 100 % of y_max
         v = y_max * k / 4
-        _, y = xy(0, v)
+        _x, y = xy(0, v)
         parts.append(f'<line x1="{left}" y1="{_n(y)}" x2="{left + pw}" y2="{_n(y)}" stroke="#ddd"/>')
         parts.append(f'<text x="{left - 4}" y="{_n(y + 4)}" font-size="10" text-anchor="end">{v:.2f}</text>')
     every = max(1, math.ceil(n / 6))
     for i, lab in enumerate(x_labels):
         if (n - 1 - i) % every == 0:  # evenly spaced, ending at the last month
-            x, _ = xy(i, 0)
+            x, _y = xy(i, 0)
             parts.append(f'<text x="{_n(x)}" y="{top + ph + 16}" font-size="10" text-anchor="middle">'
                          f"{esc(lab)}</text>")
     for k, (name, values) in enumerate(series.items()):
@@ -174,9 +181,15 @@ def line_chart_svg(x_labels: Sequence[str], series: Mapping[str, Sequence[float]
     return "".join(parts)
 
 
+#: the ``lang`` attribute of a page in each language
+HTML_LANG = {"en": "en", "zh_CN": "zh-CN"}
+
+
 def page(title: str, body: str, extra_css: str = "") -> str:
-    """A complete HTML document (UTF-8, inline CSS, no external resources)."""
-    return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+    """A complete HTML document (UTF-8, inline CSS, no external resources) in the current language
+    (``<html lang="zh-CN">`` for Chinese, so browsers pick CJK fonts and print them)."""
+    lang = HTML_LANG.get(current_language(), "en")
+    return (f"<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
             f"<title>{esc(title)}</title>\n<style>{CSS}{extra_css}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n")
 
@@ -188,17 +201,17 @@ def _defs(items: Iterable[tuple[str, str]]) -> str:
 # -- the coverage report --------------------------------------------------------------------
 
 _SECTIONS = (
-    ("accounts", "Accounts", ["account_name", "account_id", "tier", "region", "owner_id", "revenue", "currency",
+    ("accounts", N_("Accounts"), ["account_name", "account_id", "tier", "region", "owner_id", "revenue", "currency",
                               "contacts", "buying_center", "buying_center_covered", "coverage_score", "threads",
                               "iron_triangle_complete", "missing_team_roles", "gaps", "top_gap_priority"]),
-    ("gaps", "Gaps", ["account_name", "tier", "kind", "priority", "target_id", "action", "evidence"]),
-    ("buying_centers", "Buying centers", ["account_name", "contact_id", "title", "decision_role", "attitude",
+    ("gaps", N_("Gaps"), ["account_name", "tier", "kind", "priority", "target_id", "action", "evidence"]),
+    ("buying_centers", N_("Buying centers"), ["account_name", "contact_id", "title", "decision_role", "attitude",
                                           "influence", "best_strength", "best_internal_id", "covered", "peer_covered",
                                           "threads", "trend"]),
-    ("access_paths", "Access paths", ["account_name", "target_id", "decision_role", "rank", "score",
+    ("access_paths", N_("Access paths"), ["account_name", "target_id", "decision_role", "rank", "score",
                                       "explanation"]),
-    ("trends", "Changes since the previous period", ["date", "kind", "description"]),
-    ("team", "Team", ["internal_id", "title", "level", "team_roles", "accounts", "threads", "strong_ties",
+    ("trends", N_("Changes since the previous period"), ["date", "kind", "description"]),
+    ("team", N_("Team"), ["internal_id", "title", "level", "team_roles", "accounts", "threads", "strong_ties",
                       "best_tie_to", "sole_thread_to", "load_share", "key_person_risk"]),
 )
 
@@ -236,6 +249,8 @@ def _formatted(v, fmt: str | None):
     if fmt is None or v is None or isinstance(v, (bool, np.bool_, str)) or (isinstance(v, float) and math.isnan(v)):
         return v
     if isinstance(v, pd.Timestamp) or hasattr(v, "strftime"):
+        if current_language() != "en":
+            return fmt_month(v) if fmt == "yyyy-mm" else fmt_day(v)
         return pd.Timestamp(v).strftime("%Y-%m" if fmt == "yyyy-mm" else "%Y-%m-%d")
     if not isinstance(v, (int, float, np.integer, np.floating)):
         return v
@@ -248,6 +263,8 @@ def _formatted(v, fmt: str | None):
         return f"{v:+.2f}"
     if "#,##0" in fmt:
         literal = fmt.split('"')[1] if '"' in fmt else ""
+        if literal and current_language() != "en":
+            return fmt_money(v, literal)
         return f"{v:,.0f}" + (f" {literal}" if literal else "")
     if fmt == "0.00":
         return f"{v:.2f}"
@@ -258,49 +275,64 @@ def _formatted(v, fmt: str | None):
 
 def render_coverage_report(report: "CoverageReport") -> str:
     """The report as one offline HTML page: the scope in words, KPIs, three charts, every table."""
+    from kamgraph.report.columns import LABEL_WORDS
+    from kamgraph.report.portfolio import about_item
+
+    english = current_language() == "en"
     t = report.tables
     about = t["about"]
+
+    def tier_word(x) -> str:  # a tier, or the line of every account, in words
+        x = str(x)
+        return x if english else (_(LABEL_WORDS[x]) if x in LABEL_WORDS else term("tier", x))
+
     body = [f"<h1>{esc(report.title)}</h1>",
-            f'<p class="scope"><strong>Scope: {esc(report.scope_label)}</strong></p>',
-            f'<p class="meta">As of <strong>{esc(report.as_of.date())}</strong> · scope: {esc(report.scope_label)}'
-            f" · previous period from {esc(report.previous.date())} · settings "
-            f"{esc(about.loc[about['item'] == 'settings_hash', 'value'].iloc[0])}</p>",
+            '<p class="scope"><strong>{}</strong></p>'.format(
+                esc(_("Scope: {scope}").format(scope=report.scope_label))),
+            '<p class="meta">{}</p>'.format(
+                _("As of {day} · scope: {scope} · previous period from {previous} · settings {settings}").format(
+                    day=f"<strong>{esc(fmt_day(report.as_of))}</strong>", scope=esc(report.scope_label),
+                    previous=esc(fmt_day(report.previous)),
+                    settings=esc(about.loc[about['item'] == 'settings_hash', 'value'].iloc[0]))),
             f'<p class="note">{esc(report.tiers_note)}</p>',
-            "<nav>" + "".join(f'<a href="#{k}">{esc(label)}</a>' for k, label, _ in
-                              (("summary", "Summary", None), ("charts", "Charts", None), *_SECTIONS)) + "</nav>"]
+            "<nav>" + "".join(f'<a href="#{k}">{esc(_(label))}</a>' for k, label, _cols in
+                              (("summary", N_("Summary"), None), ("charts", N_("Charts"), None), *_SECTIONS)) + "</nav>"]
 
-    body.append('<h2 id="summary">Summary</h2>')
+    body.append('<h2 id="summary">{}</h2>'.format(esc(_("Summary"))))
     body.append(_html_table(report, "summary"))
-    body.append("<h3>Tiers</h3>" + _html_table(report, "tiers"))
-    body.append("<h3>Pareto</h3>" + _html_table(report, "pareto"))
+    body.append("<h3>{}</h3>".format(esc(_("Tiers"))) + _html_table(report, "tiers"))
+    body.append("<h3>{}</h3>".format(esc(_("Pareto"))) + _html_table(report, "pareto"))
 
-    body.append('<h2 id="charts">Charts</h2><div class="charts">')
+    body.append('<h2 id="charts">{}</h2><div class="charts">'.format(esc(_("Charts"))))
     tiers = t["tiers"]
-    body.append(bar_chart_svg([(str(r.tier), float(r.mean_coverage_score)) for r in tiers.itertuples()],
-                              "Mean coverage score by tier", max_value=1.0, value_format="{:.0%}"))
+    body.append(bar_chart_svg([(tier_word(r.tier), float(r.mean_coverage_score)) for r in tiers.itertuples()],
+                              _("Mean coverage score by tier"), max_value=1.0, value_format="{:.0%}"))
     counts = t["gaps"]["kind"].value_counts()
     from kamgraph.analysis.gaps import GAP_KINDS
 
-    body.append(bar_chart_svg([(k.replace("_", " "), float(counts.get(k, 0))) for k in GAP_KINDS],
-                              "Open gaps by kind", value_format="{:.0f}", color=PALETTE[3]))
+    body.append(bar_chart_svg([(k.replace("_", " ") if english else term("gap_kind", k), float(counts.get(k, 0)))
+                               for k in GAP_KINDS],
+                              _("Open gaps by kind"), value_format="{:.0f}", color=PALETTE[3]))
     st = t["strength_trend"]
     if len(st):
         months = sorted(st["month"].unique())
         series = {}
         for tier in dict.fromkeys(st["tier"]):
             s = st[st["tier"] == tier].set_index("month")["mean_strength"].reindex(months)
-            series[str(tier)] = s.astype(float).tolist()
-        body.append(line_chart_svg([pd.Timestamp(m).strftime("%Y-%m") for m in months], series,
-                                   "Mean strength of the buying centers' best relationships"))
+            series[tier_word(tier)] = s.astype(float).tolist()
+        body.append(line_chart_svg([pd.Timestamp(m).strftime("%Y-%m") if english else fmt_month(m) for m in months],
+                                   series, _("Mean strength of the buying centers' best relationships")))
     body.append("</div>")
 
     for key, label, cols in _SECTIONS:
         df = t[key]
-        body.append(f'<h2 id="{key}">{esc(label)} <span class="note">({len(df)} rows)</span></h2>')
+        rows = _("({n} rows)").format(n=len(df))
+        body.append(f'<h2 id="{key}">{esc(_(label))} <span class="note">{esc(rows)}</span></h2>')
         body.append(_html_table(report, key, [c for c in cols if c in df.columns]))
 
-    body.append('<h2 id="about">About this report</h2>')
-    body.append(_defs((str(i), f"{v} ({n})" if n else str(v)) for i, v, n in about.itertuples(index=False)))
+    body.append('<h2 id="about">{}</h2>'.format(esc(_("About this report"))))
+    body.append(_defs((str(i) if english else about_item(i), f"{v} ({n})" if n else str(v))
+                      for i, v, n in about.itertuples(index=False)))
     return page(report.title, "\n".join(body))
 
 
@@ -311,7 +343,8 @@ def render_map_index(report: "CoverageReport", entries: Sequence[tuple[str, str,
         f'<tr><td><a href="{esc(f)}">{esc(a)}</a></td><td>{esc(names.get(a, a))}</td>'
         f'<td class="num">{n}</td><td class="num">{e}</td><td>{esc(msg or "")}</td></tr>'
         for a, f, n, e, msg in entries)
-    body = (f"<h1>Relationship maps</h1><p class=\"meta\">As of {esc(report.as_of.date())} · scope: "
-            f"{esc(report.scope_label)}</p><table><thead><tr><th>account</th><th>name</th><th>people</th>"
-            f"<th>links</th><th>note</th></tr></thead><tbody>{rows}</tbody></table>")
-    return page(f"Relationship maps, {report.as_of.date()}", body)
+    heads = "".join(f"<th>{esc(h)}</th>" for h in (_("account"), _("name"), _("people"), _("links"), _("note")))
+    meta = _("As of {day} · scope: {scope}").format(day=fmt_day(report.as_of), scope=report.scope_label)
+    body = (f"<h1>{esc(_('Relationship maps'))}</h1><p class=\"meta\">{esc(meta)}</p>"
+            f"<table><thead><tr>{heads}</tr></thead><tbody>{rows}</tbody></table>")
+    return page(_("Relationship maps, {day}").format(day=fmt_day(report.as_of)), body)

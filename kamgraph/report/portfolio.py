@@ -78,6 +78,8 @@ from kamgraph.analysis.people import internal_ids, person_levels, person_names
 from kamgraph.analysis.tiering import account_tiers, pareto, tier_policy_table
 from kamgraph.analysis.trends import monthly_series, relationship_changes, trends
 from kamgraph.errors import ConfigError
+from kamgraph.i18n import N_, _, current_language, fmt_day
+from kamgraph.i18n.terms import term
 from kamgraph.model import DecisionRole
 from kamgraph.report.columns import CATALOGUE, Readable, readable
 from kamgraph.report.relmap import account_map
@@ -100,30 +102,30 @@ TABLES: tuple[str, ...] = ("about", "summary", "tiers", "pareto", "accounts", "b
 
 #: sheet name -> the tables it holds (README first; Summary stacks the KPIs and the tiers)
 SHEETS: Mapping[str, tuple[str, ...]] = MappingProxyType({
-    "README": ("about",),
-    "Summary": ("summary", "tiers"),
-    "Accounts": ("accounts",),
-    "Buying centers": ("buying_centers",),
-    "Gaps": ("gaps",),
-    "Access paths": ("access_paths",),
-    "What changed": ("trends",),
-    "Strength trend": ("strength_trend",),
-    "Team": ("team",),
-    "Pareto": ("pareto",),
+    N_("README"): ("about",),
+    N_("Summary"): ("summary", "tiers"),
+    N_("Accounts"): ("accounts",),
+    N_("Buying centers"): ("buying_centers",),
+    N_("Gaps"): ("gaps",),
+    N_("Access paths"): ("access_paths",),
+    N_("What changed"): ("trends",),
+    N_("Strength trend"): ("strength_trend",),
+    N_("Team"): ("team",),
+    N_("Pareto"): ("pareto",),
 })
 
-#: what each sheet holds (the README sheet and the CSV zip's README.txt)
+#: what each sheet holds (the README sheet and the CSV zip's README.txt; translated where shown)
 SHEET_MEANING: Mapping[str, str] = MappingProxyType({
-    "Summary": "Key figures of the report's accounts, then one row per tier with its policy.",
-    "Accounts": "One row per account: tier, revenue, coverage of its buying center by role, team, gaps.",
-    "Buying centers": "One row per current customer contact: role, attitude, influence, our best tie and its trend.",
-    "Gaps": "Every open gap, most urgent first within each account, with the evidence and a suggested action.",
-    "Access paths": "The best ways to reach each buying-center contact nobody covers yet (at most one intermediary).",
-    "What changed": "Relationships whose strength or trend changed, and assessments of role, attitude or "
-                    "influence that changed, since the previous date.",
-    "Strength trend": "Month by month, the mean strength of the buying centers' best relationships, per tier.",
-    "Team": "One row per person of ours involved: team roles, threads, strong ties, load and key-person risks.",
-    "Pareto": "Accounts by revenue with cumulative shares: how concentrated the report's revenue is.",
+    "Summary": N_("Key figures of the report's accounts, then one row per tier with its policy."),
+    "Accounts": N_("One row per account: tier, revenue, coverage of its buying center by role, team, gaps."),
+    "Buying centers": N_("One row per current customer contact: role, attitude, influence, our best tie and its trend."),
+    "Gaps": N_("Every open gap, most urgent first within each account, with the evidence and a suggested action."),
+    "Access paths": N_("The best ways to reach each buying-center contact nobody covers yet (at most one intermediary)."),
+    "What changed": N_("Relationships whose strength or trend changed, and assessments of role, attitude or "
+                       "influence that changed, since the previous date."),
+    "Strength trend": N_("Month by month, the mean strength of the buying centers' best relationships, per tier."),
+    "Team": N_("One row per person of ours involved: team roles, threads, strong ties, load and key-person risks."),
+    "Pareto": N_("Accounts by revenue with cumulative shares: how concentrated the report's revenue is."),
 })
 
 #: leading columns kept in view on each data sheet (account or person name)
@@ -131,15 +133,15 @@ _FREEZE = {"accounts": 1, "buying_centers": 1, "gaps": 1, "access_paths": 1, "tr
            "team": 1, "pareto": 2}
 
 #: why tiers are the one figure not computed on a report's scope
-TIERS_NOTE = ("Tiers and value scores rank each account against the whole portfolio ({total} accounts): they "
-              "are portfolio-relative by definition. Every other figure (KPIs, Pareto, revenue shares, coverage, "
-              "team load) is computed on this report's accounts only.")
+TIERS_NOTE = N_("Tiers and value scores rank each account against the whole portfolio ({total} accounts): they "
+                "are portfolio-relative by definition. Every other figure (KPIs, Pareto, revenue shares, coverage, "
+                "team load) is computed on this report's accounts only.")
 
 #: how revenue is shown and added up
-CURRENCY_NOTE = ("Revenue is shown in each account's currency (its own, else the portfolio's reporting currency "
-                 "set in kamgraph.toml, else its country's). Totals and shares "
-                 "add the amounts as recorded: compare them across accounts only when the data records revenue "
-                 "in one currency.")
+CURRENCY_NOTE = N_("Revenue is shown in each account's currency (its own, else the portfolio's reporting currency "
+                   "set in kamgraph.toml, else its country's). Totals and shares "
+                   "add the amounts as recorded: compare them across accounts only when the data records revenue "
+                   "in one currency.")
 
 #: the thresholds every report states, whatever their value
 KEY_SETTINGS: tuple[str, ...] = (
@@ -149,9 +151,17 @@ KEY_SETTINGS: tuple[str, ...] = (
 )
 
 _TITLES = {
-    "about": "About this report", "summary": "Key figures", "tiers": "Tiers", "pareto": "Pareto",
-    "accounts": "Accounts", "buying_centers": "Buying centers", "gaps": "Gaps", "access_paths": "Access paths",
-    "trends": "Changes since the previous period", "strength_trend": "Strength trend", "team": "Team",
+    "about": N_("About this report"), "summary": N_("Key figures"), "tiers": N_("Tiers"), "pareto": N_("Pareto"),
+    "accounts": N_("Accounts"), "buying_centers": N_("Buying centers"), "gaps": N_("Gaps"),
+    "access_paths": N_("Access paths"), "trends": N_("Changes since the previous period"),
+    "strength_trend": N_("Strength trend"), "team": N_("Team"),
+}
+
+#: the items of the About table in words (the table keeps them as codes, for pipes)
+ABOUT_ITEMS = {
+    "report": N_("report"), "as_of": N_("as of"), "previous": N_("previous period from"), "scope": N_("scope"),
+    "scope_filters": N_("scope filters"), "tiers": N_("tiers"), "data_version": N_("data version"),
+    "settings_hash": N_("settings fingerprint"),
 }
 
 
@@ -221,9 +231,11 @@ def settings_summary(settings: Settings) -> pd.DataFrame:
 # -- scope ----------------------------------------------------------------------------------
 
 def _join(items: list[str]) -> str:
-    """``a``, ``a and b``, ``a, b and c``."""
+    """``a``, ``a and b``, ``a, b and c`` (Chinese: ``a、b和c``)."""
     items = [str(i) for i in items]
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    if len(items) == 1:
+        return items[0]
+    return _("{items} and {last}").format(items=_(", ").join(items[:-1]), last=items[-1])
 
 
 @dataclass(frozen=True)
@@ -272,27 +284,30 @@ class ReportScope:
         ``East China, gold and diamond accounts: 5 of 12 accounts``."""
         total = int(snap.accounts["id"].nunique())
         if self.is_everything:
-            return f"All accounts ({total})"
+            return _("All accounts ({total})").format(total=total)
         names = person_names(snap)
         acc_names = snap.accounts.drop_duplicates("id").set_index("id")["name"]
-        head = ", ".join(p for p in (_join(list(self.regions)) if self.regions else "",
-                                     _join(list(self.tiers)) if self.tiers else "") if p)
-        text = f"{head} accounts" if head else "accounts"
+        tiers = [term("tier", x) for x in self.tiers]
+        head = _(", ").join(p for p in (_join(list(self.regions)) if self.regions else "",
+                                        _join(tiers) if tiers else "") if p)
+        text = _("{which} accounts").format(which=head) if head else _("accounts")
         if self.owners:
-            text += " owned by " + _join([f"{names.get(o, o)} ({o})" if names.get(o) else o for o in self.owners])
+            text = _("{accounts} owned by {owners}").format(
+                accounts=text, owners=_join([f"{names.get(o, o)} ({o})" if names.get(o) else o for o in self.owners]))
         if self.accounts:
             listed = [f"{acc_names.get(a, a)} ({a})" for a in self.accounts[:5]]
             if len(self.accounts) > 5:
-                listed.append(f"{len(self.accounts) - 5} more")
-            text = (text + " among " if (head or self.owners) else "") + _join(listed)
+                listed.append(_("{n} more").format(n=len(self.accounts) - 5))
+            text = (_("{accounts} among {listed}").format(accounts=text, listed=_join(listed))
+                    if (head or self.owners) else _join(listed))
         text = text[:1].upper() + text[1:]
-        return f"{text}: {n} of {total} accounts" if n is not None else text
+        return _("{scope}: {n} of {total} accounts").format(scope=text, n=n, total=total) if n is not None else text
 
     def filters_text(self) -> str:
         """The filters for machines (the About table): ``tier=gold,diamond; region=East China``."""
         parts = [f"{k}={','.join(v)}" for k, v in (("tier", self.tiers), ("region", self.regions),
                                                    ("owner", self.owners), ("account", self.accounts)) if v]
-        return "; ".join(parts) or "none"
+        return "; ".join(parts) or _("none")
 
 
 class _Accounts:
@@ -345,23 +360,30 @@ class CoverageReport:
 
     @property
     def title(self) -> str:
-        return f"kamgraph coverage report, {self.as_of.date()}"
+        return _("kamgraph coverage report, {day}").format(day=fmt_day(self.as_of))
 
     @property
     def scope_sentence(self) -> str:
         """The scope and the date in one line, at the top of every output."""
-        return f"Scope: {self.scope_label}. As of {self.as_of.date()}."
+        return _("Scope: {scope}. As of {day}.").format(scope=self.scope_label, day=fmt_day(self.as_of))
 
     @property
     def tiers_note(self) -> str:
-        return TIERS_NOTE.format(total=int(self.snap.accounts["id"].nunique()))
+        return _(TIERS_NOTE).format(total=int(self.snap.accounts["id"].nunique()))
 
     # -- for people -------------------------------------------------------------------------
     def readable(self, table: str) -> Readable:
         """One table with headers in words, names beside ids and number formats
         (:func:`kamgraph.report.columns.readable`)."""
-        return readable(table, self.tables[table], self._names(), currencies=self._currencies(),
-                        percent_kpis=self._percent_kpis())
+        r = readable(table, self.tables[table], self._names(), currencies=self._currencies(),
+                     percent_kpis=self._percent_kpis())
+        if table == "about" and current_language() != "en":  # the items' codes in words
+            item = _("Item")
+            if item in r.frame.columns:
+                frame = r.frame.copy()
+                frame[item] = [about_item(x) for x in frame[item]]
+                r = dataclasses.replace(r, frame=frame)
+        return r
 
     def _names(self) -> pd.Series:
         names = person_names(self.snap)
@@ -382,15 +404,16 @@ class CoverageReport:
     def readme_frames(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         """What each sheet holds (``Sheet, What it holds``) and what each column means
         (``Sheet, Column, Meaning, CSV file, CSV column``)."""
-        sheets = pd.DataFrame({"Sheet": list(SHEET_MEANING), "What it holds": list(SHEET_MEANING.values())})
+        sheets = pd.DataFrame({_("Sheet"): [_(k) for k in SHEET_MEANING],
+                               _("What it holds"): [_(v) for v in SHEET_MEANING.values()]})
         rows = []
         for sheet, names in SHEETS.items():
             if sheet == "README":
                 continue
             for n in names:  # the columns only: the headers do not depend on the rows
                 for c in readable(n, self.tables[n].head(0), self._names(), percent_kpis=self._percent_kpis()).columns:
-                    rows.append((sheet, c.header, c.meaning, f"{n}.csv", c.name))
-        cols = pd.DataFrame(rows, columns=["Sheet", "Column", "Meaning", "CSV file", "CSV column"])
+                    rows.append((_(sheet), c.header, c.meaning, f"{n}.csv", c.name))
+        cols = pd.DataFrame(rows, columns=[_("Sheet"), _("Column"), _("Meaning"), _("CSV file"), _("CSV column")])
         return sheets, cols
 
     # -- Excel ------------------------------------------------------------------------------
@@ -402,11 +425,11 @@ class CoverageReport:
         sheets: dict[str, list[SheetBlock]] = {}
         sheet_list, columns = self.readme_frames()
         about = self.readable("about")
-        sheets["README"] = [
-            SheetBlock(sheet_list, title="Sheets", notes=[self.title, *top, self.tiers_note, CURRENCY_NOTE, ""],
-                       formats={"Sheet": None}, wrap=("What it holds",)),
-            SheetBlock(columns, title="Columns", wrap=("Meaning",), formats={"Sheet": None}),
-            SheetBlock(about.frame, title="About this report", formats={"Item": None}),
+        sheets[_("README")] = [
+            SheetBlock(sheet_list, title=_("Sheets"), notes=[self.title, *top, self.tiers_note, _(CURRENCY_NOTE), ""],
+                       formats={_("Sheet"): None}, wrap=(_("What it holds"),)),
+            SheetBlock(columns, title=_("Columns"), wrap=(_("Meaning"),), formats={_("Sheet"): None}),
+            SheetBlock(about.frame, title=_("About this report"), formats={_("Item"): None}),
         ]
         for sheet, names in SHEETS.items():
             if sheet == "README":
@@ -415,16 +438,18 @@ class CoverageReport:
                 blocks = []
                 for i, n in enumerate(names):
                     r = self.readable(n)
-                    blocks.append(SheetBlock(r.frame, title=_TITLES[n], notes=top + [self.tiers_note] if i == 0 else (),
+                    blocks.append(SheetBlock(r.frame, title=_(_TITLES[n]),
+                                             notes=top + [self.tiers_note] if i == 0 else (),
                                              formats=r.formats, wrap=r.wrap))
-                sheets[sheet] = blocks
+                sheets[_(sheet)] = blocks
             else:
                 n = names[0]
                 r = self.readable(n)
-                sheets[sheet] = [SheetBlock(r.frame, notes=top, formats=r.formats, wrap=r.wrap, autofilter=True,
-                                            freeze=_FREEZE.get(n, 0))]
+                sheets[_(sheet)] = [SheetBlock(r.frame, notes=top, formats=r.formats, wrap=r.wrap, autofilter=True,
+                                               freeze=_FREEZE.get(n, 0))]
         return workbook_bytes(sheets, self.as_of, title=self.title,
-                              subject=f"as of {self.as_of.date()}; scope: {self.scope_label}")
+                              subject=_("as of {day}; scope: {scope}").format(day=fmt_day(self.as_of),
+                                                                             scope=self.scope_label))
 
     def to_excel(self, path: str | Path) -> Path:
         p = Path(path)
@@ -452,16 +477,17 @@ class CoverageReport:
 
     def readme_text(self) -> str:
         """README.txt of the CSV files: the scope, then what each file and column means."""
-        lines = [self.title, "", self.scope_sentence, "", self.tiers_note, "", CURRENCY_NOTE, "",
-                 "One CSV file per table (UTF-8 with a byte-order mark; dates YYYY-MM-DD; shares as fractions,"
-                 " 0.25 = 25%). The Excel workbook holds the same tables for reading.", ""]
+        lines = [self.title, "", self.scope_sentence, "", self.tiers_note, "", _(CURRENCY_NOTE), "",
+                 _("One CSV file per table (UTF-8 with a byte-order mark; dates YYYY-MM-DD; shares as fractions,"
+                   " 0.25 = 25%). The Excel workbook holds the same tables for reading."), ""]
         for sheet, names in SHEETS.items():
             for n in names:
-                lines.append(f"{n}.csv" + (f" ({sheet} sheet): {SHEET_MEANING[sheet]}" if sheet in SHEET_MEANING
-                                           else ": the as-of date, the scope and the settings of this report"))
+                lines.append(_("{file} ({sheet} sheet): {meaning}").format(
+                    file=f"{n}.csv", sheet=_(sheet), meaning=_(SHEET_MEANING[sheet])) if sheet in SHEET_MEANING
+                    else _("{file}: the as-of date, the scope and the settings of this report").format(file=f"{n}.csv"))
                 for c in CATALOGUE.get(n, ()):
                     if c.name in self.tables[n].columns and c.meaning:
-                        lines.append(f"  {c.name}: {c.meaning}")
+                        lines.append(f"  {c.name}: {_(c.meaning)}")
                 lines.append("")
         return "\r\n".join(strip_control(line) for line in lines)
 
@@ -553,13 +579,14 @@ def build_coverage_report(snap: Snapshot, settings: Settings, as_of=None, previo
     t = resolve_as_of(settings, as_of)
     prev = (t - pd.DateOffset(months=1)) if previous is None else resolve_as_of(settings, previous)
     if prev >= t:
-        raise ConfigError(f"the previous date ({prev.date()}) must be before the as-of date ({t.date()})")
+        raise ConfigError(_("the previous date ({previous}) must be before the as-of date ({day})").format(
+            previous=prev.date(), day=t.date()))
     scope = scope or ReportScope()
     if accounts is not None:
         scope = dataclasses.replace(scope, accounts=tuple(accounts))
     ids = scope.account_ids(snap, settings)
     if not ids:
-        raise ConfigError(f"no account is in the scope: {scope.describe(snap)}")
+        raise ConfigError(_("no account is in the scope: {scope}").format(scope=scope.describe(snap)))
     whole = sorted(ids) == sorted(snap.accounts["id"].unique().tolist())
     if scope.is_everything and whole:
         scope_label = scope.describe(snap)
@@ -622,18 +649,29 @@ def _sorted(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     return df.sort_values(keys, kind="mergesort", na_position="first").reset_index(drop=True)
 
 
+def about_item(item) -> str:
+    """An item of the About table (``as_of``, ``setting coverage.covered``) in words."""
+    item = str(item)
+    if item in ABOUT_ITEMS:
+        return _(ABOUT_ITEMS[item])
+    if item.startswith("setting "):
+        return _("setting {name}").format(name=item[len("setting "):])
+    return item.replace("_", " ")
+
+
 def _about(snap: Snapshot, settings: Settings, t, prev, scope_label: str, scope: ReportScope) -> pd.DataFrame:
-    rows = [("report", "kamgraph coverage report", ""),
-            ("as_of", t.strftime("%Y-%m-%d"), "every figure is as of this date"),
-            ("previous", prev.strftime("%Y-%m-%d"), "start of the Trends table"),
-            ("scope", scope_label, "every figure is computed on these accounts, except tiers"),
-            ("scope_filters", scope.filters_text(), "tier, region, owner and account filters"),
-            ("tiers", "portfolio-relative", TIERS_NOTE.format(total=int(snap.accounts["id"].nunique()))),
-            ("data_version", str(snap.data_version), "store data version the report was built from"),
-            ("settings_hash", settings_hash(settings), "SHA-256 prefix of every setting")]
+    rows = [("report", _("kamgraph coverage report"), ""),
+            ("as_of", t.strftime("%Y-%m-%d"), _("every figure is as of this date")),
+            ("previous", prev.strftime("%Y-%m-%d"), _("start of the Trends table")),
+            ("scope", scope_label, _("every figure is computed on these accounts, except tiers")),
+            ("scope_filters", scope.filters_text(), _("tier, region, owner and account filters")),
+            ("tiers", _("portfolio-relative"), _(TIERS_NOTE).format(total=int(snap.accounts["id"].nunique()))),
+            ("data_version", str(snap.data_version), _("store data version the report was built from")),
+            ("settings_hash", settings_hash(settings), _("SHA-256 prefix of every setting"))]
     s = settings_summary(settings)
     for name, value, default, changed in s.itertuples(index=False):
-        rows.append((f"setting {name}", value, f"default {default}" if changed else "default"))
+        rows.append((f"setting {name}", value,
+                     _("default {value}").format(value=default) if changed else _("default")))
     return pd.DataFrame(rows, columns=["item", "value", "note"])
 
 
@@ -785,26 +823,27 @@ def _kpis(settings: Settings, acc_cov, contacts, gaps, buying, changes, team, pa
     cov = settings.coverage
     rows = [
         ("accounts", len(ids), ""),
-        ("contacts", len(contacts), "current customer contacts"),
-        ("buying_center_contacts", len(bc), "contacts with a decision role"),
-        ("buying_center_covered", int(bc["covered"].sum()), f"best strength >= {cov.covered:g}"),
+        ("contacts", len(contacts), _("current customer contacts")),
+        ("buying_center_contacts", len(bc), _("contacts with a decision role")),
+        ("buying_center_covered", int(bc["covered"].sum()), _("best strength >= {value}").format(value=f"{cov.covered:g}")),
         ("buying_center_covered_share", float(bc["covered"].mean()) if len(bc) else np.nan, ""),
-        ("never_interacted", int(contacts["never_interacted"].sum()), "contacts nobody on our side has met"),
+        ("never_interacted", int(contacts["never_interacted"].sum()), _("contacts nobody on our side has met")),
         ("decision_makers", len(dm), ""),
-        ("decision_makers_covered", int(dm["covered"].sum()), f"best strength >= {cov.covered:g}"),
+        ("decision_makers_covered", int(dm["covered"].sum()), _("best strength >= {value}").format(value=f"{cov.covered:g}")),
         ("decision_makers_peer_covered", int(dm["peer_covered"].sum()),
-         f"covering tie from our level <= theirs + {cov.peer_level_gap}"),
-        ("mean_coverage_score", float(acc_cov["coverage_score"].mean()), "mean over accounts with a buying center"),
-        ("iron_triangle_complete", int(acc_cov["iron_triangle_complete"].sum()), "accounts with AR, SR and FR"),
+         _("covering tie from our level <= theirs + {gap}").format(gap=cov.peer_level_gap)),
+        ("mean_coverage_score", float(acc_cov["coverage_score"].mean()), _("mean over accounts with a buying center")),
+        ("iron_triangle_complete", int(acc_cov["iron_triangle_complete"].sum()), _("accounts with AR, SR and FR")),
         ("gaps", len(gaps), ""),
         ("accounts_with_gaps", int(gaps["account_id"].nunique()), ""),
-        ("cooling_best_relationships", int(labels.get("cooling", 0)), "contacts whose best relationship is cooling"),
-        ("dormant_best_relationships", int(labels.get("dormant", 0)), "contacts whose best relationship is dormant"),
-        ("changes_since_previous", len(changes), "rows of the Trends table"),
+        ("cooling_best_relationships", int(labels.get("cooling", 0)), _("contacts whose best relationship is cooling")),
+        ("dormant_best_relationships", int(labels.get("dormant", 0)), _("contacts whose best relationship is dormant")),
+        ("changes_since_previous", len(changes), _("rows of the Trends table")),
         ("internal_people", len(team), ""),
-        ("strong_ties", int(team["strong_ties"].sum()), f"our (person, contact) pairs >= {settings.gaps.strong:g}"),
+        ("strong_ties", int(team["strong_ties"].sum()),
+         _("our (person, contact) pairs >= {value}").format(value=f"{settings.gaps.strong:g}")),
         (f"revenue_share_top_{par.top_share:.0%}", par.revenue_share,
-         f"top {par.n_top} of {par.n_accounts} accounts by revenue"),
+         _("top {n} of {total} accounts by revenue").format(n=par.n_top, total=par.n_accounts)),
     ]
     # one column of mixed numbers: counts stay integers, shares stay floats
     return pd.DataFrame({"kpi": [r[0] for r in rows], "value": pd.Series([r[1] for r in rows], dtype=object),

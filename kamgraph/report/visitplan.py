@@ -47,6 +47,8 @@ from kamgraph.analysis.visits import (
     role_words,
 )
 from kamgraph.errors import ConfigError
+from kamgraph.i18n import N_, _, current_language, fmt_day, ngettext
+from kamgraph.i18n.terms import term
 from kamgraph.report.html import esc, page, table_html
 from kamgraph.report.portfolio import settings_hash
 from kamgraph.report.spreadsheet import SheetBlock, csv_bytes, workbook_bytes
@@ -61,12 +63,42 @@ PLAN_FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".ics": "ics", ".html": "html", 
 #: (newlines are escaped by the library); the C1 range goes too, as terminals act on it
 _ICS_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
-_ACCESS_WORDS = {ACCESS_DIRECT: "knows them", ACCESS_INTRODUCTION: "introduction", ACCESS_COLD: "direct request"}
+#: how our executive gets in (the plan's ``access`` codes) in words (translated where shown)
+ACCESS_WORDS = {ACCESS_DIRECT: N_("knows them"), ACCESS_INTRODUCTION: N_("introduction"),
+                ACCESS_COLD: N_("direct request")}
+
+#: the columns of :func:`plan_table` (translated where shown)
+PLAN_COLUMNS = (N_("Executive"), N_("Visit"), N_("Proposed date"), N_("Date status"), N_("City"), N_("Account"),
+                N_("Tier"), N_("Contact"), N_("Title"), N_("Role"), N_("Attitude"), N_("Why this visit"),
+                N_("Priority"), N_("How to get in"), N_("Introducer"), N_("Open opportunities"),
+                N_("Where we stand"), N_("What this visit closes"), N_("Talking points"), N_("Last meeting"))
+
+
+def access_words(code) -> str | None:
+    """An ``access`` code of the plan in words (None stays None)."""
+    return _(ACCESS_WORDS[code]) if code in ACCESS_WORDS else code
 
 
 def _period_text(plan: VisitPlan) -> str:
     a, b = plan.period
-    return f"{a.day} {a:%b %Y} – {b.day} {b:%b %Y}"
+    if current_language() == "en":
+        return f"{a.day} {a:%b %Y} – {b.day} {b:%b %Y}"
+    return _("{start} – {end}").format(start=fmt_day(a), end=fmt_day(b))
+
+
+def _visit_of(order, count) -> str:
+    return _("{order} of {count}").format(order=order, count=count)
+
+
+def _tier(code):
+    return None if code is None or (isinstance(code, float) and code != code) else term("tier", code)
+
+
+def _together(sentences) -> str:
+    """Sentences of the analyses one after another (a space between them in English, none in Chinese)."""
+    if current_language() == "en":
+        return " ".join(sentences)
+    return "".join(x for x in sentences if x)
 
 
 # -- tables ---------------------------------------------------------------------------------
@@ -83,43 +115,42 @@ def plan_table(plan: VisitPlan) -> pd.DataFrame:
     rows = []
     for r, b in zip(plan.visits.itertuples(index=False), plan.briefings):
         intro = b.get("introducer") or {}
-        rows.append({
-            "Executive": r.executive_name, "Visit": f"{b['order']} of {b['visits_of_executive']}",
-            "Proposed date": pd.Timestamp(r.placeholder_date) if pd.notna(r.placeholder_date) else None,
-            "Date status": "tentative: agree with the contact",
-            "City": r.city, "Account": r.account_name, "Tier": r.tier, "Contact": r.contact_name,
-            "Title": r.contact_title, "Role": role_words(r.decision_role), "Attitude": r.attitude or "not assessed",
-            "Why this visit": b["why"], "Priority": round(float(r.priority), 3),
-            "How to get in": b["access_text"],
-            "Introducer": intro.get("name") if r.access == ACCESS_INTRODUCTION else None,
-            "Open opportunities": "; ".join(opportunity_line(o) for o in b["opportunities"]) or None,
-            "Where we stand": f"{b['relationship']} {b['attitude_text']}",
-            "What this visit closes": " ".join(b["closes"]) or None,
-            "Talking points": "\n".join(f"{i}. {x}" for i, x in enumerate(b["talking_points"], 1)),
-            "Last meeting": meeting_line(b["meetings"][0]) if b["meetings"] else None,
-        })
-    columns = ["Executive", "Visit", "Proposed date", "Date status", "City", "Account", "Tier", "Contact", "Title",
-               "Role", "Attitude", "Why this visit", "Priority", "How to get in", "Introducer",
-               "Open opportunities", "Where we stand", "What this visit closes", "Talking points", "Last meeting"]
-    return pd.DataFrame(rows, columns=columns)
+        rows.append((
+            r.executive_name, _visit_of(b["order"], b["visits_of_executive"]),
+            pd.Timestamp(r.placeholder_date) if pd.notna(r.placeholder_date) else None,
+            _("tentative: agree with the contact"),
+            r.city, r.account_name, _tier(r.tier), r.contact_name,
+            r.contact_title, role_words(r.decision_role),
+            term("attitude", r.attitude) if r.attitude else _("not assessed"),
+            b["why"], round(float(r.priority), 3),
+            b["access_text"],
+            intro.get("name") if r.access == ACCESS_INTRODUCTION else None,
+            "; ".join(opportunity_line(o) for o in b["opportunities"]) or None,
+            _together([b["relationship"], b["attitude_text"]]) if current_language() != "en"
+            else f"{b['relationship']} {b['attitude_text']}",
+            _together(b["closes"]) or None,
+            "\n".join(f"{i}. {x}" for i, x in enumerate(b["talking_points"], 1)),
+            meeting_line(b["meetings"][0]) if b["meetings"] else None,
+        ))
+    return pd.DataFrame(rows, columns=[_(c) for c in PLAN_COLUMNS])
 
 
 def _executives_table(plan: VisitPlan) -> pd.DataFrame:
     ex = plan.executives
-    return pd.DataFrame({"Executive": ex["executive_name"], "Level": ex["executive_level"],
-                         "Based in": ex["executive_city"], "Visits possible": ex["capacity"],
-                         "Visits planned": ex["planned"]})
+    return pd.DataFrame({_("Executive"): ex["executive_name"], _("Level"): ex["executive_level"],
+                         _("Based in"): ex["executive_city"], _("Visits possible"): ex["capacity"],
+                         _("Visits planned"): ex["planned"]})
 
 
 def _candidates_table(plan: VisitPlan) -> pd.DataFrame:
     c = plan.candidates
-    acc = {"direct": "knows them", "introduction": "introduction", "cold": "direct request"}
     return pd.DataFrame({
-        "Executive": c["executive_name"], "Contact": c["contact_name"], "Account": c["account_name"],
-        "Tier": c["tier"], "Role": c["decision_role"].map(role_words), "Priority": c["priority"].round(3),
-        "Tier weight": c["tier_weight"], "Role weight": c["role_weight"], "Gap severity": c["severity"],
-        "Ease of access": c["feasibility"].round(3), "Way in": c["access"].map(acc),
-        "Planned": c["chosen"].map({True: "yes", False: "no"}),
+        _("Executive"): c["executive_name"], _("Contact"): c["contact_name"], _("Account"): c["account_name"],
+        _("Tier"): c["tier"].map(_tier), _("Role"): c["decision_role"].map(role_words),
+        _("Priority"): c["priority"].round(3),
+        _("Tier weight"): c["tier_weight"], _("Role weight"): c["role_weight"], _("Gap severity"): c["severity"],
+        _("Ease of access"): c["feasibility"].round(3), _("Way in"): c["access"].map(access_words),
+        _("Planned"): c["chosen"].map({True: _("yes"), False: _("no")}),
     })
 
 
@@ -130,22 +161,28 @@ def plan_about(plan: VisitPlan) -> pd.DataFrame:
     if plan.visits is not None and len(plan.visits):
         acc = dict(zip(plan.visits["account_id"], plan.visits["account_name"]))
     names = [acc.get(a) for a in plan.accounts if acc.get(a)]
-    rows = [("Report", "Executive visit plan", ""),
-            ("As of", plan.as_of.strftime("%Y-%m-%d"), "every figure is as of this date"),
-            ("Period", _period_text(plan), "proposed dates are working days there; agree each with the contact"),
-            ("Accounts", f"{len(plan.accounts)} accounts" + (f" (visits at {', '.join(names)})" if names else ""),
-             f"regions: {', '.join(plan.regions)}" if plan.regions else ""),
-            ("Executives", "; ".join(f"{n}: {p} of {c} visits planned" for n, c, p in
-                                     zip(ex["executive_name"], ex["capacity"], ex["planned"])), ""),
-            ("Visits", str(len(plan.visits)), f"chosen among {plan.candidates['contact_id'].nunique()} contacts "
-                                               "worth a visit"),
-            ("Total priority", f"{plan.total_priority:.3f}",
-             "the largest total any plan within these capacities can reach")]
-    rows += [("Note", n, "") for n in plan.notes]
+    n_acc = ngettext("{n} account", "{n} accounts", len(plan.accounts)).format(n=len(plan.accounts))
+    if current_language() == "en":
+        n_acc = f"{len(plan.accounts)} accounts"  # (as it always read, whatever the number)
+    rows = [(_("Report"), _("Executive visit plan"), ""),
+            (_("As of"), plan.as_of.strftime("%Y-%m-%d") if current_language() == "en" else fmt_day(plan.as_of),
+             _("every figure is as of this date")),
+            (_("Period"), _period_text(plan), _("proposed dates are working days there; agree each with the contact")),
+            (_("Accounts"), _("{accounts} (visits at {names})").format(accounts=n_acc, names=_(", ").join(names))
+             if names else n_acc,
+             _("regions: {regions}").format(regions=_(", ").join(plan.regions)) if plan.regions else ""),
+            (_("Executives"), "; ".join(_("{name}: {planned} of {capacity} visits planned").format(
+                name=n, planned=p, capacity=c) for n, c, p in zip(ex["executive_name"], ex["capacity"], ex["planned"])),
+             ""),
+            (_("Visits"), str(len(plan.visits)), _("chosen among {n} contacts worth a visit").format(
+                n=plan.candidates["contact_id"].nunique())),
+            (_("Total priority"), f"{plan.total_priority:.3f}",
+             _("the largest total any plan within these capacities can reach"))]
+    rows += [(_("Note"), n, "") for n in plan.notes]
     if plan.settings is not None:
-        rows.append(("Settings fingerprint", settings_hash(plan.settings),
-                     "changes when any setting changes; `kamgraph config` lists them"))
-    return pd.DataFrame(rows, columns=["What", "Value", "Note"])
+        rows.append((_("Settings fingerprint"), settings_hash(plan.settings),
+                     _("changes when any setting changes; `kamgraph config` lists them")))
+    return pd.DataFrame(rows, columns=[_("What"), _("Value"), _("Note")])
 
 
 def plan_csv_bytes(plan: VisitPlan) -> bytes:
@@ -157,12 +194,13 @@ def plan_excel_bytes(plan: VisitPlan) -> bytes:
     """A workbook with sheets Plan, Briefings (one text per visit), Executives, Candidates, About."""
     v = plan.visits
     briefings = pd.DataFrame({
-        "Executive": v["executive_name"], "Visit": v["order"], "Proposed date": v["placeholder_date"],
-        "City": v["city"], "Contact": v["contact_name"], "Briefing": [briefing_text(b) for b in plan.briefings],
+        _("Executive"): v["executive_name"], _("Visit"): v["order"], _("Proposed date"): v["placeholder_date"],
+        _("City"): v["city"], _("Contact"): v["contact_name"],
+        _("Briefing"): [briefing_text(b) for b in plan.briefings],
     })
-    sheets = {"Plan": plan_table(plan), "Briefings": briefings, "Executives": _executives_table(plan),
-              "Candidates": _candidates_table(plan), "About": SheetBlock(plan_about(plan))}
-    return workbook_bytes(sheets, plan.as_of, title="Executive visit plan", subject=_period_text(plan))
+    sheets = {_("Plan"): plan_table(plan), _("Briefings"): briefings, _("Executives"): _executives_table(plan),
+              _("Candidates"): _candidates_table(plan), _("About"): SheetBlock(plan_about(plan))}
+    return workbook_bytes(sheets, plan.as_of, title=_("Executive visit plan"), subject=_period_text(plan))
 
 
 # -- iCalendar -------------------------------------------------------------------------------
@@ -212,8 +250,9 @@ def plan_ics(plan: VisitPlan, executive_id: str | None = None) -> str:
     cal.add("method", "PUBLISH")
     rows = [(r, b) for r, b in zip(plan.visits.itertuples(index=False), plan.briefings)
             if executive_id is None or r.executive_id == executive_id]
-    who = f" – {rows[0][0].executive_name}" if executive_id is not None and rows else ""
-    cal.add("x-wr-calname", ics_text(f"Executive visits {_period_text(plan)}{who}"))
+    name = (_("Executive visits {period} – {executive}").format(period=_period_text(plan), executive=rows[0][0].executive_name)
+            if executive_id is not None and rows else _("Executive visits {period}").format(period=_period_text(plan)))
+    cal.add("x-wr-calname", ics_text(name))
     stamp = dt.datetime.combine(plan.as_of.date(), dt.time(0, 0), tzinfo=dt.timezone.utc)
     for r, b in rows:
         day = pd.Timestamp(r.placeholder_date).date()
@@ -222,10 +261,12 @@ def plan_ics(plan: VisitPlan, executive_id: str | None = None) -> str:
         e.add("dtstamp", stamp)
         e.add("dtstart", day)
         e.add("dtend", day + dt.timedelta(days=1))
-        e.add("summary", ics_text(f"Visit {r.contact_name} ({r.account_name}) – {r.executive_name}"))
+        e.add("summary", ics_text(_("Visit {contact} ({account}) – {executive}").format(
+            contact=r.contact_name, account=r.account_name, executive=r.executive_name)))
         if r.city:
             e.add("location", ics_text(r.city))
-        e.add("description", ics_text(f"Tentative date: agree it with {b['contact_name']}.\n\n" + briefing_text(b)))
+        e.add("description", ics_text(_("Tentative date: agree it with {contact}.").format(contact=b["contact_name"])
+                                      + "\n\n" + briefing_text(b)))
         e.add("status", "TENTATIVE")
         e.add("transp", "TRANSPARENT")
         if b.get("executive_email"):
@@ -305,31 +346,40 @@ def _ul(items) -> str:
     return "<ul>" + "".join(f"<li>{esc(x)}</li>" for x in items) + "</ul>" if items else ""
 
 
+def _h4(text: str) -> str:
+    return f"<h4>{esc(text)}</h4>"
+
+
 def _card(b: Mapping, plan_visit) -> str:
-    when = (f"Visit {b['order']} of {b['visits_of_executive']} · {esc(proposed_day(b['date']))} (tentative) · "
-            f"{esc(b.get('city') or 'city not recorded')}") if b.get("date") else f"Visit {b['order']}"
-    sub = " · ".join(esc(x) for x in (b.get("title"), b["account_name"],
-                                      f"{b['tier']} account" if b.get("tier") else None) if x)
-    known = [f"{k['name']}{', ' + k['title'] if k.get('title') else ''}: {k['words']}"
-             f"{', ' + k['trend'] if k.get('trend') else ''}" for k in b["known_by"]]
-    opps = [opportunity_line(o) for o in b["opportunities"]] or ["None open at this account."]
-    meetings = [meeting_line(m) for m in b["meetings"]] or ["None on record."]
-    notes = f"<section><h4>Our notes</h4><p>{esc(b['notes'])}</p></section>" if b.get("notes") else ""
-    closes = (f"<section><h4>What this visit closes</h4>{_ul(b['closes'])}</section>" if b.get("closes") else "")
+    if b.get("date"):
+        when = _("Visit {order} of {count} · {day} (tentative) · {city}").format(
+            order=b["order"], count=b["visits_of_executive"], day=esc(proposed_day(b["date"])),
+            city=esc(b.get("city") or _("city not recorded")))
+    else:
+        when = _("Visit {order}").format(order=b["order"])
+    tier = _("{tier} account").format(tier=_tier(b["tier"])) if b.get("tier") else None
+    sub = " · ".join(esc(x) for x in (b.get("title"), b["account_name"], tier) if x)
+    sep = ", " if current_language() == "en" else "，"
+    known = [f"{k['name']}{sep + k['title'] if k.get('title') else ''}{': ' if sep == ', ' else '：'}{k['words']}"
+             f"{sep + k['trend'] if k.get('trend') else ''}" for k in b["known_by"]]
+    opps = [opportunity_line(o) for o in b["opportunities"]] or [_("None open at this account.")]
+    meetings = [meeting_line(m) for m in b["meetings"]] or [_("None on record.")]
+    notes = f"<section>{_h4(_('Our notes'))}<p>{esc(b['notes'])}</p></section>" if b.get("notes") else ""
+    closes = (f"<section>{_h4(_('What this visit closes'))}{_ul(b['closes'])}</section>" if b.get("closes") else "")
     points = "".join(f"<li>{esc(x)}</li>" for x in b["talking_points"])
     return (f'<article class="card brief"><p class="when">{when}</p>'
             f"<h3>{esc(b['contact_name'])}</h3><p class=\"sub\">{sub}</p>"
             f"<p class=\"why\">{esc(b['why'])}</p>"
             '<div class="grid">'
-            f"<section><h4>Who they are</h4>{_ul(b['standing'])}</section>"
-            f"<section><h4>Where we stand</h4>{_ul([b['relationship'], b['attitude_text']])}"
-            + (f"<p>Who knows them on our side:</p>{_ul(known)}" if known else "") + "</section>"
-            f"<section><h4>Open opportunities</h4>{_ul(opps)}</section>"
-            f"<section><h4>Last meetings</h4>{_ul(meetings)}</section>"
+            f"<section>{_h4(_('Who they are'))}{_ul(b['standing'])}</section>"
+            f"<section>{_h4(_('Where we stand'))}{_ul([b['relationship'], b['attitude_text']])}"
+            + (f"<p>{esc(_('Who knows them on our side:'))}</p>{_ul(known)}" if known else "") + "</section>"
+            f"<section>{_h4(_('Open opportunities'))}{_ul(opps)}</section>"
+            f"<section>{_h4(_('Last meetings'))}{_ul(meetings)}</section>"
             f"{notes}"
-            f"<section><h4>Getting in</h4><p>{esc(b['access_text'])}</p></section>"
+            f"<section>{_h4(_('Getting in'))}<p>{esc(b['access_text'])}</p></section>"
             f"{closes}"
-            f'<section class="points"><h4>Talking points</h4><ol>{points}</ol></section>'
+            f'<section class="points">{_h4(_("Talking points"))}<ol>{points}</ol></section>'
             "</div></article>")
 
 
@@ -342,31 +392,38 @@ def plan_html(plan: VisitPlan, executive_id: str | None = None, only: int | None
             if (executive_id is None or r.executive_id == executive_id) and (only is None or i == only)]
     if only is not None:
         if not rows:
-            raise ConfigError(f"the plan has no visit number {only}")
-        _, r, b = rows[0]
-        return page(f"Briefing: {b['contact_name']}", _card(b, r), extra_css=BRIEFING_CSS)
-    body = [f"<h1>Executive visits, {esc(_period_text(plan))}</h1>",
-            f'<p class="meta">As of {esc(plan.as_of.date())} · {len(rows)} visits. Dates are proposals on working '
-            "days of each account's country: agree them with the contacts.</p>"]
+            raise ConfigError(_("the plan has no visit number {n}").format(n=only))
+        _i, r, b = rows[0]
+        return page(_("Briefing: {contact}").format(contact=b["contact_name"]), _card(b, r), extra_css=BRIEFING_CSS)
+    as_of = plan.as_of.date() if current_language() == "en" else fmt_day(plan.as_of)
+    body = ["<h1>{}</h1>".format(_("Executive visits, {period}").format(period=esc(_period_text(plan)))),
+            '<p class="meta">{}</p>'.format(_(
+                "As of {day} · {n} visits. Dates are proposals on working days of each account's country: agree "
+                "them with the contacts.").format(day=esc(as_of), n=len(rows)))]
     for note in plan.notes:
         body.append(f'<p class="note">{esc(note)}</p>')
-    for ex_id in dict.fromkeys(r.executive_id for _, r, _ in rows):
-        mine = [(r, b) for _, r, b in rows if r.executive_id == ex_id]
-        body.append(f'<section class="exec"><h2>{esc(mine[0][0].executive_name)}: {len(mine)} '
-                    f"visit{'s' if len(mine) != 1 else ''}</h2>")
-        trip = pd.DataFrame({"Date": [proposed_day(r.placeholder_date) for r, _ in mine],
-                             "_d": [pd.Timestamp(r.placeholder_date) for r, _ in mine],
-                             "City": [r.city for r, _ in mine], "Contact": [r.contact_name for r, _ in mine],
-                             "Account": [r.account_name for r, _ in mine],
-                             "Visit": [f"{b['order']} of {b['visits_of_executive']}" for _, b in mine]})
+    for ex_id in dict.fromkeys(r.executive_id for _i, r, _b in rows):
+        mine = [(r, b) for _i, r, b in rows if r.executive_id == ex_id]
+        head = ngettext("{name}: {n} visit", "{name}: {n} visits", len(mine)).format(
+            name=mine[0][0].executive_name, n=len(mine))
+        body.append(f'<section class="exec"><h2>{esc(head)}</h2>')
+        trip = pd.DataFrame({"Date": [proposed_day(r.placeholder_date) for r, _b in mine],
+                             "_d": [pd.Timestamp(r.placeholder_date) for r, _b in mine],
+                             "City": [r.city for r, _b in mine], "Contact": [r.contact_name for r, _b in mine],
+                             "Account": [r.account_name for r, _b in mine],
+                             "Visit": [_visit_of(b["order"], b["visits_of_executive"]) for _r, b in mine]})
         trip = trip.sort_values(["_d", "Visit"], kind="mergesort").drop(columns="_d")
-        body.append("<h3>Itinerary (tentative)</h3>" + table_html(trip, css_class="itinerary"))
+        trip.columns = [_(c) for c in (N_("Date"), N_("City"), N_("Contact"), N_("Account"), N_("Visit"))]
+        body.append("<h3>{}</h3>".format(esc(_("Itinerary (tentative)"))) + table_html(trip, css_class="itinerary"))
         body += [_card(b, r) for r, b in mine]
         body.append("</section>")
     if not rows:
-        body.append("<p>No visit: no contact worth a visit is at the level of an executive with time left.</p>")
-    body.append('<section class="about"><h2>About this plan</h2>' + table_html(plan_about(plan)) + "</section>")
-    return page(f"Executive visits {_period_text(plan)}", "\n".join(body), extra_css=BRIEFING_CSS)
+        body.append("<p>{}</p>".format(esc(_(
+            "No visit: no contact worth a visit is at the level of an executive with time left."))))
+    body.append('<section class="about"><h2>{}</h2>'.format(esc(_("About this plan"))) + table_html(plan_about(plan))
+                + "</section>")
+    return page(_("Executive visits {period}").format(period=_period_text(plan)), "\n".join(body),
+                extra_css=BRIEFING_CSS)
 
 
 # -- one entry point --------------------------------------------------------------------------
@@ -377,7 +434,8 @@ def write_plan(plan: VisitPlan, path: str | Path) -> Path:
     p = Path(path)
     fmt = PLAN_FORMATS.get(p.suffix.lower())
     if fmt is None:
-        raise ConfigError(f"cannot write a visit plan to {p.name!r}: use one of {', '.join(PLAN_FORMATS)}")
+        raise ConfigError(_("cannot write a visit plan to {name}: use one of {formats}").format(
+            name=repr(p.name), formats=", ".join(PLAN_FORMATS)))
     p.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "csv":
         p.write_bytes(plan_csv_bytes(plan))
