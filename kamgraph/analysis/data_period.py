@@ -34,6 +34,7 @@ import pandas as pd
 
 from kamgraph.analysis.dates import resolve_as_of
 from kamgraph.analysis.people import current_employment, internal_ids
+from kamgraph.i18n import N_, _, fmt_day, fmt_number
 from kamgraph.model import Side
 from kamgraph.settings import Settings
 from kamgraph.snapshot import Snapshot
@@ -41,7 +42,7 @@ from kamgraph.snapshot import Snapshot
 __all__ = ["DataPeriod", "data_period", "data_ends_note", "period_note", "dates_period", "empty_reason", "NEEDS", "AS_OF_HINT"]
 
 #: how the CLI tells a user to move the analysis date ({date} is filled in); the app passes its own
-AS_OF_HINT = "use --as-of {date}"
+AS_OF_HINT = N_("use --as-of {date}")
 #: what a view may need, in the order :func:`empty_reason` checks it
 NEEDS: tuple[str, ...] = ("accounts", "internal", "contacts", "decision_roles", "opportunities", "interactions")
 
@@ -101,9 +102,11 @@ def period_note(period: DataPeriod, settings: Settings, as_of=None, hint: str = 
     if gap <= half_life:
         return None
     date = f"{period.last:%Y-%m-%d}"
-    return (f"The data ends on {date}: {gap:,} days before the analysis date {t:%Y-%m-%d}, more than the "
-            f"{half_life:g}-day strength half-life, so relationships read as faded and trends as dormant. "
-            f"To look at the data's own period, {hint.format(date=date)}.")
+    return _("The data ends on {date}: {days} days before the analysis date {as_of}, more than the "
+             "{half_life}-day strength half-life, so relationships read as faded and trends as dormant. "
+             "To look at the data's own period, {hint}.").format(
+        date=fmt_day(period.last), days=fmt_number(gap), as_of=fmt_day(t), half_life=f"{half_life:g}",
+        hint=_(hint).format(date=date))
 
 
 def empty_reason(snap: Snapshot, settings: Settings, as_of=None, needs: Iterable[str] = NEEDS,
@@ -127,34 +130,35 @@ def empty_reason(snap: Snapshot, settings: Settings, as_of=None, needs: Iterable
         raise ValueError(f"unknown needs {sorted(unknown)}; known: {', '.join(NEEDS)}")
     people = snap.people
     if "accounts" in wanted and snap.accounts.empty:
-        return "no accounts imported"
+        return _("no accounts imported")
     if "internal" in wanted and not len(internal_ids(snap)):
-        return "no internal people (our staff, side = internal) imported"
+        return _("no internal people (our staff, side = internal) imported")
     if "contacts" in wanted or "decision_roles" in wanted:
         customers = set(people.loc[people["side"] == Side.CUSTOMER.value, "id"])
         if not customers:
-            return "no customer contacts imported"
+            return _("no customer contacts imported")
         emp = current_employment(snap, t)
         at_accounts = emp[emp["person_id"].isin(customers) & emp["org_id"].isin(snap.accounts["id"])]
         if at_accounts.empty:
-            return f"no customer contact works at an account on {t:%Y-%m-%d} (check employment and its dates)"
+            return _("no customer contact works at an account on {day} (check employment and its dates)").format(
+                day=fmt_day(t))
         if "decision_roles" in wanted:
             roles = snap.roles(t)
             if roles.empty or not roles["decision_role"].notna().any():
-                return ("no customer contact has a decision role (import assessments, employment.decision_role, "
-                        "or opportunity contact roles)")
+                return _("no customer contact has a decision role (import assessments, employment.decision_role, "
+                         "or opportunity contact roles)")
     if "opportunities" in wanted and snap.opportunities.empty:
-        return "no opportunities imported"
+        return _("no opportunities imported")
     if "interactions" in wanted:
         period = data_period(snap)
         if period.last is None:
-            return "no interactions imported"
+            return _("no interactions imported")
         if window_days is None:
             start = t - pd.DateOffset(months=settings.trend.months)
         else:
             start = t - pd.Timedelta(days=window_days)
         dates = snap.interactions["date"]
         if not ((dates > start) & (dates <= t)).any():
-            return (f"no interactions in the window {start:%Y-%m-%d} to {t:%Y-%m-%d} "
-                    f"(the data runs from {period.first:%Y-%m-%d} to {period.last:%Y-%m-%d})")
+            return _("no interactions in the window {start} to {end} (the data runs from {first} to {last})").format(
+                start=fmt_day(start), end=fmt_day(t), first=fmt_day(period.first), last=fmt_day(period.last))
     return None

@@ -60,6 +60,8 @@ from kamgraph.analysis.derived import derived
 from kamgraph.analysis.people import current_employment, internal_ids, person_names
 from kamgraph.analysis.strength import combine, pair_index, pair_strength_rows, pair_strengths
 from kamgraph.errors import ConfigError
+from kamgraph.i18n import DEFAULT_LANGUAGE, N_, _, current_language, fmt_day
+from kamgraph.i18n.terms import term
 from kamgraph.model import Attitude
 from kamgraph.settings import Settings
 from kamgraph.snapshot import Snapshot
@@ -418,7 +420,23 @@ def assessment_changes(snap: Snapshot, start, end) -> pd.DataFrame:
 
 
 def _label(x) -> str:
-    return x if isinstance(x, str) else "unknown"
+    return term("trend", x) if isinstance(x, str) else _("unknown")
+
+
+#: the assessed fields of a change, as words
+_FIELD_WORDS = {"decision_role": N_("decision role"), "attitude": N_("attitude"), "influence": N_("influence")}
+_FIELD_TERM = {"decision_role": "role", "attitude": "attitude"}
+
+
+def _field(kind) -> str:
+    return _(_FIELD_WORDS[kind]) if kind in _FIELD_WORDS else str(kind).replace("_", " ")
+
+
+def _assessed(kind, value) -> str:
+    """An assessed value as shown: the code in English (as it always read), the word elsewhere."""
+    if current_language() == DEFAULT_LANGUAGE or kind not in _FIELD_TERM or not isinstance(value, str):
+        return str(value)
+    return term(_FIELD_TERM[kind], value)
 
 
 def relationship_changes(snap: Snapshot, settings: Settings, start, end,
@@ -457,7 +475,9 @@ def relationship_changes(snap: Snapshot, settings: Settings, start, end,
         "delta": delta.to_numpy(), "assessed_by": None,
     })
     rel["description"] = [
-        f"{p} – {o}: strength {s0:.2f} → {s1:.2f} ({d:+.2f}), {_label(l0)} → {_label(l1)}"
+        _("{person} – {other}: strength {before} → {after} ({delta}), {label_before} → {label_after}").format(
+            person=p, other=o, before=f"{s0:.2f}", after=f"{s1:.2f}", delta=f"{d:+.2f}", label_before=_label(l0),
+            label_after=_label(l1))
         for p, o, s0, s1, d, l0, l1 in zip(rel["person_name"], rel["other_name"], rel["strength_before"],
                                            rel["strength_after"], rel["delta"], rel["before"], rel["after"])]
 
@@ -470,8 +490,10 @@ def relationship_changes(snap: Snapshot, settings: Settings, start, end,
     ch["strength_before"] = np.nan
     ch["strength_after"] = np.nan
     ch["description"] = [
-        f"{p} at {acc_names.get(acc, acc)}: {k.replace('_', ' ')} {b0} → {b1} on {pd.Timestamp(d).date()}"
-        + (f" (assessed by {names.get(by, by)})" if isinstance(by, str) else "")
+        (_("{person} at {account}: {field} {before} → {after} on {day} (assessed by {assessor})") if isinstance(by, str)
+         else _("{person} at {account}: {field} {before} → {after} on {day}")).format(
+            person=p, account=acc_names.get(acc, acc), field=_field(k), before=_assessed(k, b0), after=_assessed(k, b1),
+            day=fmt_day(d), assessor=names.get(by, by) if isinstance(by, str) else "")
         for p, acc, k, b0, b1, d, by in zip(ch["person_name"], ch["account_id"], ch["kind"], ch["before"],
                                             ch["after"], ch["date"], ch["assessed_by"])]
     out = pd.concat([rel[CHANGE_COLUMNS], ch[CHANGE_COLUMNS]], ignore_index=True)
