@@ -30,6 +30,7 @@ import streamlit as st
 
 from kamgraph import auth
 from kamgraph.errors import KamgraphError
+from kamgraph.i18n import NP_, _, pgettext
 from kamgraph.ui.format import md
 
 #: session-state key of the signed-in local user's name
@@ -108,20 +109,20 @@ def current_access() -> Access:
 
 
 def _sign_in_form() -> None:
-    st.title("Sign in")
-    st.caption("This kamgraph holds contact data: sign in to see it.")
+    st.title(_("Sign in"))
+    st.caption(_("This kamgraph holds contact data: sign in to see it."))
     if oidc_configured():
-        if st.button("Sign in", type="primary", key="auth_oidc_login", icon=":material/login:"):
+        if st.button(_("Sign in"), type="primary", key="auth_oidc_login", icon=":material/login:"):
             st.login()
         return
     with st.form("auth_sign_in", clear_on_submit=True):  # the password never stays in a widget
-        name = st.text_input("User", key="auth_user")
-        password = st.text_input("Password", type="password", key="auth_password")
-        submitted = st.form_submit_button("Sign in", type="primary")
+        name = st.text_input(pgettext("sign-in", "User"), key="auth_user")
+        password = st.text_input(_("Password"), type="password", key="auth_password")
+        submitted = st.form_submit_button(_("Sign in"), type="primary")
     if submitted:
         user = auth.verify(auth.load_users(_users_file()), name.strip(), password)
         if user is None:
-            st.error("Unknown user or wrong password.")
+            st.error(_("Unknown user or wrong password."))
             return
         st.session_state[USER_KEY] = user.name
         st.rerun()
@@ -146,16 +147,29 @@ def gate() -> Access | None:
         st.error(md(e))
         return None
     if not access.configured:
-        st.caption(":material/lock_open: Sign-in is off: anyone who can open this app reads and changes "
-                   "all of its data. `kamgraph users add NAME --role admin` turns it on (README, Sign-in).")
+        st.caption(":material/lock_open: " + _("Sign-in is off: anyone who can open this app reads and changes "
+                                                "all of its data. `kamgraph users add NAME --role admin` turns it "
+                                                "on (README, Sign-in)."))
         return access
     if not access.signed_in:
         _sign_in_form()
         return None
-    st.sidebar.caption(f"Signed in as **{md(access.user)}** ({access.role})")
-    if st.sidebar.button("Sign out", key="auth_sign_out", icon=":material/logout:"):
+    st.sidebar.caption(_("Signed in as {user} ({role})").format(user=f"**{md(access.user)}**",
+                                                                 role=role_word(access.role)))
+    if st.sidebar.button(_("Sign out"), key="auth_sign_out", icon=":material/logout:"):
         sign_out()
     return access
+
+
+#: the users file's roles, in words
+ROLE_WORDS = {"viewer": NP_("user role", "viewer"), "editor": NP_("user role", "editor"),
+              "admin": NP_("user role", "admin")}
+
+
+def role_word(role: str | None) -> str:
+    """A user's role (``viewer``, ``editor``, ``admin``) in the reader's language."""
+    word = ROLE_WORDS.get(str(role))
+    return pgettext("user role", word) if word else str(role)
 
 
 def import_dir() -> Path | None:
@@ -168,13 +182,14 @@ def inside_import_dir(path: str) -> Path:
     """``path`` resolved (symlinks followed) if it lies inside :func:`import_dir`, else an error."""
     root = import_dir()
     if root is None:
-        raise KamgraphError("imports from the server's disk are off; upload the files instead")
+        raise KamgraphError(_("imports from the server's disk are off; upload the files instead"))
     given = Path(path).expanduser()
     resolved = (given if given.is_absolute() else root / given).resolve()
     if resolved != root and root not in resolved.parents:
-        raise KamgraphError(f"only files and folders inside {root} can be imported from the server")
+        raise KamgraphError(_("only files and folders inside {folder} can be imported from the server")
+                            .format(folder=root))
     if not resolved.exists():
-        raise KamgraphError(f"no such file or folder on the server: {resolved}")
+        raise KamgraphError(_("no such file or folder on the server: {path}").format(path=resolved))
     return resolved
 
 
@@ -184,5 +199,6 @@ def max_upload_bytes() -> int:
     try:
         mb = float(value) if value else DEFAULT_MAX_UPLOAD_MB
     except ValueError:
-        raise KamgraphError(f"{ENV_MAX_UPLOAD_MB} must be a number of megabytes, not {value!r}") from None
+        raise KamgraphError(_("{variable} must be a number of megabytes, not {value}")
+                            .format(variable=ENV_MAX_UPLOAD_MB, value=repr(value))) from None
     return int(mb * 1024 * 1024)

@@ -21,6 +21,7 @@ import streamlit as st
 from kamgraph.analysis.data_period import dates_period, period_note
 from kamgraph.analysis.dates import month_ends
 from kamgraph.errors import KamgraphError
+from kamgraph.i18n import N_, _, fmt_day, fmt_month
 from kamgraph.ui.access import current_access
 from kamgraph.ui.context import AS_OF_KEY, PageContext, app_config, current_context
 from kamgraph.ui.format import md
@@ -34,12 +35,14 @@ DATA_END_KEY = "kamgraph_data_end"
 
 #: (file in pages/, title, icon, url path); the first is the default page
 PAGE_FILES: tuple[tuple[str, str, str, str], ...] = (
-    ("portfolio.py", "Portfolio", ":material/dashboard:", "portfolio"),
-    ("account.py", "Account", ":material/hub:", "account"),
-    ("paths.py", "Paths", ":material/route:", "paths"),
-    ("trends.py", "Trends", ":material/trending_up:", "trends"),
-    ("data.py", "Data", ":material/database:", "data"),
+    ("portfolio.py", N_("Portfolio"), ":material/dashboard:", "portfolio"),
+    ("account.py", N_("Account"), ":material/hub:", "account"),
+    ("paths.py", N_("Paths"), ":material/route:", "paths"),
+    ("trends.py", N_("Trends"), ":material/trending_up:", "trends"),
+    ("data.py", N_("Data"), ":material/database:", "data"),
 )
+#: the visit planner's page title
+VISITS_TITLE = N_("Visits")
 
 
 def has_visits_page() -> bool:
@@ -57,12 +60,12 @@ def _visits() -> None:
 
 
 def pages() -> list:
-    """The ``st.Page`` list for ``st.navigation``."""
+    """The ``st.Page`` list for ``st.navigation`` (titles in this rerun's language)."""
     out = []
     for i, (file, title, icon, url) in enumerate(PAGE_FILES):
-        out.append(st.Page(PAGES_DIR / file, title=title, icon=icon, url_path=url, default=(i == 0)))
+        out.append(st.Page(PAGES_DIR / file, title=_(title), icon=icon, url_path=url, default=(i == 0)))
         if url == "paths" and has_visits_page():
-            out.append(st.Page(_visits, title="Visits", icon=":material/event:", url_path="visits"))
+            out.append(st.Page(_visits, title=_(VISITS_TITLE), icon=":material/event:", url_path="visits"))
     return out
 
 
@@ -92,17 +95,19 @@ def sidebar() -> None:
     options = as_of_options(default, st.session_state.get(DATA_END_KEY))
     if st.session_state.get(AS_OF_KEY) not in options:
         st.session_state.pop(AS_OF_KEY, None)
-    st.sidebar.select_slider("As of", options=options, value=options[-1], key=AS_OF_KEY,
-                             format_func=lambda d: d.strftime("%Y-%m-%d"),
-                             help="Every analysis is computed as it stood on this date.")
-    st.sidebar.caption(f"Store: `{config.store_url}`  \nSettings: `{config.settings_path or 'defaults'}`")
+    st.sidebar.select_slider(_("As of"), options=options, value=options[-1], key=AS_OF_KEY,
+                             format_func=fmt_day,
+                             help=_("Every analysis is computed as it stood on this date."))
+    settings = f"`{config.settings_path or _('defaults')}`"  # the path is data, the word around it is not
+    st.sidebar.caption(_("Store: {store}  \nSettings: {settings}").format(store=f"`{config.store_url}`",
+                                                                          settings=settings))
 
 
 def empty_notice(ctx: PageContext) -> None:
-    st.info("The store is empty: there is nothing to analyse yet. Import your data on the **Data** page, "
-            "or run `kamgraph demo` to load the sample portfolio and open the app on it.")
-    st.page_link(PAGES_DIR / "data.py", label="Go to the Data page", icon=":material/database:")
-    st.caption(f"Store: `{ctx.store_url}`")
+    st.info(_("The store is empty: there is nothing to analyse yet. Import your data on the **Data** page, "
+              "or run `kamgraph demo` to load the sample portfolio and open the app on it."))
+    st.page_link(PAGES_DIR / "data.py", label=_("Go to the Data page"), icon=":material/database:")
+    st.caption(_("Store: {store}").format(store=f"`{ctx.store_url}`"))
 
 
 def _look_at(day) -> None:
@@ -115,13 +120,14 @@ def data_ends_notice(ctx: PageContext) -> None:
     (the same sentence as the CLI's) with one button that moves the "As of" slider there."""
     # one small value per data version (memory, then disk): pages do not read every interaction on each rerun
     period = ctx.per_version("data_period", lambda: dates_period(ctx.read("interactions")["date"]))
-    note = period_note(period, ctx.settings, ctx.as_of, hint="choose its last day as the analysis date")
+    note = period_note(period, ctx.settings, ctx.as_of, hint=_("choose its last day as the analysis date"))
     if note is None:
         return
     st.warning(md(note), icon=":material/history:")
     day = period.last.date()
-    st.button(f"Show the data as of {day:%Y-%m-%d}", key="kamgraph_look_at_data_end", on_click=_look_at,
-              args=(day,), help="Moves the sidebar's As of to the data's last day (every page follows).")
+    st.button(_("Show the data as of {day}").format(day=fmt_day(day)), key="kamgraph_look_at_data_end",
+              on_click=_look_at, args=(day,),
+              help=_("Moves the sidebar's As of to the data's last day (every page follows)."))
 
 
 def show_error(e: KamgraphError) -> None:
@@ -137,7 +143,7 @@ def run_page(render: Callable[[PageContext], None], needs_data: bool = True) -> 
     try:
         access = current_access()
         if not access.signed_in:  # app.py's gate shows the form; a page run any other way shows nothing
-            st.warning("Sign in first.")
+            st.warning(_("Sign in first."))
             return
         ctx = current_context(access)
         if needs_data and ctx.empty:
@@ -145,8 +151,8 @@ def run_page(render: Callable[[PageContext], None], needs_data: bool = True) -> 
             return
         start = ctx.history_from
         if start is not None:
-            st.sidebar.caption(f"The data's history starts in {start:%Y-%m}: earlier months are empty for lack of "
-                               "data, not because nobody met.")
+            st.sidebar.caption(_("The data's history starts in {month}: earlier months are empty for lack of "
+                                 "data, not because nobody met.").format(month=fmt_month(start)))
         if needs_data:
             data_ends_notice(ctx)
         render(ctx)

@@ -50,8 +50,8 @@ import pandas as pd
 import streamlit as st
 
 from kamgraph.config import Config, resolve_config
-from kamgraph.i18n import current_language
 from kamgraph.errors import KamgraphError
+from kamgraph.i18n import N_, _, current_language
 from kamgraph.ingest import ImportReport, import_path
 from kamgraph.ingest import edit as edits
 from kamgraph.ingest.edit import EditResult
@@ -260,8 +260,34 @@ def _page_key() -> str | None:
     return str(getattr(run, "page_script_hash", "") or "")
 
 
+#: what each analysis the pages compute is called in "Computing gaps… (3 of 5)"
+STEP_LABELS = {
+    "access_paths": N_("access paths"), "account_coverage": N_("account coverage"), "account_map": N_("account map"),
+    "account_tiers": N_("account tiers"), "assessment_changes": N_("assessment changes"),
+    "contact_coverage": N_("contact coverage"), "coverage_files": N_("coverage files"),
+    "explain_pairs": N_("relationship explanations"), "gaps": N_("gaps"),
+    "internal_contact_strengths": N_("relationship strengths"), "internal_ids": N_("our people"),
+    "key_person_risk": N_("key person risk"), "monthly_series": N_("monthly strength"),
+    "pareto_of": N_("revenue concentration"), "paths_map": N_("paths map"), "person_labels": N_("people's labels"),
+    "person_levels": N_("people's levels"), "person_names": N_("people's names"),
+    "plan_for_cache": N_("the visit plan"), "political_timeline": N_("political timeline"),
+    "relationship_changes": N_("relationship changes"), "trends": N_("trends"),
+    "uncovered_decision_maker_paths": N_("paths to uncovered decision makers"),
+}
+#: what a role may not do, in words (see :data:`kamgraph.auth.ACTIONS`)
+_ACTIONS = {"read": N_("read"), "edit": N_("edit"), "import": N_("import"), "erase": N_("erase"),
+            "manage_users": N_("manage users")}
+
+
 def _label(fn: Callable) -> str:
-    return getattr(fn, "__name__", "the analysis").replace("_", " ").strip()
+    """The analysis ``fn`` in words, in the reader's language (an unlisted one: its name with spaces in English,
+    "the analysis" otherwise)."""
+    name = getattr(fn, "__name__", "")
+    if name in STEP_LABELS:
+        return _(STEP_LABELS[name])
+    if name and current_language() == "en":
+        return name.replace("_", " ").strip()
+    return _("the analysis")
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -347,7 +373,11 @@ class PageContext:
 
     def _require(self, action: str) -> None:
         if not self.can(action):
-            raise KamgraphError(f"your role ({self.access.role}) may not {action}; ask an admin")
+            from kamgraph.ui.access import role_word
+
+            what = _(_ACTIONS.get(action, action)) if action in _ACTIONS else action
+            raise KamgraphError(_("your role ({role}) may not {action}; ask an admin")
+                                .format(role=role_word(self.access.role), action=what))
 
     @property
     def store_url(self) -> str:
@@ -453,7 +483,7 @@ class PageContext:
 
     def _compute(self, fn: Callable, key, with_settings: bool, args: Sequence, kwargs: dict) -> Any:
         self._run["computed"] += 1
-        with self._step(f"Computing {_label(fn)}"), computing:  # the disk writer waits meanwhile
+        with self._step(_("Computing {what}").format(what=_label(fn))), computing:  # the disk writer waits meanwhile
             snap = self.snapshot(key)
             if with_settings:
                 return fn(snap, self.settings, *args, **kwargs)
@@ -468,8 +498,9 @@ class PageContext:
             return
         total = _PAGE_STEPS.get(page)
         i = self._run["asked"]
-        where = f"({i} of {total})" if total and i <= total else f"(step {i})"
-        with st.spinner(f"{what}… {where}", show_time=True):
+        where = (_("({i} of {total})").format(i=i, total=total) if total and i <= total
+                 else _("(step {i})").format(i=i))
+        with st.spinner(_("{what}… {where}").format(what=what, where=where), show_time=True):
             yield
 
     # -- writes and one person's data: the pages never hold the store themselves ------------

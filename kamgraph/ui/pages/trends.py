@@ -16,12 +16,13 @@ from kamgraph.analysis.trends import (
     relationship_changes,
     trends,
 )
+from kamgraph.i18n import N_, _, current_language, fmt_day, ngettext
+from kamgraph.i18n.terms import term, terms
 from kamgraph.ui.charts import strength_lines
 from kamgraph.ui.context import PageContext
 from kamgraph.ui.explain import explain_empty
 from kamgraph.ui.format import (
     SLOPE_FORMAT,
-    SLOPE_LABEL,
     accounts_in_order,
     columns,
     md,
@@ -29,16 +30,32 @@ from kamgraph.ui.format import (
     slope_percent,
 )
 
-MODES = ("Account", "Person", "Pair")
+#: what the trends are for (the values stay English: widget state; shown translated)
+MODES = (N_("Account"), N_("Person"), N_("Pair"))
 CHANGE_WINDOWS = (1, 3, 6, 12)  # months offered for "what changed"
 
-TREND_COLUMNS = {"person_name": "our person", "other_name": "contact", "accounts": "accounts",
-                 "strength_now": "strength", "strength_start": "at window start", "slope": SLOPE_LABEL,
-                 "label": "trend", "last_interaction": "last interaction"}
-TREND_CONFIG = {"strength": st.column_config.NumberColumn(format="%.2f"),
-                "at window start": st.column_config.NumberColumn(format="%.2f"),
-                SLOPE_LABEL: st.column_config.NumberColumn(format=SLOPE_FORMAT),
-                "last interaction": st.column_config.DateColumn(format="YYYY-MM-DD")}
+#: the trend lists' columns (headers marked here, translated where shown: :func:`trend_columns`)
+TREND_COLUMNS = {"person_name": N_("our person"), "other_name": N_("contact"), "accounts": N_("accounts"),
+                 "strength_now": N_("strength"), "strength_start": N_("at window start"),
+                 "slope": N_("change a month"), "label": N_("trend"), "last_interaction": N_("last interaction")}
+
+
+def date_format() -> str:
+    """A table's date column format in the reader's language (English: ISO)."""
+    return "YYYY年M月D日" if current_language() == "zh_CN" else "YYYY-MM-DD"
+
+
+def trend_columns() -> dict[str, str]:
+    """:data:`TREND_COLUMNS` in the reader's language."""
+    return {k: _(v) for k, v in TREND_COLUMNS.items()}
+
+
+def trend_config() -> dict:
+    """The trend lists' column formats, keyed by the translated headers."""
+    return {_("strength"): st.column_config.NumberColumn(format="%.2f"),
+            _("at window start"): st.column_config.NumberColumn(format="%.2f"),
+            _("change a month"): st.column_config.NumberColumn(format=SLOPE_FORMAT),
+            _("last interaction"): st.column_config.DateColumn(format=date_format())}
 
 
 def _has_account(accounts: pd.Series, account_id: str) -> pd.Series:
@@ -47,28 +64,29 @@ def _has_account(accounts: pd.Series, account_id: str) -> pd.Series:
 
 
 def render(ctx: PageContext) -> None:
-    st.title("Trends")
+    st.title(_("Trends"))
     asof = ctx.as_of_text
     all_trends = ctx.compute(trends, as_of=asof)
     labels = ctx.compute(person_labels, with_settings=False, as_of=asof)
-    st.caption(f"Monthly strength over {ctx.settings.trend.months} months up to {asof}; the trend is how fast it "
-               f"changes a month over the last {ctx.settings.trend.slope_points} months. Pairs: each of our people with each "
-               "customer contact they have a tie or an interaction with.")
-    mode = st.segmented_control("Trends for", MODES, default="Account", key="tr_mode") or "Account"
+    st.caption(_("Monthly strength over {months} months up to {day}; the trend is how fast it changes a month over "
+                 "the last {points} months. Pairs: each of our people with each customer contact they have a tie "
+                 "or an interaction with.").format(months=ctx.settings.trend.months, day=fmt_day(ctx.as_of),
+                                                   points=ctx.settings.trend.slope_points))
+    mode = st.segmented_control(_("Trends for"), MODES, default="Account", key="tr_mode", format_func=_) or "Account"
 
     if mode == "Account":
         accounts = accounts_in_order(ctx.read("accounts"))
         names = dict(zip(accounts["id"], accounts["name"].fillna(accounts["id"])))
-        account_id = st.selectbox("Account", list(names), key="tr_account", format_func=lambda i: names[i])
+        account_id = st.selectbox(_("Account"), list(names), key="tr_account", format_func=lambda i: names[i])
         rows = all_trends[_has_account(all_trends["accounts"], account_id)]
         scope_ids = None
         changes_filter = ("account", account_id)
     elif mode == "Person":
         people = sorted(set(all_trends["person_id"]) | set(all_trends["other_id"]), key=lambda i: str(labels.get(i, i)))
         if not people:
-            explain_empty(ctx, ["internal", "contacts", "interactions"], "No relationships to show yet.")
+            explain_empty(ctx, ["internal", "contacts", "interactions"], _("No relationships to show yet."))
             return
-        pid = st.selectbox("Person", people, key="tr_person", format_func=lambda i: str(labels.get(i, i)))
+        pid = st.selectbox(_("Person"), people, key="tr_person", format_func=lambda i: str(labels.get(i, i)))
         rows = all_trends[(all_trends["person_id"] == pid) | (all_trends["other_id"] == pid)]
         scope_ids = None
         changes_filter = ("person", pid)
@@ -76,8 +94,8 @@ def render(ctx: PageContext) -> None:
         ours = sorted(ctx.compute(internal_ids, with_settings=False), key=lambda i: str(labels.get(i, i)))
         others = sorted((i for i in labels.index if i not in set(ours)), key=lambda i: str(labels.get(i, i)))
         c1, c2 = st.columns(2)
-        a = c1.selectbox("Our person", ours, key="tr_pair_a", format_func=lambda i: str(labels.get(i, i)))
-        b = c2.selectbox("Other person", others, key="tr_pair_b", format_func=lambda i: str(labels.get(i, i)))
+        a = c1.selectbox(_("Our person"), ours, key="tr_pair_a", format_func=lambda i: str(labels.get(i, i)))
+        b = c2.selectbox(_("Other person"), others, key="tr_pair_b", format_func=lambda i: str(labels.get(i, i)))
         if a is None or b is None:
             return
         pair = pd.DataFrame({"person_id": [a], "other_id": [b]})
@@ -85,8 +103,9 @@ def render(ctx: PageContext) -> None:
         scope_ids = pair
         changes_filter = ("pair", (a, b))
         if rows.empty or rows["label"].isna().all():
-            st.info(f"{md(labels.get(a, a))} and {md(labels.get(b, b))} have never interacted and have no declared "
-                    "tie: there is no relationship to follow (which is not the same as a strength of 0).")
+            st.info(_("{one} and {other} have never interacted and have no declared tie: there is no relationship "
+                      "to follow (which is not the same as a strength of 0).").format(one=md(labels.get(a, a)),
+                                                                                      other=md(labels.get(b, b))))
             return
 
     if _chart(ctx, rows, scope_ids, mode):
@@ -99,11 +118,12 @@ def _chart(ctx: PageContext, rows: pd.DataFrame, pair: pd.DataFrame | None, mode
     """The strength lines; False (after saying why) when there is no relationship to draw."""
     if rows.empty:
         explain_empty(ctx, ["internal", "contacts", "interactions"],
-                      "No relationships here yet: none of our people has a tie or an interaction with its contacts.")
+                      _("No relationships here yet: none of our people has a tie or an interaction with its "
+                        "contacts."))
         return False
     if pair is None:
-        n = st.slider("Lines", 1, 20, min(8, len(rows)) if len(rows) > 1 else 1, key="tr_lines",
-                      help="The strongest relationships now") if len(rows) > 1 else 1
+        n = st.slider(_("Lines"), 1, 20, min(8, len(rows)) if len(rows) > 1 else 1, key="tr_lines",
+                      help=_("The strongest relationships now")) if len(rows) > 1 else 1
         top = rows.sort_values("strength_now", ascending=False).head(n)
         pair = top[["person_id", "other_id"]].reset_index(drop=True)
     series = ctx.compute(monthly_series, as_of=ctx.as_of_text, pairs=pair)
@@ -111,7 +131,7 @@ def _chart(ctx: PageContext, rows: pd.DataFrame, pair: pd.DataFrame | None, mode
     key = pd.MultiIndex.from_frame(series[["person_id", "other_id"]])
     series = series.assign(pair=[f"{p} – {o}" for p, o in zip(names["person_name"].reindex(key),
                                                                names["other_name"].reindex(key))])
-    st.subheader("Strength over time")
+    st.subheader(_("Strength over time"))
     st.altair_chart(strength_lines(series), width="stretch")
     return True
 
@@ -129,21 +149,23 @@ def account_names_in(ids: pd.Series, names: dict) -> pd.Series:
 
 
 def _lists(rows: pd.DataFrame, mode: str, account_names: dict) -> None:
-    rows = rows.assign(accounts=account_names_in(rows["accounts"], account_names))
+    rows = rows.assign(accounts=account_names_in(rows["accounts"], account_names),
+                       label=terms("trend", rows["label"]).where(rows["label"].notna(), None), _code=rows["label"])
     if mode == "Account":  # every row is at the chosen account: its long name pushed the figures off-screen
         rows = rows.drop(columns="accounts")
-    warming = rows[rows["label"] == "warming"].sort_values("slope", ascending=False)
-    cooling = rows[rows["label"].isin(["cooling", "dormant"])].sort_values("slope")
+    warming = rows[rows["_code"] == "warming"].sort_values("slope", ascending=False)
+    cooling = rows[rows["_code"].isin(["cooling", "dormant"])].sort_values("slope")
     left, right = st.columns(2, gap="medium")
     with left:
-        st.subheader(f"Warming ({len(warming)})")
-        st.dataframe(columns(slope_percent(warming), TREND_COLUMNS), hide_index=True, width="stretch",
-                     column_config=TREND_CONFIG, placeholder="—")
+        st.subheader(_("Warming ({n})").format(n=len(warming)))
+        st.dataframe(columns(slope_percent(warming), trend_columns()), hide_index=True, width="stretch",
+                     column_config=trend_config(), placeholder="—")
     with right:
-        st.subheader(f"Cooling or dormant ({len(cooling)})")
-        st.dataframe(columns(slope_percent(cooling), TREND_COLUMNS), hide_index=True, width="stretch",
-                     column_config=TREND_CONFIG, placeholder="—")
-    st.caption(f"{len(rows)} relationships · {len(warming)} warming · {len(cooling)} cooling or dormant")
+        st.subheader(_("Cooling or dormant ({n})").format(n=len(cooling)))
+        st.dataframe(columns(slope_percent(cooling), trend_columns()), hide_index=True, width="stretch",
+                     column_config=trend_config(), placeholder="—")
+    st.caption(_("{n} relationships · {warming} warming · {cooling} cooling or dormant")
+               .format(n=len(rows), warming=len(warming), cooling=len(cooling)))
 
 
 def _latest_political(ctx: PageContext, which: tuple[str, object], start: str, everywhere: bool) -> str:
@@ -161,13 +183,31 @@ def _latest_political(ctx: PageContext, which: tuple[str, object], start: str, e
     last = earlier.sort_values("date", kind="mergesort").iloc[-1]
     accounts = ctx.read("accounts").set_index("id")["name"]
     who = ctx.compute(person_names, with_settings=False).get(last["person_id"], last["person_id"])
-    return (f" The latest earlier one: {pd.Timestamp(last['date']):%Y-%m-%d}, {md(who)} at "
-            f"{md(accounts.get(last['account_id'], last['account_id']))}: {POLITICAL_WHAT.get(last['kind'], '')} "
-            f"{md(nice(last['before']))} → {md(nice(last['after']))}. Widen the window to list it.")
+    what = POLITICAL_WHAT.get(last["kind"])
+    return _("The latest earlier one: {day}, {who} at {account}: {what} {before} → {after}. Widen the window to "
+             "list it.").format(day=fmt_day(last["date"]), who=md(who),
+                                account=md(accounts.get(last["account_id"], last["account_id"])),
+                                what=_(what) if what else "", before=md(assessed_value(last["kind"], last["before"])),
+                                after=md(assessed_value(last["kind"], last["after"])))
 
 
-#: what an assessment change is about, in words
-POLITICAL_WHAT = {"decision_role": "role", "attitude": "attitude", "influence": "influence"}
+#: what an assessment change is about, in words (translated where shown)
+POLITICAL_WHAT = {"decision_role": N_("role"), "attitude": N_("attitude"), "influence": N_("influence")}
+#: which vocabulary (:mod:`kamgraph.i18n.terms`) an assessment change's values are words of
+_VALUE_TERMS = {"decision_role": "role", "attitude": "attitude"}
+
+
+def assessed_value(kind: str, value) -> str:
+    """An assessment's value (a role or attitude code, an influence level) in words; "—" for none.
+
+    >>> assessed_value("decision_role", "decision_maker"), assessed_value("influence", 4), assessed_value("attitude", None)
+    ('decision maker', '4', '—')
+    """
+    if kind in _VALUE_TERMS:
+        return term(_VALUE_TERMS[kind], value)
+    if isinstance(value, float) and value == value and value.is_integer():
+        value = int(value)
+    return nice(value)
 
 
 def political_view(changes: pd.DataFrame, account_names: dict) -> pd.DataFrame:
@@ -181,24 +221,24 @@ def political_view(changes: pd.DataFrame, account_names: dict) -> pd.DataFrame:
     'supporter → skeptic (cooler)'
     """
     rows = changes.sort_values("date", ascending=False, kind="mergesort")
-    direction = pd.Series("", index=rows.index, dtype=object)
     delta = rows["delta"].astype(float)
-    att, inf = rows["kind"] == "attitude", rows["kind"] == "influence"
-    direction[att & (delta > 0)] = " (warmer)"
-    direction[att & (delta < 0)] = " (cooler)"
-    direction[inf & (delta > 0)] = " (more influence)"
-    direction[inf & (delta < 0)] = " (less influence)"
-    words = {k: v for k, v in POLITICAL_WHAT.items()}
-    before = rows["before"].map(nice)
-    after = rows["after"].map(nice)
+    templates = {("attitude", 1): _("{before} → {after} (warmer)"), ("attitude", -1): _("{before} → {after} (cooler)"),
+                 ("influence", 1): _("{before} → {after} (more influence)"),
+                 ("influence", -1): _("{before} → {after} (less influence)")}
+    change = []
+    for kind, d, b, a in zip(rows["kind"], delta, rows["before"], rows["after"]):
+        sign = 1 if d > 0 else -1 if d < 0 else 0
+        template = templates.get((kind, sign), "{before} → {after}")
+        change.append(template.format(before=assessed_value(kind, b), after=assessed_value(kind, a)))
+    words = {k: _(v) for k, v in POLITICAL_WHAT.items()}
     by = rows["assessed_by_name"] if "assessed_by_name" in rows.columns else rows["assessed_by"]
     return pd.DataFrame({
-        "date": rows["date"].to_numpy(),
-        "who": rows["person_name"].map(nice).to_numpy(),
-        "account": rows["account_id"].map(lambda a: account_names.get(a, a)).map(nice).to_numpy(),
-        "what": rows["kind"].map(words).fillna(rows["kind"].map(nice)).to_numpy(),
-        "change": (before + " → " + after + direction).to_numpy(),
-        "assessed by": by.where(by.notna(), rows["assessed_by"]).map(nice).to_numpy(),
+        _("date"): rows["date"].to_numpy(),
+        _("who"): rows["person_name"].map(nice).to_numpy(),
+        _("account"): rows["account_id"].map(lambda a: account_names.get(a, a)).map(nice).to_numpy(),
+        _("what"): rows["kind"].map(words).fillna(rows["kind"].map(nice)).to_numpy(),
+        _("change"): pd.Series(change, dtype=object).to_numpy(),
+        _("assessed by"): by.where(by.notna(), rows["assessed_by"]).map(nice).to_numpy(),
     })
 
 
@@ -218,25 +258,25 @@ def strength_view(changes: pd.DataFrame, account_names: dict | None = None) -> p
     names = account_names or {}
     accounts = account_names_in(rows["account_id"], names)
     return pd.DataFrame({
-        "our person": rows["person_name"].map(nice).to_numpy(),
-        "contact": rows["other_name"].map(nice).to_numpy(),
-        "strength before": rows["strength_before"].astype(float).to_numpy(),
-        "strength after": rows["strength_after"].astype(float).to_numpy(),
-        "change": rows["delta"].astype(float).to_numpy(),
-        "trend": [a if b == a else f"{b} → {a}"  # "stable", not "stable → stable"
-                  for b, a in zip(rows["before"].map(nice), rows["after"].map(nice))],
-        "accounts": accounts.map(nice).to_numpy(),
+        _("our person"): rows["person_name"].map(nice).to_numpy(),
+        _("contact"): rows["other_name"].map(nice).to_numpy(),
+        _("strength before"): rows["strength_before"].astype(float).to_numpy(),
+        _("strength after"): rows["strength_after"].astype(float).to_numpy(),
+        _("change"): rows["delta"].astype(float).to_numpy(),
+        _("trend"): [a if b == a else f"{b} → {a}"  # "stable", not "stable → stable"
+                     for b, a in zip(terms("trend", rows["before"]), terms("trend", rows["after"]))],
+        _("accounts"): accounts.map(nice).to_numpy(),
     })
 
 
 def _changes(ctx: PageContext, which: tuple[str, object]) -> None:
-    st.subheader("What changed")
+    st.subheader(_("What changed"))
     kind, value = which
     c1, c2 = st.columns([3, 2])
-    months = c1.select_slider("Over the last", CHANGE_WINDOWS, value=3, key="tr_window",
-                              format_func=lambda m: f"{m} month{'s' if m > 1 else ''}")
-    everywhere = c2.toggle("Whole portfolio", key="tr_changes_all",
-                           help="Every account's changes, not only this account's, person's or pair's")
+    months = c1.select_slider(_("Over the last"), CHANGE_WINDOWS, value=3, key="tr_window",
+                              format_func=lambda m: ngettext("{n} month", "{n} months", m).format(n=m))
+    everywhere = c2.toggle(_("Whole portfolio"), key="tr_changes_all",
+                           help=_("Every account's changes, not only this account's, person's or pair's"))
     start = (ctx.as_of - pd.DateOffset(months=months)).strftime("%Y-%m-%d")
     if kind == "pair" and not everywhere:
         a, b = value
@@ -254,29 +294,32 @@ def _changes(ctx: PageContext, which: tuple[str, object]) -> None:
     political = changes[changes["kind"] != "relationship"]
     political = political.assign(assessed_by_name=political["assessed_by"].map(names))
     strength = changes[changes["kind"] == "relationship"]
-    period = f"between {start} and {ctx.as_of_text}"
+    since, until = fmt_day(start), fmt_day(ctx.as_of)
 
-    st.markdown(f"##### Political changes ({len(political)})")
-    st.caption("Assessments of a contact's role, attitude toward us or influence that changed " + period + ".")
+    st.markdown("##### " + _("Political changes ({n})").format(n=len(political)))
+    st.caption(_("Assessments of a contact's role, attitude toward us or influence that changed between {start} "
+                 "and {end}.").format(start=since, end=until))
     if len(political):
         st.dataframe(political_view(political, account_names), hide_index=True, width="stretch", placeholder="—",
                      key="tr_political",
-                     column_config={"date": st.column_config.DateColumn(format="YYYY-MM-DD"),
-                                    "change": st.column_config.TextColumn(width="medium")})
+                     column_config={_("date"): st.column_config.DateColumn(format=date_format()),
+                                    _("change"): st.column_config.TextColumn(width="medium")})
     else:
-        st.caption("No role, attitude or influence changed in this period." + _latest_political(ctx, which, start,
-                                                                                                 everywhere))
+        none = _("No role, attitude or influence changed in this period.")
+        latest = _latest_political(ctx, which, start, everywhere)
+        st.caption(_("{sentence} {latest}").format(sentence=none, latest=latest) if latest else none)
 
-    st.markdown(f"##### Strength changes ({len(strength)})")
-    st.caption(f"Relationships whose strength moved by at least {ctx.settings.trend.change_min_delta:.2f} or whose "
-               f"trend changed {period} (strength now against then; the biggest moves first).")
+    st.markdown("##### " + _("Strength changes ({n})").format(n=len(strength)))
+    st.caption(_("Relationships whose strength moved by at least {delta} or whose trend changed between {start} and "
+                 "{end} (strength now against then; the biggest moves first).")
+               .format(delta=f"{ctx.settings.trend.change_min_delta:.2f}", start=since, end=until))
     if len(strength):
         st.dataframe(strength_view(strength, account_names), hide_index=True, width="stretch", placeholder="—", key="tr_strength",
-                     column_config={"strength before": st.column_config.NumberColumn(format="%.2f"),
-                                    "strength after": st.column_config.NumberColumn(format="%.2f"),
-                                    "change": st.column_config.NumberColumn(format="%+.2f")})
+                     column_config={_("strength before"): st.column_config.NumberColumn(format="%.2f"),
+                                    _("strength after"): st.column_config.NumberColumn(format="%.2f"),
+                                    _("change"): st.column_config.NumberColumn(format="%+.2f")})
     else:
-        st.caption("No relationship strength or trend changed in this period.")
+        st.caption(_("No relationship strength or trend changed in this period."))
 
 
 if __name__ == "__main__":

@@ -16,18 +16,29 @@ import pandas as pd
 import streamlit as st
 
 from kamgraph.analysis.people import internal_ids, person_levels, person_names
-from kamgraph.analysis.visits import VisitPlan, default_period, plan_visits, proposed_day, role_words
+from kamgraph.analysis.visits import (
+    VisitPlan,
+    default_period,
+    plan_visits,
+    proposed_day,
+    role_words,
+)
+from kamgraph.i18n import N_, _, fmt_day
+from kamgraph.i18n.terms import term, terms
 from kamgraph.ui.context import PageContext
-from kamgraph.ui.format import accounts_in_order, md, nice
+from kamgraph.ui.format import accounts_in_order, md
 
-CANDIDATE_VIEW = {"executive_name": "executive", "contact_name": "contact", "account_name": "account", "tier": "tier",
-                  "decision_role": "role", "priority": "priority", "tier_weight": "tier weight",
-                  "role_weight": "role weight", "severity": "gap severity", "feasibility": "ease of access",
-                  "access": "way in", "gaps": "gaps", "chosen": "planned"}
+#: the candidate pairs' columns (headers marked here, translated where shown)
+CANDIDATE_VIEW = {"executive_name": N_("executive"), "contact_name": N_("contact"), "account_name": N_("account"),
+                  "tier": N_("tier"), "decision_role": N_("role"), "priority": N_("priority"),
+                  "tier_weight": N_("tier weight"), "role_weight": N_("role weight"), "severity": N_("gap severity"),
+                  "feasibility": N_("ease of access"), "access": N_("way in"), "gaps": N_("gaps"),
+                  "chosen": N_("planned")}
 
 #: the period choice: one click for this, the next or the following quarter
-PERIODS = {"this": "This quarter", "next": "Next quarter", "after": "The quarter after", "custom": "Other dates"}
-_WAY_IN = {"direct": "knows them", "introduction": "introduction", "cold": "direct request"}
+PERIODS = {"this": N_("This quarter"), "next": N_("Next quarter"), "after": N_("The quarter after"),
+           "custom": N_("Other dates")}
+_WAY_IN = {"direct": N_("knows them"), "introduction": N_("introduction"), "cold": N_("direct request")}
 
 
 def plan_for_cache(snap, settings, **kwargs) -> VisitPlan:
@@ -49,41 +60,45 @@ def _inputs(ctx: PageContext) -> dict:
 
     def person_label(i: str) -> str:
         lvl = levels.get(i)
-        return f"{names.get(i, i)} (level {int(lvl)})" if pd.notna(lvl) else str(names.get(i, i))
+        return (_("{name} (level {level})").format(name=names.get(i, i), level=int(lvl)) if pd.notna(lvl)
+                else str(names.get(i, i)))
 
     default_q = v.quarter if v.quarter in PERIODS else "next"
-    which = st.radio("Period", list(PERIODS), index=list(PERIODS).index(default_q), format_func=PERIODS.get,
-                     horizontal=True, key="vp_quarter",
-                     help="Proposed dates fall on working days of each account's country.")
+    which = st.radio(_("Period"), list(PERIODS), index=list(PERIODS).index(default_q),
+                     format_func=lambda k: _(PERIODS[k]), horizontal=True, key="vp_quarter",
+                     help=_("Proposed dates fall on working days of each account's country."))
     start, end = default_period(ctx.settings, ctx.as_of, None if which == "custom" else which)
     with st.form("vp_form"):
         c1, c2 = st.columns([3, 2])
-        execs = c1.multiselect("Executives", ours, default=default_execs, format_func=person_label, key="vp_execs",
-                               help=f"Default: our people at level {v.executive_max_level} or above.")
+        execs = c1.multiselect(_("Executives"), ours, default=default_execs, format_func=person_label,
+                               key="vp_execs", help=_("Default: our people at level {level} or above.")
+                               .format(level=v.executive_max_level))
         if which == "custom":
-            period = c2.date_input("Dates", value=(start.date(), end.date()), key="vp_period")
+            period = c2.date_input(_("Dates"), value=(start.date(), end.date()), key="vp_period")
         else:
-            c2.markdown(f"**{PERIODS[which]}**: {start:%Y-%m-%d} – {end:%Y-%m-%d}")
+            c2.markdown(_("{period}: {start} – {end}").format(period=f"**{_(PERIODS[which])}**",
+                                                              start=fmt_day(start), end=fmt_day(end)))
             period = None
         c3, c4, c5 = st.columns([1, 2, 2])
-        capacity = c3.number_input("Visits per executive", min_value=0, max_value=500, value=int(v.capacity),
+        capacity = c3.number_input(_("Visits per executive"), min_value=0, max_value=500, value=int(v.capacity),
                                    step=1, key="vp_capacity")
-        chosen_regions = c4.multiselect("Regions", regions, key="vp_regions", placeholder="All regions")
-        chosen_accounts = c5.multiselect("Accounts", list(account_names), key="vp_accounts",
-                                         format_func=lambda i: account_names[i], placeholder="All accounts")
-        with st.expander("Capacity per executive"):
+        chosen_regions = c4.multiselect(_("Regions"), regions, key="vp_regions", placeholder=_("All regions"))
+        chosen_accounts = c5.multiselect(_("Accounts"), list(account_names), key="vp_accounts",
+                                         format_func=lambda i: account_names[i], placeholder=_("All accounts"))
+        with st.expander(_("Capacity per executive")):
+            executive, visits = _("executive"), _("visits")
             edited = st.data_editor(
-                pd.DataFrame({"executive": [person_label(e) for e in execs], "id": execs,
-                              "visits": [int(capacity)] * len(execs)}),
-                disabled=["executive", "id"], hide_index=True, key="vp_caps", width="stretch",
-                column_config={"visits": st.column_config.NumberColumn(min_value=0, max_value=500, step=1),
+                pd.DataFrame({executive: [person_label(e) for e in execs], "id": execs,
+                              visits: [int(capacity)] * len(execs)}),
+                disabled=[executive, "id"], hide_index=True, key="vp_caps", width="stretch",
+                column_config={visits: st.column_config.NumberColumn(min_value=0, max_value=500, step=1),
                                "id": None})
-        st.form_submit_button("Plan visits", type="primary", icon=":material/event:")
+        st.form_submit_button(_("Plan visits"), type="primary", icon=":material/event:")
     if isinstance(period, (tuple, list)) and len(period) == 2:
         period = (pd.Timestamp(period[0]).strftime("%Y-%m-%d"), pd.Timestamp(period[1]).strftime("%Y-%m-%d"))
     else:
         period = (start.strftime("%Y-%m-%d"), end.strftime("%Y-%m-%d"))
-    caps = {str(i): int(n) if pd.notna(n) else int(capacity) for i, n in zip(edited["id"], edited["visits"])}
+    caps = {str(i): int(n) if pd.notna(n) else int(capacity) for i, n in zip(edited["id"], edited[visits])}
     return {"executives": tuple(execs), "period": period, "capacity": caps,
             "regions": tuple(chosen_regions) or None, "accounts": tuple(chosen_accounts) or None}
 
@@ -96,33 +111,41 @@ def _briefing(b: dict) -> None:
     """One briefing in plain words (the same facts as the printed card)."""
     st.markdown(f"*{md(b['why'])}*")
     c1, c2 = st.columns(2)
-    c1.markdown("**Who they are**\n\n" + _bullets(b["standing"]))
-    known = [f"{k['name']}: {k['words']}" + (f", {k['trend']}" if k.get("trend") else "") for k in b["known_by"]]
-    c2.markdown("**Where we stand**\n\n" + _bullets([b["relationship"], b["attitude_text"]])
-                + ("\n\nWho knows them on our side:\n\n" + _bullets(known) if known else ""))
+    c1.markdown(f"**{_('Who they are')}**\n\n" + _bullets(b["standing"]))
+    known = [(_("{name}: {words}, {trend}") if k.get("trend") else _("{name}: {words}"))
+             .format(name=k["name"], words=k["words"], trend=k.get("trend")) for k in b["known_by"]]
+    c2.markdown(f"**{_('Where we stand')}**\n\n" + _bullets([b["relationship"], b["attitude_text"]])
+                + ("\n\n" + _("Who knows them on our side:") + "\n\n" + _bullets(known) if known else ""))
     from kamgraph.analysis.visits import meeting_line, opportunity_line
 
-    c1.markdown("**Open opportunities**\n\n" + (_bullets(opportunity_line(o) for o in b["opportunities"])
-                                                  or "None open at this account."))
-    c2.markdown("**Last meetings**\n\n" + (_bullets(meeting_line(m) for m in b["meetings"]) or "None on record."))
+    c1.markdown(f"**{_('Open opportunities')}**\n\n" + (_bullets(opportunity_line(o) for o in b["opportunities"])
+                                                        or _("None open at this account.")))
+    c2.markdown(f"**{_('Last meetings')}**\n\n" + (_bullets(meeting_line(m) for m in b["meetings"])
+                                                   or _("None on record.")))
     if b.get("notes"):
-        c1.markdown(f"**Our notes** {md(b['notes'])}")
-    c2.markdown(f"**Getting in** {md(b['access_text'])}")
+        c1.markdown(_("{heading} {notes}").format(heading=f"**{_('Our notes')}**", notes=md(b["notes"])))
+    c2.markdown(_("{heading} {text}").format(heading=f"**{_('Getting in')}**", text=md(b["access_text"])))
     if b.get("closes"):
-        st.markdown("**What this visit closes**\n\n" + _bullets(b["closes"]))
-    st.markdown("**Talking points**\n\n" + "\n".join(f"{i}. {md(x)}" for i, x in enumerate(b["talking_points"], 1)))
+        st.markdown(f"**{_('What this visit closes')}**\n\n" + _bullets(b["closes"]))
+    st.markdown(f"**{_('Talking points')}**\n\n"
+                + "\n".join(f"{i}. {md(x)}" for i, x in enumerate(b["talking_points"], 1)))
 
 
 def _downloads(plan: VisitPlan) -> None:
-    from kamgraph.report.visitplan import plan_csv_bytes, plan_excel_bytes, plan_html, plan_ics
+    from kamgraph.report.visitplan import (
+        plan_csv_bytes,
+        plan_excel_bytes,
+        plan_html,
+        plan_ics,
+    )
 
     stem = f"kamgraph-visits-{plan.period[0]:%Y-%m-%d}"
     # one row, each button as wide as its label (four equal columns cut "Calendar, every executive (.ics)" off)
     row = st.container(horizontal=True)
     d = [row] * 4
-    d[0].download_button("Briefings to print (HTML)", data=lambda: plan_html(plan).encode("utf-8"),
+    d[0].download_button(_("Briefings to print (HTML)"), data=lambda: plan_html(plan).encode("utf-8"),
                          file_name=f"{stem}.html", mime="text/html", icon=":material/print:", key="vp_html")
-    d[1].download_button("Calendar, every executive (.ics)", data=lambda: plan_ics(plan).encode("utf-8"),
+    d[1].download_button(_("Calendar, every executive (.ics)"), data=lambda: plan_ics(plan).encode("utf-8"),
                          file_name=f"{stem}.ics", mime="text/calendar", icon=":material/calendar_month:",
                          key="vp_ics")
     d[2].download_button("Excel", data=lambda: plan_excel_bytes(plan), file_name=f"{stem}.xlsx",
@@ -135,7 +158,7 @@ def _downloads(plan: VisitPlan) -> None:
 def _executive_calendar(plan: VisitPlan, ex_id: str, name: str, n: int) -> None:
     from kamgraph.report.visitplan import calendar_file_name, plan_ics
 
-    st.download_button(f"Calendar for {name} (.ics)", data=lambda: plan_ics(plan, ex_id).encode("utf-8"),
+    st.download_button(_("Calendar for {name} (.ics)").format(name=name), data=lambda: plan_ics(plan, ex_id).encode("utf-8"),
                        file_name=calendar_file_name(name), mime="text/calendar", icon=":material/calendar_month:",
                        key=f"vp_ics_{n}")
 
@@ -146,30 +169,32 @@ def render(ctx: PageContext | None = None) -> None:
         from kamgraph.ui.context import current_context
 
         ctx = current_context()
-    st.title("Executive visits")
-    st.caption("Which customer executives our executives should visit, chosen to maximize the total priority "
-               "(tier weight × role weight × gap severity × how well the executive can get in), each contact once, "
-               "each executive within capacity, executives meeting executives.")
+    st.title(_("Executive visits"))
+    st.caption(_("Which customer executives our executives should visit, chosen to maximize the total priority "
+                 "(tier weight × role weight × gap severity × how well the executive can get in), each contact "
+                 "once, each executive within capacity, executives meeting executives."))
     args = _inputs(ctx)
     if not args["executives"]:
-        st.info("Choose at least one executive.")
+        st.info(_("Choose at least one executive."))
         return
     cached = ctx.compute(plan_for_cache, as_of=ctx.as_of_text, **args)
     plan = dataclasses.replace(cached, settings=ctx.settings)
 
     m = st.columns(4)
-    m[0].metric("Visits", len(plan.visits))
-    m[1].metric("Total priority", f"{plan.total_priority:.2f}")
-    m[2].metric("Candidate contacts", plan.candidates["contact_id"].nunique())
-    m[3].metric("Executives", int((plan.executives["planned"] > 0).sum()))
-    st.caption(f"As of {ctx.as_of_text}; period {plan.period[0]:%Y-%m-%d} – {plan.period[1]:%Y-%m-%d}. Proposed "
-               "dates are working days of each account's country (public holidays skipped, a city's visits on "
-               "consecutive days, at most "
-               f"{ctx.settings.visits.week_cap} a week per executive): tentative until agreed with each contact.")
+    m[0].metric(_("Visits"), len(plan.visits))
+    m[1].metric(_("Total priority"), f"{plan.total_priority:.2f}")
+    m[2].metric(_("Candidate contacts"), plan.candidates["contact_id"].nunique())
+    m[3].metric(_("Executives"), int((plan.executives["planned"] > 0).sum()))
+    st.caption(_("As of {day}; period {start} – {end}. Proposed dates are working days of each account's country "
+                 "(public holidays skipped, a city's visits on consecutive days, at most {cap} a week per "
+                 "executive): tentative until agreed with each contact.")
+               .format(day=fmt_day(ctx.as_of), start=fmt_day(plan.period[0]), end=fmt_day(plan.period[1]),
+                       cap=ctx.settings.visits.week_cap))
     for note in plan.notes:
         st.warning(md(note))
     if plan.visits.empty:
-        st.info("No visit to plan: no contact with an open gap is level-matched to a chosen executive with capacity.")
+        st.info(_("No visit to plan: no contact with an open gap is level-matched to a chosen executive with "
+                  "capacity."))
         return
     _downloads(plan)
 
@@ -179,23 +204,27 @@ def render(ctx: PageContext | None = None) -> None:
         rows = [(r, b) for r, b in zip(v.itertuples(index=False), plan.briefings) if r.executive_id == ex_id]
         name = rows[0][0].executive_name
         st.subheader(md(name))
-        st.caption(f"{ex.loc[ex_id, 'planned']} of {ex.loc[ex_id, 'capacity']} visits planned, most important first; "
-                   "dates are tentative, on working days")
+        st.caption(_("{planned} of {capacity} visits planned, most important first; dates are tentative, on "
+                     "working days").format(planned=ex.loc[ex_id, "planned"], capacity=ex.loc[ex_id, "capacity"]))
         _executive_calendar(plan, ex_id, str(name), n)
         for r, b in rows:
-            label = (f"{r.order} · {md(r.contact_name)} · {md(r.account_name)} · {md(r.city or 'city not recorded')} · "
-                     f"{proposed_day(r.placeholder_date)}")
+            label = (f"{r.order} · {md(r.contact_name)} · {md(r.account_name)} · "
+                     f"{md(r.city) if r.city else _('city not recorded')} · {proposed_day(r.placeholder_date)}")
             with st.expander(label, expanded=False):
                 _briefing(b)
 
-    with st.expander(f"All {len(plan.candidates)} candidate pairs (executive, contact)"):
+    with st.expander(_("All {n} candidate pairs (executive, contact)").format(n=len(plan.candidates))):
         view = plan.candidates[[c for c in CANDIDATE_VIEW if c in plan.candidates.columns]].assign(
             decision_role=plan.candidates["decision_role"].map(role_words),
-            access=plan.candidates["access"].map(_WAY_IN),
-            gaps=plan.candidates["gaps"].map(lambda g: ", ".join(nice(x) for x in str(g).split(",")) if g else "")
-        ).rename(columns=CANDIDATE_VIEW)
+            access=plan.candidates["access"].map(lambda a: _(_WAY_IN[a]) if a in _WAY_IN else a),
+            gaps=plan.candidates["gaps"].map(lambda g: ", ".join(term("gap_kind", x) for x in str(g).split(","))
+                                             if g else "")
+        )
+        if "tier" in view.columns:
+            view = view.assign(tier=terms("tier", view["tier"]).where(view["tier"].notna(), None))
+        view = view.rename(columns={k: _(v) for k, v in CANDIDATE_VIEW.items()})
         st.dataframe(view, hide_index=True, width="stretch",
-                     column_config={c: st.column_config.NumberColumn(format="%.3f")
+                     column_config={_(CANDIDATE_VIEW[c]): st.column_config.NumberColumn(format="%.3f")
                                     for c in ("priority", "severity", "feasibility")})
 
 
