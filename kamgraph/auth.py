@@ -31,6 +31,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from kamgraph.errors import KamgraphError
+from kamgraph.i18n import _
 
 #: environment variable naming the users file
 ENV_USERS = "KAMGRAPH_USERS"
@@ -88,7 +89,7 @@ def can(role: str | None, action: str) -> bool:
 def check_role(role: str) -> str:
     """``role`` if it is one of :data:`ROLES`, else an :class:`AuthError` naming them."""
     if role not in ROLES:
-        raise AuthError(f"unknown role {role!r}: use one of {', '.join(ROLES)}")
+        raise AuthError(_("unknown role {role}: use one of {roles}").format(role=repr(role), roles=", ".join(ROLES)))
     return role
 
 
@@ -99,7 +100,8 @@ def check_name(name: str) -> str:
     'li.wei@example.com'
     """
     if not _NAME.match(name or ""):
-        raise AuthError(f"invalid user name {name!r}: use letters, digits and . _ @ + - (at most 128)")
+        raise AuthError(_("invalid user name {name}: use letters, digits and . _ @ + - (at most 128)").format(
+            name=repr(name)))
     return name
 
 
@@ -133,7 +135,7 @@ def load_users(path: Path) -> dict[str, User]:
     except FileNotFoundError:
         return {}
     except OSError as e:
-        raise AuthError(f"cannot read the users file {path}: {e.strerror or e}") from None
+        raise AuthError(_("cannot read the users file {path}: {reason}").format(path=path, reason=e.strerror or e)) from None
     try:
         raw = json.loads(text)
         entries = raw["users"]
@@ -144,7 +146,8 @@ def load_users(path: Path) -> dict[str, User]:
                 raise ValueError(name)
             users[name] = User(name, role, hashed)
     except (ValueError, KeyError, TypeError, AttributeError):
-        raise AuthError(f"the users file {path} is damaged; fix it or recreate it with `kamgraph users add`") from None
+        raise AuthError(_("the users file {path} is damaged; fix it or recreate it with `kamgraph users add`").format(
+            path=path)) from None
     return users
 
 
@@ -158,7 +161,8 @@ def save_users(path: Path, users: Mapping[str, User]) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except OSError as e:
-        raise AuthError(f"cannot write the users file {path}: {e.strerror or e}") from None
+        raise AuthError(_("cannot write the users file {path}: {reason}").format(
+            path=path, reason=e.strerror or e)) from None
     try:
         os.fchmod(fd, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as f:
@@ -168,7 +172,8 @@ def save_users(path: Path, users: Mapping[str, User]) -> None:
         os.replace(tmp, path)
     except OSError as e:
         Path(tmp).unlink(missing_ok=True)
-        raise AuthError(f"cannot write the users file {path}: {e.strerror or e}") from None
+        raise AuthError(_("cannot write the users file {path}: {reason}").format(
+            path=path, reason=e.strerror or e)) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -177,7 +182,7 @@ def save_users(path: Path, users: Mapping[str, User]) -> None:
 def hash_password(password: str) -> str:
     """The argon2id hash of ``password`` (at least :data:`MIN_PASSWORD_LENGTH` characters)."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AuthError(f"the password is too short: at least {MIN_PASSWORD_LENGTH} characters")
+        raise AuthError(_("the password is too short: at least {n} characters").format(n=MIN_PASSWORD_LENGTH))
     return _hasher.hash(password)
 
 
@@ -201,7 +206,7 @@ def add_user(users: Mapping[str, User], name: str, password: str, role: str = "v
 def remove_user(users: Mapping[str, User], name: str) -> dict[str, User]:
     """``users`` without ``name``."""
     if name not in users:
-        raise AuthError(f"no user {name!r}")
+        raise AuthError(_("no user {name}").format(name=repr(name)))
     return {n: u for n, u in users.items() if n != name}
 
 
@@ -209,5 +214,5 @@ def set_role(users: Mapping[str, User], name: str, role: str) -> dict[str, User]
     """``users`` with ``name``'s role changed to ``role``."""
     check_role(role)
     if name not in users:
-        raise AuthError(f"no user {name!r}")
+        raise AuthError(_("no user {name}").format(name=repr(name)))
     return {**users, name: User(name, role, users[name].hash)}

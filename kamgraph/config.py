@@ -34,6 +34,7 @@ from typing import Mapping
 import pandas as pd
 
 from kamgraph.errors import ConfigError
+from kamgraph.i18n import _
 from kamgraph.settings import Settings
 
 #: environment variables, read by :func:`resolve_config` only
@@ -74,7 +75,8 @@ class Config:
         try:
             return Settings.load(self.settings_path)
         except OSError as e:
-            raise ConfigError(f"cannot read settings file {self.settings_path}: {e.strerror or e}") from None
+            raise ConfigError(_("cannot read settings file {path}: {reason}").format(
+                path=self.settings_path, reason=e.strerror or e)) from None
 
     @cached_property
     def settings(self) -> Settings:
@@ -84,7 +86,7 @@ class Config:
             date = parse_date(self.as_of_override, "--as-of / KAMGRAPH_AS_OF")
         else:
             date = s.as_of_date() if s.as_of else self.today
-            where = f"as_of in {self.settings_path}" if s.as_of else "today's date"
+            where = _("as_of in {path}").format(path=self.settings_path) if s.as_of else _("today's date")
             _check_range(date, where, s.as_of or date.strftime("%Y-%m-%d"))
         return s.replace(as_of=date.strftime("%Y-%m-%d"))
 
@@ -153,7 +155,7 @@ def resolve_config(store: str | None = None, settings: str | os.PathLike | None 
         if default.is_file():
             path = DEFAULT_SETTINGS_FILE if cwd is None else str(default)
     elif not Path(path).expanduser().is_file():
-        raise ConfigError(f"settings file not found: {path}")
+        raise ConfigError(_("settings file not found: {path}").format(path=path))
     override = as_of or env.get(ENV_AS_OF) or None
     if override is not None:
         override = parse_date(override, "--as-of / KAMGRAPH_AS_OF").strftime("%Y-%m-%d")
@@ -176,12 +178,13 @@ def parse_date(value: str, what: str) -> pd.Timestamp:
     except (ValueError, TypeError, OverflowError, pd.errors.OutOfBoundsDatetime):
         date = None
     if date is None or pd.isna(date):
-        raise ConfigError(f"{what} must be a date like 2026-11-15, got {value!r}") from None
+        raise ConfigError(_("{what} must be a date like 2026-11-15, got {value}").format(
+            what=what, value=repr(value))) from None
     _check_range(date, what, value)
     return date
 
 
 def _check_range(date: pd.Timestamp, what: str, value: str) -> None:
     if not DATE_MIN <= date <= DATE_MAX:
-        raise ConfigError(f"{what} must be a date between {DATE_MIN:%Y-%m-%d} and {DATE_MAX:%Y-%m-%d}, "
-                          f"got {value!r}")
+        raise ConfigError(_("{what} must be a date between {first} and {last}, got {value}").format(
+            what=what, first=f"{DATE_MIN:%Y-%m-%d}", last=f"{DATE_MAX:%Y-%m-%d}", value=repr(value)))

@@ -48,22 +48,30 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = self.file
-        if self.row is not None:
-            where += f" row {self.row}"
-        if self.column:
-            where += f" column {self.column!r}"
-        return f"{where}: {self.message}"
+        from kamgraph.i18n import _  # kamgraph.i18n imports this module
+
+        if self.row is not None and self.column:
+            text = _("{file} row {row} column {column}: {message}")
+        elif self.row is not None:
+            text = _("{file} row {row}: {message}")
+        elif self.column:
+            text = _("{file} column {column}: {message}")
+        else:
+            text = _("{file}: {message}")
+        return text.format(file=self.file, row=self.row, column=repr(self.column), message=self.message)
 
 
 class ImportValidationError(KamgraphError):
     """An import was rejected; nothing was written. ``problems`` lists every problem found."""
 
     def __init__(self, problems: list[Problem]):
+        from kamgraph.i18n import _, ngettext  # kamgraph.i18n imports this module
+
         self.problems = list(problems)
         n = len(self.problems)
-        head = f"import rejected, nothing was written: {n} problem{'s' if n != 1 else ''}"
+        head = ngettext("import rejected, nothing was written: {n} problem",
+                        "import rejected, nothing was written: {n} problems", n).format(n=n)
         lines = [head] + [f"  - {p}" for p in self.problems[:200]]
         if n > 200:
-            lines.append(f"  ... and {n - 200} more")
+            lines.append("  " + _("... and {n} more").format(n=n - 200))
         super().__init__("\n".join(lines))

@@ -38,6 +38,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
 from kamgraph.errors import ConfigError
+from kamgraph.i18n import _
 
 
 def _frozen(d: Mapping[str, float]) -> Mapping[str, float]:
@@ -315,7 +316,8 @@ class Settings:
         try:
             return pd.Timestamp(value).normalize()
         except (ValueError, TypeError):
-            raise ConfigError(f"as_of must be a date like 2026-11-15, got {value!r}") from None
+            raise ConfigError(_("{what} must be a date like 2026-11-15, got {value}").format(
+                what="as_of", value=repr(value))) from None
 
     def policy_for(self, tier: str | None) -> TierPolicy | None:
         for p in self.tier_policy:
@@ -334,13 +336,13 @@ class Settings:
         try:
             data = tomllib.loads(p.read_text(encoding="utf-8"))
         except FileNotFoundError:
-            raise ConfigError(f"settings file not found: {p}") from None
+            raise ConfigError(_("settings file not found: {path}").format(path=p)) from None
         except tomllib.TOMLDecodeError as e:
-            raise ConfigError(f"{p}: not valid TOML: {e}") from None
+            raise ConfigError(_("{path}: not valid TOML: {reason}").format(path=p, reason=e)) from None
         try:
             return cls().replace(**data)
         except ConfigError as e:
-            raise ConfigError(f"{p}: {e}") from None
+            raise ConfigError(_("{path}: {message}").format(path=p, message=e)) from None
 
 
 def _apply(obj: Any, overrides: Mapping[str, Any], prefix: str) -> Any:
@@ -349,36 +351,37 @@ def _apply(obj: Any, overrides: Mapping[str, Any], prefix: str) -> Any:
     for key, value in overrides.items():
         name = f"{prefix}{key}"
         if key not in fields:
-            raise ConfigError(f"unknown setting {name!r}; known: {', '.join(sorted(fields))}")
+            raise ConfigError(_("unknown setting {name}; known: {known}").format(
+                name=repr(name), known=", ".join(sorted(fields))))
         current = getattr(obj, key)
         if key == "tier_policy":
             if not isinstance(value, list):
-                raise ConfigError("tier_policy must be an array of tables ([[tier_policy]])")
+                raise ConfigError(_("tier_policy must be an array of tables ([[tier_policy]])"))
             changes[key] = tuple(_policy(v) for v in value)
         elif dataclasses.is_dataclass(current):
             if not isinstance(value, Mapping):
-                raise ConfigError(f"{name} must be a table")
+                raise ConfigError(_("{name} must be a table").format(name=name))
             changes[key] = _apply(current, value, f"{name}.")
         elif isinstance(current, Mapping):
             if not isinstance(value, Mapping):
-                raise ConfigError(f"{name} must be a table")
+                raise ConfigError(_("{name} must be a table").format(name=name))
             merged = dict(current)
             for k, v in value.items():
                 if not isinstance(v, (int, float)):
-                    raise ConfigError(f"{name}.{k} must be a number, got {v!r}")
+                    raise ConfigError(_("{name} must be a number, got {value}").format(name=f"{name}.{k}", value=repr(v)))
                 merged[k] = float(v)
             changes[key] = _frozen(merged)
         elif isinstance(current, tuple):
             if not isinstance(value, list):
-                raise ConfigError(f"{name} must be a list")
+                raise ConfigError(_("{name} must be a list").format(name=name))
             changes[key] = tuple(value)
         elif isinstance(current, bool):
             if not isinstance(value, bool):
-                raise ConfigError(f"{name} must be true or false, got {value!r}")
+                raise ConfigError(_("{name} must be true or false, got {value}").format(name=name, value=repr(value)))
             changes[key] = value
         elif isinstance(current, (int, float)):
             if not isinstance(value, (int, float)) or isinstance(value, bool):
-                raise ConfigError(f"{name} must be a number, got {value!r}")
+                raise ConfigError(_("{name} must be a number, got {value}").format(name=name, value=repr(value)))
             changes[key] = type(current)(value)
         else:
             changes[key] = value
@@ -387,5 +390,5 @@ def _apply(obj: Any, overrides: Mapping[str, Any], prefix: str) -> Any:
 
 def _policy(d: Any) -> TierPolicy:
     if not isinstance(d, Mapping) or "tier" not in d:
-        raise ConfigError("each [[tier_policy]] needs a tier = \"...\"")
+        raise ConfigError(_("each [[tier_policy]] needs a tier = \"...\""))
     return _apply(TierPolicy(tier=str(d["tier"])), {k: v for k, v in d.items() if k != "tier"}, "tier_policy.")

@@ -48,6 +48,7 @@ import numpy as np
 import pandas as pd
 
 from kamgraph.errors import ConfigError
+from kamgraph.i18n import gettext
 from kamgraph.schema import ENTITIES, WRITE_ORDER
 
 __all__ = ["Scale", "SCALES", "DEFAULT_END", "YEARS", "generate", "write_portfolio", "generate_portfolio",
@@ -96,7 +97,8 @@ def scale_of(name: str) -> Scale:
     try:
         return SCALES[str(name).upper()]
     except KeyError:
-        raise ConfigError(f"unknown scale {name!r}; choose one of {', '.join(SCALES)}") from None
+        raise ConfigError(gettext("unknown scale {name}; choose one of {scales}").format(
+            name=repr(name), scales=", ".join(SCALES))) from None
 
 
 # -- vocabularies --------------------------------------------------------------------------
@@ -210,7 +212,8 @@ def _allocate(total: int, weights: np.ndarray, minimum: int) -> np.ndarray:
     """Integers >= ``minimum`` summing to ``total``, proportional to ``weights`` (largest remainder)."""
     spare = total - minimum * len(weights)
     if spare < 0:
-        raise ConfigError(f"cannot give {len(weights)} groups at least {minimum} of {total}")
+        raise ConfigError(gettext("cannot give {groups} groups at least {minimum} of {total}").format(
+            groups=len(weights), minimum=minimum, total=total))
     share = weights / weights.sum() * spare
     base = np.floor(share).astype(np.int64)
     rest = spare - int(base.sum())
@@ -423,11 +426,11 @@ def generate(scale: str | Scale = "S", seed: int = 0, end: str = DEFAULT_END) ->
     try:
         end_day = np.datetime64(str(end), "D")
     except ValueError:
-        raise ConfigError(f"end must be a date like 2026-06-30, got {end!r}") from None
+        raise ConfigError(gettext("end must be a date like 2026-06-30, got {value}").format(value=repr(end))) from None
     origin = end_day - np.timedelta64(365 * YEARS, "D")
     span = _Span(origin, int((end_day - origin).astype(np.int64)))
     if sc.customers < 5 * sc.accounts:
-        raise ConfigError("a scale needs at least 5 customer contacts per account (one per level)")
+        raise ConfigError(gettext("a scale needs at least 5 customer contacts per account (one per level)"))
 
     # the builders, in the order of their draws
     acc = _draw_accounts(rng, sc.accounts)
@@ -738,7 +741,8 @@ def _build_ties(rng: np.random.Generator, n_t: int, cust: _Customers, staff: _St
         t = pd.concat([t, _draw_ties(rng, int((n_t - len(t)) * 1.3) + 10, cust, staff, conn, teams, who)],
                       ignore_index=True).drop_duplicates(["lo", "hi"])
     if len(t) < n_t:
-        raise ConfigError(f"only {len(t)} distinct ties could be drawn for {n_t}; the scale is too dense")
+        raise ConfigError(gettext("only {drawn} distinct ties could be drawn for {wanted}; the scale is too dense").format(
+            drawn=len(t), wanted=n_t))
     t = t.iloc[np.sort(rng.choice(len(t), size=n_t, replace=False))].sort_values(["lo", "hi"], kind="stable")
     kind = t["kind"].to_numpy(dtype=object)
     close = np.isin(kind, ["friend", "relative", "comrade", "classmate"])

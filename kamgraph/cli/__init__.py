@@ -34,14 +34,24 @@ import os
 import re
 import sys
 from dataclasses import dataclass
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 import click
+import numpy as np
 import pandas as pd
 
 from kamgraph.config import Config, resolve_config
 from kamgraph.errors import KamgraphError
-from kamgraph.i18n import ENV_LANG, resolve_language, set_process_language
+from kamgraph.i18n import (
+    ENV_LANG,
+    NP_,
+    _,
+    fmt_day,
+    ngettext,
+    pgettext,
+    resolve_language,
+    set_process_language,
+)
 
 
 @dataclass
@@ -66,13 +76,18 @@ class KamgraphGroup(click.Group):
         try:
             return super().invoke(ctx)
         except KamgraphError as e:
-            echo(f"Error: {e}", err=True)
+            echo(error_line(e), err=True)
             sys.exit(1)
         except OSError as e:
             if e.errno == errno.EPIPE:
                 raise  # a closed pipe (| head): click exits quietly
-            echo(f"Error: {os_error_text(e)}", err=True)
+            echo(error_line(os_error_text(e)), err=True)
             sys.exit(1)
+
+
+def error_line(message: Any) -> str:
+    """``Error: message`` in the current language (``错误：message``)."""
+    return _("Error: {message}").format(message=message)
 
 
 def os_error_text(e: OSError) -> str:
@@ -191,9 +206,125 @@ ACCOUNT_OPTION = account_option()
 FORMAT_OPTION = click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
                              show_default=True, help="table for people, csv or json for pipes.")
 
+#: every column a verb prints as a table, marked for the catalogue (context "column"): the
+#: header a person reads; CSV and JSON keep the names (English: the name itself)
+COLUMN_HEADERS: tuple[str, ...] = (
+    NP_("column", "account_id"), NP_("column", "account_name"), NP_("column", "tier"), NP_("column", "kind"),
+    NP_("column", "rule"), NP_("column", "severity"), NP_("column", "priority"), NP_("column", "target_id"),
+    NP_("column", "target_name"), NP_("column", "evidence"), NP_("column", "action"), NP_("column", "actor_id"),
+    NP_("column", "actor_name"), NP_("column", "path"), NP_("column", "contacts"), NP_("column", "covered"),
+    NP_("column", "peer_covered"), NP_("column", "never_interacted"), NP_("column", "buying_center"),
+    NP_("column", "buying_center_covered"), NP_("column", "coverage_score"), NP_("column", "role_decision_maker"),
+    NP_("column", "role_approver"), NP_("column", "role_technical_evaluator"), NP_("column", "role_user"),
+    NP_("column", "role_influencer"), NP_("column", "role_procurement"), NP_("column", "role_coach"),
+    NP_("column", "threads"), NP_("column", "ar"), NP_("column", "sr"), NP_("column", "fr"),
+    NP_("column", "executive_sponsor"), NP_("column", "iron_triangle_complete"), NP_("column", "missing_team_roles"),
+    NP_("column", "contact_id"), NP_("column", "name"), NP_("column", "title"), NP_("column", "level"),
+    NP_("column", "decision_role"), NP_("column", "attitude"), NP_("column", "influence"),
+    NP_("column", "best_strength"), NP_("column", "best_internal_id"), NP_("column", "best_internal_name"),
+    NP_("column", "best_internal_level"), NP_("column", "last_interaction"), NP_("column", "opportunity_id"),
+    NP_("column", "opportunity_name"), NP_("column", "status"), NP_("column", "stage"), NP_("column", "amount"),
+    NP_("column", "close_date"), NP_("column", "roles_source"), NP_("column", "person_id"),
+    NP_("column", "person_name"), NP_("column", "other_id"), NP_("column", "other_name"), NP_("column", "accounts"),
+    NP_("column", "strength_now"), NP_("column", "window_start"), NP_("column", "strength_start"),
+    NP_("column", "slope"), NP_("column", "label"), NP_("column", "n_interactions"), NP_("column", "contact_days"),
+    NP_("column", "first_interaction"), NP_("column", "days_since_last"), NP_("column", "usual_gap_days"),
+    NP_("column", "quiet_limit_days"), NP_("column", "date"), NP_("column", "before"), NP_("column", "after"),
+    NP_("column", "strength_before"), NP_("column", "strength_after"), NP_("column", "delta"),
+    NP_("column", "assessed_by"), NP_("column", "description"), NP_("column", "coverage_score_before"),
+    NP_("column", "coverage_score_after"), NP_("column", "contacts_before"), NP_("column", "contacts_after"),
+    NP_("column", "covered_before"), NP_("column", "covered_after"), NP_("column", "peer_covered_before"),
+    NP_("column", "peer_covered_after"), NP_("column", "threads_before"), NP_("column", "threads_after"),
+    NP_("column", "buying_center_covered_before"), NP_("column", "buying_center_covered_after"),
+    NP_("column", "missing_team_roles_after"), NP_("column", "changed"), NP_("column", "best_direct"),
+    NP_("column", "rank"), NP_("column", "score"), NP_("column", "internal_id"), NP_("column", "via_id"),
+    NP_("column", "via_kind"), NP_("column", "first_strength"), NP_("column", "second_strength"),
+    NP_("column", "factor"), NP_("column", "explanation"), NP_("column", "internal_level"),
+    NP_("column", "strength_why"), NP_("column", "power"), NP_("column", "interaction_power"),
+    NP_("column", "pagerank"), NP_("column", "informal_pagerank"), NP_("column", "informal_rank"),
+    NP_("column", "formal_rank"), NP_("column", "reports"), NP_("column", "rank_gap"),
+    NP_("column", "hidden_influencer"), NP_("column", "betweenness"), NP_("column", "broker"),
+    NP_("column", "value_score"), NP_("column", "computed_tier"), NP_("column", "declared_tier"),
+    NP_("column", "problem"), NP_("column", "problem_reasons"), NP_("column", "revenue"),
+    NP_("column", "pct_revenue"), NP_("column", "pct_gross_margin"), NP_("column", "pct_collection_rate"),
+    NP_("column", "pct_on_time_payment"), NP_("column", "pct_growth"), NP_("column", "pct_industry_influence"),
+    NP_("column", "pct_strategic_fit"), NP_("column", "cum_account_share"), NP_("column", "cum_revenue_share"),
+    NP_("column", "executive_level"), NP_("column", "min_exec_tie"), NP_("column", "exec_tie_roles"),
+    NP_("column", "exec_tie_contact_max_level"), NP_("column", "min_exec_visits_per_quarter"),
+    NP_("column", "iron_triangle"), NP_("column", "tier_weight"), NP_("column", "seq"), NP_("column", "at"),
+    NP_("column", "at (UTC)"), NP_("column", "actor"), NP_("column", "source"), NP_("column", "entity"),
+    NP_("column", "key"), NP_("column", "change"), NP_("column", "what"), NP_("column", "value"),
+    NP_("column", "rows"), NP_("column", "file"), NP_("column", "user"), NP_("column", "role"),
+    NP_("column", "column"), NP_("column", "text"), NP_("column", "address"), NP_("column", "count"),
+    NP_("column", "target"), NP_("column", "match"),
+)
+
+#: the store's entities (a table's ``entity`` cells) as words (context "entity")
+ENTITY_WORDS: dict[str, str] = {
+    "people": NP_("entity", "people"), "accounts": NP_("entity", "accounts"),
+    "organizations": NP_("entity", "organizations"), "opportunities": NP_("entity", "opportunities"),
+    "interactions": NP_("entity", "interactions"), "employment": NP_("entity", "employment"),
+    "assessments": NP_("entity", "assessments"), "reports_to": NP_("entity", "reports_to"),
+    "ties": NP_("entity", "ties"), "influence": NP_("entity", "influence"),
+    "memberships": NP_("entity", "memberships"), "attendance": NP_("entity", "attendance"),
+    "opportunity_roles": NP_("entity", "opportunity_roles"), "audit": NP_("entity", "audit"),
+}
+
+#: codes the CLI shows that :mod:`kamgraph.i18n.terms` does not list: kind -> code -> English word
+CLI_TERMS: dict[str, dict[str, str]] = {
+    "path_kind": {"direct": NP_("path_kind", "direct"), "person": NP_("path_kind", "through a person"),
+                  "organization": NP_("path_kind", "through an organization")},
+    "change_kind": {"relationship": NP_("change_kind", "relationship"), "attitude": NP_("change_kind", "attitude"),
+                    "decision_role": NP_("change_kind", "decision role"),
+                    "influence": NP_("change_kind", "influence")},
+    "audit_action": {"insert": NP_("audit_action", "insert"), "update": NP_("audit_action", "update"),
+                     "delete": NP_("audit_action", "delete")},
+    "user_role": {"viewer": NP_("user_role", "viewer"), "editor": NP_("user_role", "editor"),
+                  "admin": NP_("user_role", "admin")},
+    "config_item": {"store": NP_("config_item", "store"), "settings": NP_("config_item", "settings"),
+                    "as_of": NP_("config_item", "as_of"), "as_of_from": NP_("config_item", "as_of_from")},
+    "as_of_source": {"override": NP_("as_of_source", "override"), "settings": NP_("as_of_source", "settings"),
+                     "today": NP_("as_of_source", "today")},
+}
+
+#: columns holding codes, shown in words in tables (:func:`kamgraph.i18n.terms.term`): column ->
+#: kind; a kind ending in ``[]`` is a comma-separated list of codes (``ar,sr``)
+CODE_COLUMNS: dict[str, str] = {
+    "tier": "tier", "computed_tier": "tier", "declared_tier": "tier", "decision_role": "role",
+    "attitude": "attitude", "label": "trend", "side": "side", "team_role": "team_role", "entity": "entity",
+    "missing_team_roles": "team_role[]", "missing_team_roles_after": "team_role[]", "exec_tie_roles": "role[]",
+    "iron_triangle": "team_role[]",
+}
+
+
+def header(column: Any) -> str:
+    """A column's header in the current language (English: its name, as CSV and JSON keep it)."""
+    return pgettext("column", str(column))
+
+
+def code_word(kind: str, value: Any) -> str:
+    """``value`` (a code of ``kind``, see :data:`CODE_COLUMNS`) as a word in the current language."""
+    from kamgraph.i18n.terms import term
+
+    if isinstance(value, (list, tuple, np.ndarray)):
+        value = ",".join(map(str, value))
+    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    if kind.endswith("[]"):
+        codes = [c.strip() for c in str(value).split(",") if c.strip()]
+        return pgettext("list separator", ", ").join(code_word(kind[:-2], c) for c in codes)
+    if kind == "entity":
+        word = ENTITY_WORDS.get(str(value))
+        return pgettext("entity", word) if word else str(value)
+    if kind in CLI_TERMS:
+        word = CLI_TERMS[kind].get(str(value))
+        return pgettext(kind, word) if word else str(value)
+    return term(kind, value, missing="")
+
 
 def output(data: Any, fmt: str = "table", *, title: str | None = None, columns: Sequence[str] | None = None,
-           max_rows: int = 200) -> None:
+           max_rows: int = 200, codes: Mapping[str, str] | None = None,
+           headers: Mapping[str, str] | None = None) -> None:
     """Print a verb's result: the one way every verb writes to standard output.
 
     A frame prints as a table for people (only ``columns``, those that exist, when given;
@@ -204,6 +335,11 @@ def output(data: Any, fmt: str = "table", *, title: str | None = None, columns: 
     in full. JSON is for machines: values exactly as stored (a formula-like name stays as it
     is), control characters as ``\\u`` escapes. Text prints with control characters removed
     (line breaks kept); anything else as JSON.
+
+    Only the table speaks the reader's language (``--lang``): headers through :func:`header`
+    (``headers`` overrides some, already translated), codes in the columns of
+    :data:`CODE_COLUMNS` and ``codes`` (column -> kind) in words, yes/no for true/false,
+    dates per language. CSV and JSON keep their column names and values.
     """
     if isinstance(data, str):
         echo(data, nl=False)
@@ -218,10 +354,11 @@ def output(data: Any, fmt: str = "table", *, title: str | None = None, columns: 
     else:
         if columns is not None:
             data = data[[c for c in columns if c in data.columns]]
-        _table(data, title, max_rows)
+        _table(data, title, max_rows, {**CODE_COLUMNS, **(codes or {})}, headers or {})
 
 
-def _table(df: pd.DataFrame, title: str | None, max_rows: int) -> None:
+def _table(df: pd.DataFrame, title: str | None, max_rows: int, codes: Mapping[str, str],
+           headers: Mapping[str, str]) -> None:
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
@@ -229,12 +366,15 @@ def _table(df: pd.DataFrame, title: str | None, max_rows: int) -> None:
     # Text(): never interpret markup in data (titles name people too); terminal_text(): no escapes
     table = Table(title=Text(terminal_text(title)) if title is not None else None, show_lines=False)
     for col in df.columns:
-        table.add_column(Text(terminal_text(str(col))), overflow="fold")
+        table.add_column(Text(terminal_text(headers.get(col) or header(col))), overflow="fold")
+    kinds = [codes.get(col) if isinstance(col, str) else None for col in df.columns]
     for row in df.head(max_rows).itertuples(index=False):
-        table.add_row(*(Text(terminal_text(_cell(v))) for v in row))
+        table.add_row(*(Text(terminal_text(code_word(k, v) if k else _cell(v))) for k, v in zip(kinds, row)))
     Console().print(table)
     if len(df) > max_rows:
-        click.echo(f"... {len(df) - max_rows} more rows (use --format csv for all)")
+        n = len(df) - max_rows
+        click.echo(ngettext("... {n} more row (use --format csv for all)",
+                            "... {n} more rows (use --format csv for all)", n).format(n=n))
 
 
 def _cell(v: Any) -> str:
@@ -243,7 +383,9 @@ def _cell(v: Any) -> str:
     if isinstance(v, float):
         return f"{v:.3f}"
     if isinstance(v, pd.Timestamp):
-        return v.strftime("%Y-%m-%d")
+        return fmt_day(v)
+    if isinstance(v, (bool, np.bool_)):
+        return pgettext("cell", "True") if v else pgettext("cell", "False")
     return str(v)
 
 

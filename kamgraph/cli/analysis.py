@@ -20,6 +20,8 @@ import pandas as pd
 
 from kamgraph.cli import ACCOUNT_OPTION, FORMAT_OPTION, echo, main, open_store, output, pass_config
 from kamgraph.config import Config, parse_date
+from kamgraph.i18n import _, fmt_day, fmt_month, ngettext, pgettext
+from kamgraph.i18n.terms import term
 
 
 def _snapshot(config: Config, accounts: list[str] | None):
@@ -35,7 +37,7 @@ def note_data_period(snap, config: Config) -> None:
 
     note = data_ends_note(snap, config.settings, config.as_of)
     if note:
-        echo(f"note: {note}", err=True)
+        echo(_("note: {note}").format(note=note), err=True)
 
 
 def output_or_reason(df: pd.DataFrame, fmt: str, snap, config: Config, needs: Iterable[str], empty: str,
@@ -49,7 +51,7 @@ def output_or_reason(df: pd.DataFrame, fmt: str, snap, config: Config, needs: It
         output(df, fmt, **kwargs)
         return
     reason = empty_reason(snap, config.settings, config.as_of, needs)
-    text = f"nothing to show: {reason}" if reason else empty
+    text = _("nothing to show: {reason}").format(reason=reason) if reason else empty
     if fmt == "table":
         echo(text)
     else:
@@ -68,7 +70,7 @@ def coverage(config: Config, accounts: list[str] | None, contacts: bool, opportu
     from kamgraph.analysis.coverage import account_coverage, contact_coverage, opportunity_coverage
 
     if contacts and opportunities:
-        raise click.UsageError("choose one of --contacts and --opportunities")
+        raise click.UsageError(_("choose one of --contacts and --opportunities"))
     settings, as_of = config.settings, config.as_of
     snap = _snapshot(config, accounts)
     if contacts:
@@ -84,8 +86,8 @@ def coverage(config: Config, accounts: list[str] | None, contacts: bool, opportu
         cols = ["account_id", "account_name", "tier", "contacts", "buying_center", "buying_center_covered",
                 "coverage_score", "threads", "iron_triangle_complete", "missing_team_roles"]
     needs = ["accounts", "contacts"] + (["opportunities"] if opportunities else [])
-    output_or_reason(df, fmt, snap, config, needs, f"no coverage rows on {as_of.date()}", columns=cols,
-                     title=f"Coverage on {as_of.date()}")
+    output_or_reason(df, fmt, snap, config, needs, _("no coverage rows on {day}").format(day=fmt_day(as_of)),
+                     columns=cols, title=_("Coverage on {day}").format(day=fmt_day(as_of)))
 
 
 @main.command(name="gaps")
@@ -102,15 +104,17 @@ def gaps_cmd(config: Config, accounts: list[str] | None, kinds: tuple[str, ...],
 
     bad = sorted(set(kinds) - set(GAP_KINDS))
     if bad:
-        raise click.BadParameter(f"unknown kind {', '.join(bad)}; choose from {', '.join(GAP_KINDS)}",
-                                 param_hint="--kind")
+        raise click.BadParameter(_("unknown kind {kinds}; choose from {choices}").format(
+            kinds=", ".join(bad), choices=", ".join(GAP_KINDS)), param_hint="--kind")
     settings, as_of = config.settings, config.as_of
     snap = _snapshot(config, accounts)
     df = gaps(snap, settings, as_of, accounts, kinds=list(kinds) or None)
+    n = len(snap.accounts)
     output_or_reason(df, fmt, snap, config, ["accounts"],
-                     f"no gaps on {as_of.date()} for the {len(snap.accounts)} account(s) checked",
+                     ngettext("no gaps on {day} for the {n} account checked",
+                              "no gaps on {day} for the {n} accounts checked", n).format(day=fmt_day(as_of), n=n),
                      columns=["account_id", "kind", "priority", "target_name", "evidence", "action"],
-                     title=f"Gaps on {as_of.date()}")
+                     title=_("Gaps on {day}").format(day=fmt_day(as_of)), codes={"kind": "gap_kind"})
 
 
 @main.command()
@@ -138,9 +142,11 @@ def trends(config: Config, accounts: list[str] | None, labels: tuple[str, ...], 
         df = relationship_changes(snap, settings, start, as_of)
         if accounts:
             df = df[df["account_id"].fillna("").str.split(",").map(lambda a: bool(set(a) & set(accounts)))]
+        span = {"start": fmt_day(start), "end": fmt_day(as_of)}
         output_or_reason(df.reset_index(drop=True), fmt, snap, config, [],
-                         f"no changes between {start.date()} and {as_of.date()}",
-                         columns=["date", "kind", "description"], title=f"Changes {start.date()} → {as_of.date()}")
+                         _("no changes between {start} and {end}").format(**span),
+                         columns=["date", "kind", "description"], title=_("Changes {start} → {end}").format(**span),
+                         codes={"kind": "change_kind"})
         return
     df = trend_rows(snap, settings, as_of, pairs=pair_set)
     if accounts:
@@ -148,14 +154,21 @@ def trends(config: Config, accounts: list[str] | None, labels: tuple[str, ...], 
     if labels:
         df = df[df["label"].isin(labels)]
     start = snap.history_start
-    history = f"; history from {start:%Y-%m}" if start is not None else "; no interactions yet"
+    day = fmt_day(as_of)
+    title = (_("Trends on {day}; history from {month}").format(day=day, month=fmt_month(start)) if start is not None
+             else _("Trends on {day}; no interactions yet").format(day=day))
     needs = ["internal", "contacts", "interactions"] if pair_set == "staff-contact" else ["interactions"]
-    output_or_reason(df.reset_index(drop=True), fmt, snap, config, needs,
-                     "no relationship matches" + (f" the label(s) {', '.join(labels)}" if labels else "")
-                     + f" on {as_of.date()}",
+    if labels:
+        words = pgettext("list separator", ", ").join(term("trend", label) for label in labels)
+        empty = ngettext("no relationship matches the label {labels} on {day}",
+                         "no relationship matches the labels {labels} on {day}", len(labels)).format(
+            labels=words, day=day)
+    else:
+        empty = _("no relationship matches on {day}").format(day=day)
+    output_or_reason(df.reset_index(drop=True), fmt, snap, config, needs, empty,
                      columns=["person_name", "other_name", "accounts", "strength_now", "slope", "label",
                               "last_interaction", "usual_gap_days"],
-                     title=f"Trends on {as_of.date()}{history}")
+                     title=title)
 
 
 @main.command(name="what-if")
@@ -174,15 +187,17 @@ def what_if(config: Config, person_id: str, accounts: list[str] | None, show_all
     snap = _snapshot(config, accounts)
     person = snap.people[snap.people["id"] == person_id]
     if person.empty:
-        raise NotFound(f"no person with id {person_id!r}")
+        raise NotFound(_("no person with id {id}").format(id=repr(person_id)))
     fn = without_internal if person.iloc[0]["side"] == "internal" else without_contact
     df = fn(snap, settings, person_id, as_of, accounts)
     if not show_all:
         df = df[df["changed"]].reset_index(drop=True)
         if df.empty and fmt == "table":
-            echo(f"No account's coverage changes without {person.iloc[0]['name']} ({person_id}).")
+            echo(_("No account's coverage changes without {name} ({id}).").format(
+                name=person.iloc[0]["name"], id=person_id))
             return
     output(df, fmt, columns=["account_id", "account_name", "coverage_score_before", "coverage_score_after", "delta",
                              "covered_before", "covered_after", "threads_before", "threads_after",
                              "missing_team_roles_after"],
-           title=f"Without {person.iloc[0]['name']} ({person_id}) on {as_of.date()}")
+           title=_("Without {name} ({id}) on {day}").format(name=person.iloc[0]["name"], id=person_id,
+                                                             day=fmt_day(as_of)))

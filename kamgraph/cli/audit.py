@@ -16,6 +16,7 @@ import pandas as pd
 
 from kamgraph.cli import FORMAT_OPTION, echo, main, open_store, output, pass_config
 from kamgraph.config import Config
+from kamgraph.i18n import _, ngettext, pgettext
 
 #: the columns of the table for people (``change``: before -> after in one column)
 TABLE_COLUMNS = ["seq", "at (UTC)", "actor", "source", "action", "entity", "key", "change"]
@@ -23,7 +24,7 @@ ARROW = "\u2192"
 
 
 def _value(v) -> str:
-    return "(empty)" if v is None else str(v)
+    return _("(empty)") if v is None else str(v)
 
 
 def key_text(key: dict | None) -> str:
@@ -90,14 +91,40 @@ def audit_cmd(config: Config, person_id: str | None, account_id: str | None, fmt
     """
     with open_store(config) as store:
         trail = store.audit(person_id, account_id)
-    scope = " and ".join(p for p in (f"person {person_id}" if person_id is not None else "",
-                                     f"account {account_id}" if account_id is not None else "") if p)
     if fmt == "table":
         if trail.empty:
-            echo(f"No changes recorded{' for ' + scope if scope else ''}.")
+            echo(_empty_text(person_id, account_id))
             return
-        output(table_frame(trail), fmt, title=f"Audit trail{' of ' + scope if scope else ''} ({len(trail)} changes)")
+        output(table_frame(trail), fmt, title=_title(person_id, account_id, len(trail)),
+               codes={"action": "audit_action"}, headers={"action": pgettext("audit column", "action")})
     elif fmt == "csv":
         output(csv_frame(trail), fmt)
     else:
         output(trail, fmt)
+
+
+def _empty_text(person_id: str | None, account_id: str | None) -> str:
+    """The line for an empty trail, naming the scope asked for."""
+    if person_id is not None and account_id is not None:
+        return _("No changes recorded for person {person} and account {account}.").format(
+            person=person_id, account=account_id)
+    if person_id is not None:
+        return _("No changes recorded for person {person}.").format(person=person_id)
+    if account_id is not None:
+        return _("No changes recorded for account {account}.").format(account=account_id)
+    return _("No changes recorded.")
+
+
+def _title(person_id: str | None, account_id: str | None, n: int) -> str:
+    """The table's title: the scope asked for and how many changes."""
+    if person_id is not None and account_id is not None:
+        text = ngettext("Audit trail of person {person} and account {account} ({n} change)",
+                        "Audit trail of person {person} and account {account} ({n} changes)", n)
+    elif person_id is not None:
+        text = ngettext("Audit trail of person {person} ({n} change)", "Audit trail of person {person} ({n} changes)", n)
+    elif account_id is not None:
+        text = ngettext("Audit trail of account {account} ({n} change)",
+                        "Audit trail of account {account} ({n} changes)", n)
+    else:
+        text = ngettext("Audit trail ({n} change)", "Audit trail ({n} changes)", n)
+    return text.format(person=person_id, account=account_id, n=n)

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import click
 
-from kamgraph.cli import echo, main, open_store, pass_config
+from kamgraph.cli import echo, header, main, open_store, pass_config
 from kamgraph.cli.manage import os_user
 from kamgraph.config import Config
+from kamgraph.i18n import _
 from kamgraph.ingest import edit as ops
 from kamgraph.model import Attitude, DecisionRole, InteractionKind, Side, TeamRole, TieKind
 
@@ -26,13 +27,13 @@ def _one_of(values, what: str = "") -> str:
 
 def _report(result: ops.EditResult) -> None:
     for w in result.warnings:
-        echo(f"warning: {w}", err=True)
+        echo(_("warning: {warning}").format(warning=w), err=True)
     for name, value in result.ids.items():
-        echo(f"{name}: {value}")
+        echo(_("{name}: {value}").format(name=header(name), value=value))
     if result.changed:
-        echo(f"{result.summary()}; data version {result.data_version}")
+        echo(_("{summary}; data version {version}").format(summary=result.summary(), version=result.data_version))
     else:
-        echo(f"{result.summary()} (the store already holds this)")
+        echo(_("{summary} (the store already holds this)").format(summary=result.summary()))
 
 
 @main.group("edit", context_settings={"help_option_names": ["-h", "--help"]})
@@ -80,7 +81,7 @@ def person_cmd(config: Config, person, new_id, name, side, title, level, email, 
         org_id = ops.find_organization(store, org) if org else None
         if person is None:
             if not name or not side:
-                raise click.UsageError("a new person needs --name and --side (or name an existing PERSON)")
+                raise click.UsageError(_("a new person needs --name and --side (or name an existing PERSON)"))
             result = ops.add_person(store, new_id, name=name, side=side, org_id=org_id, employment_title=job_title,
                                     team_role=team_role, since=since, actor=os_user(), today=config.as_of, **fields)
         else:
@@ -137,8 +138,10 @@ def assess_cmd(config: Config, person, account, decision_role, attitude, influen
             jobs = jobs[jobs["until"].isna()]
             accounts = sorted(set(jobs["org_id"]) & set(store.read("accounts", "id", list(jobs["org_id"]))["id"]))
             if len(accounts) != 1:
-                raise click.UsageError(f"give --account: {person} works at {len(accounts)} accounts now"
-                                       + (f" ({', '.join(accounts)})" if accounts else ""))
+                raise click.UsageError(
+                    _("give --account: {person} works at {n} accounts now ({accounts})").format(
+                        person=person, n=len(accounts), accounts=", ".join(accounts)) if accounts
+                    else _("give --account: {person} works at {n} accounts now").format(person=person, n=0))
             account_id = accounts[0]
         by = ops.find_person(store, assessed_by) if assessed_by else ops.person_for_user(store, os_user())
         result = ops.assess(store, pid, account_id, decision_role=decision_role, attitude=attitude,
@@ -186,7 +189,7 @@ def tie_cmd(config: Config, person, other, kind, strength, assessed_on, since, n
             result = ops.end_tie(store, a, b, kind, actor=os_user())
         else:
             if not kind:
-                raise click.UsageError("adding a tie needs --kind")
+                raise click.UsageError(_("adding a tie needs --kind"))
             result = ops.add_tie(store, a, b, kind, strength=strength, assessed_on=assessed_on, since=since,
                                  notes=notes, actor=os_user(), today=config.as_of)
     _report(result)

@@ -15,14 +15,17 @@ import click
 from kamgraph.cli import (
     FORMAT_OPTION,
     GlobalFlags,
+    code_word,
     echo,
     main,
     open_store,
     output,
     pass_config,
+    terminal_text,
 )
 from kamgraph.config import ENV_NAMES, Config, resolve_config
 from kamgraph.errors import ConfigError, ImportValidationError, KamgraphError
+from kamgraph.i18n import _, fmt_day, ngettext
 from kamgraph.ingest.spec import format_spec_text
 from kamgraph.report.persisted import forget as forget_persisted
 
@@ -63,16 +66,18 @@ def _mapping(name: str | None):
 
 def _more_text(n: int, problems_path: Path | None) -> str:
     """``... and N more: all of them in FILE`` (or how to get them)."""
-    where = f"all of them in {problems_path}" if problems_path is not None else "use --problems FILE to get all of them"
-    return f"... and {n} more: {where}"
+    if problems_path is not None:
+        return _("... and {n} more: all of them in {path}").format(n=n, path=problems_path)
+    return _("... and {n} more: use --problems FILE to get all of them").format(n=n)
 
 
 def _echo_warnings(warnings, problems_path: Path | None = None) -> None:
     warnings = list(warnings)
     for w in warnings[:CONSOLE_PROBLEMS]:
-        echo(f"warning: {w}", err=True)
+        echo(_("warning: {warning}").format(warning=w), err=True)
     if len(warnings) > CONSOLE_PROBLEMS:
-        echo(f"warning: {_more_text(len(warnings) - CONSOLE_PROBLEMS, problems_path)}", err=True)
+        echo(_("warning: {warning}").format(warning=_more_text(len(warnings) - CONSOLE_PROBLEMS, problems_path)),
+             err=True)
 
 
 def _write_problems(problems_path: Path | None, problems=(), warnings=()) -> None:
@@ -84,7 +89,8 @@ def _write_problems(problems_path: Path | None, problems=(), warnings=()) -> Non
 
     table = problem_table(problems, warnings)
     write_csv(table, problems_path)
-    echo(f"{len(table)} problem and warning line{'s' if len(table) != 1 else ''} written to {problems_path}", err=True)
+    echo(ngettext("{n} problem and warning line written to {path}", "{n} problem and warning lines written to {path}",
+                  len(table)).format(n=len(table), path=problems_path), err=True)
 
 
 def _rejected(e: ImportValidationError, problems_path: Path | None) -> ImportValidationError:
@@ -92,12 +98,13 @@ def _rejected(e: ImportValidationError, problems_path: Path | None) -> ImportVal
     the first :data:`CONSOLE_PROBLEMS` and says where the rest are."""
     _write_problems(problems_path, e.problems, getattr(e, "warnings", ()))
     n = len(e.problems)
-    lines = [f"import rejected, nothing was written: {n} problem{'s' if n != 1 else ''}"]
+    lines = [ngettext("import rejected, nothing was written: {n} problem",
+                      "import rejected, nothing was written: {n} problems", n).format(n=n)]
     lines += [f"  - {p}" for p in e.problems[:CONSOLE_PROBLEMS]]
     if n > CONSOLE_PROBLEMS:
         lines.append("  " + _more_text(n - CONSOLE_PROBLEMS, problems_path))
     elif problems_path is not None:
-        lines.append(f"  (all of them in {problems_path})")
+        lines.append("  " + _("(all of them in {path})").format(path=problems_path))
     out = ImportValidationError(e.problems)
     out.args = ("\n".join(lines),)
     return out
@@ -135,7 +142,7 @@ class _ProgressBar:
 
     def __call__(self, entity: str, done: int, total: int) -> None:
         if entity not in self.tasks:
-            self.tasks[entity] = self.progress.add_task(entity, total=total)
+            self.tasks[entity] = self.progress.add_task(code_word("entity", entity), total=total)
         self.progress.update(self.tasks[entity], completed=done)
 
 
@@ -163,7 +170,7 @@ def init(config: Config) -> None:
     """Create the store's tables or constraints (safe to run again)."""
     with open_store(config) as store:
         store.init()
-    echo(f"initialized {store.url}")
+    echo(_("initialized {url}").format(url=store.url))
 
 
 @main.command("import", epilog=format_spec_text())
@@ -200,20 +207,25 @@ def import_cmd(config: Config, path: Path, mapping: str | None, dry_run: bool, h
                                          history_from=history_from, actor=os_user())
     except ImportValidationError as e:
         raise _rejected(e, problems_path) from None
-    _rows_table(dict(report.rows), "would import (dry run)" if report.dry_run else "imported")
+    _rows_table(dict(report.rows), _("would import (dry run)") if report.dry_run else _("imported"))
     _echo_warnings(report.warnings, problems_path)
     _write_problems(problems_path, (), report.warnings)
     # another change makes ``rows`` the rows actually written and adds ``unchanged``
     unchanged = getattr(report, "unchanged", None) or {}
     if report.dry_run:
-        echo(f"dry run: {report.total} rows checked, nothing written")
+        echo(ngettext("dry run: {n} row checked, nothing written", "dry run: {n} rows checked, nothing written",
+                      report.total).format(n=report.total))
     elif report.total == 0 and unchanged:
-        echo(f"nothing changed: all {sum(unchanged.values())} rows are already in {store.url}; "
-             f"data version {report.data_version}")
+        n = sum(unchanged.values())
+        echo(ngettext("nothing changed: the {n} row is already in {url}; data version {version}",
+                      "nothing changed: all {n} rows are already in {url}; data version {version}", n).format(
+            n=n, url=store.url, version=report.data_version))
     else:
-        echo(f"{report.total} rows written to {store.url}; data version {report.data_version}")
+        echo(ngettext("{n} row written to {url}; data version {version}",
+                      "{n} rows written to {url}; data version {version}", report.total).format(
+            n=report.total, url=store.url, version=report.data_version))
     if not report.dry_run and report.history_from is not None:
-        echo(f"history from {report.history_from:%Y-%m-%d}")
+        echo(_("history from {day}").format(day=fmt_day(report.history_from)))
 
 
 @main.command("validate", epilog=format_spec_text())
@@ -240,10 +252,11 @@ def validate_cmd(config: Config, path: Path, mapping: str | None, problems_path:
             checked = validate(raw, None, today=config.as_of)
     except ImportValidationError as e:
         raise _rejected(e, problems_path) from None
-    _rows_table(checked.rows, f"valid: {path}")
+    _rows_table(checked.rows, _("valid: {path}").format(path=path))
     _echo_warnings(checked.warnings, problems_path)
     _write_problems(problems_path, (), checked.warnings)
-    echo(f"OK: {sum(checked.rows.values())} rows would be imported")
+    n = sum(checked.rows.values())
+    echo(ngettext("OK: {n} row would be imported", "OK: {n} rows would be imported", n).format(n=n))
 
 
 @main.command("export-person")
@@ -259,7 +272,7 @@ def export_person(config: Config, person_id: str, out: Path | None) -> None:
         output(data)
         return
     out.write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
-    echo(f"wrote {out}", err=True)
+    echo(_("wrote {path}").format(path=out), err=True)
 
 
 @main.command("erase-person")
@@ -286,30 +299,35 @@ def erase_person(config: Config, person_id: str, yes: bool, redact_notes: bool) 
     with open_store(config) as store:
         found = store.read("people", "id", [person_id])
         if found.empty:
-            raise NotFound(f"no person with id {person_id!r}")
+            raise NotFound(_("no person with id {id}").format(id=repr(person_id)))
         name = str(found["name"].iloc[0])
         if not yes:
-            click.confirm(f"Erase {name} ({person_id}) and everything stored about them from {store.url}? "
-                          f"This cannot be undone", abort=True)
+            click.confirm(_("Erase {name} ({id}) and everything stored about them from {url}? "
+                            "This cannot be undone").format(name=terminal_text(name), id=person_id, url=store.url),
+                          abort=True)
         redacted = store.redact_mentions(name, actor=actor) if redact_notes else 0
         deleted = store.erase_person(person_id, actor=actor)
         forget_persisted(store.url)  # analyses persisted for the app hold the name too
         kept = store.mentions(name)
-    echo(f"erased {person_id}:" if not deleted.wal_pending else
-               f"erased {person_id} from the tables, NOT yet from the disk:")
+    echo(_("erased {id}:").format(id=person_id) if not deleted.wal_pending else
+         _("erased {id} from the tables, NOT yet from the disk:").format(id=person_id))
     for entity, n in deleted.items():
-        echo(f"  {entity}: {n} row{'s' if n != 1 else ''} deleted")
+        echo("  " + ngettext("{entity}: {n} row deleted", "{entity}: {n} rows deleted", n).format(
+            entity=code_word("entity", entity), n=n))
     if redacted:
-        echo(f"  name replaced by [erased] in {redacted} free-text field{'s' if redacted != 1 else ''}")
+        echo("  " + ngettext("name replaced by [erased] in {n} free-text field",
+                             "name replaced by [erased] in {n} free-text fields", redacted).format(n=redacted))
     if len(kept):
-        echo(f"{len(kept)} free-text field{'s' if len(kept) != 1 else ''} kept still mention the name "
-                   f"(replace it with: kamgraph redact-name {shlex.quote(name)}):", err=True)
+        echo(ngettext("{n} free-text field kept still mentions the name (replace it with: {command}):",
+                      "{n} free-text fields kept still mention the name (replace it with: {command}):",
+                      len(kept)).format(n=len(kept), command=f"kamgraph redact-name {shlex.quote(name)}"), err=True)
         output(pd.DataFrame(kept), "table")
     if deleted.wal_pending:
-        raise KamgraphError(
-            f"another program is reading {store.url}, so the erased rows' bytes are still in its write-ahead "
-            f"log ({store.path}-wal) until they stop: close the other readers (the app, other kamgraph "
-            f"commands); SQLite moves the log into the main file when the last one closes it")
+        raise KamgraphError(_(
+            "another program is reading {url}, so the erased rows' bytes are still in its write-ahead "
+            "log ({wal}) until they stop: close the other readers (the app, other kamgraph "
+            "commands); SQLite moves the log into the main file when the last one closes it").format(
+            url=store.url, wal=f"{store.path}-wal"))
 
 
 @main.command("redact-name")
@@ -326,18 +344,20 @@ def redact_name(config: Config, name: str, yes: bool) -> None:
     with open_store(config) as store:
         found = store.mentions(name)
         if found.empty:
-            echo(f"no note or subject mentions {name!r}")
+            echo(_("no note or subject mentions {name}").format(name=repr(name)))
             return
         output(pd.DataFrame(found), "table")
         if not yes:
-            click.confirm(f"Replace {name!r} by [erased] in these {len(found)} fields of {store.url}?", abort=True)
+            click.confirm(ngettext("Replace {name} by [erased] in this {n} field of {url}?",
+                                   "Replace {name} by [erased] in these {n} fields of {url}?", len(found)).format(
+                name=terminal_text(repr(name)), n=len(found), url=store.url), abort=True)
         n = store.redact_mentions(name, actor=os_user())
         forget_persisted(store.url)
         pending = not store.checkpoint() if hasattr(store, "checkpoint") else False
-    echo(f"redacted {n} field{'s' if n != 1 else ''}")
+    echo(ngettext("redacted {n} field", "redacted {n} fields", n).format(n=n))
     if pending:
-        raise KamgraphError(f"another program is reading {store.url}: the old text is still in its write-ahead log "
-                            f"until the last reader closes the store")
+        raise KamgraphError(_("another program is reading {url}: the old text is still in its write-ahead log "
+                              "until the last reader closes the store").format(url=store.url))
 
 
 @main.command()
@@ -350,8 +370,9 @@ def stats(config: Config, fmt: str) -> None:
     with open_store(config) as store:
         counts = store.counts()
         start = store.history_from()
-    history = f"; history from {start:%Y-%m-%d}" if start is not None else ""
-    output(pd.DataFrame({"entity": list(counts), "rows": list(counts.values())}), fmt, title=store.url + history)
+    title = (_("{url}; history from {day}").format(url=store.url, day=fmt_day(start)) if start is not None
+             else store.url)
+    output(pd.DataFrame({"entity": list(counts), "rows": list(counts.values())}), fmt, title=title)
 
 
 def _explicit_store(click_ctx: click.Context) -> bool:
@@ -371,8 +392,9 @@ def _fresh_store(url: str, explicit: bool):
     store = open_store(url)
     if sum(store.counts().values()):
         store.close()
-        raise ConfigError(f"{url} already holds data; the demo loads into a fresh store. Name a new file "
-                          f"(--store sqlite:///./demo.db) or leave out --store to use {DEMO_STORE_URL}")
+        raise ConfigError(_("{url} already holds data; the demo loads into a fresh store. Name a new file "
+                            "(--store sqlite:///./demo.db) or leave out --store to use {demo_url}").format(
+            url=url, demo_url=DEMO_STORE_URL))
     return store
 
 
@@ -410,9 +432,10 @@ def demo(click_ctx: click.Context, no_ui: bool, port: int) -> None:
     sample = root / "data" / "sample"
     app = root / "app.py"
     if not (sample / "people.csv").exists():
-        raise KamgraphError(f"sample data not found at {sample}; the demo needs a source checkout of kamgraph")
+        raise KamgraphError(_("sample data not found at {path}; the demo needs a source checkout of kamgraph").format(
+            path=sample))
     if not no_ui and not app.exists():
-        raise KamgraphError(f"app not found at {app}; run with --no-ui to load the sample only")
+        raise KamgraphError(_("app not found at {path}; run with --no-ui to load the sample only").format(path=app))
     settings_file = sample / "kamgraph.toml"
     explicit = _explicit_store(click_ctx)
     url = flags.store if explicit else "sqlite:///" + str(Path(DEMO_STORE_URL[len("sqlite:///"):]).resolve())
@@ -422,10 +445,11 @@ def demo(click_ctx: click.Context, no_ui: bool, port: int) -> None:
         with _ProgressBar() as bar:
             report = import_path(sample, store, progress=bar, today=today, actor=os_user())
         counts = store.counts()
-    _rows_table(counts, "sample loaded")
-    echo(f"store: {url}")
-    echo(f"as of {config.as_of_text}; the CLI on the same store, settings and date: {config.shell_exports()}")
-    echo("next, on this store (plain `kamgraph` uses " + resolve_config(None, None, None).store_url + "):")
+    _rows_table(counts, _("sample loaded"))
+    echo(_("store: {url}").format(url=url))
+    echo(_("as of {day}; the CLI on the same store, settings and date: {exports}").format(
+        day=config.as_of_text, exports=config.shell_exports()))
+    echo(_("next, on this store (plain `kamgraph` uses {url}):").format(url=resolve_config(None, None, None).store_url))
     for verb in ("gaps", "coverage", "report --out kamgraph-report"):
         echo("  " + demo_command(config, verb))
     _echo_warnings(report.warnings)
@@ -434,6 +458,6 @@ def demo(click_ctx: click.Context, no_ui: bool, port: int) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ENV_NAMES} | config.environ()
     cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.headless", "true",
            "--server.port", str(port)]
-    echo(f"starting the app on http://localhost:{port} (Ctrl+C to stop)")
+    echo(_("starting the app on {url} (Ctrl+C to stop)").format(url=f"http://localhost:{port}"))
     result = subprocess.run(cmd, env=env, check=False)
     sys.exit(result.returncode)

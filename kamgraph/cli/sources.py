@@ -16,6 +16,7 @@ import click
 from kamgraph.cli import echo, main, open_store, output, pass_config
 from kamgraph.cli.manage import os_user
 from kamgraph.config import Config
+from kamgraph.i18n import _, ngettext
 
 if TYPE_CHECKING:  # the ingest modules load when a verb runs, not with every command
     from kamgraph.ingest.messages import MessagesReport
@@ -55,7 +56,8 @@ def import_calendar(config: Config, file: Path, start, end, add_unknown: bool, d
     from kamgraph.ingest.messages import MessageSourceError, is_calendar_file
 
     if not is_calendar_file(file):
-        raise MessageSourceError(f"{file}: not an iCalendar file (.ics); for mail use kamgraph import-mail")
+        raise MessageSourceError(_("{path}: not an iCalendar file (.ics); for mail use kamgraph import-mail").format(
+            path=file))
     _run(config, file, start, end, add_unknown, dry_run)
 
 
@@ -73,7 +75,7 @@ def import_mail(config: Config, path: Path, start, end, add_unknown: bool, dry_r
     from kamgraph.ingest.messages import MessageSourceError, is_calendar_file
 
     if path.is_file() and is_calendar_file(path):
-        raise MessageSourceError(f"{path}: a calendar, not mail; use kamgraph import-calendar")
+        raise MessageSourceError(_("{path}: a calendar, not mail; use kamgraph import-calendar").format(path=path))
     _run(config, path, start, end, add_unknown, dry_run)
 
 
@@ -95,35 +97,53 @@ def _print(report: MessagesReport, url: str, *, default_window: bool, add_unknow
     rows = dict(report.rows)
     if rows:
         output(pd.DataFrame({"entity": list(rows), "rows": list(rows.values())}), "table",
-               title="would import (dry run)" if report.dry_run else "imported")
+               title=_("would import (dry run)") if report.dry_run else _("imported"))
     s, e = report.window
     if s is not None or e is not None:
-        span = f"{s or '...'} to {e or '...'}"
-        how = f" (default: the {DEFAULT_WINDOW_DAYS} days up to today; --from/--to to change it)" \
-            if default_window else ""
-        echo(f"window: {span}{how}")
-    echo(f"{report.interactions} interaction{'s' if report.interactions != 1 else ''} from {report.source}")
+        span = {"start": s or "...", "end": e or "..."}
+        if default_window:
+            echo(_("window: {start} to {end} (default: the {days} days up to today; --from/--to to change it)").format(
+                days=DEFAULT_WINDOW_DAYS, **span))
+        else:
+            echo(_("window: {start} to {end}").format(**span))
+    echo(ngettext("{n} interaction from {source}", "{n} interactions from {source}", report.interactions).format(
+        n=report.interactions, source=report.source))
     if report.skipped:
-        echo("skipped:")
+        echo(_("skipped:"))
         for line in report.skipped:
             echo(f"  {line}")
     unknown = report.unknown
     if len(unknown):
-        added = "would be added" if report.dry_run else "added"
-        verb = f"{rows.get('people', 0)} {added} as external people" if add_unknown else "matching nobody"
-        output(unknown.head(UNKNOWN_LISTED), "table", title=f"{len(unknown)} unknown addresses ({verb})")
+        n, added = len(unknown), rows.get("people", 0)
+        if not add_unknown:
+            title = ngettext("{n} unknown address (matching nobody)", "{n} unknown addresses (matching nobody)", n)
+        elif report.dry_run:
+            title = ngettext("{n} unknown address ({added} would be added as external people)",
+                             "{n} unknown addresses ({added} would be added as external people)", n)
+        else:
+            title = ngettext("{n} unknown address ({added} added as external people)",
+                             "{n} unknown addresses ({added} added as external people)", n)
+        output(unknown.head(UNKNOWN_LISTED), "table", title=title.format(n=n, added=added))
         more = len(unknown) - UNKNOWN_LISTED
         if not add_unknown:
-            echo((f"{more} more; " if more > 0 else "") + "--add-unknown adds them as external people")
+            echo(_("{n} more; --add-unknown adds them as external people").format(n=more) if more > 0
+                 else _("--add-unknown adds them as external people"))
         elif more > 0:
-            echo(f"{more} more")
+            echo(_("{n} more").format(n=more))
     for w in report.warnings:
-        echo(f"warning: {w}", err=True)
+        echo(_("warning: {warning}").format(warning=w), err=True)
     if report.dry_run:
-        echo(f"dry run: {report.total} rows checked, nothing written")
+        echo(ngettext("dry run: {n} row checked, nothing written", "dry run: {n} rows checked, nothing written",
+                      report.total).format(n=report.total))
     elif report.total == 0:
-        what = (f"the {report.interactions} interaction{'s are' if report.interactions != 1 else ' is'} already in"
-                if report.interactions else "no interaction to write to")
-        echo(f"nothing changed: {what} {url}; data version {report.data_version}")
+        what = {"url": url, "version": report.data_version, "n": report.interactions}
+        if report.interactions:
+            echo(ngettext("nothing changed: the {n} interaction is already in {url}; data version {version}",
+                          "nothing changed: the {n} interactions are already in {url}; data version {version}",
+                          report.interactions).format(**what))
+        else:
+            echo(_("nothing changed: no interaction to write to {url}; data version {version}").format(**what))
     else:
-        echo(f"{report.total} rows written to {url}; data version {report.data_version}")
+        echo(ngettext("{n} row written to {url}; data version {version}",
+                      "{n} rows written to {url}; data version {version}", report.total).format(
+            n=report.total, url=url, version=report.data_version))

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import click
 
-from kamgraph.cli import FORMAT_OPTION, main, open_store, output, pass_config
+from kamgraph.cli import FORMAT_OPTION, code_word, echo, error_line, main, open_store, output, pass_config
 from kamgraph.config import Config
 from kamgraph.errors import ConfigError
+from kamgraph.i18n import _, fmt_number, pgettext
 
 _NEO4J_SCHEMES = ("neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc")
 
@@ -24,7 +25,7 @@ def _open(url: str, batch_size: int | None, must_exist: bool):
     if _scheme(url) == "sqlite" and must_exist:
         path = url[len("sqlite:///"):]
         if path != ":memory:" and not Path(path).expanduser().is_file():
-            raise ConfigError(f"source store not found: {path}")
+            raise ConfigError(_("source store not found: {path}").format(path=path))
     options = {"batch_size": batch_size} if batch_size and _scheme(url) in _NEO4J_SCHEMES else {}
     return open_store(url, **options)
 
@@ -49,16 +50,20 @@ def migrate_cmd(source_url: str, target_url: str, batch_size: int | None, fmt: s
     from kamgraph.store.migrate import migrate
 
     if source_url == target_url:
-        raise ConfigError("--from and --to name the same store")
+        raise ConfigError(_("--from and --to name the same store"))
     with _open(source_url, batch_size, must_exist=True) as source, \
             _open(target_url, batch_size, must_exist=False) as target, _ProgressBar() as bar:
         result = migrate(source, target, progress=bar)
-    output(result.table(), fmt, title=f"{result.source_url} -> {result.target_url}")
+    output(result.table(), fmt, title=f"{result.source_url} -> {result.target_url}",
+           headers={"source": pgettext("migration column", "source"), "target": pgettext("migration column", "target")})
     if not result.ok:
-        diff = ", ".join(f"{e} {s} vs {t}" for e, (s, t) in result.differences.items())
-        click.echo(f"Error: counts differ after the migration: {diff}", err=True)
+        diff = pgettext("list separator", ", ").join(
+            _("{entity} {source} vs {target}").format(entity=code_word("entity", e), source=s, target=t)
+            for e, (s, t) in result.differences.items())
+        echo(error_line(_("counts differ after the migration: {differences}").format(differences=diff)), err=True)
         sys.exit(1)
-    click.echo(f"migrated {sum(result.written.values()):,} rows in {result.batches} batches", err=True)
+    echo(_("migrated {n} rows in {batches} batches").format(n=fmt_number(sum(result.written.values())),
+                                                            batches=result.batches), err=True)
 
 
 @main.command("config")
@@ -74,4 +79,7 @@ def config_cmd(config: Config, fmt: str) -> None:
     if fmt == "json":
         output(info)
     else:
-        output(pd.DataFrame({"what": list(info), "value": list(info.values())}), fmt, title="configuration")
+        if fmt == "table":
+            info["as_of_from"] = code_word("as_of_source", info["as_of_from"])
+        output(pd.DataFrame({"what": list(info), "value": list(info.values())}), fmt, title=_("configuration"),
+               codes={"what": "config_item"})

@@ -10,6 +10,7 @@ import pandas as pd
 
 from kamgraph.cli import FORMAT_OPTION, main, output
 from kamgraph.errors import ConfigError
+from kamgraph.i18n import _, fmt_number
 
 
 @main.command("generate")
@@ -28,9 +29,11 @@ def generate_cmd(scale: str, seed: int, end: str | None, out_dir: Path, fmt: str
 
     end = end or DEFAULT_END
     if out_dir.exists() and not out_dir.is_dir():
-        raise ConfigError(f"--out is not a folder: {out_dir}")
+        raise ConfigError(_("--out is not a folder: {path}").format(path=out_dir))
     t0 = time.perf_counter()
     rows = generate_portfolio(out_dir, scale.upper(), seed, end)
     secs = time.perf_counter() - t0
     output(pd.DataFrame({"file": [f"{name}.csv" for name in rows], "rows": list(rows.values())}), fmt,
-           title=f"scale {scale.upper()}, seed {seed}: {sum(rows.values()):,} rows in {secs:.1f} s -> {out_dir}")
+           title=_("scale {scale}, seed {seed}: {n} rows in {seconds} s -> {path}").format(
+               scale=scale.upper(), seed=seed, n=fmt_number(sum(rows.values())), seconds=fmt_number(secs, 1),
+               path=out_dir))

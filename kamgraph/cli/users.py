@@ -15,8 +15,9 @@ import click
 import pandas as pd
 
 from kamgraph import auth
-from kamgraph.cli import FORMAT_OPTION, echo, main, output, pass_config
+from kamgraph.cli import FORMAT_OPTION, code_word, echo, main, output, pass_config
 from kamgraph.config import Config
+from kamgraph.i18n import _
 
 FILE_OPTION = click.option("--file", "users_file", default=None, metavar="FILE",
                            help="The users file (default: $KAMGRAPH_USERS, else kamgraph-users.json beside "
@@ -32,7 +33,8 @@ def _password(from_stdin: bool) -> str:
         line = sys.stdin.readline()
         password = line[:-1] if line.endswith("\n") else line
         return password.removesuffix("\r")
-    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return click.prompt(_("Password"), hide_input=True,
+                        confirmation_prompt=_("Repeat for confirmation"))
 
 
 @main.group("users")
@@ -57,9 +59,10 @@ def add(config: Config, name: str, role: str, password_stdin: bool, users_file: 
     existed = name in current
     updated = auth.add_user(current, name, _password(password_stdin), role)
     auth.save_users(path, updated)
-    echo(f"{'Updated' if existed else 'Added'} {name} ({role}) in {path}")
+    words = {"name": name, "role": code_word("user_role", role), "path": path}
+    echo((_("Updated {name} ({role}) in {path}") if existed else _("Added {name} ({role}) in {path}")).format(**words))
     if not current:
-        echo("Sign-in is now on: the app asks for a user and password.")
+        echo(_("Sign-in is now on: the app asks for a user and password."))
 
 
 @users.command("remove")
@@ -71,9 +74,9 @@ def remove(config: Config, name: str, users_file: str | None) -> None:
     path = _path(config, users_file)
     updated = auth.remove_user(auth.load_users(path), name)
     auth.save_users(path, updated)
-    echo(f"Removed {name} from {path}")
+    echo(_("Removed {name} from {path}").format(name=name, path=path))
     if not updated:
-        echo("No users left: sign-in is off and anyone who reaches the app reads everything.")
+        echo(_("No users left: sign-in is off and anyone who reaches the app reads everything."))
 
 
 @users.command("set-role")
@@ -85,7 +88,7 @@ def set_role(config: Config, name: str, role: str, users_file: str | None) -> No
     """Give user NAME the role ROLE (viewer, editor or admin)."""
     path = _path(config, users_file)
     auth.save_users(path, auth.set_role(auth.load_users(path), name, role))
-    echo(f"{name} is now {role}")
+    echo(_("{name} is now {role}").format(name=name, role=code_word("user_role", role)))
 
 
 @users.command("list")
@@ -98,6 +101,6 @@ def list_users(config: Config, fmt: str, users_file: str | None) -> None:
     found = auth.load_users(path)
     frame = pd.DataFrame({"user": [u.name for u in found.values()], "role": [u.role for u in found.values()]},
                          columns=["user", "role"]).sort_values("user", kind="mergesort")
-    output(frame, fmt, title=f"Users in {path}")
+    output(frame, fmt, title=_("Users in {path}").format(path=path), codes={"role": "user_role"})
     if fmt == "table" and not found:
-        echo("No users: sign-in is off (kamgraph users add NAME --role admin turns it on).")
+        echo(_("No users: sign-in is off (kamgraph users add NAME --role admin turns it on)."))

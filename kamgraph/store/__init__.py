@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 from kamgraph.errors import ConfigError
+from kamgraph.i18n import gettext
 from kamgraph.store.base import BaseStore, Store, WriteResult
 
 __all__ = ["Store", "BaseStore", "WriteResult", "open_store"]
@@ -32,9 +33,9 @@ def open_store(url: str, **options) -> Store:
         _check_server_url(url)
 
         return Neo4jStore(url, **options)
-    raise ConfigError(
-        f"unknown store URL {url!r}: use sqlite:///path/to/kamgraph.db, neo4j://host:7687 or bolt://host:7687"
-    )
+    raise ConfigError(gettext(
+        "unknown store URL {url}: use sqlite:///path/to/kamgraph.db, neo4j://host:7687 or bolt://host:7687").format(
+        url=repr(url)))
 
 
 def _check_server_url(url: str) -> None:
@@ -50,12 +51,12 @@ def _check_server_url(url: str) -> None:
     try:
         parts = urlsplit(url)
     except ValueError as e:
-        raise ConfigError(f"store URL {url!r} is not a valid URL: {e}") from None
+        raise ConfigError(gettext("store URL {url} is not a valid URL: {reason}").format(url=repr(url), reason=e)) from None
     try:
         port = parts.port
     except ValueError:
         port = -1
     if port == -1 or port == 0:
-        raise ConfigError(f"store URL {url!r} has a bad port: use a number, e.g. bolt://host:7687")
+        raise ConfigError(gettext("store URL {url} has a bad port: use a number, e.g. bolt://host:7687").format(url=repr(url)))
     if not parts.hostname:
-        raise ConfigError(f"store URL {url!r} names no host: use e.g. neo4j://host:7687")
+        raise ConfigError(gettext("store URL {url} names no host: use e.g. neo4j://host:7687").format(url=repr(url)))

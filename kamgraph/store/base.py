@@ -17,6 +17,7 @@ from typing import Protocol, runtime_checkable
 import pandas as pd
 
 from kamgraph.errors import KamgraphError, NotFound
+from kamgraph.i18n import gettext
 from kamgraph.schema import ENTITIES, WRITE_ORDER, to_records
 from kamgraph.snapshot import Snapshot, build_snapshot
 
@@ -453,15 +454,15 @@ class BaseStore:
         every caller (the CLI's analysis verbs, reports) says so in one line."""
         snap = build_snapshot(self, scope, self.data_version(), self.url, self.history_from())
         if scope is None and snap.people.empty and snap.accounts.empty:
-            raise EmptyStore(f"the store {self.url} is empty: import your data (kamgraph import PATH) "
-                             f"or load the sample (kamgraph demo)")
+            raise EmptyStore(gettext("the store {url} is empty: import your data (kamgraph import PATH) "
+                                     "or load the sample (kamgraph demo)").format(url=self.url))
         return snap
 
     def export_person(self, person_id: str) -> dict:
 
         people = self.read("people", "id", [person_id])
         if people.empty:
-            raise NotFound(f"no person with id {person_id!r}")
+            raise NotFound(gettext("no person with id {id}").format(id=repr(person_id)))
         out: dict = {"person": to_records("people", people)[0]}
         for entity, columns in PERSON_COLUMNS.items():
             parts = [self.read(entity, c, [person_id]) for c in columns]

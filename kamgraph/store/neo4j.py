@@ -39,6 +39,7 @@ from urllib.parse import urlsplit
 import pandas as pd
 
 from kamgraph.errors import ConfigError, NotFound, StoreUnavailable
+from kamgraph.i18n import gettext
 from kamgraph.schema import (
     ENTITIES,
     WRITE_ORDER,
@@ -176,7 +177,8 @@ class Neo4jStore(BaseStore):
 
         self.url = _check_url(url)
         if not isinstance(batch_size, int) or batch_size < 1:
-            raise ConfigError(f"batch size must be a positive whole number, not {batch_size!r}")
+            raise ConfigError(gettext("batch size must be a positive whole number, not {value}").format(
+                value=repr(batch_size)))
         self.batch_size = batch_size
         user = user if user is not None else os.environ.get(ENV_USER) or None
         password = password if password is not None else os.environ.get(ENV_PASSWORD)
@@ -191,7 +193,7 @@ class Neo4jStore(BaseStore):
                 self.url, auth=auth, max_transaction_retry_time=float(max_retry_seconds),
                 connection_timeout=float(connection_timeout))
         except (ConfigurationError, ValueError) as e:
-            raise ConfigError(f"cannot use Neo4j URL {self.url!r}: {e}") from None
+            raise ConfigError(gettext("cannot use Neo4j URL {url}: {reason}").format(url=repr(self.url), reason=e)) from None
         self._initialized = False
 
     def __repr__(self) -> str:
@@ -215,32 +217,37 @@ class Neo4jStore(BaseStore):
             with _quiet_driver_log():
                 yield
         except AuthError:
-            raise StoreUnavailable(f"{action}: Neo4j at {self.url} rejected the credentials "
-                                   f"(check {ENV_USER} and {ENV_PASSWORD})") from None
+            raise StoreUnavailable(gettext("{action}: Neo4j at {url} rejected the credentials (check {user_env} and "
+                                           "{password_env})").format(action=action, url=self.url, user_env=ENV_USER,
+                                                                     password_env=ENV_PASSWORD)) from None
         except IncompleteCommit:
-            raise StoreUnavailable(f"{action}: the connection to Neo4j at {self.url} was lost while "
-                                   "committing; the change may or may not have been applied") from None
+            raise StoreUnavailable(gettext("{action}: the connection to Neo4j at {url} was lost while committing; the "
+                                           "change may or may not have been applied").format(
+                action=action, url=self.url)) from None
         except (ServiceUnavailable, SessionExpired, OSError) as e:
-            raise StoreUnavailable(f"{action}: cannot reach Neo4j at {self.url} ({_reason(e)})") from None
+            raise StoreUnavailable(gettext("{action}: cannot reach Neo4j at {url} ({reason})").format(
+                action=action, url=self.url, reason=_reason(e))) from None
         except ConstraintError as e:
-            raise StoreUnavailable(f"{action}: rejected by Neo4j: {_reason(e)}") from None
+            raise StoreUnavailable(gettext("{action}: rejected by Neo4j: {reason}").format(
+                action=action, reason=_reason(e))) from None
         except Neo4jError as e:
             if "DatabaseNotFound" in (e.code or ""):
-                raise ConfigError(f"{action}: Neo4j at {self.url} has no database {self.database!r} "
-                                  f"(set {ENV_DATABASE})") from None
+                raise ConfigError(gettext("{action}: Neo4j at {url} has no database {database} (set {env})").format(
+                    action=action, url=self.url, database=repr(self.database), env=ENV_DATABASE)) from None
             raise
         except DriverError as e:
-            raise StoreUnavailable(f"{action}: Neo4j at {self.url}: {_reason(e)}") from None
+            raise StoreUnavailable(gettext("{action}: Neo4j at {url}: {reason}").format(
+                action=action, url=self.url, reason=_reason(e))) from None
 
     def _cypher(self, name: str) -> str:
         return self._registry.get(name)
 
     def _query(self, name: str, params: Mapping[str, Any] | None = None, *, write: bool = False,
-               action: str = "reading from Neo4j") -> tuple[list[str], list[list]]:
+               action: str | None = None) -> tuple[list[str], list[list]]:
         import neo4j
 
         self._ensure_init()
-        with self._errors(action):
+        with self._errors(action or gettext("reading from Neo4j")):
             return self._driver.execute_query(
                 self._cypher(name), dict(params or {}), database_=self.database,
                 routing_=neo4j.RoutingControl.WRITE if write else neo4j.RoutingControl.READ,
@@ -257,7 +264,7 @@ class Neo4jStore(BaseStore):
         """
         import neo4j
 
-        with self._errors("preparing the Neo4j schema"):
+        with self._errors(gettext("preparing the Neo4j schema")):
             self._driver.verify_connectivity()  # fails fast (no retries) when unreachable
             for st in self._registry.in_file("schema.cypher"):
                 self._driver.execute_query(st.text, database_=self.database,
@@ -272,7 +279,7 @@ class Neo4jStore(BaseStore):
         store's own operations do not go through it.
         """
         keys, rows = self._query(name, params, write=write,
-                                 action=f"running {name}" if write else "reading from Neo4j")
+                                 action=gettext("running {name}").format(name=name) if write else None)
         return [dict(zip(keys, r)) for r in rows]
 
     # -- writes -----------------------------------------------------------------------
@@ -316,7 +323,7 @@ class Neo4jStore(BaseStore):
                 return result
         committed: list[tuple[str, int]] = []
         sizes: dict[str, int] = {}
-        with self._errors("writing to Neo4j"):
+        with self._errors(gettext("writing to Neo4j")):
             session = self._driver.session(database=self.database)
         try:
             for plan in plans:
@@ -346,7 +353,7 @@ class Neo4jStore(BaseStore):
                         progress(plan.entity, stop, n)
                 result.rows[plan.entity] = n
             entry = _log_entry(actor, "write", result.rows)
-            with self._errors("recording the write"):  # after every batch committed
+            with self._errors(gettext("recording the write")):  # after every batch committed
                 version = session.execute_write(self._finish_write_tx, history_start, entry, not plans)
                 if not plans:
                     result.data_version = version
@@ -420,8 +427,9 @@ class Neo4jStore(BaseStore):
         present = [c for c in ent.column_names if c in df.columns]
         missing = [c.name for c in ent.columns if c.required and c.name not in df.columns]
         if missing:
-            raise StoreUnavailable(f"write rejected by the store, nothing was written: {entity} has no "
-                                   f"column {', '.join(map(repr, missing))} (required)")
+            raise StoreUnavailable(gettext("write rejected by the store, nothing was written: {entity} has no "
+                                           "column {columns} (required)").format(
+                entity=entity, columns=", ".join(map(repr, missing))))
         df = df.drop_duplicates(list(ent.key), keep="last") if df.duplicated(list(ent.key)).any() else df
         records = to_records(entity, df[present])
         for col in ent.columns:
@@ -511,7 +519,7 @@ class Neo4jStore(BaseStore):
         else:
             rows = [dict(zip(ent.key, k)) for k in sorted(wanted)]
             steps = [_Step(f"delete_{entity}", {"rows": rows}, None)]
-        with self._errors(f"deleting {entity} from Neo4j"), self._driver.session(database=self.database) as s:
+        with self._errors(gettext("deleting {entity} from Neo4j").format(entity=entity)), self._driver.session(database=self.database) as s:
             return s.execute_write(self._delete_tx, steps, entity, actor, entries)
 
     def _cascade(self, entity: str, ids: Sequence[str], who: tuple) -> list[dict]:
@@ -564,14 +572,14 @@ class Neo4jStore(BaseStore):
         # stored in full inside the erasure's transaction
         attended = self.read("attendance", "person_id", [person_id])["interaction_id"].tolist()
         _naming, keep = self._erasure_completions(person_id, attended)
-        with self._errors("erasing a person in Neo4j"), self._driver.session(database=self.database) as s:
+        with self._errors(gettext("erasing a person in Neo4j")), self._driver.session(database=self.database) as s:
             return Erasure(s.execute_write(self._erase_tx, person_id, actor, keep))
 
     def _erase_tx(self, tx, person_id: str, actor: str | None = None,
                   keep: Sequence[tuple[int, str]] = ()) -> dict[str, int]:
         params = {"id": person_id}
         if not tx.run(self._cypher("existing_ids_people"), {"ids": [person_id]}).data():
-            raise NotFound(f"no person with id {person_id!r}")
+            raise NotFound(gettext("no person with id {id}").format(id=repr(person_id)))
         if keep:
             tx.run(self._cypher("audit_set_texts"),
                    {"rows": [{"seq": seq, "before": None, "after": after} for seq, after in keep]}).consume()
@@ -636,7 +644,7 @@ class Neo4jStore(BaseStore):
 
     def _set_audit_texts(self, rows: Sequence[tuple[int, str | None, str | None]]) -> None:
         self._query("audit_set_texts", {"rows": [{"seq": seq, "before": b, "after": a} for seq, b, a in rows]},
-                    write=True, action="redacting the audit trail in Neo4j")
+                    write=True, action=gettext("redacting the audit trail in Neo4j"))
 
     def data_version(self) -> int:
         return int(self._query("meta_data_version")[1][0][0])
@@ -689,12 +697,14 @@ def _check_url(url: str) -> str:
     parts = urlsplit(raw)
     if "@" in parts.netloc:
         safe = parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]).geturl()
-        raise ConfigError(f"the Neo4j URL must not contain a user or password ({safe} with credentials "
-                          f"removed): set {ENV_USER} and {ENV_PASSWORD} instead")
+        raise ConfigError(gettext("the Neo4j URL must not contain a user or password ({url} with credentials "
+                                  "removed): set {user_env} and {password_env} instead").format(
+            url=safe, user_env=ENV_USER, password_env=ENV_PASSWORD))
     if parts.scheme.lower() not in SCHEMES:
-        raise ConfigError(f"not a Neo4j URL: {raw!r} (expected neo4j://host:7687 or bolt://host:7687)")
+        raise ConfigError(gettext("not a Neo4j URL: {url} (expected neo4j://host:7687 or bolt://host:7687)").format(
+            url=repr(raw)))
     if not parts.hostname:
-        raise ConfigError(f"the Neo4j URL {raw!r} has no host (expected neo4j://host:7687)")
+        raise ConfigError(gettext("the Neo4j URL {url} has no host (expected neo4j://host:7687)").format(url=repr(raw)))
     return raw
 
 

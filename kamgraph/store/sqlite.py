@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from kamgraph.errors import ConfigError, NotFound, StoreUnavailable
+from kamgraph.i18n import gettext
 from kamgraph.schema import ENTITIES, WRITE_ORDER, Entity, normalize_frame
 from kamgraph.store.base import (
     BaseStore,
@@ -241,11 +242,12 @@ class SQLiteStore(BaseStore):
         if raw.startswith("sqlite:///"):
             path = raw[len("sqlite:///"):]
         elif "://" in raw:
-            raise ConfigError(f"not a SQLite store URL: {raw!r} (expected sqlite:///path/to/file.db)")
+            raise ConfigError(gettext("not a SQLite store URL: {url} (expected sqlite:///path/to/file.db)").format(
+                url=repr(raw)))
         else:
             path = raw
         if not path:
-            raise ConfigError("SQLite store URL has no path: use sqlite:///./kamgraph.db")
+            raise ConfigError(gettext("SQLite store URL has no path: use sqlite:///./kamgraph.db"))
         self.path = path
         self.url = "sqlite:///" + path
         self.read_only = read_only
@@ -262,9 +264,10 @@ class SQLiteStore(BaseStore):
         file = Path(path).expanduser()
         parent = file.resolve().parent
         if not parent.exists():
-            raise ConfigError(f"folder for the SQLite store does not exist: {parent}")
+            raise ConfigError(gettext("folder for the SQLite store does not exist: {path}").format(path=parent))
         if file.is_dir():
-            raise StoreUnavailable(f"cannot open SQLite store {path}: it is a folder, not a database file")
+            raise StoreUnavailable(gettext("cannot open SQLite store {path}: it is a folder, not a database file").format(
+                path=path))
         if not self._open_file():
             self._open_placeholder()
 
@@ -280,7 +283,7 @@ class SQLiteStore(BaseStore):
                                        check_same_thread=False)
             conn.execute("PRAGMA busy_timeout=" + str(int(BUSY_TIMEOUT_S * 1000)))
         except sqlite3.Error as e:
-            raise StoreUnavailable(f"cannot open SQLite store {target}: {e}") from None
+            raise StoreUnavailable(gettext("cannot open SQLite store {path}: {reason}").format(path=target, reason=e)) from None
         return conn
 
     def _pragmas(self, c: sqlite3.Connection) -> None:
@@ -293,7 +296,8 @@ class SQLiteStore(BaseStore):
             c.execute("PRAGMA cache_size=-262144")  # 256 MiB page cache: big imports build large indexes
             c.execute("PRAGMA temp_store=MEMORY")
         except sqlite3.Error as e:
-            raise StoreUnavailable(f"cannot open SQLite store {self.path}: {e}") from None
+            raise StoreUnavailable(gettext("cannot open SQLite store {path}: {reason}").format(
+                path=self.path, reason=e)) from None
 
     def _open_file(self) -> bool:
         """Open an existing, non-empty store file; False when there is none (yet)."""
@@ -307,11 +311,13 @@ class SQLiteStore(BaseStore):
             tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         except sqlite3.Error as e:
             conn.close()
-            raise StoreUnavailable(f"cannot open SQLite store {self.path}: {e}") from None
+            raise StoreUnavailable(gettext("cannot open SQLite store {path}: {reason}").format(
+                path=self.path, reason=e)) from None
         if app_id != APPLICATION_ID and (app_id != 0 or (tables and not set(WRITE_ORDER) | {"meta"} <= tables)):
             conn.close()
-            raise ConfigError(f"{self.path} is not a kamgraph store (another application's SQLite file); "
-                              f"it was left unchanged: name another file with --store sqlite:///path.db")
+            raise ConfigError(gettext("{path} is not a kamgraph store (another application's SQLite file); "
+                                      "it was left unchanged: name another file with --store sqlite:///path.db").format(
+                path=self.path))
         if not tables:  # an empty database: like a missing file until the first write
             conn.close()
             return False
@@ -342,8 +348,9 @@ class SQLiteStore(BaseStore):
         if self._placeholder:
             self._reading()
         if self._read_only:
-            why = "opened read-only" if self.read_only else "the file is read-only"
-            raise StoreUnavailable(f"SQLite store {self.path} is read-only ({why}); nothing was written")
+            why = gettext("opened read-only") if self.read_only else gettext("the file is read-only")
+            raise StoreUnavailable(gettext("SQLite store {path} is read-only ({why}); nothing was written").format(
+                path=self.path, why=why))
         if self._placeholder:
             old = self._conn
             conn = self._connect(self.path, read_only=False)
@@ -355,7 +362,7 @@ class SQLiteStore(BaseStore):
                 with self._tx() as c:
                     self._create_schema(c)
             except sqlite3.Error as e:
-                raise StoreUnavailable(f"SQLite store {self.path}: {e}") from None
+                raise StoreUnavailable(gettext("SQLite store {path}: {reason}").format(path=self.path, reason=e)) from None
             self._schema_ready = True
         return self._conn
 
@@ -468,9 +475,11 @@ class SQLiteStore(BaseStore):
                     else:  # an identical write writes nothing
                         result.data_version = self._version(c)
             except sqlite3.IntegrityError as e:
-                raise StoreUnavailable(f"write rejected by the store, nothing was written: {e}") from None
+                raise StoreUnavailable(gettext("write rejected by the store, nothing was written: {reason}").format(
+                    reason=e)) from None
             except sqlite3.OperationalError as e:
-                raise StoreUnavailable(f"SQLite store {self.path}: {e}; nothing was written") from None
+                raise StoreUnavailable(gettext("SQLite store {path}: {reason}; nothing was written").format(
+                    path=self.path, reason=e)) from None
             finally:
                 if references_checked:
                     self._conn.execute("PRAGMA foreign_keys=ON")
@@ -488,8 +497,9 @@ class SQLiteStore(BaseStore):
         # a required column is refused, even when its rows are all in the store already
         missing = [c.name for c in ent.columns if c.required and c.name not in columns]
         if missing:
-            raise StoreUnavailable(f"write rejected by the store, nothing was written: {name} has no "
-                                   f"column {', '.join(map(repr, missing))} (required)")
+            raise StoreUnavailable(gettext("write rejected by the store, nothing was written: {entity} has no "
+                                           "column {columns} (required)").format(
+                entity=name, columns=", ".join(map(repr, missing))))
         key = list(ent.key)
         others = [col for col in columns if col not in ent.key]
         n = len(df)
@@ -672,10 +682,11 @@ class SQLiteStore(BaseStore):
                 ids = [r[0] for r in c.execute(sql)]
                 if ids:
                     shown = ", ".join(repr(i) for i in ids[:5]) + (", ..." if len(ids) > 5 else "")
-                    raise OrphanReferences(
-                        f"write rejected, nothing was written: {name}.{col.name} refers to "
-                        f"{' or '.join(col.references)} that no longer exist ({shown}); they were "
-                        f"erased or deleted after the data was validated. Check the data and import again")
+                    raise OrphanReferences(gettext(
+                        "write rejected, nothing was written: {column} refers to {targets} that no longer exist "
+                        "({ids}); they were erased or deleted after the data was validated. Check the data and "
+                        "import again").format(column=f"{name}.{col.name}", targets=" or ".join(col.references),
+                                               ids=shown))
 
     @staticmethod
     def _log(c: sqlite3.Connection, actor: str | None, action: str, rows: Mapping[str, int]) -> None:
@@ -782,7 +793,7 @@ class SQLiteStore(BaseStore):
             self._writing()
         with self._lock, self._tx() as c:
             if c.execute('SELECT 1 FROM "people" WHERE "id" = ?', (person_id,)).fetchone() is None:
-                raise NotFound(f"no person with id {person_id!r}")
+                raise NotFound(gettext("no person with id {id}").format(id=repr(person_id)))
             interaction_ids = [r[0] for r in c.execute(
                 'SELECT "interaction_id" FROM "attendance" WHERE "person_id" = ?', (person_id,))]
             # before any row changes: the entries naming them (completed), and the inserts that
