@@ -41,6 +41,7 @@ from pathlib import Path
 import icalendar
 import recurring_ical_events
 
+from kamgraph.i18n import _
 from kamgraph.ingest.messages import (
     CANCELLED,
     DECLINED,
@@ -65,15 +66,18 @@ def read_calendar(path: Path, start: date, end: date) -> SourceRead:
     try:
         data = path.read_bytes()
     except OSError as e:
-        raise MessageSourceError(f"{path}: cannot be read ({e.strerror or e})") from None
+        raise MessageSourceError(_("{path}: cannot be read ({reason})").format(
+            path=path, reason=e.strerror or e)) from None
     try:
         parsed = icalendar.Calendar.from_ical(data, multiple=True)
     except (ValueError, IndexError, KeyError) as e:
         reason = str(e).splitlines()[0][:200] if str(e) else type(e).__name__
-        raise MessageSourceError(f"{path}: not an iCalendar file ({reason})") from None
+        raise MessageSourceError(_("{path}: not an iCalendar file ({reason})").format(path=path, reason=reason)) \
+            from None
     calendars = [c for c in parsed if c.name == "VCALENDAR"]
     if not calendars:
-        raise MessageSourceError(f"{path}: not an iCalendar file (no BEGIN:VCALENDAR ... END:VCALENDAR)")
+        raise MessageSourceError(_("{path}: not an iCalendar file (no BEGIN:VCALENDAR ... END:VCALENDAR)").format(
+            path=path))
 
     out = SourceRead()
     number = 0
@@ -86,7 +90,9 @@ def read_calendar(path: Path, start: date, end: date) -> SourceRead:
             uid = str(ev.get("UID", "")).strip()
             problem = _undatable(ev)
             if problem:
-                out.malformed(f"{name} event {number}" + (f" (UID {uid})" if uid else ""), problem)
+                where = (_("{file} event {number} (UID {uid})") if uid else _("{file} event {number}")).format(
+                    file=name, number=number, uid=uid)
+                out.malformed(where, problem)
                 _remove(cal, ev)
                 continue
             first.setdefault(uid, number)
@@ -98,7 +104,8 @@ def read_calendar(path: Path, start: date, end: date) -> SourceRead:
             occurrences = list(recurring_ical_events.of(cal).between(lo, hi))
         except Exception as e:  # noqa: BLE001 - a third-party parser at the boundary: one line, the file named
             reason = str(e).splitlines()[0][:200] if str(e) else type(e).__name__
-            raise MessageSourceError(f"{path}: the events cannot be expanded ({reason})") from None
+            raise MessageSourceError(_("{path}: the events cannot be expanded ({reason})").format(
+                path=path, reason=reason)) from None
         seen: set[str] = set()
         for occ in occurrences:
             day = _local_day(occ)
@@ -106,7 +113,7 @@ def read_calendar(path: Path, start: date, end: date) -> SourceRead:
                 continue
             uid = str(occ.get("UID", "")).strip()
             seen.add(uid)
-            where = f"{name} event {first.get(uid, '?')}"
+            where = _("{file} event {number}").format(file=name, number=first.get(uid, "?"))
             tp = _touchpoint(occ, uid, uid in recurring, where, cancelling, out)
             if tp is not None:
                 out.touchpoints.append(tp)
@@ -120,15 +127,16 @@ def _undatable(ev) -> str:
     broken = [(prop, msg) for prop, msg in getattr(ev, "errors", []) if str(prop).upper() in _DATING]
     if broken:
         prop, msg = broken[0]
-        return f"{prop} cannot be read ({str(msg).splitlines()[0][:120]})"
+        return _("{property} cannot be read ({reason})").format(property=prop,
+                                                               reason=str(msg).splitlines()[0][:120])
     if ev.get("DTSTART") is None:
-        return "no DTSTART (start date)"
+        return _("no DTSTART (start date)")
     try:
         dt = ev.get("DTSTART").dt
     except (ValueError, AttributeError) as e:
-        return f"DTSTART cannot be read ({e})"
+        return _("{property} cannot be read ({reason})").format(property="DTSTART", reason=e)
     if not isinstance(dt, date):
-        return f"DTSTART is not a date ({dt!r})"
+        return _("DTSTART is not a date ({value})").format(value=repr(dt))
     return ""
 
 

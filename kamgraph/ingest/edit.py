@@ -71,6 +71,9 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from kamgraph.errors import ImportValidationError, KamgraphError, NotFound, Problem
+from kamgraph.i18n import NP_, _, current_language, pgettext
+from kamgraph.i18n.terms import term
+from kamgraph.ingest.notices import list_sep, semicolon
 from kamgraph.ingest.messages import split_addresses
 from kamgraph.ingest.raw import RawImport, RawTable
 from kamgraph.ingest.validate import validate
@@ -103,6 +106,15 @@ __all__ = [
 OPERATIONS: tuple[str, ...] = ("add person", "edit person", "job change", "assess", "log interaction",
                                "add tie", "end tie", "add influence", "end influence", "add membership",
                                "end membership")
+#: the operations as a person reads them (the audit trail keeps the English names above)
+_OPERATION_WORDS = {
+    "add person": NP_("edit", "add person"), "edit person": NP_("edit", "edit person"),
+    "job change": NP_("edit", "job change"), "assess": NP_("edit", "assess"),
+    "log interaction": NP_("edit", "log interaction"), "add tie": NP_("edit", "add tie"),
+    "end tie": NP_("edit", "end tie"), "add influence": NP_("edit", "add influence"),
+    "end influence": NP_("edit", "end influence"), "add membership": NP_("edit", "add membership"),
+    "end membership": NP_("edit", "end membership"),
+}
 #: the fields of a person an edit may set
 PERSON_FIELDS: tuple[str, ...] = ("name", "side", "title", "level", "email", "phone", "city", "country", "notes")
 
@@ -119,7 +131,7 @@ class FieldProblem(Problem):
     def __str__(self) -> str:
         if not self.column or self.message.startswith(self.column):
             return self.message
-        return f"{self.column}: {self.message}"
+        return _("{field}: {message}").format(field=self.column, message=self.message)
 
 
 class EditRejected(ImportValidationError):
@@ -127,8 +139,8 @@ class EditRejected(ImportValidationError):
 
     def __init__(self, problems: Sequence[Problem]):
         super().__init__(list(problems))
-        text = "; ".join(str(p) for p in self.problems)
-        KamgraphError.__init__(self, f"not saved, nothing was written: {text}")
+        text = semicolon().join(str(p) for p in self.problems)
+        KamgraphError.__init__(self, _("not saved, nothing was written: {problems}").format(problems=text))
 
 
 @dataclass(frozen=True)
@@ -150,9 +162,13 @@ class EditResult:
 
     def summary(self) -> str:
         """One line: ``assess: 1 assessments written`` or ``assess: nothing changed``."""
-        parts = [f"{n} {e} written" for e, n in self.rows.items() if n]
-        parts += [f"{n} {e} deleted" for e, n in self.deleted.items() if n]
-        return f"{self.operation}: {', '.join(parts) if parts else 'nothing changed'}"
+        parts = [_("{n} {entity} written").format(n=n, entity=e) for e, n in self.rows.items() if n]
+        parts += [_("{n} {entity} deleted").format(n=n, entity=e) for e, n in self.deleted.items() if n]
+        op = (pgettext("edit", _OPERATION_WORDS[self.operation]) if self.operation in _OPERATION_WORDS
+              else self.operation)
+        if not parts:
+            return _("{operation}: nothing changed").format(operation=op)
+        return _("{operation}: {changes}").format(operation=op, changes=list_sep().join(parts))
 
 
 # ---------------------------------------------------------------------------------------
@@ -244,7 +260,7 @@ def _one(store, entity: str, column: str, value: str) -> dict | None:
 def _person(store, person_id: str) -> dict:
     row = _one(store, "people", "id", person_id) if _text(person_id) else None
     if row is None:
-        raise NotFound(f"no person with id {person_id!r}")
+        raise NotFound(_("no person with id {id}").format(id=repr(person_id)))
     return row
 
 
@@ -260,7 +276,7 @@ def _new_person_id(store, name: str, side: str) -> str:
         pid = f"P-{base[i:i + 8].upper()}"
         if store.read("people", "id", [pid]).empty:
             return pid
-    raise KamgraphError("could not make a new person id; give one")  # pragma: no cover
+    raise KamgraphError(_("could not make a new person id; give one"))  # pragma: no cover
 
 
 def add_person(store, person_id: str | None = None, *, name: str, side: str, title=None, level=None,
@@ -275,7 +291,7 @@ def add_person(store, person_id: str | None = None, *, name: str, side: str, tit
     pid = _text(person_id)
     extra = []
     if pid is not None and not store.read("people", "id", [pid]).empty:
-        extra.append(("id", pid, f"a person with id {pid!r} already exists: edit them instead"))
+        extra.append(("id", pid, _("a person with id {id} already exists: edit them instead").format(id=repr(pid))))
     if pid is None:
         pid = _new_person_id(store, _text(name) or "", _text(side) or "")
     person = {"name": name, "side": side, "title": title, "level": level, "email": email, "phone": phone,
@@ -313,10 +329,11 @@ def _save_person(store, op, pid, values, org_id, employment_title, team_role, si
         if any(assessment.get(k) not in (None, "") for k in ("decision_role", "attitude", "influence")):
             rows["employment"][0].setdefault("source", _cell(assessment.get("source")) or "edit")
     elif any(v not in (None, "") for k, v in assessment.items() if k in ("decision_role", "attitude", "influence")):
-        extra = [*extra, ("org_id", None, "a decision role, attitude or influence needs the account (org_id)")]
+        extra = [*extra, ("org_id", None, _("a decision role, attitude or influence needs the account (org_id)"))]
     for t in (employment_title, team_role, since):
         if org is None and t not in (None, ""):
-            extra = [*extra, ("org_id", None, "employment title, team role and since need the organization (org_id)")]
+            extra = [*extra, ("org_id", None,
+                               _("employment title, team role and since need the organization (org_id)"))]
             break
     checked = _check(op, rows, store, today, extra)
     return _write(store, op, checked.tables, actor, checked.warnings, {"person_id": pid})
@@ -338,27 +355,37 @@ def job_change(store, person_id: str, to_org: str, on, *, from_org: str | None =
     current = jobs[jobs["until"].isna() | (jobs["until"] > when if pd.notna(when) else False)]
     problems = []
     if day is None:
-        problems.append(("since", None, "since is required but empty (the date of the change)"))
+        problems.append(("since", None, _("since is required but empty (the date of the change)")))
     if to is None:
-        problems.append(("org_id", None, "org_id is required but empty (the new organization)"))
+        problems.append(("org_id", None, _("org_id is required but empty (the new organization)")))
     old = _text(from_org)
     if old is None:
         if len(current) == 1:
             old = current["org_id"].iloc[0]
         elif len(current) > 1:
-            listed = ", ".join(sorted(current["org_id"]))
-            problems.append(("from_org", None, (f"{person['name']} has {len(current)} current jobs ({listed}): "
-                                                "say which one ends")))
+            listed = list_sep().join(sorted(current["org_id"]))
+            problems.append(("from_org", None, _("{name} has {n} current jobs ({organizations}): say which one "
+                                                 "ends").format(name=person["name"], n=len(current),
+                                                                organizations=listed)))
     elif old not in set(jobs["org_id"]):
-        problems.append(("from_org", old, f"{person['name']} has no job at {old!r}"))
+        problems.append(("from_org", old, _("{name} has no job at {organization}").format(
+            name=person["name"], organization=repr(old))))
     if to is not None and to == old:
-        problems.append(("org_id", to, "the new organization is the one the job change ends"))
+        problems.append(("org_id", to, _("the new organization is the one the job change ends")))
     elif to is not None and to in set(jobs["org_id"]):
         was = jobs[jobs["org_id"] == to].iloc[0]
-        period = " to ".join(x.strftime("%Y-%m-%d") for x in (was["since"], was["until"]) if pd.notna(x))
-        problems.append(("org_id", to, (f"{person['name']} already has an employment at {to!r}"
-                                        f"{' (' + period + ')' if period else ''}; the store keeps one per person "
-                                        "and organization: edit that one instead")))
+        dates = [x.strftime("%Y-%m-%d") for x in (was["since"], was["until"]) if pd.notna(x)]
+        if len(dates) == 2:
+            period = _("{since} to {until}").format(since=dates[0], until=dates[1])
+        else:
+            period = "".join(dates)
+        if period:
+            text = _("{name} already has an employment at {organization} ({period}); the store keeps one per "
+                     "person and organization: edit that one instead")
+        else:
+            text = _("{name} already has an employment at {organization}; the store keeps one per person and "
+                     "organization: edit that one instead")
+        problems.append(("org_id", to, text.format(name=person["name"], organization=repr(to), period=period)))
     rows: dict[str, list] = {"employment": []}
     if old is not None and day is not None:
         was = jobs[jobs["org_id"] == old]
@@ -401,9 +428,10 @@ def assess(store, person_id: str, account_id: str, *, decision_role=None, attitu
     a = tables.get("assessments")
     if a is not None:  # a field not assessed must not blank that day's value of it
         tables["assessments"] = a[[c for c in a.columns if c in ENTITIES["assessments"].key or a[c].notna().any()]]
-    warnings = [w for w in checked.warnings if not w.startswith("assessments:")]
+    # the history filter's own warning ("assessments: ... not added again") is said below in an edit's words
+    warnings = [w for w in checked.warnings if not w.startswith(("assessments:", "assessments："))]
     if checked.tables.get("assessments") is not None and checked.tables["assessments"].empty:
-        warnings.append("the assessment is the one already in force: nothing added")
+        warnings.append(_("the assessment is the one already in force: nothing added"))
     return _write(store, op, tables, actor, warnings)
 
 
@@ -437,7 +465,7 @@ def log_interaction(store, *, kind: str, date, attendees: Sequence[str], account
     account, opp = _text(account_id), _text(opportunity_id)
     problems = []
     if not people:
-        problems.append(("attendees", None, "attendees: pick at least one person who was there"))
+        problems.append(("attendees", None, _("attendees: pick at least one person who was there")))
     if opp is not None:
         found = store.read("opportunities", "id", [opp])
         if len(found):
@@ -445,8 +473,10 @@ def log_interaction(store, *, kind: str, date, attendees: Sequence[str], account
             if account is None:
                 account = opp_account
             elif account != opp_account:
-                problems.append(("opportunity_id", opp, (f"opportunity {opp!r} is at account {opp_account!r}, "
-                                                         f"not {account!r}")))
+                problems.append(("opportunity_id", opp, _("opportunity {opportunity} is at account {at}, not "
+                                                          "{account}").format(opportunity=repr(opp),
+                                                                               at=repr(opp_account),
+                                                                               account=repr(account))))
     day = _cell(date)
     iid = interaction_id(day or "", _text(kind) or "", people, account, opp, _text(subject), _text(notes))
     rows = {"interactions": [_row(id=iid, date=day or "", kind=kind or "", account_id=account,
@@ -456,8 +486,8 @@ def log_interaction(store, *, kind: str, date, attendees: Sequence[str], account
     warnings = list(checked.warnings)
     sides = set(store.read("people", "id", people)["side"].dropna())
     if sides and ("internal" not in sides or sides == {"internal"}):
-        warnings.append("every attendee is on one side: an interaction counts for the relationships between "
-                        "our people and theirs")
+        warnings.append(_("every attendee is on one side: an interaction counts for the relationships between "
+                          "our people and theirs"))
     return _write(store, op, checked.tables, actor, warnings, {"interaction_id": iid})
 
 
@@ -487,8 +517,10 @@ def end_tie(store, person_id: str, other_id: str, kind: str | None = None, *, ac
     if _text(kind) is not None:
         ties = ties[ties["kind"] == _text(kind).lower()]
     if ties.empty:
-        what = f"{_text(kind)} tie" if _text(kind) else "tie"
-        raise NotFound(f"no {what} between {person_id!r} and {other_id!r}")
+        if _text(kind):
+            raise NotFound(_("no {kind} tie between {person} and {other}").format(
+                kind=_text(kind), person=repr(person_id), other=repr(other_id)))
+        raise NotFound(_("no tie between {person} and {other}").format(person=repr(person_id), other=repr(other_id)))
     return _delete(store, "end tie", "ties", ties[list(ENTITIES["ties"].key)], actor)
 
 
@@ -504,7 +536,8 @@ def end_influence(store, source_id: str, target_id: str, *, actor: str | None = 
     links = store.read("influence", "source_id", [str(source_id)])
     links = links[links["target_id"] == str(target_id)]
     if links.empty:
-        raise NotFound(f"no influence link from {source_id!r} to {target_id!r}")
+        raise NotFound(_("no influence link from {source} to {target}").format(source=repr(source_id),
+                                                                              target=repr(target_id)))
     return _delete(store, "end influence", "influence", links[list(ENTITIES["influence"].key)], actor)
 
 
@@ -522,7 +555,8 @@ def end_membership(store, person_id: str, org_id: str, *, actor: str | None = No
     found = store.read("memberships", "person_id", [str(person_id)])
     found = found[found["org_id"] == str(org_id)]
     if found.empty:
-        raise NotFound(f"{person_id!r} is no member of {org_id!r}")
+        raise NotFound(_("{person} is no member of {organization}").format(person=repr(person_id),
+                                                                            organization=repr(org_id)))
     return _delete(store, "end membership", "memberships", found[list(ENTITIES["memberships"].key)], actor)
 
 
@@ -544,11 +578,14 @@ def find_person(store, ref: str) -> str:
     people = store.read("people")
     hits = people[people["name"].map(_norm) == _norm(ref)] if len(people) else people
     if hits.empty:
-        raise NotFound(f"no person with id or name {ref!r}")
+        raise NotFound(_("no person with id or name {name}").format(name=repr(ref)))
     if len(hits) > 1:
-        listed = "; ".join(f"{r.id} ({r.side}{', ' + r.title if isinstance(r.title, str) else ''})"
-                           for r in hits.itertuples(index=False))
-        raise KamgraphError(f"{len(hits)} people are called {ref!r}: {listed}; give the id")
+        english = current_language() == "en"
+        listed = semicolon().join(
+            f"{r.id} ({r.side if english else term('side', r.side)}"
+            f"{list_sep() + r.title if isinstance(r.title, str) else ''})" for r in hits.itertuples(index=False))
+        raise KamgraphError(_("{n} people are called {name}: {people}; give the id").format(
+            n=len(hits), name=repr(ref), people=listed))
     return str(hits["id"].iloc[0])
 
 
@@ -563,9 +600,10 @@ def find_organization(store, ref: str) -> str:
     orgs = pd.concat(frames, ignore_index=True)
     hits = orgs[orgs["name"].map(_norm) == _norm(ref)] if len(orgs) else orgs
     if hits.empty:
-        raise NotFound(f"no account or organization with id or name {ref!r}")
+        raise NotFound(_("no account or organization with id or name {name}").format(name=repr(ref)))
     if len(hits) > 1:
-        raise KamgraphError(f"{len(hits)} organizations are called {ref!r}: {', '.join(hits['id'])}; give the id")
+        raise KamgraphError(_("{n} organizations are called {name}: {ids}; give the id").format(
+            n=len(hits), name=repr(ref), ids=list_sep().join(hits["id"])))
     return str(hits["id"].iloc[0])
 
 

@@ -28,6 +28,8 @@ from email import policy
 from email.header import decode_header, make_header
 from email.message import Message
 from email.parser import BytesParser
+
+from kamgraph.i18n import _
 from email.utils import getaddresses
 from pathlib import Path
 
@@ -53,7 +55,7 @@ def read_mail(path: Path) -> SourceRead:
     if path.is_dir():
         files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in MAIL_SUFFIXES)
         if not files:
-            raise MessageSourceError(f"{path}: no .mbox or .eml files in this folder")
+            raise MessageSourceError(_("{path}: no .mbox or .eml files in this folder").format(path=path))
         for f in files:
             _read_file(f, out, label=str(f.relative_to(path)), alone=False)
     else:
@@ -66,12 +68,13 @@ def _read_file(path: Path, out: SourceRead, label: str, alone: bool) -> None:
         try:
             data = path.read_bytes()
         except OSError as e:
-            raise MessageSourceError(f"{path}: cannot be read ({e.strerror or e})") from None
+            raise MessageSourceError(_("{path}: cannot be read ({reason})").format(path=path, reason=e.strerror or e)) \
+            from None
         msg = BytesParser(policy=policy.default).parsebytes(data, headersonly=True)
         if not msg.keys():
             if alone:
-                raise MessageSourceError(f"{path}: not an e-mail message (no headers)")
-            out.malformed(label, "not an e-mail message (no headers)")
+                raise MessageSourceError(_("{path}: not an e-mail message (no headers)").format(path=path))
+            out.malformed(label, _("not an e-mail message (no headers)"))
             return
         _message(msg, label, out)
         return
@@ -81,9 +84,10 @@ def _read_file(path: Path, out: SourceRead, label: str, alone: bool) -> None:
         for number, key in enumerate(box.iterkeys(), start=1):
             with box.get_file(key) as fp:
                 msg = BytesParser(policy=policy.default).parse(fp, headersonly=True)
-            _message(msg, f"{label} message {number}", out)
+            _message(msg, _("{file} message {number}").format(file=label, number=number), out)
     except OSError as e:
-        raise MessageSourceError(f"{path}: cannot be read ({e.strerror or e})") from None
+        raise MessageSourceError(_("{path}: cannot be read ({reason})").format(path=path, reason=e.strerror or e)) \
+            from None
     finally:
         box.close()
 
@@ -94,12 +98,13 @@ def _check_mbox(path: Path) -> None:
         with path.open("rb") as f:
             head = f.read(5)
     except OSError as e:
-        raise MessageSourceError(f"{path}: cannot be read ({e.strerror or e})") from None
+        raise MessageSourceError(_("{path}: cannot be read ({reason})").format(path=path, reason=e.strerror or e)) \
+            from None
     if not head:
-        raise MessageSourceError(f"{path}: empty file, no messages")
+        raise MessageSourceError(_("{path}: empty file, no messages").format(path=path))
     if head != b"From ":
-        raise MessageSourceError(f"{path}: not an mbox file (it does not start with a 'From ' line); "
-                                 f"give an .mbox, an .eml or a folder of them")
+        raise MessageSourceError(_("{path}: not an mbox file (it does not start with a 'From ' line); give an "
+                                   ".mbox, an .eml or a folder of them").format(path=path))
 
 
 def _message(msg: Message, where: str, out: SourceRead) -> None:
@@ -109,10 +114,11 @@ def _message(msg: Message, where: str, out: SourceRead) -> None:
     except (ValueError, TypeError, IndexError, AttributeError):
         when = None
     if when is None:
-        out.malformed(where, f"no valid Date header ({raw_date!r})" if raw_date else "no Date header")
+        out.malformed(where, _("no valid Date header ({value})").format(value=repr(raw_date)) if raw_date
+                      else _("no Date header"))
         return
     if not _MIN_YEAR <= when.year <= _MAX_YEAR:
-        out.malformed(where, f"Date {raw_date!r} is out of range")
+        out.malformed(where, _("Date {value} is out of range").format(value=repr(raw_date)))
         return
     people = [p for h in _ADDRESS_HEADERS for p in _addresses(msg, h)]
     message_id = " ".join((_raw(msg, "Message-ID") or "").split())

@@ -62,6 +62,8 @@ from pathlib import Path
 import pandas as pd
 
 from kamgraph.errors import KamgraphError
+from kamgraph.i18n import N_, _, fmt_day, ngettext
+from kamgraph.ingest.notices import list_sep, semicolon
 from kamgraph.ingest.raw import RawImport, RawTable
 from kamgraph.ingest.validate import validate
 
@@ -90,12 +92,12 @@ WARNINGS_LISTED = 50
 CANCELLED, DECLINED, OUTSIDE, FEW, MALFORMED, DUPLICATE = (
     "cancelled", "declined", "outside", "few", "malformed", "duplicate")
 _REASON_TEXT = {
-    CANCELLED: "cancelled (events or occurrences, STATUS:CANCELLED)",
-    DECLINED: "declined attendances (attendees with PARTSTAT=DECLINED left out)",
-    OUTSIDE: "outside the window {window}",
-    FEW: "with fewer than two known people",
-    MALFORMED: "malformed (each named in the warnings)",
-    DUPLICATE: "repeated (same UID and occurrence, or same Message-ID, seen before)",
+    CANCELLED: N_("{n} cancelled (events or occurrences, STATUS:CANCELLED)"),
+    DECLINED: N_("{n} declined attendances (attendees with PARTSTAT=DECLINED left out)"),
+    OUTSIDE: N_("{n} outside the window {window}"),
+    FEW: N_("{n} with fewer than two known people"),
+    MALFORMED: N_("{n} malformed (each named in the warnings)"),
+    DUPLICATE: N_("{n} repeated (same UID and occurrence, or same Message-ID, seen before)"),
 }
 
 
@@ -130,7 +132,7 @@ class SourceRead:
     def malformed(self, where: str, why: str) -> None:
         """Count one malformed event/message and say which, and why."""
         self.skipped[MALFORMED] += 1
-        self.warnings.append(f"{where}: {why}; skipped")
+        self.warnings.append(_("{where}: {reason}; skipped").format(where=where, reason=why))
 
 
 @dataclass(frozen=True)
@@ -230,7 +232,7 @@ def _to_date(value) -> date | None:
     try:
         return pd.Timestamp(value).date()
     except (ValueError, TypeError) as e:
-        raise MessageSourceError(f"not a date: {value!r} (use YYYY-MM-DD)") from e
+        raise MessageSourceError(_("not a date: {value} (use YYYY-MM-DD)").format(value=repr(value))) from e
 
 
 def _window(path: Path, is_calendar: bool, start, end, today) -> tuple[date | None, date | None]:
@@ -240,7 +242,8 @@ def _window(path: Path, is_calendar: bool, start, end, today) -> tuple[date | No
         e = e or today_d
         s = s or e - timedelta(days=DEFAULT_WINDOW_DAYS)
     if s is not None and e is not None and s > e:
-        raise MessageSourceError(f"{path}: the window starts ({s}) after it ends ({e})")
+        raise MessageSourceError(_("{path}: the window starts ({start}) after it ends ({end})").format(
+            path=path, start=fmt_day(s), end=fmt_day(e)))
     return s, e
 
 
@@ -281,7 +284,7 @@ def import_messages(path, store, *, start=None, end=None, add_unknown: bool = Fa
     """
     p = Path(path)
     if not p.exists():
-        raise MessageSourceError(f"{p}: no such file or folder")
+        raise MessageSourceError(_("{path}: no such file or folder").format(path=p))
     calendar = p.is_file() and is_calendar_file(p)
     window = _window(p, calendar, start, end, today)
     if calendar:
@@ -328,12 +331,14 @@ def import_messages(path, store, *, start=None, end=None, add_unknown: bool = Fa
     raw = RawImport(source=str(p))
     label = p.name or str(p)
     if new_people is not None and len(new_people):
-        raw.tables["people"] = RawTable("people", new_people, f"{label} (people added from addresses)")
+        raw.tables["people"] = RawTable("people", new_people,
+                                        _("{file} (people added from addresses)").format(file=label))
     if len(interactions):
-        raw.tables["interactions"] = RawTable("interactions", interactions, f"{label} (interactions)")
+        raw.tables["interactions"] = RawTable("interactions", interactions,
+                                              _("{file} (interactions)").format(file=label))
         raw.tables["attendance"] = RawTable(
             "attendance", attendance[["interaction_id", "person_id"]].reset_index(drop=True),
-            f"{label} (attendance)")
+            _("{file} (attendance)").format(file=label))
     checked = validate(raw, store, today=today)
     warnings += checked.warnings
 
@@ -350,8 +355,9 @@ def import_messages(path, store, *, start=None, end=None, add_unknown: bool = Fa
 def _capped(warnings: list[str]) -> list[str]:
     if len(warnings) <= WARNINGS_LISTED:
         return list(warnings)
-    return list(warnings[:WARNINGS_LISTED]) + [(f"... and {len(warnings) - WARNINGS_LISTED} more malformed "
-                                               f"events or messages")]
+    n = len(warnings) - WARNINGS_LISTED
+    return list(warnings[:WARNINGS_LISTED]) + [ngettext("... and {n} more malformed event or message",
+                                                        "... and {n} more malformed events or messages", n).format(n=n)]
 
 
 def _in_window(tps: list[Touchpoint], window, skipped: Counter) -> list[Touchpoint]:
@@ -392,10 +398,12 @@ def _match(tps: list[Touchpoint], people: pd.DataFrame) -> tuple[pd.DataFrame, l
 
 
 def _ambiguous_text(ambiguous: list[tuple[str, list[str]]]) -> str:
-    shown = "; ".join(f"{a} ({', '.join(ids)})" for a, ids in ambiguous[:10])
-    more = f"; and {len(ambiguous) - 10} more" if len(ambiguous) > 10 else ""
-    return (f"addresses given in the email column of several people match none of them: {shown}{more}; "
-            f"keep each address on one person")
+    shown = semicolon().join(f"{a} ({list_sep().join(ids)})" for a, ids in ambiguous[:10])
+    if len(ambiguous) > 10:
+        return _("addresses given in the email column of several people match none of them: {addresses}; and {n} "
+                 "more; keep each address on one person").format(addresses=shown, n=len(ambiguous) - 10)
+    return _("addresses given in the email column of several people match none of them: {addresses}; keep each "
+             "address on one person").format(addresses=shown)
 
 
 def _unknown_table(strangers: pd.DataFrame) -> pd.DataFrame:
@@ -474,8 +482,8 @@ def _accounts(f: pd.DataFrame, attendance: pd.DataFrame, people: pd.DataFrame, s
 
 def _skipped_lines(skipped: Counter, window) -> tuple[str, ...]:
     s, e = window
-    text = f"{s or '...'}..{e or '...'}"
-    return tuple(f"{skipped[r]} {_REASON_TEXT[r].format(window=text)}" for r in _REASON_TEXT if skipped[r])
+    text = f"{fmt_day(s) if s else '...'}..{fmt_day(e) if e else '...'}"
+    return tuple(_(_REASON_TEXT[r]).format(n=skipped[r], window=text) for r in _REASON_TEXT if skipped[r])
 
 
 # The user-facing rules, for docs/data-format.md (kamgraph/ingest/spec.py generates the document).
