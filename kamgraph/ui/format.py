@@ -4,6 +4,10 @@ Names, titles, notes and file contents are untrusted. Streamlit renders Markdown
 HTML unless asked), but Markdown itself can restyle text or make links, so anything from the
 data that goes into ``st.markdown``/``st.error``/``st.caption`` passes :func:`md` first.
 
+Every word these helpers write is in the current language (:mod:`kamgraph.i18n`): dates through
+:func:`~kamgraph.i18n.fmt_day`, codes through :func:`~kamgraph.i18n.terms.term`, labels and
+counts from the catalogue; English output is as it always was.
+
 Backslash escapes do not stop GFM autolinks: Streamlit's Markdown finds ``http://...``,
 ``www.`` and ``name@host.tld`` in the text *after* escapes are resolved. :func:`md` puts an
 invisible WORD JOINER (U+2060) inside each of those patterns (after ``:``, after ``www``,
@@ -16,6 +20,9 @@ import re
 from typing import Iterable
 
 import pandas as pd
+
+from kamgraph.i18n import N_, NP_, _, current_language, fmt_day, ngettext, pgettext
+from kamgraph.i18n.terms import TERMS, term
 
 # Markdown and HTML specials: each gets a backslash so it shows literally
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'])")
@@ -48,7 +55,8 @@ def md(value: object) -> str:
 
 
 def nice(value: object) -> str:
-    """``decision_maker`` -> ``decision maker``; None -> ``—``."""
+    """``decision_maker`` -> ``decision maker``; None -> ``—`` (English only: a code shown to a
+    person goes through :func:`kamgraph.i18n.terms.term`, which also speaks Chinese)."""
     if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
         return "—"
     return str(value).replace("_", " ")
@@ -63,16 +71,37 @@ def severity_band(severity: pd.Series) -> pd.Series:
 
 
 def date_text(value: object) -> str:
+    """A day in the current language (``2026-11-26`` / ``2026年11月26日``); ``never`` for none."""
     if value is None or value is pd.NaT or (isinstance(value, float) and pd.isna(value)):
-        return "never"
-    return pd.Timestamp(value).strftime("%Y-%m-%d")
+        return _("never")
+    return fmt_day(value)
 
 
 def strength_text(value: object) -> str:
     """A strength, keeping "never interacted" (NaN) apart from 0."""
     if value is None or (isinstance(value, float) and pd.isna(value)):
-        return "no relationship"
+        return _("no relationship")
     return f"{float(value):.2f}"
+
+
+def date_column_format() -> str:
+    """The display format of a ``st.column_config.DateColumn`` in the current language."""
+    return "YYYY年M月D日" if current_language() == "zh_CN" else "YYYY-MM-DD"
+
+
+def list_text(items: Iterable[str]) -> str:
+    """Items as one list: ``a, b, c`` in English, ``a、b、c`` in Chinese."""
+    return pgettext("list separator", ", ").join(items)
+
+
+def header(name: str) -> str:
+    """A table's column header (marked with ``N_``) in the current language."""
+    return _(name)
+
+
+def headers(mapping: dict[str, str]) -> dict[str, str]:
+    """``{column: header}`` with every header (marked with ``N_``) translated, for :func:`columns`."""
+    return {k: _(v) for k, v in mapping.items()}
 
 
 def option_labels(ids: Iterable[str], labels: pd.Series) -> dict[str, str]:
@@ -81,8 +110,14 @@ def option_labels(ids: Iterable[str], labels: pd.Series) -> dict[str, str]:
 
 
 #: how a trend slope (the monthly relative change of a relationship's odds) is shown: as % a month
-SLOPE_LABEL = "change a month"
+#: (marked only: the header shown is :func:`slope_label`, i.e. ``_(SLOPE_LABEL)``)
+SLOPE_LABEL = N_("change a month")
 SLOPE_FORMAT = "%+.0f%%"
+
+
+def slope_label() -> str:
+    """:data:`SLOPE_LABEL` in the current language."""
+    return _(SLOPE_LABEL)
 
 
 def slope_percent(df: pd.DataFrame) -> pd.DataFrame:
@@ -113,6 +148,10 @@ def person_labels(people: pd.DataFrame, employment: pd.DataFrame, org_names: dic
     ...                      "since": [pd.Timestamp("2020-01-01")], "until": [pd.NaT]})
     >>> person_labels(people, jobs, {"A1": "Acme"})
     {'C1': 'Ann Lee — CFO, Acme', 'S1': 'Li Wei'}
+    >>> from kamgraph.i18n import use_language
+    >>> with use_language("zh_CN"):
+    ...     person_labels(people, jobs, {"A1": "Acme"})["C1"]
+    'Ann Lee — Acme，CFO'
     """
     # a place on an account's team (a team role) is not where our people work: their own job first
     team = employment["team_role"].notna() if "team_role" in employment.columns else False
@@ -127,21 +166,46 @@ def person_labels(people: pd.DataFrame, employment: pd.DataFrame, org_names: dic
                                                    job_orgs):
         job_title = job_title if isinstance(job_title, str) else title
         org = org_names.get(org_id) if isinstance(org_id, str) else None
-        rest = ", ".join(" ".join(str(v).split()) for v in (job_title, org) if isinstance(v, str) and v.strip())
+        job_title, org = ((" ".join(str(v).split()) if isinstance(v, str) and v.strip() else None)
+                          for v in (job_title, org))
+        rest = (_("{title}, {organization}").format(title=job_title, organization=org) if job_title and org
+                else job_title or org)
         shown = " ".join(str(name).split()) if isinstance(name, str) and name.strip() else str(pid)
-        out[str(pid)] = f"{shown} — {rest}" if rest else shown
+        out[str(pid)] = _("{name} — {details}").format(name=shown, details=rest) if rest else shown
     return out
 
 
-#: what an audit entry's entity is called in the history of changes
-ENTITY_LABELS = {"people": "person", "accounts": "account", "organizations": "organization",
-                 "employment": "job", "assessments": "assessment", "reports_to": "reporting line",
-                 "ties": "tie", "influence": "influence link", "memberships": "membership",
-                 "interactions": "interaction", "attendance": "attendance", "opportunities": "opportunity",
-                 "opportunity_roles": "opportunity role"}
-#: how a count of an entity's rows reads, where the plural is not the label plus "s"
-_COUNT_NOUNS = {"people": ("person", "people"), "attendance": ("attendee", "attendees"),
-                "opportunities": ("opportunity", "opportunities")}
+#: what an audit entry's entity is called in the history of changes (marked only: shown with
+#: :func:`entity_label`)
+ENTITY_LABELS = {"people": N_("person"), "accounts": N_("account"), "organizations": N_("organization"),
+                 "employment": N_("job"), "assessments": N_("assessment"), "reports_to": N_("reporting line"),
+                 "ties": N_("tie"), "influence": N_("influence link"), "memberships": N_("membership"),
+                 "interactions": N_("interaction"), "attendance": N_("attendance"), "opportunities": N_("opportunity"),
+                 "opportunity_roles": N_("opportunity role")}
+
+
+def entity_label(entity: str) -> str:
+    """What an entity's row is called, in the current language (``ties`` -> ``tie``)."""
+    label = ENTITY_LABELS.get(entity)
+    return _(label) if label is not None else nice(entity)
+
+
+#: how a count of an entity's rows reads, in the current language (whole templates, one per entity)
+_COUNTS = {
+    "people": lambda n: ngettext("{n} person", "{n} people", n),
+    "accounts": lambda n: ngettext("{n} account", "{n} accounts", n),
+    "organizations": lambda n: ngettext("{n} organization", "{n} organizations", n),
+    "employment": lambda n: ngettext("{n} job", "{n} jobs", n),
+    "assessments": lambda n: ngettext("{n} assessment", "{n} assessments", n),
+    "reports_to": lambda n: ngettext("{n} reporting line", "{n} reporting lines", n),
+    "ties": lambda n: ngettext("{n} tie", "{n} ties", n),
+    "influence": lambda n: ngettext("{n} influence link", "{n} influence links", n),
+    "memberships": lambda n: ngettext("{n} membership", "{n} memberships", n),
+    "interactions": lambda n: ngettext("{n} interaction", "{n} interactions", n),
+    "attendance": lambda n: ngettext("{n} attendee", "{n} attendees", n),
+    "opportunities": lambda n: ngettext("{n} opportunity", "{n} opportunities", n),
+    "opportunity_roles": lambda n: ngettext("{n} opportunity role", "{n} opportunity roles", n),
+}
 
 
 def counted(n: int, entity: str) -> str:
@@ -149,15 +213,23 @@ def counted(n: int, entity: str) -> str:
 
     >>> counted(1, "interactions"), counted(2, "people"), counted(3, "opportunity_roles")
     ('1 interaction', '2 people', '3 opportunity roles')
+    >>> from kamgraph.i18n import use_language
+    >>> with use_language("zh_CN"):
+    ...     counted(2, "people"), counted(5, "attendance")
+    ('2 人', '5 名参与人')
     """
-    one = ENTITY_LABELS.get(entity, nice(entity))
-    one, many = _COUNT_NOUNS.get(entity, (one, one + "s"))
-    return f"{n} {one if n == 1 else many}"
+    form = _COUNTS.get(entity)
+    if form is not None:
+        return form(n).format(n=n)
+    one = nice(entity)
+    return f"{n} {one if n == 1 else one + 's'}"
 
 
-def rows_text(rows: dict, empty: str = "nothing new") -> str:
-    """Rows per entity in words (``1 interaction, 5 attendees``); ``empty`` when there are none."""
-    return ", ".join(counted(int(n), str(e)) for e, n in rows.items() if n) or empty
+def rows_text(rows: dict, empty: str | None = None) -> str:
+    """Rows per entity in words (``1 interaction, 5 attendees``); ``empty`` (default "nothing
+    new", translated) when there are none."""
+    return list_text(counted(int(n), str(e)) for e, n in rows.items() if n) or (
+        _("nothing new") if empty is None else empty)
 
 
 #: columns an audit entry's key may name someone or something by
@@ -165,10 +237,34 @@ _ID_COLUMNS = ("id", "person_id", "other_id", "manager_id", "source_id", "target
                "interaction_id", "opportunity_id", "assessed_by", "owner_id")
 
 
-#: how a field of an audit entry reads where its name is not plain words with "_" as a space
-_FIELD_LABELS = {"account_id": "account", "org_id": "organization", "opportunity_id": "opportunity",
-                 "manager_id": "manager", "owner_id": "owner", "other_id": "other person", "person_id": "person",
-                 "interaction_id": "interaction", "source_id": "from", "target_id": "to"}
+#: how a field of an audit entry reads (marked only: shown with :func:`field_label`)
+_FIELD_LABELS = {"account_id": N_("account"), "org_id": N_("organization"), "opportunity_id": N_("opportunity"),
+                 "manager_id": N_("manager"), "owner_id": N_("owner"), "other_id": N_("other person"),
+                 "person_id": N_("person"), "interaction_id": N_("interaction"), "source_id": N_("from"),
+                 "target_id": N_("to"), "amount": N_("amount"), "assessed_by": N_("assessed by"),
+                 "assessed_on": N_("assessed on"), "attitude": N_("attitude"), "city": N_("city"),
+                 "close_date": N_("close date"), "collection_rate": N_("collection rate"), "country": N_("country"),
+                 "date": N_("date"), "decision_role": N_("decision role"), "email": N_("e-mail"),
+                 "gross_margin": N_("gross margin"), "growth": N_("growth"), "id": N_("id"),
+                 "industry": N_("industry"), "industry_influence": N_("industry influence"),
+                 "influence": N_("influence"), "kind": N_("kind"), "level": N_("level"), "name": N_("name"),
+                 "notes": N_("notes"), "on_time_payment": N_("on-time payment"), "phone": N_("phone"),
+                 "problem": N_("problem account"), "region": N_("region"), "revenue": N_("revenue"),
+                 "role": N_("role"), "side": N_("side"), "since": N_("since"), "source": N_("source"),
+                 "stage": N_("stage"), "status": N_("status"), "strategic_fit": N_("strategic fit"),
+                 "strength": N_("strength"), "subject": N_("subject"), "team_role": N_("team role"),
+                 "tier": N_("tier"), "title": N_("title"), "until": N_("until"), "weight": N_("weight")}
+#: fields of an audit entry that hold a code of a kind of :data:`kamgraph.i18n.terms.TERMS`
+_FIELD_TERMS = {"attitude": "attitude", "decision_role": "role", "tier": "tier", "side": "side",
+                "team_role": "team_role"}
+#: the kind of the ``kind`` field, per entity
+_KIND_TERMS = {"ties": "tie_kind", "interactions": "interaction_kind", "organizations": "org_kind"}
+
+
+def field_label(field: str) -> str:
+    """What a field of an audit entry is called, in the current language."""
+    label = _FIELD_LABELS.get(field)
+    return _(label) if label is not None else nice(field)
 
 
 def audit_value(value: object) -> str:
@@ -176,14 +272,15 @@ def audit_value(value: object) -> str:
     if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and pd.isna(value)):
         return "—"
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return " ".join(str(value).split())
 
 
 def audit_view(audit: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
-    """The audit trail as people read it, newest first: when, who, source, what, change.
+    """The audit trail as people read it, newest first: when, who, source, what, change (the
+    column headers in the current language, as :data:`AUDIT_HEADERS`).
 
     ``what`` names the entity and its key with names for ids (``names``); ``change`` lists the
     fields as ``field: before → after`` (a new row: ``field: value``; a deleted row: ``deleted``).
@@ -196,32 +293,54 @@ def audit_view(audit: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
     {'when': '2026-11-20 09:00 UTC', 'who': 'not recorded', 'source': 'edit: assess', 'what': 'assessment: Ann Lee, Acme, 2026-11-20', 'change': 'attitude: neutral → skeptic'}
     """
     rows = []
+    zh = current_language() == "zh_CN"
     for r in audit.sort_values("seq", ascending=False, kind="mergesort").itertuples(index=False):
         key = r.key if isinstance(r.key, dict) else {}
         before = r.before if isinstance(r.before, dict) else None
         after = r.after if isinstance(r.after, dict) else None
         shown_key = [names.get(str(v), audit_value(v)) if k in _ID_COLUMNS else audit_value(v)
                      for k, v in key.items()]
-        what = f"{ENTITY_LABELS.get(r.entity, str(r.entity))}: {', '.join(shown_key)}"
+        entity = str(r.entity)
+        what = _("{entity}: {key}").format(entity=entity_label(entity), key=list_text(shown_key))
         if after is None:
-            change = "deleted" if before is not None or str(r.action).startswith(("delete", "erase")) else "—"
+            change = _("deleted") if before is not None or str(r.action).startswith(("delete", "erase")) else "—"
         else:
             fields = [f for f in after if f not in key]
             parts = []
-            def shown(f: str, v: object) -> str:  # an id as its name, where known
-                return names.get(str(v), audit_value(v)) if f in _ID_COLUMNS else audit_value(v)
+
+            def shown(f: str, v: object) -> str:  # an id as its name, a code as a word, where known
+                if f in _ID_COLUMNS:
+                    return names.get(str(v), audit_value(v))
+                kind = _KIND_TERMS.get(entity) if f == "kind" else _FIELD_TERMS.get(f)
+                if kind is not None and isinstance(v, str) and v in TERMS.get(kind, {}):
+                    return term(kind, v)
+                return audit_value(v)
 
             for f in fields:
                 new = shown(f, after.get(f))
-                label = _FIELD_LABELS.get(f, nice(f))
+                label = field_label(f)
                 if before is None:
                     if new != "—":
-                        parts.append(f"{label}: {new}")
+                        parts.append(_("{field}: {value}").format(field=label, value=new))
                 elif shown(f, before.get(f)) != new:
-                    parts.append(f"{label}: {shown(f, before.get(f))} → {new}")
-            change = "; ".join(parts) if parts else ("added" if before is None else "no field changed")
+                    parts.append(_("{field}: {before} → {after}").format(field=label, before=shown(f, before.get(f)),
+                                                                         after=new))
+            change = pgettext("list separator", "; ").join(parts) if parts else (
+                _("added") if before is None else _("no field changed"))
         at = pd.Timestamp(r.at) if isinstance(r.at, str) and r.at else None
-        when = at.strftime("%Y-%m-%d %H:%M UTC") if at is not None else audit_value(r.at)
-        rows.append({"when": when, "who": audit_value(r.actor) if isinstance(r.actor, str) else "not recorded",
+        if at is None:
+            when = audit_value(r.at)
+        elif zh:
+            when = f"{fmt_day(at)} {at:%H:%M} UTC"
+        else:
+            when = at.strftime("%Y-%m-%d %H:%M UTC")
+        rows.append({"when": when, "who": audit_value(r.actor) if isinstance(r.actor, str) else _("not recorded"),
                      "source": audit_value(r.source), "what": what, "change": change})
-    return pd.DataFrame(rows, columns=["when", "who", "source", "what", "change"])
+    frame = pd.DataFrame(rows, columns=list(AUDIT_HEADERS))
+    return frame.rename(columns={k: pgettext("history", v) for k, v in AUDIT_HEADERS.items()})
+
+
+#: the history of changes' columns (marked only, in the context "history": ``who`` here is who
+#: made the change; :func:`audit_view` shows them translated)
+AUDIT_HEADERS = {"when": NP_("history", "when"), "who": NP_("history", "who"), "source": NP_("history", "source"),
+                 "what": NP_("history", "what"), "change": NP_("history", "change")}

@@ -9,6 +9,9 @@ those accounts, and say which they are in words
 Every account and gap row links to the Account page (``account?account=A-01&contact=C-001``:
 relative, so it works under any base URL); selecting a gap row shows its action and evidence
 in full with a link that opens the account in this tab.
+
+Every word is in the reader's language (:mod:`kamgraph.i18n`); the tables keep their English
+column names in English and show them translated otherwise.
 """
 
 from __future__ import annotations
@@ -24,13 +27,28 @@ from kamgraph.analysis.coverage import account_coverage
 from kamgraph.analysis.gaps import gaps
 from kamgraph.analysis.people import person_names
 from kamgraph.analysis.tiering import account_tiers
+from kamgraph.i18n import N_, _, fmt_day, fmt_percent, ngettext
+from kamgraph.i18n.terms import term, terms
 from kamgraph.ui.charts import HEATMAP_PAGE, role_heatmap
 from kamgraph.ui.context import PageContext
 from kamgraph.ui.explain import explain_empty
-from kamgraph.ui.format import ROLE_ORDER, TIER_ORDER, columns, md, nice, severity_band
+from kamgraph.ui.format import ROLE_ORDER, TIER_ORDER, columns, headers, list_text, md, severity_band
 
 ACCOUNT_PAGE = "account"  # the Account page's url path (kamgraph.ui.app.PAGE_FILES)
-LINK_HELP = "Open the account (and the contact) on the Account page, in a new tab"
+LINK_HELP = N_("Open the account (and the contact) on the Account page, in a new tab")
+
+#: the accounts table's columns -> headers (marked only: shown translated)
+ACCOUNT_COLUMNS = {"open": N_("open"), "name": N_("account"), "tier": N_("tier"), "computed_tier": N_("computed tier"),
+                   "problem": N_("problem account"), "value_score": N_("value score"), "coverage %": N_("coverage"),
+                   "buying center covered": N_("buying center covered"), "threads": N_("threads"),
+                   "gaps": N_("gaps"), "high": N_("high severity"), "missing_team_roles": N_("missing team roles"),
+                   "region": N_("region"), "owner": N_("owner")}
+#: the cooling key relationships table's columns
+COOLING_COLUMNS = {"account_name": N_("account"), "target_name": N_("contact"), "action": N_("suggested action"),
+                   "evidence": N_("evidence")}
+#: the all-gaps table's columns
+GAP_COLUMNS = {"account_name": N_("account"), "kind": N_("gap"), "action": N_("suggested action"),
+               "target_name": N_("who"), "priority": N_("priority"), "evidence": N_("evidence")}
 
 
 def has_coverage_report() -> bool:
@@ -55,10 +73,27 @@ def account_links(account_ids: pd.Series, contact_ids: pd.Series | None = None) 
     return links
 
 
+def team_roles_text(value):
+    """The comma-joined team-role codes of ``missing_team_roles`` in words: the iron triangle's
+    roles as their abbreviations (every language uses them), others as words.
+
+    >>> team_roles_text("fr,executive_sponsor"), team_roles_text("")
+    ('FR, executive sponsor', '')
+    """
+    if not isinstance(value, str):
+        return value
+    codes = [x.strip() for x in value.split(",") if x.strip()]
+    return list_text(c.upper() if c in IRON_TRIANGLE else term("team_role", c) for c in codes)
+
+
+#: the iron triangle's team roles, shown as their abbreviations
+IRON_TRIANGLE = ("ar", "sr", "fr")
+
+
 def render(ctx: PageContext) -> None:
     from kamgraph.report.portfolio import ReportScope, pareto_of
 
-    st.title("Portfolio")
+    st.title(_("Portfolio"))
     asof = ctx.as_of_text
     snap = ctx.snapshot()
     tiers = ctx.compute(account_tiers)
@@ -71,11 +106,12 @@ def render(ctx: PageContext) -> None:
     # -- filters ---------------------------------------------------------------------------
     f1, f2, f3 = st.columns(3)
     tier_options = [t for t in TIER_ORDER if t in set(tiers["tier"])] + sorted(set(tiers["tier"]) - set(TIER_ORDER))
-    chosen_tiers = f1.multiselect("Tier", tier_options, key="pf_tier", placeholder="All tiers")
+    chosen_tiers = f1.multiselect(_("Tier"), tier_options, key="pf_tier", placeholder=_("All tiers"),
+                                  format_func=lambda t: term("tier", t))
     regions = sorted(r for r in accounts["region"].dropna().unique())
-    chosen_regions = f2.multiselect("Region", regions, key="pf_region", placeholder="All regions")
+    chosen_regions = f2.multiselect(_("Region"), regions, key="pf_region", placeholder=_("All regions"))
     owners = sorted(o for o in accounts["owner_id"].dropna().unique())
-    chosen_owners = f3.multiselect("Owner", owners, key="pf_owner", placeholder="All owners",
+    chosen_owners = f3.multiselect(_("Owner"), owners, key="pf_owner", placeholder=_("All owners"),
                                    format_func=lambda o: str(names.get(o, o)))
     scope = ReportScope(tiers=tuple(chosen_tiers), regions=tuple(chosen_regions), owners=tuple(chosen_owners))
     ids = set(scope.account_ids(snap, ctx.settings))
@@ -88,26 +124,32 @@ def render(ctx: PageContext) -> None:
 
     # -- headline --------------------------------------------------------------------------
     m = st.columns(5)
-    m[0].metric("Accounts", len(ids))
-    m[1].metric("Mean coverage score", f"{c['coverage_score'].mean():.0%}" if c["coverage_score"].notna().any() else "—")
-    m[2].metric("Open gaps", len(g))
-    m[3].metric("High-severity gaps", int((severity_band(g["severity"]) == "high").sum()))
-    m[4].metric("Cooling key relationships", len(cooling))
+    m[0].metric(_("Accounts"), len(ids))
+    m[1].metric(_("Mean coverage score"),
+                fmt_percent(c["coverage_score"].mean()) if c["coverage_score"].notna().any() else "—")
+    m[2].metric(_("Open gaps"), len(g))
+    m[3].metric(_("High-severity gaps"), int((severity_band(g["severity"]) == "high").sum()))
+    m[4].metric(_("Cooling key relationships"), len(cooling))
     par = ctx.compute(pareto_of, accounts=None if scope.is_everything else tuple(sorted(ids)))
-    whose = "the portfolio's" if scope.is_everything else "their"
-    these = "accounts" if scope.is_everything else "these accounts"
+    day = fmt_day(asof)
     if par.n_accounts and pd.notna(par.revenue_share):
-        st.caption(f"{md(scope_text)}, as of {asof}. The top {par.top_share:.0%} of {these} by revenue ({par.n_top} "
-                   f"of {par.n_accounts}) bring {par.revenue_share:.0%} of {whose} revenue. Tiers rank each account "
-                   "against the whole portfolio.")
+        facts = dict(scope=md(scope_text), day=day, top=fmt_percent(par.top_share), n_top=par.n_top,
+                     n=par.n_accounts, share=fmt_percent(par.revenue_share))
+        if scope.is_everything:
+            text = _("{scope}, as of {day}. The top {top} of accounts by revenue ({n_top} of {n}) bring {share} of "
+                     "the portfolio's revenue. Tiers rank each account against the whole portfolio.")
+        else:
+            text = _("{scope}, as of {day}. The top {top} of these accounts by revenue ({n_top} of {n}) bring "
+                     "{share} of their revenue. Tiers rank each account against the whole portfolio.")
+        st.caption(text.format(**facts))
     else:
-        st.caption(f"{md(scope_text)}, as of {asof}.")
+        st.caption(_("{scope}, as of {day}.").format(scope=md(scope_text), day=day))
 
     if has_coverage_report() and ids:
         _downloads(ctx, scope, scope_text)
 
     # -- accounts table ----------------------------------------------------------------------
-    st.subheader("Accounts")
+    st.subheader(_("Accounts"))
     counts = g.groupby("account_id").size()
     high = g[severity_band(g["severity"]) == "high"].groupby("account_id").size()
     table = t.merge(c[["account_id", "coverage_score", "buying_center", "buying_center_covered", "threads",
@@ -121,57 +163,63 @@ def render(ctx: PageContext) -> None:
     table["buying center covered"] = [
         f"{int(a)}/{int(b)}" if pd.notna(b) and b else "—"
         for a, b in zip(table["buying_center_covered"].fillna(0), table["buying_center"])]
+    for col in ("tier", "computed_tier"):
+        if col in table.columns:
+            table[col] = terms("tier", table[col])
+    if "missing_team_roles" in table.columns:
+        table["missing_team_roles"] = table["missing_team_roles"].map(team_roles_text)
+    h = headers(ACCOUNT_COLUMNS)
     st.dataframe(
-        columns(table, {"open": "open", "name": "account", "tier": "tier", "computed_tier": "computed tier",
-                        "problem": "problem account", "value_score": "value score", "coverage %": "coverage",
-                        "buying center covered": "buying center covered", "threads": "threads", "gaps": "gaps",
-                        "high": "high severity", "missing_team_roles": "missing team roles", "region": "region",
-                        "owner": "owner"}),
+        columns(table, h),
         hide_index=True, width="stretch", placeholder="—",
         column_config={
-            "open": st.column_config.LinkColumn("open", display_text="Open", help=LINK_HELP, width="small",
-                                                pinned=True),
-            "account": st.column_config.TextColumn(width="medium", pinned=True),
-            "problem account": st.column_config.CheckboxColumn(
-                help="Declared a problem account, or its margin or collection is below the limit"),
-            "value score": st.column_config.ProgressColumn(format="%.2f", min_value=0.0, max_value=1.0),
-            "coverage": st.column_config.ProgressColumn(format="%.0f%%", min_value=0.0, max_value=100.0),
+            h["open"]: st.column_config.LinkColumn(h["open"], display_text=_("Open"), help=_(LINK_HELP),
+                                                   width="small", pinned=True),
+            h["name"]: st.column_config.TextColumn(width="medium", pinned=True),
+            h["problem"]: st.column_config.CheckboxColumn(
+                help=_("Declared a problem account, or its margin or collection is below the limit")),
+            h["value_score"]: st.column_config.ProgressColumn(format="%.2f", min_value=0.0, max_value=1.0),
+            h["coverage %"]: st.column_config.ProgressColumn(format="%.0f%%", min_value=0.0, max_value=100.0),
         },
     )
 
     # full width: seven role columns and the account names need the room to label every one
-    st.subheader("Coverage by role")
-    st.caption("How well our best tie covers each decision role (100% = tie of at least "
-               f"{ctx.settings.coverage.covered:.2f}); blank = nobody in that role.")
+    st.subheader(_("Coverage by role"))
+    st.caption(_("How well our best tie covers each decision role (100% = tie of at least {covered}); "
+                 "blank = nobody in that role.").format(covered=f"{ctx.settings.coverage.covered:.2f}"))
     if len(c) and c["buying_center"].fillna(0).sum() > 0:
         _heatmap(c)
     else:
-        explain_empty(ctx, ["contacts", "decision_roles"], "No buying center in these accounts.")
+        explain_empty(ctx, ["contacts", "decision_roles"], _("No buying center in these accounts."))
 
-    st.subheader("Gaps by kind and severity")
+    st.subheader(_("Gaps by kind and severity"))
     if len(g):
         bands = severity_band(g["severity"])
-        pivot = pd.crosstab(g["kind"].map(nice), bands).reindex(columns=["high", "medium", "low"], fill_value=0)
-        pivot.index.name = "gap"
+        pivot = pd.crosstab(terms("gap_kind", g["kind"]), bands).reindex(columns=["high", "medium", "low"],
+                                                                          fill_value=0)
+        pivot.columns = [term("severity", b) for b in pivot.columns]
+        pivot.columns.name = None
+        pivot.index.name = _("gap")
         st.dataframe(pivot, width=520)
     else:
-        st.success("No open gaps in these accounts.")
+        st.success(_("No open gaps in these accounts."))
 
-    st.subheader("Cooling key relationships")
+    st.subheader(_("Cooling key relationships"))
     if len(cooling):
-        _gap_table(cooling, customers, {"account_name": "account", "target_name": "contact",
-                                        "action": "suggested action", "evidence": "evidence"}, key="pf_cooling")
+        _gap_table(cooling.assign(kind=terms("gap_kind", cooling["kind"])), customers, COOLING_COLUMNS,
+                   key="pf_cooling")
     else:
-        st.caption("No relationship with a decision-maker, approver or coach is cooling.")
+        st.caption(_("No relationship with a decision-maker, approver or coach is cooling."))
 
-    st.subheader("All gaps")
+    st.subheader(_("All gaps"))
     kinds = sorted(g["kind"].unique())
-    chosen_kinds = st.multiselect("Kinds", kinds, key="pf_kinds", format_func=nice, placeholder="All kinds")
+    chosen_kinds = st.multiselect(_("Kinds"), kinds, key="pf_kinds", format_func=lambda k: term("gap_kind", k),
+                                  placeholder=_("All kinds"))
     shown = g[g["kind"].isin(chosen_kinds)] if chosen_kinds else g
-    _gap_table(shown.assign(kind=shown["kind"].map(nice)), customers,
-               {"account_name": "account", "kind": "gap", "action": "suggested action", "target_name": "who",
-                "priority": "priority", "evidence": "evidence"}, key="pf_gaps")
-    st.caption(f"{len(shown)} gaps shown. Select a row to read it in full and open its account here.")
+    _gap_table(shown.assign(kind=terms("gap_kind", shown["kind"])), customers, GAP_COLUMNS, key="pf_gaps")
+    st.caption(ngettext("{n} gap shown. Select a row to read it in full and open its account here.",
+                        "{n} gaps shown. Select a row to read it in full and open its account here.",
+                        len(shown)).format(n=len(shown)))
 
 
 #: rows of the gap tables are this tall (pixels): the suggested action wraps onto five lines
@@ -180,22 +228,20 @@ GAP_ROW_HEIGHT = 112
 
 def _gap_table(rows: pd.DataFrame, customers: set, mapping: dict[str, str], key: str) -> None:
     """Gap rows with a link to their account (and contact), the action wrapping in a wide column;
-    the selected row in full below, with a link that opens it in this tab."""
+    the selected row in full below, with a link that opens it in this tab. ``mapping``: columns
+    -> headers marked with ``N_`` (``kind`` already in words)."""
     rows = rows.reset_index(drop=True)
     target = rows["target_id"].where(rows["target_id"].isin(customers)) if "target_id" in rows.columns else None
-    view = columns(rows.assign(open=account_links(rows["account_id"], target)), {"open": "open", **mapping})
-    config = {
-        "open": st.column_config.LinkColumn("open", display_text="Open", help=LINK_HELP, width="small", pinned=True),
-        # the action right after the account and gap, wide, wrapping: readable at 1366 px without scrolling sideways
-        "account": st.column_config.TextColumn(width=150),
-        "gap": st.column_config.TextColumn(width=120),
-        "contact": st.column_config.TextColumn(width=130),
-        "suggested action": st.column_config.TextColumn(width=470),
-        "who": st.column_config.TextColumn(width=140),
-        "evidence": st.column_config.TextColumn(width="large"),
-    }
-    if "priority" in view.columns:
-        config["priority"] = st.column_config.NumberColumn(format="%.2f", width="small")
+    h = headers({"open": N_("open"), **mapping})
+    view = columns(rows.assign(open=account_links(rows["account_id"], target)), h)
+    widths = {"account_name": 150, "kind": 120, "target_name": 130 if mapping.get("target_name") == "contact" else 140,
+              "action": 470, "evidence": "large"}
+    config = {h["open"]: st.column_config.LinkColumn(h["open"], display_text=_("Open"), help=_(LINK_HELP),
+                                                     width="small", pinned=True)}
+    # the action right after the account and gap, wide, wrapping: readable at 1366 px without scrolling sideways
+    config.update({h[k]: st.column_config.TextColumn(width=w) for k, w in widths.items() if k in h})
+    if "priority" in h:
+        config[h["priority"]] = st.column_config.NumberColumn(format="%.2f", width="small")
     event = st.dataframe(view, hide_index=True, width="stretch", column_config=config, row_height=GAP_ROW_HEIGHT,
                          placeholder="—", key=key, on_select="rerun", selection_mode="single-row",
                          height=min(720, GAP_ROW_HEIGHT * len(view) + 40))
@@ -209,13 +255,14 @@ def _gap_detail(row: pd.Series, contact) -> None:
 
     with st.container(border=True):
         who = f" · {md(row.get('target_name'))}" if isinstance(row.get("target_name"), str) else ""
-        st.markdown(f"**{md(row['account_name'])}** · {md(nice(row['kind']))}{who}")
-        st.markdown(f"**Suggested action** {md(row['action'])}")
-        st.markdown(f"**Evidence** {md(row['evidence'])}")
+        st.markdown(f"**{md(row['account_name'])}** · {md(row['kind'])}{who}")  # kind: already in words
+        st.markdown(_("**Suggested action** {action}").format(action=md(row["action"])))
+        st.markdown(_("**Evidence** {evidence}").format(evidence=md(row["evidence"])))
         params = {"account": row["account_id"]}
         if isinstance(contact, str):
             params["contact"] = contact
-        st.page_link(PAGES_DIR / "account.py", label="Open this account" + (" and contact" if len(params) > 1 else ""),
+        st.page_link(PAGES_DIR / "account.py",
+                     label=_("Open this account and contact") if len(params) > 1 else _("Open this account"),
                      icon=":material/hub:", query_params=params)
 
 
@@ -224,7 +271,8 @@ def _heatmap(c: pd.DataFrame) -> None:
     pages = max(1, math.ceil(len(c) / HEATMAP_PAGE))
     page = 1
     if pages > 1:
-        page = st.number_input(f"Page (of {pages}, {HEATMAP_PAGE} accounts each)", 1, pages, 1, key="pf_heat_page")
+        page = st.number_input(_("Page (of {pages}, {n} accounts each)").format(pages=pages, n=HEATMAP_PAGE),
+                               1, pages, 1, key="pf_heat_page")
     part = c.iloc[(page - 1) * HEATMAP_PAGE: page * HEATMAP_PAGE]
     st.altair_chart(role_heatmap(part, ROLE_ORDER), width="stretch")
 
@@ -241,15 +289,15 @@ def _downloads(ctx: PageContext, scope, scope_text: str) -> None:
         return lambda: ctx.compute(coverage_files, as_of=as_of, tiers=scope.tiers, regions=scope.regions,
                                    owners=scope.owners)[kind]
 
-    st.caption(f"Scope of the downloads: {md(scope_text)}. Every figure in them is computed on these accounts "
-               "(tiers excepted: they rank against the whole portfolio).")
+    st.caption(_("Scope of the downloads: {scope}. Every figure in them is computed on these accounts "
+                 "(tiers excepted: they rank against the whole portfolio).").format(scope=md(scope_text)))
     d = st.columns(3)
-    d[0].download_button("Excel workbook", data=build("xlsx"), file_name=f"{stem}.xlsx",
+    d[0].download_button(_("Excel workbook"), data=build("xlsx"), file_name=f"{stem}.xlsx",
                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                          icon=":material/download:", key="pf_dl_xlsx", width="stretch")
-    d[1].download_button("CSV files (zip)", data=build("zip"), file_name=f"{stem}-csv.zip", mime="application/zip",
+    d[1].download_button(_("CSV files (zip)"), data=build("zip"), file_name=f"{stem}-csv.zip", mime="application/zip",
                          icon=":material/download:", key="pf_dl_zip", width="stretch")
-    d[2].download_button("Offline report (HTML)", data=build("html"), file_name=f"{stem}.html", mime="text/html",
+    d[2].download_button(_("Offline report (HTML)"), data=build("html"), file_name=f"{stem}.html", mime="text/html",
                          icon=":material/download:", key="pf_dl_html", width="stretch")
 
 
