@@ -185,8 +185,8 @@ def person_form(ctx: PageContext, prefix: str, person_id: str | None = None, acc
     with st.form(name):
         c1, c2, c3 = _columns([2, 1, 1], compact)
         values = {"name": c1.text_input(_("Name"), value=_str(stored.get("name")), key=f"{name}_name",
-                                        help=_("A Chinese name family name first, without a space (李建华); "
-                                               "with its romanized form if you like: Zhou Jianguo 周建国."))}
+                                        help=_("A Chinese name: family name first, without a space; the romanized "
+                                               "form may stand before it."))}
         sides = Side.values()
         values["side"] = c2.selectbox(_("Side"), sides, key=f"{name}_side", format_func=lambda v: term("side", v),
                                       index=sides.index(stored.get("side") or side or "customer"))
