@@ -111,7 +111,10 @@ from kamgraph.analysis.people import (
     person_names,
 )
 from kamgraph.analysis.trends import trends
+from kamgraph.analysis.words import article, join_and, join_list
 from kamgraph.errors import ConfigError, NotFound
+from kamgraph.i18n import N_, NP_, _, current_language, fmt_day, fmt_month, ngettext, pgettext
+from kamgraph.i18n.terms import term
 from kamgraph.settings import Settings
 from kamgraph.snapshot import Snapshot
 
@@ -277,10 +280,10 @@ def schedule_visits(visits: pd.DataFrame, start, end, week_cap: int) -> tuple[pd
                         break
                 if placed is None:
                     placed = days[0] if days else slot
-                    notes.append(f"{v.at[i, 'executive_name'] if 'executive_name' in v else ex} has more visits "
-                                 "than free working days in the period: "
-                                 f"the visit to {v.at[i, 'contact_name'] if 'contact_name' in v else i} shares "
-                                 f"{placed:%Y-%m-%d} with another visit or goes over the weekly limit.")
+                    notes.append(_("{executive} has more visits than free working days in the period: the visit to "
+                                   "{contact} shares {day} with another visit or goes over the weekly limit.").format(
+                        executive=v.at[i, 'executive_name'] if 'executive_name' in v else ex,
+                        contact=v.at[i, 'contact_name'] if 'contact_name' in v else i, day=fmt_day(placed)))
                 busy.add(placed)
                 per_week[placed.isocalendar()[:2]] += 1
                 trip.at[i] = k + 1
@@ -513,8 +516,8 @@ def plan_visits(snap: Snapshot, settings: Settings, as_of=None, executives: Iter
     notes = []
     unleveled = execs.loc[execs["executive_level"].isna(), "executive_name"].tolist()
     if unleveled:
-        notes.append(f"No level known for {', '.join(map(str, unleveled))}: level matching needs one, "
-                     "so they get no visits.")
+        notes.append(_("No level known for {people}: level matching needs one, so they get no visits.").format(
+            people=join_list(map(str, unleveled))))
 
     cand = _candidate_contacts(snap, settings, t, ids) if ids else pd.DataFrame()
     if len(cand):
@@ -542,9 +545,11 @@ def plan_visits(snap: Snapshot, settings: Settings, as_of=None, executives: Iter
         missing = sorted(set(visits.loc[country.isna(), "account_name"].astype(str)))
         unknown = sorted({str(c) for c in country.dropna() if country_code(c) is None})
         if missing:
-            notes.append(f"No country recorded for {', '.join(missing)}: visits there avoid weekends only.")
+            notes.append(_("No country recorded for {accounts}: visits there avoid weekends only.").format(
+                accounts=join_list(missing)))
         if unknown:
-            notes.append(f"No public-holiday calendar for {', '.join(unknown)}: visits there avoid weekends only.")
+            notes.append(_("No public-holiday calendar for {countries}: visits there avoid weekends only.").format(
+                countries=join_list(unknown)))
     notes += overflow
     total_scaled = int(scaled_priorities(visits["priority"].to_numpy()).sum()) if len(visits) else 0
     execs = execs.assign(planned=execs["executive_id"].map(visits["executive_id"].value_counts())
@@ -609,33 +614,61 @@ def _visit_frame(v: pd.DataFrame, execs: pd.DataFrame, start: pd.Timestamp, end:
 # Every sentence below is built from rows of the data; words come from these tables.
 
 _ROLE_WORDS = {
-    "decision_maker": ("the decision-maker", "has the final say on what {account} buys"),
-    "approver": ("an approver", "signs off major purchases at {account}"),
-    "technical_evaluator": ("a technical evaluator", "judges suppliers' technical proposals at {account}"),
-    "influencer": ("an influencer", "shapes buying decisions at {account}"),
-    "procurement": ("the procurement gatekeeper", "runs supplier selection and terms at {account}"),
-    "coach": ("our coach", "guides us inside {account}"),
-    "user": ("a user", "works with what we supply to {account}"),
+    "decision_maker": N_("the decision-maker"),
+    "approver": N_("an approver"),
+    "technical_evaluator": N_("a technical evaluator"),
+    "influencer": N_("an influencer"),
+    "procurement": N_("the procurement gatekeeper"),
+    "coach": N_("our coach"),
+    "user": N_("a user"),
 }
-_SAY_WORDS = {5: "a decisive say", 4: "a strong say", 3: "a real say", 2: "a small say", 1: "little say"}
-_WEIGHT_WORDS = {5: "carries great weight with", 4: "carries a lot of weight with", 3: "carries weight with",
-                 2: "has some say with", 1: "has a little say with"}
-_TREND_WORDS = {"warming": "warming", "stable": "steady", "cooling": "cooling", "dormant": "gone quiet",
-                "new": "new"}
-_TIE_WORDS = {"friend": "friends", "classmate": "classmates", "former_colleague": "former colleagues",
-              "relative": "relatives", "comrade": "comrades (served together)",
-              "official": "connected through official duties", "business": "business contacts",
-              "other": "acquainted"}
-_KIND_WORDS = {"visit": "visit", "meeting": "meeting", "meal": "meal", "call": "call", "email": "e-mail",
-               "event": "event"}
-_ACCESS_SHORT = {ACCESS_DIRECT: "you know them already", ACCESS_COLD: "nobody can introduce you"}
+#: who they are, by role: one sentence each ({account} filled in)
+_ROLE_STANDING = {
+    "decision_maker": N_("The decision-maker: has the final say on what {account} buys."),
+    "approver": N_("An approver: signs off major purchases at {account}."),
+    "technical_evaluator": N_("A technical evaluator: judges suppliers' technical proposals at {account}."),
+    "influencer": N_("An influencer: shapes buying decisions at {account}."),
+    "procurement": N_("The procurement gatekeeper: runs supplier selection and terms at {account}."),
+    "coach": N_("Our coach: guides us inside {account}."),
+    "user": N_("A user: works with what we supply to {account}."),
+}
+_SAY_WORDS = {5: N_("a decisive say"), 4: N_("a strong say"), 3: N_("a real say"), 2: N_("a small say"),
+              1: N_("little say")}
+#: an influence link's weight, as a sentence about the person influenced ({person})
+_WEIGHT_WORDS = {5: N_("Carries great weight with {person}."), 4: N_("Carries a lot of weight with {person}."),
+                 3: N_("Carries weight with {person}."), 2: N_("Has some say with {person}."),
+                 1: N_("Has a little say with {person}.")}
+_TREND_WORDS = {"warming": NP_("relationship", "warming"), "stable": NP_("relationship", "steady"),
+                "cooling": NP_("relationship", "cooling"), "dormant": NP_("relationship", "gone quiet"),
+                "new": NP_("relationship", "new")}
+_TIE_WORDS = {"friend": N_("friends"), "classmate": N_("classmates"), "former_colleague": N_("former colleagues"),
+              "relative": N_("relatives"), "comrade": N_("comrades (served together)"),
+              "official": N_("connected through official duties"), "business": N_("business contacts"),
+              "other": N_("acquainted")}
+_KIND_WORDS = {"visit": NP_("interaction_kind", "visit"), "meeting": NP_("interaction_kind", "meeting"),
+               "meal": NP_("interaction_kind", "meal"), "call": NP_("interaction_kind", "call"),
+               "email": NP_("interaction_kind", "e-mail"), "event": NP_("interaction_kind", "event")}
+_ACCESS_SHORT = {ACCESS_DIRECT: N_("you know them already"), ACCESS_COLD: N_("nobody can introduce you")}
 _GAP_SHORT = {
-    "uncovered_decision_maker": "nobody on our side really knows them yet",
-    "no_peer_coverage": "nobody at their level on our side knows them",
-    "cooling_key_relationship": "our best relationship with them is fading",
-    "unmanaged_opponent": "an influential opponent nobody manages",
-    "tier_policy": "the account is behind what its tier asks of us",
+    "uncovered_decision_maker": N_("nobody on our side really knows them yet"),
+    "no_peer_coverage": N_("nobody at their level on our side knows them"),
+    "cooling_key_relationship": N_("our best relationship with them is fading"),
+    "unmanaged_opponent": N_("an influential opponent nobody manages"),
+    "tier_policy": N_("the account is behind what its tier asks of us"),
 }
+_STRENGTH_WORDS = (N_("strong"), N_("solid"), N_("moderate"), N_("weak"))
+
+
+def _trend_word(label) -> str | None:
+    return pgettext("relationship", _TREND_WORDS[label]) if label in _TREND_WORDS else None
+
+
+def _kind_word(kind) -> str:
+    return pgettext("interaction_kind", _KIND_WORDS[kind]) if kind in _KIND_WORDS else str(kind)
+
+
+def _chinese() -> bool:
+    return current_language() == "zh_CN"
 
 
 def role_words(role) -> str:
@@ -645,8 +678,8 @@ def role_words(role) -> str:
     ('technical evaluator', 'no assessed role')
     """
     if not isinstance(role, str):
-        return "no assessed role"
-    return "decision-maker" if role == "decision_maker" else role.replace("_", " ")
+        return _("no assessed role")
+    return _("decision-maker") if role == "decision_maker" else term("role", role)
 
 
 def strength_words(strength, settings: Settings) -> str:
@@ -657,21 +690,21 @@ def strength_words(strength, settings: Settings) -> str:
     ['strong', 'solid', 'moderate', 'weak', 'barely there', 'no contact on record']
     """
     if strength is None or pd.isna(strength):
-        return "no contact on record"
+        return _("no contact on record")
     cov = settings.coverage
-    for limit, word in ((max(0.7, cov.covered), "strong"), (cov.covered, "solid"), (cov.thread, "moderate"),
-                        (0.05, "weak")):
+    for limit, word in zip((max(0.7, cov.covered), cov.covered, cov.thread, 0.05), _STRENGTH_WORDS):
         if strength >= limit:
-            return word
-    return "barely there"
+            return _(word)
+    return _("barely there")
 
 
 def _who(name, title) -> str:
-    return f"{name} ({title})" if isinstance(title, str) and title else str(name)
+    return _("{name} ({title})").format(name=name, title=title) if isinstance(title, str) and title else str(name)
 
 
 def money(amount, currency: str = "") -> str | None:
-    """An amount in words: ``CNY 38 million``; without a currency, the bare amount.
+    """An amount in words: ``CNY 38 million``; without a currency, the bare amount
+    (Chinese: ``CNY 3800万``).
 
     >>> money(38_000_000, "CNY"), money(12_500_000), money(950_000, "EUR"), money(None)
     ('CNY 38 million', '12.5 million', 'EUR 950,000', None)
@@ -679,7 +712,14 @@ def money(amount, currency: str = "") -> str | None:
     if amount is None or pd.isna(amount):
         return None
     a = float(amount)
-    if abs(a) >= 1e9:
+    if _chinese():
+        if abs(a) >= 1e8:
+            text = f"{a / 1e8:.2f}".rstrip("0").rstrip(".") + "亿"
+        elif abs(a) >= 1e4:
+            text = f"{a / 1e4:.1f}".rstrip("0").rstrip(".") + "万"
+        else:
+            text = f"{a:,.0f}"
+    elif abs(a) >= 1e9:
         text = f"{a / 1e9:.2f}".rstrip("0").rstrip(".") + " billion"
     elif abs(a) >= 1e6:
         text = f"{a / 1e6:.1f}".rstrip("0").rstrip(".") + " million"
@@ -693,22 +733,23 @@ def _day(v) -> str | None:
 
 
 def _month(v) -> str:
-    return f"{pd.Timestamp(v):%B %Y}"
+    return fmt_month(v) if _chinese() else f"{pd.Timestamp(v):%B %Y}"
 
 
 def _attitude_history(rows: pd.DataFrame) -> tuple[list[dict], str]:
     """Dated attitudes (changes only) and a sentence: ``neutral since May 2025 ...``."""
     rows = rows[rows["attitude"].notna()].sort_values("assessed_on", kind="mergesort")
     if rows.empty:
-        return [], "Attitude toward us: not assessed yet."
+        return [], _("Attitude toward us: not assessed yet.")
     changes = rows[rows["attitude"] != rows["attitude"].shift()]
     history = [{"date": _day(d), "attitude": a} for d, a in zip(changes["assessed_on"], changes["attitude"])]
-    last = _day(rows["assessed_on"].iloc[-1])
+    last = fmt_day(rows["assessed_on"].iloc[-1])
     if len(history) == 1:
-        return history, (f"Attitude toward us: {history[0]['attitude']} since {_month(history[0]['date'])} "
-                         f"(last assessed {last}).")
-    steps = " → ".join(f"{h['attitude']} ({_month(h['date'])})" for h in history)
-    return history, f"Attitude toward us: {steps}; last assessed {last}."
+        return history, _("Attitude toward us: {attitude} since {month} (last assessed {day}).").format(
+            attitude=term("attitude", history[0]["attitude"]), month=_month(history[0]["date"]), day=last)
+    steps = " → ".join(_("{attitude} ({month})").format(attitude=term("attitude", h["attitude"]),
+                                                         month=_month(h["date"])) for h in history)
+    return history, _("Attitude toward us: {steps}; last assessed {day}.").format(steps=steps, day=last)
 
 
 def _briefings(snap: Snapshot, settings: Settings, t: pd.Timestamp, visits: pd.DataFrame,
@@ -735,7 +776,7 @@ def _briefings(snap: Snapshot, settings: Settings, t: pd.Timestamp, visits: pd.D
             ["person_id", "other_id"]])
         label = dict(zip(zip(tr["person_id"], tr["other_id"]), tr["label"]))
     known = {c: [{"id": i, "name": names.get(i, i), "title": title.get(i), "strength": round(float(st), 4),
-                  "words": strength_words(st, settings), "trend": _TREND_WORDS.get(label.get((i, c))),
+                  "words": strength_words(st, settings), "trend": _trend_word(label.get((i, c))),
                   "last_interaction": _day(li)}
                  for i, st, li in zip(grp["internal_id"], grp["strength"], grp["last_interaction"])]
              for c, grp in top.groupby("contact_id", sort=False)}
@@ -803,58 +844,73 @@ def _briefings(snap: Snapshot, settings: Settings, t: pd.Timestamp, visits: pd.D
         # -- who they are and why they matter
         standing = []
         role = row.decision_role if isinstance(row.decision_role, str) else None
-        if role in _ROLE_WORDS:
-            what, does = _ROLE_WORDS[role]
-            standing.append(f"{what[0].upper() + what[1:]}: {does.format(account=acc_name)}.")
+        if role in _ROLE_STANDING:
+            standing.append(_(_ROLE_STANDING[role]).format(account=acc_name))
         elif role:
-            standing.append(f"Role in buying decisions: {role.replace('_', ' ')}.")
+            standing.append(_("Role in buying decisions: {role}.").format(role=term("role", role)))
         else:
-            standing.append("No role in buying decisions assessed yet.")
+            standing.append(_("No role in buying decisions assessed yet."))
         infl = None if pd.isna(row.influence) else int(row.influence)
         if infl in _SAY_WORDS:
-            standing.append(f"Has {_SAY_WORDS[infl]} in the buying decision ({infl} of 5).")
+            standing.append(_("Has {say} in the buying decision ({n} of 5).").format(say=_(_SAY_WORDS[infl]), n=infl))
         out_links = links[links["source_id"] == c].sort_values(["weight", "target_id"], ascending=[False, True],
                                                                 kind="mergesort")
         for tgt, w in list(zip(out_links["target_id"], out_links["weight"]))[:2]:
             rivals = rivals_of[(rivals_of["target_id"] == tgt) & (rivals_of["source_id"] != c)]["weight"]
             tname = _who(names.get(tgt, tgt), title.get(tgt))
             if len(rivals) and w > rivals.max() or not len(rivals) and w >= 4:
-                standing.append(f"The most trusted voice of {tname}.")
+                standing.append(_("The most trusted voice of {person}.").format(person=tname))
             else:
-                standing.append(f"{_WEIGHT_WORDS.get(int(w), 'has some say with').capitalize()} {tname}.")
+                standing.append(_(_WEIGHT_WORDS.get(int(w), _WEIGHT_WORDS[2])).format(person=tname))
         in_links = links[links["target_id"] == c].sort_values(["weight", "source_id"], ascending=[False, True],
                                                                kind="mergesort")
         if len(in_links):
             src = in_links.iloc[0]
             others = len(in_links) - 1
-            more = (f" (and {'one other' if others == 1 else f'{others} others'})") if others else ""
-            standing.append(f"Listens most to {_who(names.get(src['source_id'], src['source_id']), title.get(src['source_id']))}"
-                            f"{more}.")
+            source = _who(names.get(src['source_id'], src['source_id']), title.get(src['source_id']))
+            if not others:
+                standing.append(_("Listens most to {person}.").format(person=source))
+            elif others == 1:
+                standing.append(_("Listens most to {person} (and one other).").format(person=source))
+            else:
+                standing.append(_("Listens most to {person} (and {n} others).").format(person=source, n=others))
         boss = reports.loc[reports["person_id"] == c, "manager_id"]
         staff = int((reports["manager_id"] == c).sum())
         if len(boss):
             b = boss.iloc[0]
-            standing.append(f"Reports to {_who(names.get(b, b), title.get(b))}"
-                            + (f"; {staff} {'person reports' if staff == 1 else 'people report'} to them." if staff else "."))
+            manager = _who(names.get(b, b), title.get(b))
+            standing.append(ngettext("Reports to {person}; {n} person reports to them.",
+                                     "Reports to {person}; {n} people report to them.", staff).format(person=manager, n=staff)
+                            if staff else _("Reports to {person}.").format(person=manager))
         elif staff:
-            standing.append(f"Heads the reporting line: {staff} {'person reports' if staff == 1 else 'people report'} "
-                            "to them directly.")
+            standing.append(ngettext("Heads the reporting line: {n} person reports to them directly.",
+                                     "Heads the reporting line: {n} people report to them directly.", staff).format(n=staff))
         r = rank.get((acc_id, c))
         n_people = int(rank_n.get(acc_id, 0))
         if r is not None and not pd.isna(r) and n_people > 3 and int(r) <= 3:  # lower ranks say little
-            where = "the most influential" if int(r) == 1 else "among the three most influential"
-            standing.append(f"On influence links, reporting lines and who seeks them out: {where} of the "
-                            f"{n_people} people we know at {acc_name}.")
+            standing.append((_("On influence links, reporting lines and who seeks them out: the most influential of the "
+                               "{n} people we know at {account}.") if int(r) == 1 else
+                             _("On influence links, reporting lines and who seeks them out: among the three most "
+                               "influential of the {n} people we know at {account}.")).format(n=n_people, account=acc_name))
 
         # -- relationship: strength in words, trend, attitude history
         kb = known.get(c, [])
         if kb:
             k0 = kb[0]
-            trend = f", {k0['trend']}" if k0.get("trend") else ""
-            last = f"; last contact {k0['last_interaction']}" if k0.get("last_interaction") else ""
-            relationship = f"Our strongest relationship: {k0['name']}, {k0['words']}{trend}{last}."
+            fill = dict(name=k0["name"], strength=k0["words"], trend=k0.get("trend"),
+                        day=fmt_day(k0.get("last_interaction")))
+            if k0.get("trend") and k0.get("last_interaction"):
+                relationship = _("Our strongest relationship: {name}, {strength}, {trend}; last contact {day}.")
+            elif k0.get("trend"):
+                relationship = _("Our strongest relationship: {name}, {strength}, {trend}.")
+            elif k0.get("last_interaction"):
+                relationship = _("Our strongest relationship: {name}, {strength}; last contact {day}.")
+            else:
+                relationship = _("Our strongest relationship: {name}, {strength}.")
+            relationship = relationship.format(**fill)
         else:
-            relationship = f"Nobody on our side has met {first} or declared a relationship with them."
+            relationship = _("Nobody on our side has met {contact} or declared a relationship with them.").format(
+                contact=first)
         history, attitude_text = _attitude_history(assess[(assess["person_id"] == c) & (assess["account_id"] == acc_id)])
 
         # -- open opportunities
@@ -866,8 +922,8 @@ def _briefings(snap: Snapshot, settings: Settings, t: pd.Timestamp, visits: pd.D
             if (oid, c) in plays.index:
                 pr = plays.loc[(oid, c)]
                 pr = pr.iloc[0] if isinstance(pr, pd.DataFrame) else pr
-                part = _ROLE_WORDS.get(pr["role"], (role_words(pr["role"]),))[0] if isinstance(pr["role"], str) \
-                    else None
+                part = (_(_ROLE_WORDS[pr["role"]]) if pr["role"] in _ROLE_WORDS else role_words(pr["role"])) \
+                    if isinstance(pr["role"], str) else None
             opportunities.append({"name": oname, "stage": stage if isinstance(stage, str) else None,
                                   "amount": None if pd.isna(amount) else float(amount), "currency": cur or None,
                                   "value": money(amount, cur), "close_date": _day(close), "contact_role": part})
@@ -879,67 +935,86 @@ def _briefings(snap: Snapshot, settings: Settings, t: pd.Timestamp, visits: pd.D
             via = row.via_id
             if via in people.index:
                 rel = tie_between(via, c)
-                rel_text = (f"they are {_TIE_WORDS.get(rel['kind'], 'acquainted')}"
-                            + (f": {rel['notes']}" if rel and rel.get("notes") else "")) if rel else \
-                    f"they work together at {acc_name}" if via_kind.get((row.executive_id, c)) == COLLEAGUE_KIND \
-                    else "they have met"
+                if rel:
+                    tie = _(_TIE_WORDS[rel["kind"]]) if rel["kind"] in _TIE_WORDS else _("acquainted")
+                    rel_text = (_("they are {relation}: {notes}") if rel.get("notes") else _("they are {relation}")).format(
+                        relation=tie, notes=rel.get("notes"))
+                elif via_kind.get((row.executive_id, c)) == COLLEAGUE_KIND:
+                    rel_text = _("they work together at {account}").format(account=acc_name)
+                else:
+                    rel_text = _("they have met")
                 opp = opportunities[0]["name"] if opportunities else None
-                ask = (f"Ask {names.get(via, via)} to introduce you to {first} ({rel_text}), and beforehand what "
-                       "they care about most this year"
-                       + (f" and how they see our {opp} proposal." if opp else "."))
+                ask = (_("Ask {introducer} to introduce you to {contact} ({relation}), and beforehand what they care "
+                         "about most this year and how they see our {opportunity} proposal.") if opp else
+                       _("Ask {introducer} to introduce you to {contact} ({relation}), and beforehand what they care "
+                         "about most this year.")).format(introducer=names.get(via, via), contact=first,
+                                                          relation=rel_text, opportunity=opp)
                 introducer = {"id": via, "name": str(names.get(via, via)), "title": title.get(via),
                               "email": first_email(people["email"].get(via)), "kind": "person",
                               "relation": rel_text, "ask": ask}
             else:
                 oname = orgs["name"].get(via, via) if len(orgs) else via
-                ask = (f"You and {first} are both members of {oname}: ask its secretariat to seat you together at "
-                       "its next event, or to pass on your request for a meeting.")
+                ask = _("You and {contact} are both members of {organization}: ask its secretariat to seat you together "
+                        "at its next event, or to pass on your request for a meeting.").format(
+                    contact=first, organization=oname)
                 introducer = {"id": via, "name": str(oname), "title": None, "email": None, "kind": "organization",
-                              "relation": "shared membership", "ask": ask}
-            access_text = (f"Introduction through {introducer['name']}. {introducer['ask']}"
+                              "relation": _("shared membership"), "ask": ask}
+            access_text = (_("Introduction through {introducer}. {ask}").format(introducer=introducer["name"],
+                                                                                 ask=introducer["ask"])
                            if introducer["kind"] == "person" else introducer["ask"])
         elif access == ACCESS_DIRECT:
             own = strength_of.get((row.executive_id, c))
-            words = f" ({strength_words(own, settings)})" if own is not None else ""
-            access_text = f"You know {first} yourself{words}: ask for the meeting directly."
+            access_text = (_("You know {contact} yourself ({strength}): ask for the meeting directly.")
+                           if own is not None else _("You know {contact} yourself: ask for the meeting directly.")).format(
+                contact=first, strength=strength_words(own, settings) if own is not None else "")
         else:
             helper = next((k for k in kb if k["id"] != row.executive_id), None)
             if helper:
-                access_text = (f"Nobody can introduce you. {helper['name']} knows {first} best on our side: ask "
-                               f"{helper['name']} to request the meeting and to brief you.")
+                access_text = _("Nobody can introduce you. {helper} knows {contact} best on our side: ask {helper} to "
+                                "request the meeting and to brief you.").format(helper=helper["name"], contact=first)
                 introducer = {"id": helper["id"], "name": helper["name"], "title": helper.get("title"),
                               "email": first_email(people["email"].get(helper["id"])), "kind": "colleague",
-                              "relation": "our colleague", "ask": f"Ask {helper['name']} to request the meeting "
-                                                                   f"with {first} and to brief you."}
+                              "relation": _("our colleague"),
+                              "ask": _("Ask {helper} to request the meeting with {contact} and to brief you.").format(
+                                  helper=helper["name"], contact=first)}
             else:
-                access_text = (f"Nobody can introduce you: request the meeting with {first} on the company's "
-                               "standing, through the account team.")
+                access_text = _("Nobody can introduce you: request the meeting with {contact} on the company's "
+                                "standing, through the account team.").format(contact=first)
 
         # -- the gaps this visit closes, in plain words
         closes = []
         tier = row.tier if isinstance(row.tier, str) else None
+        tier_word = term("tier", tier) if tier else pgettext("account", "key")
         policy = settings.policy_for(tier)
         for g in gap_rows.get(c, []):
             kind, rule, actor = g["kind"], g.get("rule"), g.get("actor_name")
             if kind == "uncovered_decision_maker":
-                text = f"Nobody on our side has a solid relationship with {first} yet: this visit starts one."
+                text = _("Nobody on our side has a solid relationship with {contact} yet: this visit starts one.").format(
+                    contact=first)
             elif kind == "no_peer_coverage":
-                text = f"Nobody at a comparable level on our side knows {first}: you become the peer-level contact."
+                text = _("Nobody at a comparable level on our side knows {contact}: you become the peer-level "
+                         "contact.").format(contact=first)
             elif kind == "cooling_key_relationship":
-                holder = actor or (kb[0]["name"] if kb else "our side")
-                text = f"{holder}'s relationship with {first} is fading: this visit renews it."
+                holder = actor or (kb[0]["name"] if kb else _("our side"))
+                text = _("{holder}'s relationship with {contact} is fading: this visit renews it.").format(
+                    holder=holder, contact=first)
             elif kind == "unmanaged_opponent":
-                text = f"{first} opposes us, has a strong say, and nobody on our side manages that: this visit opens a channel."
+                text = _("{contact} opposes us, has a strong say, and nobody on our side manages that: this visit "
+                         "opens a channel.").format(contact=first)
             elif kind == "tier_policy" and rule == RULE_EXECUTIVE_VISITS:
                 n_q = policy.min_exec_visits_per_quarter if policy else None
-                text = (f"{acc_name} is a {tier or 'key'} account and is short of the "
-                        f"{n_q if n_q else ''}{' ' if n_q else ''}executive visit{'s' if n_q != 1 else ''} a quarter "
-                        "its tier asks for: this visit counts.")
+                text = (ngettext("{account} is a {tier} account and is short of the {n} executive visit a quarter its "
+                                 "tier asks for: this visit counts.",
+                                 "{account} is a {tier} account and is short of the {n} executive visits a quarter its "
+                                 "tier asks for: this visit counts.", n_q) if n_q else
+                        _("{account} is a {tier} account and is short of the executive visits a quarter its tier asks "
+                          "for: this visit counts.")).format(account=acc_name, tier=tier_word, n=n_q)
             elif kind == "tier_policy":
-                text = (f"{acc_name} is a {tier or 'key'} account without the strong executive relationship with its "
-                        "decision-makers that its tier asks for: this visit builds it.")
+                text = _("{account} is a {tier} account without the strong executive relationship with its "
+                         "decision-makers that its tier asks for: this visit builds it.").format(
+                    account=acc_name, tier=tier_word)
             else:
-                text = f"Open issue: {kind.replace('_', ' ')}."
+                text = _("Open issue: {gap}.").format(gap=term("gap_kind", kind))
             if text not in closes:
                 closes.append(text)
 
@@ -947,48 +1022,58 @@ def _briefings(snap: Snapshot, settings: Settings, t: pd.Timestamp, visits: pd.D
         points = []
         if opportunities:
             o = opportunities[0]
-            facts = ", ".join(x for x in (o["value"], o["stage"], f"decision due {o['close_date']}" if o["close_date"]
-                                          else None) if x)
-            part = f", where {first} is {o['contact_role']}" if o.get("contact_role") else ""
+            facts = join_list(x for x in (o["value"], o["stage"], _("decision due {day}").format(
+                day=fmt_day(o["close_date"])) if o["close_date"] else None) if x)
+            fill = dict(opportunity=o["name"], facts=facts, contact=first, role=o.get("contact_role"))
             visit_day = _day(row.placeholder_date)
             if o["close_date"] and visit_day and o["close_date"] < visit_day:  # decided before the visit
-                points.append(f"The {o['name']} ({facts}){part + ',' if part else ''} is due to close before this "
-                              "visit: ask how the decision went and what comes next.")
+                points.append((_("The {opportunity} ({facts}), where {contact} is {role}, is due to close before this "
+                                 "visit: ask how the decision went and what comes next.") if o.get("contact_role") else
+                               _("The {opportunity} ({facts}) is due to close before this visit: ask how the decision "
+                                 "went and what comes next.")).format(**fill))
             else:
-                points.append(f"The {o['name']} ({facts}){part}: ask where it stands and what they need from us "
-                              "to decide.")
+                points.append((_("The {opportunity} ({facts}), where {contact} is {role}: ask where it stands and what "
+                                 "they need from us to decide.") if o.get("contact_role") else
+                               _("The {opportunity} ({facts}): ask where it stands and what they need from us to "
+                                 "decide.")).format(**fill))
         if len(history) >= 2 and history[-1]["attitude"] != history[-2]["attitude"]:
-            points.append(f"{first}'s attitude moved from {history[-2]['attitude']} to {history[-1]['attitude']} "
-                          f"in {_month(history[-1]['date'])}: ask what changed.")
+            points.append(_("{contact}'s attitude moved from {before} to {after} in {month}: ask what changed.").format(
+                contact=first, before=term("attitude", history[-2]["attitude"]),
+                after=term("attitude", history[-1]["attitude"]), month=_month(history[-1]["date"])))
         elif history and history[-1]["attitude"] in ("skeptic", "opponent"):
-            points.append(f"{first} is assessed as {history[-1]['attitude']}: hear out the concerns before "
-                          "presenting anything.")
+            points.append(_("{contact} is assessed as {attitude}: hear out the concerns before presenting "
+                            "anything.").format(contact=first, attitude=term("attitude", history[-1]["attitude"])))
         notes = people["notes"].get(c) if "notes" in people.columns else None
         notes = notes.strip() if isinstance(notes, str) and notes.strip() else None
         if notes:
-            points.append(f"Common ground from our notes: {notes}")
+            points.append(_("Common ground from our notes: {notes}").format(notes=notes))
         last = meetings.get(c, [])
         if last and (last[0]["subject"] or last[0]["notes"]):
-            what = last[0]["subject"] or _KIND_WORDS.get(last[0]["kind"], last[0]["kind"])
-            points.append(f"Follow up on the last contact ({what}, {last[0]['date']}).")
+            what = last[0]["subject"] or _kind_word(last[0]["kind"])
+            points.append(_("Follow up on the last contact ({what}, {day}).").format(what=what,
+                                                                                     day=fmt_day(last[0]["date"])))
         if len(points) < 3:
-            points.append(f"Propose a regular executive-to-executive exchange with {first}, so the relationship "
-                          "does not rest on one meeting.")
+            points.append(_("Propose a regular executive-to-executive exchange with {contact}, so the relationship "
+                            "does not rest on one meeting.").format(contact=first))
         points = points[:3]
 
         # -- why this visit ranks where it does, in one line
-        what = _ROLE_WORDS[role][0] if role in _ROLE_WORDS else "a contact"
-        reason = [f"{what} at {'an' if (tier or '')[:1] in 'aeiou' else 'a'} {tier or 'untiered'} account"]
+        what = _(_ROLE_WORDS[role]) if role in _ROLE_WORDS else _("a contact")
+        a_tier = article(term("tier", tier) if tier else _("untiered"))
         if opportunities and opportunities[0]["value"]:
-            reason[0] += f" with {opportunities[0]['value']} in open business"
+            reason = [_("{role} at {a_tier} account with {value} in open business").format(
+                role=what, a_tier=a_tier, value=opportunities[0]["value"])]
+        else:
+            reason = [_("{role} at {a_tier} account").format(role=what, a_tier=a_tier)]
         main = max(gap_rows.get(c, []), key=lambda g: g["severity"], default=None)
         if main is not None:
-            reason.append(_GAP_SHORT.get(main["kind"], main["kind"].replace("_", " ")))
-        reason.append(f"{introducer['name']} can introduce you" if access == ACCESS_INTRODUCTION and introducer
-                      else _ACCESS_SHORT.get(access, ""))
-        why = (f"Visit {row.order} of {n_exec} for {row.executive_name}"
-               f"{' (the most important)' if row.order == 1 and n_exec > 1 else ''}: " + "; ".join(reason) + ".")
-
+            reason.append(_(_GAP_SHORT[main["kind"]]) if main["kind"] in _GAP_SHORT else term("gap_kind", main["kind"]))
+        reason.append(_("{introducer} can introduce you").format(introducer=introducer["name"])
+                      if access == ACCESS_INTRODUCTION and introducer
+                      else _(_ACCESS_SHORT[access]) if access in _ACCESS_SHORT else "")
+        why = (_("Visit {order} of {n} for {executive} (the most important): {reasons}.") if row.order == 1 and n_exec > 1
+               else _("Visit {order} of {n} for {executive}: {reasons}.")).format(
+            order=row.order, n=n_exec, executive=row.executive_name, reasons=("；" if _chinese() else "; ").join(reason))
         p = people.loc[c] if c in people.index else None
         out.append({
             "executive_id": row.executive_id, "executive_name": row.executive_name,
@@ -1017,12 +1102,14 @@ def _date(v) -> str | None:
 
 
 def proposed_day(date) -> str:
-    """A proposed date for people: ``Mon 4 Jan 2027``.
+    """A proposed date for people: ``Mon 4 Jan 2027`` (Chinese ``2027年1月4日（周一）``).
 
     >>> proposed_day("2027-01-04")
     'Mon 4 Jan 2027'
     """
     d = pd.Timestamp(date)
+    if _chinese():
+        return f"{fmt_day(d)}（周{'一二三四五六日'[d.weekday()]}）"
     return f"{d:%a} {d.day} {d:%b %Y}"
 
 
@@ -1034,48 +1121,54 @@ def meeting_line(m: Mapping, max_names: int = 5) -> str:
     ...               "attendees": ["Ann", "Bo", "Cy"]}, max_names=2)
     '2026-03-01 meal “Dinner” with Ann, Bo and 1 other. Notes: Talked about rowing.'
     """
-    kind = _KIND_WORDS.get(m["kind"], str(m["kind"]))
-    subject = f" “{m['subject']}”" if m.get("subject") else ""
+    kind = _kind_word(m["kind"])
+    subject = _(" “{subject}”").format(subject=m["subject"]) if m.get("subject") else ""
     names = list(m.get("attendees") or [])
     more = len(names) - max_names
     if more > 0:
-        names = names[:max_names] + [f"{more} other{'s' if more > 1 else ''}"]
-    with_ = (f" with {', '.join(names[:-1])} and {names[-1]}" if more > 0 else f" with {', '.join(names)}") \
-        if names else ""
-    notes = f" Notes: {m['notes']}" if m.get("notes") else ""
-    return f"{m['date']} {kind}{subject}{with_}.{notes}"
+        names = names[:max_names] + [ngettext("{n} other", "{n} others", more).format(n=more)]
+    with_ = _(" with {names}").format(names=join_and(names) if more > 0 else join_list(names)) if names else ""
+    notes = _(" Notes: {notes}").format(notes=m["notes"]) if m.get("notes") else ""
+    return _("{date} {kind}{subject}{attendees}.{notes}").format(
+        date=fmt_day(m["date"]), kind=kind, subject=subject, attendees=with_, notes=notes)
 
 
 def opportunity_line(o: Mapping) -> str:
     """An open opportunity in words: name, value, stage, close date, the contact's part."""
-    facts = [x for x in (o.get("value"), o.get("stage"), f"close {o['close_date']}" if o.get("close_date") else None)
+    facts = [x for x in (o.get("value"), o.get("stage"),
+                         _("close {day}").format(day=fmt_day(o["close_date"])) if o.get("close_date") else None)
              if x]
-    part = f"; {o['contact_role']} on it" if o.get("contact_role") else ""
-    return f"{o['name']}" + (f" ({', '.join(facts)}{part})" if facts or part else "")
+    part = _("; {role} on it").format(role=o["contact_role"]) if o.get("contact_role") else ""
+    if not (facts or part):
+        return f"{o['name']}"
+    return _("{opportunity} ({facts}{part})").format(opportunity=o["name"], facts=join_list(facts), part=part)
 
 
 def briefing_text(b: Mapping) -> str:
     """A plain-text briefing (calendar descriptions, spreadsheets, printouts): short headed
     paragraphs in plain words, no codes."""
-    title = f", {b['title']}" if b.get("title") else ""
-    date = f"Proposed {proposed_day(b['date'])} (tentative: agree the date with {b['contact_name']})" \
-        if b.get("date") else "Date to be agreed"
-    lines = [f"{b['contact_name']}{title} – {b['account_name']}, {b.get('city') or 'city not recorded'}",
-             f"{date}. Visited by {b['executive_name']}.",
-             f"Why: {b['why']}", "",
-             "WHO THEY ARE", *(f"- {x}" for x in b["standing"]),
-             "", "WHERE WE STAND", f"- {b['relationship']}", f"- {b['attitude_text']}"]
+    contact = (_("{contact}, {title}") if b.get("title") else "{contact}").format(contact=b["contact_name"],
+                                                                                  title=b.get("title"))
+    date = _("Proposed {day} (tentative: agree the date with {contact})").format(
+        day=proposed_day(b["date"]), contact=b["contact_name"]) if b.get("date") else _("Date to be agreed")
+    lines = [_("{contact} – {account}, {city}").format(contact=contact, account=b["account_name"],
+                                                       city=b.get("city") or _("city not recorded")),
+             _("{date}. Visited by {executive}.").format(date=date, executive=b["executive_name"]),
+             _("Why: {why}").format(why=b["why"]), "",
+             _("WHO THEY ARE"), *(f"- {x}" for x in b["standing"]),
+             "", _("WHERE WE STAND"), f"- {b['relationship']}", f"- {b['attitude_text']}"]
     if b.get("known_by"):
-        lines.append("- Who knows them on our side: " + "; ".join(
-            f"{k['name']} ({k['words']}{', ' + k['trend'] if k.get('trend') else ''})" for k in b["known_by"]))
-    lines += ["", "OPEN OPPORTUNITIES"]
-    lines += [f"- {opportunity_line(o)}" for o in b["opportunities"]] or ["- None open at this account."]
+        lines.append(_("- Who knows them on our side: {people}").format(people=("；" if _chinese() else "; ").join(
+            (_("{name} ({strength}, {trend})") if k.get("trend") else _("{name} ({strength})")).format(
+                name=k["name"], strength=k["words"], trend=k.get("trend")) for k in b["known_by"])))
+    lines += ["", _("OPEN OPPORTUNITIES")]
+    lines += [f"- {opportunity_line(o)}" for o in b["opportunities"]] or [_("- None open at this account.")]
     if b.get("notes"):
-        lines += ["", "OUR NOTES", b["notes"]]
-    lines += ["", "LAST MEETINGS"]
-    lines += [f"- {meeting_line(m)}" for m in b["meetings"]] or ["- None on record."]
-    lines += ["", "GETTING IN", b["access_text"]]
+        lines += ["", _("OUR NOTES"), b["notes"]]
+    lines += ["", _("LAST MEETINGS")]
+    lines += [f"- {meeting_line(m)}" for m in b["meetings"]] or [_("- None on record.")]
+    lines += ["", _("GETTING IN"), b["access_text"]]
     if b.get("closes"):
-        lines += ["", "WHAT THIS VISIT CLOSES", *(f"- {x}" for x in b["closes"])]
-    lines += ["", "TALKING POINTS", *(f"{i}. {x}" for i, x in enumerate(b["talking_points"], 1))]
+        lines += ["", _("WHAT THIS VISIT CLOSES"), *(f"- {x}" for x in b["closes"])]
+    lines += ["", _("TALKING POINTS"), *(f"{i}. {x}" for i, x in enumerate(b["talking_points"], 1))]
     return "\n".join(lines)

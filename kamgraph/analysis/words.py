@@ -61,4 +61,4 @@ def clause_sep() -> str:
     return "" if _chinese() else " "
 
 
-__all__ = ["article", "clause_sep", "join_and", "join_list", "join_or", "_"]
+__all__ = ["article", "clause_sep", "join_and", "join_list", "join_or"]
