@@ -53,19 +53,14 @@ def has_visits_page() -> bool:
         return False
 
 
-def _visits() -> None:
-    from kamgraph.ui.pages import visits
-
-    run_page(visits.render)
-
-
 def pages() -> list:
     """The ``st.Page`` list for ``st.navigation`` (titles in this rerun's language)."""
     out = []
     for i, (file, title, icon, url) in enumerate(PAGE_FILES):
         out.append(st.Page(PAGES_DIR / file, title=_(title), icon=icon, url_path=url, default=(i == 0)))
         if url == "paths" and has_visits_page():
-            out.append(st.Page(_visits, title=_(VISITS_TITLE), icon=":material/event:", url_path="visits"))
+            out.append(st.Page(PAGES_DIR / "visits.py", title=_(VISITS_TITLE), icon=":material/event:",
+                               url_path="visits"))
     return out
 
 

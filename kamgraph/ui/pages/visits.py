@@ -76,7 +76,7 @@ def _inputs(ctx: PageContext) -> dict:
         if which == "custom":
             period = c2.date_input(_("Dates"), value=(start.date(), end.date()), key="vp_period")
         else:
-            c2.markdown(_("{period}: {start} – {end}").format(period=f"**{_(PERIODS[which])}**",
+            c2.markdown(_("{period}: {start} – {end}").format(period=_bold(_(PERIODS[which])),
                                                               start=fmt_day(start), end=fmt_day(end)))
             period = None
         c3, c4, c5 = st.columns([1, 2, 2])
@@ -103,6 +103,11 @@ def _inputs(ctx: PageContext) -> dict:
             "regions": tuple(chosen_regions) or None, "accounts": tuple(chosen_accounts) or None}
 
 
+def _bold(text: str) -> str:
+    """A heading in bold Markdown (translated words, no data)."""
+    return f"**{text}**"
+
+
 def _bullets(items) -> str:
     return "\n".join(f"- {md(x)}" for x in items if x)
 
@@ -111,23 +116,23 @@ def _briefing(b: dict) -> None:
     """One briefing in plain words (the same facts as the printed card)."""
     st.markdown(f"*{md(b['why'])}*")
     c1, c2 = st.columns(2)
-    c1.markdown(f"**{_('Who they are')}**\n\n" + _bullets(b["standing"]))
+    c1.markdown(_bold(_("Who they are")) + "\n\n" + _bullets(b["standing"]))
     known = [(_("{name}: {words}, {trend}") if k.get("trend") else _("{name}: {words}"))
              .format(name=k["name"], words=k["words"], trend=k.get("trend")) for k in b["known_by"]]
-    c2.markdown(f"**{_('Where we stand')}**\n\n" + _bullets([b["relationship"], b["attitude_text"]])
+    c2.markdown(_bold(_("Where we stand")) + "\n\n" + _bullets([b["relationship"], b["attitude_text"]])
                 + ("\n\n" + _("Who knows them on our side:") + "\n\n" + _bullets(known) if known else ""))
     from kamgraph.analysis.visits import meeting_line, opportunity_line
 
-    c1.markdown(f"**{_('Open opportunities')}**\n\n" + (_bullets(opportunity_line(o) for o in b["opportunities"])
+    c1.markdown(_bold(_("Open opportunities")) + "\n\n" + (_bullets(opportunity_line(o) for o in b["opportunities"])
                                                         or _("None open at this account.")))
-    c2.markdown(f"**{_('Last meetings')}**\n\n" + (_bullets(meeting_line(m) for m in b["meetings"])
+    c2.markdown(_bold(_("Last meetings")) + "\n\n" + (_bullets(meeting_line(m) for m in b["meetings"])
                                                    or _("None on record.")))
     if b.get("notes"):
-        c1.markdown(_("{heading} {notes}").format(heading=f"**{_('Our notes')}**", notes=md(b["notes"])))
-    c2.markdown(_("{heading} {text}").format(heading=f"**{_('Getting in')}**", text=md(b["access_text"])))
+        c1.markdown(_("{heading} {notes}").format(heading=_bold(_("Our notes")), notes=md(b["notes"])))
+    c2.markdown(_("{heading} {text}").format(heading=_bold(_("Getting in")), text=md(b["access_text"])))
     if b.get("closes"):
-        st.markdown(f"**{_('What this visit closes')}**\n\n" + _bullets(b["closes"]))
-    st.markdown(f"**{_('Talking points')}**\n\n"
+        st.markdown(_bold(_("What this visit closes")) + "\n\n" + _bullets(b["closes"]))
+    st.markdown(_bold(_("Talking points")) + "\n\n"
                 + "\n".join(f"{i}. {md(x)}" for i, x in enumerate(b["talking_points"], 1)))
 
 
