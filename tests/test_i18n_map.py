@@ -13,6 +13,7 @@ canvas draws real Chinese glyphs (two different characters give two different pi
 a missing font draws the same empty box for both).
 """
 
+# ruff: noqa: F811  (the fixture `snap` of tests/test_relmap.py is imported and used by name)
 from __future__ import annotations
 
 import html as html_lib
@@ -27,7 +28,14 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from test_relmap import SETTINGS, XSS_NAME, XSS_NOTES, node, snap, vis_data  # noqa: F401 (snap: a fixture)
+from test_relmap import (
+    SETTINGS,
+    XSS_NAME,
+    XSS_NOTES,
+    node,
+    snap,  # noqa: F401 (the hand-built account: a fixture, used by name)
+    vis_data,
+)
 
 from kamgraph.i18n import use_language
 from kamgraph.report.relmap import (
@@ -82,7 +90,7 @@ def shown_texts(m, with_ties: bool = False) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def zh_map(snap):  # noqa: F811
+def zh_map(snap):
     with use_language("zh_CN"):
         return account_map(snap, SETTINGS, "A1")
 
@@ -128,7 +136,7 @@ def test_every_chinese_box_line_fits_its_box():
     assert sum(bool(CJK.search(lab)) for lab in labels) == len(labels)
 
 
-def test_the_canvas_and_the_legend_name_a_chinese_font(snap, zh_map):  # noqa: F811
+def test_the_canvas_and_the_legend_name_a_chinese_font(snap, zh_map):
     face = {n["id"]: n for n in vis_data(zh_map.html, "nodes")}["cto"]["font"]["face"]
     assert face == font_face("zh_CN") and face.startswith("'Noto Sans CJK SC'")
     for name in ("Noto Sans CJK SC", "WenQuanYi Micro Hei", "Microsoft YaHei", "PingFang SC"):
@@ -139,7 +147,7 @@ def test_the_canvas_and_the_legend_name_a_chinese_font(snap, zh_map):  # noqa: F
     assert "div.vis-tooltip{white-space:pre-wrap;max-width:420px;font-size:13px;font-family:'Noto" in zh_map.html
 
 
-def test_messages_of_the_other_focuses_are_chinese(snap):  # noqa: F811
+def test_messages_of_the_other_focuses_are_chinese(snap):
     from kamgraph.analysis.paths import access_paths
 
     with use_language("zh_CN"):
@@ -184,7 +192,7 @@ def test_the_political_timeline_in_chinese():
     ]
 
 
-def test_english_is_unchanged_before_and_after_a_chinese_map(snap):  # noqa: F811
+def test_english_is_unchanged_before_and_after_a_chinese_map(snap):
     before = account_map(snap, SETTINGS, "A1")
     with use_language("zh_CN"):
         account_map(snap, SETTINGS, "A1")
@@ -233,7 +241,12 @@ def zh_browser_page():
 
 
 def _check_layout(page, rmap, path: Path) -> dict:
-    from test_map_browser import READ_LAYOUT, crossing_segments, open_map, overlapping_boxes
+    from test_map_browser import (
+        READ_LAYOUT,
+        crossing_segments,
+        open_map,
+        overlapping_boxes,
+    )
 
     path.write_text(rmap.html, encoding="utf-8")
     open_map(page, path)
@@ -265,7 +278,12 @@ GLYPHS = """(face) => {
 @pytest.mark.browser
 @pytest.mark.parametrize("n", (30, 80, 150, 500))
 def test_the_chinese_default_map_has_no_overlap_and_no_line_through_a_box(zh_browser_page, tmp_path, n):
-    from test_map_browser import READ_LAYOUT, crossing_segments, default_map, overlapping_boxes
+    from test_map_browser import (
+        READ_LAYOUT,
+        crossing_segments,
+        default_map,
+        overlapping_boxes,
+    )
 
     page, errors = zh_browser_page
     with use_language("zh_CN"):

@@ -70,7 +70,15 @@ from kamgraph.analysis.dates import resolve_as_of
 from kamgraph.analysis.people import org_names, people_index
 from kamgraph.analysis.strength import directed, explain, pair_strengths
 from kamgraph.errors import KamgraphError, NotFound
-from kamgraph.i18n import NP_, _, current_language, fmt_day, fmt_number, ngettext, pgettext
+from kamgraph.i18n import (
+    NP_,
+    _,
+    current_language,
+    fmt_day,
+    fmt_number,
+    ngettext,
+    pgettext,
+)
 from kamgraph.i18n.terms import term
 from kamgraph.model import Attitude, DecisionRole, Side
 from kamgraph.settings import Settings
