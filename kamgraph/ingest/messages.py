@@ -398,7 +398,8 @@ def _match(tps: list[Touchpoint], people: pd.DataFrame) -> tuple[pd.DataFrame, l
 
 
 def _ambiguous_text(ambiguous: list[tuple[str, list[str]]]) -> str:
-    shown = semicolon().join(f"{a} ({list_sep().join(ids)})" for a, ids in ambiguous[:10])
+    shown = semicolon().join(_("{address} ({people})").format(address=a, people=list_sep().join(ids))
+                             for a, ids in ambiguous[:10])
     if len(ambiguous) > 10:
         return _("addresses given in the email column of several people match none of them: {addresses}; and {n} "
                  "more; keep each address on one person").format(addresses=shown, n=len(ambiguous) - 10)
