@@ -38,7 +38,7 @@ def test_dates_strengths_and_counts_speak_the_language_and_english_is_unchanged(
     assert rows_text({}) == "nothing new" and counted(2, "people") == "2 people"
     with use_language("zh_CN"):
         assert (date_text("2026-11-26"), date_text(None), strength_text(None)) == ("2026年11月26日", "从未", "无关系")
-        assert rows_text({"interactions": 1, "attendance": 5}) == "1 次互动、5 名参与人"
+        assert rows_text({"interactions": 1, "attendance": 5}) == "1次互动、5名参与人"
         assert rows_text({}) == "无新增"
 
 
@@ -94,8 +94,8 @@ def test_the_map_caption_and_the_missing_team_roles_in_both_languages():
     with use_language("zh_CN"):
         zh = map_caption(1, 2, 1, 9, 4, 2, 3, None)
         assert team_roles_text("fr,executive_sponsor") == "FR、高层赞助人"
-    assert zh.startswith("1 人 · 2 条关系连线 · 1 条影响关系 · 组织架构图中 9 位联系人，另有 4 位折叠在灰色方框中 · 2 位我方人员 · "
-                         "3 位中间人。")
+    assert zh.startswith("1人 · 2条关系连线 · 1条影响关系 · 组织架构图中9位联系人，另有4位折叠在灰色方框中 · 2位我方人员 · "
+                         "3位中间人。")
     assert not re.search(r"[A-Za-z]{3,}", zh)
 
 
@@ -208,8 +208,8 @@ def test_the_portfolio_page_in_chinese(app_env, monkeypatch, vocabulary):
     assert set(accounts["客户等级"]) <= {"钻石", "黄金", "白银", "标准"}
     pivot = at.dataframe[1].value
     assert list(pivot.columns) == ["高", "中", "低"] and "关键关系降温" in set(pivot.index)
-    assert any("贡献了客户组合 72% 的收入" in c.value for c in at.caption)
-    assert any(c.value.startswith("显示 ") and "个缺口" in c.value for c in at.caption)
+    assert any("贡献了客户组合72%的收入" in c.value for c in at.caption)
+    assert any(c.value.startswith("显示") and "个缺口" in c.value for c in at.caption)
     assert at.multiselect(key="pf_tier").label == "客户等级"
     assert own_foreign(shown_texts(at), "zh_CN", vocabulary) == []
 
@@ -225,7 +225,7 @@ def test_the_account_page_in_chinese(app_env, monkeypatch, vocabulary):
     subheaders = [s.value for s in at.subheader]
     assert {"关系图", "立场变化记录", "缺口", "接触未覆盖决策者的路径", "人员卡片"} <= set(subheaders)
     assert any("钻石客户 · " in c.value and "截至2026年11月15日" in c.value for c in at.caption)
-    assert any(" 条关系连线（强度 ≥ 0.20）" in c.value and "拖动可平移" in c.value for c in at.caption)
+    assert any("条关系连线（强度 ≥ 0.20）" in c.value and "拖动可平移" in c.value for c in at.caption)
     card = [m.value for m in at.markdown]
     assert any(m.startswith("**角色** 决策者 · **态度** 中立 · **影响力** 5/5") for m in card)
     assert any(m.startswith("**我方最佳关系** ") for m in card)

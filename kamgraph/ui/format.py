@@ -216,7 +216,7 @@ def counted(n: int, entity: str) -> str:
     >>> from kamgraph.i18n import use_language
     >>> with use_language("zh_CN"):
     ...     counted(2, "people"), counted(5, "attendance")
-    ('2 人', '5 名参与人')
+    ('2人', '5名参与人')
     """
     form = _COUNTS.get(entity)
     if form is not None:
