@@ -44,6 +44,7 @@ from kamgraph.config import Config, resolve_config
 from kamgraph.errors import KamgraphError
 from kamgraph.i18n import (
     ENV_LANG,
+    N_,
     NP_,
     _,
     fmt_day,
@@ -139,6 +140,50 @@ def json_text(text: str) -> str:
     '["a\\u009b"]'
     """
     return _JSON_CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+#: click's own messages a person meets (usage errors, prompts, help headings), marked for the
+#: catalogue with click's exact English: :func:`_route_click_messages` makes click look its
+#: messages up in kamgraph's catalogue, so a usage error reads in the language of the run
+CLICK_MESSAGES: tuple[str, ...] = (
+    N_("Usage:"), N_("Try '{command} {option}' for help."), N_("Aborted!"), N_("Options"), N_("Commands"),
+    N_("Show this message and exit."), N_("Show the version and exit."), N_("Missing argument"),
+    N_("Missing option"), N_("Missing parameter"), N_("Missing {param_type}"), N_("Missing parameter: {param_name}"),
+    N_("Missing command."), N_("Invalid value for {param_hint}: {message}"), N_("Invalid value: {message}"),
+    N_("No such option {name!r}."), N_("No such command {name!r}."), N_("Option {name!r} does not take a value."),
+    N_("{value!r} is not a valid {number_type}."), N_("{value} is not in the range {range}."),
+    N_("Repeat for confirmation"), N_("Error: The two entered values do not match."), N_("Error: invalid input"),
+    N_("{name} {filename!r} does not exist."), N_("{name} {filename!r} is a directory."),
+    N_("{name} {filename!r} is a file."), N_("{name} {filename!r} is not writable."),
+    N_("{name} {filename!r} is not readable."), N_("file"), N_("directory"), N_("path"), N_("default: {default}"),
+)
+
+
+def _click_plurals(n: int) -> tuple[str, ...]:
+    """Click's plural messages, marked for the catalogue (never called: click asks for them)."""
+    return (
+        ngettext("Did you mean {possibility}?", "(Did you mean one of: {possibilities}?)", n),
+        ngettext("Option {name!r} requires an argument.", "Option {name!r} requires {nargs} arguments.", n),
+        ngettext("Got unexpected extra argument ({args})", "Got unexpected extra arguments ({args})", n),
+        ngettext("{value!r} is not {choice}.", "{value!r} is not one of {choices}.", n),
+        ngettext("{value!r} does not match the format {format}.", "{value!r} does not match the formats {formats}.", n),
+    )
+
+
+def _route_click_messages() -> None:
+    """Click translates its messages with the standard library's ``gettext``; point those
+    look-ups at kamgraph's catalogue (English: the message as click wrote it)."""
+    import importlib
+
+    for name in ("core", "exceptions", "formatting", "parser", "types", "termui", "decorators"):
+        module = importlib.import_module(f"click.{name}")
+        if hasattr(module, "_"):
+            module._ = _
+        if hasattr(module, "ngettext"):
+            module.ngettext = ngettext
+
+
+_route_click_messages()
 
 
 # The environment variables are named in the help only: kamgraph.config reads them.
