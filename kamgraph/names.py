@@ -63,8 +63,8 @@ from functools import lru_cache
 import pandas as pd
 
 __all__ = [
-    "SURNAME_READINGS", "display_name", "has_han", "join_name", "matches", "pinyin_syllables",
-    "romanized", "search_index", "search_keys", "split_name",
+    "SURNAME_READINGS", "display_name", "has_han", "join_name", "label_name", "matches", "name_matches",
+    "pinyin_syllables", "romanized", "search_index", "search_keys", "shown_forms", "split_name",
 ]
 
 _HAN_CHARS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -138,6 +138,50 @@ def display_name(name: object, lang: str | None = None) -> str:
         return name
     latin, han = split_name(name)
     return f"{han}（{latin}）" if latin else han
+
+
+def label_name(name: object, lang: str | None = None) -> str:
+    """:func:`display_name`, with the romanization beside a name stored only in Chinese
+    characters: how a person picker shows a name, so that typing pinyin finds it
+    (:mod:`kamgraph.ui.pickers`).
+
+    >>> label_name("谢天翼", "en"), label_name("谢天翼", "zh_CN"), label_name("Zhou Jianguo 周建国", "zh_CN")
+    ('谢天翼 (Xie Tianyi)', '谢天翼（Xie Tianyi）', '周建国（Zhou Jianguo）')
+    """
+    if lang is None:
+        from kamgraph.i18n import current_language
+
+        lang = current_language()
+    shown = display_name(name, lang)
+    if not has_han(name):
+        return shown
+    latin, han = split_name(name)
+    roman = "" if latin else romanized(han)
+    if not roman:
+        return shown
+    return f"{shown} ({roman})" if lang == "en" else f"{shown}（{roman}）"
+
+
+def shown_forms(name: object) -> list[str]:
+    """Every way kamgraph may show ``name`` (stored, :func:`display_name` and :func:`label_name`
+    in each language, the romanized part alone): data, for a check that takes data out of
+    the text it reads (tests/i18n_walk.py).
+
+    >>> shown_forms("Zhou Jianguo 周建国")
+    ['Zhou Jianguo 周建国', '周建国（Zhou Jianguo）', 'Zhou Jianguo', '周建国']
+    """
+    if not isinstance(name, str) or not name.strip():
+        return []
+    forms = [name]
+    for lang in ("en", "zh_CN"):
+        forms += [display_name(name, lang), label_name(name, lang)]
+    latin, han = split_name(name)
+    forms += [latin, han, romanized(han) if han and not latin else ""]
+    seen: dict[str, None] = {}
+    for f in forms:
+        if f and f not in seen:
+            seen[f] = None
+    return list(seen)
 
 
 def join_name(first: object, last: object) -> str | None:

@@ -43,14 +43,7 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 
 from kamgraph.i18n import _, current_language
-from kamgraph.names import (
-    display_name,
-    has_han,
-    matches,
-    romanized,
-    search_index,
-    split_name,
-)
+from kamgraph.names import label_name, matches, search_index
 
 __all__ = ["filter_people", "person_multiselect", "person_picker", "picker_label", "picker_labels", "search_help"]
 
@@ -61,23 +54,13 @@ def search_help() -> str:
 
 
 def picker_label(name: object, lang: str | None = None) -> str:
-    """How a person's name starts their picker label: :func:`~kamgraph.names.display_name`,
-    with the romanization beside a name stored only in Chinese characters.
+    """How a person's name starts their picker label: :func:`kamgraph.names.label_name` (the
+    name in its own script, the romanization beside a name stored only in Chinese characters).
 
     >>> picker_label("谢天翼", "en"), picker_label("谢天翼", "zh_CN"), picker_label("Tobias Brandt", "zh_CN")
     ('谢天翼 (Xie Tianyi)', '谢天翼（Xie Tianyi）', 'Tobias Brandt')
     """
-    lang = lang or current_language()
-    shown = display_name(name, lang)
-    if not has_han(name):
-        return shown
-    latin, han = split_name(name)
-    if latin:
-        return shown
-    roman = romanized(han)
-    if not roman:
-        return shown
-    return f"{shown}（{roman}）" if lang != "en" else f"{shown} ({roman})"
+    return label_name(name, lang or current_language())
 
 
 def picker_labels(labels: Mapping[str, str], names: Mapping[str, object] | None = None,
