@@ -61,6 +61,7 @@ def test_the_history_of_changes_reads_in_chinese_with_codes_as_words():
     row = zh.iloc[0]
     assert row["时间"] == "2026年11月20日 09:00 UTC"
     assert row["操作人"] == "未记录"
+    assert row["来源"] == "编辑：评估"
     assert row["对象"] == "评估：Ann Lee、Acme、2026-11-20"
     assert row["变更"] == "态度：中立 → 怀疑者；决策角色：使用者 → 决策者"
 

@@ -278,6 +278,21 @@ def audit_value(value: object) -> str:
     return " ".join(str(value).split())
 
 
+def audit_source(value: object) -> str:
+    """Where an audit entry came from, as shown: an edit's operation in words (the trail keeps
+    ``edit: assess``; the catalogue has the operations in the context ``edit``), else as recorded
+    (an imported file's path, ``cli``...).
+
+    >>> audit_source("edit: assess"), audit_source("/data/people.csv"), audit_source(None)
+    ('edit: assess', '/data/people.csv', '—')
+    """
+    text = audit_value(value)
+    head, sep, operation = text.partition(": ")
+    if sep and head == "edit" and operation:
+        return _("edit: {operation}").format(operation=pgettext("edit", operation))
+    return text
+
+
 def audit_view(audit: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
     """The audit trail as people read it, newest first: when, who, source, what, change (the
     column headers in the current language, as :data:`AUDIT_HEADERS`).
@@ -335,7 +350,7 @@ def audit_view(audit: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
         else:
             when = at.strftime("%Y-%m-%d %H:%M UTC")
         rows.append({"when": when, "who": audit_value(r.actor) if isinstance(r.actor, str) else _("not recorded"),
-                     "source": audit_value(r.source), "what": what, "change": change})
+                     "source": audit_source(r.source), "what": what, "change": change})
     frame = pd.DataFrame(rows, columns=list(AUDIT_HEADERS))
     return frame.rename(columns={k: pgettext("history", v) for k, v in AUDIT_HEADERS.items()})
 
