@@ -336,3 +336,22 @@ def test_the_sample_diamond_account_in_chinese_in_the_browser(zh_browser_page, t
     chairman = rmap.nodes.set_index("id").loc["C-001", "label"].split("\n")
     assert chairman[-1].startswith("✖ 未覆盖") and chairman[2] == "决策者"
     assert errors == []
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_long_chinese_names_and_titles_are_cut_to_fit_their_boxes(zh_browser_page, snap, tmp_path):
+    """Chinese has no spaces to wrap at: a long Chinese name or title is cut (…) by display width,
+    so no box grows taller than the layout assumed and nothing overlaps."""
+    people = snap.people.copy()
+    customers = people["side"] == "customer"
+    people.loc[customers, "name"] = "欧阳" + people.loc[customers, "id"].astype(str) + "诸葛慕容司马上官长孙"
+    people.loc[customers, "title"] = "华东区销售与解决方案事业部常务副总经理兼首席数字化转型官"
+    long_snap = snap.with_frames(people=people)
+    with use_language("zh_CN"):
+        rmap = account_map(long_snap, SETTINGS, "A1")
+    lines = [line for lab in rmap.nodes["label"] for line in lab.split("\n")]
+    assert any(line.endswith("…") and CJK.search(line) for line in lines)
+    page, errors = zh_browser_page
+    _check_layout(page, rmap, tmp_path / "long-zh.html")
+    assert errors == []
