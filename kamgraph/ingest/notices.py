@@ -76,24 +76,7 @@ def problem_line(problem) -> str:
     >>> problem_line(p) == str(p)
     True
     """
-    if not hasattr(problem, "file") or type(problem).__str__ is not _problem_str():
-        return str(problem)  # a field of a form (edits) words itself
-    file, row, column = problem.file, problem.row, problem.column
-    if row is not None and column:
-        t = _("{file} row {row} column {column}: {message}")
-    elif row is not None:
-        t = _("{file} row {row}: {message}")
-    elif column:
-        t = _("{file} column {column}: {message}")
-    else:
-        t = _("{file}: {message}")
-    return t.format(file=file, row=row, column=repr(column), message=problem.message)
-
-
-def _problem_str():
-    from kamgraph.errors import Problem
-
-    return Problem.__str__
+    return str(problem)  # Problem.__str__ words the place through the catalogue (a form's field: itself)
 
 
 def rejected_text(n: int) -> str:
