@@ -17,6 +17,8 @@ from kamgraph.i18n.prefs import prefs_path, remember_language, remembered_langua
 
 #: session key: the language this session chose (absent until the user picks one)
 LANG_KEY = "kamgraph_lang"
+#: session key: who chose it (a choice made before signing out is not the next user's)
+LANG_USER_KEY = "kamgraph_lang_user"
 SWITCH_KEY = "kamgraph_lang_switch"
 
 
@@ -49,10 +51,11 @@ def _settings_language() -> str | None:
 
 def chosen_language() -> str:
     """The language of this rerun (see the module's docstring for the order)."""
+    user = _user()
     lang = st.session_state.get(LANG_KEY)
-    if lang in LANGUAGES:
+    if lang in LANGUAGES and st.session_state.get(LANG_USER_KEY) == user:
         return lang
-    remembered = remembered_language(prefs_path(_store_url()), _user())
+    remembered = remembered_language(prefs_path(_store_url()), user)
     if remembered:
         return remembered
     try:
@@ -72,10 +75,12 @@ def _switched() -> None:
     lang = st.session_state.get(SWITCH_KEY)
     if lang not in LANGUAGES:
         return
+    user = _user()
     st.session_state[LANG_KEY] = lang
+    st.session_state[LANG_USER_KEY] = user
     set_language(lang)
     try:
-        remember_language(prefs_path(_store_url()), _user(), lang)
+        remember_language(prefs_path(_store_url()), user, lang)
     except KamgraphError as e:  # the choice still holds for this session
         st.session_state["kamgraph_lang_error"] = str(e)
 
@@ -89,4 +94,6 @@ def language_switch() -> None:
                          on_change=_switched, help=_("Remembered for you on this server."))
     error = st.session_state.pop("kamgraph_lang_error", None)
     if error:
-        st.sidebar.warning(error)
+        from kamgraph.ui.format import md
+
+        st.sidebar.warning(_("Your choice holds for this session only: {error}").format(error=md(error)))
