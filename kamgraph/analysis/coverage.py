@@ -41,6 +41,7 @@ from kamgraph.analysis.derived import derived
 from kamgraph.analysis.people import current_employment, internal_ids, person_levels, person_names
 from kamgraph.analysis.strength import pair_strength_codes, pair_strengths
 from kamgraph.errors import NotFound
+from kamgraph.i18n import _
 from kamgraph.model import DecisionRole, Side, TeamRole
 from kamgraph.settings import Settings
 from kamgraph.snapshot import Snapshot
@@ -74,7 +75,7 @@ def account_ids(snap: Snapshot, accounts: Iterable[str] | None = None) -> list[s
         wanted = list(dict.fromkeys(accounts))
         missing = sorted(set(wanted) - set(known))
         if missing:
-            raise NotFound(f"no account with id {', '.join(map(repr, missing))}")
+            raise NotFound(_("no account with id {ids}").format(ids=", ".join(map(repr, missing))))
         return wanted
     if snap.scope is not None:
         return [a for a in snap.scope if a in set(known)]

@@ -747,7 +747,8 @@ def gaps(snap: Snapshot, settings: Settings, as_of=None, accounts: Iterable[str]
     unknown = sorted(set(kinds) - set(GAP_KINDS))
     if unknown:
 
-        raise ConfigError(f"unknown gap kind {', '.join(map(repr, unknown))}; known: {', '.join(GAP_KINDS)}")
+        raise ConfigError(_("unknown gap kind {kinds}; known: {known}").format(
+            kinds=", ".join(map(repr, unknown)), known=", ".join(GAP_KINDS)))
     ctx = _context(snap, settings, as_of, accounts)
     parts = [_RULES[k](ctx) for k in kinds]
     parts = [p for p in parts if len(p)]

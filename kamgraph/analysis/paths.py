@@ -68,7 +68,7 @@ _KIND_TEXT = {INTERACTION_KIND: N_("acquaintance"), COLLEAGUE_KIND: N_("colleagu
 def _top_k(settings: Settings, k: int | None) -> int:
     k = settings.paths.top_k if k is None else k
     if int(k) < 1:
-        raise ConfigError(f"k (number of paths per target) must be at least 1, got {k}")
+        raise ConfigError(_("k (number of paths per target) must be at least 1, got {k}").format(k=k))
     return int(k)
 
 
@@ -90,7 +90,7 @@ def access_paths(snap: Snapshot, settings: Settings, target_id: str, as_of=None,
     'Elena Wang (our CEO) → EMBA Class 5 (shared membership) → Jing Patel, 董事长 of Harbor Foods 0: 0.30'
     """
     if target_id not in people_index(snap).index:
-        raise NotFound(f"no person with id {target_id!r} in this snapshot")
+        raise NotFound(_("no person with id {id} in this snapshot").format(id=repr(target_id)))
     return access_paths_for(snap, settings, [target_id], as_of=as_of, k=k)
 
 

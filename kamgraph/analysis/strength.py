@@ -48,6 +48,8 @@ import pandas as pd
 from kamgraph.analysis.arrays import object_series, sorted_codes, sorted_lookup, unique_ints, within_groups
 from kamgraph.analysis.dates import days_to_ts, resolve_as_of, to_day
 from kamgraph.analysis.derived import derived
+from kamgraph.i18n import _, ngettext
+from kamgraph.i18n.terms import term
 from kamgraph.settings import Settings
 from kamgraph.snapshot import Snapshot
 
@@ -329,15 +331,21 @@ def explain(pairs: pd.DataFrame, settings: Settings, as_of=None) -> pd.Series:
         n = int(n)
         if n:
             ago = (t - pd.Timestamp(last)).days
-            when = "today" if ago == 0 else ("1 day ago" if ago == 1 else f"{ago} days ago")
-            text = (f"{n} interaction{'s' if n != 1 else ''} ({int(one)} one-to-one), last {when}; "
-                    f"half-life {half_life} days")
+            when = _("today") if ago == 0 else ngettext("{n} day ago", "{n} days ago", ago).format(n=ago)
+            text = ngettext("{n} interaction ({one} one-to-one), last {when}; half-life {half_life} days",
+                            "{n} interactions ({one} one-to-one), last {when}; half-life {half_life} days", n).format(
+                n=n, one=int(one), when=when, half_life=half_life)
         else:
-            text = "never interacted"
+            text = _("never interacted")
         if dec and dec > 0:
-            kind = str(kinds).replace(",", "/").replace("_", " ") if isinstance(kinds, str) and kinds else "declared"
-            text += f"; declared {kind} tie {dec:.2f}"
-        out.append(f"{text}: {s:.2f}")
+            if isinstance(kinds, str) and kinds:
+                kind = "/".join(term("tie_kind", k) for k in str(kinds).split(","))
+                text = _("{explanation}; declared {kind} tie {declared}").format(
+                    explanation=text, kind=kind, declared=f"{dec:.2f}")
+            else:
+                text = _("{explanation}; declared declared tie {declared}").format(explanation=text,
+                                                                                 declared=f"{dec:.2f}")
+        out.append(_("{explanation}: {strength}").format(explanation=text, strength=f"{s:.2f}"))
     return pd.Series(out, index=pairs.index, dtype=object)
 
 

@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from kamgraph.analysis.derived import derived
+from kamgraph.i18n import _, current_language, pgettext
 from kamgraph.model import Tier
 from kamgraph.settings import Settings, TierPolicy
 from kamgraph.snapshot import Snapshot
@@ -69,7 +70,7 @@ def account_tiers(snap: Snapshot, settings: Settings) -> pd.DataFrame:
     return _account_tiers(snap, settings)
 
 
-@derived("tiers")
+@derived("tiers", localized=True)
 def _account_tiers(snap: Snapshot, settings: Settings) -> pd.DataFrame:
     ts = settings.tiers
     acc = snap.accounts
@@ -104,13 +105,16 @@ def _account_tiers(snap: Snapshot, settings: Settings) -> pd.DataFrame:
     margin = acc["gross_margin"].astype("float64")
     collection = acc["collection_rate"].astype("float64")
     flags = {
-        "declared": acc["problem"].fillna(False).astype(bool).to_numpy(),
-        f"gross margin below {ts.problem_margin:g}": (margin < ts.problem_margin).to_numpy(),
-        f"collection rate below {ts.problem_collection:g}": (collection < ts.problem_collection).to_numpy(),
+        pgettext("problem", "declared"): acc["problem"].fillna(False).astype(bool).to_numpy(),
+        _("gross margin below {limit}").format(limit=f"{ts.problem_margin:g}"):
+            (margin < ts.problem_margin).to_numpy(),
+        _("collection rate below {limit}").format(limit=f"{ts.problem_collection:g}"):
+            (collection < ts.problem_collection).to_numpy(),
     }
+    sep = "；" if current_language() == "zh_CN" else "; "
     reasons = np.full(len(acc), "", dtype=object)
     for label, hit in flags.items():
-        reasons = np.where(hit, np.where(reasons == "", label, reasons + "; " + label), reasons)
+        reasons = np.where(hit, np.where(reasons == "", label, reasons + sep + label), reasons)
     out.insert(6, "problem", np.logical_or.reduce(list(flags.values())) if len(acc) else np.zeros(0, bool))
     out.insert(7, "problem_reasons", np.where(reasons == "", None, reasons).astype(object))
     out.insert(8, "revenue", acc["revenue"].astype("float64").to_numpy())

@@ -456,7 +456,7 @@ def relationship_changes(snap: Snapshot, settings: Settings, start, end,
     """
     t0, t1 = resolve_as_of(settings, start), resolve_as_of(settings, end)
     if t0 >= t1:
-        raise ConfigError(f"start ({t0.date()}) must be before end ({t1.date()})")
+        raise ConfigError(_("start ({start}) must be before end ({end})").format(start=fmt_day(t0), end=fmt_day(t1)))
     if pairs is None:
         pairs = pd.concat([default_pairs(snap, settings, t0), default_pairs(snap, settings, t1)],
                           ignore_index=True).drop_duplicates()

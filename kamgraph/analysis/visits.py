@@ -198,7 +198,8 @@ def quarter_period(t, which: str = "next") -> tuple[pd.Timestamp, pd.Timestamp]:
     ['2026-11-15', '2026-12-31', '2027-04-01', '2027-06-30']
     """
     if which not in QUARTERS:
-        raise ConfigError(f"the quarter must be one of {', '.join(QUARTERS)}, got {which!r}")
+        raise ConfigError(_("the quarter must be one of {choices}, got {value}").format(
+            choices=", ".join(QUARTERS), value=repr(which)))
     t = pd.Timestamp(t).normalize()
     q = pd.Period(t, freq="Q") + QUARTERS.index(which)
     start = t if which == "this" else q.start_time.normalize()
@@ -220,7 +221,8 @@ def _period(settings: Settings, t: pd.Timestamp, period, quarter=None) -> tuple[
         start = None if start is None else pd.Timestamp(start).normalize()
         end = None if end is None else pd.Timestamp(end).normalize()
     except (ValueError, TypeError):
-        raise ConfigError(f"the period must be two dates like 2026-12-01, got {period!r}") from None
+        raise ConfigError(_("the period must be two dates like 2026-12-01, got {value}").format(
+            value=repr(period))) from None
     if start is None and end is None:
         return d0, d1
     if end is None:  # to the end of the start's quarter
@@ -229,7 +231,8 @@ def _period(settings: Settings, t: pd.Timestamp, period, quarter=None) -> tuple[
         start = max(t, pd.Period(end, freq="Q").start_time.normalize()) if end >= t else \
             pd.Period(end, freq="Q").start_time.normalize()
     if end < start:
-        raise ConfigError(f"the period ends ({end.date()}) before it starts ({start.date()})")
+        raise ConfigError(_("the period ends ({end}) before it starts ({start})").format(
+            end=fmt_day(end), start=fmt_day(start)))
     return start, end
 
 
@@ -301,25 +304,28 @@ def _executives(snap: Snapshot, settings: Settings, executives, capacity) -> pd.
         ids = list(dict.fromkeys(executives))
         unknown = [i for i in ids if i not in p.index]
         if unknown:
-            raise NotFound(f"no person with id {', '.join(map(repr, unknown))}")
+            raise NotFound(_("no person with id {id}").format(id=", ".join(map(repr, unknown))))
         outside = [i for i in ids if i not in ours]
         if outside:
-            raise ConfigError(f"executives must be our own (internal) people; {', '.join(map(repr, outside))} "
-                              f"{'is' if len(outside) == 1 else 'are'} not")
+            raise ConfigError(ngettext("executives must be our own (internal) people; {ids} is not",
+                                       "executives must be our own (internal) people; {ids} are not",
+                                       len(outside)).format(ids=", ".join(map(repr, outside))))
     default = settings.visits.capacity
     if capacity is None or isinstance(capacity, (int, np.integer)):
         caps = {i: int(default if capacity is None else capacity) for i in ids}
     elif isinstance(capacity, Mapping):
         extra = sorted(set(capacity) - set(ids))
         if extra:
-            raise ConfigError(f"capacity given for {', '.join(map(repr, extra))}, who "
-                              f"{'is' if len(extra) == 1 else 'are'} not among the executives")
+            raise ConfigError(ngettext("capacity given for {ids}, who is not among the executives",
+                                       "capacity given for {ids}, who are not among the executives",
+                                       len(extra)).format(ids=", ".join(map(repr, extra))))
         caps = {i: int(capacity.get(i, default)) for i in ids}
     else:
-        raise ConfigError(f"capacity must be a number of visits or a mapping executive id -> number, got {capacity!r}")
+        raise ConfigError(_("capacity must be a number of visits or a mapping executive id -> number, got {value}").format(
+            value=repr(capacity)))
     bad = {i: c for i, c in caps.items() if c < 0}
     if bad:
-        raise ConfigError(f"capacity cannot be negative: {bad}")
+        raise ConfigError(_("capacity cannot be negative: {values}").format(values=bad))
     out = pd.DataFrame({"executive_id": ids})
     out["executive_name"] = out["executive_id"].map(p["name"]).astype(object)
     out["executive_level"] = out["executive_id"].map(levels).astype(float)
@@ -339,8 +345,8 @@ def _accounts(snap: Snapshot, accounts, regions) -> list[str]:
     keep = [i for i, r in zip(ids, region) if isinstance(r, str) and r.strip().casefold() in wanted]
     if not keep:
         known = sorted({r for r in acc["region"].dropna().astype(str)})
-        raise ConfigError(f"no account in region {', '.join(map(repr, sorted(regions)))}; "
-                          f"known regions: {', '.join(known) or 'none'}")
+        raise ConfigError(_("no account in region {regions}; known regions: {known}").format(
+            regions=", ".join(map(repr, sorted(regions))), known=", ".join(known) or _("none")))
     return keep
 
 
@@ -538,7 +544,8 @@ def plan_visits(snap: Snapshot, settings: Settings, as_of=None, executives: Iter
                               dict(zip(execs["executive_id"], execs["capacity"])))
     pairs["chosen"] = chosen
     if settings.visits.week_cap < 1:
-        raise ConfigError(f"visits.week_cap must be at least 1 visit a week, got {settings.visits.week_cap}")
+        raise ConfigError(_("visits.week_cap must be at least 1 visit a week, got {value}").format(
+            value=settings.visits.week_cap))
     visits, overflow = _visit_frame(pairs[chosen].copy(), execs, start, end, settings.visits.week_cap)
     if len(visits):
         country = visits["country"]

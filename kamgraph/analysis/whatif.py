@@ -37,6 +37,7 @@ from kamgraph.analysis.coverage import (
 from kamgraph.analysis.dates import resolve_as_of
 from kamgraph.analysis.people import person_names
 from kamgraph.errors import KamgraphError, NotFound
+from kamgraph.i18n import _
 from kamgraph.model import Side
 from kamgraph.schema import ENTITIES
 from kamgraph.settings import Settings
@@ -95,12 +96,14 @@ def _sizes_before_removal(snap: Snapshot, person_id: str) -> pd.DataFrame:
 def _person(snap: Snapshot, person_id: str, side: str) -> pd.Series:
     p = snap.people[snap.people["id"] == person_id]
     if p.empty:
-        raise NotFound(f"no person with id {person_id!r}")
+        raise NotFound(_("no person with id {id}").format(id=repr(person_id)))
     row = p.iloc[0]
     if side == Side.INTERNAL.value and row["side"] != side:
-        raise KamgraphError(f"{person_id!r} ({row['name']}) is not one of our people (side {row['side']!r})")
+        raise KamgraphError(_("{id} ({name}) is not one of our people (side {side})").format(
+            id=repr(person_id), name=row["name"], side=repr(row["side"])))
     if side == Side.CUSTOMER.value and row["side"] == Side.INTERNAL.value:
-        raise KamgraphError(f"{person_id!r} ({row['name']}) is one of our people, not a contact")
+        raise KamgraphError(_("{id} ({name}) is one of our people, not a contact").format(
+            id=repr(person_id), name=row["name"]))
     return row
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from kamgraph.i18n import _, current_language
+from kamgraph.i18n import current_language
 
 
 def _chinese() -> bool:
