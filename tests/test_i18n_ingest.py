@@ -89,9 +89,10 @@ def test_a_bad_import_reads_in_chinese_naming_file_row_and_column(bad_folder):
         assert not english_left(line), (line, english_left(line))
 
     assert found[("employment.csv", "since")].message == "since的值'31/03/2024'不是日期：请使用YYYY-MM-DD格式（如2024-03-31）"
-    assert found[("employment.csv", "decision_role")].message.startswith(
-        "decision_role的值'decison maker'不在可选值之列（decision_maker、approver、")
-    assert found[("employment.csv", "decision_role")].message.endswith("是否应为'decision_maker'？")
+    assert found[("employment.csv", "decision_role")].message == (
+        "decision_role的值'decison maker'无效，是否应为'decision_maker'？可选值：decision_maker（决策者）、"
+        "approver（审批者）、technical_evaluator（技术评估者）、user（使用者）、influencer（影响者）、procurement（采购）、"
+        "coach（教练）")
     assert found[("people.csv", "id")].message == "人员id 'P1'重复：第2和3行"
     assert found[("employment.csv", "person_id")].message == "未知人员'P9'"
     assert found[("ties.csv", "other_id")].message == "缺少必填列'other_id'"
@@ -209,8 +210,8 @@ def test_an_edit_refusal_and_an_edit_summary_in_chinese():
         summary = assess(store, "C1", "A1", attitude="skeptic", assessed_on="2026-11-20").summary()
         with pytest.raises(EditRejected) as moved:
             job_change(store, "C1", "A1", None)
-    assert str(e.value) == ("未保存，未写入任何数据：attitude的值'fan'不在可选值之列"
-                            "（champion、supporter、neutral、skeptic、opponent）")
+    assert str(e.value) == ("未保存，未写入任何数据：attitude的值'fan'无效，可选值：champion（拥护者）、"
+                            "supporter（支持者）、neutral（中立）、skeptic（怀疑者）、opponent（反对者）")
     assert summary == "评估：assessments写入1行"
     assert str(moved.value) == ("未保存，未写入任何数据：since为必填项，但为空（即变动日期）；"
                                 "org_id：新组织与本次工作变动要结束的组织相同")

@@ -49,7 +49,8 @@ import numpy as np
 import pandas as pd
 
 from kamgraph.errors import ImportValidationError, Problem
-from kamgraph.i18n import N_, _, ngettext
+from kamgraph.i18n import N_, _, current_language, ngettext
+from kamgraph.i18n.terms import TERMS, term
 from kamgraph.ingest.near_duplicates import near_duplicate_notices
 from kamgraph.ingest.notices import join_and, list_sep, semicolon
 from kamgraph.ingest.raw import RawImport, RawTable
@@ -238,8 +239,20 @@ def _parse_date(col: Column, s: pd.Series, out: _Problems, frame: pd.DataFrame) 
     return dates.where(in_range).astype("datetime64[ns]")
 
 
+def _allowed_text(col: Column) -> str:
+    """The allowed codes of an enum column; in Chinese each with its word: ``champion（拥护者）``."""
+    codes = col.enum or ()
+    kind = None
+    if current_language() != "en":
+        kind = next((k for k in ("role", "attitude", "side", "tier", "team_role", "tie_kind", "interaction_kind",
+                                 "org_kind") if set(codes) <= set(TERMS[k])), None)
+    if kind is None:
+        return list_sep().join(codes)
+    return list_sep().join(_("{code} ({word})").format(code=c, word=term(kind, c)) for c in codes)
+
+
 def _enum_message(col: Column, v: object) -> str:
-    allowed = list_sep().join(col.enum or ())
+    allowed = _allowed_text(col)
     norm = _normalize_enum_text(str(v))
     guess = close_match(norm, col.enum or ())
     if guess:
