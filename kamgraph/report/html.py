@@ -121,6 +121,7 @@ def bar_chart_svg(items: Sequence[tuple[str, float]], title: str, max_value: flo
     vmax = max_value if max_value is not None else (max(finite) if finite else 1.0)
     vmax = vmax if vmax > 0 else 1.0
     plot_w = width - label_w - 60
+    not_available = _("n/a")
     height = top + len(items) * (bar_height + pad) + pad
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
              f'viewBox="0 0 {width} {height}" role="img" aria-label="{esc(title)}">',
@@ -132,7 +133,7 @@ def bar_chart_svg(items: Sequence[tuple[str, float]], title: str, max_value: flo
                      f'text-anchor="end">{esc(label)}</text>')
         if math.isnan(v):
             parts.append(f'<text x="{label_w + 4}" y="{_n(y + bar_height * 0.7)}" font-size="12" '
-                         f'fill="#777">{esc(_("n/a"))}</text>')
+                         f'fill="#777">{esc(not_available)}</text>')
             continue
         w = max(0.0, min(1.0, v / vmax)) * plot_w
         parts.append(f'<rect x="{label_w}" y="{y}" width="{_n(w)}" height="{bar_height}" fill="{color}"/>')
@@ -345,6 +346,7 @@ def render_map_index(report: "CoverageReport", entries: Sequence[tuple[str, str,
         for a, f, n, e, msg in entries)
     heads = "".join(f"<th>{esc(h)}</th>" for h in (_("account"), _("name"), _("people"), _("links"), _("note")))
     meta = _("As of {day} · scope: {scope}").format(day=fmt_day(report.as_of), scope=report.scope_label)
-    body = (f"<h1>{esc(_('Relationship maps'))}</h1><p class=\"meta\">{esc(meta)}</p>"
+    heading = _("Relationship maps")
+    body = (f"<h1>{esc(heading)}</h1><p class=\"meta\">{esc(meta)}</p>"
             f"<table><thead><tr>{heads}</tr></thead><tbody>{rows}</tbody></table>")
     return page(_("Relationship maps, {day}").format(day=fmt_day(report.as_of)), body)

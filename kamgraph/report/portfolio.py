@@ -671,7 +671,8 @@ def _about(snap: Snapshot, settings: Settings, t, prev, scope_label: str, scope:
     s = settings_summary(settings)
     for name, value, default, changed in s.itertuples(index=False):
         rows.append((f"setting {name}", value,
-                     _("default {value}").format(value=default) if changed else _("default")))
+                     _("default {value}").format(value=default if default or current_language() == "en" else _("none"))
+                     if changed else _("default")))
     return pd.DataFrame(rows, columns=["item", "value", "note"])
 
 

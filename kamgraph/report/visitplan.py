@@ -364,22 +364,25 @@ def _card(b: Mapping, plan_visit) -> str:
              f"{sep + k['trend'] if k.get('trend') else ''}" for k in b["known_by"]]
     opps = [opportunity_line(o) for o in b["opportunities"]] or [_("None open at this account.")]
     meetings = [meeting_line(m) for m in b["meetings"]] or [_("None on record.")]
-    notes = f"<section>{_h4(_('Our notes'))}<p>{esc(b['notes'])}</p></section>" if b.get("notes") else ""
-    closes = (f"<section>{_h4(_('What this visit closes'))}{_ul(b['closes'])}</section>" if b.get("closes") else "")
+    h_notes, h_closes, h_who = _("Our notes"), _("What this visit closes"), _("Who they are")
+    h_stand, h_known, h_opps = _("Where we stand"), _("Who knows them on our side:"), _("Open opportunities")
+    h_meetings, h_in, h_points = _("Last meetings"), _("Getting in"), _("Talking points")
+    notes = f"<section>{_h4(h_notes)}<p>{esc(b['notes'])}</p></section>" if b.get("notes") else ""
+    closes = (f"<section>{_h4(h_closes)}{_ul(b['closes'])}</section>" if b.get("closes") else "")
     points = "".join(f"<li>{esc(x)}</li>" for x in b["talking_points"])
     return (f'<article class="card brief"><p class="when">{when}</p>'
             f"<h3>{esc(b['contact_name'])}</h3><p class=\"sub\">{sub}</p>"
             f"<p class=\"why\">{esc(b['why'])}</p>"
             '<div class="grid">'
-            f"<section>{_h4(_('Who they are'))}{_ul(b['standing'])}</section>"
-            f"<section>{_h4(_('Where we stand'))}{_ul([b['relationship'], b['attitude_text']])}"
-            + (f"<p>{esc(_('Who knows them on our side:'))}</p>{_ul(known)}" if known else "") + "</section>"
-            f"<section>{_h4(_('Open opportunities'))}{_ul(opps)}</section>"
-            f"<section>{_h4(_('Last meetings'))}{_ul(meetings)}</section>"
+            f"<section>{_h4(h_who)}{_ul(b['standing'])}</section>"
+            f"<section>{_h4(h_stand)}{_ul([b['relationship'], b['attitude_text']])}"
+            + (f"<p>{esc(h_known)}</p>{_ul(known)}" if known else "") + "</section>"
+            f"<section>{_h4(h_opps)}{_ul(opps)}</section>"
+            f"<section>{_h4(h_meetings)}{_ul(meetings)}</section>"
             f"{notes}"
-            f"<section>{_h4(_('Getting in'))}<p>{esc(b['access_text'])}</p></section>"
+            f"<section>{_h4(h_in)}<p>{esc(b['access_text'])}</p></section>"
             f"{closes}"
-            f'<section class="points">{_h4(_("Talking points"))}<ol>{points}</ol></section>'
+            f'<section class="points">{_h4(h_points)}<ol>{points}</ol></section>'
             "</div></article>")
 
 
