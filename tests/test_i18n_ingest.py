@@ -179,7 +179,7 @@ def test_a_calendar_import_summary_and_its_warnings_in_chinese(tmp_path):
     with use_language("zh_CN"):
         report = import_messages(ics, store, today="2026-06-30", dry_run=True)
     assert report.unknown.to_dict("records") == [{"address": "stranger@them.example", "name": None, "count": 1}]
-    assert report.skipped == ("1个的已知参与者不足两人", "1个格式有误（警告中逐一列出）")
+    assert report.skipped == ("1个日程或邮件的已知参与者不足两人", "1个格式有误（警告中逐一列出）")
     assert report.warnings[0] == "team.ics第2个日程（UID u2）：缺少DTSTART（开始日期）；已跳过"
     assert report.warnings[1] == ("以下地址同时填在多人的email列中，因此不匹配其中任何人：wang@acme.example（C1、C2）；"
                                   "请让每个地址只属于一个人")
@@ -212,7 +212,7 @@ def test_an_edit_refusal_and_an_edit_summary_in_chinese():
             job_change(store, "C1", "A1", None)
     assert str(e.value) == ("未保存，未写入任何数据：attitude的值'fan'无效，可选值：champion（拥护者）、"
                             "supporter（支持者）、neutral（中立）、skeptic（怀疑者）、opponent（反对者）")
-    assert summary == "评估：assessments写入1行"
+    assert summary == "评估：写入1条评估记录"
     assert str(moved.value) == ("未保存，未写入任何数据：since为必填项，但为空（即变动日期）；"
                                 "org_id：新组织与本次工作变动要结束的组织相同")
     for text in (str(e.value), summary, str(moved.value)):

@@ -115,6 +115,16 @@ _OPERATION_WORDS = {
     "end influence": NP_("edit", "end influence"), "add membership": NP_("edit", "add membership"),
     "end membership": NP_("edit", "end membership"),
 }
+#: the tables an edit writes, as a person reads them in a summary (English: the table's name)
+_ENTITY_WORDS = {
+    "accounts": NP_("entity", "accounts"), "organizations": NP_("entity", "organizations"),
+    "people": NP_("entity", "people"), "employment": NP_("entity", "employment"),
+    "assessments": NP_("entity", "assessments"), "reports_to": NP_("entity", "reports_to"),
+    "ties": NP_("entity", "ties"), "influence": NP_("entity", "influence"),
+    "memberships": NP_("entity", "memberships"), "interactions": NP_("entity", "interactions"),
+    "attendance": NP_("entity", "attendance"), "opportunities": NP_("entity", "opportunities"),
+    "opportunity_roles": NP_("entity", "opportunity_roles"),
+}
 #: the fields of a person an edit may set
 PERSON_FIELDS: tuple[str, ...] = ("name", "side", "title", "level", "email", "phone", "city", "country", "notes")
 
@@ -162,8 +172,11 @@ class EditResult:
 
     def summary(self) -> str:
         """One line: ``assess: 1 assessments written`` or ``assess: nothing changed``."""
-        parts = [_("{n} {entity} written").format(n=n, entity=e) for e, n in self.rows.items() if n]
-        parts += [_("{n} {entity} deleted").format(n=n, entity=e) for e, n in self.deleted.items() if n]
+        def word(e: str) -> str:
+            return pgettext("entity", _ENTITY_WORDS[e]) if e in _ENTITY_WORDS else e
+
+        parts = [_("{n} {entity} written").format(n=n, entity=word(e)) for e, n in self.rows.items() if n]
+        parts += [_("{n} {entity} deleted").format(n=n, entity=word(e)) for e, n in self.deleted.items() if n]
         op = (pgettext("edit", _OPERATION_WORDS[self.operation]) if self.operation in _OPERATION_WORDS
               else self.operation)
         if not parts:
