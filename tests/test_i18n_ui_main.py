@@ -214,6 +214,17 @@ def test_the_portfolio_page_in_chinese(app_env, monkeypatch, vocabulary):
     assert at.multiselect(key="pf_tier").label == "客户等级"
     assert own_foreign(shown_texts(at), "zh_CN", vocabulary) == []
 
+    # the filters work in Chinese (their option labels do not depend on the thread that formats them)
+    at.multiselect(key="pf_tier").set_value(["gold"]).run()
+    at.multiselect(key="pf_kinds").set_value(["single_threaded"]).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.multiselect(key="pf_tier").options[:2] == ["钻石", "黄金"]
+    assert {m.label: m.value for m in at.metric}["客户"] == "4"
+    assert any("这些客户中按收入排名前20%的客户（4个中的1个）" in c.value for c in at.caption)
+    gaps = at.dataframe[-1].value
+    assert set(gaps["缺口"]) == {"单线联系"}
+    assert own_foreign(shown_texts(at), "zh_CN", vocabulary) == []
+
 
 @pytest.mark.slow
 def test_the_account_page_in_chinese(app_env, monkeypatch, vocabulary):

@@ -140,8 +140,10 @@ def _filters(ctx: PageContext) -> tuple[float, tuple[str, ...] | None, bool]:
     st.sidebar.markdown(_("**Map filters**"))
     min_strength = st.sidebar.slider(_("Minimum strength"), 0.0, 1.0, DEFAULT_MIN_STRENGTH, 0.05,
                                      key="acc_min_strength", help=_("Hide relationship lines weaker than this."))
+    # option labels worked out now, in this session's language (not later in whichever thread asks)
+    role_words = {r: term("role", r) for r in ROLE_ORDER}
     roles = st.sidebar.multiselect(_("Decision roles"), ROLE_ORDER, default=ROLE_ORDER, key="acc_roles",
-                                   format_func=lambda r: term("role", r),
+                                   format_func=role_words.__getitem__,
                                    help=_("Contacts with these roles (all selected: every contact, "
                                           "including those without a role)."))
     external = st.sidebar.toggle(_("Show external connectors"), value=True, key="acc_external")
@@ -217,8 +219,9 @@ def _focus(ctx: PageContext, account_id: str, contacts: pd.DataFrame, selected: 
     """The map's focus: the buying center, one contact, or one of our people."""
     st.subheader(_("Relationship map"))
     c1, c2 = st.columns([5, 4], vertical_alignment="bottom")
+    focus_words = {f: _(label) for f, label in FOCUS_LABELS.items()}  # now, in this session's language
     focus = c1.segmented_control(_("Map focus"), list(FOCUS_LABELS), default="buying_center", key="acc_focus",
-                                 format_func=lambda f: _(FOCUS_LABELS[f]),
+                                 format_func=focus_words.__getitem__,
                                  help=_("Who the map draws our people and connectors for. Branches of the org chart "
                                         "with nobody in focus are folded into grey '+N people' boxes (click one)."))
     focus = focus or "buying_center"

@@ -106,8 +106,11 @@ def render(ctx: PageContext) -> None:
     # -- filters ---------------------------------------------------------------------------
     f1, f2, f3 = st.columns(3)
     tier_options = [t for t in TIER_ORDER if t in set(tiers["tier"])] + sorted(set(tiers["tier"]) - set(TIER_ORDER))
+    # option labels are worked out now, in this session's language (a format_func that translated
+    # later would run in whichever thread calls it: AppTest calls it in its own)
+    tier_words = {t: term("tier", t) for t in tier_options}
     chosen_tiers = f1.multiselect(_("Tier"), tier_options, key="pf_tier", placeholder=_("All tiers"),
-                                  format_func=lambda t: term("tier", t))
+                                  format_func=tier_words.__getitem__)
     regions = sorted(r for r in accounts["region"].dropna().unique())
     chosen_regions = f2.multiselect(_("Region"), regions, key="pf_region", placeholder=_("All regions"))
     owners = sorted(o for o in accounts["owner_id"].dropna().unique())
@@ -213,7 +216,8 @@ def render(ctx: PageContext) -> None:
 
     st.subheader(_("All gaps"))
     kinds = sorted(g["kind"].unique())
-    chosen_kinds = st.multiselect(_("Kinds"), kinds, key="pf_kinds", format_func=lambda k: term("gap_kind", k),
+    kind_words = {k: term("gap_kind", k) for k in kinds}
+    chosen_kinds = st.multiselect(_("Kinds"), kinds, key="pf_kinds", format_func=kind_words.__getitem__,
                                   placeholder=_("All kinds"))
     shown = g[g["kind"].isin(chosen_kinds)] if chosen_kinds else g
     _gap_table(shown.assign(kind=terms("gap_kind", shown["kind"])), customers, GAP_COLUMNS, key="pf_gaps")
