@@ -38,6 +38,7 @@ from kamgraph.ui.format import (
     person_labels,
     rows_text,
 )
+from kamgraph.ui.language import pinned
 from kamgraph.ui.pickers import person_multiselect, person_picker, picker_labels
 
 #: session-state key of the line saying what the last edit wrote (shown after the rerun)
@@ -149,11 +150,11 @@ def assess_form(ctx: PageContext, prefix: str, person_id: str, account_id: str, 
         c1, c2, c3 = st.columns(3)
         roles = ROLE_ORDER
         role = c1.selectbox(_("Decision role"), roles, key=f"{prefix}_assess_role",
-                            format_func=lambda v: term("role", v),
+                            format_func=pinned(lambda v: term("role", v)),
                             index=roles.index(current["decision_role"]) if current.get("decision_role") in roles
                             else None, placeholder="—")
         attitude = c2.selectbox(_("Attitude"), ATTITUDES, key=f"{prefix}_assess_attitude",
-                                format_func=lambda v: term("attitude", v),
+                                format_func=pinned(lambda v: term("attitude", v)),
                                 index=ATTITUDES.index(current["attitude"]) if current.get("attitude") in ATTITUDES
                                 else None, placeholder="—")
         inf = current.get("influence")
@@ -188,12 +189,12 @@ def person_form(ctx: PageContext, prefix: str, person_id: str | None = None, acc
                                         help=_("A Chinese name: family name first, without a space; the romanized "
                                                "form may stand before it."))}
         sides = Side.values()
-        values["side"] = c2.selectbox(_("Side"), sides, key=f"{name}_side", format_func=lambda v: term("side", v),
+        values["side"] = c2.selectbox(_("Side"), sides, key=f"{name}_side", format_func=pinned(lambda v: term("side", v)),
                                       index=sides.index(stored.get("side") or side or "customer"))
         lvl = stored.get("level")
         level = c3.selectbox(_("Level"), [FROM_TITLE, *LEVELS], key=f"{name}_level",
                              index=int(lvl) if pd.notna(lvl) and int(lvl) in LEVELS else 0,
-                             format_func=lambda v: _("from title") if v == FROM_TITLE else str(v),
+                             format_func=pinned(lambda v: _("from title") if v == FROM_TITLE else str(v)),
                              help=_("1 = board/CEO .. 5 = staff; 'from title' derives it from the title."))
         values["level"] = "" if level == FROM_TITLE else level
         c1, c2 = _columns(2, compact)
@@ -211,7 +212,7 @@ def person_form(ctx: PageContext, prefix: str, person_id: str | None = None, acc
             org = _pick(_("Works at"), sorted(orgs, key=lambda i: orgs[i]), f"{name}_org", fmt=lambda i: orgs[i])
         if person_id is None:
             role = _pick(_("Decision role there (contacts at an account)"), ROLE_ORDER, f"{name}_role",
-                         fmt=lambda v: term("role", v))
+                         fmt=pinned(lambda v: term("role", v)))
         label = _("Save changes") if person_id is not None else _("Add person")
         if st.form_submit_button(label, key=f"{name}_submit", icon=":material/save:"):
             if person_id is not None and account_id is not None:  # their title here is their job's too
@@ -244,7 +245,7 @@ def job_change_form(ctx: PageContext, prefix: str, person_id: str) -> None:
         on = c1.date_input(pgettext("date of a change", "On"), value=_date(ctx), key=f"{name}_on", **_DATES)
         title = c2.text_input(_("New title"), key=f"{name}_title")
         team_role = c3.selectbox(_("Team role (our staff)"), TeamRole.values(), key=f"{name}_team_role", index=None,
-                                 format_func=lambda v: term("team_role", v), placeholder="—")
+                                 format_func=pinned(lambda v: term("team_role", v)), placeholder="—")
         if st.form_submit_button(_("Record job change"), key=f"{name}_submit", icon=":material/work_history:"):
             _run(ctx, lambda: ctx.job_change(person_id, new, on, from_org=old, title=title or None,
                                              team_role=team_role), _("Job change recorded"))
@@ -269,7 +270,7 @@ def log_form(ctx: PageContext, prefix: str, account_id: str | None = None, atten
     with st.form(name):
         c1, c2 = _columns(2, compact)
         kind = c1.selectbox(_("Kind"), InteractionKind.values(), key=f"{name}_kind", index=None, placeholder="—",
-                            format_func=lambda v: term("interaction_kind", v))
+                            format_func=pinned(lambda v: term("interaction_kind", v)))
         day = c2.date_input(_("Date"), value=_date(ctx), key=f"{name}_date", **_DATES)
         who = person_multiselect(_("Who was there (both sides)"), labels, f"{name}_attendees",
                                  names=people_names(ctx), default=attendees or [])
@@ -302,7 +303,7 @@ def tie_form(ctx: PageContext, prefix: str, person_id: str | None = None) -> Non
         b = _person(ctx, _("Knows"), f"{name}_other", exclude=[person_id] if person_id else ())
         c1, c2, c3 = st.columns(3)
         kind = c1.selectbox(_("Kind"), TieKind.values(), key=f"{name}_kind", index=None,
-                            format_func=lambda v: term("tie_kind", v), placeholder="—")
+                            format_func=pinned(lambda v: term("tie_kind", v)), placeholder="—")
         strength = c2.selectbox(_("Strength (1-5)"), LEVELS, key=f"{name}_strength", index=None, placeholder="—")
         on = c3.date_input(_("Assessed on"), value=_date(ctx), key=f"{name}_on", **_DATES)
         notes = st.text_input(_("Notes"), key=f"{name}_notes")
