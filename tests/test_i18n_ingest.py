@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kamgraph.errors import ImportValidationError, Problem
+from kamgraph.errors import ImportValidationError, KamgraphError, Problem
 from kamgraph.i18n import use_language
 from kamgraph.ingest.edit import EditRejected, add_person, assess, job_change
 from kamgraph.ingest.messages import import_messages
@@ -238,3 +238,25 @@ def test_an_import_that_derives_levels_warns_in_chinese(tmp_path):
         "people: no level for 1 person (titles that give no level: 'Gardener'); set the level column "
         "(1 = board/CEO .. 5 = staff) to include them in level-matched coverage",
     ]
+
+
+def test_mail_and_limit_messages_in_chinese(tmp_path):
+    from kamgraph.settings import LimitsSettings
+
+    box = tmp_path / "mail"
+    box.mkdir()
+    (box / "a.eml").write_text("From: ann@us.example\nTo: wang@acme.example\nSubject: Hi\n\nbody\n", encoding="utf-8")
+    with use_language("zh_CN"):
+        report = import_messages(box, _store_with_people(), dry_run=True)
+        with pytest.raises(KamgraphError) as e:
+            read_path(box / "a.eml")
+        (tmp_path / "people.csv").write_text("id,name\nP1,Ann\nP2,Bob\n", encoding="utf-8")
+        with pytest.raises(ImportValidationError) as big:
+            read_path(tmp_path / "people.csv", limits=LimitsSettings(max_rows=1))
+    assert report.warnings[0] == "a.eml：缺少Date邮件头；已跳过"
+    assert str(e.value) == "a.eml：请导入一个存放CSV文件的文件夹、一个.csv文件或一个.xlsx工作簿"
+    assert str(big.value).splitlines()[0] == "导入被拒绝，未写入任何数据：共1个问题"
+    (p,) = big.value.problems
+    assert p.message == "数据超过1行（[limits] max_rows）；请拆分文件或调高上限；未读取该文件"
+    english = import_messages(box, _store_with_people(), dry_run=True)
+    assert english.warnings[0] == "a.eml: no Date header; skipped"
