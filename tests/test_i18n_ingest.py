@@ -13,7 +13,14 @@ from kamgraph.errors import ImportValidationError, KamgraphError, Problem
 from kamgraph.i18n import use_language
 from kamgraph.ingest.edit import EditRejected, add_person, assess, job_change
 from kamgraph.ingest.messages import import_messages
-from kamgraph.ingest.notices import PROBLEM_COLUMNS, Notice, problem_line, problem_table, rejected_text, row_ranges
+from kamgraph.ingest.notices import (
+    PROBLEM_COLUMNS,
+    Notice,
+    problem_line,
+    problem_table,
+    rejected_text,
+    row_ranges,
+)
 from kamgraph.ingest.pipeline import import_path
 from kamgraph.ingest.readers import read_path
 from kamgraph.ingest.validate import validate

@@ -73,8 +73,8 @@ import pandas as pd
 from kamgraph.errors import ImportValidationError, KamgraphError, NotFound, Problem
 from kamgraph.i18n import NP_, _, current_language, pgettext
 from kamgraph.i18n.terms import term
-from kamgraph.ingest.notices import list_sep, semicolon
 from kamgraph.ingest.messages import split_addresses
+from kamgraph.ingest.notices import list_sep, semicolon
 from kamgraph.ingest.raw import RawImport, RawTable
 from kamgraph.ingest.validate import validate
 from kamgraph.schema import ENTITIES, WRITE_ORDER, to_records

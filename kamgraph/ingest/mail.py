@@ -28,11 +28,10 @@ from email import policy
 from email.header import decode_header, make_header
 from email.message import Message
 from email.parser import BytesParser
-
-from kamgraph.i18n import _
 from email.utils import getaddresses
 from pathlib import Path
 
+from kamgraph.i18n import _
 from kamgraph.ingest.messages import (
     MessageSourceError,
     SourceRead,
