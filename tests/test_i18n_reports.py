@@ -190,6 +190,7 @@ def test_chinese_workbook_sheets_headers_and_no_english(zh_report, vocabulary):
     bc = pd.DataFrame(list(wb["采购决策小组"].values)[2:], columns=list(wb["采购决策小组"].values)[1])
     assert set(bc["决策角色"].dropna()) <= {"决策者", "审批者", "技术评估者", "使用者", "影响者", "采购", "教练"}
     assert {"拥护者", "反对者"} <= set(bc["态度"].dropna()) and "降温" in set(bc["趋势"].dropna())
+    assert set(bc["已覆盖"].dropna()) == {"是", "否"}  # no TRUE/FALSE
     left = foreign(_without(texts, _analysis_texts(zh_report["report"]), vocabulary), "zh_CN", [], NAMES)
     assert not left, left[:10]
 

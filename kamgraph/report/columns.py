@@ -431,6 +431,9 @@ def readable(table: str, df: pd.DataFrame, names: Mapping | pd.Series,
             s = _roles(s)
         elif kind == "month" or kind == "date":
             s = pd.to_datetime(s)
+        elif kind == "bool" and current_language() != "en":  # TRUE/FALSE are English words in a sheet
+            yes, no = _("yes"), _("no")
+            s = s.astype(object).map(lambda v: None if v is None or v != v else (yes if bool(v) else no))
         if kind in FORMATS:
             formats[header] = FORMATS[kind]
         elif kind == "money":
