@@ -200,7 +200,7 @@ def test_the_portfolio_page_in_chinese(app_env, monkeypatch, vocabulary):
     at = _open()
     assert at.title[0].value == "客户组合"
     metrics = {m.label: m.value for m in at.metric}
-    assert {"客户", "平均覆盖得分", "未关闭缺口", "高严重程度缺口", "降温的关键关系"} <= set(metrics)
+    assert {"客户", "平均覆盖得分", "待解决缺口", "高严重程度缺口", "降温的关键关系"} <= set(metrics)
     assert metrics["客户"] == "12"
     assert [s.value for s in at.subheader][:5] == ["客户", "各角色覆盖情况", "按类型和严重程度统计的缺口",
                                                   "降温的关键关系", "全部缺口"]
@@ -233,7 +233,7 @@ def test_the_account_page_in_chinese(app_env, monkeypatch, vocabulary):
     monkeypatch.setenv("KAMGRAPH_LANG", "zh_CN")
     at = _open("account", {"account": "A-01", "contact": "C-001"})
     metrics = {m.label for m in at.metric}
-    assert {"覆盖得分", "采购决策小组覆盖", "联系线程", "缺口", "高严重程度缺口"} <= metrics
+    assert {"覆盖得分", "采购决策小组覆盖", "联系线数", "缺口", "高严重程度缺口"} <= metrics
     subheaders = [s.value for s in at.subheader]
     assert {"关系图", "立场变化记录", "缺口", "接触未覆盖决策者的路径", "人员卡片"} <= set(subheaders)
     assert any("钻石客户 · " in c.value and "截至2026年11月15日" in c.value for c in at.caption)
@@ -242,7 +242,7 @@ def test_the_account_page_in_chinese(app_env, monkeypatch, vocabulary):
     assert any(m.startswith("**角色** 决策者 · **态度** 中立 · **影响力** 5/5") for m in card)
     assert any(m.startswith("**我方最佳关系** ") for m in card)
     known = next(d.value for d in at.dataframe if "我方人员" in d.value.columns)
-    assert {"强度", "趋势", "月变化", "最近互动", "强度来源"} <= set(known.columns)
+    assert {"强度", "趋势", "每月变化", "最近互动", "强度来源"} <= set(known.columns)
     assert set(known["趋势"]) <= {"新建", "升温", "稳定", "降温", "休眠"}
     contacts = next(d.value for d in at.dataframe if "最佳关系来自" in d.value.columns)
     assert "决策者" in set(contacts["角色"])
