@@ -369,3 +369,58 @@ def test_the_chinese_check_can_fail(zh_report, vocabulary):
     r = build_coverage_report(snap, zh_report["report"].settings)
     _, texts = _workbook_texts(r.excel_bytes())
     assert len(foreign(_without(texts, _analysis_texts(r), vocabulary), "zh_CN", [], NAMES)) > 50
+
+
+# -- the CLI: kamgraph --lang zh_CN report / plan-visits --------------------------------------------
+
+@pytest.fixture
+def cli(sample_db_file):
+    from click.testing import CliRunner
+
+    from kamgraph.cli import main
+    from kamgraph.i18n import set_process_language
+
+    base = ["--store", f"sqlite:///{sample_db_file}", "--settings", str(SAMPLE / "kamgraph.toml")]
+    runner = CliRunner()
+    yield lambda *args: runner.invoke(main, base + list(args), catch_exceptions=False, env={"COLUMNS": "300"})
+    set_process_language("en")  # --lang sets the process's language: leave English to the next test
+
+
+def test_cli_report_in_chinese(cli, tmp_path):
+    r = cli("--lang", "zh_CN", "report", "--out", str(tmp_path / "rep"), "--no-maps", "--tier", "gold")
+    assert r.exit_code == 0, r.output
+    assert f"覆盖报告（截至2026年11月15日）：14个文件，位于 {tmp_path / 'rep'}" in r.output
+    assert "范围：黄金客户：12个客户中的4个" in r.output
+    wb = openpyxl.load_workbook(tmp_path / "rep" / "coverage.xlsx")
+    assert wb.sheetnames[:3] == ["说明", "概览", "客户"]
+    assert wb["客户"]["A1"].value == "范围：黄金客户：12个客户中的4个。截至2026年11月15日。"
+    page = (tmp_path / "rep" / "report.html").read_text(encoding="utf-8")
+    assert '<html lang="zh-CN">' in page and "<h2 id=\"summary\">概览</h2>" in page
+    bad = cli("--lang", "zh_CN", "report", "--out", str(tmp_path / "x"), "--tier", "platinum")
+    assert bad.exit_code != 0 and "--tier：没有客户的取值为 'platinum'；已有取值：" in bad.output
+    # English again without --lang
+    en = cli("report", "--out", str(tmp_path / "en"), "--no-maps")
+    assert "Coverage report as of 2026-11-15" in en.output and not _HAN.search(en.output.replace(str(tmp_path), ""))
+
+
+def test_cli_plan_visits_in_chinese(cli, tmp_path):
+    r = cli("--lang", "zh_CN", "plan-visits", "--out", str(tmp_path / "plan.ics"), "--ics-dir", str(tmp_path / "cals"))
+    assert r.exit_code == 0, r.output
+    assert "拜访计划 2027年1月1日至2027年3月31日：12次拜访，总优先级" in r.output
+    for header in ("高管", "建议日期", "城市", "客户", "联系人", "角色", "接触方式", "优先级"):
+        assert header in r.output, header
+    assert f"已将12次拜访写入 {tmp_path / 'plan.ics'}" in r.output and "个日历写入" in r.output
+    cal = icalendar.Calendar.from_ical((tmp_path / "plan.ics").read_bytes())
+    assert str(cal["X-WR-CALNAME"]).startswith("高管拜访")
+    bad = cli("--lang", "zh_CN", "plan-visits", "--quarter", "next", "--from", "2027-01-01")
+    assert bad.exit_code != 0 and "--quarter 与 --from/--to 只能二选一" in bad.output
+
+
+def test_map_index_in_chinese(zh_report):
+    from kamgraph.report.html import render_map_index
+
+    with use_language("zh_CN"):
+        page = render_map_index(zh_report["report"], [("A-01", "A-01-x.html", 30, 40, None)])
+    p = _html(page)
+    assert p.lang == "zh-CN" and "<h1>关系图</h1>" in page and "截至2026年11月15日 · 范围：全部客户（12个）" in page
+    assert not foreign(_without(p.text, [], data_vocabulary(zh_report["report"].snap.frames)), "zh_CN", [], NAMES)
