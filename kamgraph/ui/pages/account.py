@@ -310,10 +310,11 @@ def _history_lines(timeline: pd.DataFrame) -> list[str]:
     lines = []
     for r in timeline.iloc[::-1].itertuples(index=False):
         # the text starts with its date ("2025-05-20: ..." / "2025年5月20日：..."): shown apart, in bold
-        head, sep, rest = r.text.partition(": ")
-        if not sep:
-            head, sep, rest = r.text.partition("：")
-        what = md(rest) if sep else md(r.text)
+        what = md(r.text)
+        for day in {f"{pd.Timestamp(r.date):%Y-%m-%d}", fmt_day(r.date)}:
+            for sep in (": ", "：", ":"):
+                if r.text.startswith(day + sep):
+                    what = md(r.text[len(day + sep):].lstrip())
         mark = ":orange[●]" if r.changes else ":gray[○]"
         lines.append(f"{mark} **{fmt_day(r.date)}** — {what}")
     return lines
