@@ -52,6 +52,7 @@ from kamgraph.i18n import (
     pgettext,
     resolve_language,
     set_process_language,
+    use_language,
 )
 
 
@@ -70,8 +71,34 @@ class GlobalFlags:
         return self.config
 
 
+def _english_help(format_help: Callable) -> Callable:
+    """``--help`` stays English in every language: the help texts are written when the module
+    is imported, before a language is chosen, and are not in the catalogue; click's headings
+    (Usage, Options, Commands) stay English beside them."""
+
+    @functools.wraps(format_help)
+    def wrapper(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with use_language("en"):
+            format_help(self, ctx, formatter)
+
+    return wrapper
+
+
+class KamgraphCommand(click.Command):
+    """A verb: its ``--help`` in English (see :func:`_english_help`)."""
+
+    format_help = _english_help(click.Command.format_help)
+
+
 class KamgraphGroup(click.Group):
-    """Shows KamgraphError, and an OSError with its path, as one clear line instead of a traceback."""
+    """Shows KamgraphError, and an OSError with its path, as one clear line instead of a traceback.
+
+    Its verbs are :class:`KamgraphCommand` and its sub-groups ``KamgraphGroup``: ``--help`` in
+    English, usage errors and messages in the language of the run."""
+
+    command_class = KamgraphCommand
+    group_class = type
+    format_help = _english_help(click.Group.format_help)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -142,12 +169,11 @@ def json_text(text: str) -> str:
     return _JSON_CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
-#: click's own messages a person meets (usage errors, prompts, help headings), marked for the
+#: click's own messages a person meets (usage errors, prompts), marked for the
 #: catalogue with click's exact English: :func:`_route_click_messages` makes click look its
 #: messages up in kamgraph's catalogue, so a usage error reads in the language of the run
 CLICK_MESSAGES: tuple[str, ...] = (
-    N_("Usage:"), N_("Try '{command} {option}' for help."), N_("Aborted!"), N_("Options"), N_("Commands"),
-    N_("Show this message and exit."), N_("Show the version and exit."), N_("Missing argument"),
+    N_("Usage:"), N_("Try '{command} {option}' for help."), N_("Aborted!"), N_("Missing argument"),
     N_("Missing option"), N_("Missing parameter"), N_("Missing {param_type}"), N_("Missing parameter: {param_name}"),
     N_("Missing command."), N_("Invalid value for {param_hint}: {message}"), N_("Invalid value: {message}"),
     N_("No such option {name!r}."), N_("No such command {name!r}."), N_("Option {name!r} does not take a value."),
@@ -155,7 +181,7 @@ CLICK_MESSAGES: tuple[str, ...] = (
     N_("Repeat for confirmation"), N_("Error: The two entered values do not match."), N_("Error: invalid input"),
     N_("{name} {filename!r} does not exist."), N_("{name} {filename!r} is a directory."),
     N_("{name} {filename!r} is a file."), N_("{name} {filename!r} is not writable."),
-    N_("{name} {filename!r} is not readable."), N_("file"), N_("directory"), N_("path"), N_("default: {default}"),
+    N_("{name} {filename!r} is not readable."), N_("file"), N_("directory"), N_("path"),
 )
 
 

@@ -331,19 +331,23 @@ class Neo4jStore(BaseStore):
                 batches = -(-n // self.batch_size)
                 for no in range(1, batches + 1):
                     start, stop = (no - 1) * self.batch_size, min(no * self.batch_size, n)
-                    where = f"{plan.entity} batch {no} of {batches} (rows {start + 1:,}-{stop:,})"
+                    where = gettext("{entity} batch {no} of {batches} (rows {first}-{last})").format(
+                        entity=plan.entity, no=no, batches=batches, first=f"{start + 1:,}", last=f"{stop:,}")
                     try:
-                        with self._errors(f"writing {where}"):
+                        with self._errors(gettext("writing {where}").format(where=where)):
                             version = session.execute_write(self._batch_tx, plan.entity, no,
                                                             plan.steps(start, stop))
                     except _BatchRejected as e:
-                        raise StoreUnavailable(
-                            f"write rejected by the store at {where}: {e}; that batch was rolled back. "
-                            + _committed_text(committed, sizes, self.batch_size), committed) from None
+                        raise StoreUnavailable(gettext(
+                            "write rejected by the store at {where}: {reason}; that batch was rolled back. "
+                            "{committed}").format(where=where, reason=e,
+                                                  committed=_committed_text(committed, sizes, self.batch_size)),
+                            committed) from None
                     except StoreUnavailable as e:
-                        raise StoreUnavailable(
-                            f"Neo4j import interrupted: {e}. " + _committed_text(committed, sizes, self.batch_size)
-                            + " Re-running the same import completes it (writes are idempotent).",
+                        raise StoreUnavailable(gettext(
+                            "Neo4j import interrupted: {reason}. {committed} Re-running the same import completes it "
+                            "(writes are idempotent).").format(
+                            reason=e, committed=_committed_text(committed, sizes, self.batch_size)),
                             committed) from None
                     committed.append((plan.entity, no))
                     sizes[plan.entity] = n
@@ -414,11 +418,16 @@ class Neo4jStore(BaseStore):
                 found.update(r["id"] for r in tx.run(self._cypher(f"existing_ids_{target}"), {"ids": ids}).data())
             missing = [i for i in ids if i not in found]
             if missing:
-                shown = ", ".join(repr(m) for m in missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
-                problems.append(f"{col} {shown} (no such {' or '.join(targets)})")
+                shown = ", ".join(repr(m) for m in missing[:5])
+                if len(missing) > 5:
+                    shown = gettext("{ids} and {n} more").format(ids=shown, n=len(missing) - 5)
+                problems.append(gettext("{column} {ids} (no such {targets})").format(
+                    column=col, ids=shown, targets=" or ".join(targets)))
         expected = step.expected or 0
-        head = f"{expected - got} of {expected} {entity} rows point at nodes that do not exist"
-        return head + (": " + "; ".join(problems) if problems else "")
+        words = {"n": expected - got, "expected": expected, "entity": entity, "problems": "; ".join(problems)}
+        if problems:
+            return gettext("{n} of {expected} {entity} rows point at nodes that do not exist: {problems}").format(**words)
+        return gettext("{n} of {expected} {entity} rows point at nodes that do not exist").format(**words)
 
     def _records(self, entity: str, df: pd.DataFrame) -> tuple[list[str], list[dict]]:
         """Check a frame like SQLite's NOT NULL / primary key would: (supplied columns, rows
@@ -438,8 +447,10 @@ class Neo4jStore(BaseStore):
             empty = [r for r in records if r[col.name] is None]
             if empty:
                 first = {k: empty[0][k] for k in ent.key}
-                raise StoreUnavailable(f"write rejected by the store, nothing was written: {len(empty)} {entity} "
-                                       f"row(s) have no value in required column {col.name!r} (first: {first})")
+                raise StoreUnavailable(gettext(
+                    "write rejected by the store, nothing was written: {n} {entity} row(s) have no value in required "
+                    "column {column} (first: {first})").format(n=len(empty), entity=entity, column=repr(col.name),
+                                                                first=first))
         return present, [{c: r[c] for c in present} for r in records]
 
     def _stored(self, entity: str, key_values: Sequence[str]) -> dict[tuple, dict]:
@@ -742,13 +753,17 @@ def _coerce_values(ent: Entity, column: str, values: Sequence) -> list:
 
 def _committed_text(committed: list[tuple[str, int]], sizes: dict[str, int], batch_size: int) -> str:
     if not committed:
-        return "Nothing was committed."
+        return gettext("Nothing was committed.")
     per: dict[str, list[int]] = {}
     for entity, no in committed:
         per.setdefault(entity, []).append(no)
     parts = []
     for entity, nos in per.items():
         rows = min(nos[-1] * batch_size, sizes.get(entity, nos[-1] * batch_size))
-        span = f"batch {nos[0]}" if len(nos) == 1 else f"batches {nos[0]}-{nos[-1]}"
-        parts.append(f"{entity} {span} (rows 1-{rows:,})")
-    return "Committed before the failure: " + ", ".join(parts) + "."
+        if len(nos) == 1:
+            part = gettext("{entity} batch {no} (rows 1-{rows})").format(entity=entity, no=nos[0], rows=f"{rows:,}")
+        else:
+            part = gettext("{entity} batches {first}-{last} (rows 1-{rows})").format(
+                entity=entity, first=nos[0], last=nos[-1], rows=f"{rows:,}")
+        parts.append(part)
+    return gettext("Committed before the failure: {parts}.").format(parts=", ".join(parts))
