@@ -25,6 +25,7 @@ from kamgraph.i18n import N_, _, fmt_day, fmt_month
 from kamgraph.ui.access import current_access
 from kamgraph.ui.context import AS_OF_KEY, PageContext, app_config, current_context
 from kamgraph.ui.format import md
+from kamgraph.ui.language import pinned
 
 PAGES_DIR = Path(__file__).resolve().parent / "pages"
 
@@ -91,7 +92,7 @@ def sidebar() -> None:
     if st.session_state.get(AS_OF_KEY) not in options:
         st.session_state.pop(AS_OF_KEY, None)
     st.sidebar.select_slider(_("As of"), options=options, value=options[-1], key=AS_OF_KEY,
-                             format_func=fmt_day,
+                             format_func=pinned(fmt_day),
                              help=_("Every analysis is computed as it stood on this date."))
     settings = f"`{config.settings_path or _('defaults')}`"  # the path is data, the word around it is not
     st.sidebar.caption(_("Store: {store}  \nSettings: {settings}").format(store=f"`{config.store_url}`",

@@ -9,10 +9,19 @@ choice, the language the user (or, with sign-in off, the one anonymous user) cho
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from kamgraph.errors import KamgraphError
-from kamgraph.i18n import LANGUAGES, _, resolve_language, set_language
+from kamgraph.i18n import (
+    LANGUAGES,
+    _,
+    current_language,
+    resolve_language,
+    set_language,
+    use_language,
+)
 from kamgraph.i18n.prefs import prefs_path, remember_language, remembered_language
 
 #: session key: the language this session chose (absent until the user picks one)
@@ -47,6 +56,26 @@ def _settings_language() -> str | None:
         return app_config().file_settings.language
     except KamgraphError:
         return None
+
+
+def pinned(fn: Callable) -> Callable:
+    """``fn`` in this rerun's language wherever it is called: for a widget's ``format_func``,
+    which Streamlit may call outside the script run (AppTest computes widget states in the
+    test's thread), where no language was chosen.
+
+    >>> from kamgraph.i18n import ngettext
+    >>> with use_language("zh_CN"):
+    ...     months = pinned(lambda n: ngettext("{n} month", "{n} months", n).format(n=n))
+    >>> months(3)
+    '3 个月'
+    """
+    lang = current_language()
+
+    def call(*args, **kwargs):
+        with use_language(lang):
+            return fn(*args, **kwargs)
+
+    return call
 
 
 def chosen_language() -> str:

@@ -32,6 +32,7 @@ from kamgraph.ui.access import (
 )
 from kamgraph.ui.context import PageContext
 from kamgraph.ui.format import md, rows_text
+from kamgraph.ui.language import pinned
 
 #: import formats (key -> label, translated where shown)
 MAPPINGS = {"native": N_("kamgraph format (docs/data-format.md)"), "salesforce": N_("Salesforce export"),
@@ -102,7 +103,7 @@ def _edit(ctx: PageContext) -> None:
     forms.flash()
     if not forms.can_edit(ctx):
         return
-    op = st.selectbox(_("What"), list(EDITS), key="data_edit_op", format_func=lambda k: _(EDITS[k]))
+    op = st.selectbox(_("What"), list(EDITS), key="data_edit_op", format_func=pinned(lambda k: _(EDITS[k])))
     prefix = "data_edit"
     if op == "person_new":
         forms.person_form(ctx, f"{prefix}_new")
@@ -188,7 +189,7 @@ def _import(ctx: PageContext) -> None:
                                     key="data_path",
                                     placeholder=str(root / "export"))
     c1, c2 = st.columns(2)
-    mapping = c1.selectbox(_("Format"), list(MAPPINGS), key="data_mapping", format_func=lambda m: _(MAPPINGS[m]))
+    mapping = c1.selectbox(_("Format"), list(MAPPINGS), key="data_mapping", format_func=pinned(lambda m: _(MAPPINGS[m])))
     dry_run = c2.checkbox(_("Validate only (write nothing)"), key="data_dry_run")
     if not st.button(_("Validate") if dry_run else _("Import"), type="primary", key="data_import",
                      icon=":material/upload:"):

@@ -29,6 +29,7 @@ from kamgraph.ui.format import (
     nice,
     slope_percent,
 )
+from kamgraph.ui.language import pinned
 
 #: what the trends are for (the values stay English: widget state; shown translated)
 MODES = (N_("Account"), N_("Person"), N_("Pair"))
@@ -72,7 +73,7 @@ def render(ctx: PageContext) -> None:
                  "the last {points} months. Pairs: each of our people with each customer contact they have a tie "
                  "or an interaction with.").format(months=ctx.settings.trend.months, day=fmt_day(ctx.as_of),
                                                    points=ctx.settings.trend.slope_points))
-    mode = st.segmented_control(_("Trends for"), MODES, default="Account", key="tr_mode", format_func=_) or "Account"
+    mode = st.segmented_control(_("Trends for"), MODES, default="Account", key="tr_mode", format_func=pinned(_)) or "Account"
 
     if mode == "Account":
         accounts = accounts_in_order(ctx.read("accounts"))
@@ -274,7 +275,7 @@ def _changes(ctx: PageContext, which: tuple[str, object]) -> None:
     kind, value = which
     c1, c2 = st.columns([3, 2])
     months = c1.select_slider(_("Over the last"), CHANGE_WINDOWS, value=3, key="tr_window",
-                              format_func=lambda m: ngettext("{n} month", "{n} months", m).format(n=m))
+                              format_func=pinned(lambda m: ngettext("{n} month", "{n} months", m).format(n=m)))
     everywhere = c2.toggle(_("Whole portfolio"), key="tr_changes_all",
                            help=_("Every account's changes, not only this account's, person's or pair's"))
     start = (ctx.as_of - pd.DateOffset(months=months)).strftime("%Y-%m-%d")

@@ -27,6 +27,7 @@ from kamgraph.i18n import N_, _, fmt_day
 from kamgraph.i18n.terms import term, terms
 from kamgraph.ui.context import PageContext
 from kamgraph.ui.format import accounts_in_order, md
+from kamgraph.ui.language import pinned
 
 #: the candidate pairs' columns (headers marked here, translated where shown)
 CANDIDATE_VIEW = {"executive_name": N_("executive"), "contact_name": N_("contact"), "account_name": N_("account"),
@@ -58,6 +59,7 @@ def _inputs(ctx: PageContext) -> dict:
     account_names = dict(zip(accounts["id"], accounts["name"].fillna(accounts["id"])))
     regions = sorted(r for r in accounts["region"].dropna().unique())
 
+    @pinned
     def person_label(i: str) -> str:
         lvl = levels.get(i)
         return (_("{name} (level {level})").format(name=names.get(i, i), level=int(lvl)) if pd.notna(lvl)
@@ -65,7 +67,7 @@ def _inputs(ctx: PageContext) -> dict:
 
     default_q = v.quarter if v.quarter in PERIODS else "next"
     which = st.radio(_("Period"), list(PERIODS), index=list(PERIODS).index(default_q),
-                     format_func=lambda k: _(PERIODS[k]), horizontal=True, key="vp_quarter",
+                     format_func=pinned(lambda k: _(PERIODS[k])), horizontal=True, key="vp_quarter",
                      help=_("Proposed dates fall on working days of each account's country."))
     start, end = default_period(ctx.settings, ctx.as_of, None if which == "custom" else which)
     with st.form("vp_form"):
