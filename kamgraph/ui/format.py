@@ -94,11 +94,6 @@ def list_text(items: Iterable[str]) -> str:
     return pgettext("list separator", ", ").join(items)
 
 
-def header(name: str) -> str:
-    """A table's column header (marked with ``N_``) in the current language."""
-    return _(name)
-
-
 def headers(mapping: dict[str, str]) -> dict[str, str]:
     """``{column: header}`` with every header (marked with ``N_``) translated, for :func:`columns`."""
     return {k: _(v) for k, v in mapping.items()}
