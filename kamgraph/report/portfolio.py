@@ -288,8 +288,10 @@ class ReportScope:
         names = person_names(snap)
         acc_names = snap.accounts.drop_duplicates("id").set_index("id")["name"]
         tiers = [term("tier", x) for x in self.tiers]
-        head = _(", ").join(p for p in (_join(list(self.regions)) if self.regions else "",
-                                        _join(tiers) if tiers else "") if p)
+        if self.regions and tiers:
+            head = _("{regions}, {tiers}").format(regions=_join(list(self.regions)), tiers=_join(tiers))
+        else:
+            head = _join(list(self.regions)) if self.regions else (_join(tiers) if tiers else "")
         text = _("{which} accounts").format(which=head) if head else _("accounts")
         if self.owners:
             text = _("{accounts} owned by {owners}").format(
