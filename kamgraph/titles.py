@@ -86,7 +86,9 @@ read by what it heads (the context before it):
   of the leadership team (党委常委, 党委委员, 党组成员, 班子成员). 纪委书记 (discipline
   inspection, also 纪检组长, 纪委监委主任) -> 2, its deputy -> 3. A secretary of a unit inside
   the customer ranks with the unit: 分公司 / 子公司 / 分厂 / 事业部党委书记 -> 2 (deputy 3),
-  党总支书记 -> 3, 党支部书记 / 支部书记 / 团委书记 -> 4. 书记员 is a court clerk -> 5.
+  党总支书记 -> 3, 党支部书记 / 支部书记 / 车间书记 / 团委书记 -> 4. 书记员 is a court clerk -> 5.
+  In English: Party (Committee) Secretary, Secretary of the Party Committee -> 1 (not read as
+  somebody's secretary), Deputy Party Secretary -> 2, Discipline Inspection Secretary -> 2.
 * **主任.** Of a commission or committee (发改委主任, 管委会主任, 人大常委会主任, 居委会主任)
   the body's head -> 1, 副主任 -> 2. Of an office, centre or workshop (办公室主任,
   信息中心主任, 车间主任, a bare 主任) -> 3, 副主任 -> 4. 主任工程师 / 主任科员 / 主任医师
@@ -185,7 +187,8 @@ _POSSESSIVE_ASSISTANT = re.compile(
     r"[^\s|'’]{1,40}['’]s\s+(?:personal\s+|executive\s+)?(?:assistant|secretary)"
 )
 _ASSISTANT_TO = re.compile(
-    _L + r"(?:assistant|asst|secretary|aide|pa|ea)\.?\s+(?:to|of|for)" + _R + r".*$",
+    _L + r"(?:assistant|asst|secretary|aide|pa|ea)\.?\s+"
+    r"(?:to|for|of(?!\s+(?:the\s+)?(?:cpc\s+|communist\s+)?party))" + _R + r".*$",
     re.DOTALL,
 )
 # "CEO office", "总经理办公室": the office of a senior person, not the person.
@@ -282,8 +285,9 @@ _RULES: tuple[_Rule, ...] = (
     # ---- Chinese party, government and state-owned-enterprise ranks (see the module text) ----
     # the party: the committee's secretary decides; its deputy and the discipline secretary
     # sit on the leadership team; a branch (支部) secretary leads a department's members
-    _zh(r"党总支(?:副)?书记", 3, mods=False),
+    _zh(r"党?总支(?:副)?书记", 3, mods=False),
     _zh(r"(?:党)?支部?(?:委员会)?(?:副)?书记", 4, mods=False),
+    _zh(r"(?:车间|科室|部门|班组|工段)(?:党支部|支部)?(?:副)?书记", 4, mods=False),
     _zh(r"团委(?:副)?书记|团支部(?:副)?书记|团总支(?:副)?书记", 4, mods=False),
     _zh(r"(?:分公司|子公司|分厂|事业部|分院|分局)(?:党委)?副书记", 3, mods=False),
     _zh(r"(?:分公司|子公司|分厂|事业部|分院|分局)(?:党委)?书记", 2, mods=False),
@@ -292,7 +296,11 @@ _RULES: tuple[_Rule, ...] = (
     _zh(r"党(?:委|组)副书记", 2, mods=False),
     _zh(r"党(?:委|组)书记", 1, mods=False),
     _zh(r"党(?:委|组)(?:常委|委员|成员)|班子成员", 2, mods=False),
-    _zh(r"书记(?![" + _CJK + r"]?员)", 1, deputy=2),  # 市委书记, 书记 of the unit; not 书记员 (a clerk)
+    _zh(r"书记(?![" + _CJK + r"]?员)", 1, deputy=2),
+    _en(r"(?:secretary\s+of\s+the\s+(?:cpc\s+|communist\s+)?party(?:\s+committee)?|"
+        r"(?:cpc\s+|communist\s+)?party\s+(?:committee\s+)?secretary)(?:\s+of\s+the\s+(?:group|company))?",
+        1),  # the party secretary decides; a deputy -> 2
+    _en(r"discipline\s+(?:inspection\s+)?(?:committee\s+)?secretary", 2),  # 市委书记, 书记 of the unit; not 书记员 (a clerk)
     # government: the head of the body that is the customer is 1, a unit inside one by its rank;
     # 副 lowers these ranks one level (a deputy is a different civil-service grade) but not
     # below the manager band

@@ -401,6 +401,8 @@ ZH_CADRE_CASES: list[tuple[str, int]] = [
     ("支部书记", 4),
     ("团委书记", 4),
     ("书记员", 5),  # a court clerk
+    ("车间书记", 4),  # a workshop's secretary
+    ("总支书记", 3),
     # 主任: a commission's head vs an office's
     ("发改委主任", 1),
     ("管委会主任", 1),
@@ -491,3 +493,19 @@ def test_a_deciding_party_secretary_is_senior() -> None:
     for title in ("党委书记", "党组书记", "集团党委书记", "党委书记、董事长"):
         assert level_from_title(title) in (1, 2)
     assert level_from_title("党委书记") < level_from_title("党委副书记") < level_from_title("纪委副书记")
+
+
+PARTY_EN_CASES: list[tuple[str, int]] = [
+    ("Party Secretary", 1),
+    ("Party Committee Secretary", 1),
+    ("Secretary of the Party Committee", 1),  # not "secretary of ..." = somebody's assistant
+    ("Party Secretary & Chairman", 1),
+    ("Deputy Party Secretary", 2),
+    ("Discipline Inspection Secretary", 2),
+    ("Secretary to the Party Secretary", 5),
+]
+
+
+@pytest.mark.parametrize(("title", "expected"), PARTY_EN_CASES, ids=[t for t, _ in PARTY_EN_CASES])
+def test_party_titles_in_english(title: str, expected: int) -> None:
+    assert level_from_title(title) == expected
