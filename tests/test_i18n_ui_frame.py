@@ -276,3 +276,58 @@ def test_pages_in_english_stay_english(page, title, sample_db_file, vocabulary, 
     assert [t.value for t in at.title] == [title]
     assert titles(at) == ENGLISH_TITLES
     assert foreign([plain(t) for t in shown_texts(at)], "en", vocabulary, allow=LANGUAGE_NAMES) == []
+
+
+# -- notices, steps and interactions in Chinese ----------------------------------------------
+def test_empty_store_and_data_ends_notices_in_chinese(tmp_path, sample_db_file, monkeypatch):
+    monkeypatch.setenv("KAMGRAPH_CONFIG", str(SETTINGS))
+    monkeypatch.setenv("KAMGRAPH_LANG", "zh_CN")
+    monkeypatch.delenv("KAMGRAPH_USERS", raising=False)
+    monkeypatch.setenv("KAMGRAPH_STORE", f"sqlite:///{tmp_path / 'empty' / 'empty.db'}")
+    (tmp_path / "empty").mkdir()
+    at = run(AppTest.from_file(str(APP), default_timeout=TIMEOUT))
+    assert any(i.value.startswith("数据存储为空") for i in at.info), [i.value for i in at.info]
+
+    monkeypatch.setenv("KAMGRAPH_STORE", f"sqlite:///{sample_db_file}")
+    monkeypatch.setenv("KAMGRAPH_AS_OF", "2028-06-30")  # long after the sample's data ends
+    at = run(AppTest.from_file(str(APP), default_timeout=TIMEOUT))
+    assert any(w.value.startswith("数据截止于") for w in at.warning), [w.value for w in at.warning]
+    button = at.button(key="kamgraph_look_at_data_end")
+    assert button.label.startswith("查看截至") and han(button.help), (button.label, button.help)
+    assert any(c.value.startswith("数据记录始于") for c in at.sidebar.caption)
+
+
+def test_trends_in_chinese_follows_the_controls(sample_db_file, vocabulary, monkeypatch):
+    """Option labels are translated where Streamlit calls format_func (kamgraph.ui.language.pinned):
+    changing the mode and the window in a Chinese session works and stays Chinese."""
+    monkeypatch.setenv("KAMGRAPH_STORE", f"sqlite:///{sample_db_file}")
+    monkeypatch.setenv("KAMGRAPH_CONFIG", str(SETTINGS))
+    monkeypatch.setenv("KAMGRAPH_LANG", "zh_CN")
+    monkeypatch.delenv("KAMGRAPH_AS_OF", raising=False)
+    at = run(AppTest.from_file(str(APP), default_timeout=TIMEOUT))
+    at.switch_page("kamgraph/ui/pages/trends.py")
+    run(at)
+    assert at.segmented_control(key="tr_mode").options == ["客户", "人员", "人员对"]
+    for mode in ("Person", "Pair", "Account"):
+        at.segmented_control(key="tr_mode").set_value(mode)
+        run(at)
+        assert own_foreign(shown_texts(at), "zh_CN", vocabulary) == []
+    at.select_slider(key="tr_window").set_value(12)
+    run(at)
+    assert "12 个月" in at.select_slider(key="tr_window").options
+    at.toggle(key="tr_changes_all").set_value(True)
+    run(at)
+    texts = shown_texts(at)
+    assert any("态度与角色变化" in t for t in texts) and "之后强度" in texts
+    assert own_foreign(texts, "zh_CN", vocabulary) == []
+
+
+def test_computing_steps_and_refusals_in_chinese():
+    from kamgraph.analysis.trends import trends
+    from kamgraph.ui.context import _label
+
+    with use_language("zh_CN"):
+        assert _("Computing {what}").format(what=_label(trends)) == "正在计算趋势"
+        assert _label(lambda: None) == "分析"  # an unlisted analysis: no code name in Chinese
+        assert _("({i} of {total})").format(i=3, total=5) == "（第 3 步，共 5 步）"
+    assert _label(trends) == "trends"
