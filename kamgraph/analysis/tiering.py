@@ -39,7 +39,8 @@ import numpy as np
 import pandas as pd
 
 from kamgraph.analysis.derived import derived
-from kamgraph.i18n import _, current_language, pgettext
+from kamgraph.analysis.words import sentence_join
+from kamgraph.i18n import _, pgettext
 from kamgraph.model import Tier
 from kamgraph.settings import Settings, TierPolicy
 from kamgraph.snapshot import Snapshot
@@ -111,7 +112,7 @@ def _account_tiers(snap: Snapshot, settings: Settings) -> pd.DataFrame:
         _("collection rate below {limit}").format(limit=f"{ts.problem_collection:g}"):
             (collection < ts.problem_collection).to_numpy(),
     }
-    sep = "；" if current_language() == "zh_CN" else "; "
+    sep = sentence_join(["", ""])
     reasons = np.full(len(acc), "", dtype=object)
     for label, hit in flags.items():
         reasons = np.where(hit, np.where(reasons == "", label, reasons + sep + label), reasons)

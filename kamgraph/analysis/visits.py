@@ -111,7 +111,7 @@ from kamgraph.analysis.people import (
     person_names,
 )
 from kamgraph.analysis.trends import trends
-from kamgraph.analysis.words import article, join_and, join_list
+from kamgraph.analysis.words import article, join_and, join_list, sentence_join
 from kamgraph.errors import ConfigError, NotFound
 from kamgraph.i18n import N_, NP_, _, current_language, fmt_day, fmt_month, ngettext, pgettext
 from kamgraph.i18n.terms import term
@@ -1080,7 +1080,7 @@ def _briefings(snap: Snapshot, settings: Settings, t: pd.Timestamp, visits: pd.D
                       else _(_ACCESS_SHORT[access]) if access in _ACCESS_SHORT else "")
         why = (_("Visit {order} of {n} for {executive} (the most important): {reasons}.") if row.order == 1 and n_exec > 1
                else _("Visit {order} of {n} for {executive}: {reasons}.")).format(
-            order=row.order, n=n_exec, executive=row.executive_name, reasons=("；" if _chinese() else "; ").join(reason))
+            order=row.order, n=n_exec, executive=row.executive_name, reasons=sentence_join(reason))
         p = people.loc[c] if c in people.index else None
         out.append({
             "executive_id": row.executive_id, "executive_name": row.executive_name,
@@ -1165,7 +1165,7 @@ def briefing_text(b: Mapping) -> str:
              _("WHO THEY ARE"), *(f"- {x}" for x in b["standing"]),
              "", _("WHERE WE STAND"), f"- {b['relationship']}", f"- {b['attitude_text']}"]
     if b.get("known_by"):
-        lines.append(_("- Who knows them on our side: {people}").format(people=("；" if _chinese() else "; ").join(
+        lines.append(_("- Who knows them on our side: {people}").format(people=sentence_join(
             (_("{name} ({strength}, {trend})") if k.get("trend") else _("{name} ({strength})")).format(
                 name=k["name"], strength=k["words"], trend=k.get("trend")) for k in b["known_by"])))
     lines += ["", _("OPEN OPPORTUNITIES")]

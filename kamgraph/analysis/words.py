@@ -49,6 +49,15 @@ def join_or(items: Iterable) -> str:
     return " or ".join(items)
 
 
+def sentence_join(parts: Iterable) -> str:
+    """Clauses joined with ``; `` (Chinese ``；``).
+
+    >>> sentence_join(["a", "b"])
+    'a; b'
+    """
+    return ("；" if _chinese() else "; ").join(str(x) for x in parts)
+
+
 def article(phrase: str) -> str:
     """``phrase`` with its English indefinite article (``an opponent``); other languages unchanged."""
     if _chinese():
@@ -56,9 +65,4 @@ def article(phrase: str) -> str:
     return f"{'an' if phrase[:1].lower() in 'aeiou' else 'a'} {phrase}"
 
 
-def clause_sep() -> str:
-    """Between two sentences: a space in English, nothing in Chinese."""
-    return "" if _chinese() else " "
-
-
-__all__ = ["article", "clause_sep", "join_and", "join_list", "join_or"]
+__all__ = ["article", "join_and", "join_list", "join_or", "sentence_join"]
