@@ -424,3 +424,26 @@ def test_map_index_in_chinese(zh_report):
     p = _html(page)
     assert p.lang == "zh-CN" and "<h1>关系图</h1>" in page and "截至2026年11月15日 · 范围：全部客户（12个）" in page
     assert not foreign(_without(p.text, [], data_vocabulary(zh_report["report"].snap.frames)), "zh_CN", [], NAMES)
+
+
+def test_every_chinese_briefing_prints_on_one_a4_page(zh_plan):
+    import shutil
+
+    pytest.importorskip("playwright.sync_api")
+    exe = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(exe).exists():
+        pytest.skip("no Chromium")
+    from playwright.sync_api import sync_playwright
+
+    with use_language("zh_CN"):
+        pages = [plan_html(zh_plan, only=i) for i in range(len(zh_plan.visits))]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=exe, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 794, "height": 1123})
+        for i, html in enumerate(pages):
+            page.set_content(html)
+            assert page.evaluate("document.documentElement.lang") == "zh-CN"
+            assert "Noto Sans CJK SC" in page.evaluate("getComputedStyle(document.body).fontFamily")
+            pdf = page.pdf(format="A4", prefer_css_page_size=True)
+            assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1, f"briefing {i} prints on more than one page"
+        browser.close()
