@@ -113,7 +113,16 @@ from kamgraph.analysis.people import (
 from kamgraph.analysis.trends import trends
 from kamgraph.analysis.words import article, join_and, join_list, sentence_join
 from kamgraph.errors import ConfigError, NotFound
-from kamgraph.i18n import N_, NP_, _, current_language, fmt_day, fmt_month, ngettext, pgettext
+from kamgraph.i18n import (
+    N_,
+    NP_,
+    _,
+    current_language,
+    fmt_day,
+    fmt_month,
+    ngettext,
+    pgettext,
+)
 from kamgraph.i18n.terms import term
 from kamgraph.settings import Settings
 from kamgraph.snapshot import Snapshot
