@@ -318,7 +318,7 @@ def audit_view(audit: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
             fields = [f for f in after if f not in key]
             parts = []
 
-            def shown(f: str, v: object) -> str:  # an id as its name, a code as a word, where known
+            def shown(f: str, v: object, entity: str = entity) -> str:  # an id as its name, a code as a word
                 if f in _ID_COLUMNS:
                     return names.get(str(v), audit_value(v))
                 kind = _KIND_TERMS.get(entity) if f == "kind" else _FIELD_TERMS.get(f)

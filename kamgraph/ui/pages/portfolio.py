@@ -32,7 +32,15 @@ from kamgraph.i18n.terms import term, terms
 from kamgraph.ui.charts import HEATMAP_PAGE, role_heatmap
 from kamgraph.ui.context import PageContext
 from kamgraph.ui.explain import explain_empty
-from kamgraph.ui.format import ROLE_ORDER, TIER_ORDER, columns, headers, list_text, md, severity_band
+from kamgraph.ui.format import (
+    ROLE_ORDER,
+    TIER_ORDER,
+    columns,
+    headers,
+    list_text,
+    md,
+    severity_band,
+)
 
 ACCOUNT_PAGE = "account"  # the Account page's url path (kamgraph.ui.app.PAGE_FILES)
 LINK_HELP = N_("Open the account (and the contact) on the Account page, in a new tab")
@@ -136,8 +144,8 @@ def render(ctx: PageContext) -> None:
     par = ctx.compute(pareto_of, accounts=None if scope.is_everything else tuple(sorted(ids)))
     day = fmt_day(asof)
     if par.n_accounts and pd.notna(par.revenue_share):
-        facts = dict(scope=md(scope_text), day=day, top=fmt_percent(par.top_share), n_top=par.n_top,
-                     n=par.n_accounts, share=fmt_percent(par.revenue_share))
+        facts = {"scope": md(scope_text), "day": day, "top": fmt_percent(par.top_share), "n_top": par.n_top,
+                 "n": par.n_accounts, "share": fmt_percent(par.revenue_share)}
         if scope.is_everything:
             text = _("{scope}, as of {day}. The top {top} of accounts by revenue ({n_top} of {n}) bring {share} of "
                      "the portfolio's revenue. Tiers rank each account against the whole portfolio.")
