@@ -216,3 +216,19 @@ def test_salesforce_contacts_with_chinese_names_are_family_name_first(tmp_path):
     assert people["005000000000001AAA"] == "吴海燕"
     assert people["005000000000002AAA"] == "Sam Lee"
     assert "建华 李" not in people.values()
+
+
+def test_mapping_messages_in_chinese_and_english(tmp_path):
+    from kamgraph.errors import KamgraphError
+
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with use_language("zh_CN"), pytest.raises(KamgraphError) as zh:
+        load_mapping("salesforce").read(empty)
+    assert "中没有 Salesforce 导出" in str(zh.value) and "expected" not in str(zh.value)
+    with pytest.raises(KamgraphError) as en:
+        load_mapping("salesforce").read(empty)
+    assert str(en.value).startswith("no Salesforce export found in")
+    with use_language("zh_CN"), pytest.raises(KamgraphError) as zh:
+        load_mapping("hubspot")
+    assert "未知的映射 'hubspot'" in str(zh.value)

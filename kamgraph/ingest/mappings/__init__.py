@@ -31,6 +31,7 @@ from typing import Protocol, runtime_checkable
 import pandas as pd
 
 from kamgraph.errors import ImportValidationError, KamgraphError, Problem
+from kamgraph.i18n import _, fmt_number
 from kamgraph.ingest.encoding import decode_text
 from kamgraph.ingest.limits import check_csv_header, check_file_size, default_limits, read_bytes, too_many_rows
 from kamgraph.ingest.raw import RawImport, RawTable
@@ -92,7 +93,8 @@ def load_mapping(name_or_path: str | Path) -> Mapping:
 
         return TomlMapping.from_file(path)
     raise KamgraphError(
-        f"unknown mapping {text!r}; choose {', '.join(BUILTIN_MAPPINGS)}, or a path to a .toml mapping file"
+        _("unknown mapping {mapping}; choose {choices}, or a path to a .toml mapping file").format(
+            mapping=repr(text), choices=", ".join(BUILTIN_MAPPINGS))
     )
 
 
@@ -229,9 +231,11 @@ def read_csv_file(path: Path, delimiter: str = ",", limits: LimitsSettings | Non
         if "field larger than field limit" in str(e):
             raise ImportValidationError([Problem(
                 path.name, reader.line_num, None, None,
-                f"a value longer than the limit of {limits.max_field_bytes:,} bytes ([limits] max_field_bytes); "
-                f"an unclosed double quote can also cause this")]) from None
-        raise KamgraphError(f"{path.name} line {reader.line_num}: not a readable CSV file ({e})") from e
+                _("a value longer than the limit of {limit} bytes ([limits] max_field_bytes); "
+                  "an unclosed double quote can also cause this").format(limit=fmt_number(limits.max_field_bytes)))
+            ]) from None
+        raise KamgraphError(_("{file} line {line}: not a readable CSV file ({error})").format(
+            file=path.name, line=reader.line_num, error=e)) from e
     finally:
         csv.field_size_limit(previous_limit)
     return CsvData(path.name, header, records, rows, tuple(warnings))

@@ -36,6 +36,7 @@ from pathlib import Path
 import pandas as pd
 
 from kamgraph.errors import KamgraphError
+from kamgraph.i18n import _, ngettext
 from kamgraph.ingest.limits import check_regular_file
 from kamgraph.ingest.mappings import CsvData, add_tables, raw_table, read_csv_file
 from kamgraph.ingest.notices import Notice
@@ -78,7 +79,8 @@ def read_northwind(path: str | Path) -> RawImport:
             check_regular_file(folder / n)
     missing = [n for n in needed if not (folder / n).is_file()]
     if missing:
-        raise KamgraphError(f"not a Northwind export: {folder} has no {', '.join(missing)}")
+        raise KamgraphError(_("not a Northwind export: {folder} has no {files}").format(
+            folder=folder, files=", ".join(missing)))
     warnings: list[str] = []
     customers = _frame(read_csv_file(folder / "customers.csv"), warnings)
     employees = _frame(read_csv_file(folder / "employees.csv"), warnings)
@@ -91,8 +93,10 @@ def read_northwind(path: str | Path) -> RawImport:
         unused = [h for h in f.headers if h and h not in f.used]
         if unused:
             n = len(unused)
-            warnings.append(Notice.at(f.source, f"{n} column{'s' if n != 1 else ''} not used by the northwind "
-                                      "mapping: " + ", ".join(repr(h) for h in unused), value=", ".join(unused)))
+            text = ngettext("{n} column not used by the northwind mapping: {columns}",
+                            "{n} columns not used by the northwind mapping: {columns}", n)
+            warnings.append(Notice.at(f.source, text.format(n=n, columns=", ".join(repr(h) for h in unused)),
+                                      value=", ".join(unused)))
     return raw
 
 
@@ -119,7 +123,8 @@ def _frame(data: CsvData, warnings: list[str]) -> _Frame:
     width = len(data.header)
     ragged = sum(1 for r in data.records if len(r) != width)
     if ragged:
-        warnings.append(f"{data.name}: {ragged} lines did not have {width} fields; read by position")
+        warnings.append(_("{file}: {n} lines did not have {width} fields; read by position").format(
+            file=data.name, n=ragged, width=width))
     records = [(r + [""] * width)[:width] for r in data.records]
     frame = pd.DataFrame(records, columns=data.header, dtype=object)
     return _Frame(_null(frame), data.name, list(data.rows), list(data.header))
@@ -135,13 +140,14 @@ def _orders(data: CsvData, warnings: list[str]) -> _Frame:
     for width, n in sorted(by_width.items()):
         if width > _ORDER_COLUMNS:
             warnings.append(
-                f"{data.name}: {n} lines had {width} fields (unquoted comma in an address); "
-                "repaired using the first four columns"
+                _("{file}: {n} lines had {width} fields (unquoted comma in an address); "
+                  "repaired using the first four columns").format(file=data.name, n=n, width=width)
             )
         else:
             warnings.append(
-                f"{data.name}: {n} lines had {width} fields instead of {_ORDER_COLUMNS}; "
-                "read using the first four columns (missing ones are reported as problems)"
+                _("{file}: {n} lines had {width} fields instead of {expected}; "
+                  "read using the first four columns (missing ones are reported as problems)").format(
+                    file=data.name, n=n, width=width, expected=_ORDER_COLUMNS)
             )
     head = data.header[:4]
     records = [(r + [""] * 4)[:4] for r in data.records]

@@ -49,6 +49,7 @@ from pathlib import Path
 import pandas as pd
 
 from kamgraph.errors import KamgraphError
+from kamgraph.i18n import _, ngettext
 from kamgraph.ingest.encoding import decode_text
 from kamgraph.ingest.limits import check_file_size, check_regular_file, default_limits, list_folder, read_bytes
 from kamgraph.ingest.mappings import add_tables, raw_table, read_csv_file
@@ -161,15 +162,16 @@ def read_salesforce(path: str | Path) -> RawImport:
     if folder.is_file():
         folder = folder.parent
     if not folder.is_dir():
-        raise KamgraphError(f"Salesforce export folder not found: {folder}")
+        raise KamgraphError(_("Salesforce export folder not found: {folder}").format(folder=folder))
     warnings: list[str] = []
     objects = _read_csv_objects(folder, warnings)
     if not objects:
         objects = _read_json_objects(folder)
     if not objects:
         raise KamgraphError(
-            f"no Salesforce export found in {folder}: expected Data Loader files (Account.csv, "
-            "Contact.csv, Opportunity.csv, ...) or sfdx tree-export JSON files (Accounts.json, ...)"
+            _("no Salesforce export found in {folder}: expected Data Loader files (Account.csv, "
+              "Contact.csv, Opportunity.csv, ...) or sfdx tree-export JSON files (Accounts.json, ...)").format(
+                folder=folder)
         )
     _repair_ids(objects)
     raw = RawImport(source=str(path), warnings=warnings)
@@ -187,8 +189,10 @@ def _unused_fields(objects: dict[str, _Objects]) -> list[Notice]:
                   if c not in o.used and c not in _SYSTEM_FIELDS and c != "id"]
         if unused:
             n = len(unused)
-            out.append(Notice.at(o.source, f"{n} field{'s' if n != 1 else ''} not used by the salesforce mapping: "
-                                 + ", ".join(repr(f) for f in unused), value=", ".join(unused)))
+            text = ngettext("{n} field not used by the salesforce mapping: {fields}",
+                            "{n} fields not used by the salesforce mapping: {fields}", n)
+            out.append(Notice.at(o.source, text.format(n=n, fields=", ".join(repr(f) for f in unused)),
+                                 value=", ".join(unused)))
     return out
 
 
@@ -218,7 +222,8 @@ def _read_csv_objects(folder: Path, warnings: list[str]) -> dict[str, _Objects]:
         width = len(header)
         ragged = sum(1 for r in data.records if len(r) != width)
         if ragged:
-            warnings.append(f"{p.name}: {ragged} lines did not have {width} fields; missing fields read as empty")
+            warnings.append(_("{file}: {n} lines did not have {width} fields; missing fields read as empty").format(
+                file=p.name, n=ragged, width=width))
         records = [(r + [""] * width)[:width] for r in data.records]
         frame = pd.DataFrame(records, columns=header, dtype=object) if records else pd.DataFrame(columns=header, dtype=object)
         frame = frame.loc[:, ~frame.columns.duplicated()]
@@ -244,7 +249,7 @@ def _read_json_objects(folder: Path) -> dict[str, _Objects]:
             check_file_size(p, default_limits())
             doc = json.loads(decode_text(read_bytes(p), p.name))
         except (UnicodeDecodeError, json.JSONDecodeError) as e:
-            raise KamgraphError(f"{p.name}: not a readable JSON file ({e})") from e
+            raise KamgraphError(_("{file}: not a readable JSON file ({error})").format(file=p.name, error=e)) from e
         if not isinstance(doc, dict) or not isinstance(doc.get("records"), list):
             continue  # a plan file (a list) or something else
         for i, rec in enumerate(doc["records"], start=1):
@@ -507,20 +512,21 @@ def _map(objects: dict[str, _Objects], warnings: list[str]) -> list[RawTable]:
         sources = " + ".join(dict.fromkeys(missing[i][0] for i in ids))
         tables.append(raw_table("people", frame, sources, [missing[i][1] for i in ids]))
         warnings.append(
-            f"{len(ids)} Salesforce user(s) referenced as owners are not in User.csv; created internal "
-            "people named 'Salesforce user <id>' (export User.csv to get their names and titles)"
+            _("{n} Salesforce user(s) referenced as owners are not in User.csv; created internal "
+              "people named 'Salesforce user <id>' (export User.csv to get their names and titles)").format(n=len(ids))
         )
     if open_tasks:
-        warnings.append(Notice.at(open_source, f"skipped {len(open_tasks)} open task(s) (not completed): a to-do is "
-                                  "not a touchpoint", open_tasks, column="IsClosed"))
+        warnings.append(Notice.at(open_source, _("skipped {n} open task(s) (not completed): a to-do is "
+                                                 "not a touchpoint").format(n=len(open_tasks)),
+                                  open_tasks, column="IsClosed"))
     for source, rows in leads.items():
-        warnings.append(Notice.at(source, f"{len(rows)} WhoId(s) are Leads, not Contacts; those attendees were "
-                                  "skipped", rows, column="WhoId"))
+        warnings.append(Notice.at(source, _("{n} WhoId(s) are Leads, not Contacts; those attendees were "
+                                            "skipped").format(n=len(rows)), rows, column="WhoId"))
     if unknown_kinds:
         listed = ", ".join(f"{k!r} ({n})" for k, n in sorted(unknown_kinds.items()))
         warnings.append(
-            f"Task/Event: activity types not recognized, imported as the default kind "
-            f"(Task: call, Event: meeting): {listed}"
+            _("Task/Event: activity types not recognized, imported as the default kind "
+              "(Task: call, Event: meeting): {listed}").format(listed=listed)
         )
     return _dedupe_attendance(tables)
 
@@ -550,7 +556,8 @@ def _opportunity_roles(r: _Objects, warnings: list[str]) -> RawTable:
     unknown = raw_role[mapped.isna()]
     if len(unknown):
         listed = ", ".join(f"{k!r} ({n})" for k, n in unknown.value_counts().sort_index().items())
-        warnings.append(f"{r.source}: contact roles not recognized, imported as influencer: {listed}")
+        warnings.append(_("{file}: contact roles not recognized, imported as influencer: {listed}").format(
+            file=r.source, listed=listed))
     role = mapped.where(mapped.notna(), DecisionRole.INFLUENCER.value)
     frame = pd.DataFrame({
         "person_id": _col(r, "contactid"), "opportunity_id": _col(r, "opportunityid"), "role": role,
@@ -561,8 +568,8 @@ def _opportunity_roles(r: _Objects, warnings: list[str]) -> RawTable:
     dup = frame.duplicated(["person_id", "opportunity_id"], keep="first") & frame["person_id"].notna()
     if dup.any():
         warnings.append(
-            f"{r.source}: {int(dup.sum())} contact(s) had several roles on one opportunity; kept the primary "
-            "(else the first) role"
+            _("{file}: {n} contact(s) had several roles on one opportunity; kept the primary "
+              "(else the first) role").format(file=r.source, n=int(dup.sum()))
         )
     frame = frame[~dup].sort_values("_row", kind="mergesort")
     return raw_table("opportunity_roles", frame[["person_id", "opportunity_id", "role"]].reset_index(drop=True),
