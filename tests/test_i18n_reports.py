@@ -423,6 +423,7 @@ def test_map_index_in_chinese(zh_report):
         page = render_map_index(zh_report["report"], [("A-01", "A-01-x.html", 30, 40, None)])
     p = _html(page)
     assert p.lang == "zh-CN" and "<h1>关系图</h1>" in page and "截至2026年11月15日 · 范围：全部客户（12个）" in page
+    assert "<th>客户</th><th>名称</th><th>人数</th>" in page
     assert not foreign(_without(p.text, [], data_vocabulary(zh_report["report"].snap.frames)), "zh_CN", [], NAMES)
 
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from kamgraph.i18n import N_, _, current_language, fmt_day, fmt_money, fmt_month
+from kamgraph.i18n import N_, _, current_language, fmt_day, fmt_money, fmt_month, pgettext
 from kamgraph.i18n.terms import term
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -344,7 +344,8 @@ def render_map_index(report: "CoverageReport", entries: Sequence[tuple[str, str,
         f'<tr><td><a href="{esc(f)}">{esc(a)}</a></td><td>{esc(names.get(a, a))}</td>'
         f'<td class="num">{n}</td><td class="num">{e}</td><td>{esc(msg or "")}</td></tr>'
         for a, f, n, e, msg in entries)
-    heads = "".join(f"<th>{esc(h)}</th>" for h in (_("account"), _("name"), _("people"), _("links"), _("note")))
+    heads = "".join(f"<th>{esc(h)}</th>" for h in (_("account"), pgettext("account", "name"), _("people"), _("links"),
+                                                               _("note")))
     meta = _("As of {day} · scope: {scope}").format(day=fmt_day(report.as_of), scope=report.scope_label)
     heading = _("Relationship maps")
     body = (f"<h1>{esc(heading)}</h1><p class=\"meta\">{esc(meta)}</p>"
