@@ -232,3 +232,13 @@ def test_output_translates_only_the_table(capsys):
     assert "客户编号" in table and "黄金" in table and "是" in table
     assert "account_id" in english_table and "gold" in english_table and "True" in english_table
     assert csv == english_csv and csv.startswith("account_id,tier,covered\nA-01,gold,")
+
+
+def test_an_empty_store_says_so_in_chinese(tmp_path):
+    store = f"sqlite:///{tmp_path / 'empty.db'}"
+    r = CliRunner().invoke(main, ["--lang", "zh_CN", "--store", store, "gaps"], env=WIDE)
+    assert r.exit_code == 1
+    assert r.output == f"错误：数据存储{store}为空：请导入数据（kamgraph import PATH）或载入示例（kamgraph demo）\n"
+    en = CliRunner().invoke(main, ["--store", store, "gaps"], env=WIDE)
+    assert en.output == (f"Error: the store {store} is empty: import your data (kamgraph import PATH) "
+                         "or load the sample (kamgraph demo)\n")
