@@ -257,3 +257,22 @@ def test_the_check_catches_english(sample, data_pattern):
     with pytest.raises(AssertionError):
         assert_chinese(["Zhou Jianguo 周建国（decision maker）"], data_pattern)
     assert_chinese(["与Zhou Jianguo 周建国建立关系"], data_pattern)
+
+
+def test_cached_tables_with_text_are_kept_per_language(sample):
+    """Derived tables holding sentences (people's labels, tier problem reasons) are built once
+    per language and never hand one language's text to another."""
+    snap, settings = sample
+    day = pd.Timestamp("2026-10-01")  # a date no other test reads labels at: nothing cached yet
+    entry = person_labels.derived
+    person_labels(snap, day)
+    built = entry.builds
+    person_labels(snap, day)
+    assert entry.builds == built
+    with use_language("zh_CN"):
+        zh = person_labels(snap, day)
+        assert person_labels(snap, day).equals(zh)
+    assert entry.builds == built + 1  # Chinese built once, English not rebuilt
+    en = person_labels(snap, day)
+    assert entry.builds == built + 1
+    assert not en.equals(zh) and en.str.contains(r"\(our ").any() and zh.str.contains("（我方").any()
