@@ -97,8 +97,17 @@ def data_vocabulary(frames: dict[str, pd.DataFrame]) -> list[str]:
     return sorted(values, key=len, reverse=True)
 
 
+#: Streamlit's own markup: colours (``:red[...]``), badges, icons (``:material/arrow_forward:``)
+_ST_MARKUP = re.compile(r":(?:red|orange|green|blue|violet|gray|grey|rainbow|primary)(?:-background|-badge)?\[|"
+                        r":material/\w+:|:\w+:")
+#: a Markdown backslash escape (``md()`` escapes specials in data: ``mid\-year``)
+_MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'])")
+#: a link column's value (``account?account=A-01``)
+_LINK = re.compile(r"^[a-z_]+\?[\w=&%.-]+$")
+
+
 def _without_data(text: str, values: list[str]) -> str:
-    text = " ".join(text.split())
+    text = _MD_ESCAPE.sub(r"\1", _ST_MARKUP.sub(" ", " ".join(text.split()))).replace("\u2060", "")
     for v in values:
         if v in text:
             text = text.replace(v, " \x00 ")
@@ -110,6 +119,8 @@ def foreign(texts: Iterable[str], lang: str, vocabulary: list[str], allow: Itera
     allowed = {a.lower() for a in allow} | NAMES
     found = []
     for text in set(texts):
+        if _LINK.match(text):
+            continue
         clean = _URLISH.sub(" ", _CODE.sub(" ", _without_data(text, vocabulary)))
         if lang == "zh_CN":
             bad = [w for w in _WORD.findall(clean) if w.lower() not in allowed]
