@@ -21,7 +21,7 @@ import streamlit as st
 from kamgraph.analysis.data_period import dates_period, period_note
 from kamgraph.analysis.dates import month_ends
 from kamgraph.errors import KamgraphError
-from kamgraph.i18n import N_, _, fmt_day, fmt_month
+from kamgraph.i18n import N_, _, fmt_day, fmt_month, pgettext
 from kamgraph.ui.access import current_access
 from kamgraph.ui.context import AS_OF_KEY, PageContext, app_config, current_context
 from kamgraph.ui.format import md
@@ -94,7 +94,8 @@ def sidebar() -> None:
     st.sidebar.select_slider(_("As of"), options=options, value=options[-1], key=AS_OF_KEY,
                              format_func=pinned(fmt_day),
                              help=_("Every analysis is computed as it stood on this date."))
-    settings = f"`{config.settings_path or _('defaults')}`"  # the path is data, the word around it is not
+    settings = config.settings_path or pgettext("settings file", "defaults")  # a path is data; the word is not
+    settings = f"`{settings}`"
     st.sidebar.caption(_("Store: {store}  \nSettings: {settings}").format(store=f"`{config.store_url}`",
                                                                           settings=settings))
 

@@ -206,7 +206,7 @@ def assessed_value(kind: str, value) -> str:
     """
     if kind in _VALUE_TERMS:
         return term(_VALUE_TERMS[kind], value)
-    if isinstance(value, float) and value == value and value.is_integer():
+    if isinstance(value, float) and not pd.isna(value) and value.is_integer():
         value = int(value)
     return nice(value)
 

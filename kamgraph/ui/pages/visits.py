@@ -215,8 +215,8 @@ def render(ctx: PageContext | None = None) -> None:
                      "working days").format(planned=ex.loc[ex_id, "planned"], capacity=ex.loc[ex_id, "capacity"]))
         _executive_calendar(plan, ex_id, str(name), n)
         for r, b in rows:
-            label = (f"{r.order} · {md(r.contact_name)} · {md(r.account_name)} · "
-                     f"{md(r.city) if r.city else _('city not recorded')} · {proposed_day(r.placeholder_date)}")
+            city = md(r.city) if r.city else _("city not recorded")
+            label = f"{r.order} · {md(r.contact_name)} · {md(r.account_name)} · {city} · {proposed_day(r.placeholder_date)}"
             with st.expander(label, expanded=False):
                 _briefing(b)
 
