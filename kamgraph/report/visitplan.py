@@ -126,8 +126,7 @@ def plan_table(plan: VisitPlan) -> pd.DataFrame:
             b["access_text"],
             intro.get("name") if r.access == ACCESS_INTRODUCTION else None,
             "; ".join(opportunity_line(o) for o in b["opportunities"]) or None,
-            _together([b["relationship"], b["attitude_text"]]) if current_language() != "en"
-            else f"{b['relationship']} {b['attitude_text']}",
+            _together([b["relationship"], b["attitude_text"]]),
             _together(b["closes"]) or None,
             "\n".join(f"{i}. {x}" for i, x in enumerate(b["talking_points"], 1)),
             meeting_line(b["meetings"][0]) if b["meetings"] else None,
