@@ -356,6 +356,9 @@ CLI_TERMS: dict[str, dict[str, str]] = {
                     "as_of": NP_("config_item", "as_of"), "as_of_from": NP_("config_item", "as_of_from")},
     "as_of_source": {"override": NP_("as_of_source", "override"), "settings": NP_("as_of_source", "settings"),
                      "today": NP_("as_of_source", "today")},
+    "opportunity_status": {"open": NP_("opportunity_status", "open"), "won": NP_("opportunity_status", "won"),
+                           "lost": NP_("opportunity_status", "lost")},
+    "roles_source": {"opportunity": NP_("roles_source", "opportunity"), "account": NP_("roles_source", "account")},
 }
 
 #: columns holding codes, shown in words in tables (:func:`kamgraph.i18n.terms.term`): column ->
@@ -364,7 +367,7 @@ CODE_COLUMNS: dict[str, str] = {
     "tier": "tier", "computed_tier": "tier", "declared_tier": "tier", "decision_role": "role",
     "attitude": "attitude", "label": "trend", "side": "side", "team_role": "team_role", "entity": "entity",
     "missing_team_roles": "team_role[]", "missing_team_roles_after": "team_role[]", "exec_tie_roles": "role[]",
-    "iron_triangle": "team_role[]",
+    "iron_triangle": "team_role[]", "roles_source": "roles_source",
 }
 
 

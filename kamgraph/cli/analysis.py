@@ -87,7 +87,8 @@ def coverage(config: Config, accounts: list[str] | None, contacts: bool, opportu
                 "coverage_score", "threads", "iron_triangle_complete", "missing_team_roles"]
     needs = ["accounts", "contacts"] + (["opportunities"] if opportunities else [])
     output_or_reason(df, fmt, snap, config, needs, _("no coverage rows on {day}").format(day=fmt_day(as_of)),
-                     columns=cols, title=_("Coverage on {day}").format(day=fmt_day(as_of)))
+                     columns=cols, title=_("Coverage on {day}").format(day=fmt_day(as_of)),
+                     codes={"status": "opportunity_status"})
 
 
 @main.command(name="gaps")

@@ -16,7 +16,7 @@ import click
 from kamgraph.cli import echo, main, open_store, output, pass_config
 from kamgraph.cli.manage import os_user
 from kamgraph.config import Config
-from kamgraph.i18n import _, ngettext
+from kamgraph.i18n import _, fmt_day, ngettext
 
 if TYPE_CHECKING:  # the ingest modules load when a verb runs, not with every command
     from kamgraph.ingest.messages import MessagesReport
@@ -100,7 +100,7 @@ def _print(report: MessagesReport, url: str, *, default_window: bool, add_unknow
                title=_("would import (dry run)") if report.dry_run else _("imported"))
     s, e = report.window
     if s is not None or e is not None:
-        span = {"start": s or "...", "end": e or "..."}
+        span = {"start": fmt_day(s) if s is not None else "...", "end": fmt_day(e) if e is not None else "..."}
         if default_window:
             echo(_("window: {start} to {end} (default: the {days} days up to today; --from/--to to change it)").format(
                 days=DEFAULT_WINDOW_DAYS, **span))
