@@ -448,7 +448,7 @@ def demo(click_ctx: click.Context, no_ui: bool, port: int) -> None:
     _rows_table(counts, _("sample loaded"))
     echo(_("store: {url}").format(url=url))
     echo(_("as of {day}; the CLI on the same store, settings and date: {exports}").format(
-        day=config.as_of_text, exports=config.shell_exports()))
+        day=fmt_day(config.as_of), exports=config.shell_exports()))
     echo(_("next, on this store (plain `kamgraph` uses {url}):").format(url=resolve_config(None, None, None).store_url))
     for verb in ("gaps", "coverage", "report --out kamgraph-report"):
         echo("  " + demo_command(config, verb))
