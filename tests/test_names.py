@@ -232,3 +232,17 @@ def test_mapping_messages_in_chinese_and_english(tmp_path):
     with use_language("zh_CN"), pytest.raises(KamgraphError) as zh:
         load_mapping("hubspot")
     assert "未知的映射 'hubspot'" in str(zh.value)
+
+
+def test_toml_mapping_messages_in_chinese(tmp_path):
+    from kamgraph.errors import KamgraphError
+
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[entities.peopel]\nfile = "x.csv"\ncolumns = { id = "ID" }\n', encoding="utf-8")
+    with pytest.raises(KamgraphError) as en:
+        load_mapping(bad)
+    assert "unknown entity [entities.peopel]; did you mean 'people'?" in str(en.value)
+    with use_language("zh_CN"), pytest.raises(KamgraphError) as zh:
+        load_mapping(bad)
+    assert "未知的实体 [entities.peopel]；是否应为 'people'？" in str(zh.value)
+    assert "unknown" not in str(zh.value)

@@ -56,6 +56,7 @@ from pathlib import Path
 import pandas as pd
 
 from kamgraph.errors import ImportValidationError, KamgraphError, Problem
+from kamgraph.i18n import _, ngettext
 from kamgraph.ingest.limits import check_regular_file, default_limits, too_many_rows
 from kamgraph.ingest.mappings import add_tables, raw_table, read_csv_file, target_columns
 from kamgraph.ingest.notices import Notice
@@ -98,7 +99,7 @@ class Aggregate:
 
     @property
     def headers(self) -> list[str]:
-        return list(dict.fromkeys([self.by, self.column] + [h for h, _ in self.where]))
+        return list(dict.fromkeys([self.by, self.column] + [h for h, _v in self.where]))
 
 
 @dataclass(frozen=True)
@@ -123,8 +124,8 @@ class EntitySpec:
     @property
     def headers(self) -> list[str]:
         """Every source header this spec reads from its own file, in mapping order."""
-        out = [h for _, h in self.columns]
-        for _, hs, _ in self.concat:
+        out = [h for _c, h in self.columns]
+        for _c, hs, _sep in self.concat:
             out.extend(hs)
         if self.owner is not None:
             out.append(self.owner[0])
@@ -146,13 +147,14 @@ class TomlMapping:
         """Load and check a mapping file; every mistake is a :class:`KamgraphError`."""
         p = Path(path)
         if not p.is_file():
-            raise KamgraphError(f"mapping file not found: {p}")
+            raise KamgraphError(_("mapping file not found: {path}").format(path=p))
         try:
             doc = tomllib.loads(p.read_text(encoding="utf-8-sig"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
-            raise KamgraphError(f"{p.name}: not valid TOML ({e})") from e
+            raise KamgraphError(_("{file}: not valid TOML ({error})").format(file=p.name, error=e)) from e
         except OSError as e:  # permission denied, a folder named *.toml ...
-            raise KamgraphError(f"{p.name}: the mapping file cannot be read ({e.strerror or e})") from None
+            raise KamgraphError(_("{file}: the mapping file cannot be read ({error})").format(
+                file=p.name, error=e.strerror or e)) from None
         return parse_mapping(doc, p)
 
     def read(self, path: str | Path) -> RawImport:
@@ -164,7 +166,7 @@ class TomlMapping:
         """
         src = Path(path)
         if not src.exists():
-            raise KamgraphError(f"import source not found: {src}")
+            raise KamgraphError(_("import source not found: {path}").format(path=src))
         folder = src if src.is_dir() else src.parent
         cache: dict[tuple[Path, str | None, str], _Source] = {}
         used: dict[tuple[Path, str | None, str], set[int]] = {}
@@ -198,9 +200,11 @@ class TomlMapping:
             unused = [h for i, h in enumerate(source.headers) if h and i not in used.get(key, set())]
             if unused:
                 n = len(unused)
+                text = ngettext("{n} column not used by the mapping {mapping}: {columns}",
+                                "{n} columns not used by the mapping {mapping}: {columns}", n)
                 warnings.append(Notice.at(
-                    source.name, f"{n} column{'s' if n != 1 else ''} not used by the mapping {self.path.name}: "
-                    + ", ".join(repr(h) for h in unused), value=", ".join(unused)))
+                    source.name, text.format(n=n, mapping=self.path.name, columns=", ".join(repr(h) for h in unused)),
+                    value=", ".join(unused)))
         add_tables(raw, tables)
         return raw
 
@@ -212,7 +216,8 @@ class TomlMapping:
         if name is None:
             if src.is_dir():
                 raise KamgraphError(
-                    f"{where}: no file = ... given, and the import source {src} is a folder"
+                    _("{where}: no file = ... given, and the import source {source} is a folder").format(
+                        where=where, source=src)
                 )
             return src, sheet
         p = Path(name)
@@ -221,8 +226,9 @@ class TomlMapping:
             check_regular_file(p, f"{where}: {name}")
         if not p.is_file():
             raise KamgraphError(
-                f"{where}: file {name!r} not found in the source folder {folder} "
-                "(file paths are relative to the imported folder, not to the mapping file)"
+                _("{where}: file {file} not found in the source folder {folder} "
+                  "(file paths are relative to the imported folder, not to the mapping file)").format(
+                    where=where, file=repr(name), folder=folder)
             )
         return p, sheet
 
@@ -236,7 +242,7 @@ def _suggest(word: str, choices: list[str] | tuple[str, ...]) -> str:
         lowered = {c.lower().strip(): c for c in choices}
         close = difflib.get_close_matches(word.lower().strip(), list(lowered), n=1, cutoff=0.6)
         close = [lowered[c] for c in close]
-    return f"; did you mean {close[0]!r}?" if close else ""
+    return _("; did you mean {name}?").format(name=repr(close[0])) if close else ""
 
 
 def parse_mapping(doc: dict, path: Path) -> TomlMapping:
@@ -244,24 +250,27 @@ def parse_mapping(doc: dict, path: Path) -> TomlMapping:
     f = path.name
     for k in doc:
         if k not in _TOP_KEYS:
-            raise KamgraphError(f"{f}: unknown key {k!r}{_suggest(k, _TOP_KEYS)} (allowed: {', '.join(_TOP_KEYS)})")
+            raise KamgraphError(_("{where}: unknown key {key}{suggestion} (allowed: {allowed})").format(
+                where=f, key=repr(k), suggestion=_suggest(k, _TOP_KEYS), allowed=", ".join(_TOP_KEYS)))
     entities = doc.get("entities")
     if not isinstance(entities, dict) or not entities:
-        raise KamgraphError(f"{f}: no [entities.<name>] tables; name at least one of {', '.join(ENTITIES)}")
+        raise KamgraphError(_("{where}: no [entities.<name>] tables; name at least one of {entities}").format(
+            where=f, entities=", ".join(ENTITIES)))
     default_fmt = _opt_str(doc, "date_format", f)
     default_delim = _opt_str(doc, "delimiter", f) or ","
     specs: list[EntitySpec] = []
     for entity, body in entities.items():
         if entity not in ENTITIES:
             raise KamgraphError(
-                f"{f}: unknown entity [entities.{entity}]{_suggest(entity, tuple(ENTITIES))} "
-                f"(entities: {', '.join(ENTITIES)})"
+                _("{where}: unknown entity {table}{suggestion} (entities: {entities})").format(
+                    where=f, table=f"[entities.{entity}]", suggestion=_suggest(entity, tuple(ENTITIES)),
+                    entities=", ".join(ENTITIES))
             )
         bodies = body if isinstance(body, list) else [body]
         for i, b in enumerate(bodies, start=1):
             label = f"[entities.{entity}]" if not isinstance(body, list) else f"[[entities.{entity}]] #{i}"
             if not isinstance(b, dict):
-                raise KamgraphError(f"{f} {label}: must be a table")
+                raise KamgraphError(_("{where}: must be a table").format(where=f"{f} {label}"))
             specs.append(_parse_entity(entity, label, b, f, default_fmt, default_delim))
     return TomlMapping(
         path=path, specs=tuple(specs), name=_opt_str(doc, "name", f) or path.stem,
@@ -272,7 +281,7 @@ def parse_mapping(doc: dict, path: Path) -> TomlMapping:
 def _opt_str(d: dict, key: str, where: str) -> str | None:
     v = d.get(key)
     if v is not None and not isinstance(v, str):
-        raise KamgraphError(f"{where}: {key} must be a string, not {v!r}")
+        raise KamgraphError(_("{where}: {key} must be a string, not {value}").format(where=where, key=key, value=repr(v)))
     return v
 
 
@@ -280,27 +289,31 @@ def _parse_entity(entity: str, label: str, b: dict, f: str, default_fmt: str | N
     where = f"{f} {label}"
     for k in b:
         if k not in _ENTITY_KEYS:
-            raise KamgraphError(f"{where}: unknown key {k!r}{_suggest(k, _ENTITY_KEYS)} (allowed: {', '.join(_ENTITY_KEYS)})")
+            raise KamgraphError(_("{where}: unknown key {key}{suggestion} (allowed: {allowed})").format(
+                where=where, key=repr(k), suggestion=_suggest(k, _ENTITY_KEYS), allowed=", ".join(_ENTITY_KEYS)))
     targets = target_columns(entity)
 
     def check_target(col: str, what: str) -> None:
         if col not in targets:
             raise KamgraphError(
-                f"{where}: {what} names {col!r}, which is not a column of {entity}{_suggest(col, targets)} "
-                f"(columns: {', '.join(targets)})"
+                _("{where}: {key} names {column}, which is not a column of {entity}{suggestion} "
+                  "(columns: {columns})").format(where=where, key=what, column=repr(col), entity=entity,
+                                                 suggestion=_suggest(col, targets), columns=", ".join(targets))
             )
 
     def str_table(key: str) -> dict[str, object]:
         v = b.get(key, {})
         if not isinstance(v, dict):
-            raise KamgraphError(f"{where}: {key} must be a table like {key} = {{ id = \"...\" }}")
+            raise KamgraphError(_("{where}: {key} must be a table like {example}").format(
+                where=where, key=key, example=f'{key} = {{ id = "..." }}'))
         return v
 
     columns: list[tuple[str, str]] = []
     for col, header in str_table("columns").items():
         check_target(col, "columns")
         if not isinstance(header, str):
-            raise KamgraphError(f"{where}: columns.{col} must be a source header (a string), not {header!r}")
+            raise KamgraphError(_("{where}: {key} must be a source header (a string), not {value}").format(
+                where=where, key=f"columns.{col}", value=repr(header)))
         columns.append((col, header))
     concat: list[tuple[str, tuple[str, ...], str]] = []
     for col, parts in str_table("concat").items():
@@ -311,50 +324,56 @@ def _parse_entity(entity: str, label: str, b: dict, f: str, default_fmt: str | N
             parts = parts.get("columns")
         if not isinstance(parts, list) or not parts or not all(isinstance(p, str) for p in parts) or not isinstance(sep, str):
             raise KamgraphError(
-                f"{where}: concat.{col} must be a list of source headers, e.g. [\"First Name\", \"Last Name\"], "
-                "or { columns = [...], separator = \"-\" }"
+                _("{where}: {key} must be a list of source headers, e.g. {example}, or {example_table}").format(
+                    where=where, key=f"concat.{col}", example='["First Name", "Last Name"]',
+                    example_table='{ columns = [...], separator = "-" }')
             )
         concat.append((col, tuple(parts), sep))
     constants: list[tuple[str, str]] = []
     for col, value in str_table("constants").items():
         check_target(col, "constants")
         if isinstance(value, (dict, list)):
-            raise KamgraphError(f"{where}: constants.{col} must be a single value, not {value!r}")
+            raise KamgraphError(_("{where}: {key} must be a single value, not {value}").format(
+                where=where, key=f"constants.{col}", value=repr(value)))
         constants.append((col, "true" if value is True else "false" if value is False else str(value)))
     values: list[tuple[str, tuple[tuple[str, str], ...]]] = []
     for col, vmap in str_table("values").items():
         check_target(col, "values")
         if not isinstance(vmap, dict) or not all(isinstance(v, (str, int, float)) for v in vmap.values()):
-            raise KamgraphError(f"{where}: values.{col} must map source values to kamgraph values, "
-                                f"e.g. {{ \"Decision Maker\" = \"decision_maker\" }}")
+            raise KamgraphError(_("{where}: {key} must map source values to kamgraph values, e.g. {example}").format(
+                where=where, key=f"values.{col}", example='{ "Decision Maker" = "decision_maker" }'))
         values.append((col, tuple((str(k), str(v)) for k, v in vmap.items())))
     seen: dict[str, str] = {}
-    for what, cols in (("columns", [c for c, _ in columns]), ("concat", [c for c, _, _ in concat]),
-                       ("constants", [c for c, _ in constants])):
+    for what, cols in (("columns", [c for c, _h in columns]), ("concat", [c for c, _p, _s in concat]),
+                       ("constants", [c for c, _v in constants])):
         for c in cols:
             if c in seen:
-                raise KamgraphError(f"{where}: {c!r} is given by both {seen[c]} and {what}; give it once")
+                raise KamgraphError(_("{where}: {column} is given by both {first} and {second}; give it once").format(
+                    where=where, column=repr(c), first=seen[c], second=what))
             seen[c] = what
     if not seen:
-        raise KamgraphError(f"{where}: maps no columns; add columns = {{ ... }}")
-    unfilled = [c for c, _ in values if c not in seen]
+        raise KamgraphError(_("{where}: maps no columns; add {example}").format(where=where, example="columns = { ... }"))
+    unfilled = [c for c, _m in values if c not in seen]
     if unfilled:
-        raise KamgraphError(f"{where}: values.{unfilled[0]} maps a column that columns/concat does not fill")
+        raise KamgraphError(_("{where}: {key} maps a column that columns/concat does not fill").format(
+            where=where, key=f"values.{unfilled[0]}"))
     skip_blank = b.get("skip_blank", [])
     if isinstance(skip_blank, str):
         skip_blank = [skip_blank]
     if not isinstance(skip_blank, list) or not all(isinstance(c, str) for c in skip_blank):
-        raise KamgraphError(f"{where}: skip_blank must be a list of kamgraph columns, e.g. [\"id\"]")
+        raise KamgraphError(_("{where}: skip_blank must be a list of kamgraph columns, e.g. {example}").format(
+            where=where, example='["id"]'))
     for c in skip_blank:
         check_target(c, "skip_blank")
     drop = b.get("drop_duplicates", False)
     if not isinstance(drop, bool):
-        raise KamgraphError(f"{where}: drop_duplicates must be true or false")
+        raise KamgraphError(_("{where}: drop_duplicates must be true or false").format(where=where))
     for key in ("file", "sheet", "date_format", "delimiter"):
         _opt_str(b, key, where)
     delim = b.get("delimiter", default_delim)
     if len(delim) != 1:
-        raise KamgraphError(f"{where}: delimiter must be one character, not {delim!r}")
+        raise KamgraphError(_("{where}: delimiter must be one character, not {value}").format(
+            where=where, value=repr(delim)))
     aggregates = tuple(_parse_aggregate(entity, where, target, body, seen, default_delim)
                        for target, body in str_table("aggregate").items())
     for a in aggregates:
@@ -375,40 +394,48 @@ def _parse_aggregate(entity: str, where: str, target: str, body: object, seen: d
     example = ('e.g. aggregate.revenue = { file = "deals.csv", by = "Account", sum = "Value", '
                'where = { Stage = "Won" } }')
     if not isinstance(body, dict):
-        raise KamgraphError(f"{here} must be a table, {example}")
+        raise KamgraphError(_("{where} must be a table, {example}").format(where=here, example=example))
     for k in body:
         if k not in _AGGREGATE_KEYS:
-            raise KamgraphError(f"{here}: unknown key {k!r}{_suggest(k, _AGGREGATE_KEYS)} "
-                                f"(allowed: {', '.join(_AGGREGATE_KEYS)})")
+            raise KamgraphError(_("{where}: unknown key {key}{suggestion} (allowed: {allowed})").format(
+                where=here, key=repr(k), suggestion=_suggest(k, _AGGREGATE_KEYS), allowed=", ".join(_AGGREGATE_KEYS)))
     if "id" not in ENTITIES[entity].key or "id" not in seen:
-        raise KamgraphError(f"{here}: aggregates are matched to this entity's id, so columns must give id")
+        raise KamgraphError(_("{where}: aggregates are matched to this entity's id, so columns must give id").format(
+            where=here))
     if target in seen:
-        raise KamgraphError(f"{here}: {target!r} is also given by {seen[target]}; give it once")
+        raise KamgraphError(_("{where}: {column} is also given by {first}; give it once").format(
+            where=here, column=repr(target), first=seen[target]))
     functions = [f for f in AGGREGATE_FUNCTIONS if f in body]
     if len(functions) != 1:
-        raise KamgraphError(f"{here}: give exactly one of {', '.join(AGGREGATE_FUNCTIONS)} "
-                            f"(the source header to aggregate), {example}")
+        raise KamgraphError(_("{where}: give exactly one of {functions} (the source header to aggregate), "
+                              "{example}").format(where=here, functions=", ".join(AGGREGATE_FUNCTIONS), example=example))
     fn = functions[0]
     for k in ("by", fn, "file", "sheet", "delimiter"):
         v = body.get(k)
         if v is not None and not isinstance(v, str):
-            raise KamgraphError(f"{here}: {k} must be a string (a source header or file name), not {v!r}")
+            raise KamgraphError(_("{where}: {key} must be a string (a source header or file name), not {value}").format(
+                where=here, key=k, value=repr(v)))
     if not body.get("by"):
-        raise KamgraphError(f"{here}: by = \"...\" must name the source column holding the {entity} id")
+        raise KamgraphError(_("{where}: {example} must name the source column holding the {entity} id").format(
+            where=here, example='by = "..."', entity=entity))
     if not body.get("file") and not body.get("sheet"):
-        raise KamgraphError(f"{here}: name the file (or sheet) to aggregate, {example}")
+        raise KamgraphError(_("{where}: name the file (or sheet) to aggregate, {example}").format(
+            where=here, example=example))
     cond = body.get("where", {})
     if not isinstance(cond, dict):
-        raise KamgraphError(f"{here}: where must be a table of source header = value(s), e.g. where = {{ Stage = \"Won\" }}")
+        raise KamgraphError(_("{where}: where must be a table of source header = value(s), e.g. {example}").format(
+            where=here, example='where = { Stage = "Won" }'))
     conditions = []
     for h, v in cond.items():
         vs = v if isinstance(v, list) else [v]
         if not vs or not all(isinstance(x, (str, int, float)) and not isinstance(x, bool) for x in vs):
-            raise KamgraphError(f"{here}: where.{h} must be a value or a list of values, not {v!r}")
+            raise KamgraphError(_("{where}: {key} must be a value or a list of values, not {value}").format(
+                where=here, key=f"where.{h}", value=repr(v)))
         conditions.append((h, tuple(str(x) for x in vs)))
     delim = body.get("delimiter", default_delim)
     if len(delim) != 1:
-        raise KamgraphError(f"{here}: delimiter must be one character, not {delim!r}")
+        raise KamgraphError(_("{where}: delimiter must be one character, not {value}").format(
+            where=here, value=repr(delim)))
     return Aggregate(target, body.get("file"), body.get("sheet"), body["by"], fn, body[fn], tuple(conditions), delim)
 
 
@@ -417,23 +444,29 @@ def _parse_owner(entity: str, where: str, value: object, seen: dict[str, str]) -
     if value is None:
         return None
     if entity != "opportunities":
-        raise KamgraphError(f"{where}: owner is read for opportunities only (the person who owns the deal)")
+        raise KamgraphError(_("{where}: owner is read for opportunities only (the person who owns the deal)").format(
+            where=where))
     if "account_id" not in seen:
-        raise KamgraphError(f"{where}: owner puts the owner on the account team, so columns must give account_id")
+        raise KamgraphError(_("{where}: owner puts the owner on the account team, so columns must give "
+                              "account_id").format(where=where))
     role = DEFAULT_OWNER_TEAM_ROLE
     if isinstance(value, dict):
         unknown = [k for k in value if k not in ("column", "team_role")]
         if unknown:
-            raise KamgraphError(f"{where}: owner has unknown key {unknown[0]!r} (allowed: column, team_role)")
+            raise KamgraphError(_("{where}: owner has unknown key {key} (allowed: column, team_role)").format(
+                where=where, key=repr(unknown[0])))
         role = value.get("team_role", role)
         value = value.get("column")
     roles = TeamRole.values()
     if not isinstance(value, str) or not value:
-        raise KamgraphError(f"{where}: owner must name the source column of the owner's person id, e.g. "
-                            f"owner = \"Sales Agent\" or owner = {{ column = \"Sales Agent\", team_role = \"ar\" }}")
+        raise KamgraphError(_("{where}: owner must name the source column of the owner's person id, e.g. "
+                              "{example} or {example_table}").format(
+            where=where, example='owner = "Sales Agent"',
+            example_table='owner = { column = "Sales Agent", team_role = "ar" }'))
     if role not in roles:
-        raise KamgraphError(f"{where}: owner.team_role {role!r} is not a team role{_suggest(str(role), roles)} "
-                            f"(team roles: {', '.join(roles)})")
+        raise KamgraphError(_("{where}: owner.team_role {value} is not a team role{suggestion} "
+                              "(team roles: {roles})").format(where=where, value=repr(role),
+                                                             suggestion=_suggest(str(role), roles), roles=", ".join(roles)))
     return value, role
 
 
@@ -474,9 +507,9 @@ def _missing_headers(headers: list[str], source: _Source, where: str) -> list[st
     for h in headers:
         if _header_index(h, source.headers) is None:
             out.append(
-                f"{where}: column {h!r} not found in {source.name}"
-                f"{_suggest(h, [x for x in source.headers if x])} "
-                f"(its headers: {', '.join(repr(x) for x in source.headers)})"
+                _("{where}: column {column} not found in {file}{suggestion} (its headers: {headers})").format(
+                    where=where, column=repr(h), file=source.name, suggestion=_suggest(h, [x for x in source.headers if x]),
+                    headers=", ".join(repr(x) for x in source.headers))
             )
     return out
 
@@ -485,7 +518,8 @@ def _load(path: Path, sheet: str | None, delimiter: str, where: str) -> _Source:
     if path.suffix.lower() in _EXCEL_SUFFIXES:
         return _load_sheet(path, sheet, where)
     if sheet is not None:
-        raise KamgraphError(f"{where}: sheet = {sheet!r} given, but {path.name} is not an Excel workbook (.xlsx)")
+        raise KamgraphError(_("{where}: sheet = {sheet} given, but {file} is not an Excel workbook (.xlsx)").format(
+            where=where, sheet=repr(sheet), file=path.name))
     data = read_csv_file(path, delimiter=delimiter)
     width = max([len(data.header)] + [len(r) for r in data.records])
     records = [r + [""] * (width - len(r)) for r in data.records]
@@ -516,17 +550,19 @@ def _load_sheet(path: Path, sheet: str | None, where: str) -> _Source:
     except ImportValidationError:
         raise
     except KamgraphError as e:
-        raise KamgraphError(f"{where}: cannot read workbook {path.name} ({e})") from None
+        raise KamgraphError(_("{where}: cannot read workbook {file} ({error})").format(
+            where=where, file=path.name, error=e)) from None
     try:
         names = wb.sheetnames
         if sheet is None:
-            raise KamgraphError(f"{where}: {path.name} is a workbook; name its sheet with sheet = \"...\" "
-                                f"(sheets: {', '.join(names)})")
+            raise KamgraphError(_("{where}: {file} is a workbook; name its sheet with {example} (sheets: {sheets})").format(
+                where=where, file=path.name, example='sheet = "..."', sheets=", ".join(names)))
         if sheet not in names:
-            raise KamgraphError(f"{where}: {path.name} has no sheet {sheet!r}{_suggest(sheet, names)} "
-                                f"(sheets: {', '.join(names)})")
+            raise KamgraphError(_("{where}: {file} has no sheet {sheet}{suggestion} (sheets: {sheets})").format(
+                where=where, file=path.name, sheet=repr(sheet), suggestion=_suggest(sheet, names),
+                sheets=", ".join(names)))
         ws = wb[sheet]
-        source = f"{path.name} sheet {sheet}"
+        source = _("{file} sheet {sheet}").format(file=path.name, sheet=sheet)
         check_sheet(ws, limits, source)
         it = ws.iter_rows(values_only=True)
         first = next(it, None) or ()
@@ -549,7 +585,7 @@ def _load_sheet(path: Path, sheet: str | None, where: str) -> _Source:
     records = [r + [None] * (width - len(r)) for r in records]
     headers = headers + [""] * (width - len(headers))
     frame = pd.DataFrame(records, columns=range(width), dtype=object) if records else pd.DataFrame(columns=range(width), dtype=object)
-    return _Source(f"{path.name} sheet {sheet}", headers, frame, rows)
+    return _Source(_("{file} sheet {sheet}").format(file=path.name, sheet=sheet), headers, frame, rows)
 
 
 # ---------------------------------------------------------------------------- applying
@@ -596,8 +632,10 @@ def _aggregate(spec: EntitySpec, a: Aggregate, source: _Source, ids: pd.Series,
         bad = keep & vals.notna() & num.isna()
         for r, v in zip(rows[bad.values].tolist(), vals[bad].tolist()):
             problems.append(Problem(source.name, int(r), a.column, v,
-                                    f"{a.column} {v!r} is not a number; {spec.entity}.{a.target} is the "
-                                    f"{a.function} of {a.column} (use a decimal point and no thousands separators)"))
+                                    _("{column} {value} is not a number; {target} is the {function} of {column} "
+                                      "(use a decimal point and no thousands separators)").format(
+                                        column=a.column, value=repr(v), target=f"{spec.entity}.{a.target}",
+                                        function=a.function)))
         per = num[keep].groupby(by[keep]).agg(a.function)
     out = ids.map(per)
     if a.function in ("sum", "count"):
@@ -637,9 +675,11 @@ def _apply(spec: EntitySpec, source: _Source, aggs: dict[str, _Source], warnings
         keep = frame[list(spec.skip_blank)].notna().all(axis=1)
         if (~keep).any():
             k = int((~keep).sum())
+            text = ngettext("{n} row without {columns} skipped for {entity} (skip_blank)",
+                            "{n} rows without {columns} skipped for {entity} (skip_blank)", k)
             warnings.append(Notice.at(
-                source.name, f"{k} row{'s' if k != 1 else ''} without {', '.join(spec.skip_blank)} skipped for "
-                f"{spec.entity} (skip_blank)", rows[~keep.values].tolist(), column=spec.skip_blank[0]))
+                source.name, text.format(n=k, columns=", ".join(spec.skip_blank), entity=spec.entity),
+                rows[~keep.values].tolist(), column=spec.skip_blank[0]))
         frame, rows = frame[keep.values], rows[keep.values]
         owner = owner[keep.values] if owner is not None else None
     out: list[tuple[RawTable, bool]] = []
