@@ -23,7 +23,7 @@ from kamgraph.analysis.visits import (
     proposed_day,
     role_words,
 )
-from kamgraph.i18n import N_, _, fmt_day
+from kamgraph.i18n import N_, _, current_language, fmt_day
 from kamgraph.i18n.terms import term, terms
 from kamgraph.ui.context import PageContext
 from kamgraph.ui.format import accounts_in_order, md
@@ -88,11 +88,13 @@ def _inputs(ctx: PageContext) -> dict:
         chosen_accounts = c5.multiselect(_("Accounts"), list(account_names), key="vp_accounts",
                                          format_func=lambda i: account_names[i], placeholder=_("All accounts"))
         with st.expander(_("Capacity per executive")):
+            # headers in the reader's language; the editor's edits name its columns, so each language
+            # has its own editor (a switch starts from the default capacity)
             executive, visits = _("executive"), _("visits")
             edited = st.data_editor(
                 pd.DataFrame({executive: [person_label(e) for e in execs], "id": execs,
                               visits: [int(capacity)] * len(execs)}),
-                disabled=[executive, "id"], hide_index=True, key="vp_caps", width="stretch",
+                disabled=[executive, "id"], hide_index=True, key=f"vp_caps_{current_language()}", width="stretch",
                 column_config={visits: st.column_config.NumberColumn(min_value=0, max_value=500, step=1),
                                "id": None})
         st.form_submit_button(_("Plan visits"), type="primary", icon=":material/event:")
