@@ -20,9 +20,12 @@ What we chose, and why:
   :func:`kamgraph.names.display_name`); in English it is shown as stored, so English labels
   of two-form and Western names do not change.
 * **Fuzzy, not contains.** Initials (``zjg``) are not a substring of ``Zhou Jianguo``; they
-  are an in-order subsequence, which the fuzzy filter matches (tried in Chromium through
-  Playwright on the Paths page and in the edit forms: ``zjg`` lists 周建国 first, ``xty``
-  谢天翼).
+  are an in-order subsequence, which the fuzzy filter matches. Tried in headless Chromium
+  (Playwright) on the sample's Paths page: in English ``zjg``, ``zhoujianguo``, ``周建`` and
+  ``Jianguo`` list 周建国 first, ``xty`` and ``xietianyi`` list 谢天翼 first; in Chinese the
+  same queries find them too, though ``zjg`` ranks 侯志伟（Hou Zhiwei）… (whose label also holds
+  z…j…g) above 周建国 — a longer query (``zhouj``) narrows it. Initials of a long label can
+  match by chance: the fuzzy filter finds, it does not exclude.
 * **A search box only where the page reruns.** A text box above a select box can narrow the
   options with :func:`kamgraph.names.matches` (every key, with the surname readings and
   the ``lu``/``lyu`` spellings of ü), but only outside a form: the Paths page has one
