@@ -93,7 +93,7 @@ class DerivedTable:
 REGISTRY: dict[str, DerivedTable] = {}
 
 _KEEP_BUILT = 1000
-_SETTINGS_SECTIONS = frozenset(f.name for f in dataclasses.fields(Settings)) - {"as_of"}
+_SETTINGS_SECTIONS = frozenset(f.name for f in dataclasses.fields(Settings)) - {"as_of", "language"}
 
 
 def _copy(value: Any) -> Any:
