@@ -94,6 +94,8 @@ def data_vocabulary(frames: dict[str, pd.DataFrame]) -> list[str]:
                 v = " ".join(v.split())
                 if len(v) >= 2:
                     values.add(v)
+                    # a page may quote a note up to its first ";" or sentence end
+                    values.update(p.strip() for p in re.split(r"[;；。]|\. ", v) if len(p.strip()) >= 4)
     return sorted(values, key=len, reverse=True)
 
 
