@@ -152,6 +152,13 @@ def label_name(name: object, lang: str | None = None) -> str:
         from kamgraph.i18n import current_language
 
         lang = current_language()
+    if not isinstance(name, str):
+        return display_name(name, lang)
+    return _label_name(name, lang)
+
+
+@lru_cache(maxsize=65536)
+def _label_name(name: str, lang: str) -> str:
     shown = display_name(name, lang)
     if not has_han(name):
         return shown

@@ -124,7 +124,8 @@ def pick_labels(ctx: PageContext) -> dict[str, str]:
 
 def _person(ctx: PageContext, label: str, key: str, exclude=(), where=None):
     """One person, picked by name (characters, pinyin, initials or English)."""
-    return person_picker(label, people_labels(ctx), key, names=people_names(ctx), exclude=exclude, where=where)
+    return person_picker(label, pick_labels(ctx), key, names=people_names(ctx), exclude=exclude, where=where,
+                         labelled=True)
 
 
 def _date(ctx: PageContext) -> dt.date:
@@ -256,7 +257,6 @@ def job_change_form(ctx: PageContext, prefix: str, person_id: str) -> None:
 def log_form(ctx: PageContext, prefix: str, account_id: str | None = None, attendees: list[str] | None = None,
              compact: bool = False) -> None:
     """Log an interaction: kind, date, attendees by name (both sides), account, opportunity, notes."""
-    labels = people_labels(ctx)
     orgs = org_names(ctx)
     accounts = ctx.read("accounts")
     opps = ctx.read("opportunities")
@@ -272,8 +272,8 @@ def log_form(ctx: PageContext, prefix: str, account_id: str | None = None, atten
         kind = c1.selectbox(_("Kind"), InteractionKind.values(), key=f"{name}_kind", index=None, placeholder="—",
                             format_func=pinned(lambda v: term("interaction_kind", v)))
         day = c2.date_input(_("Date"), value=_date(ctx), key=f"{name}_date", **_DATES)
-        who = person_multiselect(_("Who was there (both sides)"), labels, f"{name}_attendees",
-                                 names=people_names(ctx), default=attendees or [])
+        who = person_multiselect(_("Who was there (both sides)"), pick_labels(ctx), f"{name}_attendees",
+                                 default=attendees or [], labelled=True)
         c1, c2 = _columns(2, compact)
         if account_id is None:
             acc = _pick(_("Account"), accounts["id"].tolist(), f"{name}_account", fmt=lambda i: orgs.get(i, i))

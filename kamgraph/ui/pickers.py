@@ -120,21 +120,22 @@ def filter_people(query: str, labels: Mapping[str, str], names: Mapping[str, obj
 
 def person_picker(label: str, options, key: str, *, names: Mapping[str, object] | None = None,
                   current: str | None = None, search: bool = False, where=None, placeholder: str = "—",
-                  help: str | None = None, exclude: Sequence[str] = (), **kw):
+                  help: str | None = None, exclude: Sequence[str] = (), labelled: bool = False, **kw):
     """A select box of people (their ids) that finds them by characters, pinyin, initials or English.
 
     ``options``: a people frame (``id``, ``name``, optional ``label``), or labels by id (a
     Series or a mapping) with ``names`` (by id) for the search. ``current``: preselected.
     ``search``: a text box above (key ``<key>_search``) narrowing the options with
     :func:`filter_people` (not inside a form: a form does not rerun while one types).
-    ``where``: the container (a column; default ``st``). Returns the chosen id or ``None``.
+    ``where``: the container (a column; default ``st``). ``labelled``: the labels already are
+    :func:`picker_labels` (cached by the caller). Returns the chosen id or ``None``.
     """
     import streamlit as st
 
     where = where or st
     labels, frame_names = _as_labels(options)
     names = names if names is not None else frame_names
-    shown = picker_labels(labels, names)
+    shown = labels if labelled else picker_labels(labels, names)
     ids = [i for i in shown if i not in set(exclude)]
     if search:
         query = where.text_input(_("Search {label}").format(label=label), key=f"{key}_search",
@@ -148,13 +149,14 @@ def person_picker(label: str, options, key: str, *, names: Mapping[str, object] 
 
 
 def person_multiselect(label: str, options, key: str, *, names: Mapping[str, object] | None = None,
-                       default: Sequence[str] = (), where=None, help: str | None = None, **kw) -> list[str]:
-    """:func:`person_picker` for several people (a multiselect, same labels and search)."""
+                       default: Sequence[str] = (), where=None, help: str | None = None, labelled: bool = False,
+                       **kw) -> list[str]:
+    """:func:`person_picker` for several people (a multiselect, same labels)."""
     import streamlit as st
 
     where = where or st
     labels, frame_names = _as_labels(options)
-    shown = picker_labels(labels, names if names is not None else frame_names)
+    shown = labels if labelled else picker_labels(labels, names if names is not None else frame_names)
     return where.multiselect(label, list(shown), default=[d for d in default if d in shown], key=key,
                              format_func=lambda i: shown.get(i, i), help=help or search_help(),
                              filter_mode="fuzzy", **kw)
