@@ -242,3 +242,19 @@ def test_an_empty_store_says_so_in_chinese(tmp_path):
     en = CliRunner().invoke(main, ["--store", store, "gaps"], env=WIDE)
     assert en.output == (f"Error: the store {store} is empty: import your data (kamgraph import PATH) "
                          "or load the sample (kamgraph demo)\n")
+
+
+def test_audit_changes_name_fields_and_codes_in_chinese(url):
+    from kamgraph.cli.audit import change_text
+
+    before, after = {"attitude": "supporter", "title": None}, {"attitude": "skeptic", "title": "CFO"}
+    with use_language("zh_CN"):
+        assert change_text("insert", {"id": "P1"}, None, {"id": "P1", "name": "Ann", "side": "internal"},
+                           "people") == "+ 姓名=Ann、归属=我方"
+        assert change_text("update", {"person_id": "P1"}, before, after, "assessments") == \
+            "态度：支持者 → 怀疑者；职务：（空） → CFO"
+    # English: the stored values, as before
+    assert change_text("update", {"person_id": "P1"}, before, after, "assessments") == \
+        "attitude: supporter → skeptic; title: (empty) → CFO"
+    r = run(url, "audit", "--person", "C-001")
+    assert "+ 姓名=Zhou Jianguo" in r.stdout and "决策角色=决策者" in r.stdout

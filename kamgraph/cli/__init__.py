@@ -327,7 +327,14 @@ COLUMN_HEADERS: tuple[str, ...] = (
     NP_("column", "key"), NP_("column", "change"), NP_("column", "what"), NP_("column", "value"),
     NP_("column", "rows"), NP_("column", "file"), NP_("column", "user"), NP_("column", "role"),
     NP_("column", "column"), NP_("column", "text"), NP_("column", "address"), NP_("column", "count"),
-    NP_("column", "target"), NP_("column", "match"),
+    NP_("column", "target"), NP_("column", "match"), NP_("column", "assessed_on"), NP_("column", "city"),
+    NP_("column", "collection_rate"), NP_("column", "country"), NP_("column", "email"), NP_("column", "gross_margin"),
+    NP_("column", "growth"), NP_("column", "id"), NP_("column", "industry"), NP_("column", "industry_influence"),
+    NP_("column", "interaction_id"), NP_("column", "manager_id"), NP_("column", "notes"),
+    NP_("column", "on_time_payment"), NP_("column", "org_id"), NP_("column", "owner_id"), NP_("column", "phone"),
+    NP_("column", "region"), NP_("column", "side"), NP_("column", "since"), NP_("column", "source_id"),
+    NP_("column", "strategic_fit"), NP_("column", "strength"), NP_("column", "subject"), NP_("column", "team_role"),
+    NP_("column", "until"), NP_("column", "weight"),
 )
 
 #: the store's entities (a table's ``entity`` cells) as words (context "entity")

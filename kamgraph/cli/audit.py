@@ -14,17 +14,39 @@ import json
 import click
 import pandas as pd
 
-from kamgraph.cli import FORMAT_OPTION, echo, main, open_store, output, pass_config
+from kamgraph.cli import FORMAT_OPTION, code_word, echo, header, main, open_store, output, pass_config
 from kamgraph.config import Config
-from kamgraph.i18n import _, ngettext, pgettext
+from kamgraph.i18n import DEFAULT_LANGUAGE, _, current_language, ngettext, pgettext
 
 #: the columns of the table for people (``change``: before -> after in one column)
 TABLE_COLUMNS = ["seq", "at (UTC)", "actor", "source", "action", "entity", "key", "change"]
 ARROW = "\u2192"
 
 
-def _value(v) -> str:
-    return _("(empty)") if v is None else str(v)
+#: fields holding codes (entity -> field -> kind of :func:`kamgraph.cli.code_word`), shown in
+#: words in a language other than English (English shows the stored values, as it always has)
+_CODE_FIELDS: dict[str, dict[str, str]] = {
+    "people": {"side": "side"}, "accounts": {"tier": "tier"}, "organizations": {"kind": "org_kind"},
+    "employment": {"team_role": "team_role"}, "assessments": {"decision_role": "role", "attitude": "attitude"},
+    "ties": {"kind": "tie_kind"}, "interactions": {"kind": "interaction_kind"},
+    "opportunities": {"status": "opportunity_status"},
+    "opportunity_roles": {"role": "role", "attitude": "attitude"},
+}
+
+
+def _field(entity: str | None, column: str) -> str:
+    """A field's name in the current language (a person's name and another row's name differ)."""
+    if column == "name" and entity not in (None, "people"):
+        return pgettext("entity column", "name")
+    return header(column)
+
+
+def _value(v, kind: str | None = None) -> str:
+    if v is None:
+        return _("(empty)")
+    if kind and current_language() != DEFAULT_LANGUAGE:
+        return code_word(kind, v)
+    return str(v)
 
 
 def key_text(key: dict | None) -> str:
@@ -36,9 +58,12 @@ def key_text(key: dict | None) -> str:
     return "/".join(_value(v) for v in (key or {}).values())
 
 
-def change_text(action: str, key: dict | None, before: dict | None, after: dict | None) -> str:
+def change_text(action: str, key: dict | None, before: dict | None, after: dict | None,
+                entity: str | None = None) -> str:
     """What an entry changed, in one line: an update's columns as ``col: old -> new``, an
-    insert's (or a delete's) non-empty, non-key values as ``col=value``.
+    insert's (or a delete's) non-empty, non-key values as ``col=value``. Field names (and, in
+    a language other than English, the codes of ``entity``'s code fields) in the current
+    language.
 
     >>> change_text("update", {"id": "c1"}, {"title": "CEO", "email": "a@b"}, {"title": "Chair", "email": None})
     'title: CEO → Chair; email: a@b → (empty)'
@@ -46,13 +71,19 @@ def change_text(action: str, key: dict | None, before: dict | None, after: dict 
     '+ name=Chen'
     """
     key = key or {}
+    kinds = _CODE_FIELDS.get(entity or "", {})
+    separator = pgettext("change separator", "; ")
     if action == "update":
         cols = list(dict.fromkeys([*(before or {}), *(after or {})]))
-        return "; ".join(f"{c}: {_value((before or {}).get(c))} {ARROW} {_value((after or {}).get(c))}" for c in cols)
+        return separator.join(
+            _("{field}: {before} → {after}").format(field=_field(entity, c), before=_value((before or {}).get(c), kinds.get(c)),
+                                                     after=_value((after or {}).get(c), kinds.get(c)))
+            for c in cols)
     values = after if action == "insert" else before
     sign = "+" if action == "insert" else "-"
-    shown = [f"{c}={v}" for c, v in (values or {}).items() if c not in key and v is not None]
-    return f"{sign} " + ", ".join(shown) if shown else sign
+    shown = [_("{field}={value}").format(field=_field(entity, c), value=_value(v, kinds.get(c)))
+             for c, v in (values or {}).items() if c not in key and v is not None]
+    return f"{sign} " + pgettext("list separator", ", ").join(shown) if shown else sign
 
 
 def table_frame(trail: pd.DataFrame) -> pd.DataFrame:
@@ -60,8 +91,8 @@ def table_frame(trail: pd.DataFrame) -> pd.DataFrame:
     out = trail[["seq", "at", "actor", "source", "action", "entity"]].copy()
     out.insert(1, "at (UTC)", [str(a).replace("T", " ").removesuffix("+00:00") for a in trail["at"]])
     out["key"] = [key_text(k) for k in trail["key"]]
-    out["change"] = [change_text(a, k, b, f) for a, k, b, f in
-                     zip(trail["action"], trail["key"], trail["before"], trail["after"])]
+    out["change"] = [change_text(a, k, b, f, e) for a, k, b, f, e in
+                     zip(trail["action"], trail["key"], trail["before"], trail["after"], trail["entity"])]
     return out[TABLE_COLUMNS]
 
 
