@@ -15,7 +15,7 @@ from kamgraph.ui.language import apply_language, language_switch
 st.set_page_config(page_title="kamgraph", page_icon=":material/hub:", layout="wide")
 apply_language()  # before anything shows: titles, the sign-in form and every page in one language
 page = st.navigation(pages())
-if gate() is not None:  # the sign-in form alone shows nothing else (its language: the user's last, else the default)
-    language_switch()
+language_switch()  # on the sign-in form too: a person reads it in their language
+if gate() is not None:
     sidebar()
     page.run()

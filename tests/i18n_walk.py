@@ -29,7 +29,7 @@ NAMES = {
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’]{2,}")
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _CODE = re.compile(r"`[^`]*`")
-_URLISH = re.compile(r"\S+@\S+|\S+://\S+|\S*/\S+/\S*|\S+\.(?:db|toml|csv|xlsx|json|ics|eml|mbox|zip|html|py)\b|:material/\w+:")
+_URLISH = re.compile(r"\S+@\S+|\S+://\S+|\S*/\S+/\S*|\S+/\S+\.md\b|\S+\.(?:db|toml|csv|xlsx|json|ics|eml|mbox|zip|html|py|md)\b|:material/\w+:")
 
 
 def _strings(value) -> Iterable[str]:

@@ -103,7 +103,8 @@ def sign_in(at: AppTest, user: str, password: str) -> AppTest:
 
 def shows_nothing_but_the_form(at: AppTest) -> None:
     assert [t.value for t in at.title] == ["Sign in"]
-    assert not at.dataframe and not at.metric and not at.file_uploader and not at.selectbox
+    assert not at.dataframe and not at.metric and not at.file_uploader
+    assert [s.key for s in at.selectbox] == ["kamgraph_lang_switch"]  # the language switch, nothing else
     everything = " ".join(plain(t) for t in texts(at))
     for secret in SECRETS:
         assert secret not in everything

@@ -2,9 +2,12 @@
 
 :func:`apply_language` runs first on every rerun (``app.py``), so page titles, the sign-in
 form and every page speak the same language. Which one, first that applies: this session's
-choice, the language the user (or, with sign-in off, the one anonymous user) chose last
-(:mod:`kamgraph.i18n.prefs`), ``$KAMGRAPH_LANG``, the settings' ``language``, English.
-:func:`language_switch` is the sidebar's switch; a change is remembered at once.
+choice (when the same user made it), the language the user (or, with sign-in off, the one
+anonymous user) chose last (:mod:`kamgraph.i18n.prefs`), a choice made on the sign-in form
+before this user signed in, ``$KAMGRAPH_LANG``, the settings' ``language``, English.
+:func:`language_switch` is the sidebar's switch (on the sign-in form too); a change is
+remembered at once for the user who made it (a choice on the sign-in form holds for the
+session only: nobody signed in, nothing written).
 """
 
 from __future__ import annotations
@@ -31,13 +34,18 @@ LANG_USER_KEY = "kamgraph_lang_user"
 SWITCH_KEY = "kamgraph_lang_switch"
 
 
-def _user() -> str | None:
+def _access():
     from kamgraph.ui.access import current_access
 
     try:
-        return current_access().user
+        return current_access()
     except KamgraphError:
         return None
+
+
+def _user() -> str | None:
+    access = _access()
+    return access.user if access is not None else None
 
 
 def _store_url() -> str | None:
@@ -82,11 +90,14 @@ def chosen_language() -> str:
     """The language of this rerun (see the module's docstring for the order)."""
     user = _user()
     lang = st.session_state.get(LANG_KEY)
-    if lang in LANGUAGES and st.session_state.get(LANG_USER_KEY) == user:
+    chooser = st.session_state.get(LANG_USER_KEY)
+    if lang in LANGUAGES and chooser == user:
         return lang
     remembered = remembered_language(prefs_path(_store_url()), user)
     if remembered:
         return remembered
+    if lang in LANGUAGES and chooser is None:  # chosen on the sign-in form by whoever then signed in
+        return lang
     try:
         return resolve_language(None, _settings_language())
     except KamgraphError:
@@ -104,10 +115,13 @@ def _switched() -> None:
     lang = st.session_state.get(SWITCH_KEY)
     if lang not in LANGUAGES:
         return
-    user = _user()
+    access = _access()
+    user = access.user if access is not None else None
     st.session_state[LANG_KEY] = lang
     st.session_state[LANG_USER_KEY] = user
     set_language(lang)
+    if access is None or (access.configured and user is None):
+        return  # on the sign-in form: this session only (a stranger does not set anyone's language)
     try:
         remember_language(prefs_path(_store_url()), user, lang)
     except KamgraphError as e:  # the choice still holds for this session
