@@ -1,7 +1,7 @@
 """Each user's language, remembered between sessions.
 
-A small JSON file beside the users file (:func:`kamgraph.auth.users_path`), named
-``kamgraph-prefs.json``: ``{"language": {"<user>": "zh_CN"}}``. With sign-in off (the demo)
+A small JSON file beside the users file (:func:`kamgraph.auth.users_path`; the app's
+:mod:`kamgraph.ui.language` says where), named ``kamgraph-prefs.json``: ``{"language": {"<user>": "zh_CN"}}``. With sign-in off (the demo)
 the one anonymous user is ``""``. Written atomically (a temporary file renamed over it),
 mode 0600. A file that cannot be read is treated as "nothing remembered" (a preference is
 not worth refusing to start over); one that cannot be written is a one-line error.
@@ -25,13 +25,6 @@ from kamgraph.errors import KamgraphError
 from kamgraph.i18n import normalize_language, LanguageError
 
 PREFS_FILE_NAME = "kamgraph-prefs.json"
-
-
-def prefs_path(store_url: str | None = None) -> Path:
-    """Beside the users file of ``store_url``."""
-    from kamgraph.auth import users_path
-
-    return users_path(store_url).with_name(PREFS_FILE_NAME)
 
 
 def _read(path: Path) -> dict:

@@ -25,7 +25,8 @@ from kamgraph.i18n import (
     set_language,
     use_language,
 )
-from kamgraph.i18n.prefs import prefs_path, remember_language, remembered_language
+from kamgraph.auth import users_path
+from kamgraph.i18n.prefs import PREFS_FILE_NAME, remember_language, remembered_language
 
 #: session key: the language this session chose (absent until the user picks one)
 LANG_KEY = "kamgraph_lang"
@@ -46,6 +47,11 @@ def _access():
 def _user() -> str | None:
     access = _access()
     return access.user if access is not None else None
+
+
+def prefs_path(store_url: str | None = None):
+    """Where users' languages are remembered: beside the users file of ``store_url``."""
+    return users_path(store_url).with_name(PREFS_FILE_NAME)
 
 
 def _store_url() -> str | None:
