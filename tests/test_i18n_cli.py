@@ -14,7 +14,7 @@ from sample_stores import copy_store
 
 from kamgraph.cli import main, output
 from kamgraph.errors import Problem
-from kamgraph.i18n import use_language
+from kamgraph.i18n import set_process_language, use_language
 
 SETTINGS = str(Path(__file__).resolve().parents[1] / "data" / "sample" / "kamgraph.toml")
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
@@ -29,6 +29,13 @@ def run(url, *args, lang: str | None = "zh_CN", env: dict | None = None):
     flags = ["--lang", lang] if lang else []
     result = CliRunner().invoke(main, [*flags, "--store", url, "--settings", SETTINGS, *args], env={**WIDE, **(env or {})})
     return result
+
+
+@pytest.fixture(autouse=True)
+def english_afterwards():
+    """``--lang`` sets the process's language: leave English to the next test."""
+    yield
+    set_process_language("en")
 
 
 @pytest.fixture(scope="module")
