@@ -96,6 +96,13 @@ def data_vocabulary(frames: dict[str, pd.DataFrame]) -> list[str]:
                     values.add(v)
                     # a page may quote a note up to its first ";" or sentence end
                     values.update(p.strip() for p in re.split(r"[;；。]|\. ", v) if len(p.strip()) >= 4)
+    # names show in their script's order, romanized beside (周建国（Zhou Jianguo）): every form is data
+    from kamgraph.names import shown_forms
+
+    for df in frames.values():
+        if "name" in df.columns:
+            for name in df["name"].dropna().astype(str).unique():
+                values.update(f for f in shown_forms(name) if len(f) >= 2)
     return sorted(values, key=len, reverse=True)
 
 
