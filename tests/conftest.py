@@ -37,6 +37,16 @@ except ImportError:  # pragma: no cover - tests/ imported as a package
     from tests.sample_stores import import_sample
 
 
+@pytest.fixture(autouse=True)
+def _english_unless_a_test_says_otherwise():
+    """Every test starts in English (the default) and leaves the process language as it found it."""
+    from kamgraph.i18n import set_process_language
+
+    set_process_language("en")
+    yield
+    set_process_language("en")
+
+
 @pytest.fixture(scope="session")
 def sample_db_file(tmp_path_factory):
     """The sample portfolio imported once per run into a SQLite file: read it, or copy it

@@ -318,7 +318,8 @@ def run(store_url, *args):
     return CliRunner().invoke(main, ["--store", store_url, "--as-of", AS_OF, *args])
 
 
-def test_cli_paths_to(store_url):
+def test_cli_paths_to(store_url, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")  # the table on a wide terminal: cells unwrapped ("through a person" is wider than "person")
     res = run(store_url, "paths", "--to", "t", "-k", "2", "--format", "csv")
     assert res.exit_code == 0, res.output
     from io import StringIO

@@ -44,6 +44,7 @@ from kamgraph.config import Config, resolve_config
 from kamgraph.errors import KamgraphError
 from kamgraph.i18n import (
     ENV_LANG,
+    current_language,
     N_,
     NP_,
     _,
