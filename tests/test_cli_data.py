@@ -317,6 +317,12 @@ def test_demo_starts_streamlit_with_store_and_settings(runner, project, monkeypa
     assert cmd[5:] == ["--server.headless", "true", "--server.port", "8765"]
     assert env["KAMGRAPH_STORE"] == f"sqlite:///{Path('kamgraph-demo.db').resolve()}"
     assert env["KAMGRAPH_CONFIG"] == str(project / "data" / "sample" / "kamgraph.toml")
+    assert env["KAMGRAPH_LANG"] == "en"
+    calls.clear()
+    result = runner.invoke(main, ["--lang", "zh-CN", "demo", "--port", "8765"])
+    assert result.exit_code == 0, result.output
+    assert calls[0][1]["KAMGRAPH_LANG"] == "zh_CN"  # the app opens in the language the command ran in
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in result.output), result.output  # and printed Chinese
 
 
 def test_demo_without_app_or_sample_is_a_clear_error(runner, project):

@@ -25,7 +25,7 @@ from kamgraph.cli import (
 )
 from kamgraph.config import ENV_NAMES, Config, resolve_config
 from kamgraph.errors import ConfigError, ImportValidationError, KamgraphError
-from kamgraph.i18n import _, fmt_day, ngettext
+from kamgraph.i18n import ENV_LANG, _, current_language, fmt_day, ngettext
 from kamgraph.ingest.spec import format_spec_text
 from kamgraph.report.persisted import forget as forget_persisted
 
@@ -456,6 +456,7 @@ def demo(click_ctx: click.Context, no_ui: bool, port: int) -> None:
     if no_ui:
         return
     env = {k: v for k, v in os.environ.items() if k not in ENV_NAMES} | config.environ()
+    env[ENV_LANG] = current_language()  # `kamgraph --lang zh_CN demo` opens the app in Chinese
     cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.headless", "true",
            "--server.port", str(port)]
     echo(_("starting the app on {url} (Ctrl+C to stop)").format(url=f"http://localhost:{port}"))
