@@ -60,10 +60,11 @@ import re
 import unicodedata
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 __all__ = [
-    "SURNAME_READINGS", "display_name", "has_han", "join_name", "label_name", "matches", "name_matches",
+    "SURNAME_READINGS", "display_name", "display_names", "has_han", "join_name", "label_name", "matches", "name_matches",
     "pinyin_syllables", "romanized", "search_index", "search_keys", "shown_forms", "split_name",
 ]
 
@@ -138,6 +139,31 @@ def display_name(name: object, lang: str | None = None) -> str:
         return name
     latin, han = split_name(name)
     return f"{han}（{latin}）" if latin else han
+
+
+def display_names(names: pd.Series, lang: str | None = None) -> pd.Series:
+    """:func:`display_name` of every name of a Series (same index), computed once per distinct
+    name: the vectorized form for tables and columns. English returns the names unchanged (a
+    copy, missing values kept); in Chinese a missing name stays missing.
+
+    >>> s = pd.Series(["Zhou Jianguo 周建国", None, "Tobias Brandt", "Zhou Jianguo 周建国"], index=list("abcd"), dtype=object)
+    >>> display_names(s, "zh_CN").tolist(), display_names(s, "en").tolist()[0]
+    (['周建国（Zhou Jianguo）', None, 'Tobias Brandt', '周建国（Zhou Jianguo）'], 'Zhou Jianguo 周建国')
+    """
+    if lang is None:
+        from kamgraph.i18n import current_language
+
+        lang = current_language()
+    if lang == "en" or len(names) == 0:
+        return names.copy(deep=False)
+    values = names.to_numpy(dtype=object)
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    shown = np.array([display_name(u, lang) if isinstance(u, str) else u for u in uniques], dtype=object)
+    out = np.empty(len(values), dtype=object)
+    has = codes >= 0
+    out[has] = shown[codes[has]]
+    out[~has] = values[~has]
+    return pd.Series(out, index=names.index, dtype=object, name=names.name)
 
 
 def label_name(name: object, lang: str | None = None) -> str:

@@ -38,7 +38,7 @@ import pandas as pd
 from kamgraph.analysis.arrays import map_ids
 from kamgraph.analysis.dates import resolve_as_of
 from kamgraph.analysis.derived import derived
-from kamgraph.analysis.people import current_employment, internal_ids, person_levels, person_names
+from kamgraph.analysis.people import current_employment, internal_ids, person_levels, shown_names
 from kamgraph.analysis.strength import pair_strength_codes, pair_strengths
 from kamgraph.errors import NotFound
 from kamgraph.i18n import _
@@ -284,7 +284,7 @@ def contact_coverage(snap: Snapshot, settings: Settings, as_of=None,
     """
     t = resolve_as_of(settings, as_of)
     _, _, out = contact_table(snap, settings, t, accounts)
-    names = person_names(snap)
+    names = shown_names(snap)
     out["name"] = out["contact_id"].map(names)
     out["best_internal_name"] = out["best_internal_id"].map(names)
     out["best_internal_name"] = out["best_internal_name"].where(out["best_internal_name"].notna(), None)

@@ -75,7 +75,7 @@ from kamgraph.analysis.coverage import (
 )
 from kamgraph.analysis.dates import resolve_as_of
 from kamgraph.analysis.paths import best_path_within_level
-from kamgraph.analysis.people import person_levels, person_names
+from kamgraph.analysis.people import person_levels, shown_names
 from kamgraph.analysis.tiering import (
     account_tiers,  # part of the analysis layer; imported lazily
 )
@@ -245,7 +245,7 @@ def _context(snap: Snapshot, settings: Settings, as_of, accounts) -> _Context:
     t = resolve_as_of(settings, as_of)
     ids = account_ids(snap, accounts)
     contacts, pairs, cb = contact_table(snap, settings, t, ids)
-    names = person_names(snap)
+    names = shown_names(snap)  # the reader's language shows a person's name (Chinese: family name first)
     cb["name"] = cb["contact_id"].map(names)
     w = dict(settings.coverage.role_weights)
     top = max(w.values()) if w else 1.0

@@ -51,7 +51,7 @@ import numpy as np
 import pandas as pd
 
 from kamgraph.analysis.dates import resolve_as_of
-from kamgraph.analysis.people import current_employment, people_index
+from kamgraph.analysis.people import current_employment, people_index, shown_names
 from kamgraph.analysis.strength import pair_strength_codes, pair_strengths
 from kamgraph.model import Side
 from kamgraph.settings import Settings
@@ -204,7 +204,7 @@ def influence(snap: Snapshot, settings: Settings, account_ids=None, as_of=None) 
     df = pd.concat(frames, ignore_index=True)
 
     people = people_index(snap)
-    df["name"] = df["person_id"].map(people["name"])
+    df["name"] = df["person_id"].map(shown_names(snap))
     df["level"] = df["person_id"].map(people["level"]).astype("Int64")
     titles = emp.drop_duplicates(["org_id", "person_id"]).set_index(["org_id", "person_id"])["title"]
     job_title = pd.Series(titles.reindex(pd.MultiIndex.from_frame(df[["account_id", "person_id"]])).to_numpy(),

@@ -46,7 +46,7 @@ from kamgraph.analysis.access import ASSOCIATION_KIND, COLLEAGUE_KIND, INTERACTI
 from kamgraph.analysis.arrays import gather
 from kamgraph.analysis.dates import resolve_as_of
 from kamgraph.analysis.derived import derived
-from kamgraph.analysis.people import current_employment, org_names, people_index, person_labels
+from kamgraph.analysis.people import current_employment, org_names, people_index, person_labels, shown_names
 from kamgraph.errors import ConfigError, NotFound
 from kamgraph.i18n import N_, _
 from kamgraph.i18n.terms import term
@@ -303,7 +303,7 @@ def _labels(snap: Snapshot, settings: Settings, as_of) -> _Labels:
     ids = pd.Index(idx.person_ids, dtype=object)
     labels = person_labels(snap, idx.as_of).reindex(ids)
     people = people_index(snap)
-    names = people["name"].reindex(ids)
+    names = shown_names(snap).reindex(ids)
     org_name = org_names(snap).reindex(pd.Index(idx.org_ids, dtype=object))
     everything = np.unique(np.concatenate([idx.person_ids.astype(str), idx.org_ids.astype(str)]))
     return _Labels(

@@ -2,6 +2,9 @@
 
 - :func:`people_index` -- one row per person with ``level`` filled from the title;
 - :func:`person_names`, :func:`person_levels`, :func:`internal_ids` -- columns of it;
+- :func:`shown_names` -- every person's name as the reader's language shows it
+  (:func:`kamgraph.names.display_name`: ``"周建国（Zhou Jianguo）"`` in Chinese, as stored in
+  English); every table and sentence that shows a person's name takes it from here;
 - :func:`org_names` -- names of accounts and organizations;
 - :func:`current_employment`, :func:`current_memberships` -- rows in force at a date;
 - :func:`person_labels` -- "Li Wei (our CEO)", "Chen Jie, CFO of Acme" for explanations.
@@ -23,11 +26,12 @@ from kamgraph.analysis.derived import derived
 from kamgraph.i18n import DEFAULT_LANGUAGE, _, current_language
 from kamgraph.i18n.terms import term
 from kamgraph.model import Side
+from kamgraph.names import display_names
 from kamgraph.snapshot import Snapshot
 from kamgraph.titles import LEVEL_NAMES, level_from_title
 
 __all__ = ["current_employment", "current_memberships", "first_email", "internal_ids", "org_names", "people_index",
-           "person_labels", "person_levels", "person_names"]
+           "person_labels", "person_levels", "person_names", "shown_names"]
 
 
 @derived()
@@ -48,8 +52,15 @@ def person_levels(snap: Snapshot) -> pd.Series:
 
 
 def person_names(snap: Snapshot) -> pd.Series:
-    """Name per person id."""
+    """Name per person id, as stored (for matching; :func:`shown_names` to show one)."""
     return people_index(snap)["name"]
+
+
+@derived(localized=True)
+def shown_names(snap: Snapshot) -> pd.Series:
+    """Name per person id as the reader's language shows it (:func:`kamgraph.names.display_names`:
+    Chinese family name first, the romanized form beside it in brackets; as stored in English)."""
+    return display_names(people_index(snap)["name"])
 
 
 def internal_ids(snap: Snapshot) -> np.ndarray:
@@ -102,7 +113,8 @@ def person_labels(snap: Snapshot, as_of) -> pd.Series:
     english = current_language() == DEFAULT_LANGUAGE
     level_name = p["level"].map(lambda v: (LEVEL_NAMES.get(int(v)) if english else term("level", int(v)))
                                 if pd.notna(v) else None)
-    name = p["name"].where(p["name"].notna(), pd.Series(p.index, index=p.index)).astype(str)
+    shown = shown_names(snap)
+    name = shown.where(shown.notna(), pd.Series(p.index, index=p.index)).astype(str)
 
     internal = p["side"] == Side.INTERNAL.value
     own = p["title"].where(p["title"].notna(), level_name)

@@ -57,7 +57,7 @@ from kamgraph.analysis.arrays import map_ids, object_series, sorted_lookup
 from kamgraph.analysis.coverage import internal_contact_strengths
 from kamgraph.analysis.dates import month_ends, resolve_as_of, to_day
 from kamgraph.analysis.derived import derived
-from kamgraph.analysis.people import current_employment, internal_ids, person_names
+from kamgraph.analysis.people import current_employment, internal_ids, shown_names
 from kamgraph.analysis.strength import combine, pair_index, pair_strength_rows, pair_strengths
 from kamgraph.errors import ConfigError
 from kamgraph.i18n import DEFAULT_LANGUAGE, N_, _, current_language, fmt_day
@@ -335,7 +335,7 @@ def trends(snap: Snapshot, settings: Settings, as_of=None, pairs: pd.DataFrame |
     else:
         facts = pd.DataFrame({c: pd.Series(np.nan, index=range(len(p))) for c in cols})
     out = p[["person_id", "other_id"]].copy()
-    names = person_names(snap)
+    names = shown_names(snap)
     out["person_name"] = map_ids(out["person_id"], names)
     out["other_name"] = map_ids(out["other_id"], names)
     out["accounts"] = _accounts_of(snap, t, out["other_id"])
@@ -482,7 +482,7 @@ def relationship_changes(snap: Snapshot, settings: Settings, start, end,
                                            rel["strength_after"], rel["delta"], rel["before"], rel["after"])]
 
     ch = assessment_changes(snap, t0, t1)
-    names = person_names(snap)
+    names = shown_names(snap)
     acc_names = snap.accounts.set_index("id")["name"]
     ch["person_name"] = ch["person_id"].map(names)
     ch["other_id"] = None

@@ -108,7 +108,7 @@ from kamgraph.analysis.people import (
     first_email,
     internal_ids,
     person_levels,
-    person_names,
+    shown_names,
 )
 from kamgraph.analysis.trends import trends
 from kamgraph.analysis.words import article, join_and, join_list, sentence_join
@@ -336,7 +336,7 @@ def _executives(snap: Snapshot, settings: Settings, executives, capacity) -> pd.
     if bad:
         raise ConfigError(_("capacity cannot be negative: {values}").format(values=bad))
     out = pd.DataFrame({"executive_id": ids})
-    out["executive_name"] = out["executive_id"].map(p["name"]).astype(object)
+    out["executive_name"] = out["executive_id"].map(shown_names(snap)).astype(object)
     out["executive_level"] = out["executive_id"].map(levels).astype(float)
     out["executive_city"] = out["executive_id"].map(p["city"]).astype(object)
     out["capacity"] = out["executive_id"].map(caps).astype(np.int64)
@@ -536,7 +536,7 @@ def plan_visits(snap: Snapshot, settings: Settings, as_of=None, executives: Iter
 
     cand = _candidate_contacts(snap, settings, t, ids) if ids else pd.DataFrame()
     if len(cand):
-        cand["contact_name"] = cand["contact_id"].map(person_names(snap))
+        cand["contact_name"] = cand["contact_id"].map(shown_names(snap))
         acc = snap.accounts.drop_duplicates("id").set_index("id")
         people = snap.people.drop_duplicates("id").set_index("id")
         cand["account_name"] = cand["account_id"].map(acc["name"])
@@ -773,7 +773,7 @@ def _briefings(snap: Snapshot, settings: Settings, t: pd.Timestamp, visits: pd.D
     if visits.empty:
         return ()
     v = settings.visits
-    names = person_names(snap)
+    names = shown_names(snap)
     people = snap.people.drop_duplicates("id").set_index("id")
     orgs = snap.organizations.drop_duplicates("id").set_index("id")
     accounts = snap.accounts.drop_duplicates("id").set_index("id")

@@ -35,10 +35,11 @@ from kamgraph.analysis.coverage import (
     role_weight,
 )
 from kamgraph.analysis.dates import resolve_as_of
-from kamgraph.analysis.people import person_names
+from kamgraph.analysis.people import shown_names
 from kamgraph.errors import KamgraphError, NotFound
 from kamgraph.i18n import _
 from kamgraph.model import Side
+from kamgraph.names import display_name
 from kamgraph.schema import ENTITIES
 from kamgraph.settings import Settings
 from kamgraph.snapshot import Snapshot
@@ -100,10 +101,10 @@ def _person(snap: Snapshot, person_id: str, side: str) -> pd.Series:
     row = p.iloc[0]
     if side == Side.INTERNAL.value and row["side"] != side:
         raise KamgraphError(_("{id} ({name}) is not one of our people (side {side})").format(
-            id=repr(person_id), name=row["name"], side=repr(row["side"])))
+            id=repr(person_id), name=display_name(row["name"]), side=repr(row["side"])))
     if side == Side.CUSTOMER.value and row["side"] == Side.INTERNAL.value:
         raise KamgraphError(_("{id} ({name}) is one of our people, not a contact").format(
-            id=repr(person_id), name=row["name"]))
+            id=repr(person_id), name=display_name(row["name"])))
     return row
 
 
@@ -205,7 +206,7 @@ def key_person_risk(snap: Snapshot, settings: Settings, as_of=None,
                         "coverage_score": cov["coverage_score"].reindex(ids).to_numpy()})
     internal = out["account_id"].map(top["internal_id"])
     out["internal_id"] = internal.astype(object).where(internal.notna(), None)
-    out["internal_name"] = out["internal_id"].map(person_names(snap))
+    out["internal_name"] = out["internal_id"].map(shown_names(snap))
     out["internal_name"] = out["internal_name"].where(out["internal_name"].notna(), None)
     out["drop"] = out["account_id"].map(top["drop"]).fillna(0.0).astype(float)
     out["score_without"] = out["coverage_score"] - out["drop"]

@@ -332,12 +332,23 @@ class Readable:
 
 
 def _name_id(ids: pd.Series, names: Mapping | pd.Series) -> pd.Series:
-    """``Name (id)`` where the name is known, else the id; missing stays missing."""
+    """``Name (id)`` where the name is known, else the id; missing stays missing. The names are
+    the caller's (a person's as the reader's language shows it: :func:`~kamgraph.analysis.people.shown_names`);
+    Chinese puts the id in full-width brackets (``周建国（Zhou Jianguo）（S-03）``)."""
     lookup = names if isinstance(names, pd.Series) else pd.Series(dict(names), dtype=object)
     lookup = lookup[~lookup.index.duplicated()]
     raw = ids.astype(object)
     name = raw.map(lookup)
-    text = np.where(name.notna() & raw.notna(), name.astype(str) + " (" + raw.astype(str) + ")", raw)
+    template = _("{name} ({id})")
+    known = name.notna() & raw.notna()
+    if template.find("{name}") < template.find("{id}"):  # cut once, joined column-wise (no per-row format)
+        head, rest = template.split("{name}", 1)
+        middle, tail = rest.split("{id}", 1)
+        joined = head + name.astype(str) + middle + raw.astype(str) + tail
+    else:
+        joined = pd.Series([template.format(name=n, id=i) for n, i in zip(name.astype(str), raw.astype(str))],
+                           index=raw.index, dtype=object)
+    text = np.where(known, joined, raw)
     out = pd.Series(text, index=ids.index, dtype=object)
     return out.where(raw.notna(), None)
 

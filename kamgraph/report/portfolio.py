@@ -74,7 +74,7 @@ from kamgraph.analysis.dates import resolve_as_of
 from kamgraph.analysis.gaps import gaps as gap_table
 from kamgraph.analysis.money import account_currencies
 from kamgraph.analysis.paths import PATH_COLUMNS, access_paths_for
-from kamgraph.analysis.people import internal_ids, person_levels, person_names
+from kamgraph.analysis.people import internal_ids, person_levels, shown_names
 from kamgraph.analysis.tiering import account_tiers, pareto, tier_policy_table
 from kamgraph.analysis.trends import monthly_series, relationship_changes, trends
 from kamgraph.errors import ConfigError
@@ -285,7 +285,7 @@ class ReportScope:
         total = int(snap.accounts["id"].nunique())
         if self.is_everything:
             return _("All accounts ({total})").format(total=total)
-        names = person_names(snap)
+        names = shown_names(snap)
         acc_names = snap.accounts.drop_duplicates("id").set_index("id")["name"]
         tiers = [term("tier", x) for x in self.tiers]
         if self.regions and tiers:
@@ -388,7 +388,7 @@ class CoverageReport:
         return r
 
     def _names(self) -> pd.Series:
-        names = person_names(self.snap)
+        names = shown_names(self.snap)
         orgs = self.snap.frames.get("organizations")
         if orgs is not None and len(orgs):
             names = pd.concat([names, orgs.drop_duplicates("id").set_index("id")["name"]])
@@ -594,7 +594,7 @@ def build_coverage_report(snap: Snapshot, settings: Settings, as_of=None, previo
         scope_label = scope.describe(snap)
     else:  # no filter on a scoped snapshot: its accounts by name
         scope_label = (scope if not scope.is_everything else ReportScope(accounts=tuple(ids))).describe(snap, len(ids))
-    names = person_names(snap)
+    names = shown_names(snap)
 
     tiers = account_tiers(snap, settings)
     acc_cov = account_coverage(snap, settings, t, ids)
@@ -713,7 +713,7 @@ def _paths_table(snap: Snapshot, settings: Settings, t, contacts: pd.DataFrame) 
     p = access_paths_for(snap, settings, targets["contact_id"].unique(), as_of=t)
     tg = targets.rename(columns={"contact_id": "target_id", "name": "target_name"})[cols]
     out = tg.merge(p, on="target_id", how="inner")
-    out["internal_name"] = out["internal_id"].map(person_names(snap))
+    out["internal_name"] = out["internal_id"].map(shown_names(snap))
     return _sorted(out, ["account_id", "target_id", "rank"])
 
 

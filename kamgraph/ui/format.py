@@ -23,6 +23,7 @@ import pandas as pd
 
 from kamgraph.i18n import N_, NP_, _, current_language, fmt_day, ngettext, pgettext
 from kamgraph.i18n.terms import TERMS, term
+from kamgraph.names import display_names
 
 # Markdown and HTML specials: each gets a backslash so it shows literally
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'])")
@@ -136,7 +137,9 @@ def accounts_in_order(accounts: pd.DataFrame) -> pd.DataFrame:
 
 def person_labels(people: pd.DataFrame, employment: pd.DataFrame, org_names: dict[str, str]) -> dict[str, str]:
     """``{person id: "Name — title, organization"}`` for pickers: the title and organization of
-    the person's current job (else their latest, else their own title).
+    the person's current job (else their latest, else their own title). The name as the
+    reader's language shows it (:func:`kamgraph.names.display_names`: ``"周建国（Zhou Jianguo）"``
+    in Chinese, as stored in English).
 
     >>> people = pd.DataFrame({"id": ["C1", "S1"], "name": ["Ann Lee", "Li Wei"], "title": ["CFO", None]})
     >>> jobs = pd.DataFrame({"person_id": ["C1"], "org_id": ["A1"], "title": ["CFO"],
@@ -156,8 +159,9 @@ def person_labels(people: pd.DataFrame, employment: pd.DataFrame, org_names: dic
     # each person's job, aligned with ``people`` in one vectorized lookup (not a .loc per person)
     job_titles = people["id"].map(jobs["title"]).to_numpy(dtype=object)
     job_orgs = people["id"].map(jobs["org_id"]).to_numpy(dtype=object)
+    shown_names = display_names(people["name"]).to_numpy(dtype=object)
     out = {}
-    for pid, name, title, job_title, org_id in zip(people["id"], people["name"], people["title"], job_titles,
+    for pid, name, title, job_title, org_id in zip(people["id"], shown_names, people["title"], job_titles,
                                                    job_orgs):
         job_title = job_title if isinstance(job_title, str) else title
         org = org_names.get(org_id) if isinstance(org_id, str) else None

@@ -35,6 +35,7 @@ from kamgraph.analysis.trends import monthly_series, trends
 from kamgraph.analysis.whatif import key_person_risk
 from kamgraph.i18n import N_, _, fmt_day, fmt_percent, ngettext
 from kamgraph.i18n.terms import term, terms
+from kamgraph.names import display_names
 from kamgraph.report.relmap import (
     DEFAULT_MIN_STRENGTH,
     account_map,
@@ -57,6 +58,7 @@ from kamgraph.ui.format import (
     slope_percent,
     strength_text,
 )
+from kamgraph.ui.pickers import person_picker, search_help
 
 #: the map's focus choices, as the selector shows them (marked only: shown translated)
 FOCUS_LABELS = {"buying_center": N_("Buying center"), "contact": N_("A contact"), "ours": N_("One of our people")}
@@ -230,26 +232,26 @@ def _focus(ctx: PageContext, account_id: str, contacts: pd.DataFrame, selected: 
         if not ids:
             return "buying_center", None
         label = _contact_labels(contacts)
-        index = ids.index(selected) if selected in ids else 0
-        pid = c2.selectbox(_("Contact"), ids, index=index, key=f"acc_focus_contact_{account_id}",
-                           format_func=lambda i: label[i], help=_("The contact and everyone on our side who can "
-                                                                  "reach them: direct ties and one-intermediary paths."))
+        pid = person_picker(_("Contact"), label, f"acc_focus_contact_{account_id}", names=forms.people_names(ctx),
+                            current=selected if selected in ids else ids[0], where=c2,
+                            help=_("The contact and everyone on our side who can reach them: direct ties and "
+                                   "one-intermediary paths.") + "\n\n" + search_help())
         return focus, pid
     if focus == "ours":
         people = ctx.read("people")
         ours = people[people["side"] == "internal"].sort_values(["name", "id"], kind="mergesort")
         if ours.empty:
             return "buying_center", None
-        names = dict(zip(ours["id"], ours["name"].fillna(ours["id"])))
-        titles = dict(zip(ours["id"], ours["title"]))
+        shown = display_names(ours["name"]).fillna(ours["id"])  # the name in the reader's script
+        label = {i: " · ".join(x for x in (n, t) if isinstance(x, str))
+                 for i, n, t in zip(ours["id"], shown, ours["title"])}
         ids = ours["id"].tolist()
         owner = ctx.read("accounts").set_index("id")["owner_id"].get(account_id) \
             if "owner_id" in ctx.read("accounts") else None
-        index = ids.index(owner) if owner in ids else 0
-        pid = c2.selectbox(_("Our person"), ids, index=index, key=f"acc_focus_ours_{account_id}",
-                           format_func=lambda i: " · ".join(x for x in (names[i], titles.get(i)) if isinstance(x, str)),
-                           help=_("One of our people and every contact here they reach, directly or through "
-                                  "one connector."))
+        pid = person_picker(_("Our person"), label, f"acc_focus_ours_{account_id}", names=forms.people_names(ctx),
+                            current=owner if owner in ids else ids[0], where=c2,
+                            help=_("One of our people and every contact here they reach, directly or through "
+                                   "one connector.") + "\n\n" + search_help())
         return focus, pid
     return focus, None
 
@@ -371,7 +373,8 @@ def _card(ctx: PageContext, account_id: str, scope, contacts: pd.DataFrame, sele
     label = _contact_labels(contacts)
     index = ids.index(selected) if selected in ids else 0
     st.subheader(_("Person card"))
-    pid = st.selectbox(_("Contact"), ids, index=index, key=f"acc_person_{account_id}", format_func=lambda i: label[i])
+    pid = person_picker(_("Contact"), label, f"acc_person_{account_id}", names=forms.people_names(ctx),
+                        current=ids[index])
     _set_contact(pid)
     c = contacts.set_index("contact_id").loc[pid]
 

@@ -23,6 +23,7 @@ import streamlit as st
 from kamgraph.errors import ImportValidationError, KamgraphError
 from kamgraph.i18n import N_, NP_, _, current_language, ngettext, pgettext
 from kamgraph.i18n.terms import term
+from kamgraph.names import display_names
 from kamgraph.ui import forms
 from kamgraph.ui.access import (
     import_dir,
@@ -33,6 +34,7 @@ from kamgraph.ui.access import (
 from kamgraph.ui.context import PageContext
 from kamgraph.ui.format import md, rows_text
 from kamgraph.ui.language import pinned
+from kamgraph.ui.pickers import person_picker, picker_labels
 
 #: import formats (key -> label, translated where shown)
 MAPPINGS = {"native": N_("kamgraph format (docs/data-format.md)"), "salesforce": N_("Salesforce export"),
@@ -108,9 +110,8 @@ def _edit(ctx: PageContext) -> None:
     if op == "person_new":
         forms.person_form(ctx, f"{prefix}_new")
     elif op in ("person_edit", "job", "assess"):
-        labels = forms.people_labels(ctx)
-        pid = st.selectbox(_("Person"), list(labels), key=f"{prefix}_{op}_who", format_func=lambda i: labels[i],
-                           index=None, placeholder=_("pick a person"))
+        pid = person_picker(_("Person"), forms.pick_labels(ctx), f"{prefix}_{op}_who", names=forms.people_names(ctx),
+                            placeholder=_("pick a person"), labelled=True)
         if pid is None:
             return
         if op == "person_edit":
@@ -309,6 +310,19 @@ def _messages(ctx: PageContext) -> None:
         st.caption(_("Every page shows the new touchpoints now."))
 
 
+def _person_labels(people: pd.DataFrame) -> tuple[dict[str, str], dict[str, str]]:
+    """``({id: "Name (id, side)"}, {id: name as stored})`` by name: the picker's labels (the name
+    in the reader's script, a Chinese-only name with its romanization) and the stored names
+    (what a search finds, what erasing looks for in notes)."""
+    people = people.sort_values(["name", "id"], kind="mergesort")
+    english = current_language() == "en"  # English keeps the stored code (customer, internal, external)
+    template = _("{name} ({id}, {side})")
+    label = {i: template.format(name=n, id=i, side=s if english or not s else term("side", s))
+             for i, n, s in zip(people["id"], display_names(people["name"]).fillna(""), people["side"].fillna(""))}
+    names = {i: n for i, n in zip(people["id"], people["name"]) if isinstance(n, str) and n.strip()}
+    return picker_labels(label, names), names
+
+
 def _person(ctx: PageContext) -> None:
     st.subheader(_("One person's data"))
     st.caption(_("Everything stored about one person, for a data-subject access request; or erase them "
@@ -317,14 +331,10 @@ def _person(ctx: PageContext) -> None:
     if people.empty:
         st.caption(_("No people stored."))
         return
-    people = people.sort_values(["name", "id"], kind="mergesort")
-    english = current_language() == "en"  # English keeps the stored code (customer, internal, external)
-    label = {i: f"{n} ({i}, {s if english or not s else term('side', s)})"
-             for i, n, s in zip(people["id"], people["name"].fillna(""), people["side"].fillna(""))}
-    label_names = {i: n for i, n in zip(people["id"], people["name"]) if isinstance(n, str) and n.strip()}
+    label, label_names = ctx.per_version("data_person_labels", lambda: _person_labels(people))
     pending = st.session_state.get(PENDING_KEY)
-    pid = st.selectbox(_("Person"), list(label), key="data_person", format_func=lambda i: label[i],
-                       disabled=pending is not None)
+    pid = person_picker(_("Person"), label, "data_person", names=label_names, current=next(iter(label), None),
+                        disabled=pending is not None, labelled=True)
     if pid is None:
         return
     c1, c2 = st.columns(2)

@@ -25,7 +25,7 @@ import streamlit as st
 
 from kamgraph.analysis.coverage import account_coverage
 from kamgraph.analysis.gaps import gaps
-from kamgraph.analysis.people import person_names
+from kamgraph.analysis.people import person_names, shown_names
 from kamgraph.analysis.tiering import account_tiers
 from kamgraph.i18n import N_, _, fmt_day, fmt_percent, ngettext
 from kamgraph.i18n.terms import term, terms
@@ -41,6 +41,7 @@ from kamgraph.ui.format import (
     md,
     severity_band,
 )
+from kamgraph.ui.pickers import person_multiselect
 
 ACCOUNT_PAGE = "account"  # the Account page's url path (kamgraph.ui.app.PAGE_FILES)
 LINK_HELP = N_("Open the account (and the contact) on the Account page, in a new tab")
@@ -107,7 +108,7 @@ def render(ctx: PageContext) -> None:
     tiers = ctx.compute(account_tiers)
     cov = ctx.compute(account_coverage, as_of=asof)
     all_gaps = ctx.compute(gaps, as_of=asof)
-    names = ctx.compute(person_names, with_settings=False)
+    names = ctx.compute(shown_names, with_settings=False)  # in the reader's script
     accounts = snap.accounts.drop_duplicates("id").set_index("id")
     customers = set(snap.people.loc[snap.people["side"] == "customer", "id"])
 
@@ -122,8 +123,9 @@ def render(ctx: PageContext) -> None:
     regions = sorted(r for r in accounts["region"].dropna().unique())
     chosen_regions = f2.multiselect(_("Region"), regions, key="pf_region", placeholder=_("All regions"))
     owners = sorted(o for o in accounts["owner_id"].dropna().unique())
-    chosen_owners = f3.multiselect(_("Owner"), owners, key="pf_owner", placeholder=_("All owners"),
-                                   format_func=lambda o: str(names.get(o, o)))
+    chosen_owners = person_multiselect(_("Owner"), {o: str(names.get(o, o)) for o in owners}, "pf_owner",
+                                       names=ctx.compute(person_names, with_settings=False), where=f3,
+                                       placeholder=_("All owners"))
     scope = ReportScope(tiers=tuple(chosen_tiers), regions=tuple(chosen_regions), owners=tuple(chosen_owners))
     ids = set(scope.account_ids(snap, ctx.settings))
     scope_text = scope.describe(snap, len(ids))

@@ -9,7 +9,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from kamgraph.analysis.people import internal_ids, person_labels, person_names
+from kamgraph.analysis.people import (
+    internal_ids,
+    person_labels,
+    person_names,
+    shown_names,
+)
 from kamgraph.analysis.trends import (
     assessment_changes,
     monthly_series,
@@ -30,6 +35,7 @@ from kamgraph.ui.format import (
     slope_percent,
 )
 from kamgraph.ui.language import pinned
+from kamgraph.ui.pickers import person_picker, picker_labels
 
 #: what the trends are for (the values stay English: widget state; shown translated)
 MODES = (N_("Account"), N_("Person"), N_("Pair"))
@@ -69,6 +75,11 @@ def render(ctx: PageContext) -> None:
     asof = ctx.as_of_text
     all_trends = ctx.compute(trends, as_of=asof)
     labels = ctx.compute(person_labels, with_settings=False, as_of=asof)
+    # what the person pickers show (a Chinese-only name with its romanization, so pinyin finds it):
+    # once per data version, date and language, not on every rerun
+    picks = ctx.per_version(f"trends_pick_labels:{asof}", lambda: picker_labels(
+        {str(i): str(v) for i, v in labels.items()}, ctx.compute(person_names, with_settings=False).to_dict()))
+    stored = ctx.compute(person_names, with_settings=False)
     st.caption(_("Monthly strength over {months} months up to {day}; the trend is how fast it changes a month over "
                  "the last {points} months. Pairs: each of our people with each customer contact they have a tie "
                  "or an interaction with.").format(months=ctx.settings.trend.months, day=fmt_day(ctx.as_of),
@@ -87,7 +98,8 @@ def render(ctx: PageContext) -> None:
         if not people:
             explain_empty(ctx, ["internal", "contacts", "interactions"], _("No relationships to show yet."))
             return
-        pid = st.selectbox(_("Person"), people, key="tr_person", format_func=lambda i: str(labels.get(i, i)))
+        pid = person_picker(_("Person"), {i: picks.get(i, str(i)) for i in people}, "tr_person", names=stored,
+                            current=people[0], labelled=True)
         rows = all_trends[(all_trends["person_id"] == pid) | (all_trends["other_id"] == pid)]
         scope_ids = None
         changes_filter = ("person", pid)
@@ -95,8 +107,10 @@ def render(ctx: PageContext) -> None:
         ours = sorted(ctx.compute(internal_ids, with_settings=False), key=lambda i: str(labels.get(i, i)))
         others = sorted((i for i in labels.index if i not in set(ours)), key=lambda i: str(labels.get(i, i)))
         c1, c2 = st.columns(2)
-        a = c1.selectbox(_("Our person"), ours, key="tr_pair_a", format_func=lambda i: str(labels.get(i, i)))
-        b = c2.selectbox(_("Other person"), others, key="tr_pair_b", format_func=lambda i: str(labels.get(i, i)))
+        a = person_picker(_("Our person"), {i: picks.get(i, str(i)) for i in ours}, "tr_pair_a", names=stored,
+                          current=ours[0] if ours else None, where=c1, labelled=True)
+        b = person_picker(_("Other person"), {i: picks.get(i, str(i)) for i in others}, "tr_pair_b", names=stored,
+                          current=others[0] if others else None, where=c2, labelled=True)
         if a is None or b is None:
             return
         pair = pd.DataFrame({"person_id": [a], "other_id": [b]})
@@ -183,7 +197,7 @@ def _latest_political(ctx: PageContext, which: tuple[str, object], start: str, e
         return ""
     last = earlier.sort_values("date", kind="mergesort").iloc[-1]
     accounts = ctx.read("accounts").set_index("id")["name"]
-    who = ctx.compute(person_names, with_settings=False).get(last["person_id"], last["person_id"])
+    who = ctx.compute(shown_names, with_settings=False).get(last["person_id"], last["person_id"])
     what = POLITICAL_WHAT.get(last["kind"])
     return _("The latest earlier one: {day}, {who} at {account}: {what} {before} → {after}. Widen the window to "
              "list it.").format(day=fmt_day(last["date"]), who=md(who),
@@ -291,7 +305,7 @@ def _changes(ctx: PageContext, which: tuple[str, object]) -> None:
             changes = changes[(changes["person_id"] == value) | (changes["other_id"] == value)]
     accounts = ctx.read("accounts")
     account_names = dict(zip(accounts["id"], accounts["name"].fillna(accounts["id"])))
-    names = ctx.compute(person_names, with_settings=False)
+    names = ctx.compute(shown_names, with_settings=False)
     political = changes[changes["kind"] != "relationship"]
     political = political.assign(assessed_by_name=political["assessed_by"].map(names))
     strength = changes[changes["kind"] == "relationship"]

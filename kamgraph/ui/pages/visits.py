@@ -15,7 +15,12 @@ import dataclasses
 import pandas as pd
 import streamlit as st
 
-from kamgraph.analysis.people import internal_ids, person_levels, person_names
+from kamgraph.analysis.people import (
+    internal_ids,
+    person_levels,
+    person_names,
+    shown_names,
+)
 from kamgraph.analysis.visits import (
     VisitPlan,
     default_period,
@@ -28,6 +33,7 @@ from kamgraph.i18n.terms import term, terms
 from kamgraph.ui.context import PageContext
 from kamgraph.ui.format import accounts_in_order, md
 from kamgraph.ui.language import pinned
+from kamgraph.ui.pickers import person_multiselect, search_help
 
 #: the candidate pairs' columns (headers marked here, translated where shown)
 CANDIDATE_VIEW = {"executive_name": N_("executive"), "contact_name": N_("contact"), "account_name": N_("account"),
@@ -50,7 +56,8 @@ def plan_for_cache(snap, settings, **kwargs) -> VisitPlan:
 
 def _inputs(ctx: PageContext) -> dict:
     levels = ctx.compute(person_levels, with_settings=False)
-    names = ctx.compute(person_names, with_settings=False)
+    names = ctx.compute(shown_names, with_settings=False)  # in the reader's script
+    stored = ctx.compute(person_names, with_settings=False)  # what a search finds
     ours = sorted(ctx.compute(internal_ids, with_settings=False),
                   key=lambda i: (levels.get(i, 99) if pd.notna(levels.get(i)) else 99, str(names.get(i, i))))
     v = ctx.settings.visits
@@ -72,9 +79,10 @@ def _inputs(ctx: PageContext) -> dict:
     start, end = default_period(ctx.settings, ctx.as_of, None if which == "custom" else which)
     with st.form("vp_form"):
         c1, c2 = st.columns([3, 2])
-        execs = c1.multiselect(_("Executives"), ours, default=default_execs, format_func=person_label,
-                               key="vp_execs", help=_("Default: our people at level {level} or above.")
-                               .format(level=v.executive_max_level))
+        execs = person_multiselect(_("Executives"), {i: person_label(i) for i in ours}, "vp_execs", names=stored,
+                                   default=default_execs, where=c1,
+                                   help=_("Default: our people at level {level} or above.").format(
+                                       level=v.executive_max_level) + "\n\n" + search_help())
         if which == "custom":
             period = c2.date_input(_("Dates"), value=(start.date(), end.date()), key="vp_period")
         else:
