@@ -133,3 +133,13 @@ def test_cli_lang_flag_and_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("KAMGRAPH_LANG", "xx")
     r = CliRunner().invoke(main, ["--store", f"sqlite:///{tmp_path}/k.db", "stats"])
     assert r.exit_code == 1 and "KAMGRAPH_LANG: unknown language 'xx'" in r.output, r.output
+
+
+def test_a_cli_run_leaves_the_process_language_as_it_found_it(tmp_path):
+    from kamgraph.cli import main
+    from kamgraph.i18n import set_process_language
+
+    set_process_language("en")
+    r = CliRunner().invoke(main, ["--lang", "zh_CN", "--store", f"sqlite:///{tmp_path}/k.db", "stats"])
+    assert r.exit_code == 0 and any("\u4e00" <= ch <= "\u9fff" for ch in r.output), r.output
+    assert current_language() == "en"

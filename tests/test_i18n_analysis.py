@@ -26,6 +26,7 @@ from kamgraph.analysis.visits import briefing_text, plan_visits
 from kamgraph.analysis.words import article, join_and, join_list, join_or
 from kamgraph.i18n import use_language
 from kamgraph.i18n.terms import TERMS
+from kamgraph.names import shown_forms
 from kamgraph.settings import Settings
 from kamgraph.store import open_store
 
@@ -62,6 +63,7 @@ def data_pattern(sample):
                 for v in frame[col].dropna().unique():
                     if isinstance(v, str) and len(v.strip()) > 1:
                         values.add(v.strip())
+                        values.update(f for f in shown_forms(v) if len(f) > 1)  # a name as kamgraph shows it
                         values.update(p.strip() for p in v.split(";") if len(p.strip()) > 1)
     ordered = sorted(values - codes, key=len, reverse=True)
     return re.compile("|".join(re.escape(v) for v in ordered))
@@ -95,10 +97,10 @@ def test_gaps_in_chinese(sample, data_pattern):
     assert_chinese(g["action"], data_pattern, at_least=20)
     assert_chinese(g["path"].dropna(), data_pattern, at_least=3)
     zhou = g[(g["target_id"] == "C-001") & (g["kind"] == "uncovered_decision_maker")].iloc[0]
-    assert zhou["evidence"] == ("与Zhou Jianguo 周建国（决策者，董事长）的最佳关系为0.01（Gu Weiming 顾伟明），"
+    assert zhou["evidence"] == ("与周建国（Zhou Jianguo）（决策者，董事长）的最佳关系为0.01（顾伟明（Gu Weiming）），"
                                 "低于覆盖门槛0.50。")
-    assert zhou["action"].startswith("Chen Hao 陈昊应通过以下路径与Zhou Jianguo 周建国建立关系：Chen Hao 陈昊（我方")
-    assert "孙丽华，同学（EMBA 2019 classmates）" in zhou["action"]
+    assert zhou["action"].startswith("陈昊（Chen Hao）应通过以下路径与周建国（Zhou Jianguo）建立关系：陈昊（Chen Hao）（我方")
+    assert "孙丽华（Sun Lihua），同学（EMBA 2019 classmates）" in zhou["action"]
 
 
 def test_gaps_in_english_are_unchanged_by_a_chinese_run(sample):
@@ -133,7 +135,9 @@ def test_paths_and_labels_per_language(sample, data_pattern):
     assert zh["explanation"].iloc[0] == en["explanation"].iloc[0].replace(" (our CEO 首席执行官)", "（我方CEO 首席执行官）") \
         .replace(", classmate (EMBA 2019 classmates)", "，同学（EMBA 2019 classmates）") \
         .replace(", 董事长 of Shanghai Lanxin Semiconductor 上海澜芯半导体有限公司: ",
-                 "，Shanghai Lanxin Semiconductor 上海澜芯半导体有限公司的董事长：")
+                 "，Shanghai Lanxin Semiconductor 上海澜芯半导体有限公司的董事长：") \
+        .replace("Chen Hao 陈昊", "陈昊（Chen Hao）").replace("Sun Lihua 孙丽华", "孙丽华（Sun Lihua）") \
+        .replace("Zhou Jianguo 周建国", "周建国（Zhou Jianguo）")  # a person's name in Chinese: family name first
     # the labels are cached per language: English after Chinese is English again
     labels_en = person_labels(snap, settings.as_of_date())
     assert labels_en.equals(person_labels(snap, settings.as_of_date()))
@@ -179,8 +183,8 @@ def test_relationship_changes_in_chinese(sample, data_pattern):
     assert att.str.contains("年").all() and att.str.contains("评估人").any()
     assert "Liang Xiaoqing 梁晓晴 at Shenzhen Pengcheng Electronics 深圳鹏城电子股份有限公司: attitude supporter → " \
            "skeptic on 2026-06-18 (assessed by Lai Zhenhua 赖振华)" in en["description"].tolist()
-    assert "Liang Xiaoqing 梁晓晴（Shenzhen Pengcheng Electronics 深圳鹏城电子股份有限公司）：态度于2026年6月18日由支持者" \
-           "变为怀疑者（评估人：Lai Zhenhua 赖振华）" in zh["description"].tolist()
+    assert "梁晓晴（Liang Xiaoqing）（Shenzhen Pengcheng Electronics 深圳鹏城电子股份有限公司）：态度于2026年6月18日由支持者" \
+           "变为怀疑者（评估人：赖振华（Lai Zhenhua））" in zh["description"].tolist()
 
 
 # -- data period --------------------------------------------------------------------------

@@ -98,6 +98,15 @@ class KamgraphGroup(click.Group):
     English, usage errors and messages in the language of the run."""
 
     command_class = KamgraphCommand
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        """Run the command; a run inside another program (a test's CliRunner, a notebook) leaves
+        the process language as it found it, usage errors printed in the run's language first."""
+        before = current_language()
+        try:
+            return super().main(*args, **kwargs)
+        finally:
+            set_process_language(before)
     group_class = type
     format_help = _english_help(click.Group.format_help)
 

@@ -18,10 +18,19 @@ from collections.abc import Iterable
 import click
 import pandas as pd
 
-from kamgraph.cli import ACCOUNT_OPTION, FORMAT_OPTION, echo, main, open_store, output, pass_config
+from kamgraph.cli import (
+    ACCOUNT_OPTION,
+    FORMAT_OPTION,
+    echo,
+    main,
+    open_store,
+    output,
+    pass_config,
+)
 from kamgraph.config import Config, parse_date
 from kamgraph.i18n import _, fmt_day, fmt_month, ngettext, pgettext
 from kamgraph.i18n.terms import term
+from kamgraph.names import display_name
 
 
 def _snapshot(config: Config, accounts: list[str] | None):
@@ -67,7 +76,11 @@ def output_or_reason(df: pd.DataFrame, fmt: str, snap, config: Config, needs: It
 @pass_config
 def coverage(config: Config, accounts: list[str] | None, contacts: bool, opportunities: bool, fmt: str) -> None:
     """Who on our side knows the buying center, and how well (coverage score 0..1)."""
-    from kamgraph.analysis.coverage import account_coverage, contact_coverage, opportunity_coverage
+    from kamgraph.analysis.coverage import (
+        account_coverage,
+        contact_coverage,
+        opportunity_coverage,
+    )
 
     if contacts and opportunities:
         raise click.UsageError(_("choose one of --contacts and --opportunities"))
@@ -195,10 +208,10 @@ def what_if(config: Config, person_id: str, accounts: list[str] | None, show_all
         df = df[df["changed"]].reset_index(drop=True)
         if df.empty and fmt == "table":
             echo(_("No account's coverage changes without {name} ({id}).").format(
-                name=person.iloc[0]["name"], id=person_id))
+                name=display_name(person.iloc[0]["name"]), id=person_id))
             return
     output(df, fmt, columns=["account_id", "account_name", "coverage_score_before", "coverage_score_after", "delta",
                              "covered_before", "covered_after", "threads_before", "threads_after",
                              "missing_team_roles_after"],
-           title=_("Without {name} ({id}) on {day}").format(name=person.iloc[0]["name"], id=person_id,
+           title=_("Without {name} ({id}) on {day}").format(name=display_name(person.iloc[0]["name"]), id=person_id,
                                                              day=fmt_day(as_of)))

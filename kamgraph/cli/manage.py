@@ -27,6 +27,7 @@ from kamgraph.config import ENV_NAMES, Config, resolve_config
 from kamgraph.errors import ConfigError, ImportValidationError, KamgraphError
 from kamgraph.i18n import ENV_LANG, _, current_language, fmt_day, ngettext
 from kamgraph.ingest.spec import format_spec_text
+from kamgraph.names import display_name
 from kamgraph.report.persisted import forget as forget_persisted
 
 #: Where ``kamgraph demo`` loads into unless ``--store`` is given on the command line.
@@ -303,7 +304,7 @@ def erase_person(config: Config, person_id: str, yes: bool, redact_notes: bool) 
         name = str(found["name"].iloc[0])
         if not yes:
             click.confirm(_("Erase {name} ({id}) and everything stored about them from {url}? "
-                            "This cannot be undone").format(name=terminal_text(name), id=person_id, url=store.url),
+                            "This cannot be undone").format(name=terminal_text(display_name(name)), id=person_id, url=store.url),
                           abort=True)
         redacted = store.redact_mentions(name, actor=actor) if redact_notes else 0
         deleted = store.erase_person(person_id, actor=actor)

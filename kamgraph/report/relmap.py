@@ -67,7 +67,7 @@ import pandas as pd
 
 from kamgraph.analysis.coverage import account_ids, contact_table
 from kamgraph.analysis.dates import resolve_as_of
-from kamgraph.analysis.people import org_names, people_index
+from kamgraph.analysis.people import org_names, people_index, shown_names
 from kamgraph.analysis.strength import directed, explain, pair_strengths
 from kamgraph.errors import KamgraphError, NotFound
 from kamgraph.i18n import (
@@ -465,6 +465,7 @@ def account_map(snap: Snapshot, settings: Settings, account_id: str, as_of=None,
     *_rest, best = contact_table(snap, settings, t, [account_id])
     best = best.drop_duplicates("contact_id").set_index("contact_id")
     people = people_index(snap)
+    people = people.assign(name=shown_names(snap).reindex(people.index))  # in the reader's script order
     cids = list(best.index)
     cset = set(cids)
     internal = set(people.index[people["side"] == Side.INTERNAL.value])
@@ -1114,7 +1115,7 @@ def political_timeline(snap: Snapshot, settings: Settings, account_id: str, pers
     if a.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in TIMELINE_COLUMNS})
     fields = ["decision_role", "attitude", "influence"]
-    names = people_index(snap)["name"]
+    names = shown_names(snap)
     rows, prev = [], None
     last = {k: None for k in fields}
     for r in a.to_dict("records"):

@@ -262,6 +262,7 @@ def _page_key() -> str | None:
 
 #: what each analysis the pages compute is called in "Computing gaps… (3 of 5)"
 STEP_LABELS = {
+    "shown_names": N_("people's names"),
     "access_paths": N_("access paths"), "account_coverage": N_("account coverage"), "account_map": N_("account map"),
     "account_tiers": N_("account tiers"), "assessment_changes": N_("assessment changes"),
     "contact_coverage": N_("contact coverage"), "coverage_files": N_("coverage files"),

@@ -26,6 +26,7 @@ from kamgraph.errors import KamgraphError
 from kamgraph.i18n import _, fmt_day, pgettext
 from kamgraph.i18n.terms import term
 from kamgraph.model import Attitude, InteractionKind, Side, TeamRole, TieKind
+from kamgraph.names import display_names
 from kamgraph.report.spreadsheet import csv_bytes
 from kamgraph.ui.access import role_word
 from kamgraph.ui.context import PageContext
@@ -381,7 +382,8 @@ def history(ctx: PageContext, prefix: str, person_id: str | None = None, account
 
     def build() -> pd.DataFrame:  # once per data version and person/account (a rerun reuses it)
         audit = ctx.audit(person_id=person_id, account_id=account_id)
-        names = {**org_names(ctx), **dict(zip(ctx.read("people")["id"], ctx.read("people")["name"]))}
+        people = ctx.read("people")
+        names = {**org_names(ctx), **dict(zip(people["id"], display_names(people["name"])))}
         opps = ctx.read("opportunities")
         names.update(zip(opps["id"], opps["name"]))
         inter = ctx.read("interactions")  # an interaction as kind, subject and day, not its generated id

@@ -46,7 +46,7 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 
 from kamgraph.i18n import _, current_language
-from kamgraph.names import label_name, matches, search_index
+from kamgraph.names import display_name, label_name, matches, search_index
 
 __all__ = ["filter_people", "person_multiselect", "person_picker", "picker_label", "picker_labels", "search_help"]
 
@@ -76,7 +76,7 @@ def picker_labels(labels: Mapping[str, str], names: Mapping[str, object] | None 
         label = str(label)
         name = names.get(pid) if names is not None else None
         if isinstance(name, str) and name.strip():
-            for form in (name, " ".join(name.split())):
+            for form in dict.fromkeys((name, " ".join(name.split()), display_name(name, lang))):
                 if label.startswith(form):
                     label = picker_label(form, lang) + label[len(form):]
                     break
