@@ -146,8 +146,6 @@ def walk(db: str, lang: str, page: str | None = None, query: dict | None = None,
     import os
     from pathlib import Path
 
-    from streamlit.testing.v1 import AppTest
-
     from kamgraph.schema import ENTITIES
     from kamgraph.store import open_store
 
@@ -160,14 +158,13 @@ def walk(db: str, lang: str, page: str | None = None, query: dict | None = None,
         vocab = data_vocabulary({e: store.read(e) for e in ENTITIES})
     finally:
         store.close()
-    at = AppTest.from_file(str(root / "app.py"), default_timeout=240)
-    at.run()
-    if page:
-        if query:
-            at.query_params.update(query)
-        at.switch_page(f"kamgraph/ui/pages/{page}.py")
-        at.run()
-    errors = [f"exception: {e.value}" for e in at.exception]
+    from tests.test_ui_apptest import open_page
+
+    try:
+        at = open_page(page, query)
+    except AssertionError as e:  # the page raised: that is the finding
+        return [f"exception: {e}"]
+    errors: list[str] = []
     return errors + foreign(shown_texts(at), lang, vocab, allow=LANGUAGE_NAMES)
 
 

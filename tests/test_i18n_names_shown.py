@@ -34,6 +34,7 @@ from kamgraph.report.portfolio import build_coverage_report
 from kamgraph.report.visitplan import plan_html, plan_ics, plan_table
 from kamgraph.settings import Settings
 from kamgraph.store import open_store
+from tests.test_ui_apptest import open_page  # noqa: E402 (one way to open a page)
 
 try:
     from sample_stores import SAMPLE_SETTINGS
@@ -199,19 +200,6 @@ def app_env(monkeypatch, sample_db_file):
     monkeypatch.delenv("KAMGRAPH_AS_OF", raising=False)
     monkeypatch.setenv("KAMGRAPH_LANG", "zh_CN")
     return sample_db_file
-
-
-def open_page(page: str, query: dict | None = None):
-    from streamlit.testing.v1 import AppTest
-
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=240)
-    at.run()
-    if query:
-        at.query_params.update(query)
-    at.switch_page(f"kamgraph/ui/pages/{page}.py")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def test_the_trends_person_picker_finds_by_pinyin_and_initials(app_env):

@@ -17,7 +17,14 @@ from streamlit.testing.v1 import AppTest
 
 from kamgraph.schema import ENTITIES
 from kamgraph.store import open_store
-from tests.i18n_walk import LANGUAGE_NAMES, _without_data, data_vocabulary, foreign, shown_texts
+from tests.i18n_walk import (
+    LANGUAGE_NAMES,
+    _without_data,
+    data_vocabulary,
+    foreign,
+    shown_texts,
+)
+from tests.test_ui_apptest import open_page as _open  # noqa: E402 (one way to open a page)
 
 ROOT = Path(__file__).resolve().parents[1]
 SETTINGS = ROOT / "data" / "sample" / "kamgraph.toml"
@@ -42,18 +49,6 @@ def vocabulary(sample_db_file):
         return data_vocabulary({e: store.read(e) for e in ENTITIES})
     finally:
         store.close()
-
-
-def _open(page: str, query: dict | None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=240)
-    at.run()
-    if page != "portfolio":
-        if query:
-            at.query_params.update(query)
-        at.switch_page(f"kamgraph/ui/pages/{page}.py")
-        at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 @pytest.mark.parametrize("lang", ["zh_CN", "en"])

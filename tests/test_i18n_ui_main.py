@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 
 from kamgraph.i18n import use_language
+from tests.test_ui_apptest import open_page as _open  # noqa: E402 (one way to open a page)
 
 ROOT = Path(__file__).resolve().parents[1]
 SETTINGS = ROOT / "data" / "sample" / "kamgraph.toml"
@@ -176,20 +177,6 @@ def app_env(monkeypatch, sample_db_file):
     monkeypatch.setenv("KAMGRAPH_CONFIG", str(SETTINGS))
     monkeypatch.delenv("KAMGRAPH_AS_OF", raising=False)
     return sample_db_file
-
-
-def _open(page: str | None = None, query: dict | None = None):
-    from streamlit.testing.v1 import AppTest
-
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=240)
-    at.run()
-    if page:
-        if query:
-            at.query_params.update(query)
-        at.switch_page(f"kamgraph/ui/pages/{page}.py")
-        at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 @pytest.mark.slow

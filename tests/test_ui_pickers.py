@@ -15,6 +15,7 @@ from kamgraph.i18n import use_language
 from kamgraph.names import shown_forms
 from kamgraph.schema import ENTITIES
 from kamgraph.store import open_store
+from tests.test_ui_apptest import open_page  # noqa: E402 (one way to open a page)
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app.py"
@@ -31,17 +32,6 @@ def app_env(monkeypatch, sample_db_file):
     monkeypatch.delenv("KAMGRAPH_AS_OF", raising=False)
     monkeypatch.delenv("KAMGRAPH_LANG", raising=False)
     return sample_db_file
-
-
-def open_page(page: str, query: dict | None = None) -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
-    at.run()
-    if query:
-        at.query_params.update(query)
-    at.switch_page(f"kamgraph/ui/pages/{page}.py")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def vocabulary(db) -> list[str]:

@@ -25,6 +25,7 @@ from streamlit.testing.v1 import AppTest
 
 from kamgraph.ingest import import_path
 from kamgraph.store import open_store
+from tests.test_ui_apptest import open_page  # noqa: E402 (one way to open a page)
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app.py"
@@ -63,18 +64,6 @@ def media(monkeypatch) -> list[MediaFileManager]:
 
     monkeypatch.setattr(app_test, "MediaFileManager", Recording)
     return made
-
-
-def open_page(page: str | None = None, query: dict | None = None) -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
-    at.run()
-    if page:
-        if query:
-            at.query_params.update(query)
-        at.switch_page(f"kamgraph/ui/pages/{page}.py")
-        at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def table_with(at: AppTest, *cols: str) -> pd.DataFrame:
