@@ -54,6 +54,22 @@ def sample_db_file(tmp_path_factory):
     return import_sample(tmp_path_factory.mktemp("sample_store") / "sample.db")
 
 
+@pytest.fixture(scope="module")
+def sample(sample_db_file):
+    """(snapshot of the sample store, the sample's settings), once per test module."""
+    from kamgraph.settings import Settings
+    from kamgraph.store import open_store
+
+    try:
+        from sample_stores import SAMPLE_SETTINGS
+    except ImportError:  # pragma: no cover - tests/ imported as a package
+        from tests.sample_stores import SAMPLE_SETTINGS
+    store = open_store(f"sqlite:///{sample_db_file}")
+    snap = store.snapshot()
+    yield snap, Settings.load(SAMPLE_SETTINGS)
+    store.close()
+
+
 @dataclass(frozen=True)
 class ExternalBolt:
     """A Bolt server the suite did not start (a real Neo4j from KAMGRAPH_TEST_NEO4J_URI)."""

@@ -27,26 +27,11 @@ from kamgraph.analysis.words import article, join_and, join_list, join_or
 from kamgraph.i18n import use_language
 from kamgraph.i18n.terms import TERMS
 from kamgraph.names import shown_forms
-from kamgraph.settings import Settings
-from kamgraph.store import open_store
-
-try:
-    from sample_stores import SAMPLE_SETTINGS
-except ImportError:  # pragma: no cover - tests/ imported as a package
-    from tests.sample_stores import SAMPLE_SETTINGS
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 WORD = re.compile(r"[A-Za-z][A-Za-z'-]{2,}")
 #: codes that stay as they are in any language (currencies, the team roles' abbreviations)
 KEEP = re.compile(r"^(?:[A-Z]{2,4})$")
-
-
-@pytest.fixture(scope="module")
-def sample(sample_db_file):
-    store = open_store(f"sqlite:///{sample_db_file}")
-    snap = store.snapshot()
-    yield snap, Settings.load(SAMPLE_SETTINGS)
-    store.close()
 
 
 @pytest.fixture(scope="module")

@@ -32,27 +32,12 @@ from kamgraph.names import display_names
 from kamgraph.report.columns import readable
 from kamgraph.report.portfolio import build_coverage_report
 from kamgraph.report.visitplan import plan_html, plan_ics, plan_table
-from kamgraph.settings import Settings
-from kamgraph.store import open_store
 from tests.test_ui_apptest import open_page  # noqa: E402 (one way to open a page)
-
-try:
-    from sample_stores import SAMPLE_SETTINGS
-except ImportError:  # pragma: no cover - tests/ imported as a package
-    from tests.sample_stores import SAMPLE_SETTINGS
 
 ROOT = Path(__file__).resolve().parents[1]
 STORED, SHOWN = "Zhou Jianguo 周建国", "周建国（Zhou Jianguo）"
 #: every stored two-form name of the sample, as stored ("Chen Hao 陈昊")
 TWO_FORM = re.compile(r"[A-Z][a-z]+ [A-Z][a-z]+ [\u4e00-\u9fff]{2,3}")
-
-
-@pytest.fixture(scope="module")
-def sample(sample_db_file):
-    store = open_store(f"sqlite:///{sample_db_file}")
-    snap = store.snapshot()
-    yield snap, Settings.load(SAMPLE_SETTINGS)
-    store.close()
 
 
 @pytest.fixture(scope="module")
