@@ -143,3 +143,11 @@ def test_a_cli_run_leaves_the_process_language_as_it_found_it(tmp_path):
     r = CliRunner().invoke(main, ["--lang", "zh_CN", "--store", f"sqlite:///{tmp_path}/k.db", "stats"])
     assert r.exit_code == 0 and any("\u4e00" <= ch <= "\u9fff" for ch in r.output), r.output
     assert current_language() == "en"
+
+
+def test_common_opportunity_stages_read_in_chinese_and_a_crms_own_stage_stays_as_written():
+    with use_language("zh_CN"):
+        assert term("stage", "proposal") == "方案报价"
+        assert term("stage", "Closed_Won") == "赢单"
+        assert term("stage", "Proposal/Price Quote") == "Proposal/Price Quote"
+    assert term("stage", "negotiation") == "negotiation"

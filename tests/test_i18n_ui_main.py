@@ -254,3 +254,14 @@ def test_the_pages_in_english_are_as_before(app_env, monkeypatch, vocabulary, pa
     else:
         assert "Person card" in [s.value for s in at.subheader]
         assert any(m.value.startswith("**Role** decision maker · **Attitude** neutral") for m in at.markdown)
+
+
+def test_time_axes_name_months_in_numbers_in_chinese():
+    """Vega writes month names in English ("February"): a Chinese chart's ticks are numbers."""
+    from kamgraph.i18n import use_language
+    from kamgraph.ui.charts import strength_lines
+
+    df = pd.DataFrame({"date": pd.to_datetime(["2026-01-31", "2026-02-28"]), "strength": [0.1, 0.2], "pair": "a"})
+    with use_language("zh_CN"):
+        assert strength_lines(df).to_dict()["encoding"]["x"]["axis"]["format"] == "%Y年%-m月"
+    assert "format" not in strength_lines(df).to_dict()["encoding"]["x"].get("axis", {})

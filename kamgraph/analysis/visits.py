@@ -940,7 +940,7 @@ def _briefings(snap: Snapshot, settings: Settings, t: pd.Timestamp, visits: pd.D
                 pr = pr.iloc[0] if isinstance(pr, pd.DataFrame) else pr
                 part = (_(_ROLE_WORDS[pr["role"]]) if pr["role"] in _ROLE_WORDS else role_words(pr["role"])) \
                     if isinstance(pr["role"], str) else None
-            opportunities.append({"name": oname, "stage": stage if isinstance(stage, str) else None,
+            opportunities.append({"name": oname, "stage": term("stage", stage) if isinstance(stage, str) else None,
                                   "amount": None if pd.isna(amount) else float(amount), "currency": cur or None,
                                   "value": money(amount, cur), "close_date": _day(close), "contact_role": part})
 

@@ -8,6 +8,8 @@ English words are the codes with spaces, except where that would not be English.
 
 >>> term("role", "decision_maker"), term("tier", "gold"), term("role", "chairman_of_the_board")
 ('decision maker', 'gold', 'chairman of the board')
+>>> term("stage", "Closed Won"), term("stage", "Proposal/Price Quote")
+('closed won', 'Proposal/Price Quote')
 >>> from kamgraph.i18n import use_language
 >>> with use_language("zh_CN"):
 ...     term("role", "decision_maker"), term("attitude", "opponent")
@@ -66,6 +68,15 @@ TERMS: dict[str, dict[str, str]] = {
         "executive_sponsor": NP_("gap_kind", "executive sponsor"), "executive_tie": NP_("gap_kind", "executive tie"),
         "executive_visits": NP_("gap_kind", "executive visits"),
     },
+    # opportunity stages are the CRM's own words: the common ones read in the reader's language,
+    # any other stays as written (matched without case, spaces or underscores)
+    "stage": {
+        "prospecting": NP_("stage", "prospecting"), "qualification": NP_("stage", "qualification"),
+        "needsanalysis": NP_("stage", "needs analysis"), "proposal": NP_("stage", "proposal"),
+        "negotiation": NP_("stage", "negotiation"), "closedwon": NP_("stage", "closed won"),
+        "closedlost": NP_("stage", "closed lost"), "discovery": NP_("stage", "discovery"),
+        "evaluation": NP_("stage", "evaluation"), "quote": NP_("stage", "quote"),
+    },
     "level": {"1": NP_("level", "board"), "2": NP_("level", "vice president"), "3": NP_("level", "director"), "4": NP_("level", "manager"),
               "5": NP_("level", "staff")},
 }
@@ -81,6 +92,9 @@ def term(kind: str, value, missing: str = "—") -> str:
     if _missing(value):
         return missing
     key = str(int(value)) if kind == "level" and isinstance(value, (int, float)) else str(value)
+    if kind == "stage":  # the CRM's own word unless it is a common stage
+        word = TERMS["stage"].get("".join(ch for ch in key.lower() if ch.isalnum()))
+        return pgettext(kind, word) if word is not None else key
     word = TERMS.get(kind, {}).get(key)
     return pgettext(kind, word) if word is not None else key.replace("_", " ")
 

@@ -68,7 +68,7 @@ def strength_lines(series: pd.DataFrame, label: str = "pair", height: int = 320)
         alt.Chart(series)
         .mark_line(point=alt.OverlayMarkDef(size=25))
         .encode(
-            x=alt.X("date:T", title=None),
+            x=alt.X("date:T", title=None, axis=_time_axis()),
             y=alt.Y("strength:Q", scale=alt.Scale(domain=[0, 1]), title=_("strength")),
             color=alt.Color(f"{label}:N", title=None, legend=alt.Legend(orient="bottom", columns=2, labelLimit=360)),
             tooltip=[alt.Tooltip(f"{label}:N", title=_label_title(label)),
@@ -104,6 +104,14 @@ def _label_title(label: str) -> str:
 def _day_format() -> str:
     """A day as d3 writes it, per language (``2026-11-26`` / ``2026年11月26日``)."""
     return "%Y年%-m月%-d日" if current_language() == "zh_CN" else "%Y-%m-%d"
+
+
+def _time_axis() -> alt.Axis:
+    """A time axis in the reader's language: Vega names months in English (``February``), so in
+    Chinese the ticks say year and month in numbers (``2026年2月``)."""
+    if current_language() == "zh_CN":
+        return alt.Axis(format="%Y年%-m月", labelAngle=0)
+    return alt.Axis()
 
 
 def _month_format() -> str:
