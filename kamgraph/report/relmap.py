@@ -1157,6 +1157,7 @@ def paths_map(snap: Snapshot, settings: Settings, paths: pd.DataFrame, height_px
     (rank 1) is highlighted.
     """
     people = people_index(snap)
+    people = people.assign(name=shown_names(snap).reindex(people.index))  # in the reader's script order
     orgs = org_names(snap)
     if paths.empty:
         empty_nodes = pd.DataFrame(columns=PATH_NODE_COLUMNS)
