@@ -68,6 +68,7 @@ def zh(message: str) -> str:
 
 def data_values(store_url: str) -> list[str]:
     """Every text value of the store (names, titles, notes...): data, never translated."""
+    from kamgraph.names import shown_forms
     from kamgraph.store import open_store
 
     store = open_store(store_url)
@@ -82,6 +83,7 @@ def data_values(store_url: str) -> list[str]:
                 for v in frame[col].dropna().unique():
                     if isinstance(v, str) and len(v) >= 3:
                         values.add(v)
+                        values.update(f for f in shown_forms(v) if len(f) >= 2)  # 周建国（Zhou Jianguo）
                         # pieces of it (a tie's notes are shown up to the first ";"...)
                         values.update(p.strip() for p in re.split(r"[;,()\n]", v) if len(p.strip()) >= 3)
     return sorted(values, key=len, reverse=True)
@@ -106,8 +108,8 @@ def english_lines(text: str, data: list[str]) -> list[str]:
         for d in data:
             if d in rest:
                 rest = rest.replace(d, " ")
-        rest = re.sub(r"\b(?:CNY|EUR|USD|JPY|KAM|CEO|CFO|CTO|EMBA|README|kamgraph|sqlite)\b", " ", rest)
         rest = re.sub(r"(?:sqlite|https?)://\S+|/\S+", " ", rest)  # store urls, paths
+        rest = re.sub(r"\b(?:CNY|EUR|USD|JPY|KAM|CEO|CFO|CTO|EMBA|README|kamgraph|Excel|CSV|HTML|zip)\b", " ", rest)
         if re.search(r"[A-Za-z]{3,}", rest):
             out.append(line.strip())
     return list(dict.fromkeys(x for x in out if x))
