@@ -109,7 +109,8 @@ def english_lines(text: str, data: list[str]) -> list[str]:
             if d in rest:
                 rest = rest.replace(d, " ")
         rest = re.sub(r"(?:sqlite|https?)://\S+|/\S+", " ", rest)  # store urls, paths
-        rest = re.sub(r"\b(?:CNY|EUR|USD|JPY|KAM|CEO|CFO|CTO|EMBA|README|kamgraph|Excel|CSV|HTML|zip)\b", " ", rest)
+        rest = re.sub(r"(?<![A-Za-z])(?:CNY|EUR|USD|JPY|KAM|CEO|CFO|CTO|EMBA|README|kamgraph|Excel|CSV|HTML|zip)"
+                      r"(?![A-Za-z])", " ", rest)  # codes, formats and names that stay as they are
         if re.search(r"[A-Za-z]{3,}", rest):
             out.append(line.strip())
     return list(dict.fromkeys(x for x in out if x))
