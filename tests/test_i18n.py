@@ -151,3 +151,19 @@ def test_common_opportunity_stages_read_in_chinese_and_a_crms_own_stage_stays_as
         assert term("stage", "Closed_Won") == "赢单"
         assert term("stage", "Proposal/Price Quote") == "Proposal/Price Quote"
     assert term("stage", "negotiation") == "negotiation"
+
+
+def test_no_literal_is_marked_inside_an_f_string():
+    """Babel's extractor reads an f-string as one token: `f"{_('x')}"` would never reach the
+    catalogue and stay English."""
+    names = {"_", "N_", "NP_", "ngettext", "pgettext", "npgettext"}
+    bad = []
+    for path in sorted((ROOT / "kamgraph").rglob("*.py")) + [ROOT / "app.py"]:
+        for js in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(js, ast.JoinedStr):
+                continue
+            for call in ast.walk(js):
+                if (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id in names
+                        and any(isinstance(a, ast.Constant) for a in call.args)):
+                    bad.append(f"{path.relative_to(ROOT)}:{call.lineno}: {ast.unparse(call)[:80]}")
+    assert not bad, "\n".join(bad)
