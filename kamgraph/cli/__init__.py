@@ -44,10 +44,10 @@ from kamgraph.config import Config, resolve_config
 from kamgraph.errors import KamgraphError
 from kamgraph.i18n import (
     ENV_LANG,
-    current_language,
     N_,
     NP_,
     _,
+    current_language,
     fmt_day,
     ngettext,
     pgettext,
@@ -55,6 +55,7 @@ from kamgraph.i18n import (
     set_process_language,
     use_language,
 )
+from kamgraph.i18n.terms import TERMS
 
 
 @dataclass
@@ -348,15 +349,7 @@ COLUMN_HEADERS: tuple[str, ...] = (
 )
 
 #: the store's entities (a table's ``entity`` cells) as words (context "entity")
-ENTITY_WORDS: dict[str, str] = {
-    "people": NP_("entity", "people"), "accounts": NP_("entity", "accounts"),
-    "organizations": NP_("entity", "organizations"), "opportunities": NP_("entity", "opportunities"),
-    "interactions": NP_("entity", "interactions"), "employment": NP_("entity", "employment"),
-    "assessments": NP_("entity", "assessments"), "reports_to": NP_("entity", "reports_to"),
-    "ties": NP_("entity", "ties"), "influence": NP_("entity", "influence"),
-    "memberships": NP_("entity", "memberships"), "attendance": NP_("entity", "attendance"),
-    "opportunity_roles": NP_("entity", "opportunity_roles"), "audit": NP_("entity", "audit"),
-}
+ENTITY_WORDS: dict[str, str] = TERMS["entity"]
 
 #: codes the CLI shows that :mod:`kamgraph.i18n.terms` does not list: kind -> code -> English word
 CLI_TERMS: dict[str, dict[str, str]] = {

@@ -77,6 +77,16 @@ TERMS: dict[str, dict[str, str]] = {
         "closedlost": NP_("stage", "closed lost"), "discovery": NP_("stage", "discovery"),
         "evaluation": NP_("stage", "evaluation"), "quote": NP_("stage", "quote"),
     },
+    # the store's tables, as a table's cells and an edit's summary name them (English: the table's name)
+    "entity": {
+        "people": NP_("entity", "people"), "accounts": NP_("entity", "accounts"),
+        "organizations": NP_("entity", "organizations"), "opportunities": NP_("entity", "opportunities"),
+        "interactions": NP_("entity", "interactions"), "employment": NP_("entity", "employment"),
+        "assessments": NP_("entity", "assessments"), "reports_to": NP_("entity", "reports_to"),
+        "ties": NP_("entity", "ties"), "influence": NP_("entity", "influence"),
+        "memberships": NP_("entity", "memberships"), "attendance": NP_("entity", "attendance"),
+        "opportunity_roles": NP_("entity", "opportunity_roles"), "audit": NP_("entity", "audit"),
+    },
     "level": {"1": NP_("level", "board"), "2": NP_("level", "vice president"), "3": NP_("level", "director"), "4": NP_("level", "manager"),
               "5": NP_("level", "staff")},
 }

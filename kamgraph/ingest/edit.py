@@ -72,7 +72,7 @@ import pandas as pd
 
 from kamgraph.errors import ImportValidationError, KamgraphError, NotFound, Problem
 from kamgraph.i18n import NP_, _, current_language, pgettext
-from kamgraph.i18n.terms import term
+from kamgraph.i18n.terms import TERMS, term
 from kamgraph.ingest.messages import split_addresses
 from kamgraph.ingest.notices import list_sep, semicolon
 from kamgraph.ingest.raw import RawImport, RawTable
@@ -116,15 +116,7 @@ _OPERATION_WORDS = {
     "end membership": NP_("edit", "end membership"),
 }
 #: the tables an edit writes, as a person reads them in a summary (English: the table's name)
-_ENTITY_WORDS = {
-    "accounts": NP_("entity", "accounts"), "organizations": NP_("entity", "organizations"),
-    "people": NP_("entity", "people"), "employment": NP_("entity", "employment"),
-    "assessments": NP_("entity", "assessments"), "reports_to": NP_("entity", "reports_to"),
-    "ties": NP_("entity", "ties"), "influence": NP_("entity", "influence"),
-    "memberships": NP_("entity", "memberships"), "interactions": NP_("entity", "interactions"),
-    "attendance": NP_("entity", "attendance"), "opportunities": NP_("entity", "opportunities"),
-    "opportunity_roles": NP_("entity", "opportunity_roles"),
-}
+_ENTITY_WORDS = TERMS["entity"]
 #: the fields of a person an edit may set
 PERSON_FIELDS: tuple[str, ...] = ("name", "side", "title", "level", "email", "phone", "city", "country", "notes")
 

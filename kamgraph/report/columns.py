@@ -78,10 +78,10 @@ _ROLE_COVERAGE = {c.name: c for c in (
         N_("how well our best tie covers the account's influencers: 100% = a tie at or above the coverage "
            "threshold; empty = nobody in that role")),
     Col("role_procurement", N_("Procurement coverage"), "pct",
-        N_("how well our best tie covers the account's procurements: 100% = a tie at or above the coverage "
+        N_("how well our best tie covers the account's procurement contacts: 100% = a tie at or above the coverage "
            "threshold; empty = nobody in that role")),
     Col("role_coach", N_("Coach coverage"), "pct",
-        N_("how well our best tie covers the account's coachs: 100% = a tie at or above the coverage "
+        N_("how well our best tie covers the account's coaches: 100% = a tie at or above the coverage "
            "threshold; empty = nobody in that role")),
 )}
 
