@@ -168,7 +168,7 @@ def test_messages_in_chinese(url, tmp_path):
     r = run(url, "what-if", "--without", "C-012")
     assert r.exit_code == 0
     r = run(url, "tiers")
-    assert re.search(r"前\d+%的客户（12个中的\d+个）贡献了\d+%的收入", r.stdout)
+    assert re.search(r"前\d+%的客户（12个中的\d+个）贡献了\d+%的营收", r.stdout)
 
 
 def test_import_dry_run_in_chinese(tmp_path):

@@ -221,7 +221,7 @@ def test_an_edit_refusal_and_an_edit_summary_in_chinese():
                             "supporter（支持者）、neutral（中立）、skeptic（怀疑者）、opponent（反对者）")
     assert summary == "评估：写入1条评估记录"
     assert str(moved.value) == ("未保存，未写入任何数据：since为必填项，但为空（即变动日期）；"
-                                "org_id：新组织与本次工作变动要结束的组织相同")
+                                "org_id：新组织与本次职位变动要结束的组织相同")
     for text in (str(e.value), summary, str(moved.value)):
         assert not english_left(text), text
     with pytest.raises(EditRejected) as e:

@@ -196,7 +196,7 @@ def test_the_portfolio_page_in_chinese(app_env, monkeypatch, vocabulary):
     assert set(accounts["客户等级"]) <= {"钻石", "黄金", "白银", "标准"}
     pivot = at.dataframe[1].value
     assert list(pivot.columns) == ["高", "中", "低"] and "关键关系降温" in set(pivot.index)
-    assert any("贡献了客户组合72%的收入" in c.value for c in at.caption)
+    assert any("贡献了客户组合72%的营收" in c.value for c in at.caption)
     assert any(c.value.startswith("显示") and "个缺口" in c.value for c in at.caption)
     assert at.multiselect(key="pf_tier").label == "客户等级"
     assert own_foreign(shown_texts(at), "zh_CN", vocabulary) == []
@@ -207,7 +207,7 @@ def test_the_portfolio_page_in_chinese(app_env, monkeypatch, vocabulary):
     assert not at.exception, [e.value for e in at.exception]
     assert at.multiselect(key="pf_tier").options[:2] == ["钻石", "黄金"]
     assert {m.label: m.value for m in at.metric}["客户"] == "4"
-    assert any("这些客户中按收入排名前20%的客户（4个中的1个）" in c.value for c in at.caption)
+    assert any("这些客户中按营收排名前20%的客户（4个中的1个）" in c.value for c in at.caption)
     gaps = at.dataframe[-1].value
     assert set(gaps["缺口"]) == {"单线联系"}
     assert own_foreign(shown_texts(at), "zh_CN", vocabulary) == []
