@@ -53,7 +53,6 @@ def _key(message) -> tuple[str | None, str]:
 def extract(root: Path = ROOT) -> Catalog:
     """The template: every marked string in ``kamgraph/`` and ``app.py``, with the files using it."""
     template = Catalog(domain=DOMAIN)
-    sources: list[tuple[Path, str]] = []
     for filename, lineno, message, comments, context in extract_from_dir(
             str(root / "kamgraph"), method_map=[("**.py", "python")], keywords=KEYWORDS,
             comment_tags=("Translators:",), strip_comment_tags=True):
@@ -65,7 +64,6 @@ def extract(root: Path = ROOT) -> Catalog:
         for lineno, message, comments, context in extract_from_file(
                 "python", str(app), keywords=KEYWORDS, comment_tags=("Translators:",), strip_comment_tags=True):
             template.add(message, None, [("app.py", lineno)], auto_comments=comments, context=context)
-    del sources
     return template
 
 

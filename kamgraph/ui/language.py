@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from kamgraph.auth import users_path
 from kamgraph.errors import KamgraphError
 from kamgraph.i18n import (
     LANGUAGES,
@@ -25,7 +26,6 @@ from kamgraph.i18n import (
     set_language,
     use_language,
 )
-from kamgraph.auth import users_path
 from kamgraph.i18n.prefs import PREFS_FILE_NAME, remember_language, remembered_language
 
 #: session key: the language this session chose (absent until the user picks one)
@@ -135,8 +135,9 @@ def _switched() -> None:
 
 
 def language_switch() -> None:
-    """The sidebar's language switch (each language in its own name)."""
-    lang = chosen_language()
+    """The sidebar's language switch (each language in its own name), showing the language
+    :func:`apply_language` chose for this rerun (a change made with it ran before, in its callback)."""
+    lang = current_language()
     options = list(LANGUAGES)
     st.session_state[SWITCH_KEY] = lang
     st.sidebar.selectbox(_("Language"), options, key=SWITCH_KEY, format_func=LANGUAGES.get,
