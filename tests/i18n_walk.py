@@ -115,6 +115,18 @@ _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'])")
 _LINK = re.compile(r"^[a-z_]+\?[\w=&%.-]+$")
 
 
+def store_vocabulary(db) -> list[str]:
+    """:func:`data_vocabulary` of the SQLite store at ``db``."""
+    from kamgraph.schema import ENTITIES
+    from kamgraph.store import open_store
+
+    store = open_store(f"sqlite:///{db}")
+    try:
+        return data_vocabulary({e: store.read(e) for e in ENTITIES})
+    finally:
+        store.close()
+
+
 def _without_data(text: str, values: list[str]) -> str:
     text = _MD_ESCAPE.sub(r"\1", _ST_MARKUP.sub(" ", " ".join(text.split()))).replace("\u2060", "")
     for v in values:
@@ -146,26 +158,18 @@ def walk(db: str, lang: str, page: str | None = None, query: dict | None = None,
     import os
     from pathlib import Path
 
-    from kamgraph.schema import ENTITIES
-    from kamgraph.store import open_store
+    from tests.test_ui_apptest import open_page
 
     root = Path(__file__).resolve().parents[1]
     os.environ["KAMGRAPH_STORE"] = f"sqlite:///{db}"
     os.environ["KAMGRAPH_CONFIG"] = settings or str(root / "data" / "sample" / "kamgraph.toml")
     os.environ["KAMGRAPH_LANG"] = lang
-    store = open_store(f"sqlite:///{db}")
-    try:
-        vocab = data_vocabulary({e: store.read(e) for e in ENTITIES})
-    finally:
-        store.close()
-    from tests.test_ui_apptest import open_page
-
+    vocab = store_vocabulary(db)
     try:
         at = open_page(page, query)
     except AssertionError as e:  # the page raised: that is the finding
         return [f"exception: {e}"]
-    errors: list[str] = []
-    return errors + foreign(shown_texts(at), lang, vocab, allow=LANGUAGE_NAMES)
+    return foreign(shown_texts(at), lang, vocab, allow=LANGUAGE_NAMES)
 
 
 #: the language switch shows each language in its own name

@@ -34,6 +34,7 @@ from test_relmap import (
     XSS_NOTES,
     node,
     snap,  # noqa: F401 (the hand-built account: a fixture, used by name)
+    timeline_snapshot,
     vis_data,
 )
 
@@ -166,22 +167,9 @@ def test_messages_of_the_other_focuses_are_chinese(snap):
 
 
 def test_the_political_timeline_in_chinese():
-    from analysis_fixtures import build_snapshot, contact, internal
-
     from kamgraph.settings import Settings
 
-    s = build_snapshot(
-        accounts=[{"id": "A1", "name": "Acme"}],
-        people=[contact("c", "A1", 2, None, name="Cai"), internal("k", 4, name="Kim KAM")],
-        assessments=[
-            {"person_id": "c", "account_id": "A1", "assessed_on": "2025-01-10", "decision_role": "approver",
-             "attitude": "supporter", "influence": 3, "assessed_by": "k", "source": "account plan"},
-            {"person_id": "c", "account_id": "A1", "assessed_on": "2025-03-01", "attitude": "supporter"},
-            {"person_id": "c", "account_id": "A1", "assessed_on": "2025-05-20", "attitude": "skeptic",
-             "influence": 4, "assessed_by": "k", "source": "QBR"},
-            {"person_id": "c", "account_id": "A1", "assessed_on": "2025-09-01", "attitude": "opponent"},
-        ],
-    )
+    s = timeline_snapshot()
     with use_language("zh_CN"):
         t = political_timeline(s, Settings(as_of="2025-12-31"), "A1", "c")
     assert t["text"].tolist() == [
@@ -278,12 +266,7 @@ GLYPHS = """(face) => {
 @pytest.mark.browser
 @pytest.mark.parametrize("n", (30, 80, 150, 500))
 def test_the_chinese_default_map_has_no_overlap_and_no_line_through_a_box(zh_browser_page, tmp_path, n):
-    from test_map_browser import (
-        READ_LAYOUT,
-        crossing_segments,
-        default_map,
-        overlapping_boxes,
-    )
+    from test_map_browser import default_map, unfold_largest_fold
 
     page, errors = zh_browser_page
     with use_language("zh_CN"):
@@ -293,22 +276,12 @@ def test_the_chinese_default_map_has_no_overlap_and_no_line_through_a_box(zh_bro
     assert glyphs["differ"] and glyphs["inked"], "Chinese characters are drawn as empty boxes"
     assert glyphs["width"] <= 3 * 13 * 1.1  # a CJK character is about one em: twice a letter's units
 
-    more = rmap.nodes[rmap.nodes["group"] == "more"].sort_values("hidden", ascending=False)
-    if len(more):
-        box = more.iloc[0]
-        page.evaluate(f"() => network.moveTo({{position: {{x: {box['x']}, y: {box['y']}}}, scale: 1.0}})")
-        page.wait_for_timeout(200)
-        at = page.evaluate(f"() => network.canvasToDOM({{x: {box['x']}, y: {box['y']}}})")
-        canvas = page.locator("#mynetwork canvas").bounding_box()
-        page.mouse.click(canvas["x"] + at["x"], canvas["y"] + at["y"])
-        page.wait_for_timeout(300)
-        opened = page.evaluate(READ_LAYOUT)
-        assert len(opened["boxes"]) == len(layout["boxes"]) + int(box["hidden"])
-        assert overlapping_boxes(opened["boxes"]) == []
-        assert crossing_segments(opened["boxes"], opened["segments"]) == []
+    unfolded = unfold_largest_fold(page, rmap, layout)
+    if unfolded is not None:
+        box, click = unfolded
         label = page.evaluate(f"() => network.body.data.nodes.get({box['id']!r}).label")
         assert label.endswith("（点击收起）")
-        page.mouse.click(canvas["x"] + at["x"], canvas["y"] + at["y"])
+        page.mouse.click(*click)
         page.wait_for_timeout(300)
         assert page.evaluate(f"() => network.body.data.nodes.get({box['id']!r}).label").endswith("（点击展开）")
     assert errors == []

@@ -15,14 +15,12 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kamgraph.schema import ENTITIES
-from kamgraph.store import open_store
 from tests.i18n_walk import (
     LANGUAGE_NAMES,
     _without_data,
-    data_vocabulary,
     foreign,
     shown_texts,
+    store_vocabulary,
 )
 from tests.test_ui_apptest import open_page as _open  # noqa: E402 (one way to open a page)
 
@@ -44,11 +42,7 @@ PAGES = [
 
 @pytest.fixture(scope="module")
 def vocabulary(sample_db_file):
-    store = open_store(f"sqlite:///{sample_db_file}")
-    try:
-        return data_vocabulary({e: store.read(e) for e in ENTITIES})
-    finally:
-        store.close()
+    return store_vocabulary(sample_db_file)
 
 
 @pytest.mark.parametrize("lang", ["zh_CN", "en"])

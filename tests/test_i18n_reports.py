@@ -24,14 +24,29 @@ import icalendar
 import openpyxl
 import pandas as pd
 import pytest
-
 from i18n_walk import data_vocabulary, foreign
-from kamgraph.analysis.visits import briefing_text, meeting_line, opportunity_line, plan_visits, proposed_day, role_words
+from test_visit_exports import (
+    load_sample,  # the sample read from its CSV files, as the visit exports test reads it
+)
+
+from kamgraph.analysis.visits import (
+    briefing_text,
+    meeting_line,
+    opportunity_line,
+    plan_visits,
+    proposed_day,
+    role_words,
+)
 from kamgraph.i18n import use_language
 from kamgraph.report.portfolio import SHEETS, ReportScope, build_coverage_report
-from kamgraph.report.visitplan import plan_csv_bytes, plan_excel_bytes, plan_html, plan_ics, plan_table, write_calendars
-from kamgraph.schema import ENTITIES, normalize_frame
-from kamgraph.settings import Settings
+from kamgraph.report.visitplan import (
+    plan_csv_bytes,
+    plan_excel_bytes,
+    plan_html,
+    plan_ics,
+    plan_table,
+    write_calendars,
+)
 from kamgraph.snapshot import Snapshot
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
@@ -47,14 +62,6 @@ _HASH = re.compile(r"\b[0-9a-f]{12}\b")
 #: columns whose text an analysis writes (translated in kamgraph.analysis, not here)
 ANALYSIS_COLUMNS = {"gaps": ("action", "evidence", "path"), "access_paths": ("explanation",),
                     "trends": ("description",)}
-
-
-def load_sample() -> tuple[Snapshot, Settings]:
-    frames = {}
-    for name in ENTITIES:
-        df = pd.read_csv(SAMPLE / f"{name}.csv", dtype=str, keep_default_na=False, encoding="utf-8")
-        frames[name] = normalize_frame(name, df.astype(object).where(df != "", None))
-    return Snapshot(frames), Settings.load(SAMPLE / "kamgraph.toml")
 
 
 @pytest.fixture(scope="module")
@@ -138,8 +145,8 @@ _FILE = re.compile(r"\b[\w.-]+\.(?:csv|txt|xlsx|html|ics)\b")
 def _workbook_texts(data: bytes) -> tuple[openpyxl.Workbook, list[str]]:
     """The sheet names and text cells; a cell that is a table's column name (the README's "CSV
     column", for pipes) left out."""
-    from kamgraph.report.portfolio import TABLES
     from kamgraph.report.columns import CATALOGUE
+    from kamgraph.report.portfolio import TABLES
 
     codes = {c.name for cols in CATALOGUE.values() for c in cols} | {f"{t}.csv" for t in TABLES}
     wb = openpyxl.load_workbook(io.BytesIO(data))

@@ -160,15 +160,9 @@ def test_the_fragment_detector_catches_an_untranslated_string():
 
 @pytest.fixture(scope="module")
 def vocabulary(sample_db_file):
-    from kamgraph.schema import ENTITIES
-    from kamgraph.store import open_store
-    from tests.i18n_walk import data_vocabulary
+    from tests.i18n_walk import store_vocabulary
 
-    store = open_store(f"sqlite:///{sample_db_file}")
-    try:
-        return data_vocabulary({e: store.read(e) for e in ENTITIES})
-    finally:
-        store.close()
+    return store_vocabulary(sample_db_file)
 
 
 @pytest.fixture

@@ -509,10 +509,9 @@ def test_paths_map_without_paths_says_nobody_can_reach(snap):
 
 # -- political history -------------------------------------------------------------------------
 
-def test_political_timeline_lists_dated_assessments_changes_and_who_assessed():
-    from kamgraph.report.relmap import political_timeline
-
-    s = build_snapshot(
+def timeline_snapshot():
+    """Cai at Acme, assessed four times (two by Kim KAM with a source, two blank-assessor updates)."""
+    return build_snapshot(
         accounts=[{"id": "A1", "name": "Acme"}],
         people=[contact("c", "A1", 2, None, name="Cai"), internal("k", 4, name="Kim KAM")],
         assessments=[
@@ -524,6 +523,12 @@ def test_political_timeline_lists_dated_assessments_changes_and_who_assessed():
             {"person_id": "c", "account_id": "A1", "assessed_on": "2025-09-01", "attitude": "opponent"},
         ],
     )
+
+
+def test_political_timeline_lists_dated_assessments_changes_and_who_assessed():
+    from kamgraph.report.relmap import political_timeline
+
+    s = timeline_snapshot()
     later = Settings(as_of="2025-12-31")
     t = political_timeline(s, later, "A1", "c")
     assert t["date"].dt.strftime("%Y-%m-%d").tolist() == ["2025-01-10", "2025-03-01", "2025-05-20", "2025-09-01"]
