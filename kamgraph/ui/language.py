@@ -81,7 +81,7 @@ def pinned(fn: Callable) -> Callable:
     >>> with use_language("zh_CN"):
     ...     months = pinned(lambda n: ngettext("{n} month", "{n} months", n).format(n=n))
     >>> months(3)
-    '3 个月'
+    '3个月'
     """
     lang = current_language()
 
