@@ -55,6 +55,10 @@ class Snapshot:
     store_url: str = ""
     #: where the history starts as the store recorded it (imports, ``--history-from``)
     history_from: pd.Timestamp | None = None
+    #: integer codes a store computed while reading (see :meth:`codes`), by
+    #: ``(entity, column, of)``; optional, :meth:`codes` computes any it lacks
+    precomputed_codes: Mapping[tuple[str, str, str], np.ndarray] | None = field(
+        default=None, repr=False, compare=False)
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -126,6 +130,38 @@ class Snapshot:
             value = self._cache[key] = build()
             return value
 
+    def codes(self, entity: str, column: str, of: str = "people") -> np.ndarray:
+        """Integer codes of the ids in ``frames[entity][column]``: for each row, the position
+        of its value in ``frames[of]["id"]`` (sorted ascending), -1 where the value is missing
+        or not in ``of``.
+
+        An int64 array of ``len(frames[entity])``, memoized for the life of the snapshot and
+        read-only (copy it before changing it). Analyses index numpy arrays with it instead of
+        hashing id strings; a store may hand them precomputed (:attr:`precomputed_codes`).
+
+        >>> snap = Snapshot({"people": pd.DataFrame({"id": ["a", "b", "c"]}),
+        ...                  "ties": pd.DataFrame({"person_id": ["c", "a", None, "x"]})})
+        >>> snap.codes("ties", "person_id").tolist()
+        [2, 0, -1, -1]
+        """
+        key = ("codes", entity, column, of)
+        return self.cached(key, lambda: self._codes(entity, column, of))
+
+    def _codes(self, entity: str, column: str, of: str) -> np.ndarray:
+        given = (self.precomputed_codes or {}).get((entity, column, of))
+        if given is not None:
+            out = np.asarray(given, dtype=np.int64)
+        else:
+            values = self.frames[entity][column]
+            ids = pd.Index(self.frames[of]["id"])
+            out = np.asarray(ids.get_indexer(values.to_numpy(dtype=object)), dtype=np.int64)
+        if len(out) != len(self.frames[entity]):  # pragma: no cover - a store's bug
+            raise ValueError(f"codes of {entity}.{column}: {len(out)} for {len(self.frames[entity])} rows")
+        if out.flags.writeable:
+            out = out.copy() if given is not None else out
+            out.flags.writeable = False
+        return out
+
     def roles(self, as_of: pd.Timestamp | str | None = None) -> pd.DataFrame:
         """Current decision role, attitude and influence of every contact at every account.
 
@@ -153,7 +189,9 @@ class Snapshot:
         """A copy with some frames replaced (for what-if analyses)."""
         new = dict(self.frames)
         new.update(frames)
-        return Snapshot(new, self.scope, self.data_version, self.store_url, self.history_from)
+        codes = {k: v for k, v in (self.precomputed_codes or {}).items()
+                 if k[0] not in frames and k[2] not in frames} or None
+        return Snapshot(new, self.scope, self.data_version, self.store_url, self.history_from, codes)
 
 
 def _ids(*series: Iterable) -> list[str]:
