@@ -54,7 +54,7 @@ def test_suite_at_s_writes_every_scenario_and_matches_the_baselines(tmp_path):
             assert result["peak_rss_bytes"] > 0, name
     assert scenarios["import_sqlite"]["counts_ok"] is True
 
-    expected = {"naive_strengths", "naive_paths"} | ({"cypher_paths", "cypher_gaps"} if ok else set())
+    expected = {"naive_strengths", "naive_paths", "portfolio_persisted"} | ({"cypher_paths", "cypher_gaps"} if ok else set())
     assert set(report["baselines"]) == expected
     assert all(b["answers_match"] is True for b in report["baselines"].values()), report["baselines"]
     # the sampled work is real: pairs and targets were compared, not an empty set
