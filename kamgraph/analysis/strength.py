@@ -46,6 +46,7 @@ import numpy as np
 import pandas as pd
 
 from kamgraph.analysis.arrays import object_series, sorted_codes, sorted_lookup, unique_ints, within_groups
+from kamgraph.analysis.codes import id_codes, sorted_ids
 from kamgraph.analysis.dates import days_to_ts, resolve_as_of, to_day
 from kamgraph.analysis.derived import derived
 from kamgraph.i18n import _, ngettext
@@ -97,7 +98,41 @@ class _Events:
 @derived("strength")
 def _events(snap: Snapshot, settings: Settings) -> _Events:
     """The pair events of a snapshot in person codes, sorted by day."""
-    weights = dict(settings.strength.interaction_weights)
+    coded = _coded_inputs(snap)
+    if coded is None:  # ids out of order or dangling: number them by hashing the strings
+        return _events_from_ids(snap, settings)
+    people, codes_att, ta, tb, ic = coded
+    na = len(codes_att)
+    # interactions numbered in order of first appearance in the attendance (as pd.factorize
+    # numbers their ids), by their integer codes: no string is hashed
+    if na and bool(np.all(ic[1:] >= ic[:-1])):
+        first = np.r_[True, ic[1:] != ic[:-1]]
+        icode, inter_pos = np.cumsum(first) - 1, ic[first]
+    else:
+        icode, inter_pos = pd.factorize(ic)
+    inter = snap.interactions
+    meta = pd.DataFrame({"date": inter["date"].to_numpy()[inter_pos],
+                         "kind": inter["kind"].to_numpy(dtype=object)[inter_pos]})
+    recorded = _recorded_sizes_coded(snap, inter_pos)
+    return _pair_events(settings, people, codes_att, np.minimum(ta, tb), np.maximum(ta, tb),
+                        np.asarray(icode, dtype=np.int64), len(inter_pos), meta, recorded)
+
+
+def _coded_inputs(snap: Snapshot):
+    """``(people, attendance person codes, ties' two ends' codes, attendance interaction
+    codes)`` from :meth:`Snapshot.codes`, or None when they cannot stand in for the ids."""
+    people = sorted_ids(snap, "people")
+    if people is None or sorted_ids(snap, "interactions") is None:
+        return None
+    parts = (id_codes(snap, "attendance", "person_id"), id_codes(snap, "ties", "person_id"),
+             id_codes(snap, "ties", "other_id"), id_codes(snap, "attendance", "interaction_id", "interactions"))
+    if any(p is None for p in parts):
+        return None
+    return (people, *parts)
+
+
+def _events_from_ids(snap: Snapshot, settings: Settings) -> _Events:
+    """:func:`_events` by hashing the id strings (frames whose ids the codes cannot stand in for)."""
     att, ties, inter = snap.attendance, snap.ties, snap.interactions
     na = len(att)
     codes, people = sorted_codes(np.concatenate([
@@ -105,16 +140,25 @@ def _events(snap: Snapshot, settings: Settings) -> _Events:
         ties["other_id"].to_numpy(dtype=object)]))
     nt = len(ties)
     ta, tb = codes[na:na + nt], codes[na + nt:]
-    tie_a, tie_b = np.minimum(ta, tb), np.maximum(ta, tb)
-    P = max(len(people), 1)
     icode, inter_ids = pd.factorize(att["interaction_id"].to_numpy(dtype=object))
-    # one row per (interaction, person), sorted by interaction then person
-    rows = unique_ints(icode.astype(np.int64) * P + codes[:na])
-    i, p = rows // P, rows % P
-    size = np.maximum(np.bincount(i, minlength=len(inter_ids)), _recorded_sizes(snap, inter_ids))
-    left, right = within_groups(i)
     meta = inter[["id", "date", "kind"]].drop_duplicates("id").set_index("id").reindex(
         pd.Index(np.asarray(inter_ids, dtype=object), dtype=object))
+    return _pair_events(settings, people, codes[:na], np.minimum(ta, tb), np.maximum(ta, tb),
+                        np.asarray(icode, dtype=np.int64), len(inter_ids), meta, _recorded_sizes(snap, inter_ids))
+
+
+def _pair_events(settings: Settings, people: np.ndarray, pcode: np.ndarray, tie_a: np.ndarray, tie_b: np.ndarray,
+                 icode: np.ndarray, n_inter: int, meta: pd.DataFrame, recorded: np.ndarray) -> _Events:
+    """The events from attendance in codes: person ``pcode[r]`` attended interaction
+    ``icode[r]`` (numbered 0..n_inter-1; ``meta`` its date and kind, ``recorded`` its
+    recorded attendee count)."""
+    weights = dict(settings.strength.interaction_weights)
+    P = max(len(people), 1)
+    # one row per (interaction, person), sorted by interaction then person
+    rows = unique_ints(icode * P + pcode)
+    i, p = rows // P, rows % P
+    size = np.maximum(np.bincount(i, minlength=n_inter), recorded)
+    left, right = within_groups(i)
     day = to_day(meta["date"].fillna(pd.Timestamp(0))) if len(meta) else np.zeros(0, dtype=np.int64)
     w = meta["kind"].map(weights).fillna(0.0).to_numpy(dtype=float) * size_share(size, settings.strength.size_exponent)
     valid = meta["date"].notna().to_numpy()
@@ -125,6 +169,18 @@ def _events(snap: Snapshot, settings: Settings) -> _Events:
     order = np.argsort(eday, kind="stable")
     return _Events(people=people, a=ea[order], b=eb[order], day=eday[order], weight=w[ei][order],
                    size=size[ei][order], tie_a=tie_a, tie_b=tie_b)
+
+
+def _recorded_sizes_coded(snap: Snapshot, inter_pos: np.ndarray) -> np.ndarray:
+    """:func:`_recorded_sizes` for interactions given by their codes."""
+    sizes = snap.frames.get("interaction_sizes")
+    if sizes is None or not len(sizes):
+        return np.zeros(len(inter_pos), dtype=np.int64)
+    at = snap.codes("interaction_sizes", "interaction_id", "interactions")
+    table = np.zeros(len(snap.interactions), dtype=np.int64)
+    ok = at >= 0
+    table[at[ok]] = sizes["size"].to_numpy(dtype=np.int64)[ok]
+    return table[inter_pos]
 
 
 def _recorded_sizes(snap: Snapshot, inter_ids) -> np.ndarray:

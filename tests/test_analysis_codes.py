@@ -1,0 +1,109 @@
+"""The analyses' integer-code paths (Snapshot.codes) give exactly the answers of their
+string paths.
+
+A store's snapshot has its id columns sorted, so the analyses number people and
+interactions by :meth:`Snapshot.codes` instead of hashing id strings. A snapshot whose
+ids are out of order or dangling takes the string path. Both are run here on the same
+generated portfolio, with edge cases (unicode ids, a duplicated attendance row, an
+interaction without a date, recorded sizes of trimmed interactions), and must agree to
+the last bit and row.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from kamgraph.analysis import gaps, trends, uncovered_decision_maker_paths
+from kamgraph.analysis.codes import id_codes, sorted_ids
+from kamgraph.analysis.strength import _events, pair_strengths
+from kamgraph.schema import normalize_frame
+from kamgraph.settings import Settings
+from kamgraph.snapshot import Snapshot
+from kamgraph.synthetic import generate
+
+S = Settings().replace(as_of="2026-06-30")
+
+
+def _rename(frames: dict, mapping: dict) -> dict:
+    cols = {"people": ["id"], "attendance": ["person_id"], "ties": ["person_id", "other_id"],
+            "employment": ["person_id"], "assessments": ["person_id"], "reports_to": ["person_id", "manager_id"],
+            "influence": ["source_id", "target_id"], "memberships": ["person_id"],
+            "opportunity_roles": ["person_id"], "accounts": ["owner_id"]}
+    out = dict(frames)
+    for name, columns in cols.items():
+        if name not in out:
+            continue
+        df = out[name].copy()
+        for c in columns:
+            if c in df.columns:
+                df[c] = df[c].map(lambda v: mapping.get(v, v))
+        out[name] = df
+    return out
+
+
+@pytest.fixture(scope="module")
+def frames() -> dict:
+    raw = generate("XS", seed=5)
+    people = sorted(raw["people"]["id"])
+    # unicode ids that sort between, before and after the ASCII ones
+    mapping = {people[3]: "C\u00e9line-3", people[10]: "\u5f20\u4f1f", people[20]: "0-first"}
+    raw = _rename(raw, mapping)
+    frames = {name: normalize_frame(name, df) for name, df in raw.items()}
+    att = frames["attendance"]
+    frames["attendance"] = normalize_frame("attendance", pd.concat([att, att.iloc[[0, 5]]], ignore_index=True))
+    inter = frames["interactions"].copy()
+    inter.loc[inter.index[7], "date"] = pd.NaT
+    frames["interactions"] = inter
+    return frames
+
+
+@pytest.fixture(scope="module")
+def snap(frames) -> Snapshot:
+    return Snapshot(frames)
+
+
+def _unsorted(frames: dict) -> Snapshot:
+    """The same data with the people and interactions listed in reverse: the string path."""
+    return Snapshot({**frames, "people": frames["people"].iloc[::-1].reset_index(drop=True),
+                     "interactions": frames["interactions"].iloc[::-1].reset_index(drop=True)})
+
+
+def test_codes_stand_in_only_for_sorted_ids(snap, frames):
+    assert sorted_ids(snap, "people") is not None
+    assert id_codes(snap, "attendance", "person_id") is not None
+    other = _unsorted(frames)
+    assert sorted_ids(other, "people") is None and id_codes(other, "attendance", "person_id") is None
+    dangling = Snapshot({**frames, "ties": pd.concat([frames["ties"], frames["ties"].iloc[:1].assign(other_id="nobody")],
+                                                     ignore_index=True)})
+    assert id_codes(dangling, "ties", "other_id") is None
+
+
+def test_pair_events_equal_on_both_paths(snap, frames):
+    a, b = _events(snap, S), _events(_unsorted(frames), S)
+    for f in ("a", "b", "tie_a", "tie_b"):
+        assert np.array_equal(a.people[getattr(a, f)], b.people[getattr(b, f)]), f
+    for f in ("day", "weight", "size"):
+        assert np.array_equal(getattr(a, f), getattr(b, f)), f
+
+
+def test_strengths_trends_gaps_paths_equal_on_both_paths(snap, frames):
+    other = _unsorted(frames)
+    pd.testing.assert_frame_equal(pair_strengths(snap, S), pair_strengths(other, S), check_exact=True)
+    pd.testing.assert_frame_equal(trends(snap, S), trends(other, S), check_exact=True)
+    pd.testing.assert_frame_equal(trends(snap, S, pairs="all"), trends(other, S, pairs="all"), check_exact=True)
+    pd.testing.assert_frame_equal(gaps(snap, S), gaps(other, S), check_exact=True)
+    pd.testing.assert_frame_equal(uncovered_decision_maker_paths(snap, S, k=3),
+                                  uncovered_decision_maker_paths(other, S, k=3), check_exact=True)
+
+
+def test_recorded_sizes_equal_on_both_paths(frames):
+    ids = frames["interactions"]["id"].to_numpy(dtype=object)
+    sizes = pd.DataFrame({"interaction_id": np.r_[ids[[2, 9, 40]], ["not-an-interaction"]].astype(object),
+                          "size": np.array([30, 2, 7, 50], dtype=np.int64)})
+    with_sizes = {**frames, "interaction_sizes": sizes}
+    a = pair_strengths(Snapshot(with_sizes), S)
+    b = pair_strengths(_unsorted(with_sizes), S)
+    pd.testing.assert_frame_equal(a, b, check_exact=True)
+    assert not a.equals(pair_strengths(Snapshot(frames), S))  # the sizes were used
