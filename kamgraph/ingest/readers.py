@@ -170,7 +170,7 @@ def _tidy(frame: pd.DataFrame, rows: np.ndarray, header: list[object], source: s
     else:
         nonblank = np.zeros(len(out), dtype=bool)
     out = out[nonblank].reset_index(drop=True)
-    return out, [int(r) for r in rows[nonblank]], problems
+    return out, rows[nonblank].tolist(), problems
 
 
 # ---------------------------------------------------------------------------------------
@@ -231,20 +231,30 @@ def read_csv_bytes(data: bytes, source: str, limits: LimitsSettings | None = Non
 
     names = [f"f{i}" for i in range(n_cols)]
 
-    def parse(block_size: int):
+    def parse(block_size: int, handler=on_invalid):
         bad_rows.clear()
         return pacsv.read_csv(
-            io.BytesIO(data),
+            pa.py_buffer(data),
             read_options=pacsv.ReadOptions(column_names=names, use_threads=False, block_size=block_size),
-            parse_options=pacsv.ParseOptions(newlines_in_values=True, invalid_row_handler=on_invalid,
+            parse_options=pacsv.ParseOptions(newlines_in_values=True, invalid_row_handler=handler,
                                               ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
                                                  strings_can_be_null=False),
         )
 
+    def parse_rows(block_size: int):
+        # Without a handler pyarrow parses about twice as fast; a line with the wrong number
+        # of fields stops that parse, and the file is read again row by row with the handler.
+        try:
+            return parse(block_size, None)
+        except pa.ArrowInvalid as e:
+            if "straddl" in str(e):
+                raise
+        return parse(block_size)
+
     try:
         try:
-            table = parse(_BLOCK)
+            table = parse_rows(_BLOCK)
         except pa.ArrowInvalid as e:
             if "straddl" not in str(e):
                 raise
@@ -252,7 +262,7 @@ def read_csv_bytes(data: bytes, source: str, limits: LimitsSettings | None = Non
             # any row whose values are within the limit
             big = min(2 * limits.max_field_bytes + _BLOCK, 2**31 - 1)
             try:
-                table = parse(big)
+                table = parse_rows(big)
             except pa.ArrowInvalid as e2:
                 if "straddl" not in str(e2):
                     raise
@@ -273,38 +283,101 @@ def read_csv_bytes(data: bytes, source: str, limits: LimitsSettings | None = Non
             problems.append(Problem(source, number, None, None, _(_UNCLOSED_QUOTE)))
         else:
             if actual > expected:
-                text = _("this line has {actual} fields but the header has {expected}; the line was not read; "
-                         "a value probably contains an unquoted comma (put such values in double quotes)")
+                msg = _("this line has {actual} fields but the header has {expected}; the line was not read; "
+                        "a value probably contains an unquoted comma (put such values in double quotes)")
             else:
-                text = _("this line has {actual} fields but the header has {expected}; the line was not read")
-            problems.append(Problem(source, number, None, None, text.format(actual=actual, expected=expected)))
+                msg = _("this line has {actual} fields but the header has {expected}; the line was not read")
+            problems.append(Problem(source, number, None, None, msg.format(actual=actual, expected=expected)))
         if number is not None:
             skipped.append(number)
 
-    frame = pd.DataFrame({n: _clean_text_column(table.column(n).to_pandas()) for n in names})
-    total = len(frame) + len(bad_rows)  # records including the header
+    n_records = table.num_rows
+    cleaned = [_clean_arrow_column(table.column(n)) for n in names]  # stripped, empty -> null (Arrow)
+    total = n_records + len(bad_rows)  # records including the header
     kept = np.ones(total, dtype=bool)
     kept[[n - 1 for n in skipped if 1 <= n <= total]] = False
     numbers = np.arange(1, total + 1)[kept]
-    rows = numbers[1:] if len(numbers) == len(frame) else np.arange(2, len(frame) + 1)
+    rows = numbers[1:] if len(numbers) == n_records else np.arange(2, n_records + 1)
     problems.extend(_long_fields(table, names, header, rows, source, limits))
-    head = [frame.iloc[0, i] for i in range(n_cols)] if len(frame) else header
-    body = frame.iloc[1:].reset_index(drop=True)
+    head = [c[0].as_py() for c in cleaned] if n_records else header
+    body = [c.slice(1) for c in cleaned]
 
     # A quoted value that never closes swallows the rest of the file into one cell.
-    if len(body) and text.count('"') % 2 == 1:
-        last = body.iloc[-1]
-        if last.map(lambda v: isinstance(v, str) and "\n" in v).any():
+    if n_records > 1 and text.count('"') % 2 == 1:
+        last = [c[-1].as_py() for c in body]
+        if any(isinstance(v, str) and "\n" in v for v in last):
             problems.append(Problem(source, int(rows[-1]), None, None, _(_UNCLOSED_QUOTE)))
 
-    out, kept_rows, header_problems = _tidy(body, np.asarray(rows), head, source)
+    out, kept_rows, header_problems = _tidy_arrow(body, np.asarray(rows), head, source)
     return CsvRead(out, kept_rows, header_problems + problems)
 
 
+def _clean_arrow_column(col):
+    """An Arrow string column stripped of surrounding whitespace (as ``str.strip`` of pandas'
+    Arrow strings does it), empty values null: :func:`_clean_text_column` without leaving Arrow."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    stripped = pc.utf8_trim_whitespace(col)
+    return pc.if_else(pc.greater(pc.binary_length(stripped), 0), stripped, pa.scalar(None, pa.string()))
+
+
+def _tidy_arrow(columns: list, rows: np.ndarray, header: list[object], source: str
+                ) -> tuple[pd.DataFrame, list[int], list[Problem]]:
+    """:func:`_tidy` on cleaned Arrow columns: the same names, problems and rows; each kept
+    column turned into Python text (str or None, object dtype) once, after blank rows are gone."""
+    import pyarrow.compute as pc
+
+    problems: list[Problem] = []
+    names: list[str] = []
+    keep_cols: list[int] = []
+    seen: dict[str, int] = {}
+    for i, h in enumerate(header):
+        name = "" if h is None else str(h).strip().lower()
+        col = columns[i]
+        if not name:
+            if col.null_count < len(col):
+                problems.append(Problem(source, 1, None, None,
+                                        _("column {n} has values but no header name").format(n=i + 1)))
+            continue
+        if name in seen:
+            problems.append(Problem(source, 1, name, name,
+                                    _("column {column} appears twice (columns {first} and {second})").format(
+                                        column=repr(name), first=seen[name] + 1, second=i + 1)))
+            continue
+        seen[name] = i
+        names.append(name)
+        keep_cols.append(i)
+    kept = [columns[i] for i in keep_cols]
+    if not kept:
+        rows = rows[:0]
+    elif all(c.null_count for c in kept):  # else every row has a value
+        nonblank = pc.is_valid(kept[0])
+        for c in kept[1:]:
+            nonblank = pc.or_(nonblank, pc.is_valid(c))
+        if not pc.all(nonblank).as_py():
+            kept = [c.filter(nonblank) for c in kept]
+            rows = rows[np.asarray(nonblank.to_numpy(zero_copy_only=False), dtype=bool)]
+    data = {name: pd.Series(c.to_numpy(zero_copy_only=False), dtype=object) for name, c in zip(names, kept)}
+    out = pd.DataFrame(data, columns=names, index=pd.RangeIndex(len(rows)))
+    return out, rows.tolist(), problems
+
+
 def _csv_header(text: str, source: str) -> list[str]:
-    """The header fields (csv module, with room for a long header cell)."""
+    """The header fields (csv module, with room for a long header cell); the csv module
+    reads lines only until the header record ends (a quoted header cell may span lines)."""
     csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
-    return next(csv.reader(io.StringIO(text)))
+    return next(csv.reader(_lines(text)))
+
+
+def _lines(text: str):
+    """The lines of ``text`` with their line ends, one at a time (no copy of the whole text)."""
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end + 1
+        yield text[start:end]
+        start = end
 
 
 def _column_name(header: list[str], i: int) -> str:
