@@ -171,7 +171,7 @@ def _as_written_before_the_audit_trail(path) -> None:
 
     conn = sqlite3.connect(path)
     conn.execute('DROP TABLE "audit"')
-    conn.execute('DROP TABLE "audit_ref"')  # (audit_batch stays: its rows must not confuse a new trail)
+    conn.execute('DROP TABLE "audit_ref"')  # (audit_batch and audit_span stay: their rows must not confuse a new trail)
     conn.commit()
     conn.close()
 

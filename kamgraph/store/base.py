@@ -291,6 +291,11 @@ class BaseStore:
         last three JSON text) with any of ``refs``, or all of them for None."""
         raise NotImplementedError
 
+    def _row_entries(self, refs: Sequence[str]) -> list[tuple]:
+        """Every entry of the rows whose own ref (:func:`audit_row_ref`) is in ``refs``, perhaps
+        with others (as :meth:`_audit_rows`); a store may find these more cheaply."""
+        return self._audit_rows(refs)
+
     def _audit_text_rows(self, entities: Sequence[str]) -> list[tuple]:  # pragma: no cover
         """Audit entries of ``entities`` (as :meth:`_audit_rows`), for :meth:`mentions`."""
         raise NotImplementedError
@@ -385,7 +390,7 @@ class BaseStore:
             if len(outside) > self._COMPLETE_BY_REFS_MAX:
                 trail += self._audit_text_rows([entity])
             elif outside:
-                trail += self._audit_rows(sorted({audit_row_ref(entity, dict(zip(ent.key, k))) for k in outside}))
+                trail += self._row_entries(sorted({audit_row_ref(entity, dict(zip(ent.key, k))) for k in outside}))
             later: dict[tuple, dict[int, tuple]] = {}
             for seq, *_, action, e, key, before, _after in trail:
                 if e == entity and action != "insert":  # (a later insert follows a delete)
@@ -423,7 +428,7 @@ class BaseStore:
         touched = {(r[5], tuple(audit_key(r[5], r[6]).values())) for r in naming}
         touched |= {("interactions", (i,)) for i in interaction_ids}
         refs = sorted({audit_row_ref(e, dict(zip(ENTITIES[e].key, k))) for e, k in touched})
-        stay = [r for r in self._audit_rows(refs) if int(r[0]) not in gone and is_key_only_insert(r[4], r[8])
+        stay = [r for r in self._row_entries(refs) if int(r[0]) not in gone and is_key_only_insert(r[4], r[8])
                 and (r[5], tuple(audit_key(r[5], r[6]).values())) in touched]
         return naming, [(int(r[0]), audit_json(r[8])) for r in self._complete(stay)]
 
@@ -452,7 +457,12 @@ class BaseStore:
         """The snapshot of ``scope`` (or of everything). The whole of a store holding no
         account and no person raises :class:`EmptyStore`: there is nothing to analyse, and
         every caller (the CLI's analysis verbs, reports) says so in one line."""
-        snap = build_snapshot(self, scope, self.data_version(), self.url, self.history_from())
+        from kamgraph.store import sqlite_read  # (here: base.py is imported by every store)
+
+        version, history_from = self.data_version(), self.history_from()
+        snap = sqlite_read.snapshot(self, scope, version, self.url, history_from)  # None: not a SQLite file
+        if snap is None:
+            snap = build_snapshot(self, scope, version, self.url, history_from)
         if scope is None and snap.people.empty and snap.accounts.empty:
             raise EmptyStore(gettext("the store {url} is empty: import your data (kamgraph import PATH) "
                                      "or load the sample (kamgraph demo)").format(url=self.url))

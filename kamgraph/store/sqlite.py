@@ -28,6 +28,7 @@ from kamgraph.schema import ENTITIES, WRITE_ORDER, Entity, normalize_frame
 from kamgraph.store.base import (
     BaseStore,
     Erasure,
+    _key_tuple,
     Progress,
     WriteResult,
     audit_key,
@@ -60,8 +61,15 @@ AUDIT_SQL = (
     # on) keep "at" empty and actor / source NULL, and read them from here
     ('CREATE TABLE IF NOT EXISTS "audit_batch" ("first_seq" INTEGER PRIMARY KEY, "at" TEXT NOT NULL, '
      '"actor" TEXT, "source" TEXT)'),
+    # the refs of a bulk insert (a write into an empty table), one per distinct id and write
+    # instead of one per row: entries seq .. seq + n - 1 are inserts, in key order, whose key
+    # starts with the id of ref. Their other refs are not stored: such an entry is found
+    # through its row (the entity's own indexes) and the span of the row's first key column
+    # (see SQLiteStore._audit_rows)
+    ('CREATE TABLE IF NOT EXISTS "audit_span" ("ref" TEXT NOT NULL, "seq" INTEGER NOT NULL, '
+     '"n" INTEGER NOT NULL, PRIMARY KEY ("ref", "seq")) WITHOUT ROWID'),
 )
-KAMGRAPH_TABLES = set(WRITE_ORDER) | {"meta", "write_log", "audit", "audit_ref", "audit_batch"}
+KAMGRAPH_TABLES = set(WRITE_ORDER) | {"meta", "write_log", "audit", "audit_ref", "audit_batch", "audit_span"}
 _AUDIT_SELECT_PLAIN = ('SELECT a."seq", a."at", a."actor", a."source", a."action", a."entity", a."key", '
                        'a."before", a."after" FROM "audit" a')
 #: an entry with an empty "at" takes at / actor / source from its batch: the last one
@@ -377,8 +385,11 @@ class SQLiteStore(BaseStore):
         c.execute('CREATE TABLE IF NOT EXISTS "meta" ("key" TEXT PRIMARY KEY, "value" INTEGER NOT NULL)')
         c.execute('INSERT OR IGNORE INTO "meta" VALUES (?, ?)', ("data_version", 0))
         c.execute(WRITE_LOG_SQL)
+        new_trail = c.execute("SELECT 1 FROM sqlite_master WHERE name = 'audit'").fetchone() is None
         for stmt in AUDIT_SQL:
             c.execute(stmt)
+        if new_trail:  # spans left from a trail dropped by hand must not name the new trail's entries
+            c.execute('DELETE FROM "audit_span"')
         for name in WRITE_ORDER:
             ent = ENTITIES[name]
             c.execute(create_table_sql(ent))
@@ -534,7 +545,7 @@ class SQLiteStore(BaseStore):
                 audit_head + f"SELECT '', NULL, NULL, 'insert', ?, {_json_array('s', key)}, NULL, ? "
                 f"FROM {_q(name)} s ORDER BY {order}", (name, marker)).rowcount
             self._batch(c, first_seq, written, who)
-            self._row_refs(c, name, f"main.{_q(name)} s", columns, first_seq, staged=False)
+            self._span_refs(c, name, first_seq)
             return written, written  # (rows repeating a key count once, as in the staged path)
         for stmt in stage_sql(ent, columns):
             c.execute(stmt)
@@ -627,6 +638,22 @@ class SQLiteStore(BaseStore):
         c.execute(f'INSERT INTO temp.{REFS} ("ref", "seq") {parts}',
                   [x for prefix, _ in exprs for x in (prefix, after_seq)])
         c.execute(f"DROP TABLE temp.{NUMBERED}")
+
+    @staticmethod
+    def _span_refs(c: sqlite3.Connection, name: str, after_seq: int) -> None:
+        """The refs of the insert entries just numbered after ``after_seq`` for every row of
+        ``name`` in key order (a write into an empty table): one ``audit_span`` per distinct
+        value of the first key column (and target), covering that value's consecutive entries.
+        Counted per value from the table's own key order (no sort, no row per entry)."""
+        ent = ENTITIES[name]
+        lead = _q(ent.key[0])
+        targets = dict(audit_ref_columns(name))[ent.key[0]]
+        for target in targets:
+            c.execute(
+                'INSERT INTO "audit_span" ("ref", "seq", "n") '
+                f'SELECT ? || "k", ? + SUM("n") OVER (ORDER BY "k" ROWS UNBOUNDED PRECEDING) - "n" + 1, "n" '
+                f'FROM (SELECT s.{lead} AS "k", COUNT(*) AS "n" FROM main.{_q(name)} s GROUP BY s.{lead}) '
+                'ORDER BY "k"', (target + ":", after_seq))
 
     @staticmethod
     def _audit_refs(c: sqlite3.Connection, name: str, after_seq: int, others: Sequence[str]) -> None:
@@ -800,6 +827,13 @@ class SQLiteStore(BaseStore):
             # stay but could not be rebuilt once rows change without entries, stored in full
             entries, keep = self._erasure_completions(person_id, interaction_ids)
             c.executemany('UPDATE "audit" SET "after" = ? WHERE "seq" = ?', [(a, seq) for seq, a in keep])
+            # and they are found by their refs from now on (a bulk insert's are not all stored:
+            # its row, through which it was found, is about to change without an entry)
+            kept = c.execute('SELECT "seq", "entity", "key", "after" FROM "audit" WHERE "seq" IN '
+                             '(SELECT value FROM json_each(?))', (json.dumps([seq for seq, _ in keep]),)).fetchall()
+            c.executemany('INSERT OR IGNORE INTO "audit_ref" ("ref", "seq") VALUES (?, ?)',
+                          [(ref, seq) for seq, entity, key, after in kept
+                           for ref in audit_refs(entity, audit_key(entity, key), audit_values(after))])
             counts: dict[str, int] = {}
             for entity, ent in ENTITIES.items():
                 for col in ent.columns:
@@ -826,6 +860,7 @@ class SQLiteStore(BaseStore):
             refs = [(ref, seq) for seq, *_, entity, key, before, after in entries
                     for ref in audit_refs(entity, audit_key(entity, key), audit_values(before), audit_values(after))]
             c.executemany('DELETE FROM "audit_ref" WHERE "ref" = ? AND "seq" = ?', refs)
+            c.execute('DELETE FROM "audit_span" WHERE "ref" = ?', (f"people:{person_id}",))
             c.executemany('DELETE FROM "audit" WHERE "seq" = ?', [(e[0],) for e in entries])
             counts = {k: v for k, v in counts.items() if v}
             self._log(c, actor, "erase_person", counts)
@@ -854,12 +889,18 @@ class SQLiteStore(BaseStore):
     def read(self, entity: str, column: str | None = None,
              values: Sequence[str] | None = None) -> pd.DataFrame:
         check_entity(entity)
+        if column is not None:
+            check_column(entity, column)
+        from kamgraph.store import sqlite_read  # (here: the read path is that module's)
+
+        fast = sqlite_read.read(self, entity, column, values)  # Arrow columns; None: not here
+        if fast is not None:
+            return fast
         ent = ENTITIES[entity]
         cols = ", ".join(_q(c) for c in ent.column_names)
         sql = f"SELECT {cols} FROM {_q(entity)}"
         params: tuple = ()
         if column is not None:
-            check_column(entity, column)
             sql += f" WHERE {_q(column)} IN (SELECT value FROM json_each(?))"
             params = (json.dumps([str(v) for v in (values or [])], ensure_ascii=False),)
         with self._lock:
@@ -919,17 +960,104 @@ class SQLiteStore(BaseStore):
             return _AUDIT_SELECT_PLAIN
         return _AUDIT_SELECT
 
-    def _audit_rows(self, refs: Sequence[str] | None) -> list[tuple]:
+    @staticmethod
+    def _has_spans(c: sqlite3.Connection) -> bool:
+        """True when the trail holds bulk inserts' spans (a file written since they exist)."""
+        return c.execute("SELECT 1 FROM sqlite_master WHERE name = 'audit_span'").fetchone() is not None
+
+    @staticmethod
+    def _direct_seqs_sql(spans: bool) -> str:
+        """The seqs of the entries naming any ref of the JSON array parameter (given twice
+        with spans): their stored refs, and the entries of the spans of those refs."""
+        sql = 'SELECT r."seq" FROM "audit_ref" r WHERE r."ref" IN (SELECT value FROM json_each(?))'
+        if spans:
+            sql += (' UNION ALL SELECT x."seq" FROM "audit_span" p JOIN "audit" x ON x."seq" BETWEEN p."seq" '
+                    'AND p."seq" + p."n" - 1 WHERE p."ref" IN (SELECT value FROM json_each(?))')
+        return sql
+
+    def _row_entries(self, refs: Sequence[str]) -> list[tuple]:
+        """Every entry of the rows whose own ref (:func:`~kamgraph.store.base.audit_row_ref`)
+        is in ``refs``, perhaps with others: their stored refs and spans name it."""
         with self._lock:
             c = self._reading()
             if not self._has_audit(c):
                 return []
-            if refs is None:
+            spans = self._has_spans(c)
+            payload = json.dumps([str(r) for r in refs], ensure_ascii=False)
+            return c.execute(self._audit_select(c) + f' WHERE a."seq" IN ({self._direct_seqs_sql(spans)}) '
+                             'ORDER BY a."seq"', (payload, payload) if spans else (payload,)).fetchall()
+
+    def _audit_rows(self, refs: Sequence[str] | None) -> list[tuple]:
+        """The entries naming any of ``refs`` (every entry for None): by their stored refs and
+        spans, and the bulk inserts (spans) whose other columns name one. Those are found
+        through their rows: the rows naming it now (the entity's index on the column), and
+        the rows of the entries found, which hold every earlier value of a column (an
+        update's before, a delete's row); each such insert kept when its row as inserted
+        (:meth:`_complete`) names it."""
+        if refs is None:
+            with self._lock:
+                c = self._reading()
+                if not self._has_audit(c):
+                    return []
                 return c.execute(self._audit_select(c) + ' ORDER BY a."seq"').fetchall()
-            return c.execute(
-                self._audit_select(c) + ' WHERE a."seq" IN (SELECT r."seq" FROM "audit_ref" r WHERE r."ref" IN '
-                '(SELECT value FROM json_each(?))) ORDER BY a."seq"',
-                (json.dumps([str(r) for r in refs], ensure_ascii=False),)).fetchall()
+        refs = [str(r) for r in refs]
+        with self._lock:
+            c = self._reading()
+            if not self._has_audit(c):
+                return []
+            if not self._has_spans(c):
+                return self._row_entries(refs)
+            select = self._audit_select(c)
+            payload = json.dumps(refs, ensure_ascii=False)
+            found = {int(r[0]): r for r in c.execute(
+                select + f' WHERE a."seq" IN ({self._direct_seqs_sql(True)})', (payload, payload))}
+            by_target: dict[str, list[str]] = {}
+            for ref in refs:
+                target, _, value = ref.partition(":")
+                by_target.setdefault(target, []).append(value)
+            check: dict[int, list[tuple[str, set]]] = {}  # inserts to keep if their row as inserted names it
+            for entity, ent in ENTITIES.items():
+                lead, lead_target = ent.key[0], dict(audit_ref_columns(entity))[ent.key[0]][0]
+                rows_of = json.dumps([list(_key_tuple(entity, r[6])) for r in found.values()
+                                      if r[5] == entity and r[4] != "insert"], ensure_ascii=False)
+                for col, targets in audit_ref_columns(entity):
+                    if col == lead:
+                        continue
+                    values = sorted({v for t in targets for v in by_target.get(t, ())})
+                    if not values:
+                        continue
+                    key_cols = ", ".join(f's.{_q(k)}' for k in ent.key)
+                    from_entries = ", ".join(f"json_extract(value, '$[{i}]')" for i in range(len(ent.key)))
+                    wanted = json.dumps(values, ensure_ascii=False)
+                    # a key never changes: the insert of a row whose key holds the value names it
+                    keyed = col in ent.key
+                    seqs = [r[0] for r in c.execute(
+                        f'WITH s({", ".join(_q(k) for k in ent.key)}) AS ('
+                        f'SELECT {key_cols} FROM main.{_q(entity)} s WHERE s.{_q(col)} IN '
+                        f'(SELECT value FROM json_each(?)) UNION SELECT {from_entries} FROM json_each(?)) '
+                        f'SELECT x."seq" FROM s JOIN "audit_span" p ON p."ref" = ? || s.{_q(lead)} '
+                        'JOIN "audit" x ON x."seq" BETWEEN p."seq" AND p."seq" + p."n" - 1 '
+                        f'WHERE x."entity" = ? AND x."action" = \'insert\' AND x."key" = '
+                        f'{_json_array("s", ent.key)}'
+                        + (f' AND s.{_q(col)} IN (SELECT value FROM json_each(?))' if keyed else ''),
+                        (wanted, rows_of, lead_target + ":", entity) + ((wanted,) if keyed else ()))
+                        if r[0] not in found]
+                    check_values = None if keyed else set(values)
+                    for seq in seqs:
+                        check.setdefault(seq, []).append((col, check_values))
+            if check:
+                more = c.execute(select + ' WHERE a."seq" IN (SELECT value FROM json_each(?))',
+                                 (json.dumps(sorted(check)),)).fetchall()
+        if check:
+            completed = {int(r[0]): r for r in self._complete(
+                [r for r in more if any(v is not None for _, v in check[int(r[0])])])}
+            for r in more:
+                seq = int(r[0])
+                tests = check[seq]
+                if any(v is None for _, v in tests) or any(
+                        audit_values(completed[seq][8]).get(col) in v for col, v in tests):
+                    found[seq] = r
+        return [found[s] for s in sorted(found)]
 
     def _audit_text_rows(self, entities: Sequence[str]) -> list[tuple]:
         with self._lock:
