@@ -273,14 +273,81 @@ def _parse_enum(col: Column, s: pd.Series, out: _Problems, frame: pd.DataFrame) 
     ok = norm.isin(col.enum or ()).fillna(False).to_numpy(dtype=bool)
     bad = s.notna().to_numpy() & ~ok
     out.rows(frame, bad, col.name, s, lambda v: _enum_message(col, v))
+    if not bad.any() and not odd.any() and _same_text(norm, s):
+        return s  # already lower-case codes: the very cells (their Python text is known, _TextCache)
     return norm.where(ok)
 
 
+def _same_text(a: pd.Series, b: pd.Series) -> bool:
+    """Whether two Arrow text columns with the same missing cells hold the same values."""
+    import pyarrow.compute as pc
+
+    return bool(pc.all(pc.equal(a.array._pa_array, b.array._pa_array)).as_py() is not False)
+
+
+class _TextCache:
+    """The Python text (str/None, object dtype) of Arrow text columns whose cells are exactly
+    an input column's: the validated frame reuses the input's str objects instead of making
+    new ones from Arrow. Keyed by the (immutable) Arrow array, kept alive here, so a column
+    that was filtered, swapped or concatenated since is converted afresh."""
+
+    def __init__(self) -> None:
+        self._by_id: dict[int, tuple[object, np.ndarray]] = {}
+
+    def remember(self, s: pd.Series, values: np.ndarray) -> None:
+        arr = s.array._pa_array
+        self._by_id[id(arr)] = (arr, values)
+
+    def to_object(self, s: pd.Series) -> np.ndarray:
+        """``s`` (Arrow text) as an object array of str and None."""
+        arr = s.array._pa_array
+        hit = self._by_id.get(id(arr))
+        if hit is not None and hit[0] is arr:
+            return hit[1].copy()
+        return arr.to_numpy(zero_copy_only=False)
+
+
+def _arrow_text(s: pd.Series) -> tuple[pd.Series, np.ndarray | None]:
+    """``s.astype(_STR)``, and ``s``'s object values when they are all str or missing.
+
+    An object column of str and missing cells (what readers give) goes to Arrow in one pass
+    (``pa.array``); anything else (numbers from a mapping, Arrow text) takes ``astype``.
+    """
+    import pyarrow as pa
+
+    if s.dtype == object:
+        values = s.to_numpy()
+        if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
+            arr = pa.array(values, type=pa.large_string(), from_pandas=True)
+            return pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([arr])), index=s.index), values
+    return s.astype(_STR), None
+
+
+def _clean_text(s: pd.Series, cache: _TextCache | None) -> pd.Series:
+    """Cells stripped of surrounding whitespace, empty ones missing, as Arrow text; when that
+    changes nothing, the input's Python text is remembered in ``cache``."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    a, values = _arrow_text(s)
+    arr = a.array._pa_array
+    stripped = pc.utf8_trim_whitespace(arr)
+    length = pc.binary_length(stripped)
+    cleaned = pc.if_else(pc.greater(length, 0), stripped, pa.scalar(None, stripped.type))
+    out = pd.Series(pd.arrays.ArrowStringArray(cleaned), index=s.index)
+    if cache is not None and values is not None and cleaned.null_count == arr.null_count \
+            and pc.sum(length).as_py() == pc.sum(pc.binary_length(arr)).as_py():
+        # nothing stripped, nothing emptied: the same text; missing cells must be None already
+        missing = np.flatnonzero(pc.is_null(arr).to_numpy(zero_copy_only=False)) if arr.null_count else ()
+        if not len(missing) or bool((values[missing] == None).all()):  # noqa: E711 (elementwise)
+            cache.remember(out, values)
+    return out
+
+
 def _parse_column(col: Column, s: pd.Series, out: _Problems, frame: pd.DataFrame,
-                  required: bool) -> pd.Series:
+                  required: bool, cache: _TextCache | None = None) -> pd.Series:
     # Readers strip cells already; CRM mappings pass text through untouched.
-    s = s.astype(_STR).str.strip()
-    s = s.where((s.str.len() > 0).fillna(False))
+    s = _clean_text(s, cache)
     if required:
         out.rows(frame, s.isna().to_numpy(), col.name, None, lambda v: _("{column} is required but empty").format(column=col.name))
     if col.enum:
@@ -305,13 +372,14 @@ def _allowed_columns(entity: str) -> dict[str, Column]:
     return cols
 
 
-def _parse_table(t: RawTable, out: _Problems) -> _Work:
+def _parse_table(t: RawTable, out: _Problems, cache: _TextCache | None = None) -> _Work:
     entity = t.entity
     allowed = _allowed_columns(entity)
     raw = t.frame.copy()
     raw.columns = [str(c).strip().lower() for c in raw.columns]
     raw = raw.loc[:, ~raw.columns.duplicated()].reset_index(drop=True)
-    frame = pd.DataFrame({"_file": [t.source] * len(raw), "_row": np.asarray(t.rows, dtype=np.int64)})
+    frame = pd.DataFrame({"_file": pd.Series(np.full(len(raw), t.source, dtype=object), dtype=object),
+                          "_row": np.asarray(t.rows, dtype=np.int64)})
     for name in raw.columns:
         if name not in allowed:
             guess = close_match(name, allowed)
@@ -331,7 +399,7 @@ def _parse_table(t: RawTable, out: _Problems) -> _Work:
         if name not in raw.columns:
             continue
         required = col.required and name in ENTITIES[entity].column_names and not _defaults_to_today(entity, name)
-        frame[name] = _parse_column(col, raw[name], out, frame, required)
+        frame[name] = _parse_column(col, raw[name], out, frame, required, cache)
         present.append(name)
     return _Work(entity, frame, present)
 
@@ -368,7 +436,7 @@ def _split_employment(work: _Work, today: pd.Timestamp) -> tuple[_Work, _Work | 
     return employment, _Work("assessments", a, present, derived=True)
 
 
-def _merge_assessments(works: list[_Work]) -> _Work:
+def _merge_assessments(works: list[_Work], cache: _TextCache | None = None) -> _Work:
     """assessments.csv rows plus employment-derived ones; identical repeats dropped."""
     if len(works) == 1:
         return works[0]
@@ -388,16 +456,20 @@ def _merge_assessments(works: list[_Work]) -> _Work:
     if len(given) and len(derived):
         derived = derived[~keys(derived).isin(keys(given))]
     both = pd.concat([x for x in (given, derived) if len(x)] or [given], ignore_index=True)
-    return _Work("assessments", _coerce("assessments", both, cols), cols)
+    return _Work("assessments", _coerce("assessments", both, cols, cache), cols)
 
 
-def _coerce(entity: str, frame: pd.DataFrame, cols: Sequence[str]) -> pd.DataFrame:
+def _coerce(entity: str, frame: pd.DataFrame, cols: Sequence[str],
+            cache: _TextCache | None = None) -> pd.DataFrame:
     """Canonical dtypes for ``cols`` after a concat mixed them (row order kept)."""
     ent = ENTITIES[entity]
     frame = frame.copy()
     for name in cols:
         col, s = ent.column(name), frame[name]
-        if col.type == "int":
+        if col.type not in ("int", "float", "date", "bool") and s.dtype == _STR:
+            # Arrow text -> str/None in one pass (the same values as astype(object) + None)
+            frame[name] = pd.Series((cache or _TextCache()).to_object(s), index=s.index, dtype=object)
+        elif col.type == "int":
             frame[name] = pd.to_numeric(s, errors="coerce").astype("Int64")
         elif col.type == "float":
             frame[name] = pd.to_numeric(s, errors="coerce").astype("float64")
@@ -574,17 +646,62 @@ def _check_shared_id_space(works: dict[str, list[_Work]], store, out: _Problems)
                                  "ids must be unique across accounts and organizations").format(value=repr(v)))
 
 
-def _isin(s: pd.Series, values: Iterable[str]) -> np.ndarray:
+def _isin(s: pd.Series, values) -> np.ndarray:
     """Membership of text cells in a (large) set of ids, in Arrow; missing cells -> False.
 
+    ``values``: an Arrow string array (:func:`_arrow_ids`) or any iterable of ids.
     ``Series.isin`` with a Python set of many ids iterates it in Python; this does not.
     """
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    col = pa.array(s.astype(_STR).array)
-    value_set = pa.array([str(v) for v in values], type=col.type)
-    return pc.is_in(col, value_set=value_set).to_numpy(zero_copy_only=False).astype(bool)
+    col = _arrow_col(s)
+    if isinstance(values, pa.Array):
+        value_set = values
+    else:
+        value_set = pa.array([str(v) for v in values], type=pa.large_string())
+    return np.asarray(pc.is_in(col, value_set=value_set).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _arrow_col(s: pd.Series):
+    """The Arrow string array under a text column (converted when it is not Arrow text)."""
+    import pyarrow as pa
+
+    if s.dtype == _STR:
+        return s.array._pa_array
+    return pa.array(s.astype(_STR).array)
+
+
+def _arrow_ids(parts: Sequence[pd.Series]):
+    """The distinct non-missing values of text columns, as one Arrow string array."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    chunks = [c.cast(pa.large_string()) for s in parts for c in _as_chunked(_arrow_col(s)).chunks]
+    return pc.unique(pa.chunked_array(chunks, type=pa.large_string())).drop_null()
+
+
+def _as_chunked(arr):
+    import pyarrow as pa
+
+    return arr if isinstance(arr, pa.ChunkedArray) else pa.chunked_array([arr])
+
+
+def _with_ids(ids, more: set[str]):
+    """``ids`` (Arrow) and the ids in ``more`` as one Arrow array (for :func:`_isin`)."""
+    import pyarrow as pa
+
+    if not more:
+        return ids
+    return pa.concat_arrays([ids, pa.array(sorted(more), type=pa.large_string())])
+
+
+def _not_in(values: pd.Series, ids) -> set[str]:
+    """The distinct non-missing values of ``values`` that are not in ``ids`` (Arrow), as a set."""
+    import pyarrow.compute as pc
+
+    u = _arrow_ids([values])
+    return set(u.filter(pc.invert(pc.is_in(u, value_set=ids))).to_pylist())
 
 
 def _ref_name(refs: Sequence[str]) -> str:
@@ -606,13 +723,13 @@ def _check_references(works: dict[str, list[_Work]], store, unreadable: set[str]
                 refs = col.references
                 shown = "org_id" if (w.derived and name == "account_id") else name
                 checks.append((w, name, refs, shown))
-    incoming = {e: _uniq(_ids(works, e)) for e in _SINGULAR}
+    # distinct ids as Arrow arrays: set operations and membership without a Python str per cell
+    incoming = {e: _arrow_ids([w.frame["id"] for w in works.get(e, []) if "id" in w.frame]) for e in _SINGULAR}
     wanted: dict[str, set[str]] = {e: set() for e in _SINGULAR}
     for w, name, refs, _shown in checks:
-        vals = _uniq(w.frame[name])
         for r in refs:
-            wanted[r] |= vals - incoming[r]
-    known = {e: incoming[e] | _store_ids(store, e, wanted[e]) for e in _SINGULAR}
+            wanted[r] |= _not_in(w.frame[name], incoming[r])
+    known = {e: _with_ids(incoming[e], _store_ids(store, e, wanted[e])) for e in _SINGULAR}
 
     for w, name, refs, shown in checks:
         if all(r in unreadable for r in refs):
@@ -625,7 +742,7 @@ def _check_references(works: dict[str, list[_Work]], store, unreadable: set[str]
         if w.derived and name == "account_id":
             # employment's org_id is checked against accounts and organizations already;
             # here: role/attitude/influence are only meaningful at an account.
-            orgs = incoming["organizations"] | _store_ids(store, "organizations", set(f.loc[bad, name]))
+            orgs = _with_ids(incoming["organizations"], _store_ids(store, "organizations", set(f.loc[bad, name])))
             is_org = bad & _isin(f[name], orgs)
             out.rows(f, is_org, shown, f[name],
                      lambda v: _("{value} is an organization, not an account: decision_role, attitude and "
@@ -808,6 +925,7 @@ def validate(raw: RawImport, store=None, today=None) -> ValidatedImport:
     file (including problems the reader met, see ``ReadImport.problems``).
     """
     today_ts = _today(today)
+    cache = _TextCache()
     out = _Problems(getattr(raw, "problems", ()))
     unreadable = set(getattr(raw, "unreadable", ()))
     warnings = list(raw.warnings)
@@ -818,7 +936,7 @@ def validate(raw: RawImport, store=None, today=None) -> ValidatedImport:
             out.add(t.source, None, None, t.entity, _("unknown entity {entity}").format(entity=repr(t.entity)))
             continue
         warnings.extend(near_duplicate_notices(t))
-        w = _parse_table(t, out)
+        w = _parse_table(t, out, cache)
         if w.entity == "employment":
             w, derived = _split_employment(w, today_ts)
             if derived is not None:
@@ -844,7 +962,7 @@ def validate(raw: RawImport, store=None, today=None) -> ValidatedImport:
 
     merged: dict[str, _Work] = {}
     for entity, ws in works.items():
-        merged[entity] = _merge_assessments(ws) if entity == "assessments" else ws[0]
+        merged[entity] = _merge_assessments(ws, cache) if entity == "assessments" else ws[0]
         _check_duplicates(merged[entity], out)
 
     if out.items:
@@ -853,7 +971,7 @@ def validate(raw: RawImport, store=None, today=None) -> ValidatedImport:
         raise error
 
     for entity, w in merged.items():
-        w.frame = _coerce(entity, w.frame, w.present)
+        w.frame = _coerce(entity, w.frame, w.present, cache)
     if "people" in merged:
         _derive_levels(merged["people"], merged.get("employment"), store, warnings)
     if "assessments" in merged:
