@@ -107,3 +107,17 @@ def test_recorded_sizes_equal_on_both_paths(frames):
     b = pair_strengths(_unsorted(with_sizes), S)
     pd.testing.assert_frame_equal(a, b, check_exact=True)
     assert not a.equals(pair_strengths(Snapshot(frames), S))  # the sizes were used
+
+
+@pytest.mark.parametrize("ordered", [True, False])
+def test_contact_best_on_codes_equals_contact_best(frames, ordered):
+    from kamgraph.analysis.coverage import contact_best, contact_table
+
+    snap = Snapshot(frames) if ordered else _unsorted(frames)
+    contacts, pairs, best = contact_table(snap, S)
+    assert len(pairs) and best["covered"].any() and best["best_strength"].isna().any()
+    pd.testing.assert_frame_equal(best, contact_best(S, contacts, pairs), check_exact=True)
+    # some accounts only: contacts the strengths never saw, pairs of other contacts dropped
+    some = sorted(snap.accounts["id"])[::3]
+    contacts, pairs, best = contact_table(snap, S, accounts=some)
+    pd.testing.assert_frame_equal(best, contact_best(S, contacts, pairs), check_exact=True)

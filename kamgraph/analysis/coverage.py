@@ -130,6 +130,14 @@ def internal_contact_strengths(snap: Snapshot, settings: Settings, as_of=None,
 
 @derived("strength", dated=True)
 def _internal_contact_strengths(snap: Snapshot, settings: Settings, as_of, contacts) -> pd.DataFrame:
+    return _internal_contact_pairs(snap, settings, as_of, contacts)[0]
+
+
+@derived("strength", dated=True)
+def _internal_contact_pairs(snap: Snapshot, settings: Settings, as_of, contacts):
+    """:func:`internal_contact_strengths` and, per row, the person codes of its internal
+    person and its contact in the sorted ids :func:`pair_strength_codes` returns:
+    ``(frame, internal codes, contact codes, people)``."""
     t = as_of
     if contacts is None:
         p = snap.people
@@ -147,12 +155,13 @@ def _internal_contact_strengths(snap: Snapshot, settings: Settings, as_of, conta
 
     is_ours, is_contact = member(ours), member(contacts)
     a_int, b_int, a_con, b_con = is_ours[ca], is_ours[cb], is_contact[ca], is_contact[cb]
-    fwd = s[a_int & b_con].rename(columns={"a": "internal_id", "b": "contact_id"})
-    rev = s[b_int & a_con].rename(columns={"b": "internal_id", "a": "contact_id"})
+    f, r = a_int & b_con, b_int & a_con
+    fwd = s[f].rename(columns={"a": "internal_id", "b": "contact_id"})
+    rev = s[r].rename(columns={"b": "internal_id", "a": "contact_id"})
     out = pd.concat([fwd[PAIR_FIELDS], rev[PAIR_FIELDS]], ignore_index=True)
     out["internal_level"] = pd.to_numeric(pd.Series(map_ids(out["internal_id"], person_levels(snap)), dtype=object),
                                           errors="coerce").astype(float).to_numpy()
-    return out
+    return out, np.r_[ca[f], cb[r]], np.r_[cb[f], ca[r]], people
 
 
 def rank_pairs(pairs: pd.DataFrame) -> pd.DataFrame:
@@ -219,8 +228,73 @@ def contact_table(snap: Snapshot, settings: Settings, as_of=None,
 @derived("strength", "coverage", dated=True)
 def _contact_table(snap: Snapshot, settings: Settings, as_of, ids: tuple[str, ...]):
     contacts = account_contacts(snap, settings, as_of, ids)
-    pairs = internal_contact_strengths(snap, settings, as_of, contacts["contact_id"].unique())
-    return contacts, pairs, contact_best(settings, contacts, pairs)
+    pairs, ci, cc, people = _internal_contact_pairs(snap, settings, as_of, contacts["contact_id"].unique())
+    return contacts, pairs, contact_best_coded(settings, contacts, pairs, ci, cc, people)
+
+
+def contact_best_coded(settings: Settings, contacts: pd.DataFrame, pairs: pd.DataFrame, ci: np.ndarray,
+                       cc: np.ndarray, people: np.ndarray) -> pd.DataFrame:
+    """:func:`contact_best` on person codes: ``ci``/``cc`` are the codes of each pair row's
+    internal person and contact in the sorted ids ``people``. The same frame, bit for bit,
+    with sorts and group sums over integers instead of id strings."""
+    cov = settings.coverage
+    P = len(people)
+    code = pd.Index(people, dtype=object)
+    kc = code.get_indexer(pd.Index(contacts["contact_id"].to_numpy(dtype=object), dtype=object))
+    kc = np.where(kc >= 0, kc, P)  # a contact the strengths never saw: the empty slot P
+    wanted = np.zeros(P + 1, dtype=bool)
+    wanted[kc] = True
+    wanted[P] = False
+    sel = np.flatnonzero(wanted[cc]) if len(cc) else np.zeros(0, dtype=np.int64)
+    pc, pi = cc[sel], ci[sel]
+    strength = pairs["strength"].to_numpy(dtype=float)[sel]
+    ilevel = pairs["internal_level"].to_numpy(dtype=float)[sel]
+    # best first within each contact: strength, then the more senior, then the smaller id
+    order = np.lexsort((pi, np.where(np.isnan(ilevel), np.inf, ilevel), -strength, pc))
+    sc = pc[order]
+    first = np.r_[True, sc[1:] != sc[:-1]] if len(sc) else np.zeros(0, dtype=bool)
+    starts = np.flatnonzero(first)
+    rank = np.arange(len(sc)) - np.repeat(starts, np.diff(np.r_[starts, len(sc)]))
+    b, s2 = order[rank == 0], order[rank == 1]
+
+    best_strength = np.full(P + 1, np.nan)
+    best_strength[pc[b]] = strength[b]
+    best_code = np.full(P + 1, -1, dtype=np.int64)
+    best_code[pc[b]] = pi[b]
+    best_level = np.full(P + 1, np.nan)
+    best_level[pc[b]] = ilevel[b]
+    second = np.zeros(P + 1)
+    second[pc[s2]] = strength[s2]
+    threads = np.bincount(pc, weights=strength >= cov.thread, minlength=P + 1).astype(np.int64)
+    interactions = np.bincount(pc, weights=pairs["n_interactions"].to_numpy(dtype=float)[sel], minlength=P + 1)
+    nat = np.iinfo(np.int64).min
+    last_day = pd.to_datetime(pairs["last_interaction"]).astype("datetime64[ns]").to_numpy()[sel].view(np.int64)
+    last = np.full(P + 1, nat, dtype=np.int64)
+    np.maximum.at(last, pc, last_day)
+
+    # peer coverage: a covering tie from someone at most peer_level_gap levels below the contact
+    klevel = contacts["level"].to_numpy(dtype=float)
+    contact_level = np.full(P + 1, np.nan)
+    contact_level[kc[::-1]] = klevel[::-1]  # the first row of each contact
+    peer = (strength >= cov.covered) & (
+        np.where(np.isnan(ilevel), np.inf, ilevel) <= np.where(np.isnan(contact_level[pc]), np.inf, contact_level[pc])
+        + cov.peer_level_gap)
+    peer_at = np.zeros(P + 1, dtype=bool)
+    peer_at[pc[peer]] = True
+
+    out = contacts.copy()
+    out["best_strength"] = best_strength[kc]
+    ids = np.append(np.asarray(people, dtype=object), None)
+    out["best_internal_id"] = pd.Series(ids[np.where(best_code[kc] >= 0, best_code[kc], P)], index=out.index,
+                                        dtype=object)
+    out["best_internal_level"] = best_level[kc]
+    out["second_strength"] = second[kc]
+    out["covered"] = out["best_strength"].to_numpy() >= cov.covered
+    out["peer_covered"] = peer_at[kc]
+    out["threads"] = threads[kc]
+    out["never_interacted"] = interactions[kc] == 0
+    out["last_interaction"] = last[kc].view("datetime64[ns]")
+    return out
 
 
 def role_weight(settings: Settings, roles: pd.Series) -> pd.Series:
