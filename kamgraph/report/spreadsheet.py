@@ -124,7 +124,19 @@ def csv_text(df: pd.DataFrame, *, decimals: int | None = FLOAT_DECIMALS, lineter
     Every CSV kamgraph writes goes through here, files and ``--format csv`` on standard
     output alike; the CLI asks for ``decimals=None`` (floats in full, for pipes) and ``\n``
     line ends. Text is neutralized the same way in both.
+
+    Written column-wise (:func:`kamgraph.report.xlsxfast.csv_text_fast`); the text is the
+    one :func:`_csv_text_per_cell` writes value by value (the tests compare them).
     """
+    from kamgraph.report.xlsxfast import csv_text_fast
+
+    text = csv_text_fast(df, decimals, lineterminator)
+    return _csv_text_per_cell(df, decimals=decimals, lineterminator=lineterminator) if text is None else text
+
+
+def _csv_text_per_cell(df: pd.DataFrame, *, decimals: int | None = FLOAT_DECIMALS,
+                       lineterminator: str = "\r\n") -> str:
+    """:func:`csv_text` value by value (the reference the column-wise writer must equal)."""
     cells = pd.DataFrame({str(c): [_text_cell(v, decimals) for v in df[c].tolist()] for c in df.columns},
                          columns=[str(c) for c in df.columns])
     header = pd.Index([_text_cell(str(c)) for c in df.columns])
@@ -388,6 +400,14 @@ class _FixedTimeZip(zipfile.ZipFile):
         return self.writestr(arcname or Path(filename).name, data)
 
 
+def _blocks_of(content) -> list[SheetBlock]:
+    if isinstance(content, pd.DataFrame):
+        return [SheetBlock(content)]
+    if isinstance(content, SheetBlock):
+        return [content]
+    return list(content)
+
+
 def workbook_bytes(sheets: Mapping[str, SheetBlock | pd.DataFrame | Sequence[SheetBlock]], when,
                    title: str | None = None, subject: str | None = None) -> bytes:
     """An .xlsx workbook with one sheet per entry, byte-identical for the same input.
@@ -395,7 +415,28 @@ def workbook_bytes(sheets: Mapping[str, SheetBlock | pd.DataFrame | Sequence[She
     ``sheets`` maps a sheet name (<= 31 characters) to a frame, a :class:`SheetBlock`, or a
     list of blocks stacked top to bottom. ``when`` (a date) becomes the workbook's created
     and modified time and every zip entry's timestamp.
+
+    Written column-wise and streamed (:func:`kamgraph.report.xlsxfast.workbook_bytes_fast`):
+    the cells, formats, widths, panes and filters a reader sees are those
+    :func:`_workbook_bytes_per_cell` writes cell by cell (the tests compare them).
     """
+    from kamgraph.report.xlsxfast import workbook_bytes_fast
+
+    named = {}
+    for name, content in sheets.items():
+        named.setdefault(_sheet_name(name), []).append(content)
+    names = [n.lower() for n in named]
+    if len(set(names)) != len(names) or any(len(v) > 1 for v in named.values()) \
+            or any(n.startswith("'") or n.endswith("'") or n == "history" for n in names):
+        return _workbook_bytes_per_cell(sheets, when, title=title, subject=subject)  # names openpyxl renames
+    ts = pd.Timestamp(pd.Timestamp(when).to_pydatetime().replace(tzinfo=None))
+    blocks = {name: _blocks_of(contents[0]) for name, contents in named.items()}
+    return workbook_bytes_fast(blocks, ts, title, subject)
+
+
+def _workbook_bytes_per_cell(sheets: Mapping[str, SheetBlock | pd.DataFrame | Sequence[SheetBlock]], when,
+                             title: str | None = None, subject: str | None = None) -> bytes:
+    """:func:`workbook_bytes` cell by cell with openpyxl (the reference of the column-wise writer)."""
     from openpyxl import Workbook
     from openpyxl.writer.excel import ExcelWriter
 
