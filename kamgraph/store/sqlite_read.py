@@ -1,0 +1,529 @@
+"""The SQLite store's fast reads: rows straight into Arrow columns, scopes selected in SQL.
+
+:class:`~kamgraph.store.sqlite.SQLiteStore` reads through here when it can (a store file,
+outside a write transaction) and falls back to its plain ``sqlite3`` reads otherwise:
+
+- :func:`read` runs the same ``SELECT`` on a second, read-only connection through
+  adbc-driver-sqlite, which hands the rows over as Arrow columns (no Python tuple per row),
+  ordered by the entity key in SQL (the tables are clustered on it), and converts each column
+  to the snapshot dtype of :func:`kamgraph.schema.normalize_frame` without going through
+  Python objects where the type allows. A column whose values do not have the stored type
+  (text in an INTEGER column...) sends the whole read to the plain path, so the frames stay
+  exactly those of ``normalize_frame``.
+- :func:`snapshot` selects a scope (kamgraph/snapshot.py's definition, implemented once more
+  in SQL) with temporary tables of ids joined inside SQLite, one query per entity, in one
+  read transaction, and hands the snapshot integer codes (:meth:`Snapshot.codes`) computed
+  in Arrow while the ids are still Arrow columns. tests/test_snapshot_fast.py compares both
+  with the generic path (``build_snapshot`` over the plain reads) frame by frame.
+
+Every statement takes its values as parameters; identifiers come from the schema only.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from kamgraph.schema import ENTITIES, Entity, empty_frame
+from kamgraph.snapshot import Snapshot
+
+log = logging.getLogger(__name__)
+
+#: the rows ADBC reads per batch: every read is one batch, so a column's Arrow type is
+#: inferred from all its values (not from the first rows, which may all be NULL)
+_BATCH_ROWS = str(2**30)
+
+
+class _Fallback(Exception):
+    """A value is not of its column's stored type: read through the plain path instead."""
+
+
+def _q(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def _columns(ent: Entity, alias: str = "") -> str:
+    return ", ".join(alias + _q(c) for c in ent.column_names)
+
+
+def _order(ent: Entity, alias: str = "") -> str:
+    return ", ".join(alias + _q(c) for c in ent.key)
+
+
+# -- connections ---------------------------------------------------------------------------
+
+def connect(store):
+    """A read-only ADBC connection to the store's file, or None where the fast path does not
+    apply: an in-memory store, a store whose file does not exist yet, a read inside the
+    store's own write transaction (the other connection would not see its rows), no driver.
+    The caller holds ``store._lock``."""
+    if store.path == ":memory:" or store._placeholder:
+        return None
+    conn = store._conn
+    if conn is None or conn.in_transaction:
+        return None
+    try:
+        from adbc_driver_sqlite import dbapi
+    except ImportError:  # pragma: no cover - a declared dependency
+        return None
+    file = Path(store.path).expanduser().resolve()
+    if not file.is_file():
+        return None
+    from urllib.parse import quote
+
+    try:
+        return dbapi.connect("file:" + quote(str(file)) + "?mode=ro")
+    except Exception as e:  # pragma: no cover - e.g. a -shm file this process may not open
+        log.debug("ADBC connection refused (%s): plain reads", e)
+        return None
+
+
+def _query(conn, sql: str, params: Sequence = ()):
+    """The rows of one statement as a pyarrow Table (one batch: types from all values)."""
+    cur = conn.cursor()
+    try:
+        cur.adbc_statement.set_options(**{"adbc.sqlite.query.batch_rows": _BATCH_ROWS})
+        cur.execute(sql, parameters=tuple(params) if params else None)
+        return cur.fetch_arrow_table()
+    finally:
+        cur.close()
+
+
+def _run(conn, sql: str, params: Sequence = ()) -> None:
+    cur = conn.cursor()
+    try:
+        cur.execute(sql, parameters=tuple(params) if params else None)
+    finally:
+        cur.close()
+
+
+# -- Arrow columns to snapshot frames --------------------------------------------------------
+
+def _is(arr, *kinds) -> bool:
+    import pyarrow as pa
+
+    t = arr.type
+    checks = {"string": pa.types.is_string(t) or pa.types.is_large_string(t),
+              "int": pa.types.is_int64(t), "float": pa.types.is_float64(t)}
+    return any(checks[k] for k in kinds)
+
+
+def _iso_dates(arr):
+    """``YYYY-MM-DD`` strings as timestamp[ns], or None unless every non-null value is one
+    (then pandas parses them as ``normalize_frame`` does)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    lengths = pc.utf8_length(arr)
+    if pc.any(pc.not_equal(lengths, 10)).as_py():
+        return None
+    parsed = pc.strptime(arr, format="%Y-%m-%d", unit="ns", error_is_null=True)
+    if parsed.null_count != arr.null_count:
+        return None
+    return parsed.cast(pa.timestamp("ns"))
+
+
+def _column(kind: str, arr) -> pd.Series:
+    """One Arrow column (a combined array) as its snapshot Series (normalize_frame's dtypes)."""
+    import pyarrow.compute as pc
+
+    n = len(arr)
+    if arr.null_count == n:  # all missing (the type ADBC inferred says nothing)
+        if kind == "str":
+            return pd.Series(np.full(n, None, dtype=object), dtype=object)
+        if kind == "date":
+            return pd.Series(np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]"))
+        if kind == "float":
+            return pd.Series(np.full(n, np.nan))
+        return pd.Series(pd.array([None] * n, dtype="Int64" if kind == "int" else "boolean"))
+    if kind == "str":
+        if not _is(arr, "string"):
+            raise _Fallback
+        return pd.Series(arr.to_numpy(zero_copy_only=False), dtype=object)
+    if kind == "date":
+        if not _is(arr, "string"):
+            raise _Fallback
+        parsed = _iso_dates(arr)
+        if parsed is None:
+            values = pd.Series(arr.to_numpy(zero_copy_only=False), dtype=object)
+            return pd.to_datetime(values, errors="coerce").astype("datetime64[ns]")
+        return pd.Series(parsed.to_numpy(zero_copy_only=False).astype("datetime64[ns]"))
+    if kind == "float":
+        if not _is(arr, "float", "int"):
+            raise _Fallback
+        return pd.Series(pc.cast(arr, "float64").to_numpy(zero_copy_only=False).astype(np.float64))
+    if not _is(arr, "int"):
+        raise _Fallback
+    mask = arr.is_null().to_numpy(zero_copy_only=False)
+    values = arr.fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
+    if kind == "int":
+        return pd.Series(pd.arrays.IntegerArray(values, mask))
+    return pd.Series(pd.arrays.BooleanArray(values != 0, mask))
+
+
+def _key_sorted(ent: Entity, keys: dict) -> bool:
+    """True when the key columns (Arrow arrays, by name) are strictly ascending row by row,
+    as ``normalize_frame``'s sort would leave them (keys are unique and never missing)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n = len(keys[ent.key[0]])
+    if n < 2:
+        return True
+    less = pa.array(np.zeros(n - 1, dtype=bool))
+    equal = pa.array(np.ones(n - 1, dtype=bool))
+    for name in ent.key:
+        arr = keys[name]
+        if arr.null_count:
+            return False
+        head, tail = arr.slice(0, n - 1), arr.slice(1)
+        less = pc.or_(less, pc.and_(equal, pc.less(head, tail)))
+        equal = pc.and_(equal, pc.equal(head, tail))
+    return bool(pc.all(less).as_py())
+
+
+def frame(entity: str, table) -> tuple[pd.DataFrame, bool]:
+    """The snapshot frame of ``entity`` from an Arrow table of its columns read in key order,
+    and whether the rows came in key order (else they were sorted as ``normalize_frame`` does).
+    Raises :class:`_Fallback` when a column holds values of another type."""
+    import pyarrow as pa
+
+    ent = ENTITIES[entity]
+    if table.num_rows == 0:
+        return empty_frame(entity), True
+    arrays = {c.name: table.column(c.name).combine_chunks() for c in ent.columns}
+    cols = {c.name: _column(c.type, arrays[c.name]) for c in ent.columns}
+    out = pd.DataFrame(cols, columns=ent.column_names)
+    keys = {}
+    for name in ent.key:
+        kind = ent.column(name).type
+        keys[name] = arrays[name] if kind == "str" and _is(arrays[name], "string") else pa.array(cols[name].to_numpy())
+    if _key_sorted(ent, keys):
+        return out, True
+    return out.sort_values(list(ent.key), kind="mergesort").reset_index(drop=True), False
+
+
+# -- reads -----------------------------------------------------------------------------------
+
+def read(store, entity: str, column: str | None, values: Sequence[str] | None) -> pd.DataFrame | None:
+    """``store.read`` through Arrow (see the module docstring), or None: read it plainly.
+    ``entity`` and ``column`` are already checked against the schema."""
+    ent = ENTITIES[entity]
+    sql = f"SELECT {_columns(ent)} FROM {_q(entity)}"
+    params: tuple = ()
+    if column is not None:
+        sql += f" WHERE {_q(column)} IN (SELECT value FROM json_each(?))"
+        params = (json.dumps([str(v) for v in (values or [])], ensure_ascii=False),)
+    sql += f" ORDER BY {_order(ent)}"
+    with store._lock:
+        conn = connect(store)
+        if conn is None:
+            return None
+        try:
+            table = _query(conn, sql, params)
+        finally:
+            conn.close()
+    try:
+        return frame(entity, table)[0]
+    except _Fallback:
+        return None
+
+
+# -- a scope selected in SQL -------------------------------------------------------------------
+
+def _step(name: str, key: tuple[str, ...], *selects: str, extra: tuple[str, ...] = ()):
+    """A temporary table ``name`` of distinct ``key`` (+ ``extra``) values, filled by ``selects``."""
+    return name, key, extra, selects
+
+
+def _none_of(col: str, *tables: str) -> str:
+    # (a unary + keeps SQLite from using an IN list as a second index column: that would
+    # probe every pair, e.g. each neighbor with each of our staff)
+    return " AND ".join(f"+{col} NOT IN (SELECT id FROM {t})" for t in tables)
+
+
+#: The temporary tables of a scope's ids up to its attendance, filled in order. ``?`` is the
+#: scope's account ids as a JSON array. Mirrors kamgraph/snapshot.py's ``build_snapshot``
+#: step by step (see its module docstring).
+_BEFORE_ATTENDANCE = (
+    _step("k_scope", ("id",), "SELECT value FROM json_each(?)"),
+    _step("k_internal", ("id",), """SELECT "id" FROM "people" WHERE "side" = 'internal'"""),
+    # the core: everyone employed at the accounts
+    _step("k_core", ("id",), """SELECT e."person_id" FROM k_scope s CROSS JOIN "employment" e ON e."org_id" = s.id"""),
+    # the core's own interactions (those of its people not on our side), whole
+    _step("k_icore", ("id",), f"""SELECT a."interaction_id" FROM k_core c CROSS JOIN "attendance" a
+                                  ON a."person_id" = c.id WHERE {_none_of("c.id", "k_internal")}"""),
+    # neighbors: the other ends of the core's ties and the co-attendees of its interactions
+    _step("k_nb", ("id",),
+          f"""SELECT t."other_id" FROM k_core c CROSS JOIN "ties" t ON t."person_id" = c.id
+              WHERE {_none_of('t."other_id"', "k_core", "k_internal")}""",
+          f"""SELECT t."person_id" FROM k_core c CROSS JOIN "ties" t ON t."other_id" = c.id
+              WHERE {_none_of('t."person_id"', "k_core", "k_internal")}""",
+          f"""SELECT a."person_id" FROM k_icore i CROSS JOIN "attendance" a ON a."interaction_id" = i.id
+              WHERE {_none_of('a."person_id"', "k_core", "k_internal")}"""),
+    _step("k_reach", ("id",), "SELECT id FROM k_core", "SELECT id FROM k_nb"),
+    _step("k_ends", ("id",), "SELECT id FROM k_core", "SELECT id FROM k_internal"),
+    # ties touching the core, and ties between a neighbor and the core or our staff
+    _step("k_ties", ("person_id", "other_id", "kind"),
+          """SELECT t."person_id", t."other_id", t."kind" FROM k_core c CROSS JOIN "ties" t ON t."person_id" = c.id""",
+          """SELECT t."person_id", t."other_id", t."kind" FROM k_core c CROSS JOIN "ties" t ON t."other_id" = c.id""",
+          """SELECT t."person_id", t."other_id", t."kind" FROM k_nb n CROSS JOIN "ties" t ON t."person_id" = n.id
+             WHERE +t."other_id" IN (SELECT id FROM k_ends)""",
+          """SELECT t."person_id", t."other_id", t."kind" FROM k_nb n CROSS JOIN "ties" t ON t."other_id" = n.id
+             WHERE +t."person_id" IN (SELECT id FROM k_ends)"""),
+    # memberships of the core and neighbors, and our staff's memberships of the same bodies
+    _step("k_mem", ("person_id", "org_id"),
+          """SELECT m."person_id", m."org_id" FROM k_reach r CROSS JOIN "memberships" m ON m."person_id" = r.id"""),
+    _step("k_bodies", ("id",), "SELECT org_id FROM k_mem"),
+    _step("k_mem", ("person_id", "org_id"),
+          """SELECT m."person_id", m."org_id" FROM k_bodies b CROSS JOIN "memberships" m ON m."org_id" = b.id
+             WHERE +m."person_id" IN (SELECT id FROM k_internal)"""),
+    # the neighbors' other interactions (trimmed below to our staff's and the neighbors' rows)
+    _step("k_inb", ("id",), f"""SELECT a."interaction_id" FROM k_nb n CROSS JOIN "attendance" a ON a."person_id" = n.id
+                                WHERE {_none_of('a."interaction_id"', "k_icore")}"""),
+    _step("k_iall", ("id",), "SELECT id, 1 FROM k_icore", "SELECT id, 0 FROM k_inb", extra=("core",)),
+)
+
+#: every attendance row of the core's and the neighbors' interactions, in key order, with
+#: whether the interaction is the core's
+_ATTENDANCE = """SELECT a."interaction_id" AS interaction_id, a."person_id" AS person_id, i.core AS core
+    FROM k_iall i CROSS JOIN "attendance" a ON a."interaction_id" = i.id ORDER BY i.id, a."person_id\""""
+
+#: after the attendance (k_inter: its interactions, k_attp: its people, both from Arrow)
+_AFTER_ATTENDANCE = (
+    # everyone kept
+    _step("k_people", ("id",), "SELECT id FROM k_reach", "SELECT id FROM k_internal",
+          "SELECT person_id FROM k_ties", "SELECT other_id FROM k_ties",
+          "SELECT person_id FROM k_mem", "SELECT id FROM k_attp"),
+    _step("k_opp", ("id",), """SELECT o."id" FROM k_scope s CROSS JOIN "opportunities" o ON o."account_id" = s.id"""),
+    _step("k_orgs_emp", ("id",), """SELECT e."org_id" FROM k_people p CROSS JOIN "employment" e ON e."person_id" = p.id"""),
+    _step("k_orgs", ("id",), "SELECT id FROM k_orgs_emp", "SELECT org_id FROM k_mem"),
+)
+
+#: after the interactions (k_inter_acc: their accounts, from Arrow)
+_AFTER_INTERACTIONS = (
+    _step("k_accounts", ("id",), "SELECT id FROM k_scope", "SELECT id FROM k_orgs_emp", "SELECT id FROM k_inter_acc"),
+)
+
+
+def _by_ids(entity: str, ids: str, column: str) -> str:
+    """Rows of ``entity`` whose ``column`` is in the temporary table ``ids``, in key order."""
+    ent = ENTITIES[entity]
+    return (f"SELECT {_columns(ent, 'x.')} FROM {ids} k CROSS JOIN {_q(entity)} x ON x.{_q(column)} = k.id "
+            f"ORDER BY {_order(ent, 'x.')}")
+
+
+def _by_keys(entity: str, keys: str) -> str:
+    """Rows of ``entity`` whose key is in the temporary table ``keys``, in key order."""
+    ent = ENTITIES[entity]
+    on = " AND ".join(f"x.{_q(c)} = k.{_q(c)}" for c in ent.key)
+    return f"SELECT {_columns(ent, 'x.')} FROM {keys} k CROSS JOIN {_q(entity)} x ON {on} ORDER BY {_order(ent, 'x.')}"
+
+
+def _either(entity: str, ids: str, first: str, second: str) -> str:
+    """Rows of ``entity`` with ``first`` or ``second`` in ``ids`` (each once), in key order."""
+    ent = ENTITIES[entity]
+    return (f"SELECT {_columns(ent, 'x.')} FROM {_q(entity)} x WHERE x.{_q(first)} IN (SELECT id FROM {ids}) "
+            f"UNION SELECT {_columns(ent, 'y.')} FROM {_q(entity)} y WHERE y.{_q(second)} IN (SELECT id FROM {ids}) "
+            f"ORDER BY {', '.join(str(ent.column_names.index(c) + 1) for c in ent.key)}")
+
+
+#: the statements reading a scoped snapshot's entities from the temporary tables, in three
+#: rounds (attendance comes from Arrow between the first two)
+_READ_INTERACTIONS = {"interactions": _by_ids("interactions", "k_inter", "id")}
+_READ_REST = {
+    "people": _by_ids("people", "k_people", "id"),
+    "employment": _by_ids("employment", "k_people", "person_id"),
+    "assessments": _by_ids("assessments", "k_people", "person_id"),
+    "reports_to": _either("reports_to", "k_people", "person_id", "manager_id"),
+    "ties": _by_keys("ties", "k_ties"),
+    "influence": _either("influence", "k_people", "source_id", "target_id"),
+    "memberships": _by_keys("memberships", "k_mem"),
+    "opportunities": _by_ids("opportunities", "k_opp", "id"),
+    "opportunity_roles": _by_ids("opportunity_roles", "k_opp", "opportunity_id"),
+    "organizations": _by_ids("organizations", "k_orgs", "id"),
+}
+_READ_ACCOUNTS = {"accounts": _by_ids("accounts", "k_accounts", "id")}
+
+
+def _fill(conn, steps, scope_json: str = "") -> None:
+    """Create (once) and fill the temporary tables of ``steps``."""
+    for name, key, extra, selects in steps:
+        cols = (*key, *extra)
+        types = ", ".join(f"{c} {'INTEGER' if c in extra else 'TEXT'} NOT NULL" for c in cols)
+        _run(conn, f"CREATE TEMP TABLE IF NOT EXISTS {name} ({types}, PRIMARY KEY ({', '.join(key)})) WITHOUT ROWID")
+        not_null = " AND ".join(f"{c} IS NOT NULL" for c in key)  # an empty column never enters
+        for select in selects:
+            _run(conn, f"WITH s({', '.join(cols)}) AS ({select}) "
+                       f"INSERT OR IGNORE INTO {name} ({', '.join(cols)}) SELECT * FROM s WHERE {not_null}",
+                 (scope_json,) if "?" in select else ())
+
+
+def _ingest(conn, name: str, ids) -> None:
+    """A temporary table ``name`` (``id`` primary key) of the distinct, non-null Arrow ``ids``."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    _run(conn, f"CREATE TEMP TABLE {name} (id TEXT NOT NULL, PRIMARY KEY (id)) WITHOUT ROWID")
+    ids = pc.unique(ids.drop_null()) if ids is not None else pa.array([], pa.string())
+    if len(ids):
+        cur = conn.cursor()
+        try:
+            cur.adbc_ingest(name, pa.table({"id": ids.cast(pa.string())}), mode="append", temporary=True)
+        finally:
+            cur.close()
+
+
+def _attendance(table, internal, neighbors):
+    """The scoped attendance from :data:`_ATTENDANCE`'s rows: the core's interactions whole, the
+    neighbors' interactions with one of our staff trimmed to our staff's and the neighbors'
+    rows; and the attendee counts of the neighbors' interactions (``interaction_sizes``).
+    Both as Arrow tables in key order."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n = table.num_rows
+    if n == 0:
+        empty = pa.array([], pa.string())
+        return pa.table({"interaction_id": empty, "person_id": empty}), pa.table(
+            {"interaction_id": empty, "size": pa.array([], pa.int64())})
+    iid = table.column("interaction_id").combine_chunks()
+    pid = table.column("person_id").combine_chunks()
+    if not (_is(iid, "string") and _is(pid, "string")):
+        raise _Fallback
+    core = table.column("core").to_numpy().astype(bool)
+    us = pc.is_in(pid, value_set=internal).to_numpy(zero_copy_only=False) & ~core
+    nb = pc.is_in(pid, value_set=neighbors).to_numpy(zero_copy_only=False) & ~core
+    start = np.ones(n, dtype=bool)
+    start[1:] = pc.not_equal(iid.slice(1), iid.slice(0, n - 1)).to_numpy(zero_copy_only=False)
+    starts = np.flatnonzero(start)
+    group = np.cumsum(start) - 1
+    with_us = np.maximum.reduceat(us, starts)
+    keep = core | (with_us[group] & (us | nb))
+    mask = pa.array(keep)
+    attendance = pa.table({"interaction_id": iid.filter(mask), "person_id": pid.filter(mask)})
+    trimmed = starts[~core[starts]]
+    sizes = np.diff(np.append(starts, n))[~core[starts]]
+    return attendance, pa.table({"interaction_id": iid.take(pa.array(trimmed)), "size": pa.array(sizes, pa.int64())})
+
+
+def _sizes_frame(table) -> pd.DataFrame:
+    if table.num_rows == 0:
+        return pd.DataFrame({"interaction_id": pd.Series(dtype=object), "size": pd.Series(dtype=np.int64)})
+    return pd.DataFrame({"interaction_id": table.column("interaction_id").to_numpy().astype(object),
+                         "size": table.column("size").to_numpy().astype(np.int64)})
+
+
+def _scoped(conn, scope: tuple[str, ...]) -> tuple[dict, dict, set]:
+    _run(conn, "PRAGMA temp_store = MEMORY")  # the tables of ids: in memory, never a temporary file
+    _fill(conn, _BEFORE_ATTENDANCE, json.dumps([str(v) for v in scope], ensure_ascii=False))
+    ids = {name: _query(conn, f"SELECT id FROM {name}").column("id").combine_chunks().cast("string")
+           for name in ("k_internal", "k_nb")}
+    attendance, sizes = _attendance(_query(conn, _ATTENDANCE), ids["k_internal"], ids["k_nb"])
+    _ingest(conn, "k_inter", attendance.column("interaction_id"))
+    _ingest(conn, "k_attp", attendance.column("person_id"))
+    _fill(conn, _AFTER_ATTENDANCE)
+    frames, arrays, in_order = _read_all(conn, {n: (sql, ()) for n, sql in _READ_INTERACTIONS.items()})
+    _ingest(conn, "k_inter_acc", arrays.get(("interactions", "account_id")))
+    _fill(conn, _AFTER_INTERACTIONS)
+    more = _read_all(conn, {n: (sql, ()) for n, sql in {**_READ_REST, **_READ_ACCOUNTS}.items()},
+                     tables={"attendance": attendance})
+    frames.update(more[0])
+    arrays.update(more[1])
+    in_order |= more[2]
+    frames["interaction_sizes"] = _sizes_frame(sizes)
+    in_order.add("interaction_sizes")
+    if sizes.num_rows:
+        arrays[("interaction_sizes", "interaction_id")] = sizes.column("interaction_id").combine_chunks()
+    return frames, arrays, in_order
+
+
+#: the integer codes handed to the snapshot: (entity, column, of) for every column that
+#: names one entity keyed by ``id``
+CODED: tuple[tuple[str, str, str], ...] = tuple(
+    (ent.name, col.name, target)
+    for ent in ENTITIES.values() for col in ent.columns for target in col.references
+    if ENTITIES[target].key == ("id",)) + (("interaction_sizes", "interaction_id", "interactions"),)
+
+
+def _codes(arrays: dict, in_order: set) -> dict:
+    """Codes of :data:`CODED` from the Arrow id columns (``arrays[(entity, column)]``) of
+    frames that came in key order (``in_order``)."""
+    import pyarrow.compute as pc
+
+    out = {}
+    for entity, column, of in CODED:
+        if entity not in in_order or of not in in_order:
+            continue
+        values, ids = arrays.get((entity, column)), arrays.get((of, "id"))
+        if values is None or ids is None or not _is(ids, "string") or not (_is(values, "string")
+                                                                               or values.null_count == len(values)):
+            continue
+        if len(values) == 0 or len(ids) == 0:
+            out[(entity, column, of)] = np.full(len(values), -1, dtype=np.int64)
+            continue
+        if values.null_count == len(values):
+            out[(entity, column, of)] = np.full(len(values), -1, dtype=np.int64)
+            continue
+        at = pc.index_in(values, value_set=ids)
+        out[(entity, column, of)] = at.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    return out
+
+
+def _read_all(conn, reads: dict[str, tuple[str, tuple]], tables: dict | None = None) -> tuple[dict, dict, set]:
+    """Frames of ``reads`` (entity -> statement, parameters) and of ``tables`` (entity -> an
+    Arrow table already read), the Arrow id columns of the codes, and the entities whose
+    rows came in key order. Raises :class:`_Fallback`."""
+    frames, arrays, in_order = {}, {}, set()
+    given = dict(tables or {})
+    for entity in [*given, *reads]:
+        table = given[entity] if entity in given else _query(conn, *reads[entity])
+        frames[entity], ordered = frame(entity, table)
+        if ordered:
+            in_order.add(entity)
+        if not table.num_rows:
+            continue
+        for e, column, of in CODED:
+            if e == entity:
+                arrays[(entity, column)] = table.column(column).combine_chunks()
+            if of == entity:
+                arrays[(entity, "id")] = table.column("id").combine_chunks()
+    return frames, arrays, in_order
+
+
+def snapshot(store, scope: Sequence[str] | None, data_version: int = 0, url: str = "",
+             history_from: pd.Timestamp | None = None) -> Snapshot | None:
+    """The snapshot of ``scope`` (account ids; None: everything) read in one read
+    transaction, exactly as ``build_snapshot`` selects it, with integer codes; or None when
+    the fast path does not apply (read it through ``build_snapshot``): not a
+    :class:`SQLiteStore` (or one whose ``read`` is overridden), or see :func:`connect`."""
+    from kamgraph.store.sqlite import SQLiteStore
+
+    if not isinstance(store, SQLiteStore) or type(store).read is not SQLiteStore.read:
+        return None
+    with store._lock:
+        conn = connect(store)
+        if conn is None:
+            return None
+        try:
+            try:
+                if scope is None:
+                    reads = {}
+                    for name, ent in ENTITIES.items():
+                        reads[name] = (f"SELECT {_columns(ent)} FROM {_q(name)} ORDER BY {_order(ent)}", ())
+                    frames, arrays, in_order = _read_all(conn, reads)
+                    key = None
+                else:
+                    key = tuple(sorted(set(scope)))
+                    frames, arrays, in_order = _scoped(conn, key)
+            except _Fallback:
+                return None
+        finally:
+            conn.close()
+    codes = _codes(arrays, in_order)
+    return Snapshot(frames, key, data_version, url, history_from, codes)
