@@ -58,7 +58,7 @@ from kamgraph.ingest.workbook import check_sheet, formula_problems, open_workboo
 from kamgraph.schema import ENTITIES, FILE_ORDER
 from kamgraph.settings import LimitsSettings
 
-__all__ = ["ReadImport", "CsvRead", "read_path", "read_csv_file", "read_csv_bytes", "read_workbook",
+__all__ = ["ReadImport", "CsvRead", "ArrowTable", "read_path", "read_csv_file", "read_csv_bytes", "read_workbook",
            "close_match"]
 
 _BOM = b"\xef\xbb\xbf"
@@ -84,6 +84,53 @@ class ReadImport(RawImport):
 
     problems: list[Problem] = field(default_factory=list)
     unreadable: set[str] = field(default_factory=set)
+
+
+class ArrowTable(RawTable):
+    """A :class:`RawTable` read from a CSV file whose cells stay in Arrow until asked for.
+
+    ``frame`` (str/None cells, object dtype) and ``rows`` (a list) are made on first use,
+    exactly as :func:`read_csv_bytes` makes them. :meth:`arrow` hands validation the
+    cleaned Arrow columns instead, and only while neither was ever handed out or replaced
+    (so nobody can have changed the cells): validation then makes Python text only for
+    the columns it returns as text.
+    """
+
+    def __init__(self, entity: str, names: list[str], columns: list, source: str, rows: np.ndarray) -> None:
+        self.entity = entity
+        self.source = source
+        self._names = list(names)
+        self._columns = list(columns)
+        self._numbers = np.asarray(rows, dtype=np.int64)
+        self._frame: pd.DataFrame | None = None
+        self._rows: list[int] | None = None
+
+    @property  # type: ignore[override]
+    def frame(self) -> pd.DataFrame:
+        if self._frame is None:
+            self._frame = _object_frame(self._names, self._columns, len(self._numbers))
+        return self._frame
+
+    @frame.setter
+    def frame(self, value: pd.DataFrame) -> None:
+        self._frame = value
+
+    @property  # type: ignore[override]
+    def rows(self) -> list[int]:
+        if self._rows is None:
+            self._rows = self._numbers.tolist()
+        return self._rows
+
+    @rows.setter
+    def rows(self, value: list[int]) -> None:
+        self._rows = value
+
+    def arrow(self) -> tuple[list[str], list, np.ndarray] | None:
+        """``(names, Arrow string columns, row numbers)`` while ``frame`` and ``rows`` were
+        never used, else None (then they are what counts)."""
+        if self._frame is not None or self._rows is not None:
+            return None
+        return self._names, self._columns, self._numbers
 
 
 @dataclass
@@ -181,12 +228,18 @@ def _tidy(frame: pd.DataFrame, rows: np.ndarray, header: list[object], source: s
 def read_csv_file(path: str | Path, source: str | None = None, limits: LimitsSettings | None = None) -> CsvRead:
     """Read one CSV file as text cells (see :func:`read_csv_bytes`), after checking its
     size and its header's width against ``limits`` (default: ``Settings().limits``)."""
+    read = _read_csv_file_arrow(path, source, limits)
+    return CsvRead(read.frame(), read.rows.tolist(), read.problems, read.readable)
+
+
+def _read_csv_file_arrow(path: str | Path, source: str | None = None,
+                         limits: LimitsSettings | None = None) -> _CsvArrow:
     p = Path(path)
     limits = default_limits(limits)
     source = source or p.name
     check_file_size(p, limits, source)
     check_csv_header(p, limits, source=source)
-    return read_csv_bytes(read_bytes(p, source), source, limits)
+    return _read_csv_arrow(read_bytes(p, source), source, limits)
 
 
 def read_csv_bytes(data: bytes, source: str, limits: LimitsSettings | None = None) -> CsvRead:
@@ -199,6 +252,38 @@ def read_csv_bytes(data: bytes, source: str, limits: LimitsSettings | None = Non
     column; more than ``limits.max_columns`` columns or ``limits.max_rows`` rows stop the
     reading (:class:`ImportValidationError`).
     """
+    read = _read_csv_arrow(data, source, limits)
+    return CsvRead(read.frame(), read.rows.tolist(), read.problems, read.readable)
+
+
+@dataclass
+class _CsvArrow:
+    """One CSV file read into cleaned Arrow columns (see :func:`read_csv_bytes`)."""
+
+    names: list[str]  # lower-cased header names
+    columns: list  # Arrow string columns: stripped, empty cells null, blank rows gone
+    rows: np.ndarray  # spreadsheet row number of each row
+    problems: list[Problem]
+    readable: bool = True
+
+    @classmethod
+    def unreadable(cls, problems: list[Problem]) -> _CsvArrow:
+        return cls([], [], np.zeros(0, dtype=np.int64), problems, readable=False)
+
+    def frame(self) -> pd.DataFrame:
+        if not self.readable:
+            return pd.DataFrame()
+        return _object_frame(self.names, self.columns, len(self.rows))
+
+
+def _object_frame(names: list[str], columns: list, n: int) -> pd.DataFrame:
+    """Arrow text columns as a frame of str/None cells (object dtype), one pass per column."""
+    data = {name: pd.Series(c.to_numpy(zero_copy_only=False), dtype=object, copy=False)
+            for name, c in zip(names, columns)}
+    return pd.DataFrame(data, columns=names, index=pd.RangeIndex(n), copy=False)
+
+
+def _read_csv_arrow(data: bytes, source: str, limits: LimitsSettings | None = None) -> _CsvArrow:
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
@@ -206,17 +291,17 @@ def read_csv_bytes(data: bytes, source: str, limits: LimitsSettings | None = Non
     try:
         text, encoding = decode_with_encoding(data, source)
     except ImportValidationError as e:
-        return CsvRead(pd.DataFrame(), [], e.problems, readable=False)
+        return _CsvArrow.unreadable(e.problems)
     if encoding != "utf-8":
         data = text.encode("utf-8")  # pyarrow reads UTF-8
     elif data.startswith(_BOM):
         data = data[len(_BOM):]
     if not text.strip():
         msg = _("the file is empty; the first line must be the header (column names)")
-        return CsvRead(pd.DataFrame(), [], [Problem(source, None, None, None, msg)], readable=False)
+        return _CsvArrow.unreadable([Problem(source, None, None, None, msg)])
     if text.lstrip("\r\n") != text:
         msg = _("the first line is blank; the first line must be the header (column names)")
-        return CsvRead(pd.DataFrame(), [], [Problem(source, 1, None, None, msg)], readable=False)
+        return _CsvArrow.unreadable([Problem(source, 1, None, None, msg)])
 
     end = text.find("\n")
     first = text if end < 0 else text[:end]
@@ -266,12 +351,10 @@ def read_csv_bytes(data: bytes, source: str, limits: LimitsSettings | None = Non
             except pa.ArrowInvalid as e2:
                 if "straddl" not in str(e2):
                     raise
-                return CsvRead(pd.DataFrame(), [], [_long_field_problem(text, header, source, limits)],
-                               readable=False)
+                return _CsvArrow.unreadable([_long_field_problem(text, header, source, limits)])
     except (pa.ArrowInvalid, pa.ArrowException) as e:
-        return CsvRead(pd.DataFrame(), [], [Problem(source, None, None, None,
-                                                     _("cannot read this CSV file: {reason}").format(reason=e))],
-                       readable=False)
+        return _CsvArrow.unreadable([Problem(source, None, None, None,
+                                             _("cannot read this CSV file: {reason}").format(reason=e))])
     error = too_many_rows(table.num_rows - 1, limits, source)
     if error is not None:
         raise error
@@ -308,8 +391,8 @@ def read_csv_bytes(data: bytes, source: str, limits: LimitsSettings | None = Non
         if any(isinstance(v, str) and "\n" in v for v in last):
             problems.append(Problem(source, int(rows[-1]), None, None, _(_UNCLOSED_QUOTE)))
 
-    out, kept_rows, header_problems = _tidy_arrow(body, np.asarray(rows), head, source)
-    return CsvRead(out, kept_rows, header_problems + problems)
+    names, columns, kept_rows, header_problems = _tidy_arrow(body, np.asarray(rows), head, source)
+    return _CsvArrow(names, columns, kept_rows, header_problems + problems)
 
 
 def _clean_arrow_column(col):
@@ -319,13 +402,16 @@ def _clean_arrow_column(col):
     import pyarrow.compute as pc
 
     stripped = pc.utf8_trim_whitespace(col)
-    return pc.if_else(pc.greater(pc.binary_length(stripped), 0), stripped, pa.scalar(None, pa.string()))
+    length = pc.binary_length(stripped)
+    if not len(length) or pc.min(length).as_py() > 0:
+        return stripped  # no empty cell
+    return pc.if_else(pc.greater(length, 0), stripped, pa.scalar(None, stripped.type))
 
 
 def _tidy_arrow(columns: list, rows: np.ndarray, header: list[object], source: str
-                ) -> tuple[pd.DataFrame, list[int], list[Problem]]:
-    """:func:`_tidy` on cleaned Arrow columns: the same names, problems and rows; each kept
-    column turned into Python text (str or None, object dtype) once, after blank rows are gone."""
+                ) -> tuple[list[str], list, np.ndarray, list[Problem]]:
+    """:func:`_tidy` on cleaned Arrow columns: the same names, problems and rows (the kept
+    columns stay in Arrow)."""
     import pyarrow.compute as pc
 
     problems: list[Problem] = []
@@ -358,9 +444,7 @@ def _tidy_arrow(columns: list, rows: np.ndarray, header: list[object], source: s
         if not pc.all(nonblank).as_py():
             kept = [c.filter(nonblank) for c in kept]
             rows = rows[np.asarray(nonblank.to_numpy(zero_copy_only=False), dtype=bool)]
-    data = {name: pd.Series(c.to_numpy(zero_copy_only=False), dtype=object) for name, c in zip(names, kept)}
-    out = pd.DataFrame(data, columns=names, index=pd.RangeIndex(len(rows)))
-    return out, rows.tolist(), problems
+    return names, kept, rows, problems
 
 
 def _csv_header(text: str, source: str) -> list[str]:
@@ -527,12 +611,12 @@ def read_workbook(path: str | Path, limits: LimitsSettings | None = None) -> Rea
 
 
 def _add_csv(raw: ReadImport, path: Path, entity: str, limits: LimitsSettings) -> None:
-    read = read_csv_file(path, limits=limits)
+    read = _read_csv_file_arrow(path, limits=limits)
     raw.problems.extend(read.problems)
     if not read.readable:
         raw.unreadable.add(entity)
         return
-    raw.tables[entity] = RawTable(entity, read.frame, path.name, read.rows)
+    raw.tables[entity] = ArrowTable(entity, read.names, read.columns, path.name, read.rows)
 
 
 def read_path(path: str | Path, limits: LimitsSettings | None = None) -> ReadImport:

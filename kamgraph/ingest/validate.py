@@ -51,10 +51,10 @@ import pandas as pd
 from kamgraph.errors import ImportValidationError, Problem
 from kamgraph.i18n import N_, _, current_language, ngettext
 from kamgraph.i18n.terms import TERMS, term
-from kamgraph.ingest.near_duplicates import near_duplicate_notices
+from kamgraph.ingest.near_duplicates import categorical_columns, near_duplicate_notices
 from kamgraph.ingest.notices import join_and, list_sep, semicolon
 from kamgraph.ingest.raw import RawImport, RawTable
-from kamgraph.ingest.readers import close_match
+from kamgraph.ingest.readers import ArrowTable, close_match
 from kamgraph.schema import ENTITIES, WRITE_ORDER, Column
 from kamgraph.titles import level_from_title
 
@@ -323,23 +323,42 @@ def _arrow_text(s: pd.Series) -> tuple[pd.Series, np.ndarray | None]:
     return s.astype(_STR), None
 
 
-def _clean_text(s: pd.Series, cache: _TextCache | None) -> pd.Series:
+@dataclass
+class _ArrowCells:
+    """An input column as the CSV reader cleaned it (:class:`~kamgraph.ingest.readers.ArrowTable`):
+    Arrow text already stripped with empty cells null, and its Python text when made already."""
+
+    array: object  # pyarrow (Chunked)Array of strings
+    values: np.ndarray | None  # the same cells as str/None (object), or None
+    index: pd.Index
+
+
+def _clean_text(s: pd.Series | _ArrowCells, cache: _TextCache | None) -> pd.Series:
     """Cells stripped of surrounding whitespace, empty ones missing, as Arrow text; when that
     changes nothing, the input's Python text is remembered in ``cache``."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    if isinstance(s, _ArrowCells):
+        # the reader's cleaning is this one (utf8_trim_whitespace, empty -> null): done already
+        out = pd.Series(pd.arrays.ArrowStringArray(_as_chunked(s.array)), index=s.index)
+        if cache is not None and s.values is not None:
+            cache.remember(out, s.values)
+        return out
     a, values = _arrow_text(s)
     arr = a.array._pa_array
     stripped = pc.utf8_trim_whitespace(arr)
     length = pc.binary_length(stripped)
-    cleaned = pc.if_else(pc.greater(length, 0), stripped, pa.scalar(None, stripped.type))
+    if length.null_count == len(length) or pc.min(length).as_py() > 0:
+        cleaned = stripped  # no empty cell
+    else:
+        cleaned = pc.if_else(pc.greater(length, 0), stripped, pa.scalar(None, stripped.type))
     out = pd.Series(pd.arrays.ArrowStringArray(cleaned), index=s.index)
     if cache is not None and values is not None and cleaned.null_count == arr.null_count \
             and pc.sum(length).as_py() == pc.sum(pc.binary_length(arr)).as_py():
         # nothing stripped, nothing emptied: the same text; missing cells must be None already
         missing = np.flatnonzero(pc.is_null(arr).to_numpy(zero_copy_only=False)) if arr.null_count else ()
-        if not len(missing) or bool((values[missing] == None).all()):  # noqa: E711 (elementwise)
+        if not len(missing) or bool((values[missing] == None).all()):  # elementwise: is None
             cache.remember(out, values)
     return out
 
@@ -372,15 +391,51 @@ def _allowed_columns(entity: str) -> dict[str, Column]:
     return cols
 
 
-def _parse_table(t: RawTable, out: _Problems, cache: _TextCache | None = None) -> _Work:
+def _arrow_input(t: RawTable) -> tuple[dict[str, object], np.ndarray] | None:
+    """The columns (lower-cased names, first of each name) and row numbers of a table the
+    CSV reader left in Arrow and nobody touched since, else None."""
+    view = t.arrow() if isinstance(t, ArrowTable) else None
+    if view is None:
+        return None
+    names, columns, numbers = view
+    cols: dict[str, object] = {}
+    for name, c in zip(names, columns):
+        cols.setdefault(str(name).strip().lower(), c)
+    return cols, numbers
+
+
+def _near_duplicates(t: RawTable, arrow: tuple[dict[str, object], np.ndarray] | None) -> tuple[list, dict]:
+    """:func:`near_duplicate_notices` of ``t``; for an Arrow table, on its categorical columns
+    made Python text (returned too: validation reuses them)."""
+    if arrow is None:
+        return near_duplicate_notices(t), {}
+    cols, numbers = arrow
+    values = {c: cols[c].to_numpy(zero_copy_only=False) for c in categorical_columns(t.entity) if c in cols}
+    if not values:
+        return [], {}
+    index = pd.RangeIndex(len(numbers))
+    frame = pd.DataFrame({c: pd.Series(v, index=index, dtype=object) for c, v in values.items()}, index=index)
+    return near_duplicate_notices(RawTable(t.entity, frame, t.source, numbers.tolist())), values
+
+
+def _parse_table(t: RawTable, out: _Problems, cache: _TextCache | None = None,
+                 arrow: tuple[dict[str, object], np.ndarray] | None = None,
+                 values: dict[str, np.ndarray] | None = None) -> _Work:
     entity = t.entity
     allowed = _allowed_columns(entity)
-    raw = t.frame.copy()
-    raw.columns = [str(c).strip().lower() for c in raw.columns]
-    raw = raw.loc[:, ~raw.columns.duplicated()].reset_index(drop=True)
-    frame = pd.DataFrame({"_file": pd.Series(np.full(len(raw), t.source, dtype=object), dtype=object),
-                          "_row": np.asarray(t.rows, dtype=np.int64)})
-    for name in raw.columns:
+    if arrow is not None:
+        cols, numbers = arrow
+        index = pd.RangeIndex(len(numbers))
+        raw = {name: _ArrowCells(c, (values or {}).get(name), index) for name, c in cols.items()}
+    else:
+        frame_in = t.frame.copy()
+        frame_in.columns = [str(c).strip().lower() for c in frame_in.columns]
+        frame_in = frame_in.loc[:, ~frame_in.columns.duplicated()].reset_index(drop=True)
+        raw = {name: frame_in[name] for name in frame_in.columns}
+        numbers = np.asarray(t.rows, dtype=np.int64)
+    frame = pd.DataFrame({"_file": pd.Series(np.full(len(numbers), t.source, dtype=object), dtype=object),
+                          "_row": np.asarray(numbers, dtype=np.int64)})
+    for name in raw:
         if name not in allowed:
             guess = close_match(name, allowed)
             known = list_sep().join(allowed)
@@ -392,11 +447,11 @@ def _parse_table(t: RawTable, out: _Problems, cache: _TextCache | None = None) -
                     column=repr(name), file=t.source, known=known)
             out.add(t.source, None, name, name, text)
     for col in ENTITIES[entity].columns:
-        if col.required and col.name not in raw.columns and not _defaults_to_today(entity, col.name):
+        if col.required and col.name not in raw and not _defaults_to_today(entity, col.name):
             out.add(t.source, None, col.name, None, _("required column {column} is missing").format(column=repr(col.name)))
     present = []
     for name, col in allowed.items():
-        if name not in raw.columns:
+        if name not in raw:
             continue
         required = col.required and name in ENTITIES[entity].column_names and not _defaults_to_today(entity, name)
         frame[name] = _parse_column(col, raw[name], out, frame, required, cache)
@@ -696,12 +751,21 @@ def _with_ids(ids, more: set[str]):
     return pa.concat_arrays([ids, pa.array(sorted(more), type=pa.large_string())])
 
 
-def _not_in(values: pd.Series, ids) -> set[str]:
-    """The distinct non-missing values of ``values`` that are not in ``ids`` (Arrow), as a set."""
+def _not_in(u, ids) -> set[str]:
+    """The values of ``u`` (distinct, Arrow) that are not in ``ids`` (Arrow), as a set."""
     import pyarrow.compute as pc
 
-    u = _arrow_ids([values])
     return set(u.filter(pc.invert(pc.is_in(u, value_set=ids))).to_pylist())
+
+
+def _in_any(u, id_sets: list) -> list[bool]:
+    """For each value of ``u`` (Arrow): whether it is in one of ``id_sets`` (Arrow arrays)."""
+    import pyarrow.compute as pc
+
+    found = np.zeros(len(u), dtype=bool)
+    for ids in id_sets:
+        found |= np.asarray(pc.is_in(u, value_set=ids).to_numpy(zero_copy_only=False), dtype=bool)
+    return found.tolist()
 
 
 def _ref_name(refs: Sequence[str]) -> str:
@@ -726,15 +790,20 @@ def _check_references(works: dict[str, list[_Work]], store, unreadable: set[str]
     # distinct ids as Arrow arrays: set operations and membership without a Python str per cell
     incoming = {e: _arrow_ids([w.frame["id"] for w in works.get(e, []) if "id" in w.frame]) for e in _SINGULAR}
     wanted: dict[str, set[str]] = {e: set() for e in _SINGULAR}
+    distinct: dict[tuple[int, str], object] = {}  # each checked column's distinct values (Arrow)
     for w, name, refs, _shown in checks:
+        u = distinct[id(w), name] = _arrow_ids([w.frame[name]])
         for r in refs:
-            wanted[r] |= _not_in(w.frame[name], incoming[r])
+            wanted[r] |= _not_in(u, incoming[r])
     known = {e: _with_ids(incoming[e], _store_ids(store, e, wanted[e])) for e in _SINGULAR}
 
     for w, name, refs, shown in checks:
         if all(r in unreadable for r in refs):
             continue  # the referenced file itself could not be read: reported once already
         f = w.frame
+        u = distinct[id(w), name]
+        if all(_in_any(u, [known[r] for r in refs])):
+            continue  # every distinct value is known: no row to report
         ok = f[name].isna().to_numpy(dtype=bool, copy=True)
         for r in refs:
             ok |= _isin(f[name], known[r])
@@ -935,8 +1004,10 @@ def validate(raw: RawImport, store=None, today=None) -> ValidatedImport:
         if t.entity not in ENTITIES:
             out.add(t.source, None, None, t.entity, _("unknown entity {entity}").format(entity=repr(t.entity)))
             continue
-        warnings.extend(near_duplicate_notices(t))
-        w = _parse_table(t, out, cache)
+        arrow = _arrow_input(t)
+        notices, values = _near_duplicates(t, arrow)
+        warnings.extend(notices)
+        w = _parse_table(t, out, cache, arrow, values)
         if w.entity == "employment":
             w, derived = _split_employment(w, today_ts)
             if derived is not None:
