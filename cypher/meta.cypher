@@ -64,3 +64,11 @@ RETURN coalesce(m.write_log, []) AS entries
 MERGE (m:KamgraphMeta {id: 'meta'})
 SET m.audit_seq = coalesce(m.audit_seq, 0) + $n
 RETURN m.audit_seq AS last
+
+// name: meta_reserve_seq_bump_version
+// One import batch's bookkeeping in one statement: reserves $n audit sequence numbers for
+// the batch's entries (returns the last one) and bumps the data version (returned too).
+MERGE (m:KamgraphMeta {id: 'meta'})
+SET m.audit_seq = coalesce(m.audit_seq, 0) + $n,
+    m.data_version = coalesce(m.data_version, 0) + 1
+RETURN m.audit_seq AS last, m.data_version AS data_version

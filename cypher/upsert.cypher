@@ -1,5 +1,7 @@
 // Upserts, one statement per entity, run in batches (default 5,000 rows) inside managed
 // write transactions by kamgraph/store/neo4j.py. Every value is a parameter.
+// Each MERGE on a relationship starts its pattern at the endpoint with fewer relationships
+// of that type (the side ArcadeDB searches for an existing edge).
 //
 // Node entities: $rows = [{id, props}], props holding only the columns present in the
 // import (a null removes the property, as SQLite sets NULL). Relationship entities:
@@ -42,6 +44,46 @@ MERGE (n:Interaction {id: row.id})
 SET n += row.props
 RETURN count(n) AS rows
 
+// Inserts of node rows the write found absent (its diff read them first): CREATE instead
+// of MERGE (no lookup before the write; ArcadeDB took about half the server time).
+// The uniqueness constraint on id still guards them: a node created meanwhile by
+// another writer makes the batch fail with a constraint error and roll back, never
+// a duplicate. A new node has no edges, so its batch links it without unlinking first.
+
+// name: create_accounts
+// New Account nodes (ids absent from the store when the write read it).
+UNWIND $rows AS row
+CREATE (n:Account {id: row.id})
+SET n += row.props
+RETURN count(n) AS rows
+
+// name: create_organizations
+// New Organization nodes (ids absent from the store when the write read it).
+UNWIND $rows AS row
+CREATE (n:Organization {id: row.id})
+SET n += row.props
+RETURN count(n) AS rows
+
+// name: create_people
+// New Person nodes (ids absent from the store when the write read it).
+UNWIND $rows AS row
+CREATE (n:Person {id: row.id})
+SET n += row.props
+RETURN count(n) AS rows
+
+// name: create_opportunities
+// New Opportunity nodes (ids absent from the store when the write read it).
+UNWIND $rows AS row
+CREATE (n:Opportunity {id: row.id})
+SET n += row.props
+RETURN count(n) AS rows
+
+// name: create_interactions
+// New Interaction nodes (ids absent from the store when the write read it).
+UNWIND $rows AS row
+CREATE (n:Interaction {id: row.id})
+SET n += row.props
+RETURN count(n) AS rows
 // name: upsert_employment
 // WORKS_AT relationships keyed by (person_id, org_id).
 // org_id names an Account or Organization node: both are looked up by id (each
@@ -108,10 +150,14 @@ RETURN count(r) AS rows
 
 // name: upsert_attendance
 // ATTENDED relationships keyed by (interaction_id, person_id).
+// The MERGE pattern starts at the interaction: ArcadeDB looks for an existing edge among
+// the relationships of the pattern's first node, and an interaction has a handful of
+// attendees while a member of staff attends thousands of interactions (at scale S,
+// writing 20,000 rows took 21 s anchored at the person, 4.7 s at the interaction).
 UNWIND $rows AS row
-MATCH (a:Person {id: row.person_id})
 MATCH (b:Interaction {id: row.interaction_id})
-MERGE (a)-[r:ATTENDED]->(b)
+MATCH (a:Person {id: row.person_id})
+MERGE (b)<-[r:ATTENDED]-(a)
 SET r += row.props
 RETURN count(r) AS rows
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -56,6 +57,7 @@ from kamgraph.store.base import (
     Progress,
     WriteResult,
     audit_json,
+    audit_ref_columns,
     audit_refs,
     check_column,
     check_entity,
@@ -97,14 +99,14 @@ def required_statements() -> list[str]:
              "delete_opportunities_of_accounts",
              "erase_person_relationship_counts", "erase_person_attended", "erase_person_clear_assessed_by",
              "erase_person_clear_account_owner", "erase_person_delete", "erase_person_orphan_interactions",
-             "erase_person_audit", "audit_reserve_seq", "audit_append", "audit_all", "audit_by_refs",
-             "audit_of_entities", "audit_set_texts"]
+             "erase_person_audit", "audit_reserve_seq", "meta_reserve_seq_bump_version", "audit_append", "audit_all",
+             "audit_by_refs", "audit_of_entities", "audit_set_texts"]
     for name in WRITE_ORDER:
         ent = ENTITIES[name]
         names += [f"upsert_{name}", f"read_{name}", f"count_{name}"]
         names += [f"read_{name}_by_{c}" for c in ent.filter_columns]
         if ent.label:
-            names.append(f"existing_ids_{name}")
+            names += [f"existing_ids_{name}", f"create_{name}"]
         if name != "people":
             names.append(f"delete_{name}")
         for col in LINKED_COLUMNS.get(name, ()):
@@ -129,18 +131,37 @@ class _Plan:
     """One entity's new and changed rows, prepared for batching, with their audit entries."""
 
     entity: str
-    rows: list[dict]  # one parameter map per row (see cypher/upsert.cypher)
+    rows: list[dict]  # one parameter map per row (see cypher/upsert.cypher), in key order
+    new: list[bool]  # aligned with rows: the row's key was absent when the write read the store
     links: dict[str, list[dict]]  # linked column -> [{id, ref}] aligned with rows
     audit: list[dict]  # one audit entry per row (see cypher/audit.cypher), aligned with rows
 
     def steps(self, start: int, stop: int) -> list[_Step]:
+        """One batch's statements. A node entity's new rows are CREATEd (the id constraint
+        still rejects a node another writer created meanwhile) and linked without unlinking
+        (a node created in this transaction has no edges); changed rows are MERGEd, unlinked
+        and linked. Relationship rows are MERGEd, all of them, since no constraint would
+        catch a duplicate edge. The audit step comes last."""
         rows = self.rows[start:stop]
-        out = [_Step(f"upsert_{self.entity}", {"rows": rows}, None if ENTITIES[self.entity].label else len(rows))]
-        for col, refs in self.links.items():
-            part = refs[start:stop]
-            out.append(_Step(f"unlink_{self.entity}_{col}", {"rows": part}, None))
-            out.append(_Step(f"link_{self.entity}_{col}", {"rows": part},
-                             sum(1 for r in part if r["ref"] is not None)))
+        out: list[_Step] = []
+        if ENTITIES[self.entity].label:
+            new = self.new[start:stop]
+            created = [r for r, n in zip(rows, new) if n]
+            kept = [r for r, n in zip(rows, new) if not n] if len(created) < len(rows) else []
+            if created:
+                out.append(_Step(f"create_{self.entity}", {"rows": created}, None))
+            if kept:
+                out.append(_Step(f"upsert_{self.entity}", {"rows": kept}, None))
+            for col, refs in self.links.items():
+                part = refs[start:stop]
+                if kept:
+                    out.append(_Step(f"unlink_{self.entity}_{col}", {"rows": [r for r, n in zip(part, new) if not n]},
+                                     None))
+                linked = [r for r in part if r["ref"] is not None]
+                if linked:
+                    out.append(_Step(f"link_{self.entity}_{col}", {"rows": linked}, len(linked)))
+        else:
+            out.append(_Step(f"upsert_{self.entity}", {"rows": rows}, len(rows)))
         entries = self.audit[start:stop]
         out.append(_Step("audit_append", {"entries": entries}, len(entries)))
         return out
@@ -309,10 +330,11 @@ class Neo4jStore(BaseStore):
         self._ensure_init()
         who = (utc_now(), actor, source)
         plans = []
-        for name, present, records in checked:
-            plan = self._diff(name, present, records, who)
-            if len(records) - len(plan.rows):
-                result.unchanged[name] = len(records) - len(plan.rows)
+        for name, present, columns in checked:
+            plan = self._diff(name, present, columns, who)
+            supplied = len(columns[present[0]])
+            if supplied - len(plan.rows):
+                result.unchanged[name] = supplied - len(plan.rows)
             if plan.rows:
                 plans.append(plan)
         history_start = incoming_history_start(tables, history_from)
@@ -382,24 +404,37 @@ class Neo4jStore(BaseStore):
         return frame
 
     def _batch_tx(self, tx, entity: str, batch_no: int, steps: Sequence[_Step]) -> int:
-        """One batch: its statements, then the data-version bump, in one transaction."""
+        """One batch: its statements, then its audit entries with the data-version bump
+        (one statement reserves their sequence numbers and bumps the version), in one
+        transaction."""
+        version = None
         for step in steps:
             if step.statement == "audit_append":
-                self._append_audit(tx, step.params["entries"])
+                version = self._append_audit(tx, step.params["entries"], bump=True)
                 continue
             got = tx.run(self._cypher(step.statement), step.params).single()["rows"]
             if step.expected is not None and got != step.expected:
                 raise _BatchRejected(self._describe_missing(tx, entity, step, got))
-        return tx.run(self._cypher("meta_bump_data_version")).single()["data_version"]
+        if version is None:
+            version = tx.run(self._cypher("meta_bump_data_version")).single()["data_version"]
+        return version
 
-    def _append_audit(self, tx, entries: Sequence[dict]) -> None:
-        """Number ``entries`` (seq numbers reserved on the meta node) and create them."""
-        if not entries:
-            return
-        last = tx.run(self._cypher("audit_reserve_seq"), {"n": len(entries)}).single()["last"]
-        first = int(last) - len(entries) + 1
-        numbered = [{**e, "seq": first + i} for i, e in enumerate(entries)]
-        tx.run(self._cypher("audit_append"), {"entries": numbered}).consume()
+    def _append_audit(self, tx, entries: Sequence[dict], bump: bool = False) -> int | None:
+        """Number ``entries`` (seq numbers reserved on the meta node) and create them;
+        ``bump``: the same statement bumps the data version, which is returned."""
+        if bump:
+            rec = tx.run(self._cypher("meta_reserve_seq_bump_version"), {"n": len(entries)}).single()
+            last, version = rec["last"], rec["data_version"]
+        elif not entries:
+            return None
+        else:
+            last, version = tx.run(self._cypher("audit_reserve_seq"), {"n": len(entries)}).single()["last"], None
+        if entries:
+            first = int(last) - len(entries) + 1
+            for i, e in enumerate(entries):  # (numbered again if the driver retries the transaction)
+                e["seq"] = first + i
+            tx.run(self._cypher("audit_append"), {"entries": entries}).consume()
+        return version
 
     def _describe_missing(self, tx, entity: str, step: _Step, got: int) -> str:
         """Name the ids a short batch points at that do not exist."""
@@ -429,9 +464,9 @@ class Neo4jStore(BaseStore):
             return gettext("{n} of {expected} {entity} rows point at nodes that do not exist: {problems}").format(**words)
         return gettext("{n} of {expected} {entity} rows point at nodes that do not exist").format(**words)
 
-    def _records(self, entity: str, df: pd.DataFrame) -> tuple[list[str], list[dict]]:
-        """Check a frame like SQLite's NOT NULL / primary key would: (supplied columns, rows
-        as plain values, the last of duplicate keys kept)."""
+    def _records(self, entity: str, df: pd.DataFrame) -> tuple[list[str], dict[str, list]]:
+        """Check a frame like SQLite's NOT NULL / primary key would: (supplied columns, their
+        values as plain Python values column by column, the last of duplicate keys kept)."""
         ent = ENTITIES[entity]
         present = [c for c in ent.column_names if c in df.columns]
         missing = [c.name for c in ent.columns if c.required and c.name not in df.columns]
@@ -440,18 +475,20 @@ class Neo4jStore(BaseStore):
                                            "column {columns} (required)").format(
                 entity=entity, columns=", ".join(map(repr, missing))))
         df = df.drop_duplicates(list(ent.key), keep="last") if df.duplicated(list(ent.key)).any() else df
-        records = to_records(entity, df[present])
+        columns = plain_columns(entity, df[present])
         for col in ent.columns:
             if not col.required:
                 continue
-            empty = [r for r in records if r[col.name] is None]
+            values = columns[col.name]
+            empty = values.count(None)
             if empty:
-                first = {k: empty[0][k] for k in ent.key}
+                at = values.index(None)
+                first = {k: columns[k][at] for k in ent.key}
                 raise StoreUnavailable(gettext(
                     "write rejected by the store, nothing was written: {n} {entity} row(s) have no value in required "
-                    "column {column} (first: {first})").format(n=len(empty), entity=entity, column=repr(col.name),
+                    "column {column} (first: {first})").format(n=empty, entity=entity, column=repr(col.name),
                                                                 first=first))
-        return present, [{c: r[c] for c in present} for r in records]
+        return present, columns
 
     def _stored(self, entity: str, key_values: Sequence[str]) -> dict[tuple, dict]:
         """The stored rows whose first key column is in ``key_values``, by key, as plain values."""
@@ -464,36 +501,66 @@ class Neo4jStore(BaseStore):
                 out[tuple(r[k] for k in ent.key)] = r
         return out
 
-    def _diff(self, entity: str, present: list[str], records: list[dict], who: tuple) -> _Plan:
-        """Compare ``records`` with the stored rows (read by the entity's first key column)
-        and plan the new and changed ones, in key order, each with its audit entry: an
-        insert's ``after`` is the supplied row, an update's before / after the changed columns."""
+    def _diff(self, entity: str, present: list[str], columns: dict[str, list], who: tuple) -> _Plan:
+        """Compare the rows (``columns``, from :meth:`_records`) with the stored ones (read by
+        the entity's first key column) and plan the new and changed ones, in key order, each
+        with its audit entry: an insert's ``after`` is which columns were supplied, an
+        update's before / after the changed columns.
+
+        Inserts, all of a bulk import into an empty store, are planned column by column (their
+        keys as JSON and refs built once per column, not per row through :func:`_entry`);
+        only rows whose key is stored are compared one by one."""
         ent = ENTITIES[entity]
         key = list(ent.key)
+        n = len(columns[key[0]])
+        keys = list(zip(*(columns[k] for k in key)))
+        order = sorted(range(n), key=keys.__getitem__)
+        if order != list(range(n)):
+            keys = [keys[i] for i in order]
+            columns = {c: [v[i] for i in order] for c, v in columns.items()}
+        stored = self._stored(entity, columns[key[0]])
         others = [c for c in present if c not in ent.key]
-        stored = self._stored(entity, [r[key[0]] for r in records])
-        marker = insert_columns_marker(entity, present)  # what an insert entry stores as after
-        changed, audit = [], []
-        for r in sorted(records, key=lambda r: tuple(r[k] for k in key)):
-            k = {c: r[c] for c in key}
-            old = stored.get(tuple(k.values()))
-            if old is None:
-                audit.append(_entry(who, "insert", entity, k, None, r, marker))
-            else:
-                diff = [c for c in others if old[c] != r[c]]
-                if not diff:
+        at, actor, source = who
+        # the rows' audit entries, in key order; None: an unchanged row (left out)
+        if stored:
+            olds = [stored.get(k) for k in keys]
+            new = [old is None for old in olds]
+        else:
+            olds, new = None, [True] * n
+        inserted = [i for i in range(n) if new[i]]
+        entries: list[dict | None] = [None] * n
+        if inserted:
+            marker = insert_columns_marker(entity, present)  # what an insert entry stores as after
+            part = {c: columns[c] if len(inserted) == n else [columns[c][i] for i in inserted] for c in present}
+            for i, k, refs in zip(inserted, _key_texts(entity, part), _insert_refs(entity, part)):
+                entries[i] = {"at": at, "actor": actor, "source": source, "action": "insert", "entity": entity,
+                              "key": k, "before": None, "after": marker, "refs": refs}
+        if olds is not None:
+            for i, old in enumerate(olds):
+                if old is None:
                     continue
-                audit.append(_entry(who, "update", entity, k, {c: old[c] for c in diff}, {c: r[c] for c in diff}))
-            changed.append(r)
+                r = {c: columns[c][i] for c in present}
+                diff = [c for c in others if old[c] != r[c]]
+                if diff:
+                    entries[i] = _entry(who, "update", entity, dict(zip(key, keys[i])), {c: old[c] for c in diff},
+                                        {c: r[c] for c in diff})
+        keep = [i for i in range(n) if entries[i] is not None]
+        if len(keep) < n:
+            columns = {c: [v[i] for i in keep] for c, v in columns.items()}
+            new = [new[i] for i in keep]
+        audit = [e for e in entries if e is not None]
         linked = [c for c in LINKED_COLUMNS.get(entity, ()) if c in present]
         if ent.label:
             props = [c for c in present if c != "id" and c not in LINKED_COLUMNS.get(entity, ())]
-            rows = [{"id": r["id"], "props": {c: r[c] for c in props}} for r in changed]
+            rows = [{"id": i, "props": dict(zip(props, vals))}
+                    for i, vals in zip(columns["id"], zip(*(columns[c] for c in props)) if props else ((),) * len(keep))]
         else:
             props = [c for c in present if c not in ent.key]
-            rows = [{**{k: r[k] for k in ent.key}, "props": {c: r[c] for c in props}} for r in changed]
-        links = {c: [{"id": r["id"], "ref": r[c]} for r in changed] for c in linked}
-        return _Plan(entity, rows, links, audit)
+            rows = [{**dict(zip(key, k)), "props": dict(zip(props, vals))}
+                    for k, vals in zip(zip(*(columns[c] for c in key)),
+                                       zip(*(columns[c] for c in props)) if props else ((),) * len(keep))]
+        links = {c: [{"id": i, "ref": ref} for i, ref in zip(columns["id"], columns[c])] for c in linked}
+        return _Plan(entity, rows, new, links, audit)
 
     def delete(self, entity: str, keys: pd.DataFrame, actor: str | None = None,
                source: str | None = None) -> int:
@@ -696,6 +763,84 @@ def _quiet_driver_log() -> Iterator[None]:
             _quiet_depth -= 1
             if _quiet_depth == 0:
                 driver_log.setLevel(_saved_level)
+
+
+def plain_columns(entity: str, df: pd.DataFrame) -> dict[str, list]:
+    """The columns of ``df`` as lists of plain values, converted as
+    :func:`~kamgraph.schema.to_records` converts them (dates as ISO strings, NA as None),
+    without a dict per row.
+
+    >>> plain_columns("people", pd.DataFrame({"id": ["P1", "P2"], "level": [3, None]}))
+    {'id': ['P1', 'P2'], 'level': [3, None]}
+    """
+    out: dict[str, list] = {}
+    for col in ENTITIES[entity].columns:
+        if col.name not in df.columns:
+            continue
+        s = df[col.name]
+        if col.type == "date":
+            vals = pd.to_datetime(s, errors="coerce").dt.strftime("%Y-%m-%d").astype(object)
+            out[col.name] = [None if pd.isna(x) else x for x in vals]
+        elif col.type == "int":
+            out[col.name] = [None if pd.isna(x) else int(x) for x in s]
+        elif col.type == "float":
+            out[col.name] = [None if pd.isna(x) else float(x) for x in s]
+        elif col.type == "bool":
+            out[col.name] = [None if pd.isna(x) else bool(x) for x in s]
+        else:
+            out[col.name] = [None if x is None or (not isinstance(x, str) and pd.isna(x)) else str(x) for x in s]
+    return out
+
+
+#: characters :func:`json.dumps` escapes in a string (with ``ensure_ascii=False``)
+_JSON_ESCAPED = re.compile(r'[\x00-\x1f"\\]')
+
+
+def _json_values(values: Sequence) -> list[str]:
+    """``json.dumps(v, ensure_ascii=False)`` of each value: strings that need no escaping
+    (checked once over all of them) are quoted directly, anything else goes through json."""
+    if all(type(v) is str for v in values) and not _JSON_ESCAPED.search("".join(values)):
+        return ['"' + v + '"' for v in values]
+    return [json.dumps(v, ensure_ascii=False, allow_nan=False) for v in values]
+
+
+def _key_texts(entity: str, columns: Mapping[str, list]) -> list[str]:
+    """Each row's audit key, the text :func:`~kamgraph.store.base.audit_json` makes of
+    ``{key column: value}`` (a JSON object in key order).
+
+    >>> _key_texts("ties", {"person_id": ["P1"], "other_id": ["P2"], "kind": ["friend"]})
+    ['{"person_id": "P1", "other_id": "P2", "kind": "friend"}']
+    """
+    parts = [[json.dumps(k) + ": " + v for v in _json_values(columns[k])] for k in ENTITIES[entity].key]
+    return ["{" + ", ".join(p) + "}" for p in zip(*parts)]
+
+
+def _insert_refs(entity: str, columns: Mapping[str, list]) -> list[list[str]]:
+    """Each inserted row's refs, as :func:`~kamgraph.store.base.audit_refs` finds them in its
+    key and values (ref columns in order, each of its targets, no ref twice).
+
+    >>> _insert_refs("employment", {"person_id": ["P1"], "org_id": ["A1"]})
+    [['people:P1', 'accounts:A1', 'organizations:A1']]
+    """
+    per: list[list] = []
+    targets_seen: list[str] = []
+    twice = False
+    for col, targets in audit_ref_columns(entity):
+        values = columns.get(col)
+        if values is None:
+            continue
+        for t in targets:
+            twice = twice or t in targets_seen
+            targets_seen.append(t)
+            prefix = t + ":"
+            per.append([None if v is None else prefix + str(v) for v in values])
+    if not per:
+        n = len(next(iter(columns.values()))) if columns else 0
+        return [[] for _ in range(n)]
+    refs = [[r for r in row if r is not None] for row in zip(*per)]
+    if twice:  # two columns naming the same entity (ties, reports_to, influence): one ref per id
+        refs = [list(dict.fromkeys(r)) for r in refs]
+    return refs
 
 
 def _log_entry(actor: str | None, action: str, rows: Mapping[str, int]) -> str:
