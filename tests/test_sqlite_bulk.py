@@ -28,18 +28,33 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample"
 
 
-@pytest.fixture
-def row_by_row(monkeypatch):
-    """Run the block with every table taken as not empty: the staged, per-row-ref path."""
+@pytest.fixture(params=["arrow", "bound"])
+def row_by_row(request, monkeypatch):
+    """A block run with every table taken as not empty (the staged, per-row-ref path) and
+    every row bound one by one; outside it, the bulk path with every table of the test staged
+    through Arrow ("arrow") or bound row by row too ("bound")."""
+    monkeypatch.setattr(sqlite_module, "STAGE_ROWS", 0 if request.param == "arrow" else 10 ** 12)
 
     class Switch:
         def __enter__(self):
             monkeypatch.setattr(sqlite_module, "_exists_sql", lambda ent: "SELECT 1")
+            monkeypatch.setattr(sqlite_module, "STAGE_ROWS", 10 ** 12)
 
         def __exit__(self, *exc):
-            monkeypatch.undo()
+            monkeypatch.setattr(sqlite_module, "_exists_sql", _EXISTS_SQL)
+            monkeypatch.setattr(sqlite_module, "STAGE_ROWS", 0 if request.param == "arrow" else 10 ** 12)
 
     return Switch
+
+
+_EXISTS_SQL = sqlite_module._exists_sql
+
+
+def raw_rows(store: SQLiteStore, entity: str) -> list[tuple]:
+    """The stored rows as SQLite holds them (each value with its storage class)."""
+    key = ", ".join(f'"{k}"' for k in ENTITIES[entity].key)
+    cols = ", ".join(f'"{c}", typeof("{c}")' for c in ENTITIES[entity].column_names)
+    return store.execute_raw(f'SELECT {cols} FROM "{entity}" ORDER BY {key}')  # noqa: S608 (schema names)
 
 
 def _without_time(frame: pd.DataFrame) -> pd.DataFrame:
@@ -52,6 +67,7 @@ def assert_same_store(bulk: SQLiteStore, rows: SQLiteStore, people: list[str], a
     assert bulk.data_version() == rows.data_version()
     for entity in WRITE_ORDER:
         assert_frame_equal(bulk.read(entity), rows.read(entity), obj=entity)
+        assert raw_rows(bulk, entity) == raw_rows(rows, entity), entity
     assert_frame_equal(_without_time(bulk.audit()), _without_time(rows.audit()), obj="audit()")
     for pid in people:
         assert_frame_equal(_without_time(bulk.audit(pid)), _without_time(rows.audit(pid)), obj=f"audit({pid})")
@@ -216,3 +232,68 @@ def test_no_entity_is_left_without_a_span_target():
 
     for name, ent in ENTITIES.items():
         assert ent.key[0] in dict(audit_ref_columns(name)), name
+
+
+@pytest.mark.parametrize("table", ["empty", "filled"])
+def test_values_staged_through_arrow_are_stored_as_bound_ones(tmp_path, monkeypatch, table):
+    """Missing values, NaN, numbers as text, dates as text or timestamps, booleans, unicode,
+    repeated keys (the last wins): the same stored values and storage classes either way,
+    into an empty table and into one holding rows; a column Arrow cannot type (a number in
+    a text column) falls back to binding."""
+    people = pd.DataFrame({
+        "id": ["p1", "p2", "p3", "王", "p1", "ß", "p4"],
+        "name": ["A", "B", "C", "王建国", "A again", "Strauß", "D"],
+        "side": ["customer"] * 7,
+        "level": [1, None, 3.0, pd.NA, 2, float("nan"), 7],
+        "title": [None, "", "x", float("nan"), "y", "z", pd.NA],
+        "phone": ["0123", None, "+86 10", "1e5", "00", "NaN", "null"],
+    })
+    accounts = pd.DataFrame({"id": ["a1", "a2", "a3"], "name": ["N1", "N2", "N3"],
+                             "problem": [True, None, False], "revenue": [1.5, float("nan"), 1e300],
+                             "owner_id": ["p1", None, "王"], "industry_influence": [1, None, 3]})
+    inter = pd.DataFrame({"id": ["i1", "i2", "i3"],
+                          "date": [pd.Timestamp("2024-01-02 13:00"), "2023-12-31", pd.Timestamp("1999-07-04")],
+                          "kind": ["visit", "call", "meal"], "subject": ["s", None, "— ✓"]})
+    mixed = pd.DataFrame({"id": ["o1"], "name": [5], "kind": [None]})  # a number in a text column
+    frames = {"people": people, "accounts": accounts, "interactions": inter, "organizations": mixed}
+    seed = {"people": people.head(1), "accounts": accounts.head(1), "interactions": inter.head(1),
+            "organizations": mixed.assign(name=["x"])}
+
+    stores = []
+    for stage_rows in (0, 10 ** 12):
+        monkeypatch.setattr(sqlite_module, "STAGE_ROWS", stage_rows)
+        store = SQLiteStore(f"sqlite:///{tmp_path / f'{stage_rows}.db'}")
+        if table == "filled":
+            store.write(seed)
+        store.write(frames, actor="ann")
+        stores.append(store)
+    arrow, bound = stores
+    for entity in frames:
+        assert raw_rows(arrow, entity) == raw_rows(bound, entity), entity
+    assert_frame_equal(_without_time(arrow.audit()), _without_time(bound.audit()))
+    assert raw_rows(arrow, "people")[0][:2] == ("p1", "text") and arrow.read("people").set_index("id").loc[
+        "p1", "name"] == "A again"
+    assert "kg_stage" not in [r[1] for r in arrow.execute_raw("PRAGMA database_list")]  # detached
+    arrow.close(), bound.close()
+
+
+def test_the_staging_file_is_gone_after_a_write_and_after_a_failed_one(tmp_path, monkeypatch):
+    import tempfile
+
+    monkeypatch.setattr(sqlite_module, "STAGE_ROWS", 0)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    store = SQLiteStore(f"sqlite:///{tmp_path / 'k.db'}")
+    people = pd.DataFrame({"id": ["p1", "p2"], "name": ["A", "B"], "side": ["customer", "internal"]})
+    store.write({"people": people})
+    assert list((tmp_path / "tmp").iterdir()) == []
+    assert "kg_stage" not in [r[1] for r in store.execute_raw("PRAGMA database_list")]
+    version = store.data_version()
+    with pytest.raises(Exception, match="refers to|FOREIGN KEY|no longer exist"):
+        store.write({"accounts": pd.DataFrame({"id": ["a1"], "name": ["N"], "owner_id": ["nobody"]})},
+                    references_checked=True)
+    assert list((tmp_path / "tmp").iterdir()) == []
+    assert store.data_version() == version and store.counts()["accounts"] == 0
+    store.write({"people": people.assign(name=["A2", "B"])})  # the connection writes on
+    assert list(store.read("people")["name"]) == ["A2", "B"]
+    store.close()

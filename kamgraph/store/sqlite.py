@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
+import tempfile
 import threading
 import urllib.parse
 from collections.abc import Mapping, Sequence
@@ -178,7 +180,9 @@ def _exists_sql(ent: Entity) -> str:
     return f"SELECT 1 FROM {_q(ent.name)} LIMIT 1"
 
 
-def upsert_sql(ent: Entity, columns: Sequence[str]) -> str:
+def upsert_sql(ent: Entity, columns: Sequence[str], source: str | None = None) -> str:
+    """Insert rows (``?`` parameters, or every row of the table ``source``, in its order), a
+    later row with the same key replacing the supplied columns of an earlier one."""
     cols = ", ".join(_q(c) for c in columns)
     marks = ", ".join("?" for _ in columns)
     updates = [c for c in columns if c not in ent.key]
@@ -187,26 +191,154 @@ def upsert_sql(ent: Entity, columns: Sequence[str]) -> str:
         action = "DO UPDATE SET " + ", ".join(f"{_q(c)} = excluded.{_q(c)}" for c in updates)
     else:
         action = "DO NOTHING"
-    return f"INSERT INTO {_q(ent.name)} ({cols}) VALUES ({marks}) ON CONFLICT ({conflict}) {action}"
+    rows = f"VALUES ({marks})" if source is None else f"SELECT {cols} FROM {source} WHERE 1"
+    return f"INSERT INTO {_q(ent.name)} ({cols}) {rows} ON CONFLICT ({conflict}) {action}"
+
+
+#: the throw-away staging file's schema name while a write has it attached
+STAGE_DB = '"kg_stage"'
+#: tables of this many rows or more are staged through Arrow (fewer: bound row by row,
+#: cheaper than opening a staging file)
+STAGE_ROWS = 20_000
+
+
+def _prepared(name: str, df: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """The rows of ``name`` to write, in key order, and the entity's columns they supply; a
+    frame without a key column, or without a required column, is refused (nothing written)."""
+    ent = ENTITIES[name]
+    columns = [col for col in ent.column_names if col in df.columns]
+    missing_key = [k for k in ent.key if k not in columns]
+    if missing_key:
+        raise ValueError(f"{name}: missing key columns {missing_key}")
+    # as the Neo4j store does (and NOT NULL did before rows were compared): a frame without
+    # a required column is refused, even when its rows are all in the store already
+    missing = [c.name for c in ent.columns if c.required and c.name not in columns]
+    if missing:
+        raise StoreUnavailable(gettext("write rejected by the store, nothing was written: {entity} has no "
+                                       "column {columns} (required)").format(
+            entity=name, columns=", ".join(map(repr, missing))))
+    # inserting in key order keeps B-tree writes local (files usually come in key order:
+    # checked in one vectorized pass, sorted only when they do not)
+    if not _in_key_order(df, list(ent.key)):
+        df = df.sort_values(list(ent.key), kind="stable")
+    return df, columns
+
+
+def _spans(name: str, table):
+    """The audit spans of ``table`` (rows of ``name`` in key order, as :func:`_arrow_table`
+    holds them) written into an empty table: per distinct first-key value and target, its
+    ref, the offset of its first row among the distinct keys and how many there are (rows
+    repeating a key count once, as the table keeps one). None when a key value is missing."""
+    import pyarrow as pa
+
+    ent = ENTITIES[name]
+    keys = [table.column(k).to_numpy(zero_copy_only=False) for k in ent.key]
+    if any(pd.isna(k).any() for k in keys):
+        return None
+    n = len(keys[0])
+    repeated = np.ones(max(n - 1, 0), dtype=bool)
+    for k in keys:
+        repeated &= k[1:] == k[:-1]
+    lead = keys[0][np.r_[True, ~repeated]]  # one per distinct key, in key order
+    first = np.flatnonzero(np.r_[True, lead[1:] != lead[:-1]])
+    counts = np.diff(np.r_[first, len(lead)])
+    values = pd.Series(lead[first], dtype=object)
+    targets = dict(audit_ref_columns(name))[ent.key[0]]
+    return pa.table({"ref": pa.array(pd.concat([t + ":" + values for t in targets], ignore_index=True),
+                                     type=pa.string()),
+                     "off": pa.array(np.tile(first, len(targets)), type=pa.int64()),
+                     "n": pa.array(np.tile(counts, len(targets)), type=pa.int64())})
+
+
+def _stage(prepared: Mapping[str, tuple[pd.DataFrame, list[str]]]) -> tuple[str | None, set[str]]:
+    """Write the tables of :data:`STAGE_ROWS` rows or more into a new staging file (a
+    temporary folder) through the ADBC SQLite driver: (the folder, or None; the entities
+    staged, each a table of its name). A table Arrow cannot hold as typed (see
+    :func:`_arrow_table`), or no driver, leaves it to be written row by row."""
+    big = [name for name, (df, _) in prepared.items() if len(df) >= STAGE_ROWS]
+    if not big:
+        return None, set()
+    try:
+        import adbc_driver_sqlite.dbapi as adbc
+    except ImportError:  # pragma: no cover - a dependency; the row-by-row path still works
+        return None, set()
+    folder = tempfile.mkdtemp(prefix="kamgraph-stage-")
+    staged: set[str] = set()
+    try:
+        conn = adbc.connect(os.path.join(folder, "stage.db"), autocommit=True)
+        try:
+            cur = conn.cursor()
+            cur.execute("PRAGMA journal_mode=OFF")  # a throw-away file: no journal, no syncs
+            cur.execute("PRAGMA synchronous=OFF")
+            for name in big:
+                df, columns = prepared[name]
+                table = _arrow_table(ENTITIES[name], df, columns)
+                if table is not None:
+                    cur.adbc_ingest(name, table, mode="create")
+                    staged.add(name)
+                    spans = _spans(name, table)
+                    if spans is not None:
+                        cur.adbc_ingest("span_" + name, spans, mode="create")
+            cur.close()
+        finally:
+            conn.close()
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return folder, staged
+
+
+def _db_series(ent: Entity, df: pd.DataFrame, name: str) -> pd.Series:
+    """Column ``name`` of ``df`` as the store keeps it: dates as ``YYYY-MM-DD`` text, ints and
+    bools as nullable integers, floats as float64 (missing: NaN), text as it is."""
+    col = ent.column(name)
+    s = df[name]
+    if col.type == "date":
+        parsed = pd.to_datetime(s, errors="coerce")
+        days = parsed.to_numpy().astype("datetime64[D]") if parsed.dt.tz is None else None
+        known = ~np.isnat(days) if days is not None else None
+        if days is not None and ((days[known] >= np.datetime64("1000-01-01"))
+                                 & (days[known] <= np.datetime64("9999-12-31"))).all():
+            text = np.datetime_as_string(days, unit="D").astype(object)  # as strftime, in C
+            text[~known] = None
+            s = pd.Series(text, index=s.index, dtype=object)
+        else:  # a time zone, or a year of other than four digits
+            s = parsed.dt.strftime("%Y-%m-%d")
+    elif col.type == "int":
+        s = pd.to_numeric(s, errors="coerce").round().astype("Int64")
+    elif col.type == "float":
+        s = pd.to_numeric(s, errors="coerce").astype("float64")
+    elif col.type == "bool":
+        s = s.astype("boolean").astype("Int64")
+    return s
 
 
 def _column_values(ent: Entity, df: pd.DataFrame, columns: Sequence[str]) -> list[list]:
     """Per-column Python lists of DB values (vectorized per column, no per-cell branching)."""
     out = []
     for name in columns:
-        col = ent.column(name)
-        s = df[name]
-        if col.type == "date":
-            s = pd.to_datetime(s, errors="coerce").dt.strftime("%Y-%m-%d")
-        elif col.type == "int":
-            s = pd.to_numeric(s, errors="coerce").round().astype("Int64")
-        elif col.type == "float":
-            s = pd.to_numeric(s, errors="coerce").astype("float64")
-        elif col.type == "bool":
-            s = s.astype("boolean").astype("Int64")
-        s = s.astype(object)
+        s = _db_series(ent, df, name).astype(object)
         out.append(s.where(s.notna(), None).tolist())
     return out
+
+
+_ARROW_TYPES = {"str": "string", "date": "string", "int": "int64", "bool": "int64", "float": "float64"}
+
+
+def _arrow_table(ent: Entity, df: pd.DataFrame, columns: Sequence[str]):
+    """The rows as an Arrow table of the values :func:`_column_values` gives (None: a column
+    holds something else than its type, e.g. a number in a text column: written row by row,
+    as SQLite's column affinity converts it)."""
+    import pyarrow as pa
+
+    arrays = []
+    try:
+        for name in columns:
+            kind = getattr(pa, _ARROW_TYPES[ent.column(name).type])()
+            arrays.append(pa.array(_db_series(ent, df, name), type=kind, from_pandas=True))
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError):
+        return None
+    return pa.table(arrays, names=list(columns))
 
 
 def _in_key_order(df: pd.DataFrame, key: Sequence[str]) -> bool:
@@ -451,18 +583,24 @@ class SQLiteStore(BaseStore):
         result = WriteResult()
         with self._lock:
             self._writing()
-            if references_checked:
-                self._conn.execute("PRAGMA foreign_keys=OFF")  # a no-op inside a transaction: set before BEGIN
+            prepared = {name: _prepared(name, tables[name]) for name in WRITE_ORDER
+                        if tables.get(name) is not None and len(tables[name])}
+            # large tables go to a throw-away staging file first (Arrow columns, no Python
+            # object per row), attached to this connection: ATTACH is refused inside a transaction
+            folder, staged = _stage(prepared)
+            attached = False
             try:
+                if staged:
+                    self._conn.execute(f"ATTACH DATABASE ? AS {STAGE_DB}", (os.path.join(folder, "stage.db"),))
+                    attached = True
+                if references_checked:
+                    self._conn.execute("PRAGMA foreign_keys=OFF")  # a no-op inside a transaction: set before BEGIN
                 with self._tx() as c:
                     at = utc_now()
                     self._begin_refs(c)
-                    for name in WRITE_ORDER:
-                        df = tables.get(name)
-                        if df is None or len(df) == 0:
-                            continue
-                        written, received = self._write_entity(c, name, df, progress, chunk_size, result,
-                                                               (at, actor, source))
+                    for name, (df, columns) in prepared.items():
+                        written, received = self._write_entity(c, name, df, columns, name in staged, progress,
+                                                               chunk_size, result, (at, actor, source))
                         if written:
                             result.rows[name] = written
                         if received - written:
@@ -494,30 +632,22 @@ class SQLiteStore(BaseStore):
             finally:
                 if references_checked:
                     self._conn.execute("PRAGMA foreign_keys=ON")
+                if attached:
+                    self._conn.execute(f"DETACH DATABASE {STAGE_DB}")
+                if folder:
+                    shutil.rmtree(folder, ignore_errors=True)
         return result
 
-    def _write_entity(self, c: sqlite3.Connection, name: str, df: pd.DataFrame, progress: Progress | None,
-                      chunk_size: int, result: WriteResult, who: tuple) -> tuple[int, int]:
-        """Write one entity's new and changed rows and audit them; (rows written, rows received)."""
+    def _write_entity(self, c: sqlite3.Connection, name: str, df: pd.DataFrame, columns: Sequence[str],
+                      staged: bool, progress: Progress | None, chunk_size: int, result: WriteResult,
+                      who: tuple) -> tuple[int, int]:
+        """Write one entity's new and changed rows (``df`` and its ``columns`` as :func:`_prepared`
+        made them; with ``staged``, already in the staging file as table ``name``) and audit
+        them; (rows written, rows received)."""
         ent = ENTITIES[name]
-        columns = [col for col in ent.column_names if col in df.columns]
-        missing_key = [k for k in ent.key if k not in columns]
-        if missing_key:
-            raise ValueError(f"{name}: missing key columns {missing_key}")
-        # as the Neo4j store does (and NOT NULL did before rows were compared): a frame without
-        # a required column is refused, even when its rows are all in the store already
-        missing = [c.name for c in ent.columns if c.required and c.name not in columns]
-        if missing:
-            raise StoreUnavailable(gettext("write rejected by the store, nothing was written: {entity} has no "
-                                           "column {columns} (required)").format(
-                entity=name, columns=", ".join(map(repr, missing))))
         key = list(ent.key)
         others = [col for col in columns if col not in ent.key]
         n = len(df)
-        # inserting in key order keeps B-tree writes local (files usually come in key order:
-        # checked in one vectorized pass, sorted only when they do not)
-        if not _in_key_order(df, key):
-            df = df.sort_values(key, kind="stable")
         order = ", ".join(f"s.{_q(k)}" for k in key)
         # an insert's entry holds its key and which columns were supplied, not their values
         # (BaseStore._complete rebuilds them on read): no JSON object per inserted row
@@ -531,7 +661,12 @@ class SQLiteStore(BaseStore):
             if bulk:
                 for stmt in drop_index_sql(ent):
                     c.execute(stmt)
-            for start in range(0, n, chunk_size):
+            if staged:
+                c.execute(upsert_sql(ent, columns, f"{STAGE_DB}.{_q(name)}"))
+                result.batches += 1
+                if progress:
+                    progress(name, n, n)
+            for start in range(0, 0 if staged else n, chunk_size):
                 part = df.iloc[start:start + chunk_size]
                 c.executemany(sql, zip(*_column_values(ent, part, columns)))
                 result.batches += 1
@@ -545,13 +680,19 @@ class SQLiteStore(BaseStore):
                 audit_head + f"SELECT '', NULL, NULL, 'insert', ?, {_json_array('s', key)}, NULL, ? "
                 f"FROM {_q(name)} s ORDER BY {order}", (name, marker)).rowcount
             self._batch(c, first_seq, written, who)
-            self._span_refs(c, name, first_seq)
+            self._span_refs(c, name, first_seq, staged)
             return written, written  # (rows repeating a key count once, as in the staged path)
         for stmt in stage_sql(ent, columns):
             c.execute(stmt)
         marks = ", ".join("?" for _ in columns)
         stage = f'INSERT OR REPLACE INTO temp.{STAGE} ({", ".join(_q(col) for col in columns)}) VALUES ({marks})'
-        for start in range(0, n, chunk_size):
+        if staged:
+            cols = ", ".join(_q(col) for col in columns)
+            c.execute(f"INSERT OR REPLACE INTO temp.{STAGE} ({cols}) SELECT {cols} FROM {STAGE_DB}.{_q(name)}")
+            result.batches += 1
+            if progress:
+                progress(name, n, n)
+        for start in range(0, 0 if staged else n, chunk_size):
             part = df.iloc[start:start + chunk_size]
             c.executemany(stage, zip(*_column_values(ent, part, columns)))
             result.batches += 1
@@ -640,11 +781,17 @@ class SQLiteStore(BaseStore):
         c.execute(f"DROP TABLE temp.{NUMBERED}")
 
     @staticmethod
-    def _span_refs(c: sqlite3.Connection, name: str, after_seq: int) -> None:
+    def _span_refs(c: sqlite3.Connection, name: str, after_seq: int, staged: bool = False) -> None:
         """The refs of the insert entries just numbered after ``after_seq`` for every row of
         ``name`` in key order (a write into an empty table): one ``audit_span`` per distinct
         value of the first key column (and target), covering that value's consecutive entries.
-        Counted per value from the table's own key order (no sort, no row per entry)."""
+        From the staging file when the rows came through it (:func:`_spans`), else counted per
+        value from the table's own key order (no sort, no row per entry)."""
+        if staged and c.execute(f"SELECT 1 FROM {STAGE_DB}.sqlite_master WHERE name = ?",
+                                ("span_" + name,)).fetchone():
+            c.execute(f'INSERT INTO "audit_span" ("ref", "seq", "n") SELECT "ref", ? + "off" + 1, "n" '
+                      f'FROM {STAGE_DB}.{_q("span_" + name)}', (after_seq,))
+            return
         ent = ENTITIES[name]
         lead = _q(ent.key[0])
         targets = dict(audit_ref_columns(name))[ent.key[0]]
@@ -704,6 +851,12 @@ class SQLiteStore(BaseStore):
                 missing = " AND ".join(
                     f"NOT EXISTS (SELECT 1 FROM {_q(ref)} p WHERE p.\"id\" = t.{_q(col.name)})"
                     for ref in col.references)
+                # each distinct value once (through the column's index), then, only when one
+                # is missing, the ids to name in the order the rows hold them
+                distinct = (f"SELECT 1 FROM (SELECT DISTINCT x.{_q(col.name)} FROM {_q(name)} x "
+                            f"WHERE x.{_q(col.name)} IS NOT NULL) t WHERE {missing} LIMIT 1")
+                if c.execute(distinct).fetchone() is None:
+                    continue
                 sql = (f"SELECT DISTINCT t.{_q(col.name)} FROM {_q(name)} t "
                        f"WHERE t.{_q(col.name)} IS NOT NULL AND {missing} LIMIT 6")
                 ids = [r[0] for r in c.execute(sql)]
