@@ -121,3 +121,41 @@ def test_contact_best_on_codes_equals_contact_best(frames, ordered):
     some = sorted(snap.accounts["id"])[::3]
     contacts, pairs, best = contact_table(snap, S, accounts=some)
     pd.testing.assert_frame_equal(best, contact_best(S, contacts, pairs), check_exact=True)
+
+
+@pytest.mark.parametrize("ordered", [True, False])
+def test_rhythm_and_prior_on_codes_equal_the_string_versions(frames, ordered):
+    from kamgraph.analysis.strength import pair_index
+    from kamgraph.analysis.trends import pair_prior, person_rhythm, person_rhythm_codes
+
+    snap = Snapshot(frames) if ordered else _unsorted(frames)
+    ix = pair_index(snap, S)
+    by_id = person_rhythm(snap, S, S.as_of_date())
+    by_code = person_rhythm_codes(snap, S, S.as_of_date())
+    assert len(by_id) > 20 and (by_id.index.to_series().duplicated().sum() == 0)
+    got = pd.Series(by_code, index=ix.people).dropna()
+    pd.testing.assert_series_equal(got.sort_index(), by_id.sort_index(), check_names=False, check_exact=True,
+                                   check_index_type=False)
+    people = ix.people
+    rng = np.random.default_rng(1)
+    x = np.r_[rng.choice(people, 300), ["nobody"]].astype(object)
+    y = np.r_[rng.choice(people, 300), [people[0]]].astype(object)
+    p = pd.DataFrame({"person_id": x, "other_id": y})
+    a = pair_prior(snap, S, S.as_of_date(), p)
+    b = pair_prior(snap, S, S.as_of_date(), p, codes=(ix.codes(x), ix.codes(y)))
+    assert np.array_equal(a, b, equal_nan=True) and (~np.isnan(a)).sum() > 100
+
+
+def test_trends_of_given_pairs_equal_the_default_rows(snap):
+    default = trends(snap, S)
+    given = default[["other_id", "person_id"]].rename(columns={"other_id": "person_id", "person_id": "other_id"})
+    given = pd.concat([given.iloc[::7], pd.DataFrame({"person_id": ["nobody"], "other_id": [default["person_id"][0]]})],
+                      ignore_index=True)
+    out = trends(snap, S, pairs=given)
+    assert out["label"].isna().sum() == 1 and out["person_name"].isna().sum() == 1
+    mine = out.iloc[:-1].rename(columns={"person_id": "other_id", "other_id": "person_id",
+                                         "person_name": "other_name", "other_name": "person_name"})
+    back = default.iloc[::7].reset_index(drop=True)
+    for col in ("strength_now", "slope", "label", "n_interactions", "usual_gap_days", "quiet_limit_days",
+                "person_name", "other_name"):
+        pd.testing.assert_series_equal(mine[col].reset_index(drop=True), back[col], check_exact=True, check_names=False)

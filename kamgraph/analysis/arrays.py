@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["csr", "gather", "map_ids", "object_series", "sorted_codes", "sorted_lookup", "unique_ints",
-           "within_groups"]
+__all__ = ["csr", "gather", "map_ids", "object_series", "small_ints_unique", "sorted_codes", "sorted_lookup",
+           "stable_order", "unique_ints", "within_groups"]
 
 
 def object_series(values) -> pd.Series:
@@ -60,6 +60,43 @@ def unique_ints(x: np.ndarray, return_inverse: bool = False):
     inverse = np.empty(len(x), dtype=np.int64)
     inverse[order] = np.cumsum(first) - 1
     return s[first], inverse
+
+
+def stable_order(x: np.ndarray) -> np.ndarray:
+    """``np.argsort(x, kind="stable")`` for integer arrays; a span of at most 65,536 values
+    (day numbers of a few decades) is sorted as 16-bit keys, which numpy radix-sorts.
+
+    A stable order is unique, so it is the same permutation either way.
+
+    >>> stable_order(np.array([20400, 20100, 20400, 20100])).tolist()
+    [1, 3, 0, 2]
+    """
+    x = np.asarray(x)
+    if len(x) > 1 and x.dtype.kind in "iu":
+        lo, hi = int(x.min()), int(x.max())
+        if hi - lo < 1 << 16:
+            return np.argsort((x - lo).astype(np.uint16), kind="stable")
+    return np.argsort(x, kind="stable")
+
+
+def small_ints_unique(x: np.ndarray, return_inverse: bool = False):
+    """``unique_ints`` for small non-negative integers (bit masks, kinds): one ``bincount``
+    instead of a sort.
+
+    >>> u, inv = small_ints_unique(np.array([4, 0, 4, 1]), return_inverse=True)
+    >>> u.tolist(), inv.tolist()
+    ([0, 1, 4], [2, 0, 2, 1])
+    """
+    x = np.asarray(x)
+    if not len(x) or int(x.min()) < 0 or int(x.max()) >= 1 << 20:
+        return unique_ints(x, return_inverse)
+    present = np.bincount(x)
+    uniq = np.flatnonzero(present).astype(x.dtype)
+    if not return_inverse:
+        return uniq
+    lut = np.zeros(len(present), dtype=np.int64)
+    lut[uniq] = np.arange(len(uniq))
+    return uniq, lut[x]
 
 
 def sorted_lookup(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:

@@ -128,6 +128,13 @@ def internal_contact_strengths(snap: Snapshot, settings: Settings, as_of=None,
     return _internal_contact_strengths(snap, settings, as_of, None if contacts is None else tuple(contacts))
 
 
+def internal_contact_pairs(snap: Snapshot, settings: Settings, as_of=None, contacts: Sequence[str] | None = None):
+    """:func:`internal_contact_strengths` with, per row, the person codes of its internal
+    person and its contact in the sorted ids of :func:`pair_strength_codes`:
+    ``(frame, internal codes, contact codes, people)``."""
+    return _internal_contact_pairs(snap, settings, as_of, None if contacts is None else tuple(contacts))
+
+
 @derived("strength", dated=True)
 def _internal_contact_strengths(snap: Snapshot, settings: Settings, as_of, contacts) -> pd.DataFrame:
     return _internal_contact_pairs(snap, settings, as_of, contacts)[0]

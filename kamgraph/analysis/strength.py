@@ -45,7 +45,8 @@ from typing import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from kamgraph.analysis.arrays import object_series, sorted_codes, sorted_lookup, unique_ints, within_groups
+from kamgraph.analysis.arrays import (object_series, small_ints_unique, sorted_codes, sorted_lookup, stable_order,
+                                      unique_ints, within_groups)
 from kamgraph.analysis.codes import id_codes, sorted_ids
 from kamgraph.analysis.dates import days_to_ts, resolve_as_of, to_day
 from kamgraph.analysis.derived import derived
@@ -67,6 +68,14 @@ def combine(evidence, declared, settings: Settings):
     True
     """
     scale = settings.strength.evidence_scale
+    if isinstance(evidence, np.ndarray) and evidence.dtype == np.float64 and evidence.size:
+        # the same operations in the same order, in place (a trend matrix has 18M values)
+        num = np.subtract(1.0, declared, dtype=np.float64)
+        if num.shape == evidence.shape:
+            num *= scale
+            den = np.add(scale, evidence)
+            np.divide(num, den, out=num)
+            return np.subtract(1.0, num, out=num)
     return 1.0 - (1.0 - declared) * scale / (scale + evidence)
 
 
@@ -154,8 +163,13 @@ def _pair_events(settings: Settings, people: np.ndarray, pcode: np.ndarray, tie_
     recorded attendee count)."""
     weights = dict(settings.strength.interaction_weights)
     P = max(len(people), 1)
-    # one row per (interaction, person), sorted by interaction then person
-    rows = unique_ints(icode * P + pcode)
+    # one row per (interaction, person), sorted by interaction then person (a store's
+    # attendance comes in that order: then only repeated rows are dropped, without a sort)
+    rows = icode * P + pcode
+    if len(rows) and bool(np.all(rows[1:] >= rows[:-1])):
+        rows = rows[np.r_[True, rows[1:] != rows[:-1]]]
+    else:
+        rows = unique_ints(rows)
     i, p = rows // P, rows % P
     size = np.maximum(np.bincount(i, minlength=n_inter), recorded)
     left, right = within_groups(i)
@@ -166,7 +180,7 @@ def _pair_events(settings: Settings, people: np.ndarray, pcode: np.ndarray, tie_
     keep = valid[ei]
     ei, ea, eb = ei[keep], p[left][keep], p[right][keep]
     eday = day[ei]
-    order = np.argsort(eday, kind="stable")
+    order = stable_order(eday)
     return _Events(people=people, a=ea[order], b=eb[order], day=eday[order], weight=w[ei][order],
                    size=size[ei][order], tie_a=tie_a, tie_b=tie_b)
 
@@ -238,11 +252,18 @@ class PairIndex:
 
     def find(self, x, y) -> np.ndarray:
         """Pair numbers of person pairs (either order), -1 where the pair is unknown."""
+        return self.find_codes(self.codes(x), self.codes(y))
+
+    def codes(self, ids) -> np.ndarray:
+        """Positions of person ids in :attr:`people`, -1 where absent."""
         code = pd.Index(self.people, dtype=object)
-        cx = code.get_indexer(pd.Index(np.asarray(x, dtype=object), dtype=object))
-        cy = code.get_indexer(pd.Index(np.asarray(y, dtype=object), dtype=object))
+        return code.get_indexer(pd.Index(np.asarray(ids, dtype=object), dtype=object)).astype(np.int64)
+
+    def find_codes(self, cx: np.ndarray, cy: np.ndarray) -> np.ndarray:
+        """:meth:`find` for person codes (positions in :attr:`people`; -1: unknown person)."""
+        cx, cy = np.asarray(cx, dtype=np.int64), np.asarray(cy, dtype=np.int64)
         P = max(len(self.people), 1)
-        key = np.minimum(cx, cy).astype(np.int64) * P + np.maximum(cx, cy)
+        key = np.minimum(cx, cy) * P + np.maximum(cx, cy)
         found = sorted_lookup(self.pa.astype(np.int64) * P + self.pb, key)
         return np.where((cx >= 0) & (cy >= 0), found, -1)
 
@@ -254,16 +275,26 @@ def pair_index(snap: Snapshot, settings: Settings) -> PairIndex:
     dec = declared_ties(snap)
     P = max(len(ev.people), 1)
     key = np.concatenate([ev.a.astype(np.int64) * P + ev.b, ev.tie_a.astype(np.int64) * P + ev.tie_b])
-    uniq, pair = unique_ints(key, return_inverse=True)
     ne = len(ev.a)
+    # one stable sort numbers the pairs and orders the events by pair (pair numbers follow
+    # the keys, so the events' part of the order is a stable sort by pair: within a pair,
+    # still in day order)
+    order = np.argsort(key, kind="stable")
+    sk = key[order]
+    first = np.r_[True, sk[1:] != sk[:-1]] if len(sk) else np.zeros(0, dtype=bool)
+    uniq = sk[first]
+    pair = np.empty(len(key), dtype=np.int64)
+    pair[order] = np.cumsum(first) - 1
     ev_pair = pair[:ne]
-    first_day = np.full(len(uniq), np.iinfo(np.int64).max, dtype=np.int64)
-    np.minimum.at(first_day, ev_pair, ev.day)
-    # events are sorted by day: the first of each (pair, day) in that order marks a new contact day
-    by_pair = np.argsort(ev_pair, kind="stable")  # within a pair, still in day order
+    by_pair = order[order < ne]
     sp, sd = ev_pair[by_pair], ev.day[by_pair]
+    # events are sorted by day: the first of each (pair, day) in that order marks a new contact
+    # day, and the first of each pair its first day
+    starts = np.r_[True, sp[1:] != sp[:-1]] if ne else np.zeros(0, dtype=bool)
+    first_day = np.full(len(uniq), np.iinfo(np.int64).max, dtype=np.int64)
+    first_day[sp[starts]] = sd[starts]
     new_day = np.zeros(ne, dtype=bool)
-    new_day[by_pair] = np.r_[True, (sp[1:] != sp[:-1]) | (sd[1:] != sd[:-1])] if ne else np.zeros(0, dtype=bool)
+    new_day[by_pair] = starts | np.r_[True, sd[1:] != sd[:-1]] if ne else np.zeros(0, dtype=bool)
     kinds = tuple(sorted(set(dec["kind"].dropna())))
     kind_no = pd.Index(list(kinds), dtype=object).get_indexer(dec["kind"].to_numpy(dtype=object))
     bits = np.where(kind_no >= 0, np.left_shift(1, np.maximum(kind_no, 0)), 0).astype(np.int64)
@@ -315,7 +346,7 @@ def strengths_with_pairs(snap: Snapshot, settings: Settings, as_of=None) -> tupl
     has_tie[ix.tie_pair[active]] = True
 
     keep = np.flatnonzero((n_int > 0) | has_tie)
-    masks, inverse = unique_ints(kind_bits[keep], return_inverse=True)
+    masks, inverse = small_ints_unique(kind_bits[keep], return_inverse=True)
     names = np.array([",".join(kd for i, kd in enumerate(ix.kinds) if m >> i & 1) for m in masks], dtype=object)
     had = n_int[keep] > 0
     out = pd.DataFrame({

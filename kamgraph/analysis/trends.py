@@ -54,11 +54,11 @@ import numpy as np
 import pandas as pd
 
 from kamgraph.analysis.arrays import map_ids, object_series, sorted_lookup
-from kamgraph.analysis.coverage import internal_contact_strengths
+from kamgraph.analysis.coverage import internal_contact_pairs, internal_contact_strengths
 from kamgraph.analysis.dates import month_ends, resolve_as_of, to_day
 from kamgraph.analysis.derived import derived
 from kamgraph.analysis.people import current_employment, internal_ids, shown_names
-from kamgraph.analysis.strength import combine, pair_index, pair_strength_rows, pair_strengths
+from kamgraph.analysis.strength import combine, pair_index, pair_strength_codes, pair_strength_rows, pair_strengths
 from kamgraph.errors import ConfigError
 from kamgraph.i18n import DEFAULT_LANGUAGE, N_, _, current_language, fmt_day
 from kamgraph.i18n.terms import term
@@ -102,6 +102,40 @@ def _pairs_or_default(snap: Snapshot, settings: Settings, t, pairs) -> pd.DataFr
             return _unordered(default_pairs(snap, settings, t).reset_index(drop=True))
         raise ConfigError(f"pairs must be 'staff-contact', 'all' or a frame of person_id, other_id; got {pairs!r}")
     return _unordered(pairs[["person_id", "other_id"]].drop_duplicates().reset_index(drop=True))
+
+
+def _pairs_found(snap: Snapshot, settings: Settings, t, pairs):
+    """:func:`_pairs_or_default`, each pair's number in :func:`pair_index` (-1: unknown) and
+    the person codes of ``person_id`` and ``other_id`` in the index's people (-1: unknown).
+
+    The default and ``"all"`` pairs come with their codes from the tables they are read
+    from; only a caller's frame has its ids looked up (once)."""
+    ix = pair_index(snap, settings)
+    if pairs is None or (isinstance(pairs, str) and pairs in ("staff-contact", "all")):
+        if pairs == "all":
+            every = pair_strengths(snap, settings, t)
+            x, y = every["a"].to_numpy(dtype=object), every["b"].to_numpy(dtype=object)
+            cx, cy, _people = pair_strength_codes(snap, settings, t)
+            found = pair_strength_rows(snap, settings, t)
+        else:
+            frame, cx, cy, _people = internal_contact_pairs(snap, settings, t)
+            x, y = frame["internal_id"].to_numpy(dtype=object), frame["contact_id"].to_numpy(dtype=object)
+            found = None
+        cx, cy = np.asarray(cx, dtype=np.int64), np.asarray(cy, dtype=np.int64)
+        swap = cx > cy  # codes are in id order
+        p = pd.DataFrame({"person_id": object_series(x), "other_id": object_series(y),
+                          "a": object_series(np.where(swap, y, x)), "b": object_series(np.where(swap, x, y))})
+        if found is None:
+            found = ix.find_codes(cx, cy)
+        return p, np.asarray(found, dtype=np.int64), cx, cy
+    p = _pairs_or_default(snap, settings, t, pairs)
+    cx, cy = ix.codes(p["person_id"].to_numpy(dtype=object)), ix.codes(p["other_id"].to_numpy(dtype=object))
+    return p, ix.find_codes(cx, cy), cx, cy
+
+
+def _by_code(values: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """``values[codes]`` with None where a code is -1 (``values`` one per person code)."""
+    return np.append(np.asarray(values, dtype=object), None)[np.where(codes >= 0, codes, len(values))]
 
 
 def strength_matrix(snap: Snapshot, settings: Settings, pairs: pd.DataFrame, dates,
@@ -263,16 +297,55 @@ def person_rhythm(snap: Snapshot, settings: Settings, as_of=None) -> pd.Series:
     return pd.Series(np.concatenate([gap, gap])).groupby(pd.Index(who, dtype=object), sort=True).median()
 
 
-def pair_prior(snap: Snapshot, settings: Settings, as_of, p: pd.DataFrame) -> np.ndarray:
+@derived("strength", dated=True)
+def person_rhythm_codes(snap: Snapshot, settings: Settings, as_of=None) -> np.ndarray:
+    """:func:`person_rhythm` per person code of :func:`pair_index` (NaN: unknown): the same
+    medians, from a sort of integer codes instead of a group-by over id strings."""
+    s = pair_strengths(snap, settings, as_of)
+    ca, cb, people = pair_strength_codes(snap, settings, as_of)
+    out = np.full(len(people), np.nan)
+    days = s["contact_days"].to_numpy()
+    several = days >= 2
+    if not several.any():
+        return out
+    span = (pd.to_datetime(s["last_interaction"]) - pd.to_datetime(s["first_interaction"])).dt.days.to_numpy()
+    gap = span[several] / (days[several] - 1)
+    who = np.concatenate([ca[several], cb[several]]).astype(np.int64)
+    gap = np.concatenate([gap, gap]).astype(float)
+    known = ~np.isnan(gap)  # a median skips missing values
+    who, gap = who[known], gap[known]
+    if not len(who):
+        return out
+    order = np.lexsort((gap, who))
+    who, gap = who[order], gap[order]
+    starts = np.flatnonzero(np.r_[True, who[1:] != who[:-1]])
+    n = np.diff(np.r_[starts, len(who)])
+    hi = gap[starts + n // 2]
+    lo = gap[starts + (n - 1) // 2]
+    out[who[starts]] = np.where(n % 2 == 1, hi, (hi + lo) / 2)
+    return out
+
+
+def pair_prior(snap: Snapshot, settings: Settings, as_of, p: pd.DataFrame, codes=None) -> np.ndarray:
     """The prior rhythm of each pair of ``p`` (``person_id, other_id``): the mean of the
     :func:`person_rhythm` of its ends that are not our staff (our staff's pairs are partial
     in a scoped snapshot), of both ends for two of our staff; NaN when unknown."""
-    rhythm = person_rhythm(snap, settings, as_of)
-    x = pd.to_numeric(pd.Series(map_ids(p["person_id"], rhythm)), errors="coerce").to_numpy(dtype=float)
-    y = pd.to_numeric(pd.Series(map_ids(p["other_id"], rhythm)), errors="coerce").to_numpy(dtype=float)
-    ours = pd.Index(internal_ids(snap), dtype=object)
-    x_ours = ours.get_indexer(pd.Index(p["person_id"].to_numpy(dtype=object), dtype=object)) >= 0
-    y_ours = ours.get_indexer(pd.Index(p["other_id"].to_numpy(dtype=object), dtype=object)) >= 0
+    if codes is not None:  # person codes of person_id and other_id in pair_index's people
+        cx, cy = codes
+        ix = pair_index(snap, settings)
+        rhythm = np.append(person_rhythm_codes(snap, settings, as_of), np.nan)
+        x, y = rhythm[np.where(cx >= 0, cx, -1)], rhythm[np.where(cy >= 0, cy, -1)]
+        ours = np.zeros(len(ix.people) + 1, dtype=bool)
+        at = ix.codes(internal_ids(snap))
+        ours[at[at >= 0]] = True
+        x_ours, y_ours = ours[np.where(cx >= 0, cx, -1)], ours[np.where(cy >= 0, cy, -1)]
+    else:
+        rhythm = person_rhythm(snap, settings, as_of)
+        x = pd.to_numeric(pd.Series(map_ids(p["person_id"], rhythm)), errors="coerce").to_numpy(dtype=float)
+        y = pd.to_numeric(pd.Series(map_ids(p["other_id"], rhythm)), errors="coerce").to_numpy(dtype=float)
+        ours = pd.Index(internal_ids(snap), dtype=object)
+        x_ours = ours.get_indexer(pd.Index(p["person_id"].to_numpy(dtype=object), dtype=object)) >= 0
+        y_ours = ours.get_indexer(pd.Index(p["other_id"].to_numpy(dtype=object), dtype=object)) >= 0
     both = x_ours & y_ours
     x = np.where(x_ours & ~both, np.nan, x)
     y = np.where(y_ours & ~both, np.nan, y)
@@ -290,7 +363,9 @@ def log_odds(strength: np.ndarray) -> np.ndarray:
     [0.0, 2.0, -9.964]
     """
     s = np.clip(np.asarray(strength, dtype=float), 1e-3, 1 - 1e-3)
-    return np.log2(s / (1.0 - s))
+    odds = np.subtract(1.0, s)
+    np.divide(s, odds, out=odds)
+    return np.log2(odds, out=odds)
 
 
 def trends(snap: Snapshot, settings: Settings, as_of=None, pairs: pd.DataFrame | str | None = None) -> pd.DataFrame:
@@ -317,8 +392,7 @@ def trends(snap: Snapshot, settings: Settings, as_of=None, pairs: pd.DataFrame |
     """
     tr = settings.trend
     t = resolve_as_of(settings, as_of)
-    p = _pairs_or_default(snap, settings, t, pairs)
-    found = pair_index(snap, settings).find(p["a"].to_numpy(dtype=object), p["b"].to_numpy(dtype=object))
+    p, found, cx, cy = _pairs_found(snap, settings, t, pairs)
     points = slope_dates(snap, settings, t)
     evidence, declared = evidence_matrix(snap, settings, p, points, found)
     share = window_share(snap, settings, to_day(points)) if points else np.ones(0)
@@ -335,10 +409,12 @@ def trends(snap: Snapshot, settings: Settings, as_of=None, pairs: pd.DataFrame |
     else:
         facts = pd.DataFrame({c: pd.Series(np.nan, index=range(len(p))) for c in cols})
     out = p[["person_id", "other_id"]].copy()
-    names = shown_names(snap)
-    out["person_name"] = map_ids(out["person_id"], names)
-    out["other_name"] = map_ids(out["other_id"], names)
-    out["accounts"] = _accounts_of(snap, t, out["other_id"])
+    people = pair_index(snap, settings).people
+    names = map_ids(people, shown_names(snap))  # per person code
+    out["person_name"] = _by_code(names, cx)
+    out["other_name"] = _by_code(names, cy)
+    out["accounts"] = pd.Series(_by_code(_accounts_of(snap, t, pd.Series(people, dtype=object)).to_numpy(dtype=object), cy),
+                                index=out.index, dtype=object)
     out["strength_now"] = facts["strength"].fillna(0.0).to_numpy()
     # the plain strength where the slope window starts (the slope itself is window-corrected)
     out["window_start"] = pd.Timestamp(points[0]) if points else t
@@ -356,7 +432,7 @@ def trends(snap: Snapshot, settings: Settings, as_of=None, pairs: pd.DataFrame |
     days = out["contact_days"].to_numpy()
     # the pair's rhythm, shrunk toward its people's own rhythm by one pseudo-gap: a
     # pair seen on one or two days is judged mostly by what is usual, a regular pair by itself
-    prior = pair_prior(snap, settings, t, out)
+    prior = pair_prior(snap, settings, t, out, codes=(cx, cy))
     gap = np.where((days >= 1) & ~np.isnan(prior), (np.nan_to_num(span) + prior) / np.maximum(days, 1),
                    np.where(days >= 2, span / np.maximum(days - 1, 1), np.nan))
     out["usual_gap_days"] = gap
