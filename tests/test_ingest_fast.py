@@ -25,7 +25,12 @@ from hypothesis import strategies as st
 from kamgraph.errors import ImportValidationError
 from kamgraph.ingest import read_path
 from kamgraph.ingest.raw import RawImport, RawTable
-from kamgraph.ingest.readers import ArrowTable, _clean_arrow_column, _clean_text_column, read_csv_bytes
+from kamgraph.ingest.readers import (
+    ArrowTable,
+    _clean_arrow_column,
+    _clean_text_column,
+    read_csv_bytes,
+)
 from kamgraph.ingest.validate import _STR, _clean_text, _TextCache, validate
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
@@ -42,7 +47,8 @@ def _messy_folder(tmp_path: Path, seed: int, bad: bool) -> Path:
     out = tmp_path / f"messy{seed}{'bad' if bad else ''}"
     out.mkdir()
     for f in sorted(SAMPLE.glob("*.csv")):
-        rows = list(csv.reader(open(f, encoding="utf-8", newline="")))
+        with open(f, encoding="utf-8", newline="") as fh:
+            rows = list(csv.reader(fh))
         header = rows[0]
         new = [[f" {h.upper()} " if rnd.random() < 0.3 else h for h in header]]
         for r in rows[1:]:
@@ -95,8 +101,8 @@ def _outcome(raw, store=None):
 
 def assert_same_tables(a: dict[str, pd.DataFrame], b: dict[str, pd.DataFrame]) -> None:
     assert list(a) == list(b)
-    for name in a:
-        x, y = a[name], b[name]
+    for name, x in a.items():
+        y = b[name]
         assert list(x.columns) == list(y.columns), name
         assert list(x.dtypes) == list(y.dtypes), name
         pd.testing.assert_frame_equal(x, y, check_exact=True, obj=name)
