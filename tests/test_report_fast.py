@@ -185,3 +185,17 @@ def test_the_sample_report_is_written_as_before(sample, language, monkeypatch):
     a = describe(new_xlsx)
     assert_same_workbook(new_xlsx, old_xlsx)
     assert a["sheets"][0] == ("README" if language == "en" else "说明")
+
+
+# -- the build -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("seed", range(4))
+def test_changes_touching_the_scope_as_the_per_row_filter(seed):
+    rng = np.random.default_rng(seed)
+    accounts = ["A-01", "A-02", "A-03", "账户-4", "", "A-01,A-02", "A-03,B-9", "B-9,", ",A-02", "B-1,B-2", None,
+                float("nan"), "A-0"]
+    values = pd.Series([accounts[i] for i in rng.integers(0, len(accounts), 300)], dtype=object,
+                       index=rng.permutation(300) + 1000)  # an index that is not positions
+    for ids in (["A-01"], ["A-02", "账户-4"], ["B-9", ""], [], ["A-01", "A-02", "A-03", "账户-4"]):
+        old = values.fillna("").str.split(",").map(lambda a: bool(set(a) & set(ids))).to_numpy(dtype=bool)
+        assert portfolio.touching(values, ids).tolist() == old.tolist()

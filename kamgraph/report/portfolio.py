@@ -617,7 +617,7 @@ def build_coverage_report(snap: Snapshot, settings: Settings, as_of=None, previo
     accounts_t = _accounts_table(snap, settings, acc_cov, tiers, gaps)
     paths = _paths_table(snap, settings, t, contacts)
     changes = relationship_changes(snap, settings, prev, t)
-    changes = changes[changes["account_id"].fillna("").str.split(",").map(lambda a: bool(set(a) & set(ids)))]
+    changes = changes[touching(changes["account_id"], ids)]
     changes = _sorted(changes, ["date", "kind", "account_id", "person_id", "other_id"])
 
     tier_of = tiers.set_index("account_id")["tier"]
@@ -645,6 +645,23 @@ def build_coverage_report(snap: Snapshot, settings: Settings, as_of=None, previo
 
 
 # -- tables ---------------------------------------------------------------------------------
+
+def touching(account_ids: pd.Series, ids) -> np.ndarray:
+    """Which rows name one of ``ids`` among their accounts (``A-01`` or ``A-01,A-03``; missing:
+    none), column-wise: a row of one account is looked up directly, a list is split first.
+
+    >>> touching(pd.Series(["A-01", "A-02,A-03", None, "A-04"]), ["A-03", "A-04"]).tolist()
+    [False, True, False, True]
+    """
+    acc = pd.Series(account_ids.fillna("").astype(str).to_numpy(), dtype=object)
+    wanted = pd.Index(list(ids), dtype=object)
+    keep = acc.isin(wanted).to_numpy().copy()
+    several = acc.str.contains(",", regex=False).to_numpy()
+    if several.any():
+        parts = acc[several].str.split(",").explode()
+        keep[several] = parts.isin(wanted).groupby(level=0, sort=True).any().to_numpy()
+    return keep
+
 
 def _sorted(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     keys = [k for k in keys if k in df.columns]

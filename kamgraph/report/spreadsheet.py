@@ -250,7 +250,10 @@ def display_width(text: str) -> int:
     >>> display_width("Gu Weiming"), display_width("顾伟明"), display_width("ab\\nabcd")
     (10, 6, 4)
     """
-    lines = str(text).split("\n")
+    text = str(text)
+    if text.isascii() and "\n" not in text:  # every character one column
+        return len(text)
+    lines = text.split("\n")
     return max(sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line) for line in lines)
 
 

@@ -27,7 +27,9 @@ import datetime as dt
 import functools
 import io
 import math
+import queue
 import re
+import threading
 import zipfile
 from typing import Sequence
 
@@ -488,7 +490,9 @@ def _plan_sheet(name, blocks, styles: _Styles) -> _Plan:
                 values = [_excel_value(v) for v in s.iloc[:WIDTH_SAMPLE].tolist()]
                 head = max(display_width(w) for w in str(c).split()) if str(c).split() else 0
                 w = max(widths.get(j, 0), head, min(display_width(c), 24))
-                w = max([w] + [_shown_width(v, f) for v, f in zip(values, fmts)])
+                # each distinct (type, value, format) once: names and labels repeat down a column
+                seen = dict.fromkeys((type(v), v, f) for v, f in zip(values, fmts))
+                w = max([w] + [_shown_width(v, f) for _t, v, f in seen])
             else:
                 w = max(widths.get(j, 0), len(str(c)))
                 col = excel_cells(s)
@@ -636,11 +640,41 @@ def workbook_bytes_fast(sheets: dict[str, Sequence], when: pd.Timestamp, title: 
                 if cols:
                     fh.write(f"<cols>{cols}</cols>".encode())
                 fh.write(b"<sheetData>")
-                for chunk in _sheet_rows(plan, styles):
-                    fh.write(chunk)
+                _write_overlapped(fh, _sheet_rows(plan, styles))
                 fh.write(b"</sheetData>")
                 fh.write(tail)
     return out.getvalue()
+
+
+def _write_overlapped(fh, chunks) -> None:
+    """Write ``chunks`` to ``fh`` in a second thread: zlib compresses one chunk (without the
+    GIL) while the next is being built. At most two chunks wait, so memory stays bounded."""
+    q: queue.Queue = queue.Queue(maxsize=2)
+    failed: list[BaseException] = []
+
+    def writer():
+        while True:
+            item = q.get()
+            if item is None:
+                return
+            if not failed:
+                try:
+                    fh.write(item)
+                except BaseException as e:  # handed to the caller below
+                    failed.append(e)
+
+    t = threading.Thread(target=writer, name="kamgraph-xlsx-writer", daemon=True)
+    t.start()
+    try:
+        for chunk in chunks:
+            if failed:
+                break
+            q.put(chunk)
+    finally:
+        q.put(None)
+        t.join()
+    if failed:
+        raise failed[0]
 
 
 def _num(w) -> str:
