@@ -217,36 +217,68 @@ def _prepared(name: str, df: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
         raise StoreUnavailable(gettext("write rejected by the store, nothing was written: {entity} has no "
                                        "column {columns} (required)").format(
             entity=name, columns=", ".join(map(repr, missing))))
-    # inserting in key order keeps B-tree writes local (files usually come in key order:
-    # checked in one vectorized pass, sorted only when they do not)
-    if not _in_key_order(df, list(ent.key)):
-        df = df.sort_values(list(ent.key), kind="stable")
     return df, columns
+
+
+def _key_ordered(name: str, df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` in key order: inserting in key order keeps B-tree writes local (files usually
+    come in key order: checked in one vectorized pass, sorted (stable) only when they do not)."""
+    key = list(ENTITIES[name].key)
+    return df if _in_key_order(df, key) else df.sort_values(key, kind="stable")
+
+
+def _arrow_key_ordered(name: str, table):
+    """The Arrow ``table`` of ``name``'s rows in key order, as :func:`_key_ordered` orders a
+    frame (a stable sort; text by code point, as SQLite compares UTF-8 bytes)."""
+    import pyarrow.compute as pc
+
+    key = list(ENTITIES[name].key)
+    n = len(table)
+    if n < 2:
+        return table
+    less = np.zeros(n - 1, dtype=bool)
+    equal = np.ones(n - 1, dtype=bool)
+    for k in key:
+        col = table.column(k)
+        if col.null_count:
+            break
+        head, tail = col.slice(0, n - 1), col.slice(1)
+        less |= equal & pc.less(head, tail).to_numpy(zero_copy_only=False)
+        equal &= pc.equal(head, tail).to_numpy(zero_copy_only=False)
+    else:
+        if (less | equal).all():
+            return table
+    return table.take(pc.sort_indices(table, sort_keys=[(k, "ascending") for k in key]))  # nulls last
 
 
 def _spans(name: str, table):
     """The audit spans of ``table`` (rows of ``name`` in key order, as :func:`_arrow_table`
     holds them) written into an empty table: per distinct first-key value and target, its
     ref, the offset of its first row among the distinct keys and how many there are (rows
-    repeating a key count once, as the table keeps one). None when a key value is missing."""
+    repeating a key count once, as the table keeps one). None when a key value is missing.
+    Arrow compute throughout: no Python object per row."""
     import pyarrow as pa
+    import pyarrow.compute as pc
 
     ent = ENTITIES[name]
-    keys = [table.column(k).to_numpy(zero_copy_only=False) for k in ent.key]
-    if any(pd.isna(k).any() for k in keys):
+    keys = [table.column(k).combine_chunks() for k in ent.key]
+    if any(k.null_count for k in keys):
         return None
-    n = len(keys[0])
+    n = len(table)
     repeated = np.ones(max(n - 1, 0), dtype=bool)
     for k in keys:
-        repeated &= k[1:] == k[:-1]
-    lead = keys[0][np.r_[True, ~repeated]]  # one per distinct key, in key order
-    first = np.flatnonzero(np.r_[True, lead[1:] != lead[:-1]])
-    counts = np.diff(np.r_[first, len(lead)])
-    values = pd.Series(lead[first], dtype=object)
+        if n > 1:
+            repeated &= pc.equal(k.slice(1), k.slice(0, n - 1)).to_numpy(zero_copy_only=False)
+    lead = keys[0].filter(pa.array(np.r_[True, ~repeated]))  # one per distinct key, in key order
+    m = len(lead)
+    starts = np.r_[True, pc.not_equal(lead.slice(1), lead.slice(0, m - 1)).to_numpy(zero_copy_only=False)] \
+        if m > 1 else np.ones(m, dtype=bool)
+    first = np.flatnonzero(starts)
+    counts = np.diff(np.r_[first, m])
+    values = lead.take(pa.array(first))
     targets = dict(audit_ref_columns(name))[ent.key[0]]
-    return pa.table({"ref": pa.array(pd.concat([t + ":" + values for t in targets], ignore_index=True),
-                                     type=pa.string()),
-                     "off": pa.array(np.tile(first, len(targets)), type=pa.int64()),
+    refs = pa.concat_arrays([pc.binary_join_element_wise(t + ":", values, "").cast(pa.string()) for t in targets])
+    return pa.table({"ref": refs, "off": pa.array(np.tile(first, len(targets)), type=pa.int64()),
                      "n": pa.array(np.tile(counts, len(targets)), type=pa.int64())})
 
 
@@ -272,8 +304,11 @@ def _stage(prepared: Mapping[str, tuple[pd.DataFrame, list[str]]]) -> tuple[str 
             cur.execute("PRAGMA synchronous=OFF")
             for name in big:
                 df, columns = prepared[name]
+                if any(ENTITIES[name].column(k).type != "str" for k in ENTITIES[name].key):
+                    df = _key_ordered(name, df)  # (a date key: ordered by its values, not their text)
                 table = _arrow_table(ENTITIES[name], df, columns)
                 if table is not None:
+                    table = _arrow_key_ordered(name, table)
                     cur.adbc_ingest(name, table, mode="create")
                     staged.add(name)
                     spans = _spans(name, table)
@@ -588,6 +623,9 @@ class SQLiteStore(BaseStore):
             # large tables go to a throw-away staging file first (Arrow columns, no Python
             # object per row), attached to this connection: ATTACH is refused inside a transaction
             folder, staged = _stage(prepared)
+            # what was not staged is bound row by row, in key order
+            prepared = {name: (df if name in staged else _key_ordered(name, df), columns)
+                        for name, (df, columns) in prepared.items()}
             attached = False
             try:
                 if staged:
