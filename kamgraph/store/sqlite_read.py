@@ -43,6 +43,14 @@ class _Fallback(Exception):
     """A value is not of its column's stored type: read through the plain path instead."""
 
 
+def _errors() -> tuple[type[BaseException], ...]:
+    """What sends a read to the plain path: :class:`_Fallback`, and any error of the second
+    connection (a busy or changed file: the plain path then reports it as it always has)."""
+    from adbc_driver_manager import dbapi
+
+    return (_Fallback, dbapi.Error)
+
+
 def _q(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
 
@@ -103,6 +111,12 @@ def _run(conn, sql: str, params: Sequence = ()) -> None:
 
 
 # -- Arrow columns to snapshot frames --------------------------------------------------------
+
+def _array(table, name: str):
+    """One column of an Arrow table as one array (without a copy when it is one chunk)."""
+    col = table.column(name)
+    return col.chunk(0) if col.num_chunks == 1 else col.combine_chunks()
+
 
 def _is(arr, *kinds) -> bool:
     import pyarrow as pa
@@ -196,9 +210,9 @@ def frame(entity: str, table) -> tuple[pd.DataFrame, bool]:
     ent = ENTITIES[entity]
     if table.num_rows == 0:
         return empty_frame(entity), True
-    arrays = {c.name: table.column(c.name).combine_chunks() for c in ent.columns}
+    arrays = {c.name: _array(table, c.name) for c in ent.columns}
     cols = {c.name: _column(c.type, arrays[c.name]) for c in ent.columns}
-    out = pd.DataFrame(cols, columns=ent.column_names)
+    out = pd.DataFrame(cols, columns=ent.column_names, copy=False)  # a block per column, as normalize_frame
     keys = {}
     for name in ent.key:
         kind = ent.column(name).type
@@ -225,13 +239,12 @@ def read(store, entity: str, column: str | None, values: Sequence[str] | None) -
         if conn is None:
             return None
         try:
-            table = _query(conn, sql, params)
+            return frame(entity, _query(conn, sql, params))[0]
+        except _errors() as e:
+            log.debug("%s read plainly: %r", entity, e)
+            return None
         finally:
             conn.close()
-    try:
-        return frame(entity, table)[0]
-    except _Fallback:
-        return None
 
 
 # -- a scope selected in SQL -------------------------------------------------------------------
@@ -283,27 +296,23 @@ _BEFORE_ATTENDANCE = (
     _step("k_mem", ("person_id", "org_id"),
           """SELECT m."person_id", m."org_id" FROM k_bodies b CROSS JOIN "memberships" m ON m."org_id" = b.id
              WHERE +m."person_id" IN (SELECT id FROM k_internal)"""),
-    # the neighbors' other interactions (trimmed below to our staff's and the neighbors' rows)
-    _step("k_inb", ("id",), f"""SELECT a."interaction_id" FROM k_nb n CROSS JOIN "attendance" a ON a."person_id" = n.id
-                                WHERE {_none_of('a."interaction_id"', "k_icore")}"""),
-    _step("k_iall", ("id",), "SELECT id, 1 FROM k_icore", "SELECT id, 0 FROM k_inb", extra=("core",)),
+    # everyone kept: the core, the neighbors and our staff (the ends of the ties kept, the
+    # members kept and the attendees kept are all among them, by the definitions above)
+    _step("k_people", ("id",), "SELECT id FROM k_reach", "SELECT id FROM k_internal"),
+    _step("k_opp", ("id",), """SELECT o."id" FROM k_scope s CROSS JOIN "opportunities" o ON o."account_id" = s.id"""),
+    _step("k_orgs_emp", ("id",), """SELECT e."org_id" FROM k_people p CROSS JOIN "employment" e ON e."person_id" = p.id"""),
+    _step("k_orgs", ("id",), "SELECT id FROM k_orgs_emp", "SELECT org_id FROM k_mem"),
+    # the core's interactions (core = 1) and the neighbors' other interactions (core = 0:
+    # trimmed in Arrow to our staff's and the neighbors' rows, see _attendance)
+    _step("k_iall", ("id",), "SELECT id, 1 FROM k_icore",
+          f"""SELECT a."interaction_id", 0 FROM k_nb n CROSS JOIN "attendance" a ON a."person_id" = n.id
+              WHERE {_none_of('a."interaction_id"', "k_icore")}""", extra=("core",)),
 )
 
 #: every attendance row of the core's and the neighbors' interactions, in key order, with
 #: whether the interaction is the core's
 _ATTENDANCE = """SELECT a."interaction_id" AS interaction_id, a."person_id" AS person_id, i.core AS core
     FROM k_iall i CROSS JOIN "attendance" a ON a."interaction_id" = i.id ORDER BY i.id, a."person_id\""""
-
-#: after the attendance (k_inter: its interactions, k_attp: its people, both from Arrow)
-_AFTER_ATTENDANCE = (
-    # everyone kept
-    _step("k_people", ("id",), "SELECT id FROM k_reach", "SELECT id FROM k_internal",
-          "SELECT person_id FROM k_ties", "SELECT other_id FROM k_ties",
-          "SELECT person_id FROM k_mem", "SELECT id FROM k_attp"),
-    _step("k_opp", ("id",), """SELECT o."id" FROM k_scope s CROSS JOIN "opportunities" o ON o."account_id" = s.id"""),
-    _step("k_orgs_emp", ("id",), """SELECT e."org_id" FROM k_people p CROSS JOIN "employment" e ON e."person_id" = p.id"""),
-    _step("k_orgs", ("id",), "SELECT id FROM k_orgs_emp", "SELECT org_id FROM k_mem"),
-)
 
 #: after the interactions (k_inter_acc: their accounts, from Arrow)
 _AFTER_INTERACTIONS = (
@@ -312,17 +321,21 @@ _AFTER_INTERACTIONS = (
 
 
 def _by_ids(entity: str, ids: str, column: str) -> str:
-    """Rows of ``entity`` whose ``column`` is in the temporary table ``ids``, in key order."""
+    """Rows of ``entity`` whose ``column`` is in the temporary table ``ids``, in key order
+    (the table's own order when ``column`` leads the key: SQLite then sorts nothing)."""
     ent = ENTITIES[entity]
+    order = _order(ent, "x.")
+    if ent.key[0] == column:
+        order = ", ".join(["k.id", *(f"x.{_q(c)}" for c in ent.key[1:])])
     return (f"SELECT {_columns(ent, 'x.')} FROM {ids} k CROSS JOIN {_q(entity)} x ON x.{_q(column)} = k.id "
-            f"ORDER BY {_order(ent, 'x.')}")
+            f"ORDER BY {order}")
 
 
 def _by_keys(entity: str, keys: str) -> str:
     """Rows of ``entity`` whose key is in the temporary table ``keys``, in key order."""
     ent = ENTITIES[entity]
     on = " AND ".join(f"x.{_q(c)} = k.{_q(c)}" for c in ent.key)
-    return f"SELECT {_columns(ent, 'x.')} FROM {keys} k CROSS JOIN {_q(entity)} x ON {on} ORDER BY {_order(ent, 'x.')}"
+    return f"SELECT {_columns(ent, 'x.')} FROM {keys} k CROSS JOIN {_q(entity)} x ON {on} ORDER BY {_order(ent, 'k.')}"
 
 
 def _either(entity: str, ids: str, first: str, second: str) -> str:
@@ -335,7 +348,8 @@ def _either(entity: str, ids: str, first: str, second: str) -> str:
 
 #: the statements reading a scoped snapshot's entities from the temporary tables, in three
 #: rounds (attendance comes from Arrow between the first two)
-_READ_INTERACTIONS = {"interactions": _by_ids("interactions", "k_inter", "id")}
+_READ_INTERACTIONS = {"interactions": _by_ids("interactions", "k_iall", "id").replace(
+    " ORDER BY ", " WHERE +k.id NOT IN (SELECT id FROM k_drop) ORDER BY ")}  # (k_drop: no attendance kept)
 _READ_REST = {
     "people": _by_ids("people", "k_people", "id"),
     "employment": _by_ids("employment", "k_people", "person_id"),
@@ -383,7 +397,8 @@ def _attendance(table, internal, neighbors):
     """The scoped attendance from :data:`_ATTENDANCE`'s rows: the core's interactions whole, the
     neighbors' interactions with one of our staff trimmed to our staff's and the neighbors'
     rows; and the attendee counts of the neighbors' interactions (``interaction_sizes``).
-    Both as Arrow tables in key order."""
+    Both as Arrow tables in key order, and the neighbors' interactions none of whose rows
+    are kept (none of our staff attended)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -391,9 +406,9 @@ def _attendance(table, internal, neighbors):
     if n == 0:
         empty = pa.array([], pa.string())
         return pa.table({"interaction_id": empty, "person_id": empty}), pa.table(
-            {"interaction_id": empty, "size": pa.array([], pa.int64())})
-    iid = table.column("interaction_id").combine_chunks()
-    pid = table.column("person_id").combine_chunks()
+            {"interaction_id": empty, "size": pa.array([], pa.int64())}), empty
+    iid = _array(table, "interaction_id")
+    pid = _array(table, "person_id")
     if not (_is(iid, "string") and _is(pid, "string")):
         raise _Fallback
     core = table.column("core").to_numpy().astype(bool)
@@ -409,7 +424,9 @@ def _attendance(table, internal, neighbors):
     attendance = pa.table({"interaction_id": iid.filter(mask), "person_id": pid.filter(mask)})
     trimmed = starts[~core[starts]]
     sizes = np.diff(np.append(starts, n))[~core[starts]]
-    return attendance, pa.table({"interaction_id": iid.take(pa.array(trimmed)), "size": pa.array(sizes, pa.int64())})
+    dropped = iid.take(pa.array(starts[~core[starts] & ~with_us.astype(bool)]))
+    return attendance, pa.table({"interaction_id": iid.take(pa.array(trimmed)), "size": pa.array(sizes, pa.int64())}), \
+        dropped
 
 
 def _sizes_frame(table) -> pd.DataFrame:
@@ -424,10 +441,8 @@ def _scoped(conn, scope: tuple[str, ...]) -> tuple[dict, dict, set]:
     _fill(conn, _BEFORE_ATTENDANCE, json.dumps([str(v) for v in scope], ensure_ascii=False))
     ids = {name: _query(conn, f"SELECT id FROM {name}").column("id").combine_chunks().cast("string")
            for name in ("k_internal", "k_nb")}
-    attendance, sizes = _attendance(_query(conn, _ATTENDANCE), ids["k_internal"], ids["k_nb"])
-    _ingest(conn, "k_inter", attendance.column("interaction_id"))
-    _ingest(conn, "k_attp", attendance.column("person_id"))
-    _fill(conn, _AFTER_ATTENDANCE)
+    attendance, sizes, dropped = _attendance(_query(conn, _ATTENDANCE), ids["k_internal"], ids["k_nb"])
+    _ingest(conn, "k_drop", dropped)
     frames, arrays, in_order = _read_all(conn, {n: (sql, ()) for n, sql in _READ_INTERACTIONS.items()})
     _ingest(conn, "k_inter_acc", arrays.get(("interactions", "account_id")))
     _fill(conn, _AFTER_INTERACTIONS)
@@ -439,16 +454,22 @@ def _scoped(conn, scope: tuple[str, ...]) -> tuple[dict, dict, set]:
     frames["interaction_sizes"] = _sizes_frame(sizes)
     in_order.add("interaction_sizes")
     if sizes.num_rows:
-        arrays[("interaction_sizes", "interaction_id")] = sizes.column("interaction_id").combine_chunks()
+        arrays[("interaction_sizes", "interaction_id")] = _array(sizes, "interaction_id")
     return frames, arrays, in_order
 
 
-#: the integer codes handed to the snapshot: (entity, column, of) for every column that
-#: names one entity keyed by ``id``
-CODED: tuple[tuple[str, str, str], ...] = tuple(
-    (ent.name, col.name, target)
-    for ent in ENTITIES.values() for col in ent.columns for target in col.references
-    if ENTITIES[target].key == ("id",)) + (("interaction_sizes", "interaction_id", "interactions"),)
+#: the integer codes handed to the snapshot, (entity, column, of): the id columns of the
+#: large relationship tables, which analyses number people and interactions by (any
+#: other column's codes :meth:`Snapshot.codes` computes when asked)
+CODED: tuple[tuple[str, str, str], ...] = (
+    ("attendance", "person_id", "people"), ("attendance", "interaction_id", "interactions"),
+    ("ties", "person_id", "people"), ("ties", "other_id", "people"),
+    ("interaction_sizes", "interaction_id", "interactions"),
+    ("employment", "person_id", "people"), ("memberships", "person_id", "people"),
+    ("assessments", "person_id", "people"), ("reports_to", "person_id", "people"),
+    ("reports_to", "manager_id", "people"), ("influence", "source_id", "people"),
+    ("influence", "target_id", "people"), ("opportunity_roles", "person_id", "people"),
+)
 
 
 def _codes(arrays: dict, in_order: set) -> dict:
@@ -490,9 +511,9 @@ def _read_all(conn, reads: dict[str, tuple[str, tuple]], tables: dict | None = N
             continue
         for e, column, of in CODED:
             if e == entity:
-                arrays[(entity, column)] = table.column(column).combine_chunks()
+                arrays[(entity, column)] = _array(table, column)
             if of == entity:
-                arrays[(entity, "id")] = table.column("id").combine_chunks()
+                arrays[(entity, "id")] = _array(table, "id")
     return frames, arrays, in_order
 
 
@@ -521,7 +542,8 @@ def snapshot(store, scope: Sequence[str] | None, data_version: int = 0, url: str
                 else:
                     key = tuple(sorted(set(scope)))
                     frames, arrays, in_order = _scoped(conn, key)
-            except _Fallback:
+            except _errors() as e:
+                log.debug("snapshot read plainly: %r", e)
                 return None
         finally:
             conn.close()
