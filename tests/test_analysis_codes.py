@@ -159,3 +159,23 @@ def test_trends_of_given_pairs_equal_the_default_rows(snap):
     for col in ("strength_now", "slope", "label", "n_interactions", "usual_gap_days", "quiet_limit_days",
                 "person_name", "other_name"):
         pd.testing.assert_series_equal(mine[col].reset_index(drop=True), back[col], check_exact=True, check_names=False)
+
+
+def test_first_path_within_level_by_search_equals_the_join():
+    from kamgraph.analysis.paths import _first_within_level
+
+    rng = np.random.default_rng(7)
+    t = np.sort(rng.integers(0, 40, 600))
+    level = rng.choice([1.0, 2.0, 3.0, 4.0, 6.0, np.nan], size=len(t))
+    req_t = rng.integers(-1, 45, 400)
+    req_max = rng.choice([np.nan, np.inf, -np.inf, 0.0, 1.0, 2.5, 3.0, 5.0, 100.0], size=len(req_t))
+    got = _first_within_level(t, level, req_t, req_max)
+    want = []
+    for r, (tr, m) in enumerate(zip(req_t, req_max)):
+        for pos in np.flatnonzero(t == tr):
+            if np.nan_to_num(level[pos], nan=np.inf) <= np.nan_to_num(m, nan=np.inf):
+                want.append((r, pos))
+                break
+    assert list(zip(got["request"].tolist(), got["pos"].tolist())) == want
+    assert len(want) > 100
+    assert _first_within_level(t, level + 0.5, req_t, req_max) is None

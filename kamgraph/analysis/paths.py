@@ -142,11 +142,15 @@ def best_path_within_level(snap: Snapshot, settings: Settings, target_ids, max_l
     lab = _labels(snap, settings, idx.as_of)
     top, rank = _rank(cand, lab, k)
     levels = pd.to_numeric(pd.Series(lab.person_level, dtype="Int64"), errors="coerce").astype(float).to_numpy()
-    ranked = pd.DataFrame({"t": top["t"], "rank": rank, "pos": np.arange(len(rank)), "level": levels[top["u"]]})
     req["t"] = idx.codes(req["target_id"].fillna("").to_numpy())
-    m = req[req["t"] >= 0].merge(ranked, on="t")
-    ok = np.nan_to_num(m["level"].to_numpy(), nan=np.inf) <= np.nan_to_num(m["max_level"].to_numpy(), nan=np.inf)
-    best = m[ok].sort_values(["request", "rank"], kind="mergesort").drop_duplicates("request")
+    best = _first_within_level(top["t"], levels[top["u"]], req["t"].to_numpy(),
+                               req["max_level"].to_numpy(dtype=float))
+    if best is None:  # levels the search cannot code: every request against every path of its target
+        ranked = pd.DataFrame({"t": top["t"], "rank": rank, "pos": np.arange(len(rank)), "level": levels[top["u"]]})
+        m = req[req["t"] >= 0].merge(ranked, on="t")
+        ok = np.nan_to_num(m["level"].to_numpy(), nan=np.inf) <= np.nan_to_num(m["max_level"].to_numpy(), nan=np.inf)
+        best = m[ok].sort_values(["request", "rank"], kind="mergesort").drop_duplicates("request")
+        best = pd.DataFrame({"request": best["request"].to_numpy(dtype=np.int64), "pos": best["pos"].to_numpy()})
     if best.empty:
         return empty
     pos = best["pos"].to_numpy()
@@ -154,6 +158,58 @@ def best_path_within_level(snap: Snapshot, settings: Settings, target_ids, max_l
     return pd.DataFrame({"request": best["request"].to_numpy(dtype=np.int64), "target_id": rows["target_id"],
                          "rank": rows["rank"], "internal_id": rows["internal_id"],
                          "explanation": rows["explanation"]}).reset_index(drop=True)
+
+
+_NO_LEVEL = 1 << 20  # an unknown level (NaN), after every known one
+
+
+def _first_within_level(t: np.ndarray, level: np.ndarray, req_t: np.ndarray, req_max: np.ndarray) -> pd.DataFrame | None:
+    """For each request (target code ``req_t``, most junior level ``req_max``; NaN: any),
+    the position of the first ranked path of its target whose start's ``level`` (NaN:
+    unknown, qualifying only for NaN) is at most the request's: frame ``request, pos`` in
+    request order, requests without one left out. ``t`` is sorted (paths grouped by target,
+    best first).
+
+    Within a target the running minimum of the levels only falls, so the first qualifying
+    path is found by binary search over (target, -running minimum): no request-by-path join.
+    None when a level is not a small integer (the caller then joins).
+    """
+    known = ~np.isnan(level)
+    if known.any() and (np.any(level[known] != np.round(level[known])) or np.abs(level[known]).max() >= _NO_LEVEL // 2):
+        return None
+    code = np.where(known, level, _NO_LEVEL).astype(np.int64)
+    n = len(t)
+    starts = np.flatnonzero(np.r_[True, t[1:] != t[:-1]]) if n else np.zeros(0, dtype=np.int64)
+    span = 2 * _NO_LEVEL + 1
+    run = _blockwise_min(code, starts)  # the running minimum within each target
+    key = t.astype(np.int64) * span + (_NO_LEVEL - run)  # non-decreasing
+    wanted = req_t >= 0
+    # NaN: any level, an unknown one too (an infinite limit admits every known level only)
+    lim = np.where(np.isnan(req_max), _NO_LEVEL,
+                   np.clip(np.floor(np.nan_to_num(req_max)), -(_NO_LEVEL // 2) - 1, _NO_LEVEL - 1))
+    q = req_t.astype(np.int64) * span + (_NO_LEVEL - lim.astype(np.int64))
+    at = np.searchsorted(key, q, side="left")
+    hit = wanted & (at < n)
+    hit[hit] &= t[at[hit]] == req_t[hit]
+    return pd.DataFrame({"request": np.flatnonzero(hit).astype(np.int64), "pos": at[hit]})
+
+
+def _blockwise_min(x: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Running minimum of ``x`` restarted at each of ``starts`` (sorted, starting with 0).
+
+    >>> _blockwise_min(np.array([5, 3, 4, 9, 2, 7]), np.array([0, 3])).tolist()
+    [5, 3, 3, 9, 2, 2]
+    """
+    if not len(x):
+        return x.copy()
+    # add a block offset larger than any value so earlier blocks never lower later ones
+    width = int(x.max()) - int(x.min()) + 1
+    block = np.zeros(len(x), dtype=np.int64)
+    block[starts[1:]] = 1
+    block = np.cumsum(block)
+    off = (block.max() - block) * width  # earlier blocks sit higher: a running min never carries over
+    shifted = x - int(x.min()) + off
+    return np.minimum.accumulate(shifted) - off + int(x.min())
 
 
 def uncovered_decision_maker_paths(snap: Snapshot, settings: Settings, as_of=None, k: int | None = None,

@@ -22,6 +22,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from kamgraph.analysis.arrays import map_ids
 from kamgraph.analysis.derived import derived
 from kamgraph.i18n import DEFAULT_LANGUAGE, _, current_language
 from kamgraph.i18n.terms import term
@@ -111,24 +112,33 @@ def person_labels(snap: Snapshot, as_of) -> pd.Series:
     title = job["title"].reindex(p.index)
     title = title.where(title.notna(), p["title"])
     english = current_language() == DEFAULT_LANGUAGE
-    level_name = p["level"].map(lambda v: (LEVEL_NAMES.get(int(v)) if english else term("level", int(v)))
-                                if pd.notna(v) else None)
+    # one name per distinct level, not one Python call per person
+    distinct = pd.unique(p["level"].dropna())
+    level_names = {v: (LEVEL_NAMES.get(int(v)) if english else term("level", int(v))) for v in distinct}
+    level_name = pd.Series(map_ids(p["level"].astype(object).where(p["level"].notna(), None).to_numpy(dtype=object),
+                                   pd.Series(level_names, dtype=object)) if level_names else None,
+                           index=p.index, dtype=object)
     shown = shown_names(snap)
     name = shown.where(shown.notna(), pd.Series(p.index, index=p.index)).astype(str)
 
-    internal = p["side"] == Side.INTERNAL.value
+    internal = (p["side"] == Side.INTERNAL.value).to_numpy()
     own = p["title"].where(p["title"].notna(), level_name)
     ours_with, ours = _("{name} (our {title})"), _("{name} (ours)")
+    # each person's label written once, by side
+    label = np.empty(len(p), dtype=object)
+    name = name.to_numpy(dtype=object)
     internal_label = [ours_with.format(name=n, title=o) if isinstance(o, str) else ours.format(name=n)
-                      for n, o in zip(name, own.astype(object).where(own.notna(), None))]
+                      for n, o in zip(name[internal], own.astype(object).where(own.notna(), None).to_numpy()[internal])]
+    label[internal] = np.array(internal_label, dtype=object) if internal_label else []
 
     both, only_title, only_org = _("{name}, {title} of {org}"), _("{name}, {title}"), _("{name} of {org}")
+    other = ~internal
     other_label = [(both if isinstance(t, str) and isinstance(o, str) else only_title if isinstance(t, str)
                     else only_org if isinstance(o, str) else "{name}").format(name=n, title=t, org=o)
-                   for n, t, o in zip(name, title.astype(object).where(title.notna(), None),
-                                      org.astype(object).where(org.notna(), None))]
-    return pd.Series(np.where(internal, np.array(internal_label, dtype=object), np.array(other_label, dtype=object)),
-                     index=p.index, dtype=object)
+                   for n, t, o in zip(name[other], title.astype(object).where(title.notna(), None).to_numpy()[other],
+                                      org.astype(object).where(org.notna(), None).to_numpy()[other])]
+    label[other] = np.array(other_label, dtype=object) if other_label else []
+    return pd.Series(label, index=p.index, dtype=object)
 
 
 #: one plain address: no space, quote, bracket, separator or control character
