@@ -286,17 +286,36 @@ def _same_text(a: pd.Series, b: pd.Series) -> bool:
 
 
 class _TextCache:
-    """The Python text (str/None, object dtype) of Arrow text columns whose cells are exactly
-    an input column's: the validated frame reuses the input's str objects instead of making
-    new ones from Arrow. Keyed by the (immutable) Arrow array, kept alive here, so a column
-    that was filtered, swapped or concatenated since is converted afresh."""
+    """What validation learned about Arrow text columns, keyed by the (immutable) Arrow
+    array, kept alive here, so a column that was filtered, swapped or concatenated since is
+    a new key:
+
+    * the Python text (str/None, object dtype) of a column whose cells are exactly an input
+      column's: the validated frame reuses the input's str objects;
+    * a column's integer codes and distinct values (``factorize``), computed once for the
+      reference checks, the duplicate checks and the column's Python text (one str per
+      distinct value).
+    """
 
     def __init__(self) -> None:
         self._by_id: dict[int, tuple[object, np.ndarray]] = {}
+        self._codes: dict[int, tuple[object, np.ndarray, object]] = {}
 
     def remember(self, s: pd.Series, values: np.ndarray) -> None:
         arr = s.array._pa_array
         self._by_id[id(arr)] = (arr, values)
+
+    def codes(self, s: pd.Series) -> tuple[np.ndarray, object]:
+        """``(codes, distinct)`` of an Arrow text column: ``codes`` (intp, -1 where missing)
+        index ``distinct`` (a pyarrow string Array, no missing value)."""
+        arr = s.array._pa_array
+        hit = self._codes.get(id(arr))
+        if hit is not None and hit[0] is arr:
+            return hit[1], hit[2]
+        codes, uniques = s.array.factorize(use_na_sentinel=True)
+        distinct = uniques._pa_array.combine_chunks()
+        self._codes[id(arr)] = (arr, codes, distinct)
+        return codes, distinct
 
     def to_object(self, s: pd.Series) -> np.ndarray:
         """``s`` (Arrow text) as an object array of str and None."""
@@ -304,6 +323,11 @@ class _TextCache:
         hit = self._by_id.get(id(arr))
         if hit is not None and hit[0] is arr:
             return hit[1].copy()
+        coded = self._codes.get(id(arr))
+        if coded is not None and coded[0] is arr:
+            # one str per distinct value (less memory, and no text decoded twice); -1 -> None
+            table = np.append(coded[2].to_numpy(zero_copy_only=False), None)
+            return table.take(coded[1])
         return arr.to_numpy(zero_copy_only=False)
 
 
@@ -590,17 +614,39 @@ def _where(files: Sequence[str], rows: Sequence[int]) -> str:
     return join_and(parts)
 
 
-def _check_duplicates(work: _Work, out: _Problems) -> None:
+def _key_codes(f: pd.DataFrame, key: list[str], cache: _TextCache | None) -> np.ndarray:
+    """One int64 per row, equal exactly where the rows' ``key`` values are all equal
+    (missing values equal each other): the columns' factorize codes combined."""
+    combined: np.ndarray | None = None
+    for k in key:
+        s = f[k]
+        if cache is not None and s.dtype == _STR:
+            codes = cache.codes(s)[0]
+        else:
+            codes = pd.factorize(s, use_na_sentinel=True)[0]
+        codes = codes.astype(np.int64) + 1  # 0 = missing
+        if combined is None:
+            combined = codes
+            continue
+        width = int(codes.max()) + 1 if len(codes) else 1
+        if len(combined) and int(combined.max()) >= (2 ** 62) // width:
+            combined = pd.factorize(combined)[0].astype(np.int64)  # dense again: no overflow
+        combined = combined * width + codes
+    return combined if combined is not None else np.zeros(len(f), dtype=np.int64)
+
+
+def _check_duplicates(work: _Work, out: _Problems, cache: _TextCache | None = None) -> None:
     ent = ENTITIES[work.entity]
     key = list(ent.key)
     f = work.frame
     if any(k not in f for k in key) or f.empty:
         return
     complete = f[key].notna().all(axis=1).to_numpy()
-    sub = f[complete]
-    mask = sub.duplicated(key, keep=False).to_numpy()
+    # rows of equal keys by integer codes (DataFrame.duplicated hashes every column again)
+    mask = pd.Series(_key_codes(f, key, cache)[complete]).duplicated(keep=False).to_numpy()
     if not mask.any():
         return
+    sub = f[complete]
     dups = sub[mask]
     template = _(_DUPLICATE[work.entity])
     for values, g in dups.groupby(key, sort=False):
@@ -727,13 +773,24 @@ def _arrow_col(s: pd.Series):
     return pa.array(s.astype(_STR).array)
 
 
-def _arrow_ids(parts: Sequence[pd.Series]):
-    """The distinct non-missing values of text columns, as one Arrow string array."""
+def _arrow_ids(parts: Sequence[pd.Series], cache: _TextCache | None = None):
+    """The distinct non-missing values of text columns, as one Arrow string array (with a
+    ``cache``: from each column's factorize codes, computed once)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    if cache is not None:
+        arrays = [cache.codes(s)[1] if s.dtype == _STR else _arrow_ids([s]) for s in parts]
+        if len(arrays) == 1:
+            return arrays[0].cast(pa.large_string())
+        parts_arrow = [a.cast(pa.large_string()) for a in arrays]
+        if not parts_arrow:
+            return pa.array([], type=pa.large_string())
+        return pc.unique(pa.concat_arrays(parts_arrow))
     chunks = [c.cast(pa.large_string()) for s in parts for c in _as_chunked(_arrow_col(s)).chunks]
     return pc.unique(pa.chunked_array(chunks, type=pa.large_string())).drop_null()
+
+
 
 
 def _as_chunked(arr):
@@ -758,21 +815,24 @@ def _not_in(u, ids) -> set[str]:
     return set(u.filter(pc.invert(pc.is_in(u, value_set=ids))).to_pylist())
 
 
-def _in_any(u, id_sets: list) -> list[bool]:
+def _in_any(u, id_sets: list) -> np.ndarray:
     """For each value of ``u`` (Arrow): whether it is in one of ``id_sets`` (Arrow arrays)."""
     import pyarrow.compute as pc
 
     found = np.zeros(len(u), dtype=bool)
     for ids in id_sets:
         found |= np.asarray(pc.is_in(u, value_set=ids).to_numpy(zero_copy_only=False), dtype=bool)
-    return found.tolist()
+    return found
 
 
 def _ref_name(refs: Sequence[str]) -> str:
     return " or ".join(_SINGULAR.get(r, r) for r in refs)
 
 
-def _check_references(works: dict[str, list[_Work]], store, unreadable: set[str], out: _Problems) -> None:
+def _check_references(works: dict[str, list[_Work]], store, unreadable: set[str], out: _Problems,
+                      cache: _TextCache | None = None) -> None:
+    import pyarrow as pa
+
     # (work, column, referenced entities, column named in messages)
     checks: list[tuple[_Work, str, tuple[str, ...], str]] = []
     for ws in works.values():
@@ -788,13 +848,17 @@ def _check_references(works: dict[str, list[_Work]], store, unreadable: set[str]
                 shown = "org_id" if (w.derived and name == "account_id") else name
                 checks.append((w, name, refs, shown))
     # distinct ids as Arrow arrays: set operations and membership without a Python str per cell
-    incoming = {e: _arrow_ids([w.frame["id"] for w in works.get(e, []) if "id" in w.frame]) for e in _SINGULAR}
+    incoming = {e: _arrow_ids([w.frame["id"] for w in works.get(e, []) if "id" in w.frame], cache)
+                for e in _SINGULAR}
     wanted: dict[str, set[str]] = {e: set() for e in _SINGULAR}
     distinct: dict[tuple[int, str], object] = {}  # each checked column's distinct values (Arrow)
     for w, name, refs, _shown in checks:
-        u = distinct[id(w), name] = _arrow_ids([w.frame[name]])
+        u = distinct[id(w), name] = _arrow_ids([w.frame[name]], cache)
+        # ids in none of the referenced entities' files: looked up in the store (an id in one
+        # of them is known whatever the store holds)
+        unknown = set(u.filter(pa.array(~_in_any(u, [incoming[r] for r in refs]))).to_pylist())
         for r in refs:
-            wanted[r] |= _not_in(u, incoming[r])
+            wanted[r] |= unknown
     known = {e: _with_ids(incoming[e], _store_ids(store, e, wanted[e])) for e in _SINGULAR}
 
     for w, name, refs, shown in checks:
@@ -802,7 +866,7 @@ def _check_references(works: dict[str, list[_Work]], store, unreadable: set[str]
             continue  # the referenced file itself could not be read: reported once already
         f = w.frame
         u = distinct[id(w), name]
-        if all(_in_any(u, [known[r] for r in refs])):
+        if _in_any(u, [known[r] for r in refs]).all():
             continue  # every distinct value is known: no row to report
         ok = f[name].isna().to_numpy(dtype=bool, copy=True)
         for r in refs:
@@ -1022,7 +1086,7 @@ def validate(raw: RawImport, store=None, today=None) -> ValidatedImport:
         works.setdefault(w.entity, []).append(w)
 
     _check_shared_id_space(works, store, out)
-    _check_references(works, store, unreadable, out)
+    _check_references(works, store, unreadable, out, cache)
     for ws in works.values():
         for w in ws:
             _check_self_links(w, out)
@@ -1034,7 +1098,7 @@ def validate(raw: RawImport, store=None, today=None) -> ValidatedImport:
     merged: dict[str, _Work] = {}
     for entity, ws in works.items():
         merged[entity] = _merge_assessments(ws, cache) if entity == "assessments" else ws[0]
-        _check_duplicates(merged[entity], out)
+        _check_duplicates(merged[entity], out, cache)
 
     if out.items:
         error = ImportValidationError(_sorted(out.items))
