@@ -207,6 +207,8 @@ def frame(entity: str, table) -> tuple[pd.DataFrame, bool]:
     Raises :class:`_Fallback` when a column holds values of another type."""
     import pyarrow as pa
 
+    if entity == "interaction_sizes":
+        return _sizes_frame(table), True
     ent = ENTITIES[entity]
     if table.num_rows == 0:
         return empty_frame(entity), True
@@ -436,26 +438,20 @@ def _sizes_frame(table) -> pd.DataFrame:
                          "size": table.column("size").to_numpy().astype(np.int64)})
 
 
-def _scoped(conn, scope: tuple[str, ...]) -> tuple[dict, dict, set]:
+def _scoped(conn, scope: tuple[str, ...], out: _Frames) -> None:
     _run(conn, "PRAGMA temp_store = MEMORY")  # the tables of ids: in memory, never a temporary file
     _fill(conn, _BEFORE_ATTENDANCE, json.dumps([str(v) for v in scope], ensure_ascii=False))
     ids = {name: _query(conn, f"SELECT id FROM {name}").column("id").combine_chunks().cast("string")
            for name in ("k_internal", "k_nb")}
     attendance, sizes, dropped = _attendance(_query(conn, _ATTENDANCE), ids["k_internal"], ids["k_nb"])
+    out.add("attendance", attendance)
+    out.add("interaction_sizes", sizes)
     _ingest(conn, "k_drop", dropped)
-    frames, arrays, in_order = _read_all(conn, {n: (sql, ()) for n, sql in _READ_INTERACTIONS.items()})
-    _ingest(conn, "k_inter_acc", arrays.get(("interactions", "account_id")))
+    interactions = _query(conn, _READ_INTERACTIONS["interactions"])
+    out.add("interactions", interactions)
+    _ingest(conn, "k_inter_acc", _array(interactions, "account_id") if interactions.num_rows else None)
     _fill(conn, _AFTER_INTERACTIONS)
-    more = _read_all(conn, {n: (sql, ()) for n, sql in {**_READ_REST, **_READ_ACCOUNTS}.items()},
-                     tables={"attendance": attendance})
-    frames.update(more[0])
-    arrays.update(more[1])
-    in_order |= more[2]
-    frames["interaction_sizes"] = _sizes_frame(sizes)
-    in_order.add("interaction_sizes")
-    if sizes.num_rows:
-        arrays[("interaction_sizes", "interaction_id")] = _array(sizes, "interaction_id")
-    return frames, arrays, in_order
+    out.read(conn, {**_READ_REST, **_READ_ACCOUNTS})
 
 
 #: the integer codes handed to the snapshot, (entity, column, of): the id columns of the
@@ -496,25 +492,37 @@ def _codes(arrays: dict, in_order: set) -> dict:
     return out
 
 
-def _read_all(conn, reads: dict[str, tuple[str, tuple]], tables: dict | None = None) -> tuple[dict, dict, set]:
-    """Frames of ``reads`` (entity -> statement, parameters) and of ``tables`` (entity -> an
-    Arrow table already read), the Arrow id columns of the codes, and the entities whose
-    rows came in key order. Raises :class:`_Fallback`."""
-    frames, arrays, in_order = {}, {}, set()
-    given = dict(tables or {})
-    for entity in [*given, *reads]:
-        table = given[entity] if entity in given else _query(conn, *reads[entity])
-        frames[entity], ordered = frame(entity, table)
-        if ordered:
-            in_order.add(entity)
+class _Frames:
+    """Arrow tables read by the connection, turned into frames on a second thread (``pool``)
+    while the connection reads the next: SQLite and the Arrow reads run without the GIL."""
+
+    def __init__(self, pool) -> None:
+        self.pool = pool
+        self.pending: dict = {}
+        self.arrays: dict = {}  # (entity, column) -> the Arrow id column the codes need
+
+    def add(self, entity: str, table) -> None:
+        self.pending[entity] = self.pool.submit(frame, entity, table)
         if not table.num_rows:
-            continue
+            return
         for e, column, of in CODED:
             if e == entity:
-                arrays[(entity, column)] = _array(table, column)
+                self.arrays[(entity, column)] = _array(table, column)
             if of == entity:
-                arrays[(entity, "id")] = _array(table, "id")
-    return frames, arrays, in_order
+                self.arrays[(entity, "id")] = _array(table, "id")
+
+    def read(self, conn, reads: dict[str, str]) -> None:
+        for entity, sql in reads.items():
+            self.add(entity, _query(conn, sql))
+
+    def result(self) -> tuple[dict, dict]:
+        """The frames, and the codes of those that came in key order. Raises :class:`_Fallback`."""
+        frames, in_order = {}, set()
+        for entity, pending in self.pending.items():
+            frames[entity], ordered = pending.result()
+            if ordered:
+                in_order.add(entity)
+        return frames, _codes(self.arrays, in_order)
 
 
 def snapshot(store, scope: Sequence[str] | None, data_version: int = 0, url: str = "",
@@ -527,25 +535,27 @@ def snapshot(store, scope: Sequence[str] | None, data_version: int = 0, url: str
 
     if not isinstance(store, SQLiteStore) or type(store).read is not SQLiteStore.read:
         return None
+    from concurrent.futures import ThreadPoolExecutor
+
     with store._lock:
         conn = connect(store)
         if conn is None:
             return None
+        pool = ThreadPoolExecutor(1, thread_name_prefix="kamgraph-frames")
         try:
-            try:
-                if scope is None:
-                    reads = {}
-                    for name, ent in ENTITIES.items():
-                        reads[name] = (f"SELECT {_columns(ent)} FROM {_q(name)} ORDER BY {_order(ent)}", ())
-                    frames, arrays, in_order = _read_all(conn, reads)
-                    key = None
-                else:
-                    key = tuple(sorted(set(scope)))
-                    frames, arrays, in_order = _scoped(conn, key)
-            except _errors() as e:
-                log.debug("snapshot read plainly: %r", e)
-                return None
+            out = _Frames(pool)
+            if scope is None:
+                key = None
+                out.read(conn, {name: f"SELECT {_columns(ent)} FROM {_q(name)} ORDER BY {_order(ent)}"
+                                for name, ent in ENTITIES.items()})
+            else:
+                key = tuple(sorted(set(scope)))
+                _scoped(conn, key, out)
+            frames, codes = out.result()
+        except _errors() as e:
+            log.debug("snapshot read plainly: %r", e)
+            return None
         finally:
+            pool.shutdown(wait=True, cancel_futures=True)
             conn.close()
-    codes = _codes(arrays, in_order)
     return Snapshot(frames, key, data_version, url, history_from, codes)
