@@ -358,11 +358,22 @@ def strengths_with_pairs(snap: Snapshot, settings: Settings, as_of=None) -> tupl
         "n_interactions": n_int[keep].astype(np.int64),
         "n_one_to_one": n_one[keep],
         "contact_days": n_days[keep],
-        "first_interaction": days_to_ts(np.where(had, ix.first_day[keep], np.nan)),
-        "last_interaction": days_to_ts(np.where(had, last[keep], np.nan)),
+        "first_interaction": _day_stamps(ix.first_day[keep], had),
+        "last_interaction": _day_stamps(last[keep], had),
         "tie_kinds": object_series(names[inverse.reshape(-1)] if len(keep) else np.array([], dtype=object)),
-    })
+    }, copy=False)  # fresh columns: no copy into consolidated blocks (6M rows at scale L)
     return out[PAIR_COLUMNS], keep
+
+
+def _day_stamps(days: np.ndarray, ok: np.ndarray) -> pd.Series:
+    """Integer day numbers as a ``datetime64[ns]`` Series, NaT where not ``ok``
+    (:func:`~kamgraph.analysis.dates.days_to_ts` without the round trip through floats).
+
+    >>> _day_stamps(np.array([1, 5]), np.array([True, False])).tolist()
+    [Timestamp('1970-01-02 00:00:00'), NaT]
+    """
+    ns = np.where(ok, np.where(ok, days, 0).astype(np.int64) * 86_400_000_000_000, np.iinfo(np.int64).min)
+    return pd.Series(ns.view("datetime64[ns]"))
 
 
 @derived("strength", dated=True)
