@@ -811,7 +811,10 @@ def _key_texts(entity: str, columns: Mapping[str, list]) -> list[str]:
     >>> _key_texts("ties", {"person_id": ["P1"], "other_id": ["P2"], "kind": ["friend"]})
     ['{"person_id": "P1", "other_id": "P2", "kind": "friend"}']
     """
-    parts = [[json.dumps(k) + ": " + v for v in _json_values(columns[k])] for k in ENTITIES[entity].key]
+    parts = []
+    for k in ENTITIES[entity].key:
+        name = json.dumps(k) + ": "
+        parts.append([name + v for v in _json_values(columns[k])])
     return ["{" + ", ".join(p) + "}" for p in zip(*parts)]
 
 
