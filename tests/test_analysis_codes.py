@@ -179,3 +179,23 @@ def test_first_path_within_level_by_search_equals_the_join():
     assert list(zip(got["request"].tolist(), got["pos"].tolist())) == want
     assert len(want) > 100
     assert _first_within_level(t, level + 0.5, req_t, req_max) is None
+
+
+@pytest.mark.parametrize("ordered", [True, False])
+def test_internal_contact_strengths_equal_the_filtered_concat(frames, ordered):
+    from kamgraph.analysis.coverage import PAIR_FIELDS, internal_contact_strengths
+    from kamgraph.analysis.people import internal_ids, person_levels
+
+    snap = Snapshot(frames) if ordered else _unsorted(frames)
+    s = pair_strengths(snap, S)
+    ours = set(internal_ids(snap))
+    customers = set(snap.people.loc[snap.people["side"] == "customer", "id"])
+    for contacts in (None, sorted(customers)[::5]):
+        want_contacts = customers if contacts is None else set(contacts)
+        fwd = s[s["a"].isin(ours) & s["b"].isin(want_contacts)].rename(columns={"a": "internal_id", "b": "contact_id"})
+        rev = s[s["b"].isin(ours) & s["a"].isin(want_contacts)].rename(columns={"b": "internal_id", "a": "contact_id"})
+        want = pd.concat([fwd[PAIR_FIELDS], rev[PAIR_FIELDS]], ignore_index=True)
+        want["internal_level"] = want["internal_id"].map(person_levels(snap)).astype(float).to_numpy()
+        got = internal_contact_strengths(snap, S, contacts=contacts)
+        assert len(got) > 50
+        pd.testing.assert_frame_equal(got, want, check_exact=True)

@@ -35,7 +35,7 @@ from typing import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from kamgraph.analysis.arrays import map_ids
+from kamgraph.analysis.arrays import map_ids, object_series
 from kamgraph.analysis.dates import resolve_as_of
 from kamgraph.analysis.derived import derived
 from kamgraph.analysis.people import current_employment, internal_ids, person_levels, shown_names
@@ -162,10 +162,16 @@ def _internal_contact_pairs(snap: Snapshot, settings: Settings, as_of, contacts)
 
     is_ours, is_contact = member(ours), member(contacts)
     a_int, b_int, a_con, b_con = is_ours[ca], is_ours[cb], is_contact[ca], is_contact[cb]
-    f, r = a_int & b_con, b_int & a_con
-    fwd = s[f].rename(columns={"a": "internal_id", "b": "contact_id"})
-    rev = s[r].rename(columns={"b": "internal_id", "a": "contact_id"})
-    out = pd.concat([fwd[PAIR_FIELDS], rev[PAIR_FIELDS]], ignore_index=True)
+    f, r = np.flatnonzero(a_int & b_con), np.flatnonzero(b_int & a_con)
+    # the pairs with our person first, then those with the contact first (one gather per column)
+    rows = np.r_[f, r]
+    a, b = s["a"].to_numpy(dtype=object), s["b"].to_numpy(dtype=object)
+    cols = {"internal_id": object_series(np.r_[a[f], b[r]]), "contact_id": object_series(np.r_[b[f], a[r]])}
+    for c in PAIR_FIELDS[2:]:
+        col = s[c]
+        cols[c] = object_series(col.to_numpy(dtype=object)[rows]) if col.dtype == object else \
+            pd.Series(col.to_numpy()[rows], dtype=col.dtype)
+    out = pd.DataFrame(cols, copy=False)
     out["internal_level"] = pd.to_numeric(pd.Series(map_ids(out["internal_id"], person_levels(snap)), dtype=object),
                                           errors="coerce").astype(float).to_numpy()
     return out, np.r_[ca[f], cb[r]], np.r_[cb[f], ca[r]], people
