@@ -3,12 +3,16 @@ the generic path (kamgraph/snapshot.py ``build_snapshot``) frame by frame."""
 
 from __future__ import annotations
 
+import json
+import sqlite3
+
 import numpy as np
 import pandas as pd
 import pytest
 
-from kamgraph.schema import normalize_frame
-from kamgraph.snapshot import Snapshot
+from kamgraph.schema import ENTITIES, normalize_frame
+from kamgraph.snapshot import Snapshot, build_snapshot
+from kamgraph.store.sqlite import SQLiteStore
 
 
 def _snap(**codes):
@@ -17,7 +21,8 @@ def _snap(**codes):
     ties = normalize_frame("ties", pd.DataFrame({
         "person_id": ["p1", "p2", "p9", "李"], "other_id": ["李", "p3", "p1", "p2"], "kind": ["friend"] * 4}))
     attendance = pd.DataFrame({"interaction_id": ["i1", "i1", None], "person_id": ["p1", None, "p3"]})
-    interactions = normalize_frame("interactions", pd.DataFrame({"id": ["i1"], "date": ["2026-01-01"], "kind": ["call"]}))
+    interactions = normalize_frame("interactions",
+                                   pd.DataFrame({"id": ["i1"], "date": ["2026-01-01"], "kind": ["call"]}))
     return Snapshot({"people": people, "ties": ties, "attendance": attendance, "interactions": interactions},
                     precomputed_codes=codes or None)
 
@@ -70,12 +75,7 @@ def test_precomputed_codes_are_used_and_dropped_with_replaced_frames():
 
 # -- the SQLite store's fast reads against the plain ones ------------------------------------
 
-import json  # noqa: E402
-import sqlite3  # noqa: E402
 
-from kamgraph.schema import ENTITIES  # noqa: E402
-from kamgraph.snapshot import build_snapshot  # noqa: E402
-from kamgraph.store.sqlite import SQLiteStore  # noqa: E402
 
 
 class PlainReader:
@@ -233,7 +233,7 @@ def test_values_an_import_never_writes_read_the_same(odd_store, poke):
 
 
 def test_in_memory_and_in_transaction_reads_take_the_plain_path(odd_store):
-    store, path = odd_store
+    store, _path = odd_store
     mem = SQLiteStore("sqlite:///:memory:")
     mem.write({"people": pd.DataFrame([{"id": "p1", "name": "Li", "side": "internal"}])})
     snap = mem.snapshot()

@@ -457,7 +457,8 @@ class BaseStore:
         """The snapshot of ``scope`` (or of everything). The whole of a store holding no
         account and no person raises :class:`EmptyStore`: there is nothing to analyse, and
         every caller (the CLI's analysis verbs, reports) says so in one line."""
-        from kamgraph.store import sqlite_read  # (here: base.py is imported by every store)
+        # the SQLite store's snapshots in SQL (imported here: base.py is imported by every store)
+        from kamgraph.store import sqlite_read
 
         version, history_from = self.data_version(), self.history_from()
         snap = sqlite_read.snapshot(self, scope, version, self.url, history_from)  # None: not a SQLite file

@@ -86,7 +86,7 @@ def connect(store):
 
     try:
         return dbapi.connect("file:" + quote(str(file)) + "?mode=ro")
-    except Exception as e:  # pragma: no cover - e.g. a -shm file this process may not open
+    except dbapi.Error as e:  # pragma: no cover - e.g. a -shm file this process may not open
         log.debug("ADBC connection refused (%s): plain reads", e)
         return None
 
@@ -251,9 +251,9 @@ def read(store, entity: str, column: str | None, values: Sequence[str] | None) -
 
 # -- a scope selected in SQL -------------------------------------------------------------------
 
-def _step(name: str, key: tuple[str, ...], *selects: str, extra: tuple[str, ...] = ()):
-    """A temporary table ``name`` of distinct ``key`` (+ ``extra``) values, filled by ``selects``."""
-    return name, key, extra, selects
+def _step(name: str, key: tuple[str, ...], *selects: str):
+    """A temporary table ``name`` of distinct ``key`` values, filled by ``selects``."""
+    return name, key, selects
 
 
 def _none_of(col: str, *tables: str) -> str:
@@ -302,18 +302,18 @@ _BEFORE_ATTENDANCE = (
     # members kept and the attendees kept are all among them, by the definitions above)
     _step("k_people", ("id",), "SELECT id FROM k_reach", "SELECT id FROM k_internal"),
     _step("k_opp", ("id",), """SELECT o."id" FROM k_scope s CROSS JOIN "opportunities" o ON o."account_id" = s.id"""),
-    _step("k_orgs_emp", ("id",), """SELECT e."org_id" FROM k_people p CROSS JOIN "employment" e ON e."person_id" = p.id"""),
+    _step("k_orgs_emp", ("id",),
+          """SELECT e."org_id" FROM k_people p CROSS JOIN "employment" e ON e."person_id" = p.id"""),
     _step("k_orgs", ("id",), "SELECT id FROM k_orgs_emp", "SELECT org_id FROM k_mem"),
-    # the core's interactions (core = 1) and the neighbors' other interactions (core = 0:
-    # trimmed in Arrow to our staff's and the neighbors' rows, see _attendance)
-    _step("k_iall", ("id",), "SELECT id, 1 FROM k_icore",
-          f"""SELECT a."interaction_id", 0 FROM k_nb n CROSS JOIN "attendance" a ON a."person_id" = n.id
-              WHERE {_none_of('a."interaction_id"', "k_icore")}""", extra=("core",)),
+    # the core's interactions and the neighbors' other interactions (trimmed in Arrow to our
+    # staff's and the neighbors' rows, see _attendance)
+    _step("k_iall", ("id",), "SELECT id FROM k_icore",
+          f"""SELECT a."interaction_id" FROM k_nb n CROSS JOIN "attendance" a ON a."person_id" = n.id
+              WHERE {_none_of('a."interaction_id"', "k_icore")}"""),
 )
 
-#: every attendance row of the core's and the neighbors' interactions, in key order, with
-#: whether the interaction is the core's
-_ATTENDANCE = """SELECT a."interaction_id" AS interaction_id, a."person_id" AS person_id, i.core AS core
+#: every attendance row of the core's and the neighbors' interactions, in key order
+_ATTENDANCE = """SELECT a."interaction_id" AS interaction_id, a."person_id" AS person_id
     FROM k_iall i CROSS JOIN "attendance" a ON a."interaction_id" = i.id ORDER BY i.id, a."person_id\""""
 
 #: after the interactions (k_inter_acc: their accounts, from Arrow)
@@ -369,14 +369,14 @@ _READ_ACCOUNTS = {"accounts": _by_ids("accounts", "k_accounts", "id")}
 
 def _fill(conn, steps, scope_json: str = "") -> None:
     """Create (once) and fill the temporary tables of ``steps``."""
-    for name, key, extra, selects in steps:
-        cols = (*key, *extra)
-        types = ", ".join(f"{c} {'INTEGER' if c in extra else 'TEXT'} NOT NULL" for c in cols)
-        _run(conn, f"CREATE TEMP TABLE IF NOT EXISTS {name} ({types}, PRIMARY KEY ({', '.join(key)})) WITHOUT ROWID")
+    for name, key, selects in steps:
+        cols = ", ".join(key)
+        types = ", ".join(f"{c} TEXT NOT NULL" for c in key)
+        _run(conn, f"CREATE TEMP TABLE IF NOT EXISTS {name} ({types}, PRIMARY KEY ({cols})) WITHOUT ROWID")
         not_null = " AND ".join(f"{c} IS NOT NULL" for c in key)  # an empty column never enters
         for select in selects:
-            _run(conn, f"WITH s({', '.join(cols)}) AS ({select}) "
-                       f"INSERT OR IGNORE INTO {name} ({', '.join(cols)}) SELECT * FROM s WHERE {not_null}",
+            _run(conn, f"WITH s({cols}) AS ({select}) "
+                       f"INSERT OR IGNORE INTO {name} ({cols}) SELECT * FROM s WHERE {not_null}",
                  (scope_json,) if "?" in select else ())
 
 
@@ -395,7 +395,7 @@ def _ingest(conn, name: str, ids) -> None:
             cur.close()
 
 
-def _attendance(table, internal, neighbors):
+def _attendance(table, core_ids, internal, neighbors):
     """The scoped attendance from :data:`_ATTENDANCE`'s rows: the core's interactions whole, the
     neighbors' interactions with one of our staff trimmed to our staff's and the neighbors'
     rows; and the attendee counts of the neighbors' interactions (``interaction_sizes``).
@@ -413,7 +413,7 @@ def _attendance(table, internal, neighbors):
     pid = _array(table, "person_id")
     if not (_is(iid, "string") and _is(pid, "string")):
         raise _Fallback
-    core = table.column("core").to_numpy().astype(bool)
+    core = pc.is_in(iid, value_set=core_ids).to_numpy(zero_copy_only=False)
     us = pc.is_in(pid, value_set=internal).to_numpy(zero_copy_only=False) & ~core
     nb = pc.is_in(pid, value_set=neighbors).to_numpy(zero_copy_only=False) & ~core
     start = np.ones(n, dtype=bool)
@@ -442,8 +442,8 @@ def _scoped(conn, scope: tuple[str, ...], out: _Frames) -> None:
     _run(conn, "PRAGMA temp_store = MEMORY")  # the tables of ids: in memory, never a temporary file
     _fill(conn, _BEFORE_ATTENDANCE, json.dumps([str(v) for v in scope], ensure_ascii=False))
     ids = {name: _query(conn, f"SELECT id FROM {name}").column("id").combine_chunks().cast("string")
-           for name in ("k_internal", "k_nb")}
-    attendance, sizes, dropped = _attendance(_query(conn, _ATTENDANCE), ids["k_internal"], ids["k_nb"])
+           for name in ("k_icore", "k_internal", "k_nb")}
+    attendance, sizes, dropped = _attendance(_query(conn, _ATTENDANCE), ids["k_icore"], ids["k_internal"], ids["k_nb"])
     out.add("attendance", attendance)
     out.add("interaction_sizes", sizes)
     _ingest(conn, "k_drop", dropped)
