@@ -152,9 +152,12 @@ class Snapshot:
         if given is not None:
             out = np.asarray(given, dtype=np.int64)
         else:
-            values = self.frames[entity][column]
-            ids = pd.Index(self.frames[of]["id"])
-            out = np.asarray(ids.get_indexer(values.to_numpy(dtype=object)), dtype=np.int64)
+            values = self.frames[entity][column].to_numpy(dtype=object)
+            ids = self.frames[of]["id"].to_numpy(dtype=object)
+            out = _arrow_codes(values, ids)
+            if out is None:
+                out = np.asarray(pd.Index(ids).get_indexer(values), dtype=np.int64)
+                out[pd.isna(values)] = -1
         if len(out) != len(self.frames[entity]):  # pragma: no cover - a store's bug
             raise ValueError(f"codes of {entity}.{column}: {len(out)} for {len(self.frames[entity])} rows")
         if out.flags.writeable:
@@ -192,6 +195,23 @@ class Snapshot:
         codes = {k: v for k, v in (self.precomputed_codes or {}).items()
                  if k[0] not in frames and k[2] not in frames} or None
         return Snapshot(new, self.scope, self.data_version, self.store_url, self.history_from, codes)
+
+
+def _arrow_codes(values: np.ndarray, ids: np.ndarray) -> np.ndarray | None:
+    """Positions of ``values`` in ``ids`` (-1: missing or absent) hashed by Arrow (about three
+    times faster than pandas on object strings), or None unless both are text and ``ids``
+    are distinct and never missing (the caller then asks pandas, which says the same)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        v = pa.array(values, type=pa.string(), from_pandas=True)
+        i = pa.array(ids, type=pa.string(), from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return None
+    if i.null_count or (len(i) and pc.count_distinct(i).as_py() != len(i)):
+        return None
+    return pc.index_in(v, value_set=i).fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
 
 
 def _ids(*series: Iterable) -> list[str]:

@@ -248,3 +248,26 @@ def test_in_memory_and_in_transaction_reads_take_the_plain_path(odd_store):
         finally:
             store._conn.execute("ROLLBACK")
     assert store.read("people", "id", ["p00000"])["name"].tolist() == ["名字 ü"]
+
+
+def test_codes_computed_without_the_store_match_pandas(portfolio_s):
+    store, _path = portfolio_s
+    fast = store.snapshot()
+    bare = Snapshot(fast.frames)  # no precomputed codes: Snapshot.codes hashes through Arrow
+    for entity, column, of in [("attendance", "person_id", "people"), ("ties", "other_id", "people"),
+                               ("attendance", "interaction_id", "interactions"), ("employment", "org_id", "accounts"),
+                               ("interactions", "account_id", "accounts"), ("people", "id", "people")]:
+        values = fast.frames[entity][column].to_numpy(dtype=object)
+        expected = pd.Index(fast.frames[of]["id"]).get_indexer(values)
+        expected[pd.isna(values)] = -1
+        assert bare.codes(entity, column, of).tolist() == expected.tolist()
+        if (entity, column, of) in fast.precomputed_codes:
+            assert fast.codes(entity, column, of).tolist() == expected.tolist()
+
+
+def test_codes_of_ids_that_are_not_text_or_repeat_are_pandas_answers():
+    snap = Snapshot({"people": pd.DataFrame({"id": [3, 1, 2]}), "ties": pd.DataFrame({"person_id": [1, None, 7, 3]})})
+    assert snap.codes("ties", "person_id").tolist() == [1, -1, -1, 0]
+    dup = Snapshot({"people": pd.DataFrame({"id": ["a", "a"]}), "ties": pd.DataFrame({"person_id": ["a"]})})
+    with pytest.raises(pd.errors.InvalidIndexError):
+        dup.codes("ties", "person_id")
