@@ -12,6 +12,8 @@ pandas reference it replaced.
 from __future__ import annotations
 
 import csv
+import datetime as dt
+import importlib
 import io
 import random
 from pathlib import Path
@@ -19,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from kamgraph.errors import ImportValidationError
@@ -32,6 +34,8 @@ from kamgraph.ingest.readers import (
     read_csv_bytes,
 )
 from kamgraph.ingest.validate import _STR, _clean_text, _TextCache, validate
+
+V = importlib.import_module("kamgraph.ingest.validate")  # the module (kamgraph.ingest.validate is the function)
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 PADS = [" ", "  ", "\t", "\u3000", "\u00a0", " \u2003"]
@@ -236,3 +240,62 @@ def test_mapping_cells_that_are_not_text_take_the_pandas_path():
     out = validate(RawImport({"people": RawTable("people", frame, "crm")})).tables["people"]
     assert out["name"].tolist() == ["Ann", "Bo"]
     assert out["level"].tolist()[0] == 3
+
+
+# ---------------------------------------------------------------------------------------
+# whole numbers and dates: Arrow's strict casts against the pandas path
+# ---------------------------------------------------------------------------------------
+
+_int_cells = st.one_of(st.none(), st.integers(-10**17, 10**17).map(str), st.integers(-999, 10**6).map(str),
+                       st.sampled_from(["007", "-0", "+5", "0x10", "1.0", "1e3", "--5", "12.5", "x", "١٢",
+                                        "9007199254740993", "123456789012345", "1234567890123456"]))
+_date_cells = st.one_of(st.none(), st.dates().map(str),
+                        st.dates(dt.date(1678, 1, 1), dt.date(2261, 12, 31)).map(str),
+                        st.sampled_from(["2024-02-30", "2023-02-29", "2024-2-3", "2024/02/03", "1677-12-31",
+                                         "2262-01-01", "2024-03-05 10:30", "20240305", "0x10"]))
+
+
+def _parse_both(parse, fast_name, cells, monkeypatch):
+    from kamgraph.schema import Column
+
+    v = V
+
+    col = Column("c", "int" if parse is v._parse_int else "date", min=-10**16 if parse is v._parse_int else None,
+                 max=10**16 if parse is v._parse_int else None)
+    s = pd.Series(list(cells), dtype=object).astype(_STR)
+    frame = pd.DataFrame({"_file": ["f.csv"] * len(s), "_row": np.arange(2, len(s) + 2)})
+    fast_out = v._Problems()
+    fast = parse(col, s, fast_out, frame)
+    with monkeypatch.context() as m:
+        m.setattr(v, fast_name, lambda s: None)
+        slow_out = v._Problems()
+        slow = parse(col, s, slow_out, frame)
+    assert fast.dtype == slow.dtype
+    pd.testing.assert_series_equal(fast, slow, check_exact=True)
+    assert fast_out.items == slow_out.items
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(_int_cells, max_size=20))
+@example(["1", None, "-20"])
+def test_whole_numbers_fast_path_equals_pandas(cells):
+
+    with pytest.MonkeyPatch.context() as mp:
+        _parse_both(V._parse_int, "_plain_ints", cells, mp)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(_date_cells, max_size=20))
+@example(["2024-02-29", None, "1678-01-01", "2261-12-31"])
+def test_dates_fast_path_equals_pandas(cells):
+
+    with pytest.MonkeyPatch.context() as mp:
+        _parse_both(V._parse_date, "_iso_dates", cells, mp)
+
+
+def test_fast_paths_are_taken_for_plain_columns():
+
+    assert V._plain_ints(pd.Series(["1", "-20", None], dtype=_STR)).tolist()[:2] == [1.0, -20.0]
+    assert V._plain_ints(pd.Series(["0x10"], dtype=_STR)) is None
+    assert V._iso_dates(pd.Series(["2024-02-29", None], dtype=_STR)).iloc[0] == pd.Timestamp("2024-02-29")
+    assert V._iso_dates(pd.Series(["1677-12-31"], dtype=_STR)) is None

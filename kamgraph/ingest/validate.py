@@ -163,8 +163,32 @@ class _Problems:
 # ---------------------------------------------------------------------------------------
 
 
+def _plain_ints(s: pd.Series) -> pd.Series | None:
+    """``pd.to_numeric(s).astype("float64")`` when every cell is a plain decimal integer
+    (``-?[0-9]+``) of at most 15 digits (exact in float64), parsed by Arrow; else None."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if s.dtype != _STR:
+        return None
+    arr = s.array._pa_array
+    if arr.null_count == len(arr):
+        return None
+    if not pc.all(pc.ascii_is_decimal(pc.utf8_ltrim(arr, characters="-"))).as_py():
+        return None  # signs, decimals, exponents, hex ('0x10' is 16 to Arrow): the pandas path
+    if pc.max(pc.binary_length(arr)).as_py() > 15:
+        return None
+    try:
+        ints = arr.cast(pa.int64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None  # '--5' ...
+    return pd.Series(ints.cast(pa.float64()).to_numpy(zero_copy_only=False), index=s.index, dtype="float64")
+
+
 def _parse_int(col: Column, s: pd.Series, out: _Problems, frame: pd.DataFrame) -> pd.Series:
-    num = pd.to_numeric(s, errors="coerce").astype("float64")
+    num = _plain_ints(s)
+    if num is None:
+        num = pd.to_numeric(s, errors="coerce").astype("float64")
     given = s.notna().to_numpy()
     bad = given & ~(np.isfinite(num.to_numpy()) & (num.to_numpy() % 1 == 0)
                     & (np.abs(num.to_numpy()) < _MAX_EXACT_INT))
@@ -209,9 +233,33 @@ def _parse_bool(col: Column, s: pd.Series, out: _Problems, frame: pd.DataFrame) 
     return res
 
 
+def _iso_dates(s: pd.Series) -> pd.Series | None:
+    """The dates of ``s`` (datetime64, NaT where missing) when every cell is a valid
+    ``YYYY-MM-DD`` date of a year in _MIN_YEAR.._MAX_YEAR (Arrow's strict ISO cast), else None."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if s.dtype != _STR:
+        return None
+    arr = s.array._pa_array
+    if arr.null_count == len(arr):
+        return None
+    try:
+        days = arr.cast(pa.date32())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    years = pc.min_max(pc.year(days)).as_py()
+    if years["min"] < _MIN_YEAR or years["max"] > _MAX_YEAR:
+        return None
+    stamps = days.cast(pa.timestamp("us")).to_numpy(zero_copy_only=False)
+    return pd.Series(stamps, index=s.index)
+
+
 def _parse_date(col: Column, s: pd.Series, out: _Problems, frame: pd.DataFrame) -> pd.Series:
     # Fast path for the usual YYYY-MM-DD; the regex only sees the cells it did not parse.
-    dates = pd.to_datetime(s, format="%Y-%m-%d", errors="coerce")
+    dates = _iso_dates(s)
+    if dates is None:
+        dates = pd.to_datetime(s, format="%Y-%m-%d", errors="coerce")
     given = s.notna().to_numpy()
     rest = given & dates.isna().to_numpy()
     if rest.any():
