@@ -598,9 +598,17 @@ class SQLiteStore(BaseStore):
               actor: str | None = None, source: str | None = None) -> WriteResult:
         """Write what is new or changed, in one transaction (see :meth:`Store.write`).
 
+        Tables of :data:`STAGE_ROWS` rows or more are first put, as Arrow columns, into a
+        throw-away staging file (:func:`_stage`, the ADBC SQLite driver: no Python object per
+        row), attached to the connection before the transaction begins; each entity's rows
+        then come from there with one ``INSERT ... SELECT`` (smaller tables are bound row by
+        row). The transaction alone makes the write all or nothing: the staging file is
+        deleted afterwards whatever happened.
+
         Per entity, set-based: into an empty table the rows go straight in (a bulk load of
         :data:`BULK_ROWS` or more rebuilds the secondary indexes afterwards) and every row is
-        audited as an insert; otherwise the rows are staged in a TEMP table, rows equal to the
+        audited as an insert, found by one ``audit_span`` per distinct first-key value
+        (:meth:`_span_refs`) instead of a ref per row; otherwise the rows are staged in a TEMP table, rows equal to the
         stored ones in every supplied column are dropped from it, and one ``INSERT ... SELECT``
         audits the rest (an update's before / after: the changed columns only) and one
         ``INSERT ... SELECT ... ON CONFLICT DO UPDATE`` writes them. Nothing changed: no
