@@ -172,9 +172,12 @@ def _internal_contact_pairs(snap: Snapshot, settings: Settings, as_of, contacts)
         cols[c] = object_series(col.to_numpy(dtype=object)[rows]) if col.dtype == object else \
             pd.Series(col.to_numpy()[rows], dtype=col.dtype)
     out = pd.DataFrame(cols, copy=False)
-    out["internal_level"] = pd.to_numeric(pd.Series(map_ids(out["internal_id"], person_levels(snap)), dtype=object),
-                                          errors="coerce").astype(float).to_numpy()
-    return out, np.r_[ca[f], cb[r]], np.r_[cb[f], ca[r]], people
+    internal_codes = np.r_[ca[f], cb[r]]
+    # levels looked up once per person, then read per row by code
+    levels = pd.to_numeric(pd.Series(map_ids(people, person_levels(snap)), dtype=object),
+                           errors="coerce").astype(float).to_numpy()
+    out["internal_level"] = levels[internal_codes]
+    return out, internal_codes, np.r_[cb[f], ca[r]], people
 
 
 def rank_pairs(pairs: pd.DataFrame) -> pd.DataFrame:

@@ -105,7 +105,8 @@ def _pairs_or_default(snap: Snapshot, settings: Settings, t, pairs) -> pd.DataFr
 
 
 def _pairs_found(snap: Snapshot, settings: Settings, t, pairs):
-    """:func:`_pairs_or_default`, each pair's number in :func:`pair_index` (-1: unknown) and
+    """The pairs (frame ``person_id, other_id``, plus ``a, b`` for a caller's frame, as
+    :func:`_pairs_or_default`), each pair's number in :func:`pair_index` (-1: unknown) and
     the person codes of ``person_id`` and ``other_id`` in the index's people (-1: unknown).
 
     The default and ``"all"`` pairs come with their codes from the tables they are read
@@ -122,9 +123,8 @@ def _pairs_found(snap: Snapshot, settings: Settings, t, pairs):
             x, y = frame["internal_id"].to_numpy(dtype=object), frame["contact_id"].to_numpy(dtype=object)
             found = None
         cx, cy = np.asarray(cx, dtype=np.int64), np.asarray(cy, dtype=np.int64)
-        swap = cx > cy  # codes are in id order
-        p = pd.DataFrame({"person_id": object_series(x), "other_id": object_series(y),
-                          "a": object_series(np.where(swap, y, x)), "b": object_series(np.where(swap, x, y))})
+        # the pair numbers come with the codes: no unordered id columns needed to find them
+        p = pd.DataFrame({"person_id": object_series(x), "other_id": object_series(y)}, copy=False)
         if found is None:
             found = ix.find_codes(cx, cy)
         return p, np.asarray(found, dtype=np.int64), cx, cy
