@@ -109,18 +109,46 @@ class Timer:
         return out
 
 
-def run(store, frames: dict[str, pd.DataFrame]) -> dict:
+def _process_cpu(pid: int | None) -> float | None:
+    """CPU seconds (user + system) a process has used so far, from /proc (Linux); None elsewhere."""
+    if pid is None:
+        return None
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    import os
+
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def run(store, frames: dict[str, pd.DataFrame], server_pid: int | None = None) -> dict:
+    """Import ``frames`` once; wall time, and the CPU time of this process (the client: diff,
+    audit entries, packing) and of the server process when its pid is known (on a shared
+    machine the CPU times are the figures to compare; wall time depends on the neighbours)."""
     store.init()  # schema (constraints) outside the timing; the first write would do it
     timer = Timer()
+    s0 = _process_cpu(server_pid)
+    c0 = time.process_time()
     t0 = time.perf_counter()
     result = store.write(frames, progress=timer)
     secs = time.perf_counter() - t0
+    client_cpu = time.process_time() - c0
+    s1 = _process_cpu(server_pid)
     counts = store.counts()
     wrong = {e: (len(f), counts[e]) for e, f in frames.items() if counts[e] != len(f)}
     if wrong:
         raise SystemExit(f"{store.url}: counts differ after the import: {wrong}")
     return {"rows": result.total, "seconds": round(secs, 2), "rows_per_s": round(result.total / secs),
-            "batches": result.batches, "per_entity": timer.per_entity(frames)}
+            "client_cpu_seconds": round(client_cpu, 2),
+            "server_cpu_seconds": None if s0 is None or s1 is None else round(s1 - s0, 2),
+            "load_average": round(os_load(), 2), "batches": result.batches, "per_entity": timer.per_entity(frames)}
+
+
+def os_load() -> float:
+    import os
+
+    return os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -172,7 +200,7 @@ def main(argv: list[str] | None = None) -> int:
                 store = Neo4jStore(srv.uri, user=srv.user, password=srv.password, database=srv.database,
                                    batch_size=args.batch_size)
                 report["stores"]["neo4j"] = {"server": f"ArcadeDB (arcadedb-embedded {_version('arcadedb-embedded')}) "
-                                                       f"over Bolt, -Xmx{args.heap}", **run(store, frames)}
+                                                       f"over Bolt, -Xmx{args.heap}", **run(store, frames, srv.pid)}
                 store.close()
         _print("neo4j", report["stores"]["neo4j"], args.batch_size)
 
@@ -188,6 +216,11 @@ def _print(name: str, r: dict, batch_size: int | None) -> None:
     how = (f"{r['batches']} transactions of up to {batch_size:,} rows" if batch_size
            else "one transaction")
     print(f"{name:>6}: {r['rows']:,} rows in {r['seconds']:.1f}s = {r['rows_per_s']:,} rows/s ({how})")
+    cpu = f"client CPU {r['client_cpu_seconds']:.1f}s"
+    if r.get("server_cpu_seconds") is not None:
+        cpu += (f", server CPU {r['server_cpu_seconds']:.1f}s "
+                f"(= {r['rows'] / max(r['server_cpu_seconds'], 1e-9):,.0f} rows per server CPU-second)")
+    print(f"        {cpu}; load average {r['load_average']}")
     for e, x in r["per_entity"].items():
         print(f"        {e:<12} {x['rows']:>9,} rows {x['seconds']:>8.1f}s {x['rows_per_s'] or 0:>9,} rows/s")
 

@@ -108,12 +108,12 @@ SET r += row.props
 RETURN count(r) AS rows
 
 // name: upsert_reports_to
-// REPORTS_TO relationships keyed by (person_id, manager_id).
+// REPORTS_TO relationships keyed by (person_id, manager_id); no other column, so no
+// properties to set (row.props is empty).
 UNWIND $rows AS row
 MATCH (a:Person {id: row.person_id})
 MATCH (b:Person {id: row.manager_id})
 MERGE (a)-[r:REPORTS_TO]->(b)
-SET r += row.props
 RETURN count(r) AS rows
 
 // name: upsert_ties
@@ -154,11 +154,11 @@ RETURN count(r) AS rows
 // the relationships of the pattern's first node, and an interaction has a handful of
 // attendees while a member of staff attends thousands of interactions (at scale S,
 // writing 20,000 rows took 21 s anchored at the person, 4.7 s at the interaction).
+// Attendance has no column besides its key: no properties to set (row.props is empty).
 UNWIND $rows AS row
 MATCH (b:Interaction {id: row.interaction_id})
 MATCH (a:Person {id: row.person_id})
 MERGE (b)<-[r:ATTENDED]-(a)
-SET r += row.props
 RETURN count(r) AS rows
 
 // name: upsert_opportunity_roles

@@ -174,6 +174,17 @@ def test_the_column_plan_equals_the_row_by_row_plan(entity, stored_share):
     assert plan.audit == audit
 
 
+def test_an_upsert_sets_properties_unless_its_entity_has_none_besides_the_key():
+    from kamgraph.store import cypher_registry
+
+    for name in WRITE_ORDER:
+        ent = ENTITIES[name]
+        statements = [f"upsert_{name}"] + ([f"create_{name}"] if ent.label else [])
+        for st in statements:
+            has_values = len(ent.columns) > len(ent.key) + len(LINKED_COLUMNS.get(name, ()))
+            assert ("row.props" in cypher_registry.get(st)) == has_values, st
+
+
 def test_batch_steps_create_new_nodes_and_merge_the_others():
     store = Neo4jStore.__new__(Neo4jStore)
     store.batch_size = 10
