@@ -11,6 +11,7 @@ mentions, redaction and erasure, after a first import, a second one with changes
 
 from __future__ import annotations
 
+import os
 import random
 from pathlib import Path
 
@@ -296,4 +297,24 @@ def test_the_staging_file_is_gone_after_a_write_and_after_a_failed_one(tmp_path,
     assert store.data_version() == version and store.counts()["accounts"] == 0
     store.write({"people": people.assign(name=["A2", "B"])})  # the connection writes on
     assert list(store.read("people")["name"]) == ["A2", "B"]
+    store.close()
+
+
+def test_a_staging_folder_left_by_a_killed_writer_is_swept(tmp_path, monkeypatch):
+    import subprocess
+    import sys
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    left = tmp_path / f"{sqlite_module.STAGE_PREFIX}{int(dead.stdout)}-x"
+    left.mkdir()
+    (left / "stage.db").write_bytes(b"rows")
+    alive = tmp_path / f"{sqlite_module.STAGE_PREFIX}{os.getppid()}-y"
+    alive.mkdir()
+    monkeypatch.setattr(sqlite_module, "STAGE_ROWS", 0)
+    store = SQLiteStore(f"sqlite:///{tmp_path / 'k.db'}")
+    store.write({"people": pd.DataFrame({"id": ["p1"], "name": ["A"], "side": ["customer"]})})
+    assert not left.exists() and alive.exists()
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(sqlite_module.STAGE_PREFIX)) == [alive.name]
     store.close()

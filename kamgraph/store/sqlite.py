@@ -282,6 +282,24 @@ def _spans(name: str, table):
                      "n": pa.array(np.tile(counts, len(targets)), type=pa.int64())})
 
 
+STAGE_PREFIX = "kamgraph-stage-"
+
+
+def _sweep_stages() -> None:
+    """Delete the staging folders a killed writer left behind (their process is gone): they
+    hold imported rows, and nothing else ever reads them."""
+    for folder in Path(tempfile.gettempdir()).glob(STAGE_PREFIX + "*"):
+        pid = folder.name[len(STAGE_PREFIX):].split("-", 1)[0]
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except OSError:  # alive (another user's): not ours to delete
+            continue
+
+
 def _stage(prepared: Mapping[str, tuple[pd.DataFrame, list[str]]]) -> tuple[str | None, set[str]]:
     """Write the tables of :data:`STAGE_ROWS` rows or more into a new staging file (a
     temporary folder) through the ADBC SQLite driver: (the folder, or None; the entities
@@ -294,7 +312,8 @@ def _stage(prepared: Mapping[str, tuple[pd.DataFrame, list[str]]]) -> tuple[str 
         import adbc_driver_sqlite.dbapi as adbc
     except ImportError:  # pragma: no cover - a dependency; the row-by-row path still works
         return None, set()
-    folder = tempfile.mkdtemp(prefix="kamgraph-stage-")
+    _sweep_stages()
+    folder = tempfile.mkdtemp(prefix=f"{STAGE_PREFIX}{os.getpid()}-")
     staged: set[str] = set()
     try:
         conn = adbc.connect(os.path.join(folder, "stage.db"), autocommit=True)
