@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from kamgraph.analysis.arrays import csr, gather, sorted_codes, sorted_lookup, unique_ints
+from kamgraph.analysis.codes import id_codes, sorted_ids
 from kamgraph.analysis.derived import derived
 from kamgraph.analysis.people import current_employment, current_memberships, people_index
 from kamgraph.analysis.strength import pair_strength_codes, pair_strengths
@@ -125,11 +126,17 @@ def _build_access_index(snap: Snapshot, settings: Settings, t: pd.Timestamp) -> 
     pairs, pa, pb = pairs[positive], pa[positive], pb[positive]
     mem = current_memberships(snap, t)
     people = people_index(snap)
-    # the pairs' people plus everyone else known (sorted, so code order is id order)
-    ids = np.unique(np.concatenate([
-        np.asarray(pair_people, dtype=object),
-        people.index.to_numpy(dtype=object), mem["person_id"].to_numpy(dtype=object),
-    ]).astype(object)) if len(people) or len(pair_people) or len(mem) else np.array([], dtype=object)
+    # the pairs' people plus everyone else known (sorted, so code order is id order); the
+    # strengths of a store's snapshot are already coded in its sorted people, who include
+    # every member: then those codes are this index's codes (no id is sorted or hashed)
+    coded = pair_people is sorted_ids(snap, "people") and id_codes(snap, "memberships", "person_id") is not None
+    if coded:
+        ids = np.asarray(pair_people, dtype=object)
+    else:
+        ids = np.unique(np.concatenate([
+            np.asarray(pair_people, dtype=object),
+            people.index.to_numpy(dtype=object), mem["person_id"].to_numpy(dtype=object),
+        ]).astype(object)) if len(people) or len(pair_people) or len(mem) else np.array([], dtype=object)
     ids = np.asarray(ids, dtype=object)
     n = len(ids)
     code = pd.Index(ids, dtype=object)  # object dtype: lookups hash only the query
@@ -138,9 +145,12 @@ def _build_access_index(snap: Snapshot, settings: Settings, t: pd.Timestamp) -> 
     internal[code.get_indexer(internal_ids)] = True
 
     # both orientations of every pair with strength (pair codes mapped into this index)
-    remap = code.get_indexer(pd.Index(np.asarray(pair_people, dtype=object), dtype=object))
-    a = remap[pa]
-    b = remap[pb]
+    if coded:
+        a, b = np.asarray(pa, dtype=np.int64), np.asarray(pb, dtype=np.int64)
+    else:
+        remap = code.get_indexer(pd.Index(np.asarray(pair_people, dtype=object), dtype=object))
+        a = remap[pa]
+        b = remap[pb]
     # the link attributes are symmetric: work on the unordered pairs, then both orientations
     lo_, hi_ = np.minimum(a, b).astype(np.int64), np.maximum(a, b).astype(np.int64)
     src = np.concatenate([a, b]).astype(np.int64)
@@ -153,8 +163,13 @@ def _build_access_index(snap: Snapshot, settings: Settings, t: pd.Timestamp) -> 
 
     # best declared tie kind per unordered pair (ties in force at t)
     ties = snap.ties
-    ties = ties[ties["assessed_on"].isna() | (ties["assessed_on"] <= t)]
-    tx, ty = code.get_indexer(ids_of(ties["person_id"])), code.get_indexer(ids_of(ties["other_id"]))
+    in_force = (ties["assessed_on"].isna() | (ties["assessed_on"] <= t)).to_numpy()
+    tie_x, tie_y = id_codes(snap, "ties", "person_id"), id_codes(snap, "ties", "other_id")
+    ties = ties[in_force]
+    if coded and tie_x is not None and tie_y is not None:
+        tx, ty = tie_x[in_force], tie_y[in_force]
+    else:
+        tx, ty = code.get_indexer(ids_of(ties["person_id"])), code.get_indexer(ids_of(ties["other_id"]))
     ok = (tx >= 0) & (ty >= 0)
     other_factor = factors.get(INTERACTION_KIND, 0.0)
     t_kind = ties["kind"].to_numpy(dtype=object)[ok]
