@@ -199,3 +199,14 @@ def test_changes_touching_the_scope_as_the_per_row_filter(seed):
     for ids in (["A-01"], ["A-02", "账户-4"], ["B-9", ""], [], ["A-01", "A-02", "A-03", "账户-4"]):
         old = values.fillna("").str.split(",").map(lambda a: bool(set(a) & set(ids))).to_numpy(dtype=bool)
         assert portfolio.touching(values, ids).tolist() == old.tolist()
+
+
+def test_display_widths_as_display_width():
+    from kamgraph.report.spreadsheet import display_width
+
+    rng = np.random.default_rng(5)
+    alphabet = [chr(c) for c in list(range(0x20, 0x250)) + list(range(0x3000, 0x3100)) + list(range(0x4E00, 0x4E40))
+                + list(range(0xFF00, 0xFF60)) + [0x378, 0x1F600, 0x20000, 0x10FFFF]] + ["\n"]
+    texts = ["".join(alphabet[i] for i in rng.integers(0, len(alphabet), rng.integers(0, 9))) for _ in range(3000)]
+    for chunk in (texts[:1], texts[:50], texts, ["abc", "a\nbcdef"], []):
+        assert xlsxfast.display_widths(chunk) == max([display_width(t) for t in chunk], default=0)

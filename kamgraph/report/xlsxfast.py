@@ -26,10 +26,12 @@ import csv
 import datetime as dt
 import functools
 import io
+import itertools
 import math
 import queue
 import re
 import threading
+import unicodedata
 import zipfile
 from typing import Sequence
 
@@ -284,6 +286,25 @@ def _quote_class(lineterminator: str) -> str:
     return "[" + "".join(re.escape(c) for c in chars) + "]"
 
 
+def display_widths(texts: list[str]) -> int:
+    """The largest :func:`~kamgraph.report.spreadsheet.display_width` of ``texts``: each
+    distinct text once, its characters plus one more per wide one (each distinct character
+    looked up once); a text of several lines, line by line."""
+    from kamgraph.report.spreadsheet import display_width
+
+    texts = list(dict.fromkeys(texts))
+    if not texts:
+        return 0
+    joined = "".join(texts)
+    if joined.isascii() and "\n" not in joined:
+        return max(map(len, texts))
+    wide = {ch for ch in set(joined) if unicodedata.east_asian_width(ch) in "WF"}
+    best = 0
+    for t in texts:
+        best = max(best, display_width(t) if "\n" in t else len(t) + sum(map(wide.__contains__, t)))
+    return best
+
+
 def _csv_quote(text: pa.Array, lineterminator: str) -> pa.Array:
     """QUOTE_MINIMAL as the csv module does it: a field holding a comma, a quote or a line
     break character (:func:`_quote_class`) is quoted, its quotes doubled."""
@@ -487,12 +508,20 @@ def _plan_sheet(name, blocks, styles: _Styles) -> _Plan:
                 wrapped.add(j)
             s = b.frame.iloc[:, j - 1]
             if b.styled:
-                values = [_excel_value(v) for v in s.iloc[:WIDTH_SAMPLE].tolist()]
                 head = max(display_width(w) for w in str(c).split()) if str(c).split() else 0
                 w = max(widths.get(j, 0), head, min(display_width(c), 24))
-                # each distinct (type, value, format) once: names and labels repeat down a column
-                seen = dict.fromkeys((type(v), v, f) for v, f in zip(values, fmts))
-                w = max([w] + [_shown_width(v, f) for _t, v, f in seen])
+                sample = s.iloc[:WIDTH_SAMPLE]
+                col = excel_cells(sample)
+                is_text = col.kind == _TEXT
+                if is_text.any():  # text: its display width, column-wise
+                    w = max(w, display_widths(pc.filter(col.text, pa.array(is_text)).to_pylist()))
+                other = (col.kind != _TEXT) & (col.kind != _MISSING)
+                if other.any():  # numbers (their format decides), dates, booleans: value by value
+                    fm = list(itertools.islice(fmts, len(sample)))
+                    idx = np.flatnonzero(other).tolist()
+                    raw = sample.tolist()
+                    seen = dict.fromkeys((type(v), v, f) for v, f in ((_excel_value(raw[i]), fm[i]) for i in idx))
+                    w = max([w] + [_shown_width(v, f) for _t, v, f in seen])
             else:
                 w = max(widths.get(j, 0), len(str(c)))
                 col = excel_cells(s)
