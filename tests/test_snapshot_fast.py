@@ -271,3 +271,18 @@ def test_codes_of_ids_that_are_not_text_or_repeat_are_pandas_answers():
     dup = Snapshot({"people": pd.DataFrame({"id": ["a", "a"]}), "ties": pd.DataFrame({"person_id": ["a"]})})
     with pytest.raises(pd.errors.InvalidIndexError):
         dup.codes("ties", "person_id")
+
+
+def test_frames_read_through_arrow_are_writable(odd_store):
+    """No column is a read-only view of Arrow's buffers: a frame edited in place (as the
+    plain path's frames could be) does not raise 'assignment destination is read-only'."""
+    store, _path = odd_store
+    frames = dict(store.snapshot().frames)
+    frames["accounts (read)"] = store.read("accounts")
+    for frame in frames.values():
+        for j in range(frame.shape[1]):
+            if len(frame):
+                frame.iloc[0, j] = frame.iloc[0, j]
+    accounts = frames["accounts (read)"]
+    accounts.loc[0, "revenue"] = 1.0
+    assert accounts.loc[0, "revenue"] == 1.0

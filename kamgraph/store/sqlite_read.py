@@ -142,8 +142,15 @@ def _iso_dates(arr):
     return parsed.cast(pa.timestamp("ns"))
 
 
+def _writable(values: np.ndarray) -> np.ndarray:
+    """``values``, copied when they are a read-only view of Arrow's buffers (frames stay
+    writable, as those of the plain path)."""
+    return values if values.flags.writeable else values.copy()
+
+
 def _column(kind: str, arr) -> pd.Series:
-    """One Arrow column (a combined array) as its snapshot Series (normalize_frame's dtypes)."""
+    """One Arrow column (a combined array) as its snapshot Series (normalize_frame's dtypes;
+    pandas does not copy the arrays made for it)."""
     import pyarrow.compute as pc
 
     n = len(arr)
@@ -158,23 +165,24 @@ def _column(kind: str, arr) -> pd.Series:
     if kind == "str":
         if not _is(arr, "string"):
             raise _Fallback
-        return pd.Series(arr.to_numpy(zero_copy_only=False), dtype=object)
+        return pd.Series(arr.to_numpy(zero_copy_only=False), dtype=object, copy=False)
     if kind == "date":
         if not _is(arr, "string"):
             raise _Fallback
         parsed = _iso_dates(arr)
         if parsed is None:
-            values = pd.Series(arr.to_numpy(zero_copy_only=False), dtype=object)
+            values = pd.Series(arr.to_numpy(zero_copy_only=False), dtype=object, copy=False)
             return pd.to_datetime(values, errors="coerce").astype("datetime64[ns]")
-        return pd.Series(parsed.to_numpy(zero_copy_only=False).astype("datetime64[ns]"))
+        return pd.Series(_writable(parsed.to_numpy(zero_copy_only=False).astype("datetime64[ns]", copy=False)),
+                         copy=False)
     if kind == "float":
         if not _is(arr, "float", "int"):
             raise _Fallback
-        return pd.Series(pc.cast(arr, "float64").to_numpy(zero_copy_only=False).astype(np.float64))
+        return pd.Series(_writable(pc.cast(arr, "float64").to_numpy(zero_copy_only=False)), copy=False)
     if not _is(arr, "int"):
         raise _Fallback
     mask = arr.is_null().to_numpy(zero_copy_only=False)
-    values = arr.fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
+    values = _writable(arr.fill_null(0).to_numpy(zero_copy_only=False))
     if kind == "int":
         return pd.Series(pd.arrays.IntegerArray(values, mask))
     return pd.Series(pd.arrays.BooleanArray(values != 0, mask))
