@@ -199,3 +199,13 @@ def test_internal_contact_strengths_equal_the_filtered_concat(frames, ordered):
         got = internal_contact_strengths(snap, S, contacts=contacts)
         assert len(got) > 50
         pd.testing.assert_frame_equal(got, want, check_exact=True)
+
+
+def test_within_groups_lists_every_pair_in_row_order():
+    from kamgraph.analysis.arrays import within_groups
+
+    g = np.sort(np.random.default_rng(2).integers(0, 60, 400))
+    want = [(i, j) for i in range(len(g)) for j in range(i + 1, len(g)) if g[i] == g[j]]
+    left, right = within_groups(g)
+    assert list(zip(left.tolist(), right.tolist())) == want
+    assert left.dtype == right.dtype == np.int64

@@ -128,8 +128,10 @@ def within_groups(group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     after = end - np.arange(n) - 1  # rows after each row in its group
     left = np.repeat(np.arange(n), after)
     total = int(after.sum())
-    offsets = np.arange(total) - np.repeat(np.cumsum(after) - after, after)
-    return left, left + offsets + 1
+    # right = left + (position among the row's pairs) + 1, with one repeat instead of two
+    right = np.repeat(np.arange(n) - (np.cumsum(after) - after), after)
+    right += np.arange(1, total + 1)
+    return left, right
 
 
 def gather(indptr: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -177,12 +177,14 @@ def _pair_events(settings: Settings, people: np.ndarray, pcode: np.ndarray, tie_
     w = meta["kind"].map(weights).fillna(0.0).to_numpy(dtype=float) * size_share(size, settings.strength.size_exponent)
     valid = meta["date"].notna().to_numpy()
     ei = i[left]
-    keep = valid[ei]
-    ei, ea, eb = ei[keep], p[left][keep], p[right][keep]
+    if not valid.all():
+        keep = valid[ei]
+        ei, left, right = ei[keep], left[keep], right[keep]
     eday = day[ei]
     order = stable_order(eday)
-    return _Events(people=people, a=ea[order], b=eb[order], day=eday[order], weight=w[ei][order],
-                   size=size[ei][order], tie_a=tie_a, tie_b=tie_b)
+    ei = ei[order]  # each array gathered once, in its final order
+    return _Events(people=people, a=p[left[order]], b=p[right[order]], day=eday[order], weight=w[ei],
+                   size=size[ei], tie_a=tie_a, tie_b=tie_b)
 
 
 def _recorded_sizes_coded(snap: Snapshot, inter_pos: np.ndarray) -> np.ndarray:
