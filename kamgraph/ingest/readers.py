@@ -323,7 +323,7 @@ def _read_csv_arrow(data: bytes, source: str, limits: LimitsSettings | None = No
             read_options=pacsv.ReadOptions(column_names=names, use_threads=False, block_size=block_size),
             parse_options=pacsv.ParseOptions(newlines_in_values=True, invalid_row_handler=handler,
                                               ignore_empty_lines=False),
-            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
+            convert_options=pacsv.ConvertOptions(column_types={n: pa.large_string() for n in names},
                                                  strings_can_be_null=False),
         )
 

@@ -521,14 +521,15 @@ def _parse_table(t: RawTable, out: _Problems, cache: _TextCache | None = None,
     for col in ENTITIES[entity].columns:
         if col.required and col.name not in raw and not _defaults_to_today(entity, col.name):
             out.add(t.source, None, col.name, None, _("required column {column} is missing").format(column=repr(col.name)))
-    present = []
+    parsed: dict[str, pd.Series] = {}
     for name, col in allowed.items():
         if name not in raw:
             continue
         required = col.required and name in ENTITIES[entity].column_names and not _defaults_to_today(entity, name)
-        frame[name] = _parse_column(col, raw[name], out, frame, required, cache)
-        present.append(name)
-    return _Work(entity, frame, present)
+        parsed[name] = _parse_column(col, raw[name], out, frame, required, cache)
+    if parsed:  # one frame built once (inserting column by column costs more)
+        frame = pd.DataFrame({"_file": frame["_file"], "_row": frame["_row"], **parsed}, copy=False)
+    return _Work(entity, frame, list(parsed))
 
 
 def _defaults_to_today(entity: str, column: str) -> bool:
@@ -590,7 +591,7 @@ def _coerce(entity: str, frame: pd.DataFrame, cols: Sequence[str],
             cache: _TextCache | None = None) -> pd.DataFrame:
     """Canonical dtypes for ``cols`` after a concat mixed them (row order kept)."""
     ent = ENTITIES[entity]
-    frame = frame.copy()
+    frame = frame.copy(deep=False)  # columns are replaced, never changed in place (copy-on-write)
     for name in cols:
         col, s = ent.column(name), frame[name]
         if col.type not in ("int", "float", "date", "bool") and s.dtype == _STR:
@@ -899,23 +900,27 @@ def _check_references(works: dict[str, list[_Work]], store, unreadable: set[str]
     incoming = {e: _arrow_ids([w.frame["id"] for w in works.get(e, []) if "id" in w.frame], cache)
                 for e in _SINGULAR}
     wanted: dict[str, set[str]] = {e: set() for e in _SINGULAR}
-    distinct: dict[tuple[int, str], object] = {}  # each checked column's distinct values (Arrow)
+    # each checked column's distinct values (Arrow) and which of them the import itself holds
+    distinct: dict[tuple[int, str], tuple[object, np.ndarray]] = {}
     for w, name, refs, _shown in checks:
-        u = distinct[id(w), name] = _arrow_ids([w.frame[name]], cache)
+        u = _arrow_ids([w.frame[name]], cache)
+        here = _in_any(u, [incoming[r] for r in refs])
+        distinct[id(w), name] = (u, here)
         # ids in none of the referenced entities' files: looked up in the store (an id in one
         # of them is known whatever the store holds)
-        unknown = set(u.filter(pa.array(~_in_any(u, [incoming[r] for r in refs]))).to_pylist())
+        unknown = set(u.filter(pa.array(~here)).to_pylist()) if not here.all() else set()
         for r in refs:
             wanted[r] |= unknown
-    known = {e: _with_ids(incoming[e], _store_ids(store, e, wanted[e])) for e in _SINGULAR}
+    stored = {e: _store_ids(store, e, wanted[e]) for e in _SINGULAR}
+    known = {e: _with_ids(incoming[e], stored[e]) for e in _SINGULAR}
 
     for w, name, refs, shown in checks:
         if all(r in unreadable for r in refs):
             continue  # the referenced file itself could not be read: reported once already
         f = w.frame
-        u = distinct[id(w), name]
-        if _in_any(u, [known[r] for r in refs]).all():
-            continue  # every distinct value is known: no row to report
+        u, here = distinct[id(w), name]
+        if here.all() or (here | _in_any(u, [_with_ids(u[:0], stored[r]) for r in refs])).all():
+            continue  # every distinct value is known (in the import or the store): no row to report
         ok = f[name].isna().to_numpy(dtype=bool, copy=True)
         for r in refs:
             ok |= _isin(f[name], known[r])
