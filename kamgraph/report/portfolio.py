@@ -387,17 +387,31 @@ class CoverageReport:
                 r = dataclasses.replace(r, frame=frame)
         return r
 
+    def _memo(self, what: str, make):
+        """``make()`` once per report and language (names and currencies of every table)."""
+        memo = self.__dict__.setdefault("_memo_cache", {})  # a frozen dataclass: the instance dict directly
+        key = (what, current_language())
+        if key not in memo:
+            memo[key] = make()
+        return memo[key]
+
     def _names(self) -> pd.Series:
-        names = shown_names(self.snap)
-        orgs = self.snap.frames.get("organizations")
-        if orgs is not None and len(orgs):
-            names = pd.concat([names, orgs.drop_duplicates("id").set_index("id")["name"]])
-        return names[~names.index.duplicated()]
+        def make():
+            names = shown_names(self.snap)
+            orgs = self.snap.frames.get("organizations")
+            if orgs is not None and len(orgs):
+                names = pd.concat([names, orgs.drop_duplicates("id").set_index("id")["name"]])
+            return names[~names.index.duplicated()]
+
+        return self._memo("names", make)
 
     def _currencies(self) -> pd.Series:
-        acc = self.snap.accounts.drop_duplicates("id")
-        return pd.Series(account_currencies(acc, self.settings.tiers.currency).to_numpy(), index=acc["id"].to_numpy(),
-                         dtype=object)
+        def make():
+            acc = self.snap.accounts.drop_duplicates("id")
+            return pd.Series(account_currencies(acc, self.settings.tiers.currency).to_numpy(),
+                             index=acc["id"].to_numpy(), dtype=object)
+
+        return self._memo("currencies", make)
 
     def _percent_kpis(self) -> frozenset[str]:
         kpis = self.tables["summary"]["kpi"]
