@@ -611,7 +611,7 @@ _DIMENSION = re.compile(rb'<dimension ref="[^"]*"/>')
 
 
 def workbook_bytes_fast(sheets: dict[str, Sequence], when: pd.Timestamp, title: str | None,
-                        subject: str | None, compresslevel: int = 6) -> bytes:
+                        subject: str | None, compresslevel: int = 1) -> bytes:
     """The workbook of :func:`~kamgraph.report.spreadsheet.workbook_bytes` (``sheets``: a
     sheet name, already made safe, -> its blocks)."""
     import xlsxwriter
