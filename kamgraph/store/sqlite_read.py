@@ -476,48 +476,41 @@ CODED: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def _codes(arrays: dict, in_order: set) -> dict:
-    """Codes of :data:`CODED` from the Arrow id columns (``arrays[(entity, column)]``) of
-    frames that came in key order (``in_order``)."""
+def _code(values, ids) -> np.ndarray | None:
+    """Positions of the Arrow ``values`` in the Arrow ``ids`` (-1: missing or absent; None
+    for ``ids``, no rows of ``of``), or None when either is not text."""
     import pyarrow.compute as pc
 
-    out = {}
-    for entity, column, of in CODED:
-        if entity not in in_order or of not in in_order:
-            continue
-        values, ids = arrays.get((entity, column)), arrays.get((of, "id"))
-        if values is None or ids is None or not _is(ids, "string") or not (_is(values, "string")
-                                                                               or values.null_count == len(values)):
-            continue
-        if len(values) == 0 or len(ids) == 0:
-            out[(entity, column, of)] = np.full(len(values), -1, dtype=np.int64)
-            continue
-        if values.null_count == len(values):
-            out[(entity, column, of)] = np.full(len(values), -1, dtype=np.int64)
-            continue
-        at = pc.index_in(values, value_set=ids)
-        out[(entity, column, of)] = at.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
-    return out
+    if ids is None or values.null_count == len(values):
+        return np.full(len(values), -1, dtype=np.int64)
+    if not (_is(ids, "string") and _is(values, "string")):
+        return None
+    return pc.index_in(values, value_set=ids).fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
 
 
 class _Frames:
-    """Arrow tables read by the connection, turned into frames on a second thread (``pool``)
-    while the connection reads the next: SQLite and the Arrow reads run without the GIL."""
+    """Arrow tables read by the connection, turned into frames and codes on a second thread
+    (``pool``) while the connection reads the next: SQLite and Arrow run without the GIL."""
 
     def __init__(self, pool) -> None:
         self.pool = pool
         self.pending: dict = {}
-        self.arrays: dict = {}  # (entity, column) -> the Arrow id column the codes need
+        self.columns: dict = {}  # (entity, column) -> an Arrow id column the codes need (None: no rows)
+        self.codes: dict = {}
 
     def add(self, entity: str, table) -> None:
         self.pending[entity] = self.pool.submit(frame, entity, table)
-        if not table.num_rows:
-            return
         for e, column, of in CODED:
-            if e == entity:
-                self.arrays[(entity, column)] = _array(table, column)
-            if of == entity:
-                self.arrays[(entity, "id")] = _array(table, "id")
+            for name, col in ((e, column), (of, "id")):
+                if name == entity:
+                    self.columns[(name, col)] = _array(table, col) if table.num_rows else None
+        for key in CODED:
+            e, column, of = key
+            if key in self.codes or (e, column) not in self.columns or (of, "id") not in self.columns:
+                continue
+            values = self.columns[(e, column)]
+            if values is not None:  # (no rows: Snapshot.codes answers an empty array itself)
+                self.codes[key] = self.pool.submit(_code, values, self.columns[(of, "id")])
 
     def read(self, conn, reads: dict[str, str]) -> None:
         for entity, sql in reads.items():
@@ -530,7 +523,12 @@ class _Frames:
             frames[entity], ordered = pending.result()
             if ordered:
                 in_order.add(entity)
-        return frames, _codes(self.arrays, in_order)
+        codes = {}
+        for (entity, column, of), pending in self.codes.items():
+            code = pending.result()
+            if code is not None and entity in in_order and of in in_order:
+                codes[(entity, column, of)] = code
+        return frames, codes
 
 
 def snapshot(store, scope: Sequence[str] | None, data_version: int = 0, url: str = "",
