@@ -210,3 +210,10 @@ def test_display_widths_as_display_width():
     texts = ["".join(alphabet[i] for i in rng.integers(0, len(alphabet), rng.integers(0, 9))) for _ in range(3000)]
     for chunk in (texts[:1], texts[:50], texts, ["abc", "a\nbcdef"], []):
         assert xlsxfast.display_widths(chunk) == max([display_width(t) for t in chunk], default=0)
+
+
+def test_csv_bytes_are_the_text_with_a_byte_order_mark():
+    from kamgraph.report.spreadsheet import csv_bytes
+
+    for frame in (edge_frame(30, 7), edge_frame(30, 7)[["text"]], pd.DataFrame({"a": [], "b": []})):
+        assert csv_bytes(frame) == _csv_text_per_cell(frame).encode("utf-8-sig")

@@ -147,7 +147,12 @@ def _csv_text_per_cell(df: pd.DataFrame, *, decimals: int | None = FLOAT_DECIMAL
 
 def csv_bytes(df: pd.DataFrame) -> bytes:
     """:func:`csv_text` as UTF-8 with a byte-order mark, so Excel reads non-Latin names right."""
-    return csv_text(df).encode("utf-8-sig")
+    from kamgraph.report.xlsxfast import csv_utf8_fast
+
+    parts = csv_utf8_fast(df, FLOAT_DECIMALS, "\r\n")
+    if parts is None:
+        return _csv_text_per_cell(df).encode("utf-8-sig")
+    return b"".join([b"\xef\xbb\xbf", *parts])
 
 
 def write_csv(df: pd.DataFrame, path: str | Path) -> Path:

@@ -315,39 +315,46 @@ def _csv_quote(text: pa.Array, lineterminator: str) -> pa.Array:
     return _if_else(need, quoted, text)
 
 
-def _joined_bytes(arr: pa.Array) -> bytes:
-    """The values of a string array without nulls, one after the other."""
+def _joined_bytes(arr: pa.Array) -> memoryview | bytes:
+    """The values of a string array without nulls, one after the other (a view of its data)."""
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks()
     if len(arr) == 0:
         return b""
     offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64)[arr.offset:arr.offset + len(arr) + 1]
-    return arr.buffers()[2].to_pybytes()[offsets[0]:offsets[-1]]
+    return memoryview(arr.buffers()[2])[int(offsets[0]):int(offsets[-1])]
 
 
-def csv_text_fast(df: pd.DataFrame, decimals: int | None, lineterminator: str) -> str | None:
-    """:func:`~kamgraph.report.spreadsheet.csv_text`'s text, column-wise; None when the frame
-    is one the per-cell writer must handle (no columns, one column, duplicate names)."""
+def csv_utf8_fast(df: pd.DataFrame, decimals: int | None, lineterminator: str) -> list | None:
+    """:func:`~kamgraph.report.spreadsheet.csv_text`'s text as UTF-8 pieces (bytes and buffers
+    to join), column-wise; None when the frame is one the per-cell writer must handle (no
+    columns, one column, duplicate names)."""
     from kamgraph.report.spreadsheet import _text_cell
 
     if len(df.columns) < 2 or df.columns.duplicated().any():
         return None
-    header = _csv_quote(pa.array([_text_cell(str(c)) for c in df.columns], type=pa.large_string()), lineterminator).to_pylist()
-    parts = [",".join(header) + lineterminator]
+    header = _csv_quote(pa.array([_text_cell(str(c)) for c in df.columns], type=pa.large_string()),
+                        lineterminator).to_pylist()
+    parts: list = [(",".join(header) + lineterminator).encode("utf-8")]
     for start in range(0, len(df), CHUNK_ROWS):
         chunk = df.iloc[start:start + CHUNK_ROWS]
         cols = [_csv_quote(csv_cells(chunk.iloc[:, j], decimals), lineterminator) for j in range(len(df.columns))]
-        parts.append(_rows_text(cols, lineterminator))
-    return "".join(parts)
+        parts.append(_rows_utf8(cols, lineterminator))
+    return parts
 
 
-def _rows_text(cols: list[pa.Array], lineterminator: str) -> str:
+def csv_text_fast(df: pd.DataFrame, decimals: int | None, lineterminator: str) -> str | None:
+    """:func:`csv_utf8_fast` as text."""
+    parts = csv_utf8_fast(df, decimals, lineterminator)
+    return None if parts is None else "".join(str(p, "utf-8") for p in parts)
+
+
+def _rows_utf8(cols: list[pa.Array], lineterminator: str):
     fields = []
     for j, c in enumerate(cols):
         fields.append(pc.fill_null(c, pa.scalar("", pa.large_string())))
         fields.append(lineterminator if j == len(cols) - 1 else ",")
-    rows = _join(*fields)
-    return _joined_bytes(rows).decode("utf-8")
+    return _joined_bytes(_join(*fields))
 
 
 # -- worksheet XML -----------------------------------------------------------------------------
@@ -386,53 +393,56 @@ def _small_cell(ref: str, value, xf: int) -> str:
 _SPACE_EDGE = r"^\s|\s$"
 
 
-def _data_rows_xml(cols: list[ExcelColumn], xf_plain: list[int], xf_value: list, first_row: int) -> bytes:
-    """The ``<row>`` elements of rows ``first_row ..`` of a block, as UTF-8.
+#: how a cell goes on after ``<c r="B7"`` and its style, by head code: missing (a styled empty
+#: cell), text, number, boolean, date, text with spaces at an end, empty text (openpyxl writes
+#: an empty text as a text cell without a value)
+_HEADS = ("/>", ' t="inlineStr"><is><t>', "><v>", ' t="b"><v>', "><v>", ' t="inlineStr"><is><t xml:space="preserve">',
+          ' t="inlineStr"/>')
+_TAILS = ("", "</t></is></c>", "</v></c>", "</v></c>", "</v></c>", "</t></is></c>", "")
+_EMPTY = pa.scalar("", pa.large_string())
+
+
+def _data_rows_xml(cols: list[ExcelColumn], xf_plain: list[int], xf_value: list, first_row: int):
+    """The ``<row>`` elements of rows ``first_row ..`` of a block, as UTF-8 (a buffer).
 
     ``xf_plain[j]``: the style of a text, boolean or missing cell of column j; ``xf_value[j]``:
     of a number or date, one int or an int array (one per row)."""
     n = len(cols[0].kind) if cols else 0
     if n == 0:
         return b""
-    rows = pa.array(np.arange(first_row, first_row + n).astype(str).astype(object), type=pa.large_string())
+    rows = pc.cast(pa.array(np.arange(first_row, first_row + n, dtype=np.int64)), pa.large_string())
     pieces: list = ['<row r="', rows, '">']
     for j, col in enumerate(cols, start=1):
-        letter = _col_letter(j)
         kind = col.kind
-        if not (kind != _MISSING).any() and not xf_plain[j - 1]:
-            continue
+        valued = (kind == _NUMBER) | (kind == _DATE)
         xv = xf_value[j - 1]
-        if np.ndim(xv):
-            xf = np.where((kind == _NUMBER) | (kind == _DATE), xv, xf_plain[j - 1])
-        else:
-            xf = np.where((kind == _NUMBER) | (kind == _DATE), int(xv), xf_plain[j - 1])
-        styles = sorted(set(np.unique(xf).tolist()))
-        attr_table = pa.array([f' s="{x}"' if x else "" for x in styles], type=pa.large_string())
-        attr = attr_table.take(pa.array(np.searchsorted(styles, xf)))
+        xf = np.where(valued, xv if np.ndim(xv) else int(xv), xf_plain[j - 1])
+        emit = (kind != _MISSING) | (xf != 0)  # a missing value is no cell, unless it has a style
+        if not emit.any():
+            continue
+        code = kind.astype(np.int64)
         text = col.text
         is_text = kind == _TEXT
-        head_codes = kind.astype(np.int8).copy()
         if is_text.any():
-            esc = _xml_escape(text)
+            risky = pc.match_substring_regex(text, "[&<>]")
+            if pc.any(risky).as_py():
+                text = _if_else(pc.and_kleene(pa.array(is_text), risky), _xml_escape(text), text)
             spaced = pc.fill_null(pc.match_substring_regex(text, _SPACE_EDGE), False).to_numpy(zero_copy_only=False)
-            head_codes[is_text & spaced] = 5
-            empty = pc.fill_null(pc.equal(text, pa.scalar("", pa.large_string())), False).to_numpy(zero_copy_only=False)
-            head_codes[is_text & empty] = 6  # openpyxl's empty text cell: no value
-            text = _if_else(pa.array(is_text), esc, text)
-        heads = pa.array(["/>", ' t="inlineStr"><is><t>', "><v>", ' t="b"><v>', "><v>",
-                          ' t="inlineStr"><is><t xml:space="preserve">', ' t="inlineStr"/>'],
-                         type=pa.large_string()).take(pa.array(head_codes))
-        tails = pa.array(["", "</t></is></c>", "</v></c>", "</v></c>", "</v></c>", "</t></is></c>", ""],
-                         type=pa.large_string()).take(pa.array(head_codes))
-        cell = _join(f'<c r="{letter}', rows, '"', attr, heads, pc.fill_null(text, pa.scalar("", pa.large_string())),
-                     tails)
-        emit = (kind != _MISSING) | (xf != 0)
-        if not emit.all():
-            cell = _if_else(pa.array(emit), cell, "")
-        pieces.append(cell)
+            code[is_text & spaced] = 5
+            empty = pc.fill_null(pc.equal(text, _EMPTY), False).to_numpy(zero_copy_only=False)
+            code[is_text & empty] = 6
+        styles, style_pos = np.unique(xf, return_inverse=True)
+        heads = [f'"{f" s={chr(34)}{x}{chr(34)}" if x else ""}{h}' for x in styles.tolist() for h in _HEADS]
+        tails = [t for _x in styles.tolist() for t in _TAILS]
+        index = pa.array(style_pos.reshape(-1) * len(_HEADS) + code)
+        head = pa.array(heads, type=pa.large_string()).take(index)
+        tail = pa.array(tails, type=pa.large_string()).take(index)
+        ref = rows
+        if not emit.all():  # a null reference makes the whole cell null, written as nothing
+            ref = pa.Array.from_buffers(pa.large_string(), n, [pa.array(emit).buffers()[1], *rows.buffers()[1:]])
+        pieces.append(_join(f'<c r="{_col_letter(j)}', ref, head, pc.fill_null(text, _EMPTY), tail))
     pieces.append("</row>")
-    joined = _join(*pieces)
-    return _joined_bytes(joined)
+    return _joined_bytes(_join(*pieces, null_handling="replace", null_replacement=""))
 
 
 # -- the workbook ------------------------------------------------------------------------------
