@@ -209,3 +209,28 @@ def test_within_groups_lists_every_pair_in_row_order():
     left, right = within_groups(g)
     assert list(zip(left.tolist(), right.tolist())) == want
     assert left.dtype == right.dtype == np.int64
+
+
+def test_contact_best_on_codes_breaks_ties_like_the_sort():
+    from kamgraph.analysis.coverage import contact_best, contact_best_coded
+
+    rng = np.random.default_rng(4)
+    people = np.array([f"P{i:03d}" for i in range(60)], dtype=object)
+    rows = {(int(i), int(c)) for i, c in zip(rng.integers(0, 20, 900), rng.integers(20, 60, 900))}
+    ci = np.array([r[0] for r in rows], dtype=np.int64)
+    cc = np.array([r[1] for r in rows], dtype=np.int64)
+    n = len(ci)
+    pairs = pd.DataFrame({
+        "internal_id": people[ci], "contact_id": people[cc],
+        "strength": rng.choice([0.1, 0.3, 0.5, 0.7, 0.7000000000000001], size=n),
+        "n_interactions": rng.integers(0, 3, n),
+        "last_interaction": pd.Series(pd.to_datetime("2026-01-01") + pd.to_timedelta(rng.integers(0, 90, n), unit="D")).where(
+            rng.random(n) > 0.3),
+        "internal_level": rng.choice([1.0, 2.0, 3.0, np.nan], size=n)})
+    contacts = pd.DataFrame({"account_id": ["A1"] * 45 + ["A2"] * 5,
+                             "contact_id": np.r_[people[15:60], people[20:25]],  # 15..19: no pairs
+                             "level": rng.choice([1.0, 2.0, 5.0, np.nan], size=50)})
+    want = contact_best(S, contacts, pairs)
+    got = contact_best_coded(S, contacts, pairs, ci, cc, people)
+    pd.testing.assert_frame_equal(got, want, check_exact=True)
+    assert want["second_strength"].gt(0).sum() > 20 and want["best_strength"].isna().sum() == 5

@@ -264,14 +264,28 @@ def contact_best_coded(settings: Settings, contacts: pd.DataFrame, pairs: pd.Dat
     sel = np.flatnonzero(wanted[cc]) if len(cc) else np.zeros(0, dtype=np.int64)
     pc, pi = cc[sel], ci[sel]
     strength = pairs["strength"].to_numpy(dtype=float)[sel]
+    if np.isnan(strength).any():  # not a strength the formula gives: the sorting version
+        return contact_best(settings, contacts, pairs)
     ilevel = pairs["internal_level"].to_numpy(dtype=float)[sel]
-    # best first within each contact: strength, then the more senior, then the smaller id
-    order = np.lexsort((pi, np.where(np.isnan(ilevel), np.inf, ilevel), -strength, pc))
-    sc = pc[order]
-    first = np.r_[True, sc[1:] != sc[:-1]] if len(sc) else np.zeros(0, dtype=bool)
-    starts = np.flatnonzero(first)
-    rank = np.arange(len(sc)) - np.repeat(starts, np.diff(np.r_[starts, len(sc)]))
-    b, s2 = order[rank == 0], order[rank == 1]
+    # the best pair of each contact: the highest strength, then the more senior, then the
+    # smaller id (codes are in id order; a contact's pairs have distinct internal people), by
+    # three running maxima/minima instead of sorting the pairs
+    lvl = np.where(np.isnan(ilevel), np.inf, ilevel)
+    top = np.full(P + 1, -np.inf)
+    np.maximum.at(top, pc, strength)
+    cand = strength == top[pc]
+    low = np.full(P + 1, np.inf)
+    np.minimum.at(low, pc[cand], lvl[cand])
+    cand &= lvl == low[pc]
+    first_id = np.full(P + 1, np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(first_id, pc[cand], pi[cand])
+    cand &= pi == first_id[pc]
+    b = np.flatnonzero(cand)
+    # the second-best strength: the highest among the contact's other pairs
+    rest = np.ones(len(pc), dtype=bool)
+    rest[b] = False
+    runner = np.full(P + 1, -np.inf)
+    np.maximum.at(runner, pc[rest], strength[rest])
 
     best_strength = np.full(P + 1, np.nan)
     best_strength[pc[b]] = strength[b]
@@ -279,8 +293,7 @@ def contact_best_coded(settings: Settings, contacts: pd.DataFrame, pairs: pd.Dat
     best_code[pc[b]] = pi[b]
     best_level = np.full(P + 1, np.nan)
     best_level[pc[b]] = ilevel[b]
-    second = np.zeros(P + 1)
-    second[pc[s2]] = strength[s2]
+    second = np.where(np.isfinite(runner), runner, 0.0)
     threads = np.bincount(pc, weights=strength >= cov.thread, minlength=P + 1).astype(np.int64)
     interactions = np.bincount(pc, weights=pairs["n_interactions"].to_numpy(dtype=float)[sel], minlength=P + 1)
     nat = np.iinfo(np.int64).min

@@ -316,7 +316,10 @@ def person_rhythm_codes(snap: Snapshot, settings: Settings, as_of=None) -> np.nd
     who, gap = who[known], gap[known]
     if not len(who):
         return out
-    order = np.lexsort((gap, who))
+    # by person, each person's gaps ascending (equal gaps may come in any order: only the
+    # values matter for a median)
+    by_gap = np.argsort(gap)
+    order = by_gap[np.argsort(who[by_gap], kind="stable")]
     who, gap = who[order], gap[order]
     starts = np.flatnonzero(np.r_[True, who[1:] != who[:-1]])
     n = np.diff(np.r_[starts, len(who)])
