@@ -348,6 +348,7 @@ class _TextCache:
     def __init__(self) -> None:
         self._by_id: dict[int, tuple[object, np.ndarray]] = {}
         self._codes: dict[int, tuple[object, np.ndarray, object]] = {}
+        self._objects: dict[int, tuple[object, np.ndarray]] = {}
 
     def remember(self, s: pd.Series, values: np.ndarray) -> None:
         arr = s.array._pa_array
@@ -360,10 +361,37 @@ class _TextCache:
         hit = self._codes.get(id(arr))
         if hit is not None and hit[0] is arr:
             return hit[1], hit[2]
-        codes, uniques = s.array.factorize(use_na_sentinel=True)
-        distinct = uniques._pa_array.combine_chunks()
+        codes, distinct = _factorize(arr)
         self._codes[id(arr)] = (arr, codes, distinct)
         return codes, distinct
+
+    def found_in(self, s: pd.Series, ids) -> bool:
+        """Whether every value of the Arrow text column ``s`` is in ``ids`` (distinct Arrow
+        strings); if so, ``s``'s codes become its positions in ``ids`` (one hash probe per
+        cell, and its Python text shares the str objects of ``ids``)."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        arr = s.array._pa_array
+        single = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+        if single.type != ids.type:
+            return False
+        where = pc.index_in(single, value_set=ids)
+        if where.null_count != single.null_count:
+            return False
+        if where.null_count:
+            where = pc.fill_null(where, -1)
+        self._codes[id(arr)] = (arr, where.to_numpy(zero_copy_only=False).astype(np.intp), ids)
+        return True
+
+    def objects(self, distinct) -> np.ndarray:
+        """The Python text of a ``distinct`` array plus a final None (code -1), made once."""
+        hit = self._objects.get(id(distinct))
+        if hit is not None and hit[0] is distinct:
+            return hit[1]
+        table = np.append(distinct.to_numpy(zero_copy_only=False), None)
+        self._objects[id(distinct)] = (distinct, table)
+        return table
 
     def to_object(self, s: pd.Series) -> np.ndarray:
         """``s`` (Arrow text) as an object array of str and None."""
@@ -374,9 +402,23 @@ class _TextCache:
         coded = self._codes.get(id(arr))
         if coded is not None and coded[0] is arr:
             # one str per distinct value (less memory, and no text decoded twice); -1 -> None
-            table = np.append(coded[2].to_numpy(zero_copy_only=False), None)
-            return table.take(coded[1])
+            return self.objects(coded[2]).take(coded[1])
         return arr.to_numpy(zero_copy_only=False)
+
+
+def _factorize(arr) -> tuple[np.ndarray, object]:
+    """``(codes, distinct)`` of an Arrow string array: as ``ArrowStringArray.factorize``, but
+    the chunks are joined before encoding (encoding chunk by chunk and unifying the chunks'
+    dictionaries costs a hash of every distinct value once per chunk)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    single = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+    encoded = pc.dictionary_encode(single)
+    indices = encoded.indices
+    if indices.null_count:
+        indices = pc.fill_null(indices, -1)
+    return indices.to_numpy(zero_copy_only=False).astype(np.intp), encoded.dictionary
 
 
 def _arrow_text(s: pd.Series) -> tuple[pd.Series, np.ndarray | None]:
@@ -831,7 +873,8 @@ def _arrow_ids(parts: Sequence[pd.Series], cache: _TextCache | None = None):
     if cache is not None:
         arrays = [cache.codes(s)[1] if s.dtype == _STR else _arrow_ids([s]) for s in parts]
         if len(arrays) == 1:
-            return arrays[0].cast(pa.large_string())
+            one = arrays[0]
+            return one if one.type == pa.large_string() else one.cast(pa.large_string())
         parts_arrow = [a.cast(pa.large_string()) for a in arrays]
         if not parts_arrow:
             return pa.array([], type=pa.large_string())
@@ -903,6 +946,9 @@ def _check_references(works: dict[str, list[_Work]], store, unreadable: set[str]
     # each checked column's distinct values (Arrow) and which of them the import itself holds
     distinct: dict[tuple[int, str], tuple[object, np.ndarray]] = {}
     for w, name, refs, _shown in checks:
+        if cache is not None and len(refs) == 1 and w.frame[name].dtype == _STR \
+                and cache.found_in(w.frame[name], incoming[refs[0]]):
+            continue  # every value is an id of the import (the usual case): nothing to look up
         u = _arrow_ids([w.frame[name]], cache)
         here = _in_any(u, [incoming[r] for r in refs])
         distinct[id(w), name] = (u, here)
@@ -917,6 +963,8 @@ def _check_references(works: dict[str, list[_Work]], store, unreadable: set[str]
     for w, name, refs, shown in checks:
         if all(r in unreadable for r in refs):
             continue  # the referenced file itself could not be read: reported once already
+        if (id(w), name) not in distinct:
+            continue  # every value found among the import's ids
         f = w.frame
         u, here = distinct[id(w), name]
         if here.all() or (here | _in_any(u, [_with_ids(u[:0], stored[r]) for r in refs])).all():
