@@ -299,3 +299,22 @@ def test_fast_paths_are_taken_for_plain_columns():
     assert V._plain_ints(pd.Series(["0x10"], dtype=_STR)) is None
     assert V._iso_dates(pd.Series(["2024-02-29", None], dtype=_STR)).iloc[0] == pd.Timestamp("2024-02-29")
     assert V._iso_dates(pd.Series(["1677-12-31"], dtype=_STR)) is None
+
+
+def test_cache_shortcuts_change_nothing(tmp_path, monkeypatch):
+    """Codes from index_in, shared Python text and factorize by dictionary encoding give
+    what pandas' factorize and a plain conversion give."""
+    d = _messy_folder(tmp_path, 3, False)
+    fast = _outcome(read_path(d))
+    monkeypatch.setattr(V._TextCache, "found_in", lambda self, s, ids: False)
+    monkeypatch.setattr(V._TextCache, "to_object", lambda self, s: s.array._pa_array.to_numpy(zero_copy_only=False))
+
+    def pandas_factorize(arr):
+        codes, uniques = pd.arrays.ArrowStringArray(arr).factorize()
+        return codes, uniques._pa_array.combine_chunks()
+
+    monkeypatch.setattr(V, "_factorize", pandas_factorize)
+    plain = _outcome(read_path(d))
+    assert fast[2] is None and plain[2] is None
+    assert fast[1] == plain[1]
+    assert_same_tables(fast[0], plain[0])
