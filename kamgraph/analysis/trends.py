@@ -58,7 +58,8 @@ from kamgraph.analysis.coverage import internal_contact_pairs, internal_contact_
 from kamgraph.analysis.dates import month_ends, resolve_as_of, to_day
 from kamgraph.analysis.derived import derived
 from kamgraph.analysis.people import current_employment, internal_ids, shown_names
-from kamgraph.analysis.strength import combine, pair_index, pair_strength_codes, pair_strength_rows, pair_strengths
+from kamgraph.analysis.strength import (combine, decay_at, pair_index, pair_strength_codes, pair_strength_rows,
+                                        pair_strengths)
 from kamgraph.errors import ConfigError
 from kamgraph.i18n import DEFAULT_LANGUAGE, N_, _, current_language, fmt_day
 from kamgraph.i18n.terms import term
@@ -133,6 +134,30 @@ def _pairs_found(snap: Snapshot, settings: Settings, t, pairs):
     return p, ix.find_codes(cx, cy), cx, cy
 
 
+_DAY_NS = 86_400_000_000_000
+_NAT = np.iinfo(np.int64).min
+
+
+def _ns(values) -> np.ndarray:
+    """Dates (a Timestamp, a datetime column or array) as int64 nanoseconds (NaT: int64 min)."""
+    if isinstance(values, pd.Timestamp):
+        return np.array([values.value], dtype=np.int64)
+    return np.asarray(values, dtype="datetime64[ns]").view(np.int64)
+
+
+def _days_between(later, earlier) -> np.ndarray:
+    """``(later - earlier).dt.days`` as floats (NaN where either is NaT), on integers.
+
+    >>> _days_between(pd.Timestamp("2026-01-10"), pd.Series(pd.to_datetime(["2026-01-01", None]))).tolist()
+    [9.0, nan]
+    """
+    a, b = _ns(later), _ns(earlier)
+    missing = (a == _NAT) | (b == _NAT)
+    with np.errstate(over="ignore"):
+        d = (a - b) // _DAY_NS
+    return np.where(missing, np.nan, d.astype(float))
+
+
 def _by_code(values: np.ndarray, codes: np.ndarray) -> np.ndarray:
     """``values[codes]`` with None where a code is -1 (``values`` one per person code)."""
     return np.append(np.asarray(values, dtype=object), None)[np.where(codes >= 0, codes, len(values))]
@@ -182,7 +207,7 @@ def evidence_matrix(snap: Snapshot, settings: Settings, pairs: pd.DataFrame, dat
     for j, tj in enumerate(t):
         k = int(np.searchsorted(eday, tj, side="right"))
         if k:
-            evidence[:, j] = np.bincount(er[:k], weights=ew[:k] * np.exp2(-(tj - eday[:k]) / st.half_life_days),
+            evidence[:, j] = np.bincount(er[:k], weights=ew[:k] * decay_at(tj, eday[:k], st.half_life_days),
                                          minlength=n)
     tr = row_of[ix.tie_pair]
     tsel = tr >= 0
@@ -308,8 +333,8 @@ def person_rhythm_codes(snap: Snapshot, settings: Settings, as_of=None) -> np.nd
     several = days >= 2
     if not several.any():
         return out
-    span = (pd.to_datetime(s["last_interaction"]) - pd.to_datetime(s["first_interaction"])).dt.days.to_numpy()
-    gap = span[several] / (days[several] - 1)
+    span = _days_between(s["last_interaction"].to_numpy()[several], s["first_interaction"].to_numpy()[several])
+    gap = span / (days[several] - 1)
     who = np.concatenate([ca[several], cb[several]]).astype(np.int64)
     gap = np.concatenate([gap, gap]).astype(float)
     known = ~np.isnan(gap)  # a median skips missing values
@@ -416,8 +441,11 @@ def trends(snap: Snapshot, settings: Settings, as_of=None, pairs: pd.DataFrame |
     names = map_ids(people, shown_names(snap))  # per person code
     out["person_name"] = _by_code(names, cx)
     out["other_name"] = _by_code(names, cy)
-    out["accounts"] = pd.Series(_by_code(_accounts_of(snap, t, pd.Series(people, dtype=object)).to_numpy(dtype=object), cy),
-                                index=out.index, dtype=object)
+    # the other people's accounts, joined once per person
+    wanted = np.unique(cy[cy >= 0])
+    accounts = np.full(len(people), None, dtype=object)
+    accounts[wanted] = _accounts_of(snap, t, pd.Series(people[wanted], dtype=object)).to_numpy(dtype=object)
+    out["accounts"] = pd.Series(_by_code(accounts, cy), index=out.index, dtype=object)
     out["strength_now"] = facts["strength"].fillna(0.0).to_numpy()
     # the plain strength where the slope window starts (the slope itself is window-corrected)
     out["window_start"] = pd.Timestamp(points[0]) if points else t
@@ -428,10 +456,10 @@ def trends(snap: Snapshot, settings: Settings, as_of=None, pairs: pd.DataFrame |
     out["contact_days"] = facts["contact_days"].fillna(0).astype(np.int64).to_numpy()
     out["first_interaction"] = facts["first_interaction"].to_numpy()
     out["last_interaction"] = facts["last_interaction"].to_numpy()
-    out["days_since_last"] = (t - pd.to_datetime(out["last_interaction"])).dt.days.astype(float)
-    first = pd.to_datetime(out["first_interaction"])
-    days_since_first = (t - first).dt.days.astype(float).to_numpy()
-    span = (pd.to_datetime(out["last_interaction"]) - first).dt.days.astype(float).to_numpy()
+    out["days_since_last"] = _days_between(t, out["last_interaction"])
+    first = out["first_interaction"]
+    days_since_first = _days_between(t, first)
+    span = _days_between(out["last_interaction"], first)
     days = out["contact_days"].to_numpy()
     # the pair's rhythm, shrunk toward its people's own rhythm by one pseudo-gap: a
     # pair seen on one or two days is judged mostly by what is usual, a regular pair by itself
@@ -445,7 +473,7 @@ def trends(snap: Snapshot, settings: Settings, as_of=None, pairs: pd.DataFrame |
     start = snap.history_start
     since_start = float((t - start).days) if start is not None else np.inf
     silence = out["days_since_last"].fillna(since_start).to_numpy()  # never interacted: the whole window
-    after_start = (first - start).dt.days.astype(float).to_numpy() if start is not None else np.full(len(p), np.inf)
+    after_start = _days_between(first, start) if start is not None else np.full(len(p), np.inf)
     new = (np.nan_to_num(days_since_first, nan=np.inf) <= tr.new_days) & \
         (np.nan_to_num(after_start, nan=-np.inf) >= tr.new_after_start_days)
     dormant = silence > limit
