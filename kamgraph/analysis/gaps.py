@@ -70,6 +70,7 @@ import pandas as pd
 from kamgraph.analysis.coverage import (
     account_ids,
     contact_table,
+    internal_contact_pairs,
     score_groups,
     team_roles,
 )
@@ -172,6 +173,20 @@ class _Context:
     accounts: pd.DataFrame  # account_id, account_name, tier, owner_id, lead_id, exec_id, policy fields
     names: pd.Series
     levels: pd.Series
+    #: each row of ``pairs``: its contact's person code in ``people`` (``(codes, people)``)
+    pair_contacts: tuple | None = None
+
+    def pairs_of(self, contact_ids) -> pd.DataFrame:
+        """The rows of :attr:`pairs` whose contact is among ``contact_ids``, in order (by
+        person codes: no lookup of every pair's id)."""
+        if self.pair_contacts is None:
+            return self.pairs[self.pairs["contact_id"].isin(pd.unique(np.asarray(contact_ids, dtype=object)))]
+        codes, people = self.pair_contacts
+        want = np.zeros(len(people) + 1, dtype=bool)
+        at = pd.Index(people, dtype=object).get_indexer(pd.Index(pd.unique(np.asarray(contact_ids, dtype=object)),
+                                                                 dtype=object))
+        want[at[at >= 0]] = True
+        return self.pairs.iloc[np.flatnonzero(want[codes])]
 
     def name(self, pid) -> str:
         return str(self.names.get(pid, pid)) if isinstance(pid, str) else ""
@@ -245,6 +260,7 @@ def _context(snap: Snapshot, settings: Settings, as_of, accounts) -> _Context:
     t = resolve_as_of(settings, as_of)
     ids = account_ids(snap, accounts)
     contacts, pairs, cb = contact_table(snap, settings, t, ids)
+    _, _ci, pair_contacts, pair_people = internal_contact_pairs(snap, settings, t, contacts["contact_id"].unique())
     names = shown_names(snap)  # the reader's language shows a person's name (Chinese: family name first)
     cb["name"] = cb["contact_id"].map(names)
     w = dict(settings.coverage.role_weights)
@@ -252,7 +268,8 @@ def _context(snap: Snapshot, settings: Settings, as_of, accounts) -> _Context:
     cb["role_factor"] = cb["decision_role"].map(w).astype(float).fillna(top) / top
     team = team_roles(snap, t, ids)
     acc = _accounts_frame(snap, settings, t, ids, team)
-    return _Context(snap, settings, t, ids, cb, pairs, team, acc, names, person_levels(snap))
+    return _Context(snap, settings, t, ids, cb, pairs, team, acc, names, person_levels(snap),
+                    (pair_contacts, pair_people) if len(pair_contacts) == len(pairs) else None)
 
 
 def _frame(rows: dict) -> pd.DataFrame:
@@ -560,7 +577,8 @@ def _tier_policy(ctx: _Context) -> pd.DataFrame:
         eligible = ctx.contacts.merge(roles, on=["account_id", "decision_role"]).merge(
             rules[["account_id", "executive_level", "exec_tie_contact_max_level", "min_exec_tie"]], on="account_id")
         eligible = eligible[eligible["level"].fillna(-np.inf) <= eligible["exec_tie_contact_max_level"]]
-        ties = ctx.pairs.merge(eligible[["account_id", "contact_id", "executive_level"]], on="contact_id")
+        ties = ctx.pairs_of(eligible["contact_id"]).merge(eligible[["account_id", "contact_id", "executive_level"]],
+                                                          on="contact_id")
         ties = ties[ties["internal_level"].fillna(np.inf) <= ties["executive_level"]]
         best = ties.groupby("account_id")["strength"].max()
         best_pair = ties.sort_values(["account_id", "strength"], ascending=[True, False]).drop_duplicates("account_id")
