@@ -18,6 +18,7 @@ import zipfile
 import numpy as np
 import openpyxl
 import pandas as pd
+import pyarrow as pa
 import pytest
 from test_visit_exports import SAMPLE, load_sample
 
@@ -217,3 +218,16 @@ def test_csv_bytes_are_the_text_with_a_byte_order_mark():
 
     for frame in (edge_frame(30, 7), edge_frame(30, 7)[["text"]], pd.DataFrame({"a": [], "b": []})):
         assert csv_bytes(frame) == _csv_text_per_cell(frame).encode("utf-8-sig")
+
+
+def test_clean_on_the_utf8_bytes_as_clean_text():
+    from kamgraph.report.spreadsheet import clean_text
+
+    rng = np.random.default_rng(11)
+    alphabet = [chr(c) for c in list(range(0, 0x40)) + list(range(0x7B, 0xC5)) + [0x100, 0x4E00, 0x1F600]]
+    texts = ["".join(alphabet[i] for i in rng.integers(0, len(alphabet), rng.integers(0, 6))) for _ in range(4000)]
+    texts += [None, "", "¢Â\u0080x", "=", "\u009f=1"]
+    out = xlsxfast._clean(pa.array(texts, type=pa.large_string())).to_pylist()
+    assert out == [None if t is None else clean_text(t) for t in texts]
+    marks = xlsxfast._rows_holding(pa.array(texts, type=pa.large_string()), b',"\n')
+    assert marks.tolist() == [t is not None and any(c in t for c in ',"\n') for t in texts]

@@ -72,16 +72,67 @@ def _if_else(mask, a, b) -> pa.Array:
     return pc.if_else(mask, a, b)
 
 
+#: the control characters of :data:`_CONTROL_RE2` in UTF-8: C0 and DEL are single bytes, C1
+#: (U+0080..U+009F) is ``\xc2`` then ``\x80``..``\x9f`` (``\xc2`` is never a continuation byte)
+_CONTROL_UTF8 = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x9f]")
+#: first bytes of formula text (all ASCII, so a first byte is a first character)
+_FORMULA_BYTES = np.array([ord(c) for c in "=+-@\t\r\0"], dtype=np.uint8)
+
+
+def _layout(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """The offsets (one more than the values) and the UTF-8 bytes of a large_string array."""
+    bufs = arr.buffers()
+    offsets = np.frombuffer(bufs[1], dtype=np.int64)[arr.offset:arr.offset + len(arr) + 1]
+    data = np.frombuffer(bufs[2], dtype=np.uint8) if bufs[2] is not None else np.zeros(0, np.uint8)
+    return offsets, data
+
+
+def _valid(arr: pa.Array) -> np.ndarray:
+    return arr.is_valid().to_numpy(zero_copy_only=False)
+
+
+def _rows_holding(arr: pa.Array, byte_values: bytes) -> np.ndarray:
+    """Which values (not null) hold one of ``byte_values`` (ASCII), found in the data buffer
+    in one pass rather than value by value."""
+    out = np.zeros(len(arr), dtype=bool)
+    if len(arr) == 0:
+        return out
+    offsets, data = _layout(arr)
+    seg = data[offsets[0]:offsets[-1]]
+    hit = np.zeros(len(seg), dtype=bool)
+    for b in byte_values:
+        hit |= seg == b
+    pos = np.flatnonzero(hit)
+    if len(pos):
+        out[np.searchsorted(offsets, pos + offsets[0], side="right") - 1] = True
+        out &= _valid(arr)
+    return out
+
+
+def _edge_bytes(arr: pa.Array, last: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """The first (or last) byte of every value, and which values have one (not null, not empty)."""
+    offsets, data = _layout(arr)
+    has = (offsets[1:] > offsets[:-1]) & _valid(arr)
+    at = (offsets[1:] - 1) if last else offsets[:-1]
+    edge = np.zeros(len(arr), dtype=np.uint8)
+    edge[has] = data[at[has]]
+    return edge, has
+
+
 def _clean(text: pa.Array) -> pa.Array:
     """:func:`~kamgraph.report.spreadsheet.clean_text` of every value: control characters
     removed, then a leading ``'`` before formula text (nulls stay null)."""
     if len(text) == 0:
         return text
-    if pc.any(pc.match_substring_regex(text, _CONTROL_RE2)).as_py():
+    offsets, data = _layout(text)
+    if _CONTROL_UTF8.search(memoryview(data[offsets[0]:offsets[-1]])):
         text = pc.replace_substring_regex(text, _CONTROL_RE2, "")
-    risky = pc.match_substring_regex(text, _FORMULA_RE2)
-    if pc.any(risky).as_py():
-        text = _if_else(risky, _join("'", text), text)
+        if isinstance(text, pa.ChunkedArray):
+            text = text.combine_chunks()
+    first, has = _edge_bytes(text)
+    risky = has & np.isin(first, _FORMULA_BYTES)
+    if risky.any():
+        text = _if_else(pa.array(risky), _join("'", text), text)
     return text
 
 
@@ -272,10 +323,10 @@ def csv_cells(s: pd.Series, decimals: int | None) -> pa.Array:
 
 
 @functools.lru_cache(maxsize=8)
-def _quote_class(lineterminator: str) -> str:
+def _quote_chars(lineterminator: str) -> bytes:
     """The characters that make the csv module quote a field (QUOTE_MINIMAL) with this line
-    terminator, as a regex class: asked of the csv module itself (CR and LF outside the
-    terminator are quoted by some Python versions, not by others)."""
+    terminator: asked of the csv module itself (CR and LF outside the terminator are quoted
+    by some Python versions, not by others)."""
     chars = [",", '"'] + [c for c in "\r\n" if c in lineterminator]
     for c in "\r\n":
         if c not in chars:
@@ -283,7 +334,7 @@ def _quote_class(lineterminator: str) -> str:
             csv.writer(buf, lineterminator=lineterminator).writerow(["a" + c, "b"])
             if buf.getvalue().startswith('"'):
                 chars.append(c)
-    return "[" + "".join(re.escape(c) for c in chars) + "]"
+    return "".join(chars).encode("ascii")
 
 
 def display_widths(texts: list[str]) -> int:
@@ -307,10 +358,11 @@ def display_widths(texts: list[str]) -> int:
 
 def _csv_quote(text: pa.Array, lineterminator: str) -> pa.Array:
     """QUOTE_MINIMAL as the csv module does it: a field holding a comma, a quote or a line
-    break character (:func:`_quote_class`) is quoted, its quotes doubled."""
-    need = pc.match_substring_regex(text, _quote_class(lineterminator))
-    if not pc.any(need).as_py():
+    break character (:func:`_quote_chars`) is quoted, its quotes doubled."""
+    need = _rows_holding(text, _quote_chars(lineterminator))
+    if not need.any():
         return text
+    need = pa.array(need)
     quoted = _join('"', pc.replace_substring(text, '"', '""'), '"')
     return _if_else(need, quoted, text)
 
@@ -390,7 +442,8 @@ def _small_cell(ref: str, value, xf: int) -> str:
     return f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{_esc_one(value)}</t></is></c>'
 
 
-_SPACE_EDGE = r"^\s|\s$"
+#: white space at an end of a text (then ``xml:space="preserve"`` keeps it)
+_SPACE_BYTES = np.array([9, 10, 12, 13, 32], dtype=np.uint8)
 
 
 #: how a cell goes on after ``<c r="B7"`` and its style, by head code: missing (a styled empty
@@ -424,13 +477,14 @@ def _data_rows_xml(cols: list[ExcelColumn], xf_plain: list[int], xf_value: list,
         text = col.text
         is_text = kind == _TEXT
         if is_text.any():
-            risky = pc.match_substring_regex(text, "[&<>]")
-            if pc.any(risky).as_py():
-                text = _if_else(pc.and_kleene(pa.array(is_text), risky), _xml_escape(text), text)
-            spaced = pc.fill_null(pc.match_substring_regex(text, _SPACE_EDGE), False).to_numpy(zero_copy_only=False)
+            risky = _rows_holding(text, b"&<>") & is_text
+            if risky.any():
+                text = _if_else(pa.array(risky), _xml_escape(text), text)
+            first, has = _edge_bytes(text)
+            last, _has = _edge_bytes(text, last=True)
+            spaced = has & (np.isin(first, _SPACE_BYTES) | np.isin(last, _SPACE_BYTES))
             code[is_text & spaced] = 5
-            empty = pc.fill_null(pc.equal(text, _EMPTY), False).to_numpy(zero_copy_only=False)
-            code[is_text & empty] = 6
+            code[is_text & ~has] = 6  # empty text
         styles, style_pos = np.unique(xf, return_inverse=True)
         heads = [f'"{f" s={chr(34)}{x}{chr(34)}" if x else ""}{h}' for x in styles.tolist() for h in _HEADS]
         tails = [t for _x in styles.tolist() for t in _TAILS]
