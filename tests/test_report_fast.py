@@ -231,3 +231,10 @@ def test_clean_on_the_utf8_bytes_as_clean_text():
     assert out == [None if t is None else clean_text(t) for t in texts]
     marks = xlsxfast._rows_holding(pa.array(texts, type=pa.large_string()), b',"\n')
     assert marks.tolist() == [t is not None and any(c in t for c in ',"\n') for t in texts]
+
+
+def test_control_characters_found_in_utf8_as_the_regex_finds_them():
+    for cp in range(0, 0x250):
+        for text in (chr(cp), "ab" + chr(cp), chr(cp) + "é"):
+            data = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
+            assert xlsxfast._has_control(data) == bool(xlsxfast._CONTROL_UTF8.search(text.encode("utf-8"))), cp
