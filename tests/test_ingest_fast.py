@@ -318,3 +318,18 @@ def test_cache_shortcuts_change_nothing(tmp_path, monkeypatch):
     assert fast[2] is None and plain[2] is None
     assert fast[1] == plain[1]
     assert_same_tables(fast[0], plain[0])
+
+
+@pytest.mark.parametrize("bad", [False, True])
+def test_threaded_parse_and_cleaning_read_the_same(tmp_path, monkeypatch, bad):
+    import kamgraph.ingest.readers as readers
+
+    d = _messy_folder(tmp_path, 4, bad)
+    single = read_path(d)
+    monkeypatch.setattr(readers, "_THREADED", 1)  # every file on two threads
+    threaded = read_path(d)
+    assert [str(p) for p in threaded.problems] == [str(p) for p in single.problems]
+    assert list(threaded.tables) == list(single.tables)
+    for name, t in threaded.tables.items():
+        assert t.rows == single.tables[name].rows
+        pd.testing.assert_frame_equal(t.frame, single.tables[name].frame)
