@@ -318,3 +318,34 @@ def test_a_staging_folder_left_by_a_killed_writer_is_swept(tmp_path, monkeypatch
     assert not left.exists() and alive.exists()
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(sqlite_module.STAGE_PREFIX)) == [alive.name]
     store.close()
+
+
+def test_a_file_written_before_spans_reads_read_only_and_grows(tmp_path, monkeypatch):
+    """A store file whose trail has every ref of every entry in ``audit_ref`` and no
+    ``audit_span`` table (written before spans) reads the same opened read-only (nothing is
+    created), and its next write adds the table."""
+    import sqlite3
+
+    frames = _sample_frames()
+    path = tmp_path / "old.db"
+    monkeypatch.setattr(sqlite_module, "_exists_sql", lambda ent: "SELECT 1")  # every ref stored
+    with SQLiteStore(f"sqlite:///{path}") as s:
+        s.write(frames, actor="ann")
+    monkeypatch.setattr(sqlite_module, "_exists_sql", _EXISTS_SQL)
+    new = SQLiteStore(f"sqlite:///{tmp_path / 'new.db'}")
+    new.write(frames, actor="ann")
+    conn = sqlite3.connect(path)
+    conn.execute('DROP TABLE "audit_span"')
+    conn.commit()
+    conn.close()
+    people, accounts = _subjects(new, seed=11)
+    with SQLiteStore(f"sqlite:///{path}", read_only=True) as old:
+        assert_same_store(old, new, people[:8], accounts[:2])
+        assert old.execute_raw("SELECT COUNT(*) FROM sqlite_master WHERE name = 'audit_span'") == [(0,)]
+    with SQLiteStore(f"sqlite:///{path}") as old:
+        edit = {"people": frames["people"].head(2).assign(title="CFO")}
+        old.write(edit, actor="bob")
+        new.write(edit, actor="bob")
+        assert old.execute_raw("SELECT COUNT(*) FROM sqlite_master WHERE name = 'audit_span'") == [(1,)]
+        assert_same_store(old, new, people[:8], accounts[:2])
+    new.close()
