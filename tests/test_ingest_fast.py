@@ -322,7 +322,7 @@ def test_cache_shortcuts_change_nothing(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("bad", [False, True])
 def test_threaded_parse_and_cleaning_read_the_same(tmp_path, monkeypatch, bad):
-    import kamgraph.ingest.readers as readers
+    from kamgraph.ingest import readers
 
     d = _messy_folder(tmp_path, 4, bad)
     single = read_path(d)
