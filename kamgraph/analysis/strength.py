@@ -232,11 +232,18 @@ def declared_ties(snap: Snapshot) -> pd.DataFrame:
     t = snap.ties
     a = np.where(t["person_id"] < t["other_id"], t["person_id"], t["other_id"])
     b = np.where(t["person_id"] < t["other_id"], t["other_id"], t["person_id"])
+    level, day = _tie_level_day(t)
+    return pd.DataFrame({"a": object_series(a), "b": object_series(b), "kind": object_series(t["kind"].to_numpy(dtype=object)),
+                         "level": level, "day": day})
+
+
+def _tie_level_day(t: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Each tie's declared level ((strength - 0.5) / 5; 0 without a strength) and assessed
+    day (NaN when undated)."""
     level = ((t["strength"].astype("float64") - 0.5) / 5.0).fillna(0.0).to_numpy()
     assessed = pd.to_datetime(t["assessed_on"])
     day = np.where(assessed.isna(), np.nan, to_day(assessed.fillna(pd.Timestamp(0))).astype(float))
-    return pd.DataFrame({"a": object_series(a), "b": object_series(b), "kind": object_series(t["kind"].to_numpy(dtype=object)),
-                         "level": level, "day": day})
+    return level, day
 
 
 @dataclass(frozen=True)
@@ -290,7 +297,8 @@ class PairIndex:
 def pair_index(snap: Snapshot, settings: Settings) -> PairIndex:
     """The :class:`PairIndex` of a snapshot (built once per snapshot and strength settings)."""
     ev = _events(snap, settings)
-    dec = declared_ties(snap)
+    ties = snap.ties  # their ends are already coded in the events (tie_a, tie_b)
+    tie_level, tie_day = _tie_level_day(ties)
     P = max(len(ev.people), 1)
     key = np.concatenate([ev.a.astype(np.int64) * P + ev.b, ev.tie_a.astype(np.int64) * P + ev.tie_b])
     ne = len(ev.a)
@@ -313,15 +321,18 @@ def pair_index(snap: Snapshot, settings: Settings) -> PairIndex:
     first_day[sp[starts]] = sd[starts]
     new_day = np.zeros(ne, dtype=bool)
     new_day[by_pair] = starts | np.r_[True, sd[1:] != sd[:-1]] if ne else np.zeros(0, dtype=bool)
-    kinds = tuple(sorted(set(dec["kind"].dropna())))
-    kind_no = pd.Index(list(kinds), dtype=object).get_indexer(dec["kind"].to_numpy(dtype=object))
+    # tie kinds numbered in name order, each name hashed once
+    kind_code, kind_names = pd.factorize(ties["kind"].to_numpy(dtype=object))
+    kinds = tuple(sorted(kind_names))
+    rank = np.append(pd.Index(list(kinds), dtype=object).get_indexer(np.asarray(kind_names, dtype=object)), -1)
+    kind_no = rank[kind_code]  # -1 (no kind) reads the -1 at the end
     bits = np.where(kind_no >= 0, np.left_shift(1, np.maximum(kind_no, 0)), 0).astype(np.int64)
     return PairIndex(
         people=ev.people, pa=uniq // P, pb=uniq % P,
         ev_pair=ev_pair, ev_day=ev.day, ev_weight=ev.weight, ev_one=ev.size == 2, ev_new_day=new_day,
         first_day=first_day,
-        tie_pair=pair[ne:], tie_level=dec["level"].to_numpy(dtype=float),
-        tie_day=dec["day"].to_numpy(dtype=float), tie_bit=bits, kinds=kinds,
+        tie_pair=pair[ne:], tie_level=np.asarray(tie_level, dtype=float),
+        tie_day=np.asarray(tie_day, dtype=float), tie_bit=bits, kinds=kinds,
     )
 
 
