@@ -361,10 +361,10 @@ def _either(entity: str, ids: str, first: str, second: str) -> str:
             f"ORDER BY {', '.join(str(ent.column_names.index(c) + 1) for c in ent.key)}")
 
 
-#: the statements reading a scoped snapshot's entities from the temporary tables, in three
-#: rounds (attendance comes from Arrow between the first two)
-_READ_INTERACTIONS = {"interactions": _by_ids("interactions", "k_iall", "id").replace(
-    " ORDER BY ", " WHERE +k.id NOT IN (SELECT id FROM k_drop) ORDER BY ")}  # (k_drop: no attendance kept)
+#: the statements reading a scoped snapshot's entities from the temporary tables (the
+#: attendance comes from :data:`_ATTENDANCE` through Arrow; accounts last: they include the
+#: accounts of the interactions kept)
+_READ_INTERACTIONS = _by_ids("interactions", "k_iall", "id")  # (less those with no attendance kept)
 _READ_REST = {
     "people": _by_ids("people", "k_people", "id"),
     "employment": _by_ids("employment", "k_people", "person_id"),
@@ -452,19 +452,24 @@ def _sizes_frame(table) -> pd.DataFrame:
 
 
 def _scoped(conn, scope: tuple[str, ...], out: _Frames) -> None:
+    import pyarrow.compute as pc
+
     _run(conn, "PRAGMA temp_store = MEMORY")  # the tables of ids: in memory, never a temporary file
     _fill(conn, _BEFORE_ATTENDANCE, json.dumps([str(v) for v in scope], ensure_ascii=False))
-    ids = {name: _query(conn, f"SELECT id FROM {name}").column("id").combine_chunks().cast("string")
-           for name in ("k_icore", "k_internal", "k_nb")}
-    attendance, sizes, dropped = _attendance(_query(conn, _ATTENDANCE), ids["k_icore"], ids["k_internal"], ids["k_nb"])
-    out.add("attendance", attendance)
-    out.add("interaction_sizes", sizes)
-    _ingest(conn, "k_drop", dropped)
-    interactions = _query(conn, _READ_INTERACTIONS["interactions"])
-    out.add("interactions", interactions)
+    ids = [_query(conn, f"SELECT id FROM {name}").column("id").combine_chunks().cast("string")
+           for name in ("k_icore", "k_internal", "k_nb")]
+    # the attendance is trimmed on the frames thread while the connection reads on
+    trimmed = out.pool.submit(_attendance, _query(conn, _ATTENDANCE), *ids)
+    interactions = _query(conn, _READ_INTERACTIONS)
+    out.read(conn, _READ_REST)
+    attendance, sizes, dropped = trimmed.result()
+    if len(dropped) and interactions.num_rows:  # a neighbor's interaction without our staff: not kept
+        interactions = interactions.filter(pc.invert(pc.is_in(_array(interactions, "id"), value_set=dropped)))
+    for entity, table in (("attendance", attendance), ("interaction_sizes", sizes), ("interactions", interactions)):
+        out.add(entity, table)
     _ingest(conn, "k_inter_acc", _array(interactions, "account_id") if interactions.num_rows else None)
     _fill(conn, _AFTER_INTERACTIONS)
-    out.read(conn, {**_READ_REST, **_READ_ACCOUNTS})
+    out.read(conn, _READ_ACCOUNTS)
 
 
 #: the integer codes handed to the snapshot, (entity, column, of): the id columns of the
@@ -528,6 +533,7 @@ class _Frames:
             frames[entity], ordered = pending.result()
             if ordered:
                 in_order.add(entity)
+        frames = {name: frames[name] for name in (*ENTITIES, "interaction_sizes") if name in frames}
         codes = {}
         for (entity, column, of), pending in self.codes.items():
             code = pending.result()
