@@ -387,7 +387,8 @@ def _read_csv_arrow(data: bytes, source: str, limits: LimitsSettings | None = No
     kept[[n - 1 for n in skipped if 1 <= n <= total]] = False
     numbers = np.arange(1, total + 1)[kept]
     rows = numbers[1:] if len(numbers) == n_records else np.arange(2, n_records + 1)
-    problems.extend(_long_fields(table, names, header, rows, source, limits))
+    if len(data) > limits.max_field_bytes:  # else no value can be longer than the limit
+        problems.extend(_long_fields(table, names, header, rows, source, limits))
     head = [c[0].as_py() for c in cleaned] if n_records else header
     body = [c.slice(1) for c in cleaned]
 
