@@ -349,3 +349,27 @@ def test_a_file_written_before_spans_reads_read_only_and_grows(tmp_path, monkeyp
         assert old.execute_raw("SELECT COUNT(*) FROM sqlite_master WHERE name = 'audit_span'") == [(1,)]
         assert_same_store(old, new, people[:8], accounts[:2])
     new.close()
+
+
+def test_a_staging_file_that_cannot_be_written_writes_nothing(tmp_path, monkeypatch):
+    import tempfile
+
+    import adbc_driver_manager.dbapi
+
+    monkeypatch.setattr(sqlite_module, "STAGE_ROWS", 0)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    store = SQLiteStore(f"sqlite:///{tmp_path / 'k.db'}")
+    store.write({"people": pd.DataFrame({"id": ["p0"], "name": ["Z"], "side": ["customer"]})})
+    version = store.data_version()
+
+    def full_disk(self, *args, **kwargs):
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(adbc_driver_manager.dbapi.Cursor, "adbc_ingest", full_disk)
+    people = pd.DataFrame({"id": ["p1", "p2"], "name": ["A", "B"], "side": ["customer", "internal"]})
+    with pytest.raises(OSError, match="No space left"):
+        store.write({"people": people, "accounts": pd.DataFrame({"id": ["a1"], "name": ["N"]})})
+    assert store.data_version() == version and store.counts()["people"] == 1
+    assert list((tmp_path / "tmp").iterdir()) == []
+    store.close()

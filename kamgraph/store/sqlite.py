@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import shutil
 import sqlite3
 import tempfile
@@ -315,12 +316,33 @@ def _stage(prepared: Mapping[str, tuple[pd.DataFrame, list[str]]]) -> tuple[str 
     _sweep_stages()
     folder = tempfile.mkdtemp(prefix=f"{STAGE_PREFIX}{os.getpid()}-")
     staged: set[str] = set()
-    try:
-        conn = adbc.connect(os.path.join(folder, "stage.db"), autocommit=True)
+    # one thread writes the file (the driver lets go of the GIL while it inserts) while this
+    # one turns the next table into Arrow columns
+    tables: queue.Queue = queue.Queue(maxsize=1)
+    failed: list[BaseException] = []
+
+    def write_file() -> None:
         try:
-            cur = conn.cursor()
-            cur.execute("PRAGMA journal_mode=OFF")  # a throw-away file: no journal, no syncs
-            cur.execute("PRAGMA synchronous=OFF")
+            conn = adbc.connect(os.path.join(folder, "stage.db"), autocommit=True)
+            try:
+                cur = conn.cursor()
+                cur.execute("PRAGMA journal_mode=OFF")  # a throw-away file: no journal, no syncs
+                cur.execute("PRAGMA synchronous=OFF")
+                while (item := tables.get()) is not None:
+                    for name, table in item:
+                        cur.adbc_ingest(name, table, mode="create")
+                cur.close()
+            finally:
+                conn.close()
+        except BaseException as e:  # reported by the caller; the queue is still drained
+            failed.append(e)
+            while tables.get() is not None:
+                pass
+
+    writer = threading.Thread(target=write_file, name="kamgraph-stage", daemon=True)
+    writer.start()
+    try:
+        try:
             for name in big:
                 df, columns = prepared[name]
                 if any(ENTITIES[name].column(k).type != "str" for k in ENTITIES[name].key):
@@ -328,14 +350,14 @@ def _stage(prepared: Mapping[str, tuple[pd.DataFrame, list[str]]]) -> tuple[str 
                 table = _arrow_table(ENTITIES[name], df, columns)
                 if table is not None:
                     table = _arrow_key_ordered(name, table)
-                    cur.adbc_ingest(name, table, mode="create")
-                    staged.add(name)
                     spans = _spans(name, table)
-                    if spans is not None:
-                        cur.adbc_ingest("span_" + name, spans, mode="create")
-            cur.close()
+                    tables.put([(name, table)] + ([("span_" + name, spans)] if spans is not None else []))
+                    staged.add(name)
         finally:
-            conn.close()
+            tables.put(None)
+            writer.join()
+        if failed:
+            raise failed[0]
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
