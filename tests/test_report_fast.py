@@ -57,6 +57,7 @@ def edge_frame(n: int = 40, seed: int = 0) -> pd.DataFrame:
                                  -7, "-x"]), dtype=object),
         "all_missing": pd.Series([None] * n, dtype=object),
         "numbers_obj": pd.Series(pick([1, 2.25, None, 3]), dtype=object),
+        "nullable_int": pd.Series(pick([1, None, -4, 5, 0]), dtype="Int64"),
     })
 
 
@@ -129,7 +130,7 @@ def edge_sheets(df: pd.DataFrame) -> dict:
     money = ['#,##0 "CNY"', None, '#,##0 "EUR"', ""] * (n // 4) + ['#,##0 "CNY"'] * (n % 4)
     styled = SheetBlock(df, notes=["Scope: =all", "", "陈昊 note"], autofilter=True, freeze=1,
                         formats={"float": "0.0%", "int": money, "day": "yyyy-mm", "mixed": "0.00", "numbers_obj": money,
-                                 "text": None}, wrap=("text", "all_missing"))
+                                 "text": None, "nullable_int": "0.0%"}, wrap=("text", "all_missing"))
     return {
         "Plain": df,
         "Styled": styled,

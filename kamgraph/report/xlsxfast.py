@@ -246,6 +246,14 @@ def excel_cells(s: pd.Series) -> ExcelColumn:
         else:
             text = pc.cast(pa.array(x), pa.large_string())
         return ExcelColumn(np.full(n, _NUMBER, np.int8), text, False)
+    if isinstance(s.dtype, pd.api.extensions.ExtensionDtype) and pd.api.types.is_integer_dtype(s.dtype):
+        missing = s.isna().to_numpy()  # nullable integers (Int64): a number each, or no cell
+        x = s.to_numpy(dtype=np.float64, na_value=np.nan)
+        if np.abs(x[~missing]).max(initial=0) < 2**53:
+            texts = np.empty(n, dtype=object)
+            texts[~missing] = _format_numbers(x[~missing], "%.16g")
+            return ExcelColumn(np.where(missing, _MISSING, _NUMBER).astype(np.int8),
+                               pa.array(texts, type=pa.large_string(), mask=missing), False)
     if pd.api.types.is_float_dtype(s.dtype) and not isinstance(s.dtype, pd.api.extensions.ExtensionDtype):
         x = s.to_numpy(dtype=np.float64)
         missing = np.isnan(x)
@@ -306,6 +314,8 @@ def csv_cells(s: pd.Series, decimals: int | None) -> pa.Array:
         return pa.array(np.where(truth, "true", "false").astype(object), type=pa.large_string(), mask=missing)
     if pd.api.types.is_integer_dtype(s.dtype) and s.dtype != object and not s.hasnans:
         return pc.cast(pa.array(s.to_numpy()), pa.large_string())
+    if isinstance(s.dtype, pd.api.extensions.ExtensionDtype) and pd.api.types.is_integer_dtype(s.dtype):
+        return pc.cast(pa.array(s.array), pa.large_string())  # nullable integers (Int64): str(int), null
     if (decimals is not None and pd.api.types.is_float_dtype(s.dtype)
             and not isinstance(s.dtype, pd.api.extensions.ExtensionDtype)):
         x = s.to_numpy(dtype=np.float64)
