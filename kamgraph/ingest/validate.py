@@ -321,7 +321,9 @@ def _parse_enum(col: Column, s: pd.Series, out: _Problems, frame: pd.DataFrame) 
     odd = ~norm.isin(col.enum or ()).fillna(True).to_numpy(dtype=bool)
     if odd.any():  # "Decision Maker", "decision-maker": only these rows pay for the regex
         norm[odd] = norm[odd].str.replace(r"[\s\-]+", "_", regex=True)
-    ok = norm.isin(col.enum or ()).fillna(False).to_numpy(dtype=bool)
+        ok = norm.isin(col.enum or ()).fillna(False).to_numpy(dtype=bool)
+    else:  # every given cell is a code already
+        ok = norm.notna().to_numpy(dtype=bool)
     bad = s.notna().to_numpy() & ~ok
     out.rows(frame, bad, col.name, s, lambda v: _enum_message(col, v))
     if not bad.any() and not odd.any() and _same_text(norm, s):
