@@ -288,7 +288,10 @@ STAGE_PREFIX = "kamgraph-stage-"
 
 def _sweep_stages() -> None:
     """Delete the staging folders a killed writer left behind (their process is gone): they
-    hold imported rows, and nothing else ever reads them."""
+    hold imported rows, and nothing else ever reads them. POSIX only (``kill(pid, 0)`` asks
+    whether a process exists; on Windows it would end it)."""
+    if os.name != "posix":
+        return
     for folder in Path(tempfile.gettempdir()).glob(STAGE_PREFIX + "*"):
         pid = folder.name[len(STAGE_PREFIX):].split("-", 1)[0]
         if not pid.isdigit() or int(pid) == os.getpid():
