@@ -55,7 +55,7 @@ def raw_rows(store: SQLiteStore, entity: str) -> list[tuple]:
     """The stored rows as SQLite holds them (each value with its storage class)."""
     key = ", ".join(f'"{k}"' for k in ENTITIES[entity].key)
     cols = ", ".join(f'"{c}", typeof("{c}")' for c in ENTITIES[entity].column_names)
-    return store.execute_raw(f'SELECT {cols} FROM "{entity}" ORDER BY {key}')  # noqa: S608 (schema names)
+    return store.execute_raw(f'SELECT {cols} FROM "{entity}" ORDER BY {key}')
 
 
 def _without_time(frame: pd.DataFrame) -> pd.DataFrame:
@@ -306,7 +306,8 @@ def test_a_staging_folder_left_by_a_killed_writer_is_swept(tmp_path, monkeypatch
     import tempfile
 
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
+                          check=True)
     left = tmp_path / f"{sqlite_module.STAGE_PREFIX}{int(dead.stdout)}-x"
     left.mkdir()
     (left / "stage.db").write_bytes(b"rows")

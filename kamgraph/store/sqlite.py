@@ -31,9 +31,9 @@ from kamgraph.schema import ENTITIES, WRITE_ORDER, Entity, normalize_frame
 from kamgraph.store.base import (
     BaseStore,
     Erasure,
-    _key_tuple,
     Progress,
     WriteResult,
+    _key_tuple,
     audit_key,
     audit_ref_columns,
     audit_refs,
@@ -337,7 +337,7 @@ def _stage(prepared: Mapping[str, tuple[pd.DataFrame, list[str]]]) -> tuple[str 
                 cur.close()
             finally:
                 conn.close()
-        except BaseException as e:  # reported by the caller; the queue is still drained
+        except BaseException as e:  # noqa: BLE001 - re-raised by the caller; the queue is still drained
             failed.append(e)
             while tables.get() is not None:
                 pass
