@@ -100,10 +100,13 @@ def test_openpyxl_formula_without_value_is_refused_with_sheet_row_and_column(tmp
     assert store.counts().get("people", 0) == 0
 
 
-def test_pandas_formula_workbook_is_refused(tmp_path):
+@pytest.mark.parametrize("engine", ["openpyxl", "xlsxwriter"])
+def test_pandas_formula_workbook_is_refused(tmp_path, engine):
+    """Neither of pandas' writers calculates formulas: openpyxl saves no value, xlsxwriter
+    saves 0 and asks for a recalculation on load (``fullCalcOnLoad``); both are refused."""
     book = tmp_path / "pandas.xlsx"
     frame = pd.DataFrame({"id": ["P1"], "name": ["Ann"], "side": ["customer"], "title": ['=CONCAT("C","EO")']})
-    frame.to_excel(book, sheet_name="people", index=False)
+    frame.to_excel(book, sheet_name="people", index=False, engine=engine)
     with pytest.raises(ImportValidationError) as e:
         validate(read_path(book))
     assert any(line.startswith("pandas.xlsx sheet people row 2 column 'title': cell D2 holds a formula")
@@ -111,12 +114,16 @@ def test_pandas_formula_workbook_is_refused(tmp_path):
 
 
 def _with_saved_value(book: Path, out: Path) -> Path:
-    """The workbook as Excel saves it: the formula with its result (text) next to it."""
+    """The workbook as Excel saves it: the formula with its result (text) next to it, and
+    no request to recalculate on load (openpyxl asks for one: ``fullCalcOnLoad``)."""
     with zipfile.ZipFile(book) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
             data = src.read(info)
             if info.filename.startswith("xl/worksheets/"):
                 data = data.replace(b'<c r="D2"><f>', b'<c r="D2" t="str"><f>').replace(b"<v />", b"<v>CEO</v>")
+            if info.filename == "xl/workbook.xml":
+                assert b'fullCalcOnLoad="1"' in data
+                data = data.replace(b' fullCalcOnLoad="1"', b"")
             dst.writestr(info, data)
     return out
 

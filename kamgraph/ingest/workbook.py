@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from xml.etree.ElementTree import iterparse
+from xml.etree.ElementTree import ParseError, iterparse
 
 from kamgraph.errors import ImportValidationError, KamgraphError, Problem
 from kamgraph.i18n import _
@@ -68,12 +68,16 @@ def uncached_formulas(wb, ws) -> list[tuple[int, str, str]]:
 
     Reads the sheet's XML from the workbook's archive (a quick byte scan first: most
     imported sheets have no formula at all). A formula whose saved result is the empty
-    text (``t="str"``) has a value and is not reported.
+    text (``t="str"``) has a value and is not reported. A workbook that asks to be
+    recalculated when opened (``<calcPr fullCalcOnLoad="1"/>``) and saves the number 0 as a
+    formula's result has no saved value there either: that is xlsxwriter's placeholder (and
+    so pandas' with xlsxwriter installed), written without calculating anything.
     """
     archive = getattr(wb, "_archive", None)
     member = getattr(ws, "_worksheet_path", None)
     if archive is None or member is None:
         return []
+    placeholders = _recalculated_on_load(archive)
     with archive.open(member) as f:
         has_formula = False
         tail = b""
@@ -95,11 +99,25 @@ def uncached_formulas(wb, ws) -> list[tuple[int, str, str]]:
             if formula is not None:
                 value = el.find(f"{_NS}v")
                 empty = value is None or not value.text
-                if empty and el.get("t") != "str":
+                placeholder = placeholders and el.get("t") in (None, "n") and value is not None and value.text == "0"
+                if placeholder or (empty and el.get("t") != "str"):
                     m = _REF.match(el.get("r") or "")
                     if m:
                         out.append((int(m.group(2)), m.group(1), formula.text or ""))
     return out
+
+
+def _recalculated_on_load(archive) -> bool:
+    """Whether the workbook's formula results are placeholders: its ``xl/workbook.xml``
+    asks for a full recalculation on load (``fullCalcOnLoad``)."""
+    try:
+        with archive.open("xl/workbook.xml") as f:
+            for _event, el in iterparse(f, events=("end",)):
+                if el.tag == f"{_NS}calcPr":
+                    return el.get("fullCalcOnLoad") in ("1", "true")
+    except (KeyError, ParseError):
+        return False
+    return False
 
 
 def formula_problems(wb, ws, header: list[object], header_row: int, source: str) -> list[Problem]:
