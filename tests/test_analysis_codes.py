@@ -130,7 +130,15 @@ def test_rhythm_and_prior_on_codes_equal_the_string_versions(frames, ordered):
 
     snap = Snapshot(frames) if ordered else _unsorted(frames)
     ix = pair_index(snap, S)
-    by_id = person_rhythm(snap, S, S.as_of_date())
+    # the definition: a group-by median over id strings
+    st = pair_strengths(snap, S)
+    several = st["contact_days"].to_numpy() >= 2
+    span = (pd.to_datetime(st["last_interaction"]) - pd.to_datetime(st["first_interaction"])).dt.days.to_numpy()
+    gap = span[several] / (st["contact_days"].to_numpy()[several] - 1)
+    who = np.concatenate([st["a"].to_numpy(dtype=object)[several], st["b"].to_numpy(dtype=object)[several]])
+    by_id = pd.Series(np.concatenate([gap, gap])).groupby(pd.Index(who, dtype=object), sort=True).median()
+    pd.testing.assert_series_equal(person_rhythm(snap, S, S.as_of_date()), by_id, check_exact=True,
+                                   check_index_type=False, check_names=False)
     by_code = person_rhythm_codes(snap, S, S.as_of_date())
     assert len(by_id) > 20 and (by_id.index.to_series().duplicated().sum() == 0)
     got = pd.Series(by_code, index=ix.people).dropna()

@@ -302,24 +302,18 @@ def slope_dates(snap: Snapshot, settings: Settings, as_of) -> list[pd.Timestamp]
     return points[-max(1, min(tr.slope_points, tr.months)):] if points else []
 
 
-@derived("strength", dated=True)
 def person_rhythm(snap: Snapshot, settings: Settings, as_of=None) -> pd.Series:
     """Each person's usual rhythm: the median, over their pairs in contact on at least two
     days by ``as_of``, of the pair's mean gap between contact days (days), by person id.
 
     The prior a pair's own rhythm is shrunk toward. It is read from the person's own pairs,
     so a scoped snapshot, which holds every pair of its core contacts, gives the same value
-    for them as the whole portfolio.
+    for them as the whole portfolio. (:func:`person_rhythm_codes` by person id.)
     """
-    s = pair_strengths(snap, settings, as_of)
-    days = s["contact_days"].to_numpy()
-    several = days >= 2
-    if not several.any():
-        return pd.Series(dtype=float)
-    span = (pd.to_datetime(s["last_interaction"]) - pd.to_datetime(s["first_interaction"])).dt.days.to_numpy()
-    gap = span[several] / (days[several] - 1)
-    who = np.concatenate([s["a"].to_numpy(dtype=object)[several], s["b"].to_numpy(dtype=object)[several]])
-    return pd.Series(np.concatenate([gap, gap])).groupby(pd.Index(who, dtype=object), sort=True).median()
+    by_code = person_rhythm_codes(snap, settings, as_of)
+    known = ~np.isnan(by_code)
+    people = np.asarray(pair_index(snap, settings).people, dtype=object)
+    return pd.Series(by_code[known], index=pd.Index(people[known], dtype=object), dtype=float)
 
 
 @derived("strength", dated=True)
