@@ -15,10 +15,20 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from kamgraph.analysis.arrays import csr, gather, sorted_codes, sorted_lookup, unique_ints
+from kamgraph.analysis.arrays import (
+    csr,
+    gather,
+    sorted_codes,
+    sorted_lookup,
+    unique_ints,
+)
 from kamgraph.analysis.codes import id_codes, sorted_ids
 from kamgraph.analysis.derived import derived
-from kamgraph.analysis.people import current_employment, current_memberships, people_index
+from kamgraph.analysis.people import (
+    current_employment,
+    current_memberships,
+    people_index,
+)
 from kamgraph.analysis.strength import pair_strength_codes, pair_strengths
 from kamgraph.model import Side
 from kamgraph.settings import Settings

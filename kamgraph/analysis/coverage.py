@@ -38,7 +38,12 @@ import pandas as pd
 from kamgraph.analysis.arrays import map_ids, object_series
 from kamgraph.analysis.dates import resolve_as_of
 from kamgraph.analysis.derived import derived
-from kamgraph.analysis.people import current_employment, internal_ids, person_levels, shown_names
+from kamgraph.analysis.people import (
+    current_employment,
+    internal_ids,
+    person_levels,
+    shown_names,
+)
 from kamgraph.analysis.strength import pair_strength_codes, pair_strengths
 from kamgraph.errors import NotFound
 from kamgraph.i18n import _

@@ -42,11 +42,23 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from kamgraph.analysis.access import ASSOCIATION_KIND, COLLEAGUE_KIND, INTERACTION_KIND, AccessIndex, access_index
+from kamgraph.analysis.access import (
+    ASSOCIATION_KIND,
+    COLLEAGUE_KIND,
+    INTERACTION_KIND,
+    AccessIndex,
+    access_index,
+)
 from kamgraph.analysis.arrays import gather
 from kamgraph.analysis.dates import resolve_as_of
 from kamgraph.analysis.derived import derived
-from kamgraph.analysis.people import current_employment, org_names, people_index, person_labels, shown_names
+from kamgraph.analysis.people import (
+    current_employment,
+    org_names,
+    people_index,
+    person_labels,
+    shown_names,
+)
 from kamgraph.errors import ConfigError, NotFound
 from kamgraph.i18n import N_, _
 from kamgraph.i18n.terms import term

@@ -45,10 +45,17 @@ from typing import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from kamgraph.analysis.arrays import (object_series, small_ints_unique, sorted_codes, sorted_lookup, stable_order,
-                                      unique_ints, within_groups)
+from kamgraph.analysis.arrays import (
+    object_series,
+    small_ints_unique,
+    sorted_codes,
+    sorted_lookup,
+    stable_order,
+    unique_ints,
+    within_groups,
+)
 from kamgraph.analysis.codes import id_codes, sorted_ids
-from kamgraph.analysis.dates import days_to_ts, resolve_as_of, to_day
+from kamgraph.analysis.dates import resolve_as_of, to_day
 from kamgraph.analysis.derived import derived
 from kamgraph.i18n import _, ngettext
 from kamgraph.i18n.terms import term

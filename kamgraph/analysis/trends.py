@@ -54,12 +54,21 @@ import numpy as np
 import pandas as pd
 
 from kamgraph.analysis.arrays import map_ids, object_series, sorted_lookup
-from kamgraph.analysis.coverage import internal_contact_pairs, internal_contact_strengths
+from kamgraph.analysis.coverage import (
+    internal_contact_pairs,
+    internal_contact_strengths,
+)
 from kamgraph.analysis.dates import month_ends, resolve_as_of, to_day
 from kamgraph.analysis.derived import derived
 from kamgraph.analysis.people import current_employment, internal_ids, shown_names
-from kamgraph.analysis.strength import (combine, decay_at, pair_index, pair_strength_codes, pair_strength_rows,
-                                        pair_strengths)
+from kamgraph.analysis.strength import (
+    combine,
+    decay_at,
+    pair_index,
+    pair_strength_codes,
+    pair_strength_rows,
+    pair_strengths,
+)
 from kamgraph.errors import ConfigError
 from kamgraph.i18n import DEFAULT_LANGUAGE, N_, _, current_language, fmt_day
 from kamgraph.i18n.terms import term
