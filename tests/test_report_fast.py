@@ -239,3 +239,9 @@ def test_control_characters_found_in_utf8_as_the_regex_finds_them():
         for text in (chr(cp), "ab" + chr(cp), chr(cp) + "é"):
             data = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
             assert xlsxfast._has_control(data) == bool(xlsxfast._CONTROL_UTF8.search(text.encode("utf-8"))), cp
+
+
+def test_repeated_numbers_are_formatted_as_each_one():
+    x = np.array([0.0, -0.0, 1 / 3, 2.5, 1e20, -1e-9] * 400 + [0.1 + 0.2])
+    for fmt in ("%.16g", "%.6f"):
+        assert list(xlsxfast._format_numbers(x, fmt)) == [fmt % v for v in x.tolist()]
