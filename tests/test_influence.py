@@ -300,3 +300,28 @@ def test_array_betweenness_equals_networkx_on_random_graphs():
     assert np.allclose(betweenness_arrays(n, u, v, sample=n), [want[i] for i in range(n)])
     est = betweenness_arrays(n, u, v, sample=60, seed=1)
     assert np.corrcoef(est, [want[i] for i in range(n)])[0, 1] > 0.9
+
+
+def test_large_parts_use_lanczos_and_equal_the_dense_solution():
+    """A part larger than DENSE_EIGEN_MAX is solved by Lanczos: the shares equal the dense
+    eigendecomposition's to 1e-12 and two runs give the same bits (fixed start vector)."""
+    import importlib
+
+    from scipy import sparse
+
+    inf = importlib.import_module("kamgraph.analysis.influence")  # the package exports a function of that name
+    rng = np.random.default_rng(7)
+    n = inf.DENSE_EIGEN_MAX * 3
+    u, v = rng.integers(0, n, 6 * n), rng.integers(0, n, 6 * n)
+    w = rng.random(6 * n)
+    u, v, w = np.r_[u, np.arange(n - 1)], np.r_[v, np.arange(1, n)], np.r_[w, np.ones(n - 1)]  # one part
+    got = inf.eigenvector_shares(n, u, v, w)
+    assert np.array_equal(got, inf.eigenvector_shares(n, u, v, w))
+    keep = u != v
+    A = sparse.coo_array((np.r_[w[keep], w[keep]], (np.r_[u[keep], v[keep]], np.r_[v[keep], u[keep]])),
+                         shape=(n, n)).toarray()
+    values, vectors = np.linalg.eigh(A)
+    x = np.abs(vectors[:, -1])
+    dense = values[-1] * x / x.sum()
+    dense = dense / dense.sum()
+    assert np.max(np.abs(got - dense)) < 1e-12 * dense.max()
