@@ -8,10 +8,12 @@ CLI resolves them; the language by :mod:`kamgraph.ui.language`. Pages live in ``
 
 import streamlit as st
 
+from kamgraph.allocator import tune
 from kamgraph.ui.access import gate
 from kamgraph.ui.app import pages, sidebar
 from kamgraph.ui.language import apply_language, language_switch
 
+tune()  # large arrays stay in the heap (kamgraph/allocator.py); once per process
 st.set_page_config(page_title="kamgraph", page_icon=":material/hub:", layout="wide")
 apply_language()  # before anything shows: titles, the sign-in form and every page in one language
 page = st.navigation(pages())

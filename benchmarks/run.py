@@ -602,6 +602,9 @@ WORKERS = {name: globals()[f"w_{name}"] for name in SCENARIOS}
 
 def worker_main(name: str, state_path: str) -> int:
     state = json.loads(Path(state_path).read_text())
+    from kamgraph.allocator import tune
+
+    tune()  # as the CLI and the app do at start (kamgraph/allocator.py)
     if state.get("profile"):
         from pyinstrument import Profiler  # the bench extra: pip install -e ".[bench]"
 

@@ -40,6 +40,7 @@ import click
 import numpy as np
 import pandas as pd
 
+from kamgraph.allocator import tune as tune_allocator
 from kamgraph.config import Config, resolve_config
 from kamgraph.errors import KamgraphError
 from kamgraph.i18n import (
@@ -241,6 +242,7 @@ _route_click_messages()
 def main(ctx: click.Context, store_url: str | None, settings_path: str | None, as_of: str | None,
          lang: str | None) -> None:
     """kamgraph: who knows whom around your key accounts, and where you are exposed."""
+    tune_allocator()  # large arrays stay in the heap (kamgraph/allocator.py)
     ctx.obj = GlobalFlags(store_url, settings_path, as_of)
     set_process_language(_language(ctx.obj, lang))
 
