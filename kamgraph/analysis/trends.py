@@ -50,6 +50,8 @@ and ``pairs="all"`` takes every pair known on the as-of date.
 
 from __future__ import annotations
 
+from string import Formatter
+
 import numpy as np
 import pandas as pd
 
@@ -549,6 +551,32 @@ def _assessed(kind, value) -> str:
     return term(_FIELD_TERM[kind], value)
 
 
+def _fixed(values: pd.Series, spec: str) -> np.ndarray:
+    """Each number as ``spec % x`` (e.g. ``%.2f``: what ``f"{x:.2f}"`` writes), as objects."""
+    return np.char.mod(spec, values.to_numpy(dtype=float)).astype(object)
+
+
+def fill_template(template: str, **columns: np.ndarray) -> list[str]:
+    """``template.format(**row)`` for every row of equal-length columns of text, built a
+    column at a time (one concatenation per piece of the template, no call per row).
+
+    >>> fill_template("{a} → {b}!", a=np.array(["x", "y"], dtype=object), b=np.array(["1", "2"], dtype=object))
+    ['x → 1!', 'y → 2!']
+    """
+    pieces = list(Formatter().parse(template))
+    n = len(next(iter(columns.values()))) if columns else 0
+    if any(spec or conv for _lit, field, spec, conv in pieces if field is not None):
+        rows = [dict(zip(columns, vals)) for vals in zip(*columns.values())]
+        return [template.format(**r) for r in rows]
+    out = np.full(n, "", dtype=object)
+    for literal, field, _spec, _conv in pieces:
+        if literal:
+            out = out + literal  # parse() has already turned "{{" into "{"
+        if field is not None:
+            out = out + columns[field]
+    return out.tolist()
+
+
 def relationship_changes(snap: Snapshot, settings: Settings, start, end,
                          pairs: pd.DataFrame | None = None) -> pd.DataFrame:
     """What changed between ``start`` and ``end``: relationships and assessments.
@@ -584,12 +612,15 @@ def relationship_changes(snap: Snapshot, settings: Settings, start, end,
         "strength_before": m["strength_now_0"].to_numpy(), "strength_after": m["strength_now_1"].to_numpy(),
         "delta": delta.to_numpy(), "assessed_by": None,
     })
-    rel["description"] = [
-        _("{person} – {other}: strength {before} → {after} ({delta}), {label_before} → {label_after}").format(
-            person=p, other=o, before=f"{s0:.2f}", after=f"{s1:.2f}", delta=f"{d:+.2f}", label_before=_label(l0),
-            label_after=_label(l1))
-        for p, o, s0, s1, d, l0, l1 in zip(rel["person_name"], rel["other_name"], rel["strength_before"],
-                                           rel["strength_after"], rel["delta"], rel["before"], rel["after"])]
+    words = {x: _label(x) for x in pd.unique(np.r_[rel["before"].to_numpy(), rel["after"].to_numpy()])}
+    rel["description"] = fill_template(
+        _("{person} – {other}: strength {before} → {after} ({delta}), {label_before} → {label_after}"),
+        person=rel["person_name"].astype(str).to_numpy(dtype=object),
+        other=rel["other_name"].astype(str).to_numpy(dtype=object),
+        before=_fixed(rel["strength_before"], "%.2f"), after=_fixed(rel["strength_after"], "%.2f"),
+        delta=_fixed(rel["delta"], "%+.2f"),
+        label_before=rel["before"].map(words).to_numpy(dtype=object),
+        label_after=rel["after"].map(words).to_numpy(dtype=object))
 
     ch = assessment_changes(snap, t0, t1)
     names = shown_names(snap)
