@@ -4,6 +4,7 @@ the generic path (kamgraph/snapshot.py ``build_snapshot``) frame by frame."""
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 
 import numpy as np
@@ -13,6 +14,14 @@ import pytest
 from kamgraph.schema import ENTITIES, normalize_frame
 from kamgraph.snapshot import Snapshot, build_snapshot
 from kamgraph.store.sqlite import SQLiteStore
+
+
+@pytest.fixture(autouse=True)
+def arrow_reads_for_small_files(monkeypatch):
+    """The stores here are small: take the reading process anyway (it is what is tested)."""
+    from kamgraph.store import sqlite_read
+
+    monkeypatch.setattr(sqlite_read, "MIN_FILE_BYTES", 0)
 
 
 def _snap(**codes):
@@ -286,3 +295,43 @@ def test_frames_read_through_arrow_are_writable(odd_store):
     accounts = frames["accounts (read)"]
     accounts.loc[0, "revenue"] = 1.0
     assert accounts.loc[0, "revenue"] == 1.0
+
+
+def test_a_second_store_object_reads_what_the_first_wrote_after_an_erasure(sample_db_file, tmp_path):
+    """Two store objects on one file in one process (the app's and a CLI's): one redacts and
+    erases, the other then reads every trace away. The Arrow reads run in a child process:
+    with the driver's own SQLite opened on the file in this process, the locks of the two
+    copies of SQLite cancelled each other and the second store read a stale trail."""
+    import shutil
+
+    db = tmp_path / "two.db"
+    shutil.copy(sample_db_file, db)
+    reader, writer = SQLiteStore(f"sqlite:///{db}"), SQLiteStore(f"sqlite:///{db}")
+    try:
+        assert len(reader.mentions("Sun Lihua")) >= 3 and len(reader.snapshot().people)
+        writer.redact_mentions("Sun Lihua")
+        writer.erase_person("X-01")
+        assert reader.mentions("Sun Lihua").empty
+        assert "X-01" not in set(reader.snapshot().people["id"])
+    finally:
+        reader.close()
+        writer.close()
+
+
+def test_this_process_never_loads_the_driver_to_read(portfolio_s):
+    """The parent process reads through the child: the driver's library (its own SQLite) is
+    not loaded by a read or a snapshot (only a bulk write loads it, for its staging file)."""
+    import subprocess
+    import sys
+
+    store, path = portfolio_s
+    if not os.path.exists("/proc/self/maps"):
+        pytest.skip("reads /proc/self/maps (Linux)")
+    probe = ("import sys; from kamgraph.store import sqlite_read; sqlite_read.MIN_FILE_BYTES = 0; "
+             "from kamgraph.store.sqlite import SQLiteStore; s = SQLiteStore(sys.argv[1], read_only=True); "
+             "snap = s.snapshot(); s.read('attendance'); "
+             "print(len(snap.attendance), bool(snap.precomputed_codes), "
+             "any('adbc_driver_sqlite' in line for line in open('/proc/self/maps')))")
+    out = subprocess.run([sys.executable, "-c", probe, f"sqlite:///{path}"], capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert out[1:] == ["True", "False"] and int(out[0]) > 0

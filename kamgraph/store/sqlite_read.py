@@ -3,6 +3,10 @@
 :class:`~kamgraph.store.sqlite.SQLiteStore` reads through here when it can (a store file,
 outside a write transaction) and falls back to its plain ``sqlite3`` reads otherwise:
 
+- The Arrow reads run in a child process (:mod:`kamgraph.store.adbc_worker`): the ADBC
+  driver links its own copy of SQLite, and two copies of SQLite must never open one file in
+  one process (their POSIX locks would cancel each other's). A child costs ~0.2 s to start,
+  so only whole-table reads of the large tables (:data:`LARGE`) and snapshots take it.
 - :func:`read` runs the same ``SELECT`` on a second, read-only connection through
   adbc-driver-sqlite, which hands the rows over as Arrow columns (no Python tuple per row),
   ordered by the entity key in SQL (the tables are clustered on it), and converts each column
@@ -44,11 +48,19 @@ class _Fallback(Exception):
 
 
 def _errors() -> tuple[type[BaseException], ...]:
-    """What sends a read to the plain path: :class:`_Fallback`, and any error of the second
-    connection (a busy or changed file: the plain path then reports it as it always has)."""
-    from adbc_driver_manager import dbapi
+    """What sends a read to the plain path: :class:`_Fallback`, and any error of the reading
+    process (a busy or changed file: the plain path then reports it as it always has)."""
+    from kamgraph.store.adbc_worker import WorkerError
 
-    return (_Fallback, dbapi.Error)
+    return (_Fallback, WorkerError)
+
+
+#: a store file smaller than this is read plainly: its reads take less than starting a
+#: reading process (~0.2 s); the sample (2 MB) and scale S (13 MB) stay plain, M (130 MB) not
+MIN_FILE_BYTES = 32 << 20
+
+#: whole-table reads worth a reading process (~0.2 s to start): the large relationship tables
+LARGE = frozenset({"attendance", "ties", "interactions", "employment", "assessments", "memberships", "people"})
 
 
 def _q(identifier: str) -> str:
@@ -66,8 +78,9 @@ def _order(ent: Entity, alias: str = "") -> str:
 # -- connections ---------------------------------------------------------------------------
 
 def connect(store):
-    """A read-only ADBC connection to the store's file, or None where the fast path does not
-    apply: an in-memory store, a store whose file does not exist yet, a read inside the
+    """A read-only connection to the store's file served by a child process
+    (:class:`~kamgraph.store.adbc_worker.RemoteConnection`), or None where the fast path does
+    not apply: an in-memory store, a store whose file does not exist yet, a read inside the
     store's own write transaction (the other connection would not see its rows), no driver.
     The caller holds ``store._lock``."""
     if store.path == ":memory:" or store._placeholder:
@@ -76,43 +89,30 @@ def connect(store):
     if conn is None or conn.in_transaction:
         return None
     try:
-        from adbc_driver_sqlite import dbapi
+        import adbc_driver_sqlite  # noqa: F401  (the child needs it)
     except ImportError:  # pragma: no cover - a declared dependency
         return None
     file = Path(store.path).expanduser().resolve()
-    if not file.is_file():
+    if not file.is_file() or file.stat().st_size < MIN_FILE_BYTES:
         return None
-    from urllib.parse import quote
+    from kamgraph.store.adbc_worker import RemoteConnection, WorkerError
 
     try:
-        conn = dbapi.connect("file:" + quote(str(file)) + "?mode=ro")
-    except dbapi.Error as e:  # pragma: no cover - e.g. a -shm file this process may not open
-        log.debug("ADBC connection refused (%s): plain reads", e)
+        # a fresh connection's page cache is empty: pages read through a memory map (read-only;
+        # SQLite caps the size), a larger cache for the B-tree pages one snapshot revisits
+        return RemoteConnection(file, ("PRAGMA mmap_size = 8589934592", "PRAGMA cache_size = -262144"))
+    except (WorkerError, OSError) as e:  # pragma: no cover - e.g. a -shm file this process may not open
+        log.debug("reading process refused (%s): plain reads", e)
         return None
-    # a fresh connection's page cache is empty: pages read through a memory map (read-only;
-    # SQLite caps the size), a larger cache for the B-tree pages one snapshot revisits
-    _run(conn, "PRAGMA mmap_size = 8589934592")
-    _run(conn, "PRAGMA cache_size = -262144")
-    return conn
 
 
 def _query(conn, sql: str, params: Sequence = ()):
     """The rows of one statement as a pyarrow Table (one batch: types from all values)."""
-    cur = conn.cursor()
-    try:
-        cur.adbc_statement.set_options(**{"adbc.sqlite.query.batch_rows": _BATCH_ROWS})
-        cur.execute(sql, parameters=tuple(params) if params else None)
-        return cur.fetch_arrow_table()
-    finally:
-        cur.close()
+    return conn.query(sql, params, batch_rows=_BATCH_ROWS)
 
 
 def _run(conn, sql: str, params: Sequence = ()) -> None:
-    cur = conn.cursor()
-    try:
-        cur.execute(sql, parameters=tuple(params) if params else None)
-    finally:
-        cur.close()
+    conn.run(sql, params)
 
 
 # -- Arrow columns to snapshot frames --------------------------------------------------------
@@ -249,6 +249,8 @@ def read(store, entity: str, column: str | None, values: Sequence[str] | None) -
         sql += f" WHERE {_q(column)} IN (SELECT value FROM json_each(?))"
         params = (json.dumps([str(v) for v in (values or [])], ensure_ascii=False),)
     sql += f" ORDER BY {_order(ent)}"
+    if column is not None or entity not in LARGE:  # a small read: not worth a reading process
+        return None
     with store._lock:
         conn = connect(store)
         if conn is None:
@@ -401,11 +403,7 @@ def _ingest(conn, name: str, ids) -> None:
     _run(conn, f"CREATE TEMP TABLE {name} (id TEXT NOT NULL, PRIMARY KEY (id)) WITHOUT ROWID")
     ids = pc.unique(ids.drop_null()) if ids is not None else pa.array([], pa.string())
     if len(ids):
-        cur = conn.cursor()
-        try:
-            cur.adbc_ingest(name, pa.table({"id": ids.cast(pa.string())}), mode="append", temporary=True)
-        finally:
-            cur.close()
+        conn.ingest(name, pa.table({"id": ids.cast(pa.string())}))
 
 
 def _attendance(table, core_ids, internal, neighbors):
