@@ -375,26 +375,37 @@ def _to_bool(v: object) -> bool | None:
     return None
 
 
-def to_records(entity: str, df: pd.DataFrame) -> list[dict]:
-    """Rows as plain dicts of JSON/DB-friendly values (dates as ISO strings, NA as None)."""
-    ent = ENTITIES[entity]
-    cols = {}
-    for col in ent.columns:
+def plain_columns(entity: str, df: pd.DataFrame) -> dict[str, list]:
+    """The columns of ``df`` as lists of plain values, converted as
+    :func:`to_records` converts them (dates as ISO strings, NA as None),
+    without a dict per row.
+
+    >>> plain_columns("people", pd.DataFrame({"id": ["P1", "P2"], "level": [3, None]}))
+    {'id': ['P1', 'P2'], 'level': [3, None]}
+    """
+    out: dict[str, list] = {}
+    for col in ENTITIES[entity].columns:
         if col.name not in df.columns:
-            cols[col.name] = [None] * len(df)
             continue
         s = df[col.name]
         if col.type == "date":
-            d = pd.to_datetime(s, errors="coerce")
-            vals = d.dt.strftime("%Y-%m-%d").astype(object)
-            cols[col.name] = [None if pd.isna(x) else x for x in vals]
+            vals = pd.to_datetime(s, errors="coerce").dt.strftime("%Y-%m-%d").astype(object)
+            out[col.name] = [None if pd.isna(x) else x for x in vals]
         elif col.type == "int":
-            cols[col.name] = [None if pd.isna(x) else int(x) for x in s]
+            out[col.name] = [None if pd.isna(x) else int(x) for x in s]
         elif col.type == "float":
-            cols[col.name] = [None if pd.isna(x) else float(x) for x in s]
+            out[col.name] = [None if pd.isna(x) else float(x) for x in s]
         elif col.type == "bool":
-            cols[col.name] = [None if pd.isna(x) else bool(x) for x in s]
+            out[col.name] = [None if pd.isna(x) else bool(x) for x in s]
         else:
-            cols[col.name] = [None if x is None or (not isinstance(x, str) and pd.isna(x)) else str(x) for x in s]
-    names = ent.column_names
-    return [dict(zip(names, vals)) for vals in zip(*(cols[n] for n in names))]
+            out[col.name] = [None if x is None or (not isinstance(x, str) and pd.isna(x)) else str(x) for x in s]
+    return out
+
+
+def to_records(entity: str, df: pd.DataFrame) -> list[dict]:
+    """Rows as plain dicts of JSON/DB-friendly values (dates as ISO strings, NA as None;
+    a column ``df`` lacks is None), converted column by column by :func:`plain_columns`."""
+    cols = plain_columns(entity, df)
+    names = ENTITIES[entity].column_names
+    missing = [None] * len(df)
+    return [dict(zip(names, vals)) for vals in zip(*(cols.get(n, missing) for n in names))]

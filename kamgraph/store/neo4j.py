@@ -57,6 +57,7 @@ from kamgraph.schema import (
     _to_bool,
     empty_frame,
     normalize_frame,
+    plain_columns,
     to_records,
 )
 from kamgraph.store import cypher_registry
@@ -772,33 +773,6 @@ def _quiet_driver_log() -> Iterator[None]:
             _quiet_depth -= 1
             if _quiet_depth == 0:
                 driver_log.setLevel(_saved_level)
-
-
-def plain_columns(entity: str, df: pd.DataFrame) -> dict[str, list]:
-    """The columns of ``df`` as lists of plain values, converted as
-    :func:`~kamgraph.schema.to_records` converts them (dates as ISO strings, NA as None),
-    without a dict per row.
-
-    >>> plain_columns("people", pd.DataFrame({"id": ["P1", "P2"], "level": [3, None]}))
-    {'id': ['P1', 'P2'], 'level': [3, None]}
-    """
-    out: dict[str, list] = {}
-    for col in ENTITIES[entity].columns:
-        if col.name not in df.columns:
-            continue
-        s = df[col.name]
-        if col.type == "date":
-            vals = pd.to_datetime(s, errors="coerce").dt.strftime("%Y-%m-%d").astype(object)
-            out[col.name] = [None if pd.isna(x) else x for x in vals]
-        elif col.type == "int":
-            out[col.name] = [None if pd.isna(x) else int(x) for x in s]
-        elif col.type == "float":
-            out[col.name] = [None if pd.isna(x) else float(x) for x in s]
-        elif col.type == "bool":
-            out[col.name] = [None if pd.isna(x) else bool(x) for x in s]
-        else:
-            out[col.name] = [None if x is None or (not isinstance(x, str) and pd.isna(x)) else str(x) for x in s]
-    return out
 
 
 #: characters :func:`json.dumps` escapes in a string (with ``ensure_ascii=False``)
