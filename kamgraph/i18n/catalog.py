@@ -219,7 +219,11 @@ def _mo_dict(data: bytes) -> dict:
     import gettext
 
     t = gettext.GNUTranslations(io.BytesIO(data))
-    return dict(t._catalog)  # noqa: SLF001 (the parsed messages)
+    messages = dict(t._catalog)  # noqa: SLF001 (the parsed messages)
+    if isinstance(messages.get(""), str):  # the header, less the Babel version that compiled it
+        messages[""] = "".join(line for line in messages[""].splitlines(keepends=True)
+                               if not line.startswith("Generated-By:"))
+    return messages
 
 
 def missing(files: Iterable[str] = ()) -> list[str]:
