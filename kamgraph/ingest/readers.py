@@ -190,29 +190,37 @@ def _clean_text_column(s: pd.Series) -> pd.Series:
     return out.where(keep.to_numpy(dtype=bool), None)
 
 
-def _tidy(frame: pd.DataFrame, rows: np.ndarray, header: list[object], source: str,
-          first_header_row: int = 1) -> tuple[pd.DataFrame, list[int], list[Problem]]:
-    """Name columns from the header, drop nameless empty columns and blank rows."""
+def _header_columns(header: list[object], has_values, source: str, header_row: int
+                    ) -> tuple[list[str], list[int], list[Problem]]:
+    """The header's column names (trimmed, lower case), the positions of the columns kept,
+    and the problems: a nameless column with values (``has_values(i)``), a name twice."""
     problems: list[Problem] = []
     names: list[str] = []
     keep_cols: list[int] = []
     seen: dict[str, int] = {}
     for i, h in enumerate(header):
         name = "" if h is None else str(h).strip().lower()
-        col = frame.iloc[:, i]
         if not name:
-            if col.notna().any():
-                problems.append(Problem(source, first_header_row, None, None,
+            if has_values(i):
+                problems.append(Problem(source, header_row, None, None,
                                         _("column {n} has values but no header name").format(n=i + 1)))
             continue
         if name in seen:
-            problems.append(Problem(source, first_header_row, name, name,
+            problems.append(Problem(source, header_row, name, name,
                                     _("column {column} appears twice (columns {first} and {second})").format(
                                         column=repr(name), first=seen[name] + 1, second=i + 1)))
             continue
         seen[name] = i
         names.append(name)
         keep_cols.append(i)
+    return names, keep_cols, problems
+
+
+def _tidy(frame: pd.DataFrame, rows: np.ndarray, header: list[object], source: str,
+          first_header_row: int = 1) -> tuple[pd.DataFrame, list[int], list[Problem]]:
+    """Name columns from the header, drop nameless empty columns and blank rows."""
+    names, keep_cols, problems = _header_columns(header, lambda i: bool(frame.iloc[:, i].notna().any()),
+                                                 source, first_header_row)
     out = frame.iloc[:, keep_cols].copy()
     out.columns = names
     if len(out.columns):
@@ -431,26 +439,8 @@ def _tidy_arrow(columns: list, rows: np.ndarray, header: list[object], source: s
     columns stay in Arrow)."""
     import pyarrow.compute as pc
 
-    problems: list[Problem] = []
-    names: list[str] = []
-    keep_cols: list[int] = []
-    seen: dict[str, int] = {}
-    for i, h in enumerate(header):
-        name = "" if h is None else str(h).strip().lower()
-        col = columns[i]
-        if not name:
-            if col.null_count < len(col):
-                problems.append(Problem(source, 1, None, None,
-                                        _("column {n} has values but no header name").format(n=i + 1)))
-            continue
-        if name in seen:
-            problems.append(Problem(source, 1, name, name,
-                                    _("column {column} appears twice (columns {first} and {second})").format(
-                                        column=repr(name), first=seen[name] + 1, second=i + 1)))
-            continue
-        seen[name] = i
-        names.append(name)
-        keep_cols.append(i)
+    names, keep_cols, problems = _header_columns(header, lambda i: columns[i].null_count < len(columns[i]),
+                                                 source, 1)
     kept = [columns[i] for i in keep_cols]
     if not kept:
         rows = rows[:0]
